@@ -127,6 +127,10 @@ export interface SyncSummary {
   eventsAdded: number;
   requests: number;
   retries: number;
+  /** Responses that were 429 (each was retried). */
+  rateLimited: number;
+  /** Events skipped because they were malformed, pagination anomalies… */
+  warnings: string[];
 }
 
 export interface StoreMeta {
@@ -136,7 +140,10 @@ export interface StoreMeta {
   regionUrl: string | null;
   /** Filters the stored data was synced with; a change means the next sync must be full. */
   filterKey: string | null;
+  /** Start time of the last sync that completed (incremental syncs ask for changes since then). */
   lastSuccessfulSync: string | null;
+  /** Start time of the last full sync (a full listing also finds issues resolved without new events). */
+  lastFullSync: string | null;
   lastSync: SyncSummary | null;
 }
 

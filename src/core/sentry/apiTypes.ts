@@ -1,0 +1,101 @@
+/**
+ * The parts of Sentry's REST API v0 responses (camelCase "API format") that sentry-rca reads.
+ * Everything is optional or nullable on purpose: self-hosted versions, GlitchTip and older
+ * events omit fields, and a malformed event must not crash the sync.
+ */
+
+export interface ApiOrganization {
+  id?: string;
+  slug?: string;
+  name?: string;
+  links?: { organizationUrl?: string | null; regionUrl?: string | null } | null;
+}
+
+export interface ApiProject {
+  id: string;
+  slug: string;
+  name?: string;
+  platform?: string | null;
+}
+
+export interface ApiIssue {
+  id: string;
+  shortId?: string;
+  title?: string;
+  culprit?: string | null;
+  permalink?: string | null;
+  level?: string | null;
+  status?: string | null;
+  substatus?: string | null;
+  platform?: string | null;
+  project?: { id?: string | number; slug?: string; name?: string; platform?: string | null } | null;
+  count?: string | number | null;
+  userCount?: number | null;
+  firstSeen?: string | null;
+  lastSeen?: string | null;
+  metadata?: Record<string, unknown> | null;
+  isUnhandled?: boolean | null;
+  stats?: Record<string, Array<[number, number]>> | null;
+  firstRelease?: { version?: string | null; shortVersion?: string | null } | null;
+}
+
+export interface ApiFrame {
+  filename?: string | null;
+  absPath?: string | null;
+  module?: string | null;
+  package?: string | null;
+  platform?: string | null;
+  function?: string | null;
+  rawFunction?: string | null;
+  lineNo?: number | null;
+  colNo?: number | null;
+  inApp?: boolean | null;
+  context?: Array<[number, string | null]> | null;
+}
+
+export interface ApiStacktrace {
+  frames?: ApiFrame[] | null;
+}
+
+export interface ApiExceptionValue {
+  type?: string | null;
+  value?: string | null;
+  module?: string | null;
+  mechanism?: { type?: string | null; handled?: boolean | null } | null;
+  stacktrace?: ApiStacktrace | null;
+}
+
+export interface ApiBreadcrumb {
+  timestamp?: string | number | null;
+  type?: string | null;
+  category?: string | null;
+  level?: string | null;
+  message?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+export type ApiEntry =
+  | { type: 'exception'; data?: { values?: ApiExceptionValue[] | null } | null }
+  | { type: 'message'; data?: { formatted?: string | null; message?: string | null } | null }
+  | { type: 'breadcrumbs'; data?: { values?: ApiBreadcrumb[] | null } | null }
+  | { type: 'request'; data?: { method?: string | null; url?: string | null } | null }
+  | { type: 'stacktrace'; data?: ApiStacktrace | null }
+  | { type: string; data?: unknown };
+
+export interface ApiEvent {
+  id?: string;
+  eventID?: string;
+  groupID?: string | null;
+  projectID?: string | number | null;
+  dateCreated?: string | null;
+  dateReceived?: string | null;
+  message?: string | null;
+  title?: string | null;
+  platform?: string | null;
+  type?: string | null;
+  tags?: Array<{ key?: string; value?: string | null }> | null;
+  contexts?: Record<string, Record<string, unknown> | null> | null;
+  release?: { version?: string | null } | string | null;
+  metadata?: Record<string, unknown> | null;
+  entries?: ApiEntry[] | null;
+}

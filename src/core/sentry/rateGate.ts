@@ -1,0 +1,47 @@
+import type { Clock } from '../common/clock';
+
+/**
+ * Slows requests down before Sentry answers 429. Sentry sends, on every response,
+ * `X-Sentry-Rate-Limit-Remaining` (requests left in the current fixed window of one endpoint for
+ * this caller) and `-Reset` (epoch seconds when the window ends). The gate keeps a budget per
+ * endpoint family: when the remaining budget, minus the requests already in flight, reaches zero,
+ * callers wait for the window's reset instead of burning a request on a 429. Self-hosted Sentry
+ * sends no such headers, and then the gate never waits.
+ */
+export class RateGate {
+  private readonly windows = new Map<string, { remaining: number; resetAt: number; inFlight: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Waits until a request of this family may be sent; returns a release callback. */
+  async acquire(family: string, signal?: AbortSignal): Promise<(headers?: Record<string, unknown>) => void> {
+    for (;;) {
+      const w = this.windows.get(family);
+      const now = this.clock.now();
+      if (!w || now >= w.resetAt || w.remaining - w.inFlight > 0) break;
+      await this.clock.sleep(Math.max(5, w.resetAt - now + 5), signal);
+    }
+    const w = this.windows.get(family);
+    if (w) w.inFlight++;
+    let released = false;
+    return (headers) => {
+      if (released) return;
+      released = true;
+      const cur = this.windows.get(family);
+      if (cur && cur.inFlight > 0) cur.inFlight--;
+      if (headers) this.observe(family, headers);
+    };
+  }
+
+  /** Learns the window from a response's headers. */
+  observe(family: string, headers: Record<string, unknown>): void {
+    const remaining = Number(headers['x-sentry-rate-limit-remaining']);
+    const reset = Number(headers['x-sentry-rate-limit-reset']);
+    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
+    const resetAt = reset * 1000;
+    const cur = this.windows.get(family);
+    // Responses arrive out of order; within one window the lowest remaining count is the truth.
+    if (cur && cur.resetAt === resetAt) cur.remaining = Math.min(cur.remaining, remaining);
+    else if (!cur || resetAt > cur.resetAt) this.windows.set(family, { remaining, resetAt, inFlight: cur?.inFlight ?? 0 });
+  }
+}

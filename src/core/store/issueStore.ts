@@ -1,0 +1,223 @@
+import { mkdir, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import { Emitter, type Event } from '../common/emitter';
+import { RcaError } from '../common/errors';
+import type { Disposable } from '../common/lifecycle';
+import { nullLogger, type Logger } from '../common/logger';
+import { CURRENT_SCHEMA_VERSION, migrate, migrations as defaultMigrations, type Migration } from './migrations';
+import type { StoreData, StoredEvent, StoredIssue, StoredProject, StoreMeta } from './model';
+import { decode, encode, type DiskData } from './storeCodec';
+
+export const STORE_FILE = 'sentry-rca.json';
+
+export function emptyStore(): StoreData {
+  return {
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    app: 'sentry-rca',
+    meta: { baseUrl: null, org: null, regionUrl: null, filterKey: null, lastSuccessfulSync: null, lastFullSync: null, lastSync: null },
+    projects: [],
+    issues: [],
+    events: {},
+    investigations: {},
+  };
+}
+
+export interface StoreRecovery {
+  /** Where the unreadable file was moved to. */
+  movedTo: string;
+  reason: string;
+}
+
+export interface IssueStoreOptions {
+  logger?: Logger;
+  /** Migration table, injectable for tests of the hook. */
+  migrations?: Record<number, Migration>;
+  schemaVersion?: number;
+}
+
+/**
+ * The synced Sentry data, as one lowdb JSON file in a directory the caller owns (the extension's
+ * workspace storage, the CLI's --store). Whole-store writes go through an atomic replace (temp file
+ * + rename), so a crash or kill mid-write leaves the previous store readable. An unreadable or
+ * foreign file is never overwritten: it is moved aside and reported through `recovery`.
+ */
+export class IssueStore implements Disposable {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange: Event<void> = this.changed.event;
+  private issueIndex = new Map<string, StoredIssue>();
+
+  private constructor(
+    readonly file: string,
+    private readonly db: Low<DiskData>,
+    private current: StoreData,
+    private readonly logger: Logger,
+    private readonly options: IssueStoreOptions,
+    /** Set when the file on disk could not be used and was moved aside. */
+    readonly recovery: StoreRecovery | undefined,
+  ) {
+    this.reindex();
+  }
+
+  static async open(dir: string, options: IssueStoreOptions = {}): Promise<IssueStore> {
+    const logger = options.logger ?? nullLogger;
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new RcaError('store', `Cannot create the store directory ${dir}: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    const file = join(dir, STORE_FILE);
+    const db = new Low<DiskData>(new DataFile<DiskData>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), encode(emptyStore()));
+    const { data, recovery, migrated } = await IssueStore.load(file, db, options, logger);
+    const store = new IssueStore(file, db, data, logger, options, recovery);
+    if (migrated) await store.replace(data);
+    return store;
+  }
+
+  private static async load(file: string, db: Low<DiskData>, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean }> {
+    const target = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
+    let raw: unknown;
+    try {
+      await db.read();
+      raw = db.data;
+    } catch (e) {
+      if (e instanceof SyntaxError) return { data: emptyStore(), recovery: await moveAside(file, `it is not valid JSON (${e.message})`, logger), migrated: false };
+      throw new RcaError('store', `Cannot read the store ${file}: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    if (raw === null || raw === undefined) return { data: emptyStore(), migrated: false };
+    if (typeof raw !== 'object' || Array.isArray(raw) || (raw as { app?: unknown }).app !== 'sentry-rca') {
+      return { data: emptyStore(), recovery: await moveAside(file, 'it is not a sentry-rca store', logger), migrated: false };
+    }
+    const obj = raw as Record<string, unknown>;
+    const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
+    if (version > target) {
+      throw new RcaError('store', `The store ${file} was written by a newer sentry-rca (schema ${version}; this version reads ${target}).`, 'Update sentry-rca, or point --store at another directory.');
+    }
+    let migrated = false;
+    let upgraded = obj;
+    if (version < target) {
+      try {
+        upgraded = migrate(obj, version, target, options.migrations ?? defaultMigrations);
+        migrated = true;
+        logger.info(`[store] migrated ${file} from schema ${version} to ${target}`);
+      } catch (e) {
+        return { data: emptyStore(), recovery: await moveAside(file, `it could not be migrated from schema ${version} (${(e as Error).message})`, logger), migrated: false };
+      }
+    }
+    try {
+      return { data: validate(decode(upgraded as unknown as DiskData)), migrated };
+    } catch (e) {
+      return { data: emptyStore(), recovery: await moveAside(file, `its content is damaged (${(e as Error).message})`, logger), migrated: false };
+    }
+  }
+
+  /** Re-reads the file (another process, such as the CLI, may have written it). */
+  async reload(): Promise<void> {
+    const { data } = await IssueStore.load(this.file, this.db, this.options, this.logger);
+    this.current = data;
+    this.reindex();
+    this.changed.fire();
+  }
+
+  get data(): Readonly<StoreData> {
+    return this.current;
+  }
+
+  meta(): StoreMeta {
+    return this.current.meta;
+  }
+
+  projects(): StoredProject[] {
+    return this.current.projects;
+  }
+
+  issues(): StoredIssue[] {
+    return this.current.issues;
+  }
+
+  issue(id: string): StoredIssue | undefined {
+    return this.issueIndex.get(id);
+  }
+
+  /** By numeric id or by short id (`SHOP-12`, any case). */
+  findIssue(idOrShortId: string): StoredIssue | undefined {
+    const direct = this.issueIndex.get(idOrShortId);
+    if (direct) return direct;
+    const upper = idOrShortId.toUpperCase();
+    return this.current.issues.find((i) => i.shortId.toUpperCase() === upper);
+  }
+
+  /** Stored events of an issue, newest first. */
+  events(issueId: string): StoredEvent[] {
+    return this.current.events[issueId] ?? [];
+  }
+
+  latestEvent(issueId: string): StoredEvent | undefined {
+    return this.events(issueId)[0];
+  }
+
+  investigations(issueId: string): unknown[] {
+    return this.current.investigations[issueId] ?? [];
+  }
+
+  /** Replaces the whole store with one atomic write, then notifies listeners. */
+  async replace(next: StoreData): Promise<void> {
+    this.db.data = encode(next);
+    try {
+      await this.db.write();
+    } catch (e) {
+      throw new RcaError('store', `Cannot write the store ${this.file}: ${(e as Error).message}`, 'Check the disk space and permissions of the store directory.', { cause: e });
+    }
+    this.current = next;
+    this.reindex();
+    this.changed.fire();
+  }
+
+  /** Applies a change to a copy of the top-level data and writes it atomically. */
+  async update(mutate: (draft: StoreData) => void): Promise<void> {
+    const draft: StoreData = {
+      ...this.current,
+      meta: { ...this.current.meta },
+      projects: [...this.current.projects],
+      issues: [...this.current.issues],
+      events: { ...this.current.events },
+      investigations: { ...this.current.investigations },
+    };
+    mutate(draft);
+    await this.replace(draft);
+  }
+
+  private reindex(): void {
+    this.issueIndex = new Map(this.current.issues.map((i) => [i.id, i]));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+async function moveAside(file: string, reason: string, logger: Logger): Promise<StoreRecovery> {
+  const movedTo = `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await stat(file);
+    await rename(file, movedTo);
+  } catch (e) {
+    throw new RcaError('store', `The store ${file} cannot be used because ${reason}, and moving it aside failed: ${(e as Error).message}`, 'Move or delete the file by hand.', { cause: e });
+  }
+  logger.warn(`[store] ${file} could not be used because ${reason}; it was moved to ${movedTo} and a new store was started`);
+  return { movedTo, reason };
+}
+
+/** Cheap structural check so a hand-edited or half-migrated file fails loudly here, not in the UI. */
+function validate(data: StoreData): StoreData {
+  if (!data.meta || typeof data.meta !== 'object') throw new Error('missing meta');
+  if (!Array.isArray(data.projects)) throw new Error('projects is not a list');
+  if (!Array.isArray(data.issues)) throw new Error('issues is not a list');
+  if (!data.events || typeof data.events !== 'object') throw new Error('events is not an object');
+  for (const i of data.issues) {
+    if (typeof i?.id !== 'string' || typeof i.title !== 'string') throw new Error('an issue has no id or title');
+  }
+  data.investigations ??= {};
+  return data;
+}

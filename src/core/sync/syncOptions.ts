@@ -1,0 +1,38 @@
+import { LEVELS, levelRank, type Level } from '../store/model';
+
+export interface SyncOptions {
+  /** Project slugs to sync; empty means every project of the organisation. */
+  projects: string[];
+  /** Issues and events below this level are not pulled. */
+  minLevel: Level;
+  /** Newest events kept (and fetched, with full bodies) per issue. */
+  eventsPerIssue: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** A timer sync becomes a full listing when the last one is older than this (finds quiet resolutions). */
+  fullSyncEveryMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  projects: [],
+  minLevel: 'warning',
+  eventsPerIssue: 5,
+  concurrency: 5,
+  fullSyncEveryMs: 60 * 60_000,
+};
+
+/** Levels at or above the minimum, most severe first. */
+export function levelsAtLeast(min: Level): Level[] {
+  return LEVELS.filter((l) => levelRank(l) >= levelRank(min));
+}
+
+/** The `level:[…]` search token for the minimum level, or '' when every level is wanted. */
+export function levelQuery(min: Level): string {
+  const levels = levelsAtLeast(min);
+  return levels.length === LEVELS.length ? '' : `level:[${levels.join(', ')}]`;
+}
+
+/** What the stored data depends on; when it changes the next sync starts from scratch. */
+export function filterKey(baseUrl: string, org: string, o: Pick<SyncOptions, 'projects' | 'minLevel'>): string {
+  return JSON.stringify([baseUrl.replace(/\/+$/, ''), org, [...o.projects].sort(), o.minLevel]);
+}
