@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Clock } from '../../../src/core/common/clock';
+import { RateGate } from '../../../src/core/sentry/rateGate';
+
+function fakeClock(start = 1_000_000): Clock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return { slept, now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } };
+}
+
+test('waits for the window reset once the remaining budget is used by requests in flight', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  const resetSec = Math.floor(clock.now() / 1000) + 1;
+  gate.observe('issues', { 'x-sentry-rate-limit-remaining': '2', 'x-sentry-rate-limit-reset': String(resetSec) });
+  const r1 = await gate.acquire('issues');
+  const r2 = await gate.acquire('issues');
+  assert.deepEqual(clock.slept, [], 'two requests fit in the budget');
+  await gate.acquire('issues');
+  assert.equal(clock.slept.length, 1, 'the third waits');
+  assert.ok(clock.now() >= resetSec * 1000);
+  r1(); r2();
+});
+
+test('families are independent and missing headers never block', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  gate.observe('events', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 5) });
+  await gate.acquire('issues');
+  gate.observe('issues', {});
+  await gate.acquire('issues');
+  assert.deepEqual(clock.slept, []);
+});
+
+test('a stale window (reset in the past) does not wait', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  gate.observe('x', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) - 1) });
+  await gate.acquire('x');
+  assert.deepEqual(clock.slept, []);
+});
