@@ -51,6 +51,5 @@ export function relativeTime(iso: string, now: number): string {
 
 /** Removes terminal control characters from text that came from Sentry before printing it. */
 export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, ' ');
 }
