@@ -1,0 +1,496 @@
+/**
+ * Maps a Sentry stack frame to a file and line in the open workspace, or says why it cannot.
+ *
+ * Rules, in order (the first that finds an indexed file wins):
+ *  1. the user's path mappings;
+ *  2. the frame's path is itself a file of the workspace (a local run);
+ *  3. a root prefix learned for the project from an earlier unique match (Sentry's code mappings);
+ *  4. candidate paths (deploy-release folder stripped, JVM package path, the frame's own path, the
+ *     Python and Go module paths), each matched by path segments from the end against the file
+ *     index: the longest match wins if it is unique; ties go to the file at the workspace root, then
+ *     to a file under a learned prefix, then to the file whose text matches the frame's context lines.
+ * Guards: dependency/build folders (node_modules, vendor, site-packages, dist, build, .git) are only
+ * entered when the frame's own path goes through them, and frames that are not in-app never map onto
+ * the project's sources by file name alone.
+ */
+import { promises as fsp, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DisposableBase } from '../common/lifecycle';
+import { nullLogger, tagged, type Logger } from '../common/logger';
+import type { StoredFrame } from '../store/model';
+import { LIBRARY_DIRS, candidatePaths, normalizeFramePath, type NormalizedPath, type PathCandidate, type UnmappedCode } from './framePath';
+import { applyMapping, describeMapping, mappingsFor, resolveMappingTarget, type PathMapping } from './pathMappings';
+import { relocateLine, sameSourceLine, splitLines, type LineStatus } from './relocateLine';
+import type { IndexedFile, WorkspaceFileIndex, WorkspaceRoot } from './workspaceFileIndex';
+
+export type MatchVia = 'mapping' | 'absolute' | 'prefix' | PathCandidate['via'];
+export type TieBreak = 'root-relative' | 'learned-prefix' | 'context';
+
+export interface MappedFrame {
+  ok: true;
+  /** Absolute local path. */
+  path: string;
+  /** 1-based line to open: the frame's line, or where its context line moved to. */
+  line: number;
+  /** 1-based column (1 when Sentry sent none). */
+  column: number;
+  /** Path of the workspace folder holding the file; undefined when a path mapping points outside. */
+  root: string | undefined;
+  /** The rule that found the file. */
+  via: MatchVia;
+  /** How equally long suffix matches were told apart, when there were several. */
+  tieBreak?: TieBreak;
+  /** The trailing path segments the frame and the file have in common (suffix rules). */
+  matchedSuffix?: string;
+  /** Whether the local line still is the frame's context line. */
+  lineStatus: LineStatus;
+  /** Set when the context line was found at another line (code moved since the release). */
+  moved?: { from: number; to: number };
+}
+
+export interface UnmappedFrame {
+  ok: false;
+  code: UnmappedCode;
+  /** A sentence for the user: why, and what they can do. */
+  reason: string;
+  /** Local files that came close (ambiguous or guarded matches), absolute. */
+  candidates?: string[];
+}
+
+export type FrameMapping = MappedFrame | UnmappedFrame;
+
+/** A stack root learned from a unique match: frame paths starting with `stackRoot` live under `localDir`. */
+export interface LearnedPrefix {
+  stackRoot: string;
+  root: WorkspaceRoot;
+  /** Folder under the root, `/`-separated, '' for the root itself. */
+  localDir: string;
+  ignoreCase: boolean;
+  /** The frame path it was learned from (for the log and the UI). */
+  learnedFrom: string;
+}
+
+export interface FrameMapperOptions {
+  mappings?: readonly PathMapping[];
+  /** Reads a file's text; undefined when unreadable. Default: fs, files over 4 MiB skipped. */
+  readText?: (path: string) => Promise<string | undefined>;
+  /** Whether a path-mapping target exists when it is not indexed (e.g. a gitignored file). Default: fs. */
+  fileExists?: (path: string) => boolean;
+  logger?: Logger;
+}
+
+const MAX_READ_BYTES = 4 * 1024 * 1024;
+
+async function defaultReadText(path: string): Promise<string | undefined> {
+  try {
+    const st = await fsp.stat(path);
+    if (!st.isFile() || st.size > MAX_READ_BYTES) return undefined;
+    return await fsp.readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+interface Resolved {
+  file: string;
+  root: WorkspaceRoot | undefined;
+  via: MatchVia;
+  tieBreak?: TieBreak;
+  matchedSuffix?: string;
+}
+
+type Resolution = { ok: true; r: Resolved } | UnmappedFrame;
+
+/** What the candidates that failed saw, to explain the failure. */
+interface Misses {
+  ambiguous?: { suffix: string; files: IndexedFile[]; line: number | null };
+  excluded: IndexedFile[];
+  bareName: IndexedFile[];
+  mappingMissing?: string;
+  mappingError?: string;
+}
+
+export class FrameMapper extends DisposableBase {
+  private mappings: readonly PathMapping[];
+  private readonly readText: (path: string) => Promise<string | undefined>;
+  private readonly fileExists: (path: string) => boolean;
+  private readonly logger: Logger;
+  private readonly learned = new Map<string, LearnedPrefix[]>();
+  private readonly lines = new Map<string, Promise<string[] | undefined>>();
+  private readonly memo = new Map<string, Resolution>();
+
+  constructor(private readonly index: WorkspaceFileIndex, options: FrameMapperOptions = {}) {
+    super();
+    this.mappings = options.mappings ?? [];
+    this.readText = options.readText ?? defaultReadText;
+    this.fileExists = options.fileExists ?? existsSync;
+    this.logger = tagged(options.logger ?? nullLogger, 'frames');
+    this.register(index.onDidChange((e) => {
+      this.memo.clear();
+      for (const p of [...e.changed, ...e.removed]) this.lines.delete(p);
+    }));
+  }
+
+  setMappings(mappings: readonly PathMapping[]): void {
+    this.mappings = mappings;
+    this.memo.clear();
+  }
+
+  /** Prefixes learned so far for a project (shown in the UI, and a starting point for a path mapping). */
+  learnedPrefixes(project: string | undefined): readonly LearnedPrefix[] {
+    return this.learned.get(project ?? '') ?? [];
+  }
+
+  /** Forgets learned prefixes and cached file text (after a mapping change or a branch switch). */
+  reset(): void {
+    this.learned.clear();
+    this.lines.clear();
+    this.memo.clear();
+  }
+
+  /** Maps one frame. `project` is the Sentry project slug (path mappings and learned prefixes are per project). */
+  async map(frame: StoredFrame, project?: string): Promise<FrameMapping> {
+    const key = memoKey(frame, project);
+    let res = this.memo.get(key);
+    if (!res) {
+      res = await this.resolve(frame, project);
+      this.memo.set(key, res);
+    }
+    if (!res.ok) return res;
+    return this.finish(frame, res.r);
+  }
+
+  /**
+   * Maps all frames of a stack trace, keeping their order. In-app frames go first, crash frame first,
+   * so that a prefix learned from them maps the rest of the trace the way Sentry's code mappings do.
+   */
+  async mapAll(frames: readonly StoredFrame[], project?: string): Promise<FrameMapping[]> {
+    const order = frames.map((_f, i) => i).sort((a, b) => Number(frames[b]!.inApp) - Number(frames[a]!.inApp) || b - a);
+    const out = new Array<FrameMapping>(frames.length);
+    for (const i of order) out[i] = await this.map(frames[i]!, project);
+    return out;
+  }
+
+  /**
+   * A path mapping to offer for an unmapped frame ("Add Path Mapping…"): the frame's folder prefix up
+   * to the first segment that names a top-level entry of a workspace folder, mapped onto that folder.
+   */
+  suggestMapping(frame: StoredFrame, project?: string): PathMapping | undefined {
+    const raw = frame.absPath || frame.filename;
+    if (!raw) return undefined;
+    const norm = normalizeFramePath(raw);
+    const path = raw.replace(/\\/g, '/');
+    const roots = this.index.roots;
+    const multi = roots.length > 1;
+    const target = (r: WorkspaceRoot) => (multi ? `\${workspaceFolder:${r.name}}/` : '${workspaceFolder}/');
+    if (norm.ok) {
+      const segs = norm.path.segments;
+      for (let i = 0; i < segs.length - 1; i++) {
+        for (const r of roots) {
+          if (!this.index.topLevelNames(r).has(segs[i]!)) continue;
+          const at = path.lastIndexOf('/' + segs.slice(i).join('/'));
+          if (at < 0) continue;
+          return withProject({ from: path.slice(0, at + 1), to: target(r) }, project);
+        }
+      }
+    }
+    const dir = path.slice(0, path.lastIndexOf('/') + 1);
+    if (!dir || roots.length === 0) return undefined;
+    return withProject({ from: dir, to: target(roots[0]!) }, project);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async finish(frame: StoredFrame, r: Resolved): Promise<MappedFrame> {
+    const base = {
+      ok: true as const,
+      path: r.file,
+      column: frame.colNo && frame.colNo > 0 ? frame.colNo : 1,
+      root: r.root?.path,
+      via: r.via,
+      ...(r.tieBreak ? { tieBreak: r.tieBreak } : {}),
+      ...(r.matchedSuffix ? { matchedSuffix: r.matchedSuffix } : {}),
+    };
+    const lineNo = frame.lineNo && frame.lineNo > 0 ? frame.lineNo : null;
+    if (lineNo === null || !frame.context.some(([n]) => n === lineNo)) {
+      return { ...base, line: lineNo ?? 1, lineStatus: 'unknown' };
+    }
+    const lines = await this.fileLines(r.file);
+    if (!lines) return { ...base, line: lineNo, lineStatus: 'unknown' };
+    const rel = relocateLine(lines, frame);
+    return { ...base, line: rel.line, lineStatus: rel.status, ...(rel.moved ? { moved: rel.moved } : {}) };
+  }
+
+  private fileLines(path: string): Promise<string[] | undefined> {
+    let p = this.lines.get(path);
+    if (!p) {
+      p = this.readText(path).then((t) => (t === undefined ? undefined : splitLines(t)));
+      this.lines.set(path, p);
+    }
+    return p;
+  }
+
+  private async resolve(frame: StoredFrame, project: string | undefined): Promise<Resolution> {
+    const misses: Misses = { excluded: [], bareName: [] };
+    const rawPaths = unique([frame.absPath, frame.filename]);
+
+    // 1. User path mappings.
+    for (const m of mappingsFor(this.mappings, project)) {
+      const target = resolveMappingTarget(m.to, this.index.roots);
+      for (const raw of rawPaths) {
+        if (!target.ok) {
+          if (applyMapping(raw, m, '/') !== undefined) misses.mappingError ??= `Path mapping ${describeMapping(m)} cannot be used: ${target.error}.`;
+          continue;
+        }
+        const local = applyMapping(raw, m, target.path);
+        if (local === undefined) continue;
+        if (this.index.has(local) || this.fileExists(local)) {
+          return { ok: true, r: { file: local, root: this.index.rootOf(local), via: 'mapping' } };
+        }
+        misses.mappingMissing ??= `Path mapping ${describeMapping(m)} turns ${raw} into ${local}, which does not exist.`;
+      }
+    }
+
+    if (this.index.roots.length === 0) {
+      return { ok: false, code: 'no-workspace', reason: 'No folder is open; open the project folder to map frames to files.' };
+    }
+
+    // Normalise; a URL absPath decides even when filename looks like a path (it was derived from the URL).
+    const paths: NormalizedPath[] = [];
+    let rejection: UnmappedFrame | undefined;
+    for (const raw of rawPaths) {
+      const n = normalizeFramePath(raw);
+      if (n.ok) paths.push(n.path);
+      else if (!rejection) rejection = { ok: false, code: n.code, reason: n.reason };
+      if (!n.ok && n.code === 'url' && raw === frame.absPath) return withMappingHints(rejection!, misses);
+    }
+    const python = (frame.platform ?? '').toLowerCase() === 'python';
+    if (paths.length === 0 && !(python && frame.module)) {
+      if (rejection) return withMappingHints(rejection, misses);
+      return withMappingHints({
+        ok: false,
+        code: 'no-path',
+        reason: `The frame has no file name${frame.module ? ` (only the module ${frame.module}, e.g. a compiler-generated class)` : ''}; there is nothing to open.`,
+      }, misses);
+    }
+
+    // 2. The frame's own path is a workspace file.
+    for (const p of paths) {
+      if (p.absolute && this.index.has(p.absolute)) {
+        return { ok: true, r: { file: p.absolute, root: this.index.rootOf(p.absolute), via: 'absolute' } };
+      }
+    }
+
+    // 3. Learned prefixes.
+    for (const p of paths) {
+      const hit = this.byLearnedPrefix(p, project);
+      if (hit) return { ok: true, r: hit };
+    }
+
+    // 4. Candidate paths by suffix.
+    for (const c of candidatePaths(frame, paths)) {
+      const hit = await this.bySuffix(c, frame, project, misses);
+      if (!hit) continue;
+      if (c.from && frame.inApp) this.learn(c.from, hit, project);
+      return { ok: true, r: hit };
+    }
+    return this.explain(frame, paths, misses);
+  }
+
+  private byLearnedPrefix(p: NormalizedPath, project: string | undefined): Resolved | undefined {
+    for (const l of this.learnedPrefixes(project)) {
+      const raw = l.ignoreCase ? p.raw.toLowerCase() : p.raw;
+      if (!raw.startsWith(l.stackRoot)) continue;
+      const rest = p.raw.slice(l.stackRoot.length).split('/').filter((s) => s && s !== '.');
+      if (rest.length === 0 || rest.includes('..')) continue;
+      const local = join(l.root.path, ...(l.localDir ? l.localDir.split('/') : []), ...rest);
+      if (this.index.has(local)) return { file: local, root: l.root, via: 'prefix' };
+    }
+    return undefined;
+  }
+
+  private learn(from: NormalizedPath, hit: Resolved, project: string | undefined): void {
+    if (!hit.matchedSuffix || !hit.root) return;
+    const f = this.index.get(hit.file);
+    if (!f) return;
+    const suffix = '/' + hit.matchedSuffix;
+    const raw = from.ignoreCase ? from.raw.toLowerCase() : from.raw;
+    const tail = from.ignoreCase ? suffix.toLowerCase() : suffix;
+    if (!raw.endsWith(tail)) return; // the candidate was rewritten (Go version, `..`): no clean prefix
+    const stackRoot = raw.slice(0, raw.length - tail.length + 1);
+    // An empty or scheme-only root would claim every frame of the project.
+    if (!stackRoot.replace(/^[a-z-]+:\/*[^/]*\/?/i, '').replace(/[/.~]/g, '')) return;
+    const n = hit.matchedSuffix.split('/').length;
+    const localDir = f.segments.slice(0, f.segments.length - n).join('/');
+    const key = project ?? '';
+    const list = this.learned.get(key) ?? [];
+    if (list.some((l) => l.stackRoot === stackRoot)) return;
+    list.unshift({ stackRoot, root: f.root, localDir, ignoreCase: from.ignoreCase, learnedFrom: from.raw });
+    this.learned.set(key, list);
+    // Earlier failures may now resolve by prefix.
+    for (const [k, v] of this.memo) if (!v.ok) this.memo.delete(k);
+    this.logger.debug(`learned ${stackRoot} → ${join(f.root.path, localDir)} for project ${key || '(none)'}`);
+  }
+
+  private async bySuffix(c: PathCandidate, frame: StoredFrame, project: string | undefined, misses: Misses): Promise<Resolved | undefined> {
+    const segs = c.segments;
+    const name = segs[segs.length - 1]!;
+    const framePathSegs = new Set((c.from?.segments ?? segs).map((s) => (c.ignoreCase ? s.toLowerCase() : s)));
+    let bestLen = 0;
+    let best: IndexedFile[] = [];
+    for (const f of this.index.filesNamed(name, c.ignoreCase)) {
+      if (inGuardedDir(f, framePathSegs, c.ignoreCase)) {
+        misses.excluded.push(f);
+        continue;
+      }
+      const len = commonSuffix(segs, f.segments, c.ignoreCase);
+      if (len === 0) continue;
+      if (!frame.inApp && len === 1) {
+        misses.bareName.push(f);
+        continue;
+      }
+      if (len > bestLen) {
+        bestLen = len;
+        best = [f];
+      } else if (len === bestLen) {
+        best.push(f);
+      }
+    }
+    if (best.length === 0) return undefined;
+    const matchedSuffix = best[0]!.segments.slice(-bestLen).join('/');
+    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, ...(tieBreak ? { tieBreak } : {}) });
+    if (best.length === 1) return make(best[0]!);
+
+    // Ties. A fully matched relative path that is exactly a root-relative path beats deeper copies.
+    if (bestLen === segs.length) {
+      const exact = best.filter((f) => f.segments.length === bestLen);
+      if (exact.length === 1) return make(exact[0]!, 'root-relative');
+    }
+    const learned = this.learnedPrefixes(project);
+    if (learned.length) {
+      const under = best.filter((f) => learned.some((l) => l.root === f.root && (l.localDir === '' || f.rel.startsWith(l.localDir + '/'))));
+      if (under.length === 1) return make(under[0]!, 'learned-prefix');
+    }
+    const byContext = await this.pickByContext(best, frame);
+    if (byContext) return make(byContext, 'context');
+    if (!misses.ambiguous || misses.ambiguous.files.length > best.length) {
+      misses.ambiguous = { suffix: matchedSuffix, files: best, line: frame.lineNo };
+    }
+    return undefined;
+  }
+
+  /** The one file whose text agrees with most of the frame's context lines, if there is exactly one. */
+  private async pickByContext(files: IndexedFile[], frame: StoredFrame): Promise<IndexedFile | undefined> {
+    const ctx = frame.context.filter(([, t]) => t.trim().length >= 3);
+    if (ctx.length === 0) return undefined;
+    let bestScore = 0;
+    let winners: IndexedFile[] = [];
+    for (const f of files) {
+      const lines = await this.fileLines(f.path);
+      if (!lines) continue;
+      let score = 0;
+      for (const [n, text] of ctx) if (sameSourceLine(lines[n - 1], text)) score++;
+      if (score > bestScore) {
+        bestScore = score;
+        winners = [f];
+      } else if (score === bestScore && score > 0) {
+        winners.push(f);
+      }
+    }
+    return winners.length === 1 ? winners[0] : undefined;
+  }
+
+  private explain(frame: StoredFrame, paths: NormalizedPath[], misses: Misses): UnmappedFrame {
+    const shown = frame.absPath || frame.filename || frame.module || '(no path)';
+    const rel = (f: IndexedFile) => (this.index.roots.length > 1 ? `${f.root.name}/${f.rel}` : f.rel);
+    let out: UnmappedFrame;
+    if (misses.ambiguous) {
+      const a = misses.ambiguous;
+      const list = a.files.slice(0, 3).map(rel).join(', ') + (a.files.length > 3 ? `, and ${a.files.length - 3} more` : '');
+      out = {
+        ok: false,
+        code: 'ambiguous',
+        reason: `${a.files.length} workspace files end in ${a.suffix} equally well (${list}) and the frame's context lines do not single one out; add a path mapping for ${dirOf(shown)}.`,
+        candidates: a.files.map((f) => f.path),
+      };
+    } else if (misses.excluded.length > 0 && misses.bareName.length === 0) {
+      const dirs = [...new Set(misses.excluded.flatMap((f) => f.segments.slice(0, -1).filter((s) => LIBRARY_DIRS.has(s))))];
+      out = {
+        ok: false,
+        code: 'excluded-dir',
+        reason: `The only files named like it are under ${dirs.join(', ')} (${rel(misses.excluded[0]!)}); frames map into dependency and build folders only when their own path goes through them.`,
+        candidates: misses.excluded.map((f) => f.path),
+      };
+    } else if (misses.bareName.length > 0) {
+      out = {
+        ok: false,
+        code: 'library-frame',
+        reason: `This is a library frame (not in-app) and shares only its file name with ${rel(misses.bareName[0]!)}; library frames are never mapped onto your sources by file name alone.`,
+        candidates: misses.bareName.map((f) => f.path),
+      };
+    } else {
+      const name = paths[0]?.segments[paths[0].segments.length - 1] ?? frame.module ?? '';
+      const where = this.index.roots.length === 1 ? 'the workspace folder' : `${this.index.roots.length} workspace folders`;
+      const lib = frame.inApp ? '' : ' It is a library frame, so its source is usually not part of the project.';
+      const trunc = this.index.truncated ? ' The file index is incomplete because the workspace is very large.' : '';
+      out = { ok: false, code: 'no-match', reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}` };
+    }
+    return withMappingHints(out, misses);
+  }
+}
+
+/** A mapping that matched but failed is the more useful explanation: the user wrote it. */
+function withMappingHints(out: UnmappedFrame, misses: Misses): UnmappedFrame {
+  if (misses.mappingError) return { ok: false, code: 'bad-mapping', reason: misses.mappingError };
+  if (misses.mappingMissing) return { ...out, code: 'mapping-target-missing', reason: `${misses.mappingMissing} ${out.reason}` };
+  return out;
+}
+
+function inGuardedDir(f: IndexedFile, framePathSegs: Set<string>, ignoreCase: boolean): boolean {
+  const n = f.segments.length - 1;
+  for (let i = 0; i < n; i++) {
+    const s = f.segments[i]!;
+    if (LIBRARY_DIRS.has(s) && !framePathSegs.has(ignoreCase ? s.toLowerCase() : s)) return true;
+  }
+  return false;
+}
+
+function commonSuffix(a: readonly string[], b: readonly string[], ignoreCase: boolean): number {
+  let i = a.length - 1;
+  let j = b.length - 1;
+  let n = 0;
+  while (i >= 0 && j >= 0) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x !== y && !(ignoreCase && x.toLowerCase() === y.toLowerCase())) break;
+    n++;
+    i--;
+    j--;
+  }
+  return n;
+}
+
+function unique(xs: Array<string | null>): string[] {
+  const out: string[] = [];
+  for (const x of xs) if (x && x.trim() && !out.includes(x)) out.push(x);
+  return out;
+}
+
+function memoKey(f: StoredFrame, project: string | undefined): string {
+  return [project ?? '', f.absPath ?? '', f.filename ?? '', f.module ?? '', f.platform ?? '', f.inApp ? 1 : 0, f.lineNo ?? ''].join('\0');
+}
+
+function dirOf(p: string): string {
+  const s = p.replace(/\\/g, '/');
+  const i = s.lastIndexOf('/');
+  return i > 0 ? s.slice(0, i + 1) : s;
+}
+
+function withProject(m: PathMapping, project: string | undefined): PathMapping {
+  return project ? { ...m, project } : m;
+}
+
+/** Path of a mapped file for display: relative to its workspace folder when inside one. */
+export function displayPath(m: MappedFrame): string {
+  return m.root ? relative(m.root, m.path).split('\\').join('/') : m.path;
+}
