@@ -1,0 +1,82 @@
+/**
+ * Recent history of the crash lines: `git blame` (who last touched each line, when) and `git log -L`
+ * (the commits that changed the range, with their diffs). Always execFile with an argument array, never
+ * a shell, with a timeout and an output cap; paths are workspace-relative and checked by the caller.
+ */
+import { execFile } from 'node:child_process';
+
+export interface BlameLine {
+  line: number;
+  commit: string;
+  author: string;
+  /** Epoch ms; for uncommitted lines, the time of the blame. */
+  time: number;
+  summary: string;
+  uncommitted: boolean;
+}
+
+const NOT_COMMITTED = /^0{40}$/;
+
+export class GitHistory {
+  private repo: Promise<boolean> | undefined;
+
+  constructor(private readonly root: string, private readonly timeoutMs = 5_000, private readonly maxBytes = 2 * 1024 * 1024) {}
+
+  /** Whether the workspace is inside a git work tree (and git is installed). */
+  isRepo(): Promise<boolean> {
+    this.repo ??= this.git(['rev-parse', '--is-inside-work-tree']).then((o) => o.trim() === 'true', () => false);
+    return this.repo;
+  }
+
+  async blame(relPath: string, start: number, end: number, signal?: AbortSignal): Promise<BlameLine[]> {
+    const out = await this.git(['blame', '--porcelain', '-L', `${start},${end}`, '--', relPath], signal);
+    return parseBlamePorcelain(out);
+  }
+
+  /** `git log -L start,end:path` for the newest `maxCommits` commits, in a compact format. */
+  async logLines(relPath: string, start: number, end: number, maxCommits = 3, signal?: AbortSignal): Promise<string> {
+    return this.git(['log', `-L${start},${end}:${relPath}`, `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=commit %h  %an  %ad%n    %s'], signal);
+  }
+
+  private git(args: string[], signal?: AbortSignal): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile('git', ['-c', 'core.quotepath=off', ...args], {
+        cwd: this.root,
+        timeout: this.timeoutMs,
+        maxBuffer: this.maxBytes,
+        signal,
+        windowsHide: true,
+        // Never prompt, never take locks a user's git might be waiting on.
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim().split('\n')[0]}`));
+        else resolve(stdout);
+      });
+    });
+  }
+}
+
+export function parseBlamePorcelain(out: string): BlameLine[] {
+  const commits = new Map<string, { author: string; time: number; summary: string }>();
+  const lines: BlameLine[] = [];
+  let current: { commit: string; line: number } | null = null;
+  for (const l of out.split('\n')) {
+    const header = /^([0-9a-f]{40}) \d+ (\d+)(?: \d+)?$/.exec(l);
+    if (header) {
+      current = { commit: header[1]!, line: Number(header[2]) };
+      if (!commits.has(current.commit)) commits.set(current.commit, { author: '', time: 0, summary: '' });
+      continue;
+    }
+    if (!current) continue;
+    const info = commits.get(current.commit)!;
+    if (l.startsWith('author ')) info.author = l.slice(7);
+    else if (l.startsWith('author-time ')) info.time = Number(l.slice(12)) * 1000;
+    else if (l.startsWith('summary ')) info.summary = l.slice(8);
+    else if (l.startsWith('\t')) {
+      const uncommitted = NOT_COMMITTED.test(current.commit);
+      lines.push({ line: current.line, commit: uncommitted ? 'uncommitted' : current.commit.slice(0, 12), author: uncommitted ? 'you (not committed)' : info.author, time: info.time, summary: uncommitted ? 'Local change not committed yet' : info.summary, uncommitted });
+      current = null;
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,64 @@
+/**
+ * The narrow views of other modules that an investigation needs. The store, the frame mapper and the SSH
+ * log fetcher each satisfy one of these through a small adapter (see adapters.ts), so the investigation
+ * and its tests do not depend on how those modules are built.
+ */
+import type { StoredEvent, StoredFrame, StoredIssue } from '../store/model';
+
+/** Read access to synced issues and their events. */
+export interface IssueSource {
+  getIssue(issueId: string): StoredIssue | undefined;
+  /** Stored events of one issue, newest first. */
+  getEvents(issueId: string): StoredEvent[];
+  /** Every stored issue in every synced project (for related-issue detection). */
+  listIssues(): StoredIssue[];
+}
+
+export type ResolvedFrame = { path: string; line: number; column: number | null } | { reason: string };
+
+/** Maps a Sentry frame to a workspace file; `path` is absolute. */
+export interface FrameResolver {
+  resolve(frame: StoredFrame): ResolvedFrame;
+}
+
+export interface TimeWindow {
+  since: Date;
+  until: Date;
+}
+
+/** One log line as fetched; the timestamp is parsed later by the investigation. */
+export interface FetchedLogs {
+  host: string;
+  /** Which recipe produced it, e.g. `file:/var/log/app.log` or `journal:api`. */
+  source: string;
+  status: 'ok' | 'empty' | 'truncated' | 'error' | 'timeout' | 'auth' | 'unreachable';
+  /** Why the status is not ok, in words the user can act on. */
+  message?: string;
+  lines: string[];
+}
+
+export interface LogQuery {
+  window: TimeWindow;
+  /** Restrict to these configured hosts/sources (by name), when the AI asks for one. */
+  host?: string;
+  source?: string;
+  /** Literal text to keep lines containing it; validated and quoted by the log module, never a shell fragment. */
+  grep?: string;
+}
+
+/** Fetches logs only through the configured, validated recipes. */
+export interface LogProvider {
+  /** Configured `host` → `source` names, so the AI tool can refuse anything else before asking. */
+  sources(): Array<{ host: string; source: string }>;
+  fetch(query: LogQuery, signal?: AbortSignal): Promise<FetchedLogs[]>;
+}
+
+/** Everything an investigation reads from the outside world. */
+export interface InvestigationDeps {
+  issues: IssueSource;
+  frames: FrameResolver;
+  /** Absent when no log sources are configured. */
+  logs?: LogProvider;
+  /** Absolute workspace root; code, git and the AI's file tools stay inside it. */
+  workspaceRoot: string;
+}
