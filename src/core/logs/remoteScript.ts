@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { shQuote } from './shellQuote';
+import { tokenizeTemplate, type LogSourceSpec } from './spec';
+import { AWK_TIMESTAMP_LIB } from './timestamps';
+
+/**
+ * Builds the POSIX sh script that runs on the server (fed to `sh -s` on stdin, so the login shell's
+ * dialect does not matter). All filtering happens there: for files a byte-offset bisection over the
+ * timestamps (`tail -c +N | head -c | awk`) finds the window without reading the rest of the file; every
+ * source's output then goes through one awk "capper" that drops lines outside the window, cuts long
+ * lines, and keeps at most `capBytes` nearest the focus time. Control lines start with `@@<nonce> `,
+ * a random marker a log line cannot forge.
+ *
+ * Every value from outside (paths, units, containers, grep terms, times) enters the script either
+ * shell-quoted or as a number we formatted ourselves.
+ */
+
+export interface ScriptParams {
+  source: LogSourceSpec;
+  sinceMs: number;
+  untilMs: number;
+  /** Where truncation centres (an event time). */
+  focusMs: number;
+  grep: string[];
+  capBytes: number;
+  maxLineBytes: number;
+  nonce?: string;
+}
+
+export interface RemoteScript {
+  /** The command line exec'd over SSH. */
+  command: string;
+  /** What is fed to its stdin. */
+  script: string;
+  nonce: string;
+}
+
+/** Files bigger than this per probe are never read whole: bisection stops at 64 KiB resolution. */
+const BISECT_RESOLUTION = 65536;
+/** Lines are trusted to be in order only roughly; this much lateness is tolerated (seconds). */
+const SLACK_S = 60;
+/** Rotated files last written this long before the window are skipped without opening them. */
+const OLD_FILE_SLACK_S = 86400;
+
+// The first line after an offset is usually partial, so it is skipped (unless the offset is 0).
+const AWK_PROBE = `NR == 1 && skip { next } { t = ts($0); if (t >= 0) { printf "%.0f\\n", int(t); exit } }`;
+
+// Lines of the window from a stream that starts at or before it; stops after the window (+ slack)
+// or once it has produced `cap` bytes.
+const AWK_WINDOW = `NR == 1 && skip { next }
+{ t = ts($0); if (t >= 0) { if (t > U + slack) exit; inw = (t >= S && t <= U) } }
+inw { n += length($0) + 1; if (n > cap) { print mk "cut-after"; exit } print }`;
+
+// Balances the output around the focus time F: lines before it in a ring, lines after it in a list,
+// at the end as much of each as fits in cap (the unused half of one side goes to the other).
+const AWK_CAPPER = `BEGIN { inw = 1 }
+index($0, mk) == 1 { print; fflush(); next }
+{ if (length($0) > lmax) $0 = substr($0, 1, lmax) " ... [" (length($0) - lmax) " more bytes cut on the server]"
+  t = ts($0); if (t >= 0) { inw = (t >= S && t <= U); after = (t >= F) }
+  if (!inw) next
+  if (!after) { pre[++np] = $0; pb += length($0) + 1
+    while (pb > cap && lo < np) { lo++; pb -= length(pre[lo]) + 1; delete pre[lo]; dropb++ } }
+  else if (qb + length($0) + 1 <= cap) { post[++nq] = $0; qb += length($0) + 1 } else dropa++ }
+END { half = int(cap / 2); pbud = (qb < half) ? cap - qb : half; if (pb < pbud) pbud = pb; qbud = cap - pbud
+  while (pb > pbud && lo < np) { lo++; pb -= length(pre[lo]) + 1; dropb++ }
+  if (dropb) print mk "cut-before " dropb
+  for (i = lo + 1; i <= np; i++) print pre[i]
+  s = 0; for (i = 1; i <= nq; i++) { s += length(post[i]) + 1; if (s > qbud) { dropa += nq - i + 1; break } print post[i] }
+  if (dropa) print mk "cut-after " dropa }`;
+
+const FILE_BODY = `
+probe() { tail -c +$(($2 + 1)) "$1" 2>/dev/null | head -c 1048576 | awk -v skip=$(($2 > 0)) -v tzoff=$toff -v reft=$R -v refy=$Y "$L$P"; }
+seek() { lo=0; hi=$2
+  while [ $((hi - lo)) -gt ${BISECT_RESOLUTION} ]; do
+    mid=$(( (lo + hi) / 2 )); t=$(probe "$1" $mid)
+    if [ -n "$t" ] && [ "$t" -lt "$3" ]; then lo=$mid; else hi=$mid; fi
+  done; echo $lo; }
+win() { awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((CAP * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
+list() { IFS=''; for b in $G; do for f in "$b" "$b".[0-9]* "$b"-[0-9]*; do
+  [ -f "$f" ] && printf '%s\t%s\n' "$(date -r "$f" +%s 2>/dev/null || stat -c %Y "$f" 2>/dev/null || echo 0)" "$f"
+  done; done | sort -k1,1n -k2 | uniq; }
+FILES=$(list)
+if [ -z "$FILES" ]; then echo "@@$N nofile"; return 0; fi
+tab=$(printf '\t')
+printf '%s\n' "$FILES" | while IFS=$tab read -r m f; do
+  if [ ! -r "$f" ]; then echo "@@$N unreadable $f"; continue; fi
+  if [ "$m" -gt 0 ] && [ "$m" -lt $((S0 - ${OLD_FILE_SLACK_S})) ]; then echo "@@$N old $f"; continue; fi
+  echo "@@$N file $f"
+  case $f in
+  *.gz) gzip -dc "$f" 2>/dev/null | win 0 ;;
+  *) size=$(wc -c < "$f"); a=$(seek "$f" $size $S0); b=$(seek "$f" $size $((U0 + 1))); start=$a
+     if [ $((b - a)) -gt $((CAP * 2)) ]; then c=$(seek "$f" $size $F0); start=$((c - CAP)); [ $start -lt $a ] && start=$a; fi
+     [ $start -gt $a ] && echo "@@$N cut-before"
+     tail -c +$((start + 1)) "$f" 2>/dev/null | win $((start > 0)) ;;
+  esac
+done`;
+
+function epochS(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+/** ERE alternation that matches any of the terms literally. */
+export function grepPattern(terms: string[]): string {
+  return terms.filter(Boolean).map((t) => t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+}
+
+function body(p: ScriptParams): string {
+  const s = p.source;
+  const sinceS = Math.floor(p.sinceMs / 1000);
+  const untilS = Math.ceil(p.untilMs / 1000);
+  switch (s.kind) {
+    case 'file':
+      return `G=${shQuote(s.path)}; S0=${sinceS}; U0=${untilS}; F0=${Math.floor(p.focusMs / 1000)}; S=${epochS(p.sinceMs)}; U=${epochS(p.untilMs)}\n` +
+        `P=${shQuote(AWK_PROBE)}; W=${shQuote(AWK_WINDOW)}\n${FILE_BODY}`;
+    case 'journald':
+      return `if ! command -v journalctl >/dev/null 2>&1; then echo "@@$N missing journalctl"; else\n` +
+        `journalctl -u ${shQuote(s.unit)} --since @${sinceS} --until @${untilS} -o short-iso --no-pager -q 2>&1; echo "@@$N exit $?"; fi`;
+    case 'docker':
+      return `if ! command -v docker >/dev/null 2>&1; then echo "@@$N missing docker"; else\n` +
+        `docker logs -t --since ${sinceS} --until ${untilS} ${shQuote(s.container)} 2>&1; echo "@@$N exit $?"; fi`;
+    case 'command': {
+      const values: Record<string, string> = {
+        since: new Date(p.sinceMs).toISOString(),
+        until: new Date(p.untilMs).toISOString(),
+        grep: grepPattern(p.grep),
+      };
+      const cmd = tokenizeTemplate(s.template).map((t) => (t.kind === 'text' ? t.text : shQuote(values[t.name] ?? ''))).join('');
+      return `(\n${cmd}\n) 2>&1; echo "@@$N exit $?"`;
+    }
+  }
+}
+
+export function buildRemoteScript(p: ScriptParams): RemoteScript {
+  const nonce = p.nonce ?? randomBytes(8).toString('hex');
+  const ref = new Date(p.untilMs);
+  const header = `# sentry-rca: ${p.source.kind} log window ${new Date(p.sinceMs).toISOString()} .. ${new Date(p.untilMs).toISOString()}\n` +
+    `N=${nonce}; R=${Math.floor(p.untilMs / 1000)}; Y=${ref.getUTCFullYear()}; CAP=${Math.max(1024, Math.floor(p.capBytes))}\n` +
+    `L=${shQuote(AWK_TIMESTAMP_LIB)}; C=${shQuote(AWK_CAPPER)}\n`;
+  // The whole script is one function read before anything runs, and runs with stdin from /dev/null,
+  // so no command inside can swallow the rest of the script from stdin.
+  const script = `${header}main() {\n${body(p)}\n}\n` +
+    `tzs=$(date +%z 2>/dev/null); toff=0\n` +
+    `case $tzs in [+-][0-9][0-9][0-9][0-9]) h=\${tzs#?}; h=\${h%??}; m=\${tzs#???}; toff=$(( (1$h - 100) * 3600 + (1$m - 100) * 60 )); case $tzs in -*) toff=$((-toff));; esac;; esac\n` +
+    `echo "@@$N tz $tzs"\n` +
+    `main </dev/null | awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=${Math.max(256, Math.floor(p.maxLineBytes))} -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C"\necho "@@$N done"\n`;
+  return { command: 'sh -s', script, nonce };
+}
