@@ -1,0 +1,62 @@
+/**
+ * Runs one in-VS-Code suite from plain Node: fresh workspace, real code-server + Chromium, the suite's
+ * `run()` entry inside the extension host, then `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY for
+ * scripts/test.mjs. A run that never reports (crash, timeout) counts as one failure, never as a pass.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codeServerInstalled, projectRoot } from './codeServer';
+import { runExtensionTests } from './workbench';
+
+export interface SuiteRunOptions {
+  name: string;
+  /** Compiled tests entry (exports `run()`), absolute. */
+  testsEntry: string;
+  /** Environment for the extension host, e.g. the test servers' URLs. */
+  env?: Record<string, string>;
+  settings?: Record<string, unknown>;
+  /** Prepares the opened folder. */
+  workspace?: string;
+  timeoutMs?: number;
+}
+
+export function writeSummary(counts: { passed: number; failed: number }): void {
+  const file = process.env.SENTRY_RCA_TEST_SUMMARY;
+  if (file) writeFileSync(file, JSON.stringify(counts));
+}
+
+export function skipWithoutCodeServer(name: string): boolean {
+  if (codeServerInstalled()) return false;
+  console.error(`${name}: code-server is missing (.tools/code-server). Run: bash scripts/ensure-test-env.sh`);
+  writeSummary({ passed: 0, failed: 1 });
+  return true;
+}
+
+export async function runSuiteInVsCode(opts: SuiteRunOptions): Promise<{ passed: number; failed: number }> {
+  const scratch = mkdtempSync(join(tmpdir(), `sentry-rca-${opts.name}-`));
+  const resultFile = join(scratch, 'result.json');
+  const workspace = opts.workspace ?? join(scratch, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  const verbose = process.env.SENTRY_RCA_TEST_VERBOSE === '1';
+  let counts = { passed: 0, failed: 1 };
+  try {
+    const run = await runExtensionTests({
+      workspace,
+      extensionDevelopmentPath: projectRoot,
+      extensionTestsPath: opts.testsEntry,
+      env: { ...opts.env, SENTRY_RCA_SUITE_RESULT: resultFile },
+      settings: opts.settings,
+      timeoutMs: opts.timeoutMs,
+      onLog: (line) => { console.log(line); },
+      onOutput: verbose ? (line) => console.log(`[code-server] ${line}`) : undefined,
+    });
+    if (existsSync(resultFile)) counts = JSON.parse(readFileSync(resultFile, 'utf8')) as typeof counts;
+    else counts = { passed: 0, failed: 1 };
+    console.log(`${opts.name}: exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${(run.durationMs / 1000).toFixed(1)} s; ${counts.passed} passed, ${counts.failed} failed`);
+    if (run.exitCode !== 0 && counts.failed === 0) counts.failed = 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return counts;
+}
