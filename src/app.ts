@@ -1,0 +1,223 @@
+import * as vscode from 'vscode';
+import { systemClock } from './core/common/clock';
+import { errorMessage } from './core/common/errors';
+import { DisposableBase } from './core/common/lifecycle';
+import { tagged } from './core/common/logger';
+import { IssueStore } from './core/store/issueStore';
+import type { SyncProgress } from './core/sync/syncEngine';
+import { SyncScheduler, type SyncOutcome } from './core/sync/syncScheduler';
+import { copyLink, copyShortId, diagnoseIssue, openInSentry, type DiagnoseHook } from './host/commands/issueCommands';
+import { clearAuthToken, setAuthToken } from './host/commands/tokenCommands';
+import { clearFilters, filterByLevel, filterByProject, filterByText, sortIssues } from './host/commands/viewCommands';
+import { Config } from './host/config';
+import { Commands, CONFIG_SECTION, ContextKeys } from './host/ids';
+import { LogChannel } from './host/log';
+import { reportError } from './host/notify';
+import { SyncStatusBar } from './host/statusBar';
+import { SyncService } from './host/syncService';
+import { TokenStore } from './host/tokenStore';
+import { IssuesView } from './host/tree/issuesView';
+
+/** Hooks that feature modules fill in after activation (the investigation panel registers `diagnose`). */
+export interface AppHooks {
+  diagnose?: DiagnoseHook;
+}
+
+/** What `activate()` returns in extension-test mode, so tests read state through the real objects. */
+export interface SentryRcaTestApi {
+  app: App;
+  activationMs: number;
+}
+
+/**
+ * Composition root of the extension host: builds the core services over the VS Code host layer and
+ * wires their events. Everything it creates is registered, so disposing the App leaves nothing behind.
+ */
+export class App extends DisposableBase {
+  readonly hooks: AppHooks = {};
+  private hasToken = false;
+
+  readonly syncService: SyncService;
+  readonly scheduler: SyncScheduler;
+  readonly issues: IssuesView;
+  readonly statusBar: SyncStatusBar;
+
+  private constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: LogChannel,
+    readonly config: Config,
+    readonly tokens: TokenStore,
+    readonly store: IssueStore,
+  ) {
+    super();
+    this.register(log);
+    this.register(config);
+    this.register(tokens);
+    this.register(store);
+    this.syncService = this.register(new SyncService({ config, tokens, store, logger: log, onToken: (t) => log.setSecrets([t]) }));
+    this.scheduler = this.register(new SyncScheduler({
+      clock: systemClock,
+      logger: tagged(log, 'scheduler'),
+      intervalMs: () => config.syncIntervalMs,
+      lastSuccess: () => {
+        const t = Date.parse(store.meta().lastSuccessfulSync ?? '');
+        return Number.isFinite(t) ? t : null;
+      },
+      run: async (trigger, signal) => { await this.syncService.run(trigger, signal); },
+      // The start-up sync waits a moment, so it never competes with the editor's own start.
+      startupDelayMs: 2_000,
+    }));
+    this.issues = this.register(new IssuesView(store, context.workspaceState));
+    this.statusBar = this.register(new SyncStatusBar({
+      store,
+      schedulerState: () => this.scheduler.state,
+      onSchedulerState: this.scheduler.onDidChangeState,
+      configured: () => this.configured,
+    }));
+  }
+
+  static async create(context: vscode.ExtensionContext): Promise<App> {
+    const log = new LogChannel();
+    try {
+      const config = new Config();
+      const tokens = new TokenStore(context.secrets);
+      const dir = (context.storageUri ?? context.globalStorageUri).fsPath;
+      const store = await IssueStore.open(dir, { logger: log });
+      if (store.recovery) {
+        void vscode.window.showWarningMessage(`Sentry RCA: the stored issues could not be read (${store.recovery.reason}); they were moved aside and will sync again.`);
+      }
+      const app = new App(context, log, config, tokens, store);
+      await app.init();
+      return app;
+    } catch (e) {
+      log.error(e instanceof Error ? e : String(e));
+      log.dispose();
+      throw e;
+    }
+  }
+
+  get configured(): boolean {
+    return this.hasToken && this.config.settings.organization !== '';
+  }
+
+  private async init(): Promise<void> {
+    this.registerCommands();
+    this.register(this.scheduler.onDidFinish((o) => this.onSyncFinished(o)));
+    this.register(this.tokens.onDidChange(() => void this.onTokenChanged()));
+    this.register(this.config.onDidChange((c) => {
+      this.log.info(`[config] changed: ${c.changed.join(', ')}`);
+      void this.updateContext();
+      if (!this.configured) return;
+      if (c.syncScopeChanged) {
+        this.scheduler.start();
+        void this.scheduler.runNow('settings');
+      } else if (c.intervalChanged) {
+        if (this.scheduler.isStarted) this.scheduler.reschedule();
+        else this.scheduler.start();
+      }
+    }));
+    this.hasToken = (await this.tokens.get()) !== undefined;
+    await this.updateContext();
+    if (this.configured) this.scheduler.start();
+    else this.log.info('[app] not set up yet: no token or organization; syncing waits for "Set Auth Token"');
+  }
+
+  private registerCommands(): void {
+    const log = this.log;
+    const reg = (id: string, fn: (...args: never[]) => unknown, context: string) => {
+      // Handlers return their result to callers (tests, other commands) and report errors at the edge.
+      this.register(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await (fn as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          reportError(log, context, e);
+          return undefined;
+        }
+      }));
+    };
+    const deps = { config: this.config, tokens: this.tokens, sync: this.syncService, logger: log };
+    reg(Commands.setAuthToken, setAuthToken(deps), 'Set Auth Token');
+    reg(Commands.clearAuthToken, clearAuthToken(deps), 'Clear Auth Token');
+    reg(Commands.syncNow, () => this.syncNow(), 'Sync');
+    reg(Commands.cancelSync, () => this.scheduler.cancel(), 'Cancel Sync');
+    reg(Commands.showLog, () => log.show(), 'Show Log');
+    reg(Commands.openSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`), 'Open Settings');
+    reg(Commands.openInSentry, openInSentry(this.store), 'Open in Sentry');
+    reg(Commands.copyLink, copyLink(this.store), 'Copy Link');
+    reg(Commands.copyShortId, copyShortId(this.store), 'Copy Short ID');
+    reg(Commands.diagnoseIssue, diagnoseIssue(this.store, () => this.hooks.diagnose), 'Diagnose');
+    reg(Commands.sortIssues, sortIssues(this.issues), 'Sort Issues');
+    reg(Commands.filterByLevel, filterByLevel(this.issues), 'Filter by Level');
+    reg(Commands.filterByProject, filterByProject(this.issues), 'Filter by Project');
+    reg(Commands.filterByText, filterByText(this.issues), 'Filter by Text');
+    reg(Commands.clearFilters, clearFilters(this.issues), 'Clear Filters');
+  }
+
+  /** "Sync Now": a cancellable progress notification over the scheduler's run (joining one in flight). */
+  async syncNow(): Promise<SyncOutcome | undefined> {
+    if (!this.configured) {
+      const missing = this.hasToken ? 'organization' : 'auth token';
+      const pick = await vscode.window.showWarningMessage(`Sentry RCA: set the ${missing} first.`, this.hasToken ? 'Open Settings' : 'Set Auth Token');
+      if (pick === 'Set Auth Token') void vscode.commands.executeCommand(Commands.setAuthToken);
+      if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.organization`);
+      return undefined;
+    }
+    this.scheduler.start();
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Sentry RCA', cancellable: true },
+      async (progress, ct) => {
+        progress.report({ message: 'syncing…' });
+        const sub = this.syncService.onProgress((p) => progress.report({ message: progressText(p) }));
+        const cancel = ct.onCancellationRequested(() => this.scheduler.cancel());
+        try {
+          return await this.scheduler.runNow('manual');
+        } finally {
+          sub.dispose();
+          cancel.dispose();
+        }
+      },
+    );
+    if (outcome.ok) {
+      const s = this.syncService.lastSummary;
+      void vscode.window.setStatusBarMessage(`Sentry RCA: synced${s ? ` (${s.issuesNew} new, ${s.issuesUpdated} updated, ${s.eventsAdded} events)` : ''}`, 5000);
+    }
+    return outcome;
+  }
+
+  private onSyncFinished(o: SyncOutcome): void {
+    void vscode.commands.executeCommand('setContext', ContextKeys.syncing, false);
+    if (o.ok || o.cancelled) return;
+    // Manual syncs always say why they failed; background ones only at the start of a failure streak,
+    // so an offline laptop is not nagged on every timer tick (the status bar keeps showing the error).
+    if (o.trigger === 'manual' || o.consecutiveFailures === 1) reportError(this.log, 'Sync failed', o.error);
+    else this.log.warn(`[app] background sync failed again (${o.consecutiveFailures} in a row): ${errorMessage(o.error)}`);
+  }
+
+  private async onTokenChanged(): Promise<void> {
+    const token = await this.tokens.get();
+    this.hasToken = token !== undefined;
+    if (token) this.log.setSecrets([token]);
+    await this.updateContext();
+    this.statusBar.update();
+    if (this.configured) {
+      this.scheduler.start();
+      void this.scheduler.runNow('token');
+    } else {
+      this.scheduler.stop();
+    }
+  }
+
+  private async updateContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', ContextKeys.hasToken, this.hasToken);
+    await vscode.commands.executeCommand('setContext', ContextKeys.configured, this.configured);
+  }
+}
+
+function progressText(p: SyncProgress): string {
+  switch (p.phase) {
+    case 'projects': return 'reading projects…';
+    case 'issues': return `listing issues (${p.issuesListed})…`;
+    case 'events': return `fetching events (${p.eventsDone}/${p.eventsTotal})…`;
+    case 'writing': return 'saving…';
+  }
+}

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { RcaError } from '../../core/common/errors';
+import type { StoredIssue } from '../../core/store/model';
+import { IssueNode } from '../tree/nodes/issueNode';
+
+export interface IssueLookup {
+  findIssue(idOrShortId: string): StoredIssue | undefined;
+}
+
+/** The issue a command was invoked on: a tree row, an issue object, or an id / short id. */
+export function resolveIssue(store: IssueLookup, arg: unknown): StoredIssue {
+  if (arg instanceof IssueNode) return arg.issue;
+  if (arg && typeof arg === 'object' && typeof (arg as StoredIssue).id === 'string' && typeof (arg as StoredIssue).shortId === 'string') {
+    return store.findIssue((arg as StoredIssue).id) ?? (arg as StoredIssue);
+  }
+  if (typeof arg === 'string' && arg.trim()) {
+    const issue = store.findIssue(arg.trim());
+    if (issue) return issue;
+    throw new RcaError('usage', `No synced issue "${arg}".`, 'Sync first, or check the id.');
+  }
+  throw new RcaError('usage', 'No issue selected.', 'Run this from an issue in the Sentry view.');
+}
+
+function permalinkOf(issue: StoredIssue): string {
+  if (!/^https?:\/\//.test(issue.permalink)) throw new RcaError('remote', `Sentry gave no web link for ${issue.shortId}.`);
+  return issue.permalink;
+}
+
+export function openInSentry(store: IssueLookup) {
+  return async (arg?: unknown): Promise<void> => {
+    await vscode.env.openExternal(vscode.Uri.parse(permalinkOf(resolveIssue(store, arg))));
+  };
+}
+
+export function copyLink(store: IssueLookup) {
+  return async (arg?: unknown): Promise<string> => {
+    const link = permalinkOf(resolveIssue(store, arg));
+    await vscode.env.clipboard.writeText(link);
+    void vscode.window.setStatusBarMessage('Sentry RCA: link copied', 2000);
+    return link;
+  };
+}
+
+export function copyShortId(store: IssueLookup) {
+  return async (arg?: unknown): Promise<string> => {
+    const id = resolveIssue(store, arg).shortId;
+    await vscode.env.clipboard.writeText(id);
+    void vscode.window.setStatusBarMessage(`Sentry RCA: ${id} copied`, 2000);
+    return id;
+  };
+}
+
+/** Diagnose is implemented by the investigation module, which registers itself through this hook. */
+export type DiagnoseHook = (issue: StoredIssue) => Promise<void> | void;
+
+export function diagnoseIssue(store: IssueLookup, hook: () => DiagnoseHook | undefined) {
+  return async (arg?: unknown): Promise<void> => {
+    const issue = resolveIssue(store, arg);
+    const diagnose = hook();
+    if (!diagnose) {
+      void vscode.window.showInformationMessage('Sentry RCA: Diagnose is not available yet.');
+      return;
+    }
+    await diagnose(issue);
+  };
+}

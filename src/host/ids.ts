@@ -1,0 +1,56 @@
+/** Every id the extension shares with package.json, in one place (package.json must match these). */
+
+export const EXTENSION_ID = 'sentry-rca.sentry-rca';
+
+export const Commands = {
+  setAuthToken: 'sentryRca.setAuthToken',
+  clearAuthToken: 'sentryRca.clearAuthToken',
+  syncNow: 'sentryRca.syncNow',
+  cancelSync: 'sentryRca.cancelSync',
+  showLog: 'sentryRca.showLog',
+  openSettings: 'sentryRca.openSettings',
+  diagnoseIssue: 'sentryRca.diagnoseIssue',
+  openInSentry: 'sentryRca.openInSentry',
+  copyLink: 'sentryRca.copyLink',
+  copyShortId: 'sentryRca.copyShortId',
+  sortIssues: 'sentryRca.sortIssues',
+  filterByLevel: 'sentryRca.filterByLevel',
+  filterByProject: 'sentryRca.filterByProject',
+  filterByText: 'sentryRca.filterByText',
+  clearFilters: 'sentryRca.clearFilters',
+} as const;
+
+export const Views = {
+  container: 'sentryRca',
+  issues: 'sentryRca.issues',
+} as const;
+
+/** `when`-clause context keys. */
+export const ContextKeys = {
+  /** Token and organization are both set. */
+  configured: 'sentryRca.configured',
+  hasToken: 'sentryRca.hasToken',
+  syncing: 'sentryRca.syncing',
+  filtered: 'sentryRca.filtered',
+} as const;
+
+/** Tree item contextValues, used by menus in package.json. */
+export const ContextValues = {
+  project: 'sentryRca.project',
+  issue: 'sentryRca.issue',
+  event: 'sentryRca.event',
+  frame: 'sentryRca.frame',
+  libraryFrames: 'sentryRca.libraryFrames',
+  exception: 'sentryRca.exception',
+  message: 'sentryRca.message',
+} as const;
+
+export const SECRET_TOKEN_KEY = 'sentryRca.authToken';
+
+/** workspaceState keys. */
+export const StateKeys = {
+  treeView: 'sentryRca.treeView',
+} as const;
+
+export const CONFIG_SECTION = 'sentryRca';
+export const LOG_CHANNEL_NAME = 'Sentry RCA';

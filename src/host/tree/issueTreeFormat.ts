@@ -1,0 +1,167 @@
+/**
+ * Labels, descriptions, icons and tooltips of the tree's rows as plain data (no VS Code API), so the
+ * wording is unit-tested and the 10k-issue benchmark measures what the provider really does per row.
+ */
+import type { StoredEvent, StoredException, StoredFrame, StoredIssue, StoredProject } from '../../core/store/model';
+
+export interface RowIcon {
+  /** Codicon id. */
+  id: string;
+  /** Theme colour id, or none for the default foreground. */
+  color?: string;
+}
+
+export interface RowDescriptor {
+  label: string;
+  /** Emphasise the whole label (in-app frames). */
+  highlight?: boolean;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  icon?: RowIcon;
+}
+
+const LEVEL_ICONS: Record<string, RowIcon> = {
+  fatal: { id: 'flame', color: 'errorForeground' },
+  error: { id: 'error', color: 'errorForeground' },
+  warning: { id: 'warning', color: 'editorWarning.foreground' },
+  info: { id: 'info', color: 'editorInfo.foreground' },
+  debug: { id: 'debug', color: 'descriptionForeground' },
+};
+
+export function levelIcon(level: string): RowIcon {
+  return LEVEL_ICONS[level] ?? LEVEL_ICONS.error!;
+}
+
+/** `just now`, `5m ago`, `3h ago`, `2d ago`, `4w ago`, or the date when older than a year. */
+export function relativeTime(iso: string, now: number): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return 'unknown';
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h}h ago`;
+  const d = Math.round(h / 24);
+  if (d < 14) return `${d}d ago`;
+  if (d < 365) return `${Math.round(d / 7)}w ago`;
+  return iso.slice(0, 10);
+}
+
+/** `2026-11-25 14:03:12` in UTC, which is what Sentry shows by default and what logs carry. */
+export function shortTimestamp(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().replace('T', ' ').slice(0, 19) : iso;
+}
+
+/** Escapes text for inclusion in Markdown (titles and messages come from untrusted events). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, '  \n');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+export function describeProject(project: StoredProject, shown: number, total: number): RowDescriptor {
+  return {
+    label: project.slug,
+    description: shown === total ? plural(total, 'issue') : `${shown} of ${plural(total, 'issue')}`,
+    tooltip: `**${escapeMarkdown(project.name)}** (${escapeMarkdown(project.slug)})${project.platform ? `  \nPlatform: ${escapeMarkdown(project.platform)}` : ''}`,
+    icon: { id: 'project' },
+  };
+}
+
+export function describeIssue(issue: StoredIssue, now: number): RowDescriptor {
+  const lines = [
+    `**${escapeMarkdown(issue.title)}**`,
+    '',
+    `${escapeMarkdown(issue.shortId)} · ${escapeMarkdown(issue.level)} · ${escapeMarkdown(issue.status)}${issue.substatus ? ` (${escapeMarkdown(issue.substatus)})` : ''}${issue.isUnhandled ? ' · unhandled' : ''}`,
+    '',
+    issue.culprit ? `Culprit: \`${issue.culprit.replace(/`/g, "'")}\`` : '',
+    `Events: ${issue.count.toLocaleString('en-US')} · Users: ${issue.userCount.toLocaleString('en-US')}`,
+    `First seen: ${shortTimestamp(issue.firstSeen)} (${relativeTime(issue.firstSeen, now)})`,
+    `Last seen: ${shortTimestamp(issue.lastSeen)} (${relativeTime(issue.lastSeen, now)})`,
+    issue.firstRelease ? `First release: ${escapeMarkdown(issue.firstRelease)}` : '',
+    issue.permalink && /^https?:\/\//.test(issue.permalink) ? `\n[Open in Sentry](${issue.permalink.replace(/[()\s]/g, encodeURIComponent)})` : '',
+  ].filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '');
+  return {
+    label: issue.title,
+    description: `${issue.shortId} · ${plural(issue.count, 'event')} · ${relativeTime(issue.lastSeen, now)}${issue.culprit ? ` · ${issue.culprit}` : ''}`,
+    tooltip: lines.join('  \n'),
+    icon: levelIcon(issue.level),
+  };
+}
+
+export function describeEvent(event: StoredEvent): RowDescriptor {
+  const desc = [event.environment, event.release].filter((x): x is string => !!x);
+  const tags = Object.entries(event.tags).slice(0, 12).map(([k, v]) => `\`${k.replace(/`/g, "'")}\`: ${escapeMarkdown(v)}`);
+  const lines = [
+    `**${escapeMarkdown(event.title)}**`,
+    event.message && event.message !== event.title ? escapeMarkdown(event.message.slice(0, 500)) : '',
+    `Event ${event.id} at ${shortTimestamp(event.timestamp)} UTC`,
+    event.environment ? `Environment: ${escapeMarkdown(event.environment)}` : '',
+    event.release ? `Release: ${escapeMarkdown(event.release)}` : '',
+    event.request?.url ? `Request: ${escapeMarkdown(`${event.request.method ?? ''} ${event.request.url}`.trim())}` : '',
+    tags.length ? `\nTags: ${tags.join(', ')}` : '',
+  ].filter((l) => l !== '');
+  return {
+    label: shortTimestamp(event.timestamp),
+    description: desc.length ? desc.join(' · ') : undefined,
+    tooltip: lines.join('  \n'),
+    icon: { id: 'pulse' },
+  };
+}
+
+export function frameLocation(frame: StoredFrame): string {
+  const file = frame.filename ?? frame.absPath ?? frame.module ?? '<unknown>';
+  return frame.lineNo !== null ? `${file}:${frame.lineNo}${frame.colNo !== null ? `:${frame.colNo}` : ''}` : file;
+}
+
+export function describeFrame(frame: StoredFrame): RowDescriptor {
+  const ctx = frame.context.length
+    ? '\n\n```\n' + frame.context.map(([n, t]) => `${n === frame.lineNo ? '>' : ' '}${String(n).padStart(5)}  ${t.replace(/```/g, "'''")}`).join('\n') + '\n```'
+    : '';
+  return {
+    label: frame.function || '<anonymous>',
+    highlight: frame.inApp,
+    description: frameLocation(frame),
+    tooltip: `\`${(frame.function || '<anonymous>').replace(/`/g, "'")}\` in ${escapeMarkdown(frame.absPath ?? frame.filename ?? frame.module ?? 'unknown file')}${frame.lineNo !== null ? ` line ${frame.lineNo}` : ''}${frame.inApp ? '' : ' (library)'}${ctx}`,
+    icon: frame.inApp ? { id: 'symbol-function', color: 'symbolIcon.functionForeground' } : { id: 'library', color: 'descriptionForeground' },
+  };
+}
+
+export function describeLibraryFrames(count: number): RowDescriptor {
+  return { label: `${count} library frame${count === 1 ? '' : 's'}`, icon: { id: 'library', color: 'descriptionForeground' } };
+}
+
+export function describeException(exc: StoredException, index: number, total: number): RowDescriptor {
+  return {
+    label: `${exc.type}: ${exc.value}`.slice(0, 200),
+    description: index === total - 1 ? 'raised last' : `caused ${total - 1 - index} step${total - 1 - index === 1 ? '' : 's'} before`,
+    tooltip: `**${escapeMarkdown(exc.type)}**: ${escapeMarkdown(exc.value)}${exc.handled === false ? '  \nunhandled' : ''}${exc.mechanism ? `  \nmechanism: ${escapeMarkdown(exc.mechanism)}` : ''}`,
+    icon: { id: 'bug' },
+  };
+}
+
+export type FrameRow = { kind: 'frame'; frame: StoredFrame; index: number } | { kind: 'library'; frames: Array<{ frame: StoredFrame; index: number }> };
+
+/**
+ * Frames crashing frame first (the reverse of Sentry's order), with each run of consecutive library
+ * frames folded into one row so the in-app path stays readable.
+ */
+export function frameRows(exc: StoredException): FrameRow[] {
+  const rows: FrameRow[] = [];
+  for (let i = exc.frames.length - 1; i >= 0; i--) {
+    const frame = exc.frames[i]!;
+    if (frame.inApp) {
+      rows.push({ kind: 'frame', frame, index: i });
+      continue;
+    }
+    const last = rows[rows.length - 1];
+    if (last?.kind === 'library') last.frames.push({ frame, index: i });
+    else rows.push({ kind: 'library', frames: [{ frame, index: i }] });
+  }
+  return rows;
+}

@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import type { StoredIssue } from '../../../core/store/model';
+import { ContextValues } from '../../ids';
+import { describeIssue } from '../issueTreeFormat';
+import { EventNode } from './eventNode';
+import { MessageNode } from './messageNode';
+import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
+
+export class IssueNode implements TreeNode {
+  constructor(private readonly ctx: TreeContext, readonly issue: StoredIssue, readonly parent: TreeNode) {}
+
+  getTreeItem(): vscode.TreeItem {
+    return toTreeItem(describeIssue(this.issue, this.ctx.now()), {
+      id: `issue:${this.issue.id}`,
+      contextValue: ContextValues.issue,
+      collapsible: vscode.TreeItemCollapsibleState.Collapsed,
+    });
+  }
+
+  getChildren(): TreeNode[] {
+    const events = this.ctx.model.events(this.issue.id);
+    if (events.length === 0) return [new MessageNode(this, `issue:${this.issue.id}:none`, 'No events synced for this issue yet')];
+    return events.map((e) => new EventNode(this.ctx, e, this));
+  }
+}

@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import { ContextValues } from '../../ids';
+import type { TreeNode } from './treeNode';
+
+/** A leaf that explains an absence ("no events synced", "no stack trace"). */
+export class MessageNode implements TreeNode {
+  constructor(readonly parent: TreeNode | undefined, private readonly id: string, readonly text: string) {}
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = ContextValues.message;
+    item.iconPath = new vscode.ThemeIcon('info');
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
+  }
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { RowDescriptor } from '../issueTreeFormat';
+import type { IssueTreeModel } from '../issueTreeModel';
+
+/** What every row of the issue tree offers the provider. One class per node kind implements it. */
+export interface TreeNode {
+  readonly parent: TreeNode | undefined;
+  getTreeItem(): vscode.TreeItem;
+  getChildren(): TreeNode[];
+}
+
+export interface TreeContext {
+  model: IssueTreeModel;
+  now(): number;
+}
+
+/** The one place a plain row descriptor becomes a TreeItem. */
+export function toTreeItem(d: RowDescriptor, opts: { id: string; contextValue: string; collapsible: vscode.TreeItemCollapsibleState }): vscode.TreeItem {
+  const item = new vscode.TreeItem(d.highlight ? { label: d.label, highlights: [[0, d.label.length]] } : d.label, opts.collapsible);
+  item.id = opts.id;
+  item.contextValue = opts.contextValue;
+  if (d.description !== undefined) item.description = d.description;
+  if (d.tooltip !== undefined) {
+    const md = new vscode.MarkdownString(d.tooltip);
+    // Links in tooltips are plain https links to Sentry; no command URIs from event data.
+    md.isTrusted = false;
+    md.supportHtml = false;
+    item.tooltip = md;
+  }
+  if (d.icon) item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);
+  return item;
+}
