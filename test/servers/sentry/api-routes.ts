@@ -1,0 +1,252 @@
+/**
+ * The REST endpoints under /api/0 as pure functions of (state, request) → response, so the HTTP layer
+ * (server.ts) only deals with auth, rate limits, faults and bytes.
+ */
+import { parseIssueQuery, QueryError, timeWindow } from './issue-query';
+import { CursorError, paginate } from './pagination';
+import { eventToApi, eventToSummary, issueToApi, projectToApi } from './serialize';
+import type { EventRec, IssueRec, ServerState } from './server-state';
+
+export interface ApiRequest {
+  url: URL;
+  /** Path below /api/0, e.g. `/organizations/acme/issues/`. */
+  path: string;
+  now: number;
+  /** Apply the repeating-cursor fault to this response's Link header. */
+  repeatCursor: boolean;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext {
+  state: ServerState;
+  org: string;
+  baseUrl: string;
+  regionUrl: () => string;
+}
+
+export type Scope = 'org:read' | 'project:read' | 'event:read';
+
+export interface Route {
+  /** Rate-limit family: Sentry limits per endpoint class. */
+  family: string;
+  scope: Scope;
+  handle(ctx: RouteContext, req: ApiRequest): ApiResponse;
+}
+
+const notFound = (): ApiResponse => ({ status: 404, body: { detail: 'The requested resource does not exist' } });
+const badRequest = (detail: string): ApiResponse => ({ status: 400, body: { detail } });
+
+/** Sentry's `per_page` rule (pagination_factory.py): default 100, above 100 is a 400. */
+function perPage(url: URL): number | ApiResponse {
+  const raw = url.searchParams.get('per_page');
+  if (raw === null || raw === '') return 100;
+  if (!/^\d+$/.test(raw)) return badRequest('Invalid per_page parameter.');
+  const n = Number(raw);
+  if (n > 100) return badRequest('Invalid per_page value. Cannot exceed 100.');
+  return Math.max(1, n);
+}
+
+function paged<T>(all: T[], req: ApiRequest, limit: number, map: (t: T) => unknown): ApiResponse {
+  try {
+    const page = paginate(all, req.url.searchParams.get('cursor'), limit, req.url, req.repeatCursor);
+    return { status: 200, body: page.items.map(map), headers: { Link: page.link, 'X-Hits': String(page.hits), 'X-Max-Hits': String(page.hits) } };
+  } catch (e) {
+    if (e instanceof CursorError) return badRequest(e.message);
+    throw e;
+  }
+}
+
+const SORTS: Record<string, (a: IssueRec, b: IssueRec) => number> = {
+  date: (a, b) => b.lastSeenMs - a.lastSeenMs,
+  new: (a, b) => b.firstSeenMs - a.firstSeenMs,
+  freq: (a, b) => b.events.length - a.events.length,
+  user: (a, b) => b.users.size - a.users.size,
+};
+
+/** Filtered+sorted issue lists, reused while the data is unchanged: paging 10k issues stays O(page). */
+class IssueListCache {
+  private entries = new Map<string, { version: number; at: number; issues: IssueRec[] }>();
+  get(key: string, version: number, now: number): IssueRec[] | undefined {
+    const e = this.entries.get(key);
+    // Relative windows (statsPeriod, lastSeen:-2d) move with the clock; 5 s of drift is immaterial here.
+    return e && e.version === version && now - e.at < 5000 ? e.issues : undefined;
+  }
+  set(key: string, version: number, now: number, issues: IssueRec[]): void {
+    if (this.entries.size > 32) this.entries.clear();
+    this.entries.set(key, { version, at: now, issues });
+  }
+}
+
+const cacheByState = new WeakMap<ServerState, IssueListCache>();
+
+function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
+  const sp = req.url.searchParams;
+  const { state } = ctx;
+  const projectParams = sp.getAll('project');
+  let projectIds: Set<string> | null = null;
+  if (projectParams.length && !projectParams.includes('-1')) {
+    if (!projectParams.every((p) => /^\d+$/.test(p))) return badRequest('Invalid project parameter. Values must be numbers.');
+    for (const id of projectParams) {
+      if (!state.projectById(id)) return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+    }
+    projectIds = new Set(projectParams);
+  }
+  const query = sp.has('query') ? sp.get('query')! : 'is:unresolved';
+  const sort = sp.get('sort') || 'date';
+  const cmp = SORTS[sort];
+  if (!cmp) return badRequest(`Invalid sort: ${sort} (this test server knows date, new, freq, user)`);
+  const limitRaw = sp.get('limit');
+  if (limitRaw !== null && limitRaw !== '' && !/^\d+$/.test(limitRaw)) return badRequest('invalid limit');
+  // Sentry's paginators cap `limit` at 100 silently (unlike per_page, which is a 400).
+  const limit = Math.min(100, Math.max(1, limitRaw ? Number(limitRaw) : 100));
+  const groupStatsPeriod = sp.has('groupStatsPeriod') ? sp.get('groupStatsPeriod')! : '24h';
+  if (!['', '24h', '14d', 'auto'].includes(groupStatsPeriod)) return badRequest(`Invalid groupStatsPeriod: ${groupStatsPeriod}`);
+
+  let win: { start: number; end: number };
+  let pred: (i: IssueRec) => boolean;
+  try {
+    win = timeWindow(sp, req.now);
+    pred = parseIssueQuery(query, req.now);
+  } catch (e) {
+    if (e instanceof QueryError) return badRequest(e.message);
+    throw e;
+  }
+
+  let cache = cacheByState.get(state);
+  if (!cache) cacheByState.set(state, (cache = new IssueListCache()));
+  const key = JSON.stringify([[...(projectIds ?? [])].sort(), query, sort, sp.get('start'), sp.get('end'), sp.get('statsPeriod')]);
+  let all = cache.get(key, state.version, req.now);
+  if (!all) {
+    all = state.issues.filter((i) => (!projectIds || projectIds.has(i.project.id)) && i.lastSeenMs >= win.start && i.firstSeenMs <= win.end && pred(i));
+    all.sort((a, b) => cmp(a, b) || Number(b.id) - Number(a.id));
+    cache.set(key, state.version, req.now, all);
+  }
+  const period = groupStatsPeriod === 'auto' ? '24h' : groupStatsPeriod;
+  return paged(all, req, limit, (i) => issueToApi(i, { baseUrl: ctx.baseUrl, org: ctx.org, now: req.now, groupStatsPeriod: period }));
+}
+
+function eventsInWindow(issue: IssueRec, req: ApiRequest): EventRec[] | ApiResponse {
+  let win: { start: number; end: number };
+  try {
+    win = timeWindow(req.url.searchParams, req.now);
+  } catch (e) {
+    if (e instanceof QueryError) return badRequest(e.message);
+    throw e;
+  }
+  const out: EventRec[] = [];
+  for (let i = issue.events.length - 1; i >= 0; i--) {
+    const ev = issue.events[i]!;
+    if (ev.tsMs > win.end) continue;
+    if (ev.tsMs < win.start) break;
+    out.push(ev);
+  }
+  return out;
+}
+
+function listEvents(ctx: RouteContext, req: ApiRequest, issue: IssueRec): ApiResponse {
+  const limit = perPage(req.url);
+  if (typeof limit !== 'number') return limit;
+  const events = eventsInWindow(issue, req);
+  if (!Array.isArray(events)) return events;
+  const full = ['1', 'true'].includes(req.url.searchParams.get('full') ?? '');
+  return paged(events, req, limit, (ev) => (full ? eventToApi(ev) : eventToSummary(ev)));
+}
+
+function oneEvent(ctx: RouteContext, req: ApiRequest, issue: IssueRec, which: string): ApiResponse {
+  const evs = issue.events;
+  let idx: number;
+  if (which === 'latest' || which === 'recommended') idx = evs.length - 1;
+  else if (which === 'oldest') idx = 0;
+  else if (/^[0-9a-f]{32}$/i.test(which.replace(/-/g, ''))) {
+    const id = which.replace(/-/g, '').toLowerCase();
+    idx = evs.findIndex((e) => e.id === id);
+  } else return notFound();
+  const ev = evs[idx];
+  if (!ev) return notFound();
+  return { status: 200, body: eventToApi(ev, { prev: evs[idx - 1]?.id ?? null, next: evs[idx + 1]?.id ?? null }) };
+}
+
+function orgDetail(ctx: RouteContext): ApiResponse {
+  return {
+    status: 200,
+    body: {
+      id: '1',
+      slug: ctx.org,
+      name: ctx.org.replace(/(^|-)(\w)/g, (_m, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase()),
+      dateCreated: '2024-01-01T00:00:00.000Z',
+      status: { id: 'active', name: 'active' },
+      avatar: { avatarType: 'letter_avatar', avatarUuid: null },
+      isEarlyAdopter: false,
+      require2FA: false,
+      hasAuthProvider: false,
+      allowMemberInvite: true,
+      allowMemberProjectCreation: true,
+      allowSuperuserAccess: false,
+      features: [],
+      links: { organizationUrl: ctx.baseUrl, regionUrl: ctx.regionUrl() },
+    },
+  };
+}
+
+/** Resolves a path below /api/0 to a route, or null (→ 404). Org-scoped and legacy group routes share handlers. */
+export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wrong-org' {
+  const p = path.endsWith('/') ? path : `${path}/`;
+  let m = /^\/organizations\/([^/]+)\/(.*)$/.exec(p);
+  let rest: string;
+  if (m) {
+    if (decodeURIComponent(m[1]!) !== ctx.org) return 'wrong-org';
+    rest = `/${m[2]!}`;
+  } else if (/^\/(issues|groups)\//.test(p)) {
+    rest = p.replace(/^\/groups\//, '/issues/');
+  } else if ((m = /^\/projects\/([^/]+)\/([^/]+)\/events\/([^/]+)\/$/.exec(p))) {
+    const [, org, slug, eventId] = m;
+    if (decodeURIComponent(org!) !== ctx.org) return 'wrong-org';
+    return {
+      family: 'project-event',
+      scope: 'project:read',
+      handle: (c) => {
+        const project = c.state.projectBySlug(decodeURIComponent(slug!));
+        const ev = project && c.state.event(project, eventId!.replace(/-/g, '').toLowerCase());
+        if (!ev) return notFound();
+        return { status: 200, body: eventToApi(ev) };
+      },
+    };
+  } else return null;
+
+  if (rest === '/') return { family: 'org', scope: 'org:read', handle: (c) => orgDetail(c) };
+  if (rest === '/projects/') {
+    return {
+      family: 'org-projects',
+      scope: 'org:read',
+      handle: (c, req) => {
+        const limit = perPage(req.url);
+        if (typeof limit !== 'number') return limit;
+        const q = req.url.searchParams.get('query')?.toLowerCase() ?? '';
+        const all = c.state.projects.filter((p) => !q || p.slug.includes(q) || p.name.toLowerCase().includes(q));
+        return paged(all, req, limit, projectToApi);
+      },
+    };
+  }
+  if (rest === '/issues/') return { family: 'org-issues', scope: 'event:read', handle: listIssues };
+  const im = /^\/issues\/([^/]+)\/(?:(events)\/(?:([^/]+)\/)?)?$/.exec(rest);
+  if (!im) return null;
+  const [, issueId, events, eventId] = im;
+  const withIssue = (fn: (c: RouteContext, req: ApiRequest, issue: IssueRec) => ApiResponse) => (c: RouteContext, req: ApiRequest) => {
+    const issue = c.state.issue(decodeURIComponent(issueId!));
+    return issue ? fn(c, req, issue) : notFound();
+  };
+  if (!events) {
+    return {
+      family: 'issue-detail',
+      scope: 'event:read',
+      handle: withIssue((c, req, issue) => ({ status: 200, body: issueToApi(issue, { baseUrl: c.baseUrl, org: c.org, now: req.now, groupStatsPeriod: '24h', detail: true }) })),
+    };
+  }
+  if (!eventId) return { family: 'issue-events', scope: 'event:read', handle: withIssue(listEvents) };
+  return { family: 'issue-event', scope: 'event:read', handle: withIssue((c, req, issue) => oneEvent(c, req, issue, eventId)) };
+}
