@@ -38,6 +38,11 @@ export class GitHistory {
     return this.git(['log', `-L${start},${end}:${relPath}`, `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=commit %h  %an  %ad%n    %s'], signal);
   }
 
+  /** The newest commits touching a file, one line each. */
+  async logFile(relPath: string, maxCommits = 10, signal?: AbortSignal): Promise<string> {
+    return this.git(['log', `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=%h  %ad  %an  %s', '--', relPath], signal);
+  }
+
   private git(args: string[], signal?: AbortSignal): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile('git', ['-c', 'core.quotepath=off', ...args], {

@@ -9,7 +9,7 @@ describe('OpenAI test server through the real SDK', () => {
   let client: OpenAI;
   before(async () => {
     server = await new OpenAiTestServer({ apiKey: 'sk-test' }).start();
-    client = new OpenAI({ apiKey: 'sk-test', baseURL: server.baseUrl, maxRetries: 0 });
+    client = new OpenAI({ apiKey: 'sk-test', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
   });
   after(async () => { await server.stop(); });
 
