@@ -136,6 +136,16 @@ export class FrameMapper extends DisposableBase {
     this.memo.clear();
   }
 
+  /** Problems with the current mappings for the open folders (e.g. an unknown `${workspaceFolder:name}`), to show once. */
+  checkMappings(): string[] {
+    const out: string[] = [];
+    for (const m of this.mappings) {
+      const t = resolveMappingTarget(m.to, this.index.roots);
+      if (!t.ok) out.push(`Path mapping ${describeMapping(m)} cannot be used: ${t.error}.`);
+    }
+    return out;
+  }
+
   /** Prefixes learned so far for a project (shown in the UI, and a starting point for a path mapping). */
   learnedPrefixes(project: string | undefined): readonly LearnedPrefix[] {
     return this.learned.get(project ?? '') ?? [];
@@ -167,7 +177,12 @@ export class FrameMapper extends DisposableBase {
   async mapAll(frames: readonly StoredFrame[], project?: string): Promise<FrameMapping[]> {
     const order = frames.map((_f, i) => i).sort((a, b) => Number(frames[b]!.inApp) - Number(frames[a]!.inApp) || b - a);
     const out = new Array<FrameMapping>(frames.length);
+    const learnedBefore = this.learnedPrefixes(project).length;
     for (const i of order) out[i] = await this.map(frames[i]!, project);
+    // A prefix learned half-way through may map frames that failed earlier in the pass.
+    if (this.learnedPrefixes(project).length > learnedBefore) {
+      for (const i of order) if (!out[i]!.ok) out[i] = await this.map(frames[i]!, project);
+    }
     return out;
   }
 
@@ -294,6 +309,8 @@ export class FrameMapper extends DisposableBase {
       if (c.from && frame.inApp) this.learn(c.from, hit, project);
       return { ok: true, r: hit };
     }
+    // A path Sentry could not resolve explains itself better than a failed module fallback.
+    if (paths.length === 0 && rejection) return withMappingHints(rejection, misses);
     return this.explain(frame, paths, misses);
   }
 
@@ -318,8 +335,8 @@ export class FrameMapper extends DisposableBase {
     const tail = from.ignoreCase ? suffix.toLowerCase() : suffix;
     if (!raw.endsWith(tail)) return; // the candidate was rewritten (Go version, `..`): no clean prefix
     const stackRoot = raw.slice(0, raw.length - tail.length + 1);
-    // An empty or scheme-only root would claim every frame of the project.
-    if (!stackRoot.replace(/^[a-z-]+:\/*[^/]*\/?/i, '').replace(/[/.~]/g, '')) return;
+    // A relative frame path leaves no root to learn (an empty root would claim every frame).
+    if (!stackRoot) return;
     const n = hit.matchedSuffix.split('/').length;
     const localDir = f.segments.slice(0, f.segments.length - n).join('/');
     const key = project ?? '';
@@ -345,6 +362,9 @@ export class FrameMapper extends DisposableBase {
       }
       const len = commonSuffix(segs, f.segments, c.ignoreCase);
       if (len === 0) continue;
+      // A path built from a module name (package folders + file) is only evidence if at least the
+      // file's folder matches too; `__init__.py` or `Cart.kt` alone says nothing about the package.
+      if (c.via !== 'suffix' && c.via !== 'deploy-path' && len < Math.min(2, segs.length)) continue;
       if (!frame.inApp && len === 1) {
         misses.bareName.push(f);
         continue;

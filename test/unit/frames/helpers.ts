@@ -2,7 +2,8 @@
  * Shared by the frame-mapping tests: temporary workspace trees, Sentry ingest frames turned into
  * StoredFrames (the renames of SENTRY_API.md §5), and runs of the real @sentry/node SDK.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,9 +136,10 @@ export interface SdkRun {
  * `bundle`: build it with esbuild + source maps first and run with --enable-source-maps, either with a
  * `webpack://shop/` source root or with Sentry's rewriteFramesIntegration producing `app:///` paths.
  */
-export function runSdkApp(mode: 'plain' | 'webpack' | 'app'): SdkRun {
+export async function runSdkApp(mode: 'plain' | 'webpack' | 'app', deployName = 'shop'): Promise<SdkRun> {
+  const run = promisify(execFile);
   const base = tempDir(`sdk-${mode}`);
-  const deployDir = join(base, 'srv', 'shop');
+  const deployDir = join(base, 'srv', deployName);
   mkdirSync(deployDir, { recursive: true });
   cpSync(framesFixture('node-app'), deployDir, { recursive: true });
   renameSync(join(deployDir, '_node_modules'), join(deployDir, 'node_modules'));
@@ -150,12 +152,12 @@ export function runSdkApp(mode: 'plain' | 'webpack' | 'app'): SdkRun {
       const esbuild = require(${JSON.stringify(join(root, 'node_modules', 'esbuild'))});
       esbuild.buildSync({ entryPoints: ['main.js'], bundle: true, platform: 'node', outfile: 'dist/main.js',
         sourcemap: true, external: ['@sentry/node'], logLevel: 'error'${mode === 'webpack' ? ", sourceRoot: 'webpack://shop/'" : ''} });`;
-    execFileSync(process.execPath, ['-e', script], { cwd: deployDir, env });
+    await run(process.execPath, ['-e', script], { cwd: deployDir, env });
     entry = join(deployDir, 'dist', 'main.js');
     nodeArgs.push('--enable-source-maps');
     if (mode === 'app') env.REWRITE_FRAMES_ROOT = deployDir;
   }
-  const stdout = execFileSync(process.execPath, [...nodeArgs, entry], { cwd: deployDir, env, encoding: 'utf8', timeout: 20_000 });
+  const { stdout } = await run(process.execPath, [...nodeArgs, entry], { cwd: deployDir, env, encoding: 'utf8', timeout: 20_000 });
   const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
   return { deployDir, events };
 }
