@@ -52,6 +52,17 @@ export class SyncEngine {
   }
 
   async run(opts: SyncRunOptions = {}): Promise<SyncSummary> {
+    try {
+      return await this.sync(opts);
+    } catch (e) {
+      if (opts.signal?.aborted && !(e instanceof RcaError && e.kind === 'cancelled')) {
+        throw new RcaError('cancelled', 'Sync cancelled; the stored data is unchanged.', undefined, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private async sync(opts: SyncRunOptions): Promise<SyncSummary> {
     const { client, store } = this.deps;
     const { signal } = opts;
     const started = this.clock.now();

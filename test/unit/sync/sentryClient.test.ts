@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { RcaError } from '../../../src/core/common/errors';
-import type { Logger } from '../../../src/core/common/logger';
 import { SentryClient, type SentryClientOptions } from '../../../src/core/sentry/sentryClient';
 import { startSentryServer, type SentryTestServer } from '../../servers/sentry';
-
-/** A logger that keeps every line, to assert the token never appears in one. */
-export function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const rec = (m: unknown, ...a: unknown[]) => { lines.push([m, ...a].map((x) => (x instanceof Error ? x.stack : String(x))).join(' ')); };
-  return { lines, trace: rec, debug: rec, info: rec, warn: rec, error: rec };
-}
+import { recordingLogger } from '../../support/recordingLogger';
 
 describe('SentryClient against the test Sentry server', () => {
   let sentry: SentryTestServer;
