@@ -39,8 +39,9 @@ export interface RemoteScript {
 const BISECT_RESOLUTION = 65536;
 /** Lines are trusted to be in order only roughly; this much lateness is tolerated (seconds). */
 const SLACK_S = 60;
-/** Rotated files last written this long before the window are skipped without opening them. */
-const OLD_FILE_SLACK_S = 86400;
+/** Rotated files last written more than this before the window are skipped unopened (an hour of
+ *  slack for late flushes and clock skew). */
+const OLD_FILE_SLACK_S = 3600;
 
 // The first line after an offset is usually partial, so it is skipped (unless the offset is 0).
 const AWK_PROBE = `NR == 1 && skip { next } { t = ts($0); if (t >= 0) { printf "%.0f\\n", int(t); exit } }`;

@@ -88,22 +88,26 @@ export class SshConnector implements Disposable {
     const target = this.resolver.resolve(alias);
     if (target.proxyCommand) throw new SshFailure('error', `SSH host ${alias} uses ProxyCommand, which is not supported.`, { cause: undefined });
     let sock: Readable | undefined;
-    let via: Client | undefined;
-    for (const hop of target.proxyJump) {
-      const parsed = parseJumpHop(hop);
-      const h = this.resolver.resolve(parsed.host);
-      if (parsed.user) h.user = parsed.user;
-      if (parsed.port) h.port = parsed.port;
-      if (via) sock = await forward(via, h, signal);
-      via = await this.handshake(h, sock, signal, `jump host ${hop} for ${alias}`);
+    const hops: Client[] = [];
+    try {
+      for (const hop of target.proxyJump) {
+        const parsed = parseJumpHop(hop);
+        const h = this.resolver.resolve(parsed.host);
+        if (parsed.user) h.user = parsed.user;
+        if (parsed.port) h.port = parsed.port;
+        const via = hops[hops.length - 1];
+        if (via) sock = await forward(via, h, signal);
+        hops.push(await this.handshake(h, sock, signal, `jump host ${hop} for ${alias}`));
+      }
+      const via = hops[hops.length - 1];
+      if (via) sock = await forward(via, target, signal);
+      const client = await this.handshake(target, sock, signal, alias);
+      client.once('close', () => { for (const j of hops) j.end(); });
+      return client;
+    } catch (e) {
+      for (const j of hops) j.end();
+      throw e;
     }
-    if (via) sock = await forward(via, target, signal);
-    const client = await this.handshake(target, sock, signal, alias);
-    if (via) {
-      const jump = via;
-      client.once('close', () => jump.end());
-    }
-    return client;
   }
 
   private knownHosts(h: ResolvedHost): { entries: KnownHostEntry[]; file: string } {
@@ -145,7 +149,8 @@ export class SshConnector implements Disposable {
 
   private async handshake(h: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined, label: string): Promise<Client> {
     const { entries, file } = this.knownHosts(h);
-    const name = knownHostsName(h.hostKeyAlias ?? h.hostName, h.port);
+    // OpenSSH looks a HostKeyAlias up as written, without the [host]:port form.
+    const name = h.hostKeyAlias ?? knownHostsName(h.hostName, h.port);
     const { methods, notes } = await this.authMethods(h);
     if (signal?.aborted) throw new CancelledError();
     let keyProblem: SshFailure | undefined;
