@@ -74,7 +74,7 @@ export class EvidenceCollector {
     const trend = computeTrend(issue, events, this.now(), releaseStarts(otherEvents), release);
 
     // Code, git and logs are independent; logs over SSH are the slow part, so they run alongside.
-    const codeP = this.collectCode(latest, signal).then((r) => { timings.codeMs = Math.round(performance.now() - t0); return r; });
+    const codeP = this.collectCode(latest, issue.projectSlug, signal).then((r) => { timings.codeMs = Math.round(performance.now() - t0); return r; });
     const logsP = this.collectLogs(logWindow, events, times, signal).then((r) => { timings.logsMs = Math.round(performance.now() - t0); return r; });
     const { culprit, frames, unmapped } = await codeP;
     const git = await this.collectGit(culprit, frames, issue, signal);
@@ -124,7 +124,7 @@ export class EvidenceCollector {
     return { since: new Date(first - before), until: new Date(last + after) };
   }
 
-  private async collectCode(latest: StoredEvent | undefined, signal?: AbortSignal): Promise<{ culprit: Culprit | null; frames: CodeFrame[]; unmapped: UnmappedFrame[] }> {
+  private async collectCode(latest: StoredEvent | undefined, project: string, signal?: AbortSignal): Promise<{ culprit: Culprit | null; frames: CodeFrame[]; unmapped: UnmappedFrame[] }> {
     const exc = latest ? raisedException(latest) : undefined;
     if (!exc) return { culprit: null, frames: [], unmapped: [] };
     const frames: CodeFrame[] = [];
@@ -137,7 +137,7 @@ export class EvidenceCollector {
     for (let i = exc.frames.length - 1; i >= 0; i--) {
       signal?.throwIfAborted();
       const f = exc.frames[i]!;
-      const r = this.deps.frames.resolve(f);
+      const r = await this.deps.frames.resolve(f, project);
       if ('reason' in r) {
         if (f.inApp || unmapped.length < 10) unmapped.push({ function: f.function, filename: f.filename ?? f.absPath, line: f.lineNo, inApp: f.inApp, reason: r.reason });
         if (f.inApp && !firstInAppUnmapped) firstInAppUnmapped = { frame: f, index: i, reason: r.reason };
@@ -219,20 +219,21 @@ export class EvidenceCollector {
 
   private async collectLogs(window: TimeWindow | null, events: StoredEvent[], times: number[], signal?: AbortSignal): Promise<HostLogEvidence[]> {
     if (!this.deps.logs || !window) return [];
+    const exc = events.flatMap((e) => e.exceptions);
+    const traceIds = [...new Set(events.map((e) => e.traceId).filter((x): x is string => !!x))];
     let fetched;
     try {
-      fetched = await this.deps.logs.fetch({ window }, signal);
+      fetched = await this.deps.logs.fetch({ window, around: times.map((t) => new Date(t)), markTerms: [...new Set(exc.map((x) => x.type))].concat(traceIds).slice(0, 8) }, signal);
     } catch (e) {
       if (signal?.aborted) throw e;
       return [{ host: '*', source: '*', status: 'error', message: this.scrubber.scrub(errorMessage(e)), totalLines: 0, lines: [], counts: { before: 0, during: 0, after: 0, unknown: 0 }, notable: { before: 0, during: 0, after: 0, unknown: 0 } }];
     }
-    const exc = events.flatMap((e) => e.exceptions);
     const ctx = {
       firstEvent: times[0] ?? window.since.getTime(),
       lastEvent: times[times.length - 1] ?? window.until.getTime(),
       exceptionTypes: [...new Set(exc.map((x) => x.type))],
       messages: [...new Set([...exc.map((x) => x.value), ...events.map((e) => e.message)].filter(Boolean))].slice(0, 10),
-      traceIds: [...new Set(events.map((e) => e.traceId).filter((x): x is string => !!x))],
+      traceIds,
       requestIds: [...new Set(events.map((e) => e.requestId).filter((x): x is string => !!x))],
       year: new Date(window.until).getUTCFullYear(),
     };

@@ -66,10 +66,13 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
   const counts: Record<LogPhase, number> = { before: 0, during: 0, after: 0, unknown: 0 };
   const notable: Record<LogPhase, number> = { before: 0, during: 0, after: 0, unknown: 0 };
   let lastTime: number | null = null;
-  for (const text of fetched.lines) {
+  for (let idx = 0; idx < fetched.lines.length; idx++) {
+    const text = fetched.lines[idx]!;
     if (!text.trim()) continue;
-    // Continuation lines (stack traces) carry no timestamp; they belong to the line above.
-    const own = parseLogTime(text, ctx.year);
+    // Continuation lines (stack traces) carry no timestamp; they belong to the line above. The log
+    // module's own parse (which knows the host's time zone) wins over ours.
+    const given = fetched.times?.[idx];
+    const own = given ? Date.parse(given) : parseLogTime(text, ctx.year);
     const t = own ?? lastTime;
     if (own !== null) lastTime = own;
     const phase: LogPhase = t === null ? 'unknown'

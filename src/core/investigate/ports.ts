@@ -16,9 +16,9 @@ export interface IssueSource {
 
 export type ResolvedFrame = { path: string; line: number; column: number | null } | { reason: string };
 
-/** Maps a Sentry frame to a workspace file; `path` is absolute. */
+/** Maps a Sentry frame to a workspace file; `path` is absolute. `project` is the Sentry project slug. */
 export interface FrameResolver {
-  resolve(frame: StoredFrame): ResolvedFrame;
+  resolve(frame: StoredFrame, project?: string): ResolvedFrame | Promise<ResolvedFrame>;
 }
 
 export interface TimeWindow {
@@ -31,10 +31,16 @@ export interface FetchedLogs {
   host: string;
   /** Which recipe produced it, e.g. `file:/var/log/app.log` or `journal:api`. */
   source: string;
-  status: 'ok' | 'empty' | 'truncated' | 'error' | 'timeout' | 'auth' | 'unreachable';
+  /** `ok`, or what went wrong in the log module's words (`unreachable`, `auth-failed`, `timeout`, `no-such-file`…). */
+  status: string;
   /** Why the status is not ok, in words the user can act on. */
   message?: string;
   lines: string[];
+  /** Parallel to `lines`: the time the log module parsed from each line (ISO), when it did. */
+  times?: Array<string | null>;
+  truncated?: boolean;
+  /** Exactly what ran on the host, for the panel. */
+  command?: string;
 }
 
 export interface LogQuery {
@@ -44,6 +50,10 @@ export interface LogQuery {
   source?: string;
   /** Literal text to keep lines containing it; validated and quoted by the log module, never a shell fragment. */
   grep?: string;
+  /** Event times: when output must be cut, the lines nearest these survive. */
+  around?: Date[];
+  /** Terms the log module may use to prefer lines when it cuts (exception type, trace id…). */
+  markTerms?: string[];
 }
 
 /** Fetches logs only through the configured, validated recipes. */

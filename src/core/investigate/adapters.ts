@@ -1,0 +1,68 @@
+/**
+ * Plugs the real modules into the investigation's narrow ports: the IssueStore as an IssueSource, the
+ * FrameMapper as a FrameResolver, the SshLogFetcher (with its validated recipes) as a LogProvider.
+ */
+import type { FrameMapper } from '../frames/frameMapper';
+import { formatLogSource, type HostLogResult, type LogRequest, type SshLogFetcher, type FetchOptions } from '../logs';
+import type { StoredEvent, StoredIssue } from '../store/model';
+import type { FetchedLogs, FrameResolver, IssueSource, LogProvider, LogQuery, ResolvedFrame } from './ports';
+
+/** The store reads an investigation needs (IssueStore has them). */
+export interface IssueStoreReader {
+  findIssue(idOrShortId: string): StoredIssue | undefined;
+  issues(): StoredIssue[];
+  events(issueId: string): StoredEvent[];
+}
+
+export function issueSourceFromStore(store: IssueStoreReader): IssueSource {
+  return {
+    getIssue: (id) => store.findIssue(id),
+    getEvents: (id) => store.events(id),
+    listIssues: () => store.issues(),
+  };
+}
+
+export function frameResolverFromMapper(mapper: Pick<FrameMapper, 'map'>): FrameResolver {
+  return {
+    resolve: async (frame, project): Promise<ResolvedFrame> => {
+      const m = await mapper.map(frame, project);
+      return m.ok ? { path: m.path, line: m.line, column: m.column } : { reason: m.reason };
+    },
+  };
+}
+
+/** Only the configured requests can ever be fetched; the AI picks among them by host and source name. */
+export function sshLogProvider(fetcher: Pick<SshLogFetcher, 'fetch'>, requests: LogRequest[], options: Omit<FetchOptions, 'signal'> = {}): LogProvider {
+  const named = requests.map((r) => ({ req: r, host: r.host, source: formatLogSource(r.source) }));
+  return {
+    sources: () => named.map(({ host, source }) => ({ host, source })),
+    fetch: async (q: LogQuery, signal?: AbortSignal): Promise<FetchedLogs[]> => {
+      const chosen = named.filter((n) => (!q.host || n.host === q.host) && (!q.source || n.source === q.source));
+      if (chosen.length === 0) return [];
+      const results = await fetcher.fetch(chosen.map((n) => n.req), {
+        since: q.window.since,
+        until: q.window.until,
+        ...(q.around?.length ? { around: q.around } : {}),
+        // The log module uses these terms to keep matching lines when it must cut; it never filters by them.
+        grep: [...(q.grep ? [q.grep] : []), ...(q.markTerms ?? [])],
+      }, { ...options, ...(signal ? { signal } : {}) });
+      return results.map((r, i) => toFetched(r, chosen[i]!.source, q.grep));
+    },
+  };
+}
+
+function toFetched(r: HostLogResult, source: string, grep: string | undefined): FetchedLogs {
+  // A grep from the AI narrows the lines; matching is literal and case-insensitive, like the log module's.
+  const needle = grep?.toLowerCase();
+  const lines = needle ? r.lines.filter((l) => l.marker || l.text.toLowerCase().includes(needle)) : r.lines;
+  return {
+    host: r.host,
+    source,
+    status: r.status === 'ok' && lines.length === 0 ? 'empty' : r.status,
+    ...(r.message ? { message: r.message } : {}),
+    lines: lines.map((l) => l.text),
+    times: lines.map((l) => l.time ?? null),
+    truncated: r.truncated,
+    ...(r.command ? { command: r.command } : {}),
+  };
+}
