@@ -360,8 +360,11 @@ export class FrameMapper extends DisposableBase {
         misses.excluded.push(f);
         continue;
       }
-      const len = commonSuffix(segs, f.segments, c.ignoreCase);
+      let len = commonSuffix(segs, f.segments, c.ignoreCase);
       if (len === 0) continue;
+      // Servers usually deploy a checkout under the repository's own name (`/home/ci/shop/main.go`
+      // for a workspace folder named `shop`): the folder name counts as one more matching segment.
+      if (len === f.segments.length && len < segs.length && sameSeg(segs[segs.length - len - 1]!, f.root.name, c.ignoreCase)) len++;
       // A path built from a module name (package folders + file) is only evidence if at least the
       // file's folder matches too; `__init__.py` or `Cart.kt` alone says nothing about the package.
       if (c.via !== 'suffix' && c.via !== 'deploy-path' && len < Math.min(2, segs.length)) continue;
@@ -473,6 +476,10 @@ function inGuardedDir(f: IndexedFile, framePathSegs: Set<string>, ignoreCase: bo
     if (LIBRARY_DIRS.has(s) && !framePathSegs.has(ignoreCase ? s.toLowerCase() : s)) return true;
   }
   return false;
+}
+
+function sameSeg(a: string, b: string, ignoreCase: boolean): boolean {
+  return a === b || (ignoreCase && a.toLowerCase() === b.toLowerCase());
 }
 
 function commonSuffix(a: readonly string[], b: readonly string[], ignoreCase: boolean): number {
