@@ -1,0 +1,204 @@
+/**
+ * `sentry-rca diagnose ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
+ *  [--ai openai|none] [--json|--markdown]`: the same evidence and analysis as the panel, headless.
+ * Log sources come from --logs, else from the workspace's `.vscode/settings.json` (`sentryRca.logs.sources`).
+ * AI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL, model from SENTRY_RCA_AI_MODEL or the settings.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RcaError, errorMessage } from '../core/common/errors';
+import { nullLogger, type Logger } from '../core/common/logger';
+import { FrameMapper } from '../core/frames/frameMapper';
+import type { PathMapping } from '../core/frames/pathMappings';
+import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
+import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, type IssueStoreReader } from '../core/investigate/adapters';
+import { runInvestigation, type InvestigationOutcome, type InvestigationRecord } from '../core/investigate/investigation';
+import type { LlmConfig } from '../core/investigate/llmInvestigator';
+import type { LogProvider } from '../core/investigate/ports';
+import { secretsFromEnv } from '../core/investigate/secretScrubber';
+import { parseLogSpec, SshLogFetcher, type LogRequest } from '../core/logs';
+import { EXIT } from './cliIo';
+
+export interface DiagnoseArgs {
+  /** The opened store; `update` (IssueStore has it) saves the investigation so the panel can reopen it. */
+  store: IssueStoreReader & { update?(mutate: (draft: { investigations: Record<string, unknown[]> }) => void): Promise<void> };
+  issueId: string;
+  workspace: string;
+  sshConfig?: string;
+  /** `HOST=SPEC`, repeatable. */
+  logs?: string[];
+  ai?: 'openai' | 'none';
+  format?: 'text' | 'json' | 'markdown';
+  env?: NodeJS.ProcessEnv;
+  /** Evidence token budget (default 12k). */
+  tokenBudget?: number;
+  mappings?: PathMapping[];
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** Progress lines (stderr); streamed AI text goes here too in text mode. */
+  err?: (s: string) => void;
+  /** Tests: known_hosts and home for the SSH module. */
+  ssh?: { knownHostsPath?: string; home?: string; identityAgent?: string };
+}
+
+/** `--json` output (documented in the README). */
+export interface DiagnoseJson {
+  issue: { id: string; shortId: string; title: string; project: string; permalink: string };
+  culprit: null | { function: string | null; path: string; line: number; column: number | null; mapped: boolean; why: string; exception: string };
+  evidence: {
+    code: Array<{ path: string; line: number; function: string | null; excerpt: Array<[number, string]> }>;
+    git: { available: boolean; reason: string | null; changes: Array<{ commit: string; author: string; date: string; summary: string; path: string; lines: number[]; touchesCrashLine: boolean; minutesBeforeFirstSeen: number }> };
+    trend: { verdict: string; why: string; hourly24h: Array<[number, number]>; daily14d: Array<[number, number]>; source: string; firstSeenVsRelease: string | null };
+    related: Array<{ shortId: string; project: string; title: string; relation: string; minutesFromThis: number }>;
+    logs: Array<{ host: string; source: string; status: string; message: string | null; lines: Array<{ text: string; time: string | null; phase: string; marks: string[] }>; counts: Record<string, number> }>;
+  };
+  tokens: { used: number; limit: number; sections: Array<{ name: string; tokens: number; chars: number; cut: string | null }>; cuts: string[] };
+  hypotheses: Array<{ rank: number; title: string; confidence: string; score: number; evidence: string[]; check: string }>;
+  report: string;
+  ai: null | { model: string; markdown: string; stopReason: string | null; steps: number; toolCalls: Array<{ name: string; args: string; status: string; resultChars: number }>; usage: unknown; error: string | null };
+  timings: Record<string, number>;
+}
+
+export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => void): Promise<number> {
+  const env = args.env ?? process.env;
+  const logger = args.logger ?? nullLogger;
+  const err = args.err ?? (() => {});
+  const format = args.format ?? 'text';
+  const workspace = resolve(args.workspace);
+  if (!isDir(workspace)) throw new RcaError('usage', `--workspace ${args.workspace} is not a folder.`, 'Pass the folder of the project checkout the frames map into.');
+  const issue = args.store.findIssue(args.issueId);
+  if (!issue) throw new RcaError('usage', `Issue ${args.issueId} is not in the store.`, 'Run `sentry-rca sync` first, or list stored issues with `sentry-rca issues`.');
+
+  const settings = readWorkspaceSettings(workspace, logger);
+  const specs = args.logs?.length ? args.logs : settings.logSources;
+  const requests: LogRequest[] = specs.map((s) => parseLogSpec(s)); // throws a usage error naming the bad spec
+  let ai: LlmConfig | null = null;
+  if ((args.ai ?? 'openai') === 'openai') {
+    const apiKey = env.OPENAI_API_KEY ?? '';
+    if (!apiKey) {
+      if (args.ai === 'openai') throw new RcaError('usage', '--ai openai needs OPENAI_API_KEY.', 'Set OPENAI_API_KEY (and OPENAI_BASE_URL for another compatible endpoint), or pass --ai none.');
+      err('No OPENAI_API_KEY: deterministic report only.\n');
+    } else {
+      const baseUrl = env.OPENAI_BASE_URL || settings.aiBaseUrl;
+      ai = { apiKey, model: env.SENTRY_RCA_AI_MODEL || settings.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
+    }
+  }
+
+  const index = await WorkspaceFileIndex.build([{ name: workspace.split(/[\\/]/).pop() || 'workspace', path: workspace }], { logger }, args.signal);
+  const mapper = new FrameMapper(index, { mappings: args.mappings ?? [], logger });
+  const fetcher = requests.length ? new SshLogFetcher({ ...(args.sshConfig ? { sshConfigPath: resolve(args.sshConfig) } : {}), ...args.ssh, logger }) : null;
+  const logs: LogProvider | undefined = fetcher ? sshLogProvider(fetcher, requests) : undefined;
+  let outcome: InvestigationOutcome;
+  try {
+    outcome = await runInvestigation(
+      { issues: issueSourceFromStore(args.store), frames: frameResolverFromMapper(mapper), ...(logs ? { logs } : {}), workspaceRoot: workspace },
+      issue.id,
+      { collect: { ...(args.tokenBudget ? { tokenBudget: args.tokenBudget } : {}) }, ai, secrets: secretsFromEnv(env), logger },
+      {
+        phase: (p, m) => { if (m && format === 'text') err(`${m}\n`); else if (p === 'error' || p === 'cancelled') err(`${p}${m ? `: ${m}` : ''}\n`); },
+        onToolCall: (c) => { if (c.status !== 'running') err(`tool ${c.name}(${c.args.slice(0, 120)}) → ${c.status}, ${c.resultChars} chars\n`); },
+        aiError: (e) => err(`AI investigation failed: ${e.message}\n`),
+      },
+      args.signal,
+    );
+  } finally {
+    fetcher?.dispose();
+    mapper.dispose();
+    index.dispose();
+  }
+
+  await saveRecord(args.store, outcome.record, logger);
+  if (format === 'json') out(JSON.stringify(toJson(outcome), null, 2) + '\n');
+  else out(toMarkdown(outcome) + '\n');
+
+  const logsFailed = outcome.evidence.logs.some((h) => h.status !== 'ok' && h.status !== 'empty');
+  return outcome.aiError || logsFailed ? EXIT.partial : EXIT.ok;
+}
+
+function toMarkdown(o: InvestigationOutcome): string {
+  const parts = [o.report.markdown];
+  if (o.ai) parts.push(`---\n\n# AI investigation (${o.ai.model}, ${o.ai.steps} step(s), ${o.ai.toolCalls.length} tool call(s))\n\n${o.ai.markdown}`);
+  if (o.aiError) parts.push(`---\n\n**AI investigation failed:** ${o.aiError.display}`);
+  return parts.join('\n\n');
+}
+
+export function toJson(o: InvestigationOutcome): DiagnoseJson {
+  const e = o.evidence;
+  return {
+    issue: { id: e.issue.id, shortId: e.issue.shortId, title: e.issue.title, project: e.issue.projectSlug, permalink: e.issue.permalink },
+    culprit: e.culprit ? { function: e.culprit.function, path: e.culprit.path, line: e.culprit.line, column: e.culprit.column, mapped: e.culprit.mapped, why: e.culprit.why, exception: `${e.culprit.exceptionType}: ${e.culprit.exceptionValue}` } : null,
+    evidence: {
+      code: e.code.frames.map((f) => ({ path: f.path, line: f.line, function: f.function, excerpt: f.excerpt })),
+      git: { available: e.git.available, reason: e.git.reason ?? null, changes: e.git.changes },
+      trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, source: e.trend.source, firstSeenVsRelease: e.trend.firstSeenVsRelease },
+      related: e.related.map((r) => ({ shortId: r.shortId, project: r.projectSlug, title: r.title, relation: r.relation, minutesFromThis: r.minutesFromThis })),
+      logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, message: h.message ?? null, lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })), counts: h.counts })),
+    },
+    tokens: { used: e.budget.usedTokens, limit: e.budget.limitTokens, sections: e.budget.sections.map((s) => ({ name: s.name, tokens: s.tokens, chars: s.chars, cut: s.cut ?? null })), cuts: e.budget.cuts },
+    hypotheses: o.report.hypotheses.map((h, i) => ({ rank: i + 1, title: h.title, confidence: h.confidence, score: h.score, evidence: h.evidence, check: h.check })),
+    report: o.report.markdown,
+    ai: o.record.ai ? { model: o.record.ai.model, markdown: o.record.ai.markdown, stopReason: o.record.ai.stopReason, steps: o.record.ai.steps, toolCalls: o.record.ai.toolCalls.map((c) => ({ name: c.name, args: c.args, status: c.status, resultChars: c.resultChars })), usage: o.record.ai.usage, error: o.record.ai.error?.message ?? null } : null,
+    timings: e.timings,
+  };
+}
+
+/** Keeps the newest investigations per issue so the panel can reopen them without re-running. */
+async function saveRecord(store: DiagnoseArgs['store'], record: InvestigationRecord, logger: Logger): Promise<void> {
+  if (!store.update) return;
+  try {
+    await store.update((d) => {
+      const list = d.investigations[record.issueId] ?? [];
+      d.investigations[record.issueId] = [record, ...list].slice(0, 5);
+    });
+  } catch (e) {
+    logger.warn(`could not save the investigation in the store: ${errorMessage(e)}`);
+  }
+}
+
+interface WorkspaceSettings { logSources: string[]; aiModel: string; aiBaseUrl: string }
+
+/** The few `sentryRca.*` settings the CLI honours from `.vscode/settings.json` (JSON with comments). */
+export function readWorkspaceSettings(workspace: string, logger: Logger): WorkspaceSettings {
+  const file = join(workspace, '.vscode', 'settings.json');
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch { return { logSources: [], aiModel: '', aiBaseUrl: '' }; }
+  try {
+    const json = JSON.parse(stripJsonComments(text)) as Record<string, unknown>;
+    const sources = json['sentryRca.logs.sources'];
+    return {
+      logSources: Array.isArray(sources) ? sources.filter((s): s is string => typeof s === 'string') : [],
+      aiModel: typeof json['sentryRca.ai.model'] === 'string' ? json['sentryRca.ai.model'] : '',
+      aiBaseUrl: typeof json['sentryRca.ai.baseUrl'] === 'string' ? json['sentryRca.ai.baseUrl'] : '',
+    };
+  } catch (e) {
+    logger.warn(`ignoring ${file}: ${errorMessage(e)}`);
+    return { logSources: [], aiModel: '', aiBaseUrl: '' };
+  }
+}
+
+/** Removes // and block comments and trailing commas outside strings. */
+function stripJsonComments(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      out += text.slice(start, i + 1);
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2);
+      if (i < 0) break;
+      i++;
+    } else {
+      out += c;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
+function isDir(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
