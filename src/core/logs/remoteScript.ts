@@ -50,7 +50,8 @@ const AWK_PROBE = `NR == 1 && skip { next } { t = ts($0); if (t >= 0) { printf "
 // or once it has produced `cap` bytes.
 const AWK_WINDOW = `NR == 1 && skip { next }
 { t = ts($0); if (t >= 0) { if (t > U + slack) exit; inw = (t >= S && t <= U) } }
-inw { n += length($0) + 1; if (n > cap) { print mk "cut-after"; exit } print }`;
+inw { if (length($0) > lmax) $0 = substr($0, 1, lmax) " ... [" (length($0) - lmax) " more bytes cut on the server]"
+  n += length($0) + 1; if (n > cap) { print mk "cut-after"; exit } print }`;
 
 // Balances the output around the focus time F: lines before it in a ring, lines after it in a list,
 // at the end as much of each as fits in cap (the unused half of one side goes to the other).
@@ -76,7 +77,7 @@ seek() { lo=0; hi=$2
     mid=$(( (lo + hi) / 2 )); t=$(probe "$1" $mid)
     if [ -n "$t" ] && [ "$t" -lt "$3" ]; then lo=$mid; else hi=$mid; fi
   done; echo $lo; }
-win() { awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((CAP * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
+win() { awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((CAP * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v lmax=$LMAX -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
 list() { IFS=''; for b in $G; do for f in "$b" "$b".[0-9]* "$b"-[0-9]*; do
   [ -f "$f" ] && printf '%s\t%s\n' "$(date -r "$f" +%s 2>/dev/null || stat -c %Y "$f" 2>/dev/null || echo 0)" "$f"
   done; done | sort -k1,1n -k2 | uniq; }
@@ -135,7 +136,7 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
   const nonce = p.nonce ?? randomBytes(8).toString('hex');
   const ref = new Date(p.untilMs);
   const header = `# sentry-rca: ${p.source.kind} log window ${new Date(p.sinceMs).toISOString()} .. ${new Date(p.untilMs).toISOString()}\n` +
-    `N=${nonce}; R=${Math.floor(p.untilMs / 1000)}; Y=${ref.getUTCFullYear()}; CAP=${Math.max(1024, Math.floor(p.capBytes))}\n` +
+    `N=${nonce}; R=${Math.floor(p.untilMs / 1000)}; Y=${ref.getUTCFullYear()}; CAP=${Math.max(1024, Math.floor(p.capBytes))}; LMAX=${Math.max(256, Math.floor(p.maxLineBytes))}\n` +
     `L=${shQuote(AWK_TIMESTAMP_LIB)}; C=${shQuote(AWK_CAPPER)}\n`;
   // The whole script is one function read before anything runs, and runs with stdin from /dev/null,
   // so no command inside can swallow the rest of the script from stdin.
@@ -143,6 +144,11 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
     `tzs=$(date +%z 2>/dev/null); toff=0\n` +
     `case $tzs in [+-][0-9][0-9][0-9][0-9]) h=\${tzs#?}; h=\${h%??}; m=\${tzs#???}; toff=$(( (1$h - 100) * 3600 + (1$m - 100) * 60 )); case $tzs in -*) toff=$((-toff));; esac;; esac\n` +
     `echo "@@$N tz $tzs"\n` +
-    `main </dev/null | awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=${Math.max(256, Math.floor(p.maxLineBytes))} -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C"\necho "@@$N done"\n`;
+    // One line, so the shell has read all of it before the watchdog's `cat` starts reading stdin (kept on
+    // fd 3: background jobs get /dev/null as stdin). The client keeps stdin open; when it goes away
+    // (cancel, timeout, dropped link) stdin closes and the watchdog stops the whole process group.
+    // (sshd's "signal" request cannot do this: OpenSSH refuses it for root logins.)
+    `exec 3<&0; { main </dev/null 3<&- | awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=$LMAX -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C" 3<&-; echo "@@$N done"; } 3<&- & w=$!; ` +
+    `(cat <&3; kill -TERM 0) >/dev/null 2>&1 & wait $w; exit 0\n`;
   return { command: 'sh -s', script, nonce };
 }

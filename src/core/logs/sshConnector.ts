@@ -215,7 +215,7 @@ export class SshConnector implements Disposable {
       let stderr = '';
       let bytes = 0;
       let settled = false;
-      let channel: { close(): void } | undefined;
+      let channel: { close(): void; signal(name: string): void } | undefined;
       const timer = setTimeout(() => fail(new SshFailure('timeout', `The command on ${alias} did not finish within ${Math.round(o.timeoutMs / 1000)} s and was stopped.`)), o.timeoutMs);
       const onAbort = () => fail(new CancelledError());
       o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -224,6 +224,9 @@ export class SshConnector implements Disposable {
         if (settled) return;
         settled = true;
         cleanup();
+        // sshd delivers the signal to the session's whole process group, so the remote pipeline stops
+        // instead of running on after we stopped listening.
+        try { channel?.signal('KILL'); } catch { /* server may not support signals */ }
         try { channel?.close(); } catch { /* already closed */ }
         reject(e);
       }
@@ -245,7 +248,9 @@ export class SshConnector implements Disposable {
           if (signalName) r.signal = signalName;
           resolve(r);
         });
-        stream.end(stdin);
+        // stdin stays open: ssh2 only sends a signal on a writable channel. The script ends with `exit`
+        // so the remote shell does not wait for more input.
+        stream.write(stdin);
       });
     });
   }

@@ -91,7 +91,7 @@ export class SshdServer {
       'PubkeyAuthentication yes',
       'AllowTcpForwarding yes',
       'PrintMotd no',
-      'LogLevel VERBOSE',
+      `LogLevel ${process.env.SENTRY_RCA_SSHD_LOGLEVEL ?? 'VERBOSE'}`,
       'Subsystem sftp internal-sftp',
       // Tests run as root here: allowed from loopback only.
       ...sessionEnv(opts),
