@@ -96,7 +96,6 @@ describe('junk in logs', () => {
     assert.equal(r!.status, 'ok', r!.message);
     assert.ok(r!.lines.length >= 29);
     for (const l of r!.lines) {
-      // eslint-disable-next-line no-control-regex
       assert.doesNotMatch(l.text, /[\x00-\x08\x0b-\x1f\x7f]/, JSON.stringify(l.text.slice(0, 80)));
       assert.ok(l.text.length < 20_000, 'huge line cut');
     }
