@@ -62,6 +62,15 @@ export class SyncService extends DisposableBase {
     const s = this.deps.config.settings;
     const { SentryClient } = await import('../core/sentry/sentryClient');
     const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.deps.logger, timeoutMs: this.deps.timeoutMs ?? 30_000 });
-    return client.checkToken(signal);
+    try {
+      return await client.checkToken(signal);
+    } catch (e) {
+      // Some Sentry-compatible servers have no API index (GET /api/0/). Reading the organization
+      // still proves the token authenticates and has org:read; the other scopes show at the first sync.
+      if (!(e instanceof RcaError) || e.kind !== 'remote' || !/HTTP 404|does not exist|not found/i.test(e.message)) throw e;
+      this.deps.logger.info('[token] the server has no API index; checking the token by reading the organization');
+      await client.discoverRegion(signal);
+      return { ok: true, missingScopes: [], message: 'The token can read the organization (this server does not list token scopes).' };
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { SentryRcaTestApi } from '../../../src/app';
+import type { TreeNode } from '../../../src/host/tree/nodes/treeNode';
 
 export const EXTENSION_ID = 'sentry-rca.sentry-rca';
 
@@ -9,4 +10,56 @@ export async function api(): Promise<SentryRcaTestApi> {
   const a = ext.isActive ? ext.exports : await ext.activate();
   if (!a) throw new Error('activate() returned no test API (is extensionMode Test?)');
   return a;
+}
+
+/** The test Sentry server the runner started, from code-server's environment. */
+export function sentryEnv(): { url: string; token: string; org: string } {
+  const url = process.env.SENTRY_RCA_TEST_SENTRY_URL;
+  const token = process.env.SENTRY_RCA_TEST_SENTRY_TOKEN;
+  const org = process.env.SENTRY_RCA_TEST_SENTRY_ORG;
+  if (!url || !token || !org) throw new Error('SENTRY_RCA_TEST_SENTRY_URL/TOKEN/ORG are not set: run this suite through out/test/integration/run.js');
+  return { url, token, org };
+}
+
+/** Drives the test server's control endpoint (faults, token changes, new events). */
+export async function control(op: string, body?: unknown): Promise<unknown> {
+  const { url } = sentryEnv();
+  const r = await fetch(`${url}/__control/${op}`, { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`control ${op}: HTTP ${r.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Row {
+  label: string;
+  description: string;
+  contextValue: string;
+  icon: string;
+  node: TreeNode;
+}
+
+/** Reads rows back through the real tree provider, the way the view does. */
+export async function rows(a: SentryRcaTestApi, parent?: TreeNode): Promise<Row[]> {
+  const provider = a.app.issues.provider;
+  const nodes = await provider.getChildren(parent);
+  return Promise.all(nodes.map(async (node) => {
+    const item = await provider.getTreeItem(node);
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+    return { label, description: typeof item.description === 'string' ? item.description : '', contextValue: item.contextValue ?? '', icon, node };
+  }));
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('sentryRca').update(key, value, vscode.ConfigurationTarget.Global);
 }

@@ -1,0 +1,286 @@
+/**
+ * The "Diagnose issue" webview panels: one per issue (showing it again re-focuses it), a strict CSP
+ * with a nonce, resources only from dist/ and media/, and the host side of src/shared/protocol.ts.
+ * A run streams into the panel; its messages are kept so a reloaded webview (after `ready`) gets the
+ * whole state back. A saved investigation reopens without re-running. `file:line` links from the
+ * webview are checked against the workspace before an editor opens.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { errorMessage, isAbortError } from '../../core/common/errors';
+import { DisposableBase } from '../../core/common/lifecycle';
+import { tagged, type Logger } from '../../core/common/logger';
+import { runInvestigation, savedInvestigations, type InvestigationRecord, type InvestigationSink } from '../../core/investigate/investigation';
+import type { LlmConfig } from '../../core/investigate/llmInvestigator';
+import type { InvestigationDeps, IssueSource } from '../../core/investigate/ports';
+import { WorkspaceFiles } from '../../core/investigate/workspaceFiles';
+import type { StoredEvent, StoredIssue } from '../../core/store/model';
+import { isWebviewToHost, type HostToWebview, type IssueHeader, type WebviewToHost } from '../../shared/protocol';
+
+export const INVESTIGATION_VIEW_TYPE = 'sentryRca.investigation';
+
+/** The store reads and the one write (saving a finished investigation) the panels need; IssueStore has them. */
+export interface PanelStore {
+  findIssue(idOrShortId: string): StoredIssue | undefined;
+  issues(): StoredIssue[];
+  events(issueId: string): StoredEvent[];
+  investigations(issueId: string): unknown[];
+  update(mutate: (draft: { investigations: Record<string, unknown[]> }) => void): Promise<void>;
+}
+
+export interface InvestigationPanelOptions {
+  extensionUri: vscode.Uri;
+  store: PanelStore;
+  logger: Logger;
+  /** Frame resolver, log provider and workspace root for one run; undefined when no folder is open. */
+  runDeps(issue: StoredIssue): Promise<Omit<InvestigationDeps, 'issues'> | undefined>;
+  /** The AI configuration when a key is set and the provider is not `none`; null otherwise. */
+  aiConfig(): Promise<LlmConfig | null>;
+  /** Secret values that must never reach the panel or the model (the Sentry token…). */
+  secrets(): Promise<string[]>;
+  /** Evidence token budget (setting; default 12k). */
+  tokenBudget?(): number;
+}
+
+export class InvestigationPanels extends DisposableBase {
+  private readonly panels = new Map<string, InvestigationPanel>();
+  private readonly log: Logger;
+
+  constructor(private readonly options: InvestigationPanelOptions) {
+    super();
+    this.log = tagged(options.logger, 'investigate');
+  }
+
+  /** The `sentryRca.diagnoseIssue` hook: opens (or re-focuses) the issue's panel. */
+  show = (issue: StoredIssue): void => {
+    const open = this.panels.get(issue.id);
+    if (open) { open.reveal(); return; }
+    const panel = new InvestigationPanel(issue, this.options, this.log, () => this.panels.delete(issue.id));
+    this.panels.set(issue.id, panel);
+    this.register(panel);
+  };
+
+  /** Open panels by issue id (tests read them through the extension's test API). */
+  get open(): ReadonlyMap<string, InvestigationPanel> {
+    return this.panels;
+  }
+}
+
+export class InvestigationPanel extends DisposableBase {
+  private readonly panel: vscode.WebviewPanel;
+  private runId = 0;
+  private controller: AbortController | null = null;
+  /** Every message of the current run, replayed when the webview (re)loads. */
+  private history: HostToWebview[] = [];
+  private ready = false;
+  private restoredFrom: string | null = null;
+  private aiModel: string | null = null;
+
+  constructor(private issue: StoredIssue, private readonly options: InvestigationPanelOptions, private readonly log: Logger, private readonly onDisposed: () => void) {
+    super();
+    const dist = vscode.Uri.joinPath(options.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(options.extensionUri, 'media');
+    this.panel = vscode.window.createWebviewPanel(INVESTIGATION_VIEW_TYPE, `Diagnose ${issue.shortId}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+      enableScripts: true,
+      enableCommandUris: false,
+      retainContextWhenHidden: true,
+      localResourceRoots: [dist, media],
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(media, 'sentry.svg');
+    this.panel.webview.html = this.html(dist, media);
+    this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }));
+    this.register(this.panel.onDidDispose(() => { this.controller?.abort(); this.onDisposed(); this.dispose(); }));
+
+    const saved = savedInvestigations(options.store.investigations(issue.id))[0];
+    if (saved) this.restore(saved);
+    else void this.start();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** The messages sent in the current run (for tests and diagnostics). */
+  get messages(): readonly HostToWebview[] {
+    return this.history;
+  }
+
+  override dispose(): void {
+    this.controller?.abort();
+    super.dispose();
+    try { this.panel.dispose(); } catch { /* already disposed */ }
+  }
+
+  private html(dist: vscode.Uri, media: vscode.Uri): string {
+    const w = this.panel.webview;
+    const nonce = randomBytes(18).toString('base64');
+    const script = w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const css = w.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
+    // Nothing loads but our bundle (by nonce) and our stylesheet; no inline script, no remote anything.
+    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${w.cspSource}`, `font-src ${w.cspSource}`, `img-src ${w.cspSource}`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${css.toString()}">
+<title>Diagnose</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private header(): IssueHeader {
+    const i = this.issue;
+    const latest = this.options.store.events(i.id)[0];
+    return {
+      id: i.id, shortId: i.shortId, title: i.title, level: i.level, status: i.status, projectSlug: i.projectSlug, count: i.count, userCount: i.userCount,
+      firstSeen: i.firstSeen, lastSeen: i.lastSeen, release: i.firstRelease, environment: latest?.environment ?? null, permalink: i.permalink,
+    };
+  }
+
+  private send(m: HostToWebview): void {
+    this.history.push(m);
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private reply(m: HostToWebview): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isWebviewToHost(raw)) {
+      this.log.warn(`ignored a malformed message from the panel: ${JSON.stringify(raw).slice(0, 200)}`);
+      return;
+    }
+    const m: WebviewToHost = raw;
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.ready = true;
+          this.reply({ type: 'init', issue: this.header(), aiEnabled: this.aiModel !== null || this.history.some((x) => x.type === 'aiDone' || x.type === 'aiError'), model: this.aiModel, restoredFrom: this.restoredFrom });
+          for (const h of this.history) this.reply(h);
+          return;
+        case 'stop':
+          this.controller?.abort();
+          return;
+        case 'rerun':
+          await this.start();
+          return;
+        case 'openRef':
+          this.reply({ type: 'openRefResult', requestId: m.requestId, ...(await this.openRef(m.path, m.line, m.column)) });
+          return;
+        case 'openEvent':
+          await this.openExternal(`${this.issue.permalink.replace(/\/?$/, '/')}events/${encodeURIComponent(m.eventId)}/`);
+          return;
+        case 'openInSentry':
+          await this.openExternal(this.issue.permalink);
+          return;
+        case 'copyMarkdown':
+          await vscode.env.clipboard.writeText(m.markdown);
+          this.reply({ type: 'copyResult', requestId: m.requestId, ok: true });
+          return;
+      }
+    } catch (e) {
+      this.log.error(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** Opens a `path:line` only if it resolves to a file inside a workspace folder. */
+  private async openRef(path: string, line: number, column?: number): Promise<{ ok: boolean; message?: string }> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const f of folders) {
+      if (f.uri.scheme !== 'file') continue;
+      const r = await new WorkspaceFiles(f.uri.fsPath).resolve(path);
+      if ('error' in r) continue;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.abs));
+      const pos = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), Math.max(0, (column ?? 1) - 1));
+      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+      return { ok: true };
+    }
+    // A bare file name from the model: open it when exactly one workspace file has that path suffix.
+    if (!path.includes('..') && !path.startsWith('/')) {
+      const hits = await vscode.workspace.findFiles(`**/${path.replace(/[{}[\]*?]/g, '')}`, '**/node_modules/**', 2);
+      if (hits.length === 1) return this.openRef(vscode.workspace.asRelativePath(hits[0]!, false), line, column);
+    }
+    return { ok: false, message: `${path}:${line} is not a file in this workspace.` };
+  }
+
+  private async openExternal(url: string): Promise<void> {
+    // Only web links of the issue's own Sentry; a permalink from a hostile server can't open anything else.
+    if (!/^https?:\/\//i.test(url)) { this.log.warn(`not opening a non-http link: ${url.slice(0, 100)}`); return; }
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+  }
+
+  private restore(saved: InvestigationRecord): void {
+    this.restoredFrom = saved.finishedAt;
+    this.aiModel = saved.ai?.model ?? null;
+    const runId = ++this.runId;
+    this.history = [{ type: 'runStarted', runId }];
+    this.send({ type: 'phase', runId, phase: 'done', message: `Saved investigation from ${saved.finishedAt}; Re-run to refresh.` });
+    this.send({ type: 'evidence', runId, sections: [{ name: 'evidence as sent', text: saved.evidence.rendered, chars: saved.evidence.rendered.length, tokens: saved.evidence.usedTokens }], usedTokens: saved.evidence.usedTokens, limitTokens: saved.evidence.limitTokens, cuts: saved.evidence.cuts });
+    this.send({ type: 'report', runId, markdown: saved.reportMarkdown });
+    if (saved.ai) {
+      for (const c of saved.ai.toolCalls) this.send({ type: 'toolCall', runId, call: c });
+      if (saved.ai.error) this.send({ type: 'aiError', runId, kind: saved.ai.error.kind, message: saved.ai.error.message });
+      else this.send({ type: 'aiDone', runId, markdown: saved.ai.markdown, stopReason: saved.ai.stopReason, totalTokens: saved.ai.usage?.totalTokens ?? null });
+    }
+  }
+
+  private async start(): Promise<void> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const runId = ++this.runId;
+    this.restoredFrom = null;
+    this.history = [];
+    this.issue = this.options.store.findIssue(this.issue.id) ?? this.issue;
+    const ai = await this.options.aiConfig();
+    this.aiModel = ai?.model ?? null;
+    this.send({ type: 'runStarted', runId });
+    if (this.ready) this.reply({ type: 'init', issue: this.header(), aiEnabled: ai !== null, model: this.aiModel, restoredFrom: null });
+    const deps = await this.options.runDeps(this.issue);
+    if (!deps) {
+      this.send({ type: 'phase', runId, phase: 'error', message: 'Open the project folder first: the investigation maps frames and reads git history in the workspace.' });
+      return;
+    }
+    const issues: IssueSource = { getIssue: (id) => this.options.store.findIssue(id), getEvents: (id) => this.options.store.events(id), listIssues: () => this.options.store.issues() };
+    const live = () => this.runId === runId;
+    const sink: InvestigationSink = {
+      phase: (phase, message) => { if (live()) this.send({ type: 'phase', runId, phase, ...(message ? { message } : {}) }); },
+      evidence: (e) => {
+        if (!live()) return;
+        this.send({ type: 'trend', runId, trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, firstSeenVsRelease: e.trend.firstSeenVsRelease } });
+        this.send({ type: 'evidence', runId, sections: e.budget.sections, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, cuts: e.budget.cuts });
+        this.send({ type: 'logs', runId, hosts: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), totalLines: h.totalLines, counts: h.counts, lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })) })) });
+      },
+      report: (r) => { if (live()) this.send({ type: 'report', runId, markdown: r.markdown }); },
+      onRequest: (messages, step) => {
+        if (live()) this.send({ type: 'sent', runId, step, messages: messages.map((x) => { const content = typeof x.content === 'string' ? x.content : JSON.stringify(x.content ?? ('tool_calls' in x ? x.tool_calls : '')); return { role: x.role, chars: content.length, content }; }) });
+      },
+      onText: (text, step) => { if (live()) this.send({ type: 'aiDelta', runId, step, text }); },
+      onToolCall: (call) => { if (live()) this.send({ type: 'toolCall', runId, call }); },
+      aiError: (e) => { if (live()) this.send({ type: 'aiError', runId, kind: e.kind, message: e.message }); },
+    };
+    try {
+      const outcome = await runInvestigation({ ...deps, issues }, this.issue.id, {
+        collect: { ...(this.options.tokenBudget ? { tokenBudget: this.options.tokenBudget() } : {}) },
+        ai, secrets: await this.options.secrets(), logger: this.log,
+      }, sink, controller.signal);
+      if (outcome.ai && live()) this.send({ type: 'aiDone', runId, markdown: outcome.ai.markdown, stopReason: outcome.ai.stopReason, totalTokens: outcome.ai.usage.totalTokens });
+      await this.options.store.update((d) => {
+        d.investigations[this.issue.id] = [outcome.record, ...(d.investigations[this.issue.id] ?? [])].slice(0, 5);
+      }).catch((e: unknown) => this.log.warn(`could not save the investigation: ${errorMessage(e)}`));
+    } catch (e) {
+      if (isAbortError(e) || controller.signal.aborted) return; // the sink already said "cancelled"
+      this.log.error(e instanceof Error ? e : new Error(String(e)));
+      if (live()) this.send({ type: 'phase', runId, phase: 'error', message: errorMessage(e) });
+    } finally {
+      if (this.controller === controller) this.controller = null;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, EXTENSION_ID } from './helpers';
+
+describe('activation', () => {
+  it('activates on start-up and returns the test API', async () => {
+    const a = await api();
+    assert.ok(a.app, 'activate() returned the App in test mode');
+    assert.ok(a.activationMs > 0 && a.activationMs < 5000, `activation took ${a.activationMs} ms`);
+    console.log(`    activation in the real extension host: ${a.activationMs.toFixed(1)} ms`);
+  });
+
+  it('registers every command declared in package.json', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const declared = (ext.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = declared.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
+    assert.ok(declared.length >= 10);
+  });
+
+  it('starts unconfigured: no token, no timer, Sync Now asks for setup instead of failing', async () => {
+    const a = await api();
+    assert.equal(await a.app.tokens.get(), undefined);
+    assert.equal(a.app.configured, false);
+    assert.equal(a.app.scheduler.isStarted, false);
+    assert.match(a.app.statusBar.item.text, /not set up/);
+    // Resolves (with the warning shown) instead of throwing or syncing.
+    const outcome = await Promise.race([
+      vscode.commands.executeCommand('sentryRca.syncNow'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 1500)),
+    ]);
+    assert.notEqual(outcome && typeof outcome === 'object' && 'ok' in outcome, true, 'no sync ran');
+    assert.equal(a.app.store.issues().length, 0);
+  });
+});
