@@ -1,0 +1,165 @@
+/**
+ * Every message between the investigation panel (webview) and the extension host, declared once.
+ * The webview sends `ready` first; the host answers with `init` and replays the current state.
+ * Requests that expect an answer carry a `requestId`; streamed messages carry the `runId` of the run
+ * they belong to, so output of a stopped run never lands in a new one.
+ * Both sides validate what they receive with the guards below: the webview renders untrusted text,
+ * and the host must not act on a malformed message.
+ */
+
+export type Phase = 'collecting' | 'analyzing' | 'ai' | 'done' | 'error' | 'cancelled';
+export type LogPhase = 'before' | 'during' | 'after' | 'unknown';
+
+export interface IssueHeader {
+  id: string;
+  shortId: string;
+  title: string;
+  level: string;
+  status: string;
+  projectSlug: string;
+  count: number;
+  userCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  release: string | null;
+  environment: string | null;
+  permalink: string;
+}
+
+export interface TrendView {
+  verdict: 'rising' | 'steady' | 'falling' | 'unknown';
+  why: string;
+  /** `[epochSeconds, count]`, oldest first. */
+  hourly24h: Array<[number, number]>;
+  daily14d: Array<[number, number]>;
+  firstSeenVsRelease: string | null;
+}
+
+export interface EvidenceSectionView {
+  name: string;
+  text: string;
+  chars: number;
+  tokens: number;
+  cut?: string;
+}
+
+export interface SentMessageView {
+  role: string;
+  chars: number;
+  /** Exactly what the model received (already redacted). */
+  content: string;
+}
+
+export interface LogLineView {
+  text: string;
+  time: string | null;
+  phase: LogPhase;
+  marks: string[];
+}
+
+export interface HostLogsView {
+  host: string;
+  source: string;
+  status: string;
+  message?: string;
+  totalLines: number;
+  counts: Record<LogPhase, number>;
+  lines: LogLineView[];
+}
+
+export interface ToolCallView {
+  id: string;
+  step: number;
+  name: string;
+  args: string;
+  status: 'running' | 'ok' | 'error' | 'refused';
+  resultChars: number;
+  sentChars: number;
+  truncated: boolean;
+  preview: string;
+  durationMs: number;
+}
+
+export type HostToWebview =
+  | { type: 'init'; issue: IssueHeader; aiEnabled: boolean; model: string | null; restoredFrom: string | null }
+  | { type: 'runStarted'; runId: number }
+  | { type: 'phase'; runId: number; phase: Phase; message?: string }
+  | { type: 'trend'; runId: number; trend: TrendView }
+  | { type: 'evidence'; runId: number; sections: EvidenceSectionView[]; usedTokens: number; limitTokens: number; cuts: string[] }
+  | { type: 'logs'; runId: number; hosts: HostLogsView[] }
+  | { type: 'report'; runId: number; markdown: string }
+  | { type: 'sent'; runId: number; step: number; messages: SentMessageView[] }
+  | { type: 'aiDelta'; runId: number; step: number; text: string }
+  | { type: 'toolCall'; runId: number; call: ToolCallView }
+  | { type: 'aiDone'; runId: number; markdown: string; stopReason: string | null; totalTokens: number | null }
+  | { type: 'aiError'; runId: number; kind: string; message: string }
+  | { type: 'openRefResult'; requestId: number; ok: boolean; message?: string }
+  | { type: 'copyResult'; requestId: number; ok: boolean };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'openRef'; requestId: number; path: string; line: number; column?: number }
+  | { type: 'openEvent'; eventId: string }
+  | { type: 'stop' }
+  | { type: 'rerun' }
+  | { type: 'copyMarkdown'; requestId: number; markdown: string }
+  | { type: 'openInSentry' };
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/** Limits on what the webview may send: the host opens files and writes the clipboard with these. */
+export const MAX_REF_PATH = 1024;
+export const MAX_COPY_CHARS = 2_000_000;
+
+export function isWebviewToHost(m: unknown): m is WebviewToHost {
+  if (!isObj(m) || !isStr(m.type)) return false;
+  switch (m.type) {
+    case 'ready':
+    case 'stop':
+    case 'rerun':
+    case 'openInSentry':
+      return true;
+    case 'openRef':
+      return isInt(m.requestId) && isStr(m.path) && m.path.length > 0 && m.path.length <= MAX_REF_PATH && isInt(m.line) && m.line >= 1
+        && (m.column === undefined || (isInt(m.column) && m.column >= 1));
+    case 'openEvent':
+      return isStr(m.eventId) && /^[0-9a-zA-Z_-]{1,64}$/.test(m.eventId);
+    case 'copyMarkdown':
+      return isInt(m.requestId) && isStr(m.markdown) && m.markdown.length <= MAX_COPY_CHARS;
+    default:
+      return false;
+  }
+}
+
+function isIssueHeader(v: unknown): v is IssueHeader {
+  return isObj(v) && isStr(v.id) && isStr(v.shortId) && isStr(v.title) && isStr(v.level) && isStr(v.status) && isStr(v.projectSlug)
+    && isNum(v.count) && isNum(v.userCount) && isStr(v.firstSeen) && isStr(v.lastSeen) && isStrOrNull(v.release) && isStrOrNull(v.environment) && isStr(v.permalink);
+}
+
+const isPairs = (v: unknown): v is Array<[number, number]> => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]));
+
+export function isHostToWebview(m: unknown): m is HostToWebview {
+  if (!isObj(m) || !isStr(m.type)) return false;
+  const run = isInt(m.runId);
+  switch (m.type) {
+    case 'init': return isIssueHeader(m.issue) && typeof m.aiEnabled === 'boolean' && isStrOrNull(m.model) && isStrOrNull(m.restoredFrom);
+    case 'runStarted': return run;
+    case 'phase': return run && isStr(m.phase) && (m.message === undefined || isStr(m.message));
+    case 'trend': return run && isObj(m.trend) && isStr(m.trend.verdict) && isStr(m.trend.why) && isPairs(m.trend.hourly24h) && isPairs(m.trend.daily14d);
+    case 'evidence': return run && Array.isArray(m.sections) && m.sections.every((s) => isObj(s) && isStr(s.name) && isStr(s.text) && isNum(s.chars) && isNum(s.tokens)) && isNum(m.usedTokens) && isNum(m.limitTokens) && Array.isArray(m.cuts);
+    case 'logs': return run && Array.isArray(m.hosts) && m.hosts.every((h) => isObj(h) && isStr(h.host) && isStr(h.source) && isStr(h.status) && Array.isArray(h.lines));
+    case 'report': return run && isStr(m.markdown);
+    case 'sent': return run && isInt(m.step) && Array.isArray(m.messages) && m.messages.every((x) => isObj(x) && isStr(x.role) && isStr(x.content) && isNum(x.chars));
+    case 'aiDelta': return run && isInt(m.step) && isStr(m.text);
+    case 'toolCall': return run && isObj(m.call) && isStr(m.call.id) && isStr(m.call.name) && isStr(m.call.args) && isStr(m.call.status);
+    case 'aiDone': return run && isStr(m.markdown);
+    case 'aiError': return run && isStr(m.kind) && isStr(m.message);
+    case 'openRefResult': return isInt(m.requestId) && typeof m.ok === 'boolean';
+    case 'copyResult': return isInt(m.requestId) && typeof m.ok === 'boolean';
+    default: return false;
+  }
+}
