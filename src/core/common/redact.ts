@@ -28,7 +28,7 @@ const SHAPES: RegExp[] = [
   /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g, // Stripe
   /\bsk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}\b/g, // OpenAI / Anthropic style
   /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
-  /\bsntr[ysu]_[A-Za-z0-9+/=_-]{20,}/g, // Sentry auth tokens
+  /\bsntry[su]?_[A-Za-z0-9+/=_-]{20,}/g, // Sentry auth tokens (org, user)
   /\bnpm_[A-Za-z0-9]{36}\b/g, // npm
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWT
 ];
@@ -38,7 +38,7 @@ export function redactSecrets(text: string): string {
   let out = text.replace(PRIVATE_KEY, `-----BEGIN $1PRIVATE KEY$2----- ${MARK}`);
   out = out.replace(HEADER, (_m, name: string, sep: string) => `${name}${sep}${MARK}`);
   out = out.replace(KEY_VALUE, (m, name: string, sep: string, value: string) => {
-    if (value === MARK || value.startsWith(MARK)) return m;
+    if (value.replace(/^["']/, '').startsWith('[REDACTED')) return m;
     const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
     return `${name}${sep}${q}${MARK}${q}`;
   });

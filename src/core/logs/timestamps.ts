@@ -3,7 +3,9 @@
  * side, where the time window is found without downloading the file). Both follow the same rules so the
  * server and the client agree on which lines are inside the window:
  *   - syslog `Mon dd hh:mm:ss` at the start of the line (no year, no zone: server local time; the year is
- *     the reference year, or the one before if that would put the line more than 180 days in the future)
+ *     reference year, minus one if that puts the line more than a month after the reference time, plus one
+ *     if more than 11 months before it: logs do not come from the future, and a window across New Year
+ *     reads December and January lines right)
  *   - otherwise the earliest of, within the first 256 characters:
  *       ISO 8601 `yyyy-mm-dd[T ]hh:mm:ss[.frac][Z|±hh[:mm]]` (no zone: server local time),
  *       nginx/apache `dd/Mon/yyyy:hh:mm:ss ±hhmm`,
@@ -19,7 +21,8 @@ export interface TimeContext {
 
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const HEAD = 256;
-const HALF_YEAR_MS = 180 * 86_400_000;
+const FUTURE_MS = 31 * 86_400_000;
+const PAST_MS = 334 * 86_400_000;
 
 const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})/;
 const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})([.,]\d+)? ?(Z|[+-]\d{2}(?::?\d{2})?)?/;
@@ -54,7 +57,8 @@ export function parseLogTime(line: string, ctx: TimeContext): number | undefined
       const refYear = new Date(ctx.refMs).getUTCFullYear();
       const at = (y: number) => utc(y, mo, Number(sys[2]), Number(sys[3]), Number(sys[4]), Number(sys[5]), ctx.tzOffsetMinutes);
       const t = at(refYear);
-      if (t !== undefined && t > ctx.refMs + HALF_YEAR_MS) return at(refYear - 1);
+      if (t !== undefined && t > ctx.refMs + FUTURE_MS) return at(refYear - 1);
+      if (t !== undefined && t < ctx.refMs - PAST_MS) return at(refYear + 1);
       return t;
     }
   }
@@ -112,7 +116,8 @@ function ts(line,   h, t, best, bi, p, rest, z, fr, n, v) {
   if (match(h, /^[A-Z][a-z][a-z]  ?[0-9]?[0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && mon(substr(h, 1, 3)) > 0) {
     p = RLENGTH
     t = epoch(refy, mon(substr(h, 1, 3)), substr(h, 5, 2) + 0, substr(h, p - 7, 2) + 0, substr(h, p - 4, 2) + 0, substr(h, p - 1, 2) + 0, tzoff)
-    if (t > reft + 15552000) t = epoch(refy - 1, mon(substr(h, 1, 3)), substr(h, 5, 2) + 0, substr(h, p - 7, 2) + 0, substr(h, p - 4, 2) + 0, substr(h, p - 1, 2) + 0, tzoff)
+    if (t > reft + 2678400) t = epoch(refy - 1, mon(substr(h, 1, 3)), substr(h, 5, 2) + 0, substr(h, p - 7, 2) + 0, substr(h, p - 4, 2) + 0, substr(h, p - 1, 2) + 0, tzoff)
+    else if (t >= 0 && t < reft - 28857600) t = epoch(refy + 1, mon(substr(h, 1, 3)), substr(h, 5, 2) + 0, substr(h, p - 7, 2) + 0, substr(h, p - 4, 2) + 0, substr(h, p - 1, 2) + 0, tzoff)
     return t
   }
   best = -1; bi = 100000
