@@ -13,8 +13,6 @@ export interface RowIcon {
 
 export interface RowDescriptor {
   label: string;
-  /** Emphasise the whole label (in-app frames). */
-  highlight?: boolean;
   description?: string;
   /** Markdown. */
   tooltip?: string;
@@ -114,8 +112,18 @@ export function describeEvent(event: StoredEvent): RowDescriptor {
   };
 }
 
+/** The last two path segments (`sample-app/server.js`): long absolute paths would hide the line number. */
+export function shortPath(path: string): string {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  return parts.length <= 2 ? path : parts.slice(-2).join('/');
+}
+
+function functionName(frame: StoredFrame): string {
+  return frame.function && frame.function !== '?' ? frame.function : '<anonymous>';
+}
+
 export function frameLocation(frame: StoredFrame): string {
-  const file = frame.filename ?? frame.absPath ?? frame.module ?? '<unknown>';
+  const file = shortPath(frame.filename ?? frame.absPath ?? frame.module ?? '<unknown>');
   return frame.lineNo !== null ? `${file}:${frame.lineNo}${frame.colNo !== null ? `:${frame.colNo}` : ''}` : file;
 }
 
@@ -124,11 +132,11 @@ export function describeFrame(frame: StoredFrame): RowDescriptor {
     ? '\n\n```\n' + frame.context.map(([n, t]) => `${n === frame.lineNo ? '>' : ' '}${String(n).padStart(5)}  ${t.replace(/```/g, "'''")}`).join('\n') + '\n```'
     : '';
   return {
-    label: frame.function || '<anonymous>',
-    highlight: frame.inApp,
+    label: functionName(frame),
     description: frameLocation(frame),
-    tooltip: `\`${(frame.function || '<anonymous>').replace(/`/g, "'")}\` in ${escapeMarkdown(frame.absPath ?? frame.filename ?? frame.module ?? 'unknown file')}${frame.lineNo !== null ? ` line ${frame.lineNo}` : ''}${frame.inApp ? '' : ' (library)'}${ctx}`,
-    icon: frame.inApp ? { id: 'symbol-function', color: 'symbolIcon.functionForeground' } : { id: 'library', color: 'descriptionForeground' },
+    tooltip: `\`${functionName(frame).replace(/`/g, "'")}\` in ${escapeMarkdown(frame.absPath ?? frame.filename ?? frame.module ?? 'unknown file')}${frame.lineNo !== null ? ` line ${frame.lineNo}` : ''}${frame.inApp ? '' : ' (library)'}${ctx}`,
+    // In-app frames stand out by a coloured icon; library frames are grey (and folded into groups).
+    icon: frame.inApp ? { id: 'symbol-function', color: 'symbolIcon.functionForeground' } : { id: 'library', color: 'disabledForeground' },
   };
 }
 

@@ -16,7 +16,7 @@ export interface TreeContext {
 
 /** The one place a plain row descriptor becomes a TreeItem. */
 export function toTreeItem(d: RowDescriptor, opts: { id: string; contextValue: string; collapsible: vscode.TreeItemCollapsibleState }): vscode.TreeItem {
-  const item = new vscode.TreeItem(d.highlight ? { label: d.label, highlights: [[0, d.label.length]] } : d.label, opts.collapsible);
+  const item = new vscode.TreeItem(d.label, opts.collapsible);
   item.id = opts.id;
   item.contextValue = opts.contextValue;
   if (d.description !== undefined) item.description = d.description;

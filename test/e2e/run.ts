@@ -1,0 +1,156 @@
+/**
+ * End-to-end UI test: a person's path through the real workbench (code-server in Debian Chromium,
+ * driven by playwright-core). Opens the Sentry view unconfigured, sets the token through the command
+ * palette's password box, watches the tree fill from the test Sentry server, expands an issue down to
+ * its frames, and saves screenshots in test/e2e/screenshots/ (tree.png is the README's).
+ * Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { runSampleApp, startSentryServer } from '../servers/sentry/index';
+import { projectRoot } from '../vscode/codeServer';
+import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { openWorkbench, type Workbench } from '../vscode/workbench';
+
+const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+
+let passed = 0;
+let failed = 0;
+
+async function step(name: string, fn: () => Promise<void>): Promise<boolean> {
+  const t = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
+    return true;
+  } catch (e) {
+    failed++;
+    console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return false;
+  }
+}
+
+function row(page: Page, text: string | RegExp) {
+  return page.locator('.monaco-list-row').filter({ hasText: text });
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function main(): Promise<void> {
+  if (skipWithoutCodeServer('e2e')) { process.exitCode = 1; return; }
+  mkdirSync(SHOTS, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-e2e-'));
+  const sentry = await startSentryServer({});
+  let wb: Workbench | undefined;
+  try {
+    const { dsn } = sentry.addProject({ slug: 'orders', name: 'Orders', platform: 'node' });
+    await runSampleApp({ dsn, logFile: join(scratch, 'orders.log') });
+    sentry.generateSynthetic({ projects: ['billing'], issues: 8, eventsPerIssue: 2, seed: 3 });
+    const workspace = join(scratch, 'workspace');
+    mkdirSync(workspace);
+    wb = await openWorkbench({
+      workspace,
+      extensionDevelopmentPath: projectRoot,
+      settings: {
+        'sentryRca.baseUrl': sentry.url,
+        'sentryRca.organization': sentry.org,
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+      viewport: { width: 1280, height: 800 },
+      onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
+    });
+    const page = wb.page;
+    const ok = await step('workbench loads', async () => {
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.activitybar').waitFor({ timeout: 30_000 });
+    });
+    if (!ok) return;
+
+    await step('the Sentry container opens and shows the welcome view when no token is set', async () => {
+      const icon = page.locator('.activitybar [aria-label^="Sentry"]').first();
+      await icon.waitFor({ timeout: 30_000 });
+      await icon.click();
+      await page.getByRole('button', { name: 'Set Auth Token' }).waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Open Settings' }).waitFor();
+      await page.screenshot({ path: join(SHOTS, 'welcome.png') });
+    });
+
+    await step('Set Auth Token from the command palette takes the token in a password box', async () => {
+      await runCommand(page, 'Sentry RCA: Set Auth Token');
+      const input = page.locator('.quick-input-widget input[type="password"]');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(sentry.token);
+      await page.keyboard.press('Enter');
+    });
+
+    await step('the tree fills from the test Sentry server', async () => {
+      await row(page, 'orders').first().waitFor({ timeout: 30_000 });
+      await row(page, 'billing').first().waitFor({ timeout: 10_000 });
+      await row(page, /ORDERS-\w+/).first().waitFor({ timeout: 10_000 });
+    });
+
+    await step('an issue expands to its events and stack frames', async () => {
+      const issue = row(page, /ORDERS-\w+/).first();
+      await issue.click();
+      await page.keyboard.press('ArrowRight');
+      const event = row(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/).first();
+      await event.waitFor({ timeout: 10_000 });
+      await event.click();
+      await page.keyboard.press('ArrowRight');
+      await row(page, /\.(m?js|ts):\d+/).first().waitFor({ timeout: 10_000 });
+      // A wider sidebar so titles and file:line are readable, and no toast over the picture.
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      if (sidebar) {
+        const x = sidebar.x + sidebar.width;
+        const y = sidebar.y + sidebar.height / 2;
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + 60, y, { steps: 3 });
+        await page.mouse.move(x + 320, y, { steps: 6 });
+        await page.mouse.up();
+      }
+      for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all()) await close.click().catch(() => {});
+      await page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+      await page.mouse.move(1200, 700);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(SHOTS, 'tree.png') });
+    });
+
+    await step('the status bar shows the unresolved count', async () => {
+      await page.locator('.statusbar-item').filter({ hasText: /\d+ · (just now|\d+m ago)/ }).first().waitFor({ timeout: 10_000 });
+    });
+
+    await step('the issue tooltip shows the details', async () => {
+      await row(page, /ORDERS-\w+/).first().hover();
+      await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'First seen' }).first().waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(SHOTS, 'tooltip.png') });
+    });
+  } finally {
+    if (failed > 0 && wb) {
+      try { await wb.page.screenshot({ path: join(SHOTS, 'failure.png') }); } catch { /* the page may be gone */ }
+    }
+    await wb?.close();
+    await sentry.close();
+    rmSync(scratch, { recursive: true, force: true });
+    console.log(`e2e: ${passed} passed, ${failed} failed`);
+    writeSummary({ passed, failed });
+    process.exitCode = failed > 0 ? 1 : 0;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  failed++;
+  writeSummary({ passed, failed });
+  process.exitCode = 1;
+});
