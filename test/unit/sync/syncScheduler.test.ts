@@ -149,11 +149,11 @@ describe('SyncScheduler', () => {
     assert.equal(scheduler.state.consecutiveFailures, 1);
     const gaps: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const before = runs.length;
+      const runsBefore = runs.length;
       const next = scheduler.state.nextRunAt! - clock.now();
       gaps.push(next);
       await clock.advance(next);
-      assert.equal(runs.length, before + 1);
+      assert.equal(runs.length, runsBefore + 1);
     }
     // 10 min × 2^n, capped at max(interval, 1 h).
     assert.deepEqual(gaps.map((g) => g / MIN), [20, 40, 60, 60]);
