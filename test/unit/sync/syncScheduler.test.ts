@@ -149,8 +149,8 @@ describe('SyncScheduler', () => {
     assert.equal(scheduler.state.consecutiveFailures, 1);
     const gaps: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const runsBefore = runs.length;
-      const next = scheduler.state.nextRunAt! - clock.now();
+      const runsBefore: number = runs.length;
+      const next: number = scheduler.state.nextRunAt! - clock.now();
       gaps.push(next);
       await clock.advance(next);
       assert.equal(runs.length, runsBefore + 1);
