@@ -5,6 +5,7 @@
  */
 import type { Culprit, Evidence, HostLogEvidence, LogLineEvidence, LogPhase } from './evidence';
 import { formatMinutes } from './trend';
+import { formatOffset } from './logCorrelation';
 
 export interface Hypothesis {
   title: string;
@@ -39,7 +40,7 @@ export interface AnalysisReport {
 
 /** Log wording that points at a cause outside the crashing code. */
 const SIGNALS: Array<{ kind: string; re: RegExp; title: string; check: string }> = [
-  { kind: 'pool', re: /pool (is )?exhausted|exhausted.*pool|too many (connections|clients)|no (available|free|idle) connections?|remaining connection slots|acquir\w* (a )?connection.*(timed? ?out|timeout)|connection pool.*(full|limit|max)|max(imum)? (pool|connections?) (size )?reached/i, title: 'Connection pool exhausted shortly before the errors', check: 'Check pool size vs concurrent requests and look for connections not released (missing release/finally) or slow queries holding them.' },
+  { kind: 'pool', re: /pool (is |nearly |almost )?(exhausted|depleted)|pool ?exhausted|exhausted.*pool|too many (connections|clients)|no (available|free|idle) connections?|remaining connection slots|acquir\w* (a )?connection.*(timed? ?out|timeout)|connection pool.*(full|limit|max)|max(imum)? (pool|connections?) (size )?reached/i, title: 'Connection pool exhausted shortly before the errors', check: 'Check pool size vs concurrent requests and look for connections not released (missing release/finally) or slow queries holding them.' },
   { kind: 'memory', re: /out of memory|\bOOM\b|heap (out of memory|limit)|ENOMEM|killed process|memory (limit|pressure)/i, title: 'Memory exhaustion around the errors', check: 'Check process memory graphs and OOM-killer entries at that time.' },
   { kind: 'disk', re: /no space left|ENOSPC|disk (is )?full|quota exceeded/i, title: 'Disk full around the errors', check: 'Check free disk space on the host at that time.' },
   { kind: 'upstream', re: /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|connection (refused|reset)|upstream .*(unavailable|failed)|503 Service Unavailable|bad gateway/i, title: 'A dependency was unreachable when the errors began', check: 'Check the health of the dependency named in the log line at that time.' },
@@ -75,7 +76,7 @@ export function analyze(e: Evidence): AnalysisReport {
       confidence: 'low',
       evidence: [
         ...hits.slice(0, 4).map((h) => `log ${h.host} ${h.source} ${when(h)}: \`${code(h.text)}\``),
-        ...(leads ? [`first such line ${formatMinutes(Math.round(-(firstHit.minutesFromFirstEvent ?? 0)))} before the first error event`] : []),
+        ...(leads ? [`first such line ${formatOffset(firstHit.minutesFromFirstEvent ?? 0).slice(1)} before the first error event`] : []),
         ...(hits.length > 4 ? [`${hits.length - 4} more matching line(s)`] : []),
       ],
       check: sig.check,
@@ -190,8 +191,7 @@ function defectKind(type: string, value: string): string {
 
 function when(l: { phase: LogPhase; minutesFromFirstEvent: number | null }): string {
   if (l.minutesFromFirstEvent === null) return `(${l.phase})`;
-  const m = l.minutesFromFirstEvent;
-  return `(${l.phase}, ${m >= 0 ? '+' : ''}${m} min from the first error)`;
+  return `(${l.phase}, ${formatOffset(l.minutesFromFirstEvent)} from the first error)`;
 }
 
 /** Text for a markdown code span: no backticks or newlines that would end it early. */

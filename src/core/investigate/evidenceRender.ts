@@ -5,7 +5,7 @@
  * Unused budget of small sections goes to the sections that were cut.
  */
 import type { Evidence, EvidenceBudget, EvidenceSection } from './evidence';
-import { distanceFromWindow } from './logCorrelation';
+import { distanceFromWindow, formatOffset } from './logCorrelation';
 import { formatMinutes } from './trend';
 
 export const DEFAULT_TOKEN_BUDGET = 12_000;
@@ -150,7 +150,7 @@ function buildPieces(e: EvidenceInput): Piece[] {
     h.lines.forEach((l, k) => {
       const dist = distanceFromWindow(l, first, last) / 60000;
       const markBonus = l.marks.length ? 10 : 0;
-      const tag = `[${l.phase}${l.minutesFromFirstEvent !== null ? ` ${l.minutesFromFirstEvent >= 0 ? '+' : ''}${l.minutesFromFirstEvent}m` : ''}${l.marks.length ? ` ${l.marks.join(',')}` : ''}]`;
+      const tag = `[${l.phase}${l.minutesFromFirstEvent !== null ? ` ${formatOffset(l.minutesFromFirstEvent)}` : ''}${l.marks.length ? ` ${l.marks.join(',')}` : ''}]`;
       logs.push({ text: `${tag} ${clip(l.text)}`, priority: dist - markBonus, order: hi * 1e7 + k, group });
     });
   });

@@ -19,8 +19,9 @@ export interface CorrelationContext {
   year: number;
 }
 
-/** Slack around the event window that still counts as "during": log clocks and Sentry's differ a little. */
-const DURING_SLACK_MS = 5_000;
+/** Slack after the last event that still counts as "during": the service often logs a failure just after
+ *  reporting it. Nothing is "during" before the first event: a line logged before it is a lead. */
+const AFTER_SLACK_MS = 2_000;
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -76,8 +77,8 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
     const t = own ?? lastTime;
     if (own !== null) lastTime = own;
     const phase: LogPhase = t === null ? 'unknown'
-      : t < ctx.firstEvent - DURING_SLACK_MS ? 'before'
-      : t > ctx.lastEvent + DURING_SLACK_MS ? 'after'
+      : t < ctx.firstEvent ? 'before'
+      : t > ctx.lastEvent + AFTER_SLACK_MS ? 'after'
       : 'during';
     const level = parseLogLevel(text);
     const marks: string[] = [];
@@ -89,7 +90,7 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
     if (level === 'error' || level === 'warn') marks.push(`${level}-level`);
     counts[phase]++;
     if (marks.length > 0) notable[phase]++;
-    lines.push({ text, time: t === null ? null : new Date(t).toISOString(), phase, level, marks, minutesFromFirstEvent: t === null ? null : Math.round((t - ctx.firstEvent) / 6000) / 10 });
+    lines.push({ text, time: t === null ? null : new Date(t).toISOString(), phase, level, marks, minutesFromFirstEvent: t === null ? null : Math.round((t - ctx.firstEvent) / 60) / 1000 });
   }
   return { host: fetched.host, source: fetched.source, status: fetched.status, ...(fetched.message ? { message: fetched.message } : {}), totalLines: lines.length, lines, counts, notable };
 }
@@ -98,6 +99,14 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
 function distinctivePrefix(message: string): string {
   const cut = message.search(/[0-9"'`{[(]|0x[0-9a-f]+/i);
   return (cut < 0 ? message : message.slice(0, cut)).trim().toLowerCase().slice(0, 60);
+}
+
+/** "-1.5 min", "-12 s", "+3 min": an offset from the first error for people. */
+export function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const a = Math.abs(minutes);
+  if (a < 1) return `${sign}${Math.round(a * 60)} s`;
+  return `${sign}${Math.round(a * 10) / 10} min`;
 }
 
 /** How far a line is from the error window in ms; 0 inside it. Used to keep the nearest lines in budget. */
