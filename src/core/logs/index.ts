@@ -5,3 +5,4 @@ export type { LogLine } from './lineFilter';
 export { SshLogFetcher, type HostLogResult, type LogRequest, type FetchOptions, type SshLogFetcherOptions } from './sshLogFetcher';
 export type { HostStatus } from './sshConnector';
 export { SshConfigResolver, type ResolvedHost } from './sshConfig';
+export { logsCommand, LOGS_USAGE, type LogsJson } from './logsCommand';
