@@ -6,3 +6,4 @@ export { SshLogFetcher, type HostLogResult, type LogRequest, type FetchOptions, 
 export type { HostStatus } from './sshConnector';
 export { SshConfigResolver, type ResolvedHost } from './sshConfig';
 export { logsCommand, LOGS_USAGE, type LogsJson } from './logsCommand';
+export { parseLogRule, selectLogRequests, type LogRule, type SelectionContext } from './hostSelection';
