@@ -87,7 +87,7 @@ export class App extends DisposableBase {
         void vscode.window.showWarningMessage(`Sentry RCA: the stored issues could not be read (${store.recovery.reason}); they were moved aside and will sync again.`);
       }
       const app = new App(context, log, config, tokens, store);
-      await app.init();
+      app.init();
       return app;
     } catch (e) {
       log.error(e instanceof Error ? e : String(e));
@@ -100,9 +100,22 @@ export class App extends DisposableBase {
     return this.hasToken && this.config.settings.organization !== '';
   }
 
-  private async init(): Promise<void> {
+  /**
+   * Resolves once the token state is known and the scheduler armed. Activation does not wait for it:
+   * reading SecretStorage and setting context keys are round trips to the renderer (20–50 ms each in
+   * code-server) that need not delay the editor.
+   */
+  ready: Promise<void> = Promise.resolve();
+
+  private init(): void {
     this.registerCommands();
     this.register(this.scheduler.onDidFinish((o) => this.onSyncFinished(o)));
+    let syncing = false;
+    this.register(this.scheduler.onDidChangeState((st) => {
+      if (st.running === syncing) return;
+      syncing = st.running;
+      void vscode.commands.executeCommand('setContext', ContextKeys.syncing, syncing);
+    }));
     this.register(this.tokens.onDidChange(() => void this.onTokenChanged()));
     this.register(this.config.onDidChange((c) => {
       this.log.info(`[config] changed: ${c.changed.join(', ')}`);
@@ -116,8 +129,15 @@ export class App extends DisposableBase {
         else this.scheduler.start();
       }
     }));
-    this.hasToken = (await this.tokens.get()) !== undefined;
+    this.ready = this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e));
+  }
+
+  private async loadTokenState(): Promise<void> {
+    const token = await this.tokens.get();
+    this.hasToken = token !== undefined;
+    if (token) this.log.setSecrets([token]);
     await this.updateContext();
+    this.statusBar.update();
     if (this.configured) this.scheduler.start();
     else this.log.info('[app] not set up yet: no token or organization; syncing waits for "Set Auth Token"');
   }
@@ -185,7 +205,6 @@ export class App extends DisposableBase {
   }
 
   private onSyncFinished(o: SyncOutcome): void {
-    void vscode.commands.executeCommand('setContext', ContextKeys.syncing, false);
     if (o.ok || o.cancelled) return;
     // Manual syncs always say why they failed; background ones only at the start of a failure streak,
     // so an offline laptop is not nagged on every timer tick (the status bar keeps showing the error).
@@ -208,8 +227,10 @@ export class App extends DisposableBase {
   }
 
   private async updateContext(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', ContextKeys.hasToken, this.hasToken);
-    await vscode.commands.executeCommand('setContext', ContextKeys.configured, this.configured);
+    await Promise.all([
+      vscode.commands.executeCommand('setContext', ContextKeys.hasToken, this.hasToken),
+      vscode.commands.executeCommand('setContext', ContextKeys.configured, this.configured),
+    ]);
   }
 }
 

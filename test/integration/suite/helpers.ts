@@ -9,6 +9,7 @@ export async function api(): Promise<SentryRcaTestApi> {
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   const a = ext.isActive ? ext.exports : await ext.activate();
   if (!a) throw new Error('activate() returned no test API (is extensionMode Test?)');
+  await a.app.ready;
   return a;
 }
 
