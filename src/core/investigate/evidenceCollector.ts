@@ -59,6 +59,10 @@ export class EvidenceCollector {
     const s = (x: string) => this.scrubber.scrub(x);
 
     const times = events.map((e) => Date.parse(e.timestamp)).filter(Number.isFinite).sort((a, b) => a - b);
+    // The store keeps only the newest events; when the issue began shortly before them, its first
+    // occurrence is the real start of the error window (what "before the errors" is measured from).
+    const firstSeenMs = Date.parse(issue.firstSeen);
+    if (times.length && firstSeenMs < times[0]! && times[0]! - firstSeenMs <= MAX_WINDOW_SPAN_MS) times.unshift(firstSeenMs);
     const eventWindow = times.length ? { first: new Date(times[0]!).toISOString(), last: new Date(times[times.length - 1]!).toISOString() } : null;
     const logWindow = this.logWindow(times, issue);
 
@@ -264,11 +268,11 @@ export class EvidenceCollector {
       if (other.id === issue.id) continue;
       const fs = Date.parse(other.firstSeen);
       if (fs >= from && fs <= to) {
-        out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'first-seen-in-window', minutesFromThis: Math.round((fs - thisStart) / 60000) });
+        out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'first-seen-in-window', minutesFromThis: Math.round((fs - thisStart) / 60) / 1000 });
         continue;
       }
       const spike = spikeIn(other, from, to);
-      if (spike !== null) out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'spiked-in-window', minutesFromThis: Math.round((spike - thisStart) / 60000) });
+      if (spike !== null) out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'spiked-in-window', minutesFromThis: Math.round((spike - thisStart) / 60) / 1000 });
     }
     return out.sort((a, b) => a.minutesFromThis - b.minutesFromThis).slice(0, 20);
   }

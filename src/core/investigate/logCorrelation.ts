@@ -105,6 +105,7 @@ function distinctivePrefix(message: string): string {
 export function formatOffset(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const a = Math.abs(minutes);
+  if (a < 1 / 60) return `${sign}${Math.round(a * 60_000)} ms`;
   if (a < 1) return `${sign}${Math.round(a * 60)} s`;
   return `${sign}${Math.round(a * 10) / 10} min`;
 }

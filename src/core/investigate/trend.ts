@@ -35,7 +35,7 @@ export function computeTrend(issue: StoredIssue, events: StoredEvent[], now: num
   if (release) {
     const relStart = releaseFirstSeen.get(release);
     if (relStart !== undefined && Number.isFinite(firstSeen)) {
-      minutesAfterRelease = Math.round((firstSeen - relStart) / 60000);
+      minutesAfterRelease = Math.round((firstSeen - relStart) / 60) / 1000;
       firstSeenVsRelease = minutesAfterRelease < 0
         ? `First seen in release ${release}, ${formatMinutes(minutesAfterRelease)} before any other issue reported that release.`
         : `First seen ${formatMinutes(minutesAfterRelease)} after release ${release} reported its first event elsewhere (${new Date(relStart).toISOString()}).`;
@@ -86,9 +86,12 @@ export function releaseStarts(allEvents: Iterable<StoredEvent>): Map<string, num
   return m;
 }
 
+/** A duration given in (possibly fractional) minutes, for people: "350 ms", "12 s", "5 min", "3 h", "4 d". */
 export function formatMinutes(min: number): string {
   const a = Math.abs(min);
-  if (a < 90) return `${a} min`;
+  if (a < 1 / 60) return `${Math.round(a * 60_000)} ms`;
+  if (a < 1) return `${Math.round(a * 60)} s`;
+  if (a < 90) return `${Math.round(a)} min`;
   if (a < 48 * 60) return `${Math.round(a / 60)} h`;
   return `${Math.round(a / 1440)} d`;
 }

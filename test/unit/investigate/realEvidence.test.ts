@@ -1,0 +1,84 @@
+// Evidence and analysis from real parts: real @sentry/node events synced from the test Sentry server,
+// the sample service's own log fetched over real sshd, a git workspace replaying its releases.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { runInvestigation } from '../../../src/core/investigate/investigation';
+import { diagnoseCommand, type DiagnoseJson } from '../../../src/cli/diagnoseCommand';
+import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
+import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
+
+const unavailable = realIncidentUnavailable();
+
+describe('investigation of a real incident (SDK events, sshd logs, git history)', { skip: unavailable ?? false }, () => {
+  let inc: RealIncident;
+  before(async () => { inc = await buildRealIncident({ hosts: 1, unreachableHost: true }); });
+  after(async () => { await inc?.cleanup(); });
+
+  test('the pool-exhausted warning in the service log leads the ranked hypotheses', async () => {
+    const issue = inc.poolIssue();
+    const { deps, dispose } = inc.deps();
+    try {
+      const { evidence: e, report: r } = await runInvestigation(deps, issue.id, { ai: null });
+      // Culprit: the throw in the pool, an in-app frame of the real SDK event, mapped into the workspace.
+      assert.equal(e.culprit?.path, 'src/db/pool.mjs');
+      assert.equal(e.culprit?.mapped, true);
+      assert.match(e.culprit!.exceptionType, /PoolExhaustedError/);
+      assert.ok(e.code.frames.some((f) => f.path === 'src/routes/checkout.mjs' || f.path === 'src/routes/receipts.mjs'), e.code.frames.map((f) => f.path).join(', '));
+      // Git: blame and git log -L ran on the workspace.
+      assert.ok(e.git.available, e.git.reason);
+      if (inc.history === 'releases') {
+        const checkout = e.code.frames.find((f) => f.path === 'src/routes/checkout.mjs');
+        if (checkout) assert.ok(e.git.changes.some((c) => c.summary.startsWith('orders 2.4.0') && c.path === 'src/routes/checkout.mjs'), JSON.stringify(e.git.changes.map((c) => [c.path, c.summary])));
+      }
+      // Logs over real SSH: the host that is up has the window, the one that is down says so.
+      const up = e.logs.find((h) => h.host === 'orders-api-1')!;
+      assert.equal(up.status, 'ok', up.message);
+      const warn = up.lines.find((l) => /WARN pool nearly exhausted \(9\/10 in use\)/.test(l.text));
+      assert.ok(warn, up.lines.slice(0, 20).map((l) => l.text).join('\n'));
+      assert.equal(warn.phase, 'before');
+      assert.ok(up.lines.some((l) => l.phase !== 'before' && l.marks.includes('exception-type') && l.marks.includes('trace-id')), 'the error lines carry the exception type and the trace id');
+      const down = e.logs.find((h) => h.host === 'orders-api-down')!;
+      assert.notEqual(down.status, 'ok');
+      assert.ok(down.message && down.message.length > 10);
+      // Analysis: pool exhaustion first, with the log line cited.
+      assert.match(r.hypotheses[0]!.title, /pool exhausted/i, r.hypotheses.map((h) => `${h.score} ${h.title}`).join('\n'));
+      assert.ok(r.hypotheses[0]!.evidence.some((x) => x.includes('pool nearly exhausted')));
+      assert.ok(e.budget.usedTokens <= 12_000);
+      assert.equal(e.issue.release, 'orders@2.4.0');
+    } finally {
+      dispose();
+    }
+  });
+
+  test('the CLI gives the same result headless, and the AI sees the same evidence', async () => {
+    const ai = await new OpenAiTestServer({ apiKey: 'sk-real-0123456789abcdefghijkl' }).start();
+    try {
+      ai.enqueue(
+        { kind: 'tools', calls: [{ name: 'fetch_logs', arguments: { host: 'orders-api-1', source: `file:${inc.logFile}`, since: new Date(Date.now() - 3600_000).toISOString(), until: new Date().toISOString(), grep: 'pool nearly exhausted' } }] },
+        { kind: 'text', chunks: ['## Root cause\nLeak in `src/routes/checkout.mjs:15`.\n## Evidence\n- x\n## Fix\n- y\n## Confidence\nhigh'] },
+      );
+      let out = '';
+      const code = await diagnoseCommand({
+        store: inc.store, issueId: inc.poolIssue().shortId, workspace: inc.workspace, sshConfig: inc.sshConfig,
+        logs: [`orders-api-1=file:${inc.logFile}`], ai: 'openai', format: 'json',
+        env: { OPENAI_API_KEY: 'sk-real-0123456789abcdefghijkl', OPENAI_BASE_URL: ai.baseUrl, SENTRY_AUTH_TOKEN: inc.sentry.token },
+        ssh: { home: inc.home, identityAgent: '' },
+      }, (t) => { out += t; });
+      assert.equal(code, 0);
+      const j = JSON.parse(out) as DiagnoseJson;
+      assert.equal(j.culprit?.path, 'src/db/pool.mjs');
+      assert.equal(j.evidence.logs[0]?.host, 'orders-api-1');
+      assert.equal(j.evidence.logs[0]?.status, 'ok');
+      assert.ok(j.evidence.logs[0]!.lines.length > 0);
+      assert.match(j.hypotheses[0]!.title, /pool exhausted/i);
+      // The model's fetch_logs call went over real SSH and returned only the grep'd lines.
+      const toolResult = String(ai.requests[1]!.body!.messages!.find((m) => m.role === 'tool')!.content);
+      assert.match(toolResult, /^orders-api-1 file:.*: ok, \d+ line\(s\)\n.*WARN pool nearly exhausted/);
+      assert.ok(!toolResult.includes(' INFO '));
+      assert.ok(!ai.allReceivedText().includes(inc.sentry.token));
+      assert.match(j.ai!.markdown, /Root cause/);
+    } finally {
+      await ai.stop();
+    }
+  });
+});
