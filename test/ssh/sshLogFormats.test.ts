@@ -139,7 +139,24 @@ describe('file sources over a real sshd', () => {
   });
 });
 
-describe('docker and command sources', () => {
+describe('journald, docker and command sources', () => {
+  test('journald: the real journalctl filters unit and window; short-iso times in the server zone', async () => {
+    const r = await one('target=journald:app.service');
+    assert.equal(r.status, 'ok', r.message);
+    assert.equal(r.lines.length, 15);
+    assert.ok(r.lines.every((l) => l.text.includes('app.service entry')), 'only the unit asked for');
+    assert.match(r.lines[0]!.text, /^2026-11-25T11:00:00\+0100 web1 app\[42\]: app\.service entry 20 at 2026-11-25T10:00:00\.000Z$/);
+    assert.equal(r.lines[0]!.time, '2026-11-25T10:00:00.000Z');
+    assert.equal(r.lines.at(-1)!.time, '2026-11-25T10:07:00.000Z');
+  });
+
+  test('journald: a unit without entries is ok and empty, with a message', async () => {
+    const r = await one('target=journald:missing.service');
+    assert.equal(r.status, 'ok', r.message);
+    assert.equal(r.lines.length, 0);
+    assert.match(r.message!, /No log lines between/);
+  });
+
   test('docker logs gets --since/--until and the container as separate arguments', async () => {
     const r = await one('target=docker:api');
     assert.equal(r.status, 'ok', r.message);

@@ -4,7 +4,7 @@
  * not in known_hosts, a "reinstalled" server whose key changed); a silent TCP port and a closed one;
  * log files in several formats with known lines at known times.
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
@@ -86,8 +86,33 @@ function writeLogs(dir: string): void {
   writeFileSync(join(dir, 'unreadable-dir-marker'), '');
 }
 
-function writeStubs(binDir: string, logDir: string): void {
+const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
+
+/** A real systemd journal file (written by systemd-journal-remote from the export format) with entries
+ *  of app.service every 30 s from 09:50 to 10:20 UTC, and of other.service in between. */
+function writeJournal(dir: string): void {
+  if (!existsSync(JOURNAL_REMOTE)) throw new Error(`${JOURNAL_REMOTE} is missing: apt-get install systemd-journal-remote (scripts/ensure-test-env.sh does).`);
+  mkdirSync(dir, { recursive: true });
+  const entries: string[] = [];
+  let i = 0;
+  for (let t = Date.UTC(2026, 10, 25, 9, 50); t <= Date.UTC(2026, 10, 25, 10, 20); t += 30_000, i++) {
+    for (const unit of ['app.service', 'other.service']) {
+      entries.push([`__REALTIME_TIMESTAMP=${t * 1000}`, `__MONOTONIC_TIMESTAMP=${i * 30_000_000 + 1000}`, '_BOOT_ID=0123456789abcdef0123456789abcdef',
+        `_SYSTEMD_UNIT=${unit}`, `SYSLOG_IDENTIFIER=${unit.split('.')[0]}`, '_PID=42', '_HOSTNAME=web1', `MESSAGE=${unit} entry ${i} at ${new Date(t).toISOString()}`].join('\n') + '\n');
+    }
+  }
+  const exportFile = join(dir, 'export.txt');
+  writeFileSync(exportFile, entries.join('\n') + '\n');
+  const r = spawnSync(JOURNAL_REMOTE, [`--output=${join(dir, 'remote.journal')}`, exportFile], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`systemd-journal-remote failed: ${r.stderr}`);
+  rmSync(exportFile);
+}
+
+function writeStubs(binDir: string, logDir: string, journalDir: string): void {
   mkdirSync(binDir, { recursive: true });
+  // journalctl is the real one; the only change is where it looks (no journald runs in a container).
+  writeFileSync(join(binDir, 'journalctl'), `#!/bin/sh\nexec /usr/bin/journalctl --directory=${journalDir} "$@"\n`);
+  chmodSync(join(binDir, 'journalctl'), 0o755);
   // docker: no daemon runs here, so a stub stands in for the CLI: it records its argv (one per line,
   // so quoting mistakes show) and answers like docker does.
   writeFileSync(join(binDir, 'docker'), `#!/bin/sh
@@ -109,7 +134,8 @@ export async function startSshTestEnv(): Promise<SshTestEnv> {
   const logDir = join(home, 'logs');
   const binDir = join(home, 'bin');
   writeLogs(logDir);
-  writeStubs(binDir, logDir);
+  writeJournal(join(home, 'journal'));
+  writeStubs(binDir, logDir, join(home, 'journal'));
   const keys = {
     user: generateKey(ssh, 'id_test'),
     wrong: generateKey(ssh, 'id_wrong'),
