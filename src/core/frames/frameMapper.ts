@@ -117,7 +117,9 @@ export class FrameMapper extends DisposableBase {
   private readonly logger: Logger;
   private readonly learned = new Map<string, LearnedPrefix[]>();
   private readonly lines = new Map<string, Promise<string[] | undefined>>();
+  /** Resolved frames by frame identity; failures kept apart so a newly learned prefix can drop them cheaply. */
   private readonly memo = new Map<string, Resolution>();
+  private readonly memoFailed = new Map<string, Resolution>();
 
   constructor(private readonly index: WorkspaceFileIndex, options: FrameMapperOptions = {}) {
     super();
@@ -127,6 +129,7 @@ export class FrameMapper extends DisposableBase {
     this.logger = tagged(options.logger ?? nullLogger, 'frames');
     this.register(index.onDidChange((e) => {
       this.memo.clear();
+      this.memoFailed.clear();
       for (const p of [...e.changed, ...e.removed]) this.lines.delete(p);
     }));
   }
@@ -134,6 +137,7 @@ export class FrameMapper extends DisposableBase {
   setMappings(mappings: readonly PathMapping[]): void {
     this.mappings = mappings;
     this.memo.clear();
+    this.memoFailed.clear();
   }
 
   /** Problems with the current mappings for the open folders (e.g. an unknown `${workspaceFolder:name}`), to show once. */
@@ -156,15 +160,16 @@ export class FrameMapper extends DisposableBase {
     this.learned.clear();
     this.lines.clear();
     this.memo.clear();
+    this.memoFailed.clear();
   }
 
   /** Maps one frame. `project` is the Sentry project slug (path mappings and learned prefixes are per project). */
   async map(frame: StoredFrame, project?: string): Promise<FrameMapping> {
     const key = memoKey(frame, project);
-    let res = this.memo.get(key);
+    let res = this.memo.get(key) ?? this.memoFailed.get(key);
     if (!res) {
       res = await this.resolve(frame, project);
-      this.memo.set(key, res);
+      (res.ok ? this.memo : this.memoFailed).set(key, res);
     }
     if (!res.ok) return res;
     return this.finish(frame, res.r);
@@ -217,23 +222,28 @@ export class FrameMapper extends DisposableBase {
   // ---------------------------------------------------------------------------------------------
 
   private async finish(frame: StoredFrame, r: Resolved): Promise<MappedFrame> {
-    const base = {
-      ok: true as const,
+    const out: MappedFrame = {
+      ok: true,
       path: r.file,
+      line: 1,
       column: frame.colNo && frame.colNo > 0 ? frame.colNo : 1,
       root: r.root?.path,
       via: r.via,
-      ...(r.tieBreak ? { tieBreak: r.tieBreak } : {}),
-      ...(r.matchedSuffix ? { matchedSuffix: r.matchedSuffix } : {}),
+      lineStatus: 'unknown',
     };
+    if (r.tieBreak) out.tieBreak = r.tieBreak;
+    if (r.matchedSuffix) out.matchedSuffix = r.matchedSuffix;
     const lineNo = frame.lineNo && frame.lineNo > 0 ? frame.lineNo : null;
-    if (lineNo === null || !frame.context.some(([n]) => n === lineNo)) {
-      return { ...base, line: lineNo ?? 1, lineStatus: 'unknown' };
-    }
+    if (lineNo === null) return out;
+    out.line = lineNo;
+    if (!frame.context.some(([n]) => n === lineNo)) return out;
     const lines = await this.fileLines(r.file);
-    if (!lines) return { ...base, line: lineNo, lineStatus: 'unknown' };
+    if (!lines) return out;
     const rel = relocateLine(lines, frame);
-    return { ...base, line: rel.line, lineStatus: rel.status, ...(rel.moved ? { moved: rel.moved } : {}) };
+    out.line = rel.line;
+    out.lineStatus = rel.status;
+    if (rel.moved) out.moved = rel.moved;
+    return out;
   }
 
   private fileLines(path: string): Promise<string[] | undefined> {
@@ -304,9 +314,10 @@ export class FrameMapper extends DisposableBase {
 
     // 4. Candidate paths by suffix.
     for (const c of candidatePaths(frame, paths)) {
-      const hit = await this.bySuffix(c, frame, project, misses);
+      const hit = this.byRootRelative(c, frame) ?? (await this.bySuffix(c, frame, project, misses));
       if (!hit) continue;
-      if (c.from && frame.inApp) this.learn(c.from, hit, project);
+      // Deploy paths map by their own rule; a prefix per release folder would only pile up.
+      if (c.from && c.via !== 'deploy-path' && frame.inApp) this.learn(c.from, hit, project);
       return { ok: true, r: hit };
     }
     // A path Sentry could not resolve explains itself better than a failed module fallback.
@@ -315,15 +326,38 @@ export class FrameMapper extends DisposableBase {
   }
 
   private byLearnedPrefix(p: NormalizedPath, project: string | undefined): Resolved | undefined {
-    for (const l of this.learnedPrefixes(project)) {
+    const learned = this.learned.get(project ?? '');
+    if (!learned) return undefined;
+    for (const l of learned) {
       const raw = l.ignoreCase ? p.raw.toLowerCase() : p.raw;
       if (!raw.startsWith(l.stackRoot)) continue;
-      const rest = p.raw.slice(l.stackRoot.length).split('/').filter((s) => s && s !== '.');
-      if (rest.length === 0 || rest.includes('..')) continue;
-      const local = join(l.root.path, ...(l.localDir ? l.localDir.split('/') : []), ...rest);
-      if (this.index.has(local)) return { file: local, root: l.root, via: 'prefix' };
+      let rest = p.raw.slice(l.stackRoot.length);
+      if (/(^|\/)\.{0,2}(\/|$)/.test(rest)) {
+        const segs = rest.split('/').filter((s) => s && s !== '.');
+        if (segs.length === 0 || segs.includes('..')) continue;
+        rest = segs.join('/');
+      }
+      const f = this.index.fileAt(l.root, l.localDir ? `${l.localDir}/${rest}` : rest);
+      if (f) return { file: f.path, root: f.root, via: 'prefix' };
     }
     return undefined;
+  }
+
+  /**
+   * A candidate that is a whole root-relative path of exactly one root: the longest possible suffix
+   * match, found without a scan. Not for a bare file name of a library frame (never mapped by name).
+   */
+  private byRootRelative(c: PathCandidate, frame: StoredFrame): Resolved | undefined {
+    if (c.ignoreCase || (c.segments.length < 2 && !frame.inApp)) return undefined;
+    const rel = c.segments.join('/');
+    let hit: IndexedFile | undefined;
+    for (const root of this.index.roots) {
+      const f = this.index.fileAt(root, rel);
+      if (!f) continue;
+      if (hit) return undefined; // in two roots: let suffix matching and its tie-breaks decide
+      hit = f;
+    }
+    return hit && { file: hit.path, root: hit.root, via: c.via, matchedSuffix: rel };
   }
 
   private learn(from: NormalizedPath, hit: Resolved, project: string | undefined): void {
@@ -345,40 +379,50 @@ export class FrameMapper extends DisposableBase {
     list.unshift({ stackRoot, root: f.root, localDir, ignoreCase: from.ignoreCase, learnedFrom: from.raw });
     this.learned.set(key, list);
     // Earlier failures may now resolve by prefix.
-    for (const [k, v] of this.memo) if (!v.ok) this.memo.delete(k);
+    this.memoFailed.clear();
     this.logger.debug(`learned ${stackRoot} → ${join(f.root.path, localDir)} for project ${key || '(none)'}`);
   }
 
   private async bySuffix(c: PathCandidate, frame: StoredFrame, project: string | undefined, misses: Misses): Promise<Resolved | undefined> {
     const segs = c.segments;
-    const name = segs[segs.length - 1]!;
-    const framePathSegs = new Set((c.from?.segments ?? segs).map((s) => (c.ignoreCase ? s.toLowerCase() : s)));
+    const n = segs.length;
+    const name = segs[n - 1]!;
+    let framePathSegs: Set<string> | undefined;
     let bestLen = 0;
     let best: IndexedFile[] = [];
-    for (const f of this.index.filesNamed(name, c.ignoreCase)) {
-      if (inGuardedDir(f, framePathSegs, c.ignoreCase)) {
-        misses.excluded.push(f);
-        continue;
+    const scan = (files: readonly IndexedFile[]) => {
+      for (const f of files) {
+        if (f.libraryDirs) {
+          framePathSegs ??= new Set((c.from?.segments ?? segs).map((s) => (c.ignoreCase ? s.toLowerCase() : s)));
+          if (f.libraryDirs.some((d) => !framePathSegs!.has(c.ignoreCase ? d.toLowerCase() : d))) {
+            misses.excluded.push(f);
+            continue;
+          }
+        }
+        let len = commonSuffix(segs, f.segments, c.ignoreCase);
+        if (len === 0) continue;
+        // Servers usually deploy a checkout under the repository's own name (`/home/ci/shop/main.go`
+        // for a workspace folder named `shop`): the folder name counts as one more matching segment.
+        if (len === f.segments.length && len < n && sameSeg(segs[n - len - 1]!, f.root.name, c.ignoreCase)) len++;
+        // A path built from a module name (package folders + file) is only evidence if at least the
+        // file's folder matches too; `__init__.py` or `Cart.kt` alone says nothing about the package.
+        if (c.via !== 'suffix' && c.via !== 'deploy-path' && len < Math.min(2, n)) continue;
+        if (!frame.inApp && len === 1) {
+          misses.bareName.push(f);
+          continue;
+        }
+        if (len > bestLen) {
+          bestLen = len;
+          best = [f];
+        } else if (len === bestLen) {
+          best.push(f);
+        }
       }
-      let len = commonSuffix(segs, f.segments, c.ignoreCase);
-      if (len === 0) continue;
-      // Servers usually deploy a checkout under the repository's own name (`/home/ci/shop/main.go`
-      // for a workspace folder named `shop`): the folder name counts as one more matching segment.
-      if (len === f.segments.length && len < segs.length && sameSeg(segs[segs.length - len - 1]!, f.root.name, c.ignoreCase)) len++;
-      // A path built from a module name (package folders + file) is only evidence if at least the
-      // file's folder matches too; `__init__.py` or `Cart.kt` alone says nothing about the package.
-      if (c.via !== 'suffix' && c.via !== 'deploy-path' && len < Math.min(2, segs.length)) continue;
-      if (!frame.inApp && len === 1) {
-        misses.bareName.push(f);
-        continue;
-      }
-      if (len > bestLen) {
-        bestLen = len;
-        best = [f];
-      } else if (len === bestLen) {
-        best.push(f);
-      }
-    }
+    };
+    // Files sharing the last two segments always beat files sharing only the name, so the small
+    // `parent/name` bucket settles most frames; the name bucket is the fallback.
+    if (n >= 2 && !c.ignoreCase) scan(this.index.filesEndingWith(segs[n - 2]!, name));
+    if (best.length === 0) scan(this.index.filesNamed(name, c.ignoreCase));
     if (best.length === 0) return undefined;
     const matchedSuffix = best[0]!.segments.slice(-bestLen).join('/');
     const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, ...(tieBreak ? { tieBreak } : {}) });
@@ -426,6 +470,8 @@ export class FrameMapper extends DisposableBase {
   private explain(frame: StoredFrame, paths: NormalizedPath[], misses: Misses): UnmappedFrame {
     const shown = frame.absPath || frame.filename || frame.module || '(no path)';
     const rel = (f: IndexedFile) => (this.index.roots.length > 1 ? `${f.root.name}/${f.rel}` : f.rel);
+    misses.excluded = [...new Set(misses.excluded)];
+    misses.bareName = [...new Set(misses.bareName)];
     let out: UnmappedFrame;
     if (misses.ambiguous) {
       const a = misses.ambiguous;
@@ -467,15 +513,6 @@ function withMappingHints(out: UnmappedFrame, misses: Misses): UnmappedFrame {
   if (misses.mappingError) return { ok: false, code: 'bad-mapping', reason: misses.mappingError };
   if (misses.mappingMissing) return { ...out, code: 'mapping-target-missing', reason: `${misses.mappingMissing} ${out.reason}` };
   return out;
-}
-
-function inGuardedDir(f: IndexedFile, framePathSegs: Set<string>, ignoreCase: boolean): boolean {
-  const n = f.segments.length - 1;
-  for (let i = 0; i < n; i++) {
-    const s = f.segments[i]!;
-    if (LIBRARY_DIRS.has(s) && !framePathSegs.has(ignoreCase ? s.toLowerCase() : s)) return true;
-  }
-  return false;
 }
 
 function sameSeg(a: string, b: string, ignoreCase: boolean): boolean {

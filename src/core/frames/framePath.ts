@@ -131,12 +131,8 @@ export function candidatePaths(frame: {
   platform: string | null;
 }, paths: readonly NormalizedPath[]): PathCandidate[] {
   const out: PathCandidate[] = [];
-  const seen = new Set<string>();
   const push = (c: PathCandidate) => {
-    const key = c.segments.join('/');
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push(c);
+    if (!out.some((o) => sameSegments(o.segments, c.segments))) out.push(c);
   };
 
   for (const p of paths) {
@@ -153,7 +149,8 @@ export function candidatePaths(frame: {
   }
 
   for (const p of paths) {
-    push({ segments: p.segments.map(stripGoVersion), via: 'suffix', ignoreCase: p.ignoreCase, from: p });
+    const segments = p.segments.some((seg) => seg.includes('@v')) ? p.segments.map(stripGoVersion) : p.segments;
+    push({ segments, via: 'suffix', ignoreCase: p.ignoreCase, from: p });
   }
 
   const last = paths[0]?.segments[paths[0].segments.length - 1] ?? '';
@@ -169,6 +166,12 @@ export function candidatePaths(frame: {
     push({ segments: [...segs, last], via: 'go-module', ignoreCase: false, from: undefined });
   }
   return out;
+}
+
+function sameSegments(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `shop@v1.2.3` (Go module cache) → `shop`. */

@@ -5,11 +5,12 @@
  * host's file watcher through `add` / `remove` / `changed`.
  */
 import { promises as fsp, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { DisposableBase } from '../common/lifecycle';
 import { Emitter, type Event } from '../common/emitter';
 import { nullLogger, type Logger } from '../common/logger';
 import { compileExcludeGlobs, type PathMatcher } from './glob';
+import { LIBRARY_DIRS } from './framePath';
 import { GitignoreFile, isIgnoredByChain } from './gitignore';
 
 export interface WorkspaceRoot {
@@ -19,14 +20,28 @@ export interface WorkspaceRoot {
   readonly path: string;
 }
 
-export interface IndexedFile {
-  /** Absolute local path. */
-  readonly path: string;
-  readonly root: WorkspaceRoot;
+/**
+ * One indexed file. Paths are derived on demand from the root and the segments (folder names are
+ * shared strings): 100k stored path strings would cost tens of megabytes.
+ */
+export class IndexedFile {
+  constructor(
+    readonly root: WorkspaceRoot,
+    /** The path relative to its root, split on `/`; suffix matching compares these from the end. */
+    readonly segments: readonly string[],
+    /** Dependency/build folders (node_modules, dist, …) on the way to the file; undefined for most files. */
+    readonly libraryDirs: readonly string[] | undefined,
+  ) {}
+
   /** Path relative to its root, `/`-separated. */
-  readonly rel: string;
-  /** `rel` split on `/`; suffix matching compares these from the end. */
-  readonly segments: readonly string[];
+  get rel(): string {
+    return this.segments.join('/');
+  }
+
+  /** Absolute local path. */
+  get path(): string {
+    return this.root.path + sep + this.segments.join(sep);
+  }
 }
 
 export interface FileIndexChange {
@@ -46,6 +61,32 @@ export interface FileIndexOptions {
   logger?: Logger;
 }
 
+const NONE: readonly IndexedFile[] = Object.freeze([]);
+
+/** Most names are unique: a bucket is the file itself until a second one arrives (saves 100k arrays). */
+type Bucket = IndexedFile | IndexedFile[];
+
+function bucketFiles(b: Bucket | undefined): readonly IndexedFile[] {
+  return b === undefined ? NONE : Array.isArray(b) ? b : [b];
+}
+
+function addTo(map: Map<string, Bucket>, key: string, f: IndexedFile): void {
+  const b = map.get(key);
+  if (b === undefined) map.set(key, f);
+  else if (Array.isArray(b)) b.push(f);
+  else map.set(key, [b, f]);
+}
+
+function removeFrom(map: Map<string, Bucket>, key: string, f: IndexedFile): void {
+  const b = map.get(key);
+  if (b === f) map.delete(key);
+  else if (Array.isArray(b)) {
+    const i = b.indexOf(f);
+    if (i >= 0) b.splice(i, 1);
+    if (b.length === 1) map.set(key, b[0]!);
+  }
+}
+
 /** Directories never indexed: version-control internals can never be a frame's source. */
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn']);
 
@@ -55,13 +96,27 @@ interface DirJob {
   root: WorkspaceRoot;
   abs: string;
   rel: string;
+  /** `rel` split, with shared folder-name strings. */
+  segs: readonly string[];
   chain: readonly GitignoreFile[];
 }
 
 export class WorkspaceFileIndex extends DisposableBase {
-  private readonly byPath = new Map<string, IndexedFile>();
-  /** Lower-cased basename → files; case-sensitive lookups filter the bucket. */
-  private readonly byName = new Map<string, IndexedFile[]>();
+  /** `<root path>\0<folder rel>` → file name → file. Keys are per folder, not per file, to save memory. */
+  private readonly byDir = new Map<string, Map<string, IndexedFile>>();
+  private count = 0;
+  /** Basename → files, exact and lower-cased (frames from case-insensitive systems). */
+  private readonly byName = new Map<string, Bucket>();
+  /** Built on first use: only frames from case-insensitive systems need it. */
+  private byLowerName: Map<string, IndexedFile[]> | undefined;
+  /** One string per distinct folder name: `src` or `packages` repeated 100k times costs memory. */
+  private readonly names = new Map<string, string>();
+  /**
+   * `parent/basename` → files (a file at a root has the root's name as parent). Suffix matching
+   * starts here: a file with two matching segments always beats one with only the name, and these
+   * buckets are small even where every folder has an index.ts.
+   */
+  private readonly byTail2 = new Map<string, Map<string, Bucket>>();
   /** Root-relative folder → its parsed `.gitignore` (null: the folder has none). Keyed per root. */
   private readonly gitignores = new Map<string, GitignoreFile | null>();
   private readonly exclude: PathMatcher;
@@ -103,7 +158,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   }
 
   get size(): number {
-    return this.byPath.size;
+    return this.count;
   }
 
   /** True when `maxFiles` stopped the walk; lookups then miss files that exist. */
@@ -112,18 +167,39 @@ export class WorkspaceFileIndex extends DisposableBase {
   }
 
   has(path: string): boolean {
-    return this.byPath.has(path);
+    return this.get(path) !== undefined;
   }
 
   get(path: string): IndexedFile | undefined {
-    return this.byPath.get(path);
+    const loc = this.locate(path);
+    return loc && this.fileAt(loc.root, loc.rel);
   }
 
   /** Files with this exact basename (or any case, for frames from case-insensitive systems). */
   filesNamed(basename: string, ignoreCase = false): readonly IndexedFile[] {
-    const bucket = this.byName.get(basename.toLowerCase());
-    if (!bucket) return [];
-    return ignoreCase ? bucket : bucket.filter((f) => f.segments[f.segments.length - 1] === basename);
+    if (!ignoreCase) return bucketFiles(this.byName.get(basename));
+    if (!this.byLowerName) {
+      this.byLowerName = new Map();
+      for (const [name, b] of this.byName) {
+        const key = name.toLowerCase();
+        const files = bucketFiles(b);
+        const bucket = this.byLowerName.get(key);
+        if (bucket) bucket.push(...files);
+        else this.byLowerName.set(key, [...files]);
+      }
+    }
+    return this.byLowerName.get(basename.toLowerCase()) ?? NONE;
+  }
+
+  /** The indexed file at a root-relative, `/`-separated path, if any. */
+  fileAt(root: WorkspaceRoot, rel: string): IndexedFile | undefined {
+    const i = rel.lastIndexOf('/');
+    return this.byDir.get(dirKey(root, i < 0 ? '' : rel.slice(0, i)))?.get(i < 0 ? rel : rel.slice(i + 1));
+  }
+
+  /** Files whose last two segments are `parent/basename` (for a file at a root, parent is the root's name). */
+  filesEndingWith(parent: string, basename: string): readonly IndexedFile[] {
+    return bucketFiles(this.byTail2.get(parent)?.get(basename));
   }
 
   /** The innermost root containing the path (roots may nest). */
@@ -138,12 +214,12 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** Names of the first-level entries under a root that hold indexed files (for mapping suggestions). */
   topLevelNames(root: WorkspaceRoot): Set<string> {
     const out = new Set<string>();
-    for (const f of this.byPath.values()) if (f.root === root) out.add(f.segments[0]!);
+    for (const f of this.all()) if (f.root === root) out.add(f.segments[0]!);
     return out;
   }
 
-  all(): IterableIterator<IndexedFile> {
-    return this.byPath.values();
+  *all(): IterableIterator<IndexedFile> {
+    for (const files of this.byDir.values()) yield* files.values();
   }
 
   /** Resolves once rescans started by `.gitignore` changes have finished (tests and the CLI wait on it). */
@@ -159,13 +235,15 @@ export class WorkspaceFileIndex extends DisposableBase {
     const loc = this.locate(path);
     if (!loc) return false;
     if (isGitignore(path)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
-    if (this.byPath.has(path)) return true;
+    if (this.fileAt(loc.root, loc.rel)) return true;
     if (!this.isIncluded(loc.root, loc.rel)) return false;
-    if (this.byPath.size >= this.maxFiles) {
+    if (this.count >= this.maxFiles) {
       this.markTruncated();
       return false;
     }
-    this.insert(loc.root, path, loc.rel);
+    const segs = loc.rel.split('/');
+    const name = segs.pop()!;
+    this.insert(loc.root, segs.map((x) => this.intern(x)), name);
     this.onDidChangeEmitter.fire({ added: [path], removed: [], changed: [] });
     return true;
   }
@@ -174,18 +252,22 @@ export class WorkspaceFileIndex extends DisposableBase {
   remove(path: string): number {
     const p = trimSep(path);
     const removed: string[] = [];
-    if (this.byPath.has(p)) {
-      this.delete(p);
+    const loc = this.locate(p);
+    const file = loc && this.fileAt(loc.root, loc.rel);
+    if (file) {
+      this.delete(file);
       removed.push(p);
-    } else {
-      for (const key of [...this.byPath.keys()]) {
-        if (key.startsWith(p + '/') || key.startsWith(p + '\\')) {
-          this.delete(key);
-          removed.push(key);
+    } else if (loc || this.roots.some((r) => r.path === p)) {
+      const root = loc?.root ?? this.roots.find((r) => r.path === p)!;
+      const top = dirKey(root, loc?.rel ?? '');
+      for (const [key, files] of [...this.byDir]) {
+        if (key !== top && !(loc ? key.startsWith(top + '/') : key.startsWith(top))) continue;
+        for (const f of [...files.values()]) {
+          removed.push(f.path);
+          this.delete(f);
         }
       }
     }
-    const loc = this.locate(p);
     if (loc && isGitignore(p)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
     if (removed.length) this.onDidChangeEmitter.fire({ added: [], removed, changed: [] });
     return removed.length;
@@ -195,7 +277,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   changed(path: string): void {
     const loc = this.locate(path);
     if (loc && isGitignore(path)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
-    if (this.byPath.has(path)) this.onDidChangeEmitter.fire({ added: [], removed: [], changed: [path] });
+    if (this.has(path)) this.onDidChangeEmitter.fire({ added: [], removed: [], changed: [path] });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -206,26 +288,50 @@ export class WorkspaceFileIndex extends DisposableBase {
     return { root, rel: path.slice(root.path.length + 1).replace(/\\/g, '/') };
   }
 
-  private insert(root: WorkspaceRoot, path: string, rel: string): void {
-    const segments = rel.split('/');
-    const file: IndexedFile = { path, root, rel, segments };
-    this.byPath.set(path, file);
-    const key = segments[segments.length - 1]!.toLowerCase();
-    const bucket = this.byName.get(key);
-    if (bucket) bucket.push(file);
-    else this.byName.set(key, [file]);
+  private intern(seg: string): string {
+    const known = this.names.get(seg);
+    if (known !== undefined) return known;
+    this.names.set(seg, seg);
+    return seg;
   }
 
-  private delete(path: string): void {
-    const file = this.byPath.get(path);
-    if (!file) return;
-    this.byPath.delete(path);
-    const key = file.segments[file.segments.length - 1]!.toLowerCase();
-    const bucket = this.byName.get(key);
-    if (!bucket) return;
-    const i = bucket.indexOf(file);
-    if (i >= 0) bucket.splice(i, 1);
-    if (bucket.length === 0) this.byName.delete(key);
+  /** `dirSegs` must hold interned folder names; `name` is the file name. */
+  private insert(root: WorkspaceRoot, dirSegs: readonly string[], name: string): void {
+    const segments = [...dirSegs, name];
+    this.byLowerName = undefined;
+    let libraryDirs: string[] | undefined;
+    for (const seg of dirSegs) if (LIBRARY_DIRS.has(seg)) (libraryDirs ??= []).push(seg);
+    const file = new IndexedFile(root, segments, libraryDirs);
+    const key = dirKey(root, dirSegs.join('/'));
+    let dir = this.byDir.get(key);
+    if (!dir) this.byDir.set(key, (dir = new Map()));
+    if (dir.has(name)) return;
+    dir.set(name, file);
+    this.count++;
+    addTo(this.byName, name, file);
+    const parent = dirSegs.length > 0 ? dirSegs[dirSegs.length - 1]! : root.name;
+    let inner = this.byTail2.get(parent);
+    if (!inner) this.byTail2.set(parent, (inner = new Map()));
+    addTo(inner, name, file);
+  }
+
+  private delete(file: IndexedFile): void {
+    const n = file.segments.length;
+    const name = file.segments[n - 1]!;
+    const key = dirKey(file.root, file.segments.slice(0, -1).join('/'));
+    const dir = this.byDir.get(key);
+    if (!dir || dir.get(name) !== file) return;
+    dir.delete(name);
+    if (dir.size === 0) this.byDir.delete(key);
+    this.count--;
+    this.byLowerName = undefined;
+    removeFrom(this.byName, name, file);
+    const parent = n > 1 ? file.segments[n - 2]! : file.root.name;
+    const inner = this.byTail2.get(parent);
+    if (inner) {
+      removeFrom(inner, name, file);
+      if (inner.size === 0) this.byTail2.delete(parent);
+    }
   }
 
   private markTruncated(): void {
@@ -294,17 +400,23 @@ export class WorkspaceFileIndex extends DisposableBase {
   private async rescan(root: WorkspaceRoot, dirRel: string): Promise<void> {
     const absDir = dirRel ? join(root.path, dirRel) : root.path;
     const before = new Set<string>();
-    for (const f of this.byPath.values()) {
-      if (f.root === root && (dirRel === '' || f.rel.startsWith(dirRel + '/'))) before.add(f.path);
+    const beforeFiles: IndexedFile[] = [];
+    for (const f of this.all()) {
+      if (f.root === root && (dirRel === '' || f.rel.startsWith(dirRel + '/'))) beforeFiles.push(f);
     }
-    for (const p of before) this.delete(p);
+    for (const f of beforeFiles) {
+      before.add(f.path);
+      this.delete(f);
+    }
     if (dirRel === '' || this.isIncluded(root, dirRel, true)) await this.walk(root, dirRel);
     const added: string[] = [];
     const removed: string[] = [];
-    for (const f of this.byPath.values()) {
-      if (f.root === root && (dirRel === '' || f.rel.startsWith(dirRel + '/')) && !before.has(f.path)) added.push(f.path);
+    const after = new Set<string>();
+    for (const f of this.all()) {
+      if (f.root === root && (dirRel === '' || f.rel.startsWith(dirRel + '/'))) after.add(f.path);
     }
-    for (const p of before) if (!this.byPath.has(p)) removed.push(p);
+    for (const p of after) if (!before.has(p)) added.push(p);
+    for (const p of before) if (!after.has(p)) removed.push(p);
     this.logger.debug(`rescanned ${absDir} after a .gitignore change: +${added.length} -${removed.length}`);
     if (added.length || removed.length) this.onDidChangeEmitter.fire({ added, removed, changed: [] });
   }
@@ -312,7 +424,8 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** Walks one folder subtree with a few directory reads in flight at once. */
   private async walk(root: WorkspaceRoot, startRel: string, signal?: AbortSignal): Promise<void> {
     const startChain = this.useGitignore ? this.chainTo(root, startRel) : [];
-    const queue: DirJob[] = [{ root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, chain: startChain }];
+    const segs = startRel ? startRel.split('/').map((x) => this.intern(x)) : [];
+    const queue: DirJob[] = [{ root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, segs, chain: startChain }];
     let active = 0;
     await new Promise<void>((resolve, reject) => {
       const pump = (): void => {
@@ -386,18 +499,22 @@ export class WorkspaceFileIndex extends DisposableBase {
       if (isDir) {
         if (ALWAYS_SKIPPED_DIRS.has(d.name) || this.exclude(rel)) continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, true)) continue;
-        queue.push({ root: job.root, abs: join(job.abs, d.name), rel, chain });
+        queue.push({ root: job.root, abs: join(job.abs, d.name), rel, segs: [...job.segs, this.intern(d.name)], chain });
       } else if (isFile) {
         if (this.exclude(rel)) continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, false)) continue;
-        if (this.byPath.size >= this.maxFiles) {
+        if (this.count >= this.maxFiles) {
           this.markTruncated();
           return;
         }
-        this.insert(job.root, join(job.abs, d.name), rel);
+        this.insert(job.root, job.segs, d.name);
       }
     }
   }
+}
+
+function dirKey(root: WorkspaceRoot, dirRel: string): string {
+  return `${root.path}\0${dirRel}`;
 }
 
 function trimSep(p: string): string {

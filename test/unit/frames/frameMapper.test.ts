@@ -101,7 +101,7 @@ describe('FrameMapper rules', () => {
     const { ws, map } = await setup();
     const m = mapped(await map({ filename: 'src/lib/parse.js', lineNo: 3 }));
     assert.equal(m.path, join(ws, 'src/lib/parse.js'));
-    assert.equal(m.tieBreak, 'root-relative');
+    assert.equal(m.matchedSuffix, 'src/lib/parse.js');
   });
 
   test('4. ties: the file whose text matches the frame\'s context lines wins', async () => {
