@@ -215,7 +215,8 @@ export class OpenAiTestServer {
   private async replyStream(req: IncomingMessage, res: ServerResponse, reply: Exclude<ScriptedReply, { kind: 'dynamic' | 'error' }>, id: string, model: string, promptTokens: number, requestIndex: number, includeUsage: boolean): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': `req_${id}` });
     let closed = false;
-    req.socket.on('close', () => { closed = true; });
+    // The response closes when the client goes away; socket listeners would pile up on keep-alive.
+    res.on('close', () => { closed = true; });
     const created = Math.floor(Date.now() / 1000);
     const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_test' };
     const usageField = includeUsage ? { usage: null } : {};
@@ -230,7 +231,7 @@ export class OpenAiTestServer {
 
     if (reply.kind === 'hang') {
       res.flushHeaders();
-      await new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
+      await new Promise<void>((resolve) => res.once('close', () => resolve()));
       return;
     }
 

@@ -6,12 +6,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToWebview, WebviewToHost } from '../../../src/shared/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ROOT = join(__dirname, '..', '..', '..', '..');
+/** The repository root, found from wherever this file was bundled to (out/test/unit/…, out/test/bench/). */
+const ROOT = (() => {
+  for (let d = __dirname; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'media', 'panel.css'))) return d;
+    if (dirname(d) === d) return process.cwd();
+  }
+})();
 
 export class WebviewHarness {
   private server!: Server;
