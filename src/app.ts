@@ -4,6 +4,7 @@ import { errorMessage } from './core/common/errors';
 import { DisposableBase } from './core/common/lifecycle';
 import { tagged } from './core/common/logger';
 import { IssueStore } from './core/store/issueStore';
+import { StoreHandle } from './host/storeHandle';
 import type { SyncProgress } from './core/sync/syncEngine';
 import { SyncScheduler, type SyncOutcome } from './core/sync/syncScheduler';
 import { copyLink, copyShortId, diagnoseIssue, openInSentry, type DiagnoseHook } from './host/commands/issueCommands';
@@ -47,14 +48,14 @@ export class App extends DisposableBase {
     readonly log: LogChannel,
     readonly config: Config,
     readonly tokens: TokenStore,
-    readonly store: IssueStore,
+    readonly store: StoreHandle,
   ) {
     super();
     this.register(log);
     this.register(config);
     this.register(tokens);
     this.register(store);
-    this.syncService = this.register(new SyncService({ config, tokens, store, logger: log, onToken: (t) => log.setSecrets([t]) }));
+    this.syncService = this.register(new SyncService({ config, tokens, store: () => store.ready, logger: log, onToken: (t) => log.setSecrets([t]) }));
     this.scheduler = this.register(new SyncScheduler({
       clock: systemClock,
       logger: tagged(log, 'scheduler'),
@@ -82,10 +83,13 @@ export class App extends DisposableBase {
       const config = new Config();
       const tokens = new TokenStore(context.secrets);
       const dir = (context.storageUri ?? context.globalStorageUri).fsPath;
-      const store = await IssueStore.open(dir, { logger: log });
-      if (store.recovery) {
-        void vscode.window.showWarningMessage(`Sentry RCA: the stored issues could not be read (${store.recovery.reason}); they were moved aside and will sync again.`);
-      }
+      const store = new StoreHandle(async () => {
+        const opened = await IssueStore.open(dir, { logger: log });
+        if (opened.recovery) {
+          void vscode.window.showWarningMessage(`Sentry RCA: the stored issues could not be read (${opened.recovery.reason}); they were moved aside and will sync again.`);
+        }
+        return opened;
+      });
       const app = new App(context, log, config, tokens, store);
       app.init();
       return app;
@@ -133,7 +137,8 @@ export class App extends DisposableBase {
   }
 
   private async loadTokenState(): Promise<void> {
-    const token = await this.tokens.get();
+    // The scheduler decides about a start-up sync from the stored data's age, so it waits for the store.
+    const [token] = await Promise.all([this.tokens.get(), this.store.ready]);
     this.hasToken = token !== undefined;
     if (token) this.log.setSecrets([token]);
     await this.updateContext();

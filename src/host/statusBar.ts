@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/common/errors';
 import { DisposableBase, toDisposable } from '../core/common/lifecycle';
-import type { IssueStore } from '../core/store/issueStore';
+import type { StoreHandle } from './storeHandle';
 import type { SchedulerState } from '../core/sync/syncScheduler';
 import { Commands } from './ids';
 import { relativeTime, shortTimestamp } from './tree/issueTreeFormat';
 
 export interface StatusSource {
-  store: Pick<IssueStore, 'issues' | 'meta' | 'onDidChange'>;
+  store: Pick<StoreHandle, 'issues' | 'meta' | 'onDidChange'>;
   schedulerState(): SchedulerState;
   onSchedulerState: vscode.Event<SchedulerState> | ((l: (s: SchedulerState) => void) => vscode.Disposable);
   configured(): boolean;

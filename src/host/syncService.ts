@@ -12,7 +12,8 @@ import type { TokenStore } from './tokenStore';
 export interface SyncServiceDeps {
   config: Config;
   tokens: TokenStore;
-  store: IssueStore;
+  /** The store, once loaded (activation does not wait for it). */
+  store: () => Promise<IssueStore>;
   logger: Logger;
   /** Called with the token before it is used, so the log channel can scrub it. */
   onToken?: (token: string) => void;
@@ -38,7 +39,8 @@ export class SyncService extends DisposableBase {
   }
 
   async run(trigger: SyncTrigger, signal: AbortSignal): Promise<SyncSummary> {
-    const { config, tokens, store, logger } = this.deps;
+    const { config, tokens, logger } = this.deps;
+    const store = await this.deps.store();
     const s = config.settings;
     const token = await tokens.get();
     if (!token) throw new RcaError('auth', 'No Sentry auth token is set.', 'Run "Sentry RCA: Set Auth Token".');

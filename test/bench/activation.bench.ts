@@ -4,7 +4,7 @@
  * active, in fresh Node processes with a stand-in `vscode` module (every API call answers at once,
  * so this is our own CPU work, not the renderer's round trips; the real extension host's figure is
  * printed by the integration suite). Scenarios: an empty store and a 10k-issue store (activation
- * reads it from disk). Baseline, same run: a minimal extension that registers one command.
+ * reads it in the background, after activation). Baseline, same run: a minimal extension that registers one command.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,7 @@ function vscodeStub(): unknown {
   // The bundle copies the module's own keys (esbuild's ESM interop), so the top level is a plain object.
   const api: Record<string, unknown> = {};
   for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'Uri', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'EventEmitter', 'StatusBarAlignment', 'ProgressLocation', 'ConfigurationTarget', 'ExtensionMode', 'Disposable', 'l10n']) api[name] = make();
+  api.ExtensionMode = { Production: 1, Development: 2, Test: 3 };
   return api;
 }
 
@@ -54,7 +55,8 @@ async function child(entry: string, storeDir: string): Promise<void> {
   const subscriptions: Array<{ dispose(): void }> = [];
   const context = {
     subscriptions,
-    extensionMode: 1,
+    // Test mode, so activate() returns the App and the child can wait for the background store read.
+    extensionMode: 3,
     extension: { id: 'sentry-rca.sentry-rca' },
     storageUri: { fsPath: storeDir },
     globalStorageUri: { fsPath: storeDir },
@@ -64,10 +66,12 @@ async function child(entry: string, storeDir: string): Promise<void> {
   const t0 = performance.now();
   const ext = createRequire(__filename)(entry) as { activate(c: unknown): unknown };
   const t1 = performance.now();
-  await ext.activate(context);
+  const api = await ext.activate(context) as { app?: { store: { ready: Promise<unknown> } } } | undefined;
   const t2 = performance.now();
+  await api?.app?.store.ready;
+  const t3 = performance.now();
   for (const s of subscriptions.reverse()) s.dispose();
-  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1 }));
+  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, storeMs: t3 - t2 }));
   process.exit(0);
 }
 
@@ -76,19 +80,21 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function measure(entry: string, storeDir: string): { requireMs: number; activateMs: number; totalMs: number } {
+function measure(entry: string, storeDir: string): { requireMs: number; activateMs: number; totalMs: number; storeMs: number } {
   const req: number[] = [];
   const act: number[] = [];
   const tot: number[] = [];
+  const sto: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const r = spawnSync(process.execPath, [__filename, '--child', entry, storeDir], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
-    const m = JSON.parse(r.stdout) as { requireMs: number; activateMs: number };
+    const m = JSON.parse(r.stdout) as { requireMs: number; activateMs: number; storeMs: number };
+    sto.push(m.storeMs);
     req.push(m.requireMs);
     act.push(m.activateMs);
     tot.push(m.requireMs + m.activateMs);
   }
-  return { requireMs: median(req), activateMs: median(act), totalMs: median(tot) };
+  return { requireMs: median(req), activateMs: median(act), totalMs: median(tot), storeMs: median(sto) };
 }
 
 async function main(): Promise<void> {
@@ -118,7 +124,8 @@ async function main(): Promise<void> {
     const fmt = (m: typeof ours) => `require ${m.requireMs.toFixed(1)} ms + activate ${m.activateMs.toFixed(1)} ms = ${m.totalMs.toFixed(1)} ms`;
     console.log(`baseline (one-command extension): ${fmt(base)} (median of ${RUNS} fresh processes)`);
     console.log(`sentry-rca, empty store:          ${fmt(ours)} — ratio ours/baseline ${(ours.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours.totalMs <= 100 ? 'met' : 'missed'})`);
-    console.log(`sentry-rca, 10k-issue store:      ${fmt(ours10k)} — the store read grows with the data (${(ours10k.activateMs - ours.activateMs).toFixed(1)} ms for 10k issues without events)`);
+    console.log(`sentry-rca, 10k-issue store:      ${fmt(ours10k)} — ratio ours/baseline ${(ours10k.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours10k.totalMs <= 100 ? 'met' : 'missed'})`);
+    console.log(`after activation, in the background: stored issues ready for the tree in ${ours.storeMs.toFixed(1)} ms (empty store), ${ours10k.storeMs.toFixed(1)} ms (10k issues)`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
