@@ -71,16 +71,16 @@ END { half = int(cap / 2); pbud = (qb < half) ? cap - qb : half; if (pb < pbud) 
   if (dropa) print mk "cut-after " dropa }`;
 
 const FILE_BODY = `
-probe() { tail -c +$(($2 + 1)) "$1" 2>/dev/null | head -c 1048576 | awk -v skip=$(($2 > 0)) -v tzoff=$toff -v reft=$R -v refy=$Y "$L$P"; }
+probe() { tail -c +$(($2 + 1)) "$1" 2>/dev/null | head -c 1048576 | LC_ALL=C awk -v skip=$(($2 > 0)) -v tzoff=$toff -v reft=$R -v refy=$Y "$L$P"; }
 seek() { lo=0; hi=$2
   while [ $((hi - lo)) -gt ${BISECT_RESOLUTION} ]; do
     mid=$(( (lo + hi) / 2 )); t=$(probe "$1" $mid)
     if [ -n "$t" ] && [ "$t" -lt "$3" ]; then lo=$mid; else hi=$mid; fi
   done; echo $lo; }
-win() { awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((CAP * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v lmax=$LMAX -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
+win() { LC_ALL=C awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((CAP * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v lmax=$LMAX -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
 list() { IFS=''; for b in $G; do for f in "$b" "$b".[0-9]* "$b"-[0-9]*; do
   [ -f "$f" ] && printf '%s\t%s\n' "$(date -r "$f" +%s 2>/dev/null || stat -c %Y "$f" 2>/dev/null || echo 0)" "$f"
-  done; done | sort -k1,1n -k2 | uniq; }
+  done; done | LC_ALL=C sort -k1,1n -k2 | uniq; }
 FILES=$(list)
 if [ -z "$FILES" ]; then echo "@@$N nofile"; return 0; fi
 tab=$(printf '\t')
@@ -148,7 +148,7 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
     // fd 3: background jobs get /dev/null as stdin). The client keeps stdin open; when it goes away
     // (cancel, timeout, dropped link) stdin closes and the watchdog stops the whole process group.
     // (sshd's "signal" request cannot do this: OpenSSH refuses it for root logins.)
-    `exec 3<&0; { main </dev/null 3<&- | awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=$LMAX -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C" 3<&-; echo "@@$N done"; } 3<&- & w=$!; ` +
+    `exec 3<&0; { main </dev/null 3<&- | LC_ALL=C awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=$LMAX -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C" 3<&-; echo "@@$N done"; } 3<&- & w=$!; ` +
     `(cat <&3; kill -TERM 0) >/dev/null 2>&1 & wait $w; exit 0\n`;
   return { command: 'sh -s', script, nonce };
 }

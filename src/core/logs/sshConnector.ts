@@ -96,11 +96,11 @@ export class SshConnector implements Disposable {
         if (parsed.user) h.user = parsed.user;
         if (parsed.port) h.port = parsed.port;
         const via = hops[hops.length - 1];
-        if (via) sock = await forward(via, h, signal);
+        if (via) sock = await forward(via, h, h.connectTimeoutMs ?? this.opts.timeoutMs ?? 15_000, signal);
         hops.push(await this.handshake(h, sock, signal, `jump host ${hop} for ${alias}`));
       }
       const via = hops[hops.length - 1];
-      if (via) sock = await forward(via, target, signal);
+      if (via) sock = await forward(via, target, target.connectTimeoutMs ?? this.opts.timeoutMs ?? 15_000, signal);
       const client = await this.handshake(target, sock, signal, alias);
       client.once('close', () => { for (const j of hops) j.end(); });
       return client;
@@ -269,9 +269,11 @@ export class SshConnector implements Disposable {
   }
 }
 
-function forward(via: Client, to: ResolvedHost, signal?: AbortSignal): Promise<Readable> {
+function forward(via: Client, to: ResolvedHost, timeoutMs: number, signal?: AbortSignal): Promise<Readable> {
   return withAbort(new Promise<Readable>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SshFailure('timeout', `The jump host did not open a connection to ${to.hostName}:${to.port} within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
     via.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
+      clearTimeout(timer);
       if (err) reject(new SshFailure('unreachable', `The jump host could not open a connection to ${to.hostName}:${to.port} (${err.message}).`, { cause: err }));
       else resolve(stream);
     });

@@ -54,14 +54,19 @@ describe('parseLogTime', () => {
   });
 });
 
-describe('the awk version agrees with the TypeScript version (mawk)', () => {
-  test('same epoch for every case', () => {
+// Servers run different awks: Debian/Ubuntu mawk (the default `awk` here), BusyBox awk (Alpine), gawk.
+const awks: Array<{ name: string; cmd: string[] }> = [{ name: 'awk (mawk)', cmd: ['awk'] }];
+if (spawnSync('busybox', ['awk', 'BEGIN{}']).status === 0) awks.push({ name: 'busybox awk', cmd: ['busybox', 'awk'] });
+if (spawnSync('gawk', ['BEGIN{}']).status === 0) awks.push({ name: 'gawk', cmd: ['gawk'] });
+
+describe('the awk version agrees with the TypeScript version', () => {
+  for (const awk of awks) test(`same epoch for every case: ${awk.name}`, () => {
     const lines = cases.map(([l]) => l.replace(/\n/g, ' '));
     const refs = [utc, berlin, { tzOffsetMinutes: -330, refMs: Date.parse('2027-01-01T00:10:00Z') }, { tzOffsetMinutes: 0, refMs: Date.parse('2026-12-31T23:50:00Z') }];
     for (const ctx of refs) {
       const prog = `${AWK_TIMESTAMP_LIB}\n{ t = ts($0); if (t < 0) print "none"; else printf "%.3f\\n", t }`;
       const refy = new Date(ctx.refMs).getUTCFullYear();
-      const r = spawnSync('awk', ['-v', `tzoff=${ctx.tzOffsetMinutes * 60}`, '-v', `reft=${ctx.refMs / 1000}`, '-v', `refy=${refy}`, prog], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+      const r = spawnSync(awk.cmd[0]!, [...awk.cmd.slice(1), '-v', `tzoff=${ctx.tzOffsetMinutes * 60}`, '-v', `reft=${ctx.refMs / 1000}`, '-v', `refy=${refy}`, prog], { input: lines.join('\n') + '\n', encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
       assert.equal(r.status, 0, r.stderr);
       const got = r.stdout.trim().split('\n');
       assert.equal(got.length, lines.length);
