@@ -243,11 +243,6 @@ export class InvestigationPanel extends DisposableBase {
     this.aiModel = ai?.model ?? null;
     this.send({ type: 'runStarted', runId });
     if (this.ready) this.reply({ type: 'init', issue: this.header(), aiEnabled: ai !== null, model: this.aiModel, restoredFrom: null });
-    const deps = await this.options.runDeps(this.issue);
-    if (!deps) {
-      this.send({ type: 'phase', runId, phase: 'error', message: 'Open the project folder first: the investigation maps frames and reads git history in the workspace.' });
-      return;
-    }
     const issues: IssueSource = { getIssue: (id) => this.options.store.findIssue(id), getEvents: (id) => this.options.store.events(id), listIssues: () => this.options.store.issues() };
     const live = () => this.runId === runId;
     const sink: InvestigationSink = {
@@ -267,6 +262,11 @@ export class InvestigationPanel extends DisposableBase {
       aiError: (e) => { if (live()) this.send({ type: 'aiError', runId, kind: e.kind, message: e.message }); },
     };
     try {
+      const deps = await this.options.runDeps(this.issue);
+      if (!deps) {
+        this.send({ type: 'phase', runId, phase: 'error', message: 'Open the project folder first: the investigation maps frames and reads git history in the workspace.' });
+        return;
+      }
       const outcome = await runInvestigation({ ...deps, issues }, this.issue.id, {
         collect: { ...(this.options.tokenBudget ? { tokenBudget: this.options.tokenBudget() } : {}) },
         ai, secrets: await this.options.secrets(), logger: this.log,

@@ -1,0 +1,173 @@
+/**
+ * Plugs "Diagnose issue" into the App: the panels (via `app.hooks.diagnose`), the AI key in
+ * SecretStorage ("Set/Clear OpenAI API Key"), and the per-run dependencies built from the settings —
+ * frame mapping over the workspace, SSH log sources, the AI endpoint. Also the issue quick pick the
+ * palette form of the command uses.
+ */
+import * as vscode from 'vscode';
+import { RcaError } from '../../core/common/errors';
+import { DisposableBase } from '../../core/common/lifecycle';
+import { tagged, type Logger } from '../../core/common/logger';
+import { FrameMapper } from '../../core/frames/frameMapper';
+import { parsePathMappings } from '../../core/frames/pathMappings';
+import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
+import { frameResolverFromMapper, sshLogProvider } from '../../core/investigate/adapters';
+import type { LlmConfig } from '../../core/investigate/llmInvestigator';
+import type { InvestigationDeps } from '../../core/investigate/ports';
+import { parseLogSpec, SshLogFetcher, type LogRequest } from '../../core/logs';
+import type { IssueStore } from '../../core/store/issueStore';
+import type { StoredEvent, StoredIssue } from '../../core/store/model';
+import type { Settings } from '../config';
+import { InvestigationPanels, type PanelStore } from './investigationPanel';
+
+/** Ids this feature adds (package.json declares the same). */
+export const AiCommands = {
+  setOpenAiKey: 'sentryRca.setOpenAiApiKey',
+  clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
+} as const;
+export const SECRET_AI_KEY = 'sentryRca.openaiApiKey';
+
+/** What the feature needs from the App (the App satisfies it; tests can pass plain objects). */
+export interface InvestigationHost {
+  context: Pick<vscode.ExtensionContext, 'extensionUri' | 'secrets'>;
+  log: Logger;
+  config: { readonly settings: Readonly<Settings> };
+  tokens: { get(): Promise<string | undefined> };
+  store: {
+    ready: Promise<IssueStore>;
+    findIssue(idOrShortId: string): StoredIssue | undefined;
+    issues(): StoredIssue[];
+    events(issueId: string): StoredEvent[];
+  };
+}
+
+/** Index freshness: a run reuses the workspace file index when it is younger than this. */
+const INDEX_MAX_AGE_MS = 60_000;
+
+export class InvestigationFeature extends DisposableBase {
+  readonly panels: InvestigationPanels;
+  private readonly log: Logger;
+  private index: { roots: string; builtAt: number; index: WorkspaceFileIndex; mapper: FrameMapper } | null = null;
+  private fetcher: SshLogFetcher | null = null;
+
+  constructor(private readonly host: InvestigationHost) {
+    super();
+    this.log = tagged(host.log, 'investigate');
+    const store: PanelStore = {
+      findIssue: (id) => host.store.findIssue(id),
+      issues: () => host.store.issues(),
+      events: (id) => host.store.events(id),
+      investigations: () => [],
+      update: async (mutate) => { await (await host.store.ready).update(mutate); },
+    };
+    // Saved investigations are read from the loaded store when it is there.
+    void host.store.ready.then((s) => { store.investigations = (id) => s.investigations(id); }, () => {});
+    this.panels = this.register(new InvestigationPanels({
+      extensionUri: host.context.extensionUri,
+      store,
+      logger: host.log,
+      runDeps: (issue) => this.runDeps(issue),
+      aiConfig: () => this.aiConfig(),
+      secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
+      tokenBudget: () => {
+        const n = vscode.workspace.getConfiguration('sentryRca').get<number>('ai.evidenceTokens', 12_000);
+        return Number.isFinite(n) && n >= 1000 ? Math.floor(n) : 12_000;
+      },
+    }));
+    this.register(vscode.commands.registerCommand(AiCommands.setOpenAiKey, () => this.setAiKey()));
+    this.register(vscode.commands.registerCommand(AiCommands.clearOpenAiKey, async () => {
+      await host.context.secrets.delete(SECRET_AI_KEY);
+      void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key removed. Diagnoses now use the deterministic report only (or OPENAI_API_KEY).');
+    }));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.dropIndex()));
+    this.register({ dispose: () => { this.dropIndex(); this.fetcher?.dispose(); } });
+  }
+
+  /** The `app.hooks.diagnose` implementation. */
+  readonly diagnose = (issue: StoredIssue): void => this.panels.show(issue);
+
+  private async aiKey(): Promise<string | undefined> {
+    return (await this.host.context.secrets.get(SECRET_AI_KEY))?.trim() || process.env.OPENAI_API_KEY || undefined;
+  }
+
+  private async aiConfig(): Promise<LlmConfig | null> {
+    const s = this.host.config.settings;
+    if (s.aiProvider === 'none') return null;
+    const apiKey = await this.aiKey();
+    if (!apiKey) return null;
+    const baseUrl = s.aiBaseUrl || process.env.OPENAI_BASE_URL || '';
+    return { apiKey, model: s.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
+  }
+
+  private async setAiKey(): Promise<void> {
+    const key = await vscode.window.showInputBox({
+      title: 'Sentry RCA: OpenAI API Key',
+      prompt: 'Key for the OpenAI-compatible API in sentryRca.ai.baseUrl (stored in the OS keychain via SecretStorage).',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim().length < 8 ? 'That is too short to be an API key.' : undefined),
+    });
+    if (!key) return;
+    await this.host.context.secrets.store(SECRET_AI_KEY, key.trim());
+    void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key saved.');
+  }
+
+  private async runDeps(_issue: StoredIssue): Promise<Omit<InvestigationDeps, 'issues'> | undefined> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    const first = folders[0];
+    if (!first) return undefined;
+    const s = this.host.config.settings;
+    const roots = folders.map((f) => f.uri.fsPath).join('\n');
+    if (!this.index || this.index.roots !== roots || Date.now() - this.index.builtAt > INDEX_MAX_AGE_MS) {
+      this.dropIndex();
+      const index = await WorkspaceFileIndex.build(folders.map((f) => ({ name: f.name, path: f.uri.fsPath })), { logger: this.log });
+      const { mappings, errors } = parsePathMappings(s.pathMappings);
+      for (const e of errors) this.log.warn(e);
+      this.index = { roots, builtAt: Date.now(), index, mapper: new FrameMapper(index, { mappings, logger: this.log }) };
+    }
+    const requests = logRequests(s.logSources);
+    let logs;
+    if (requests.length) {
+      this.fetcher?.dispose();
+      this.fetcher = new SshLogFetcher({
+        ...(s.sshConfigFile ? { sshConfigPath: s.sshConfigFile } : {}),
+        logger: this.host.log,
+        askPassphrase: (keyPath) => Promise.resolve(vscode.window.showInputBox({ title: `Passphrase for ${keyPath}`, password: true, ignoreFocusOut: true })),
+      });
+      logs = sshLogProvider(this.fetcher, requests);
+    }
+    return { frames: frameResolverFromMapper(this.index.mapper), ...(logs ? { logs } : {}), workspaceRoot: first.uri.fsPath };
+  }
+
+  private dropIndex(): void {
+    this.index?.mapper.dispose();
+    this.index?.index.dispose();
+    this.index = null;
+  }
+}
+
+/** `sentryRca.logs.sources` entries: `HOST=SPEC` (the CLI's form), also `HOST:SPEC` as the setting's help shows. */
+export function logRequests(sources: readonly string[]): LogRequest[] {
+  return sources.map((raw) => {
+    const s = raw.trim();
+    const colonForm = /^([A-Za-z0-9_.-]+):((?:file|journald|journal|docker|cmd|command):[\s\S]*)$/.exec(s);
+    try {
+      return parseLogSpec(!s.includes('=') && colonForm ? `${colonForm[1]}=${colonForm[2]}` : s);
+    } catch (e) {
+      throw new RcaError('usage', `sentryRca.logs.sources: ${e instanceof Error ? e.message : String(e)}`, e instanceof RcaError ? e.hint : undefined);
+    }
+  });
+}
+
+/** The palette form of "Diagnose Issue": stored issues, most recent first, searchable by title, short id and culprit. */
+export async function pickIssueToDiagnose(issues: StoredIssue[]): Promise<StoredIssue | undefined> {
+  if (issues.length === 0) {
+    void vscode.window.showInformationMessage('Sentry RCA: no synced issues yet. Run "Sentry RCA: Sync Now" first.');
+    return undefined;
+  }
+  const items = [...issues]
+    .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+    .map((issue) => ({ label: `${issue.shortId}  ${issue.title}`, description: issue.culprit, detail: `${issue.level} · ${issue.count} events · last seen ${issue.lastSeen}`, issue }));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Diagnose Issue', placeHolder: 'Search by title, short id or culprit', matchOnDescription: true, matchOnDetail: false });
+  return pick?.issue;
+}
