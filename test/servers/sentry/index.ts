@@ -10,7 +10,7 @@
 import { SentryServerImpl, type SentryTestServer } from './server';
 import type { SentryServerOptions } from './types';
 
-export type { SentryTestServer } from './server';
+export type { SentryTestServer, ServerDescription } from './server';
 export type * from './types';
 export { runSampleApp, sampleAppDir, type SampleAppResult, type SampleAppOptions } from './sample-app-runner';
 export { parseEnvelope } from './envelope';

@@ -44,7 +44,18 @@ export interface SentryTestServer {
   issues(): ApiIssue[];
   readonly requests: RecordedRequest[];
   resetRequests(): void;
+  /** What main.ts prints and `GET /__control/state` returns. */
+  describe(): ServerDescription;
   close(): Promise<void>;
+}
+
+export interface ServerDescription {
+  url: string;
+  token: string;
+  org: string;
+  decoyUrl: string;
+  projects: Array<{ id: string; slug: string; dsn: string }>;
+  issues: number;
 }
 
 const DEFAULT_SCOPES = ['org:read', 'project:read', 'event:read'];
@@ -511,8 +522,7 @@ export class SentryServerImpl implements SentryTestServer {
     }
   }
 
-  /** What main.ts prints and `GET /__control/state` returns. */
-  describe(): { url: string; token: string; org: string; decoyUrl: string; projects: Array<{ id: string; slug: string; dsn: string }>; issues: number } {
+  describe(): ServerDescription {
     return {
       url: this.url,
       token: this.token,

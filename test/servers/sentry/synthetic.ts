@@ -21,6 +21,16 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * A deterministic 32-hex-digit event id: 16 mixed digits for a random look, then the issue index and
+ * event number, so ids are unique by construction (md5 per event was a third of the time at 100k).
+ */
+function hexId(seed: number, issue: number, k: number): string {
+  const r = rng((Math.imul(seed, 2654435761) ^ Math.imul(issue + 1, 40503) ^ Math.imul(k + 1, 2246822519)) >>> 0);
+  const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  return hex8(r() * 4294967296) + hex8(r() * 4294967296) + hex8(issue) + hex8(k);
+}
+
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 const KINDS = [
@@ -132,11 +142,11 @@ export function generateSynthetic(state: ServerState, opts: SyntheticOptions): v
     const lastSeen = now - Math.floor((i / Math.max(1, total)) * spanMs) - Math.floor(r() * 60_000);
     const gapMs = 60_000 + Math.floor(r() * 30 * 60_000);
     // The issue-level fields come from one normalised event; the others differ only in id, time, user.
-    const headId = createHash('md5').update(`${seed}:${index}:0`).digest('hex');
+    const headId = hexId(seed, index, 0);
     const { event: _head, ...meta } = normalizeEvent(rawEvent(s, headId, lastSeen, 0), lastSeen, () => headId);
     for (let k = opts.eventsPerIssue - 1; k >= 0; k--) {
       const ts = lastSeen - k * gapMs;
-      const eventId = k === 0 ? headId : createHash('md5').update(`${seed}:${index}:${k}`).digest('hex');
+      const eventId = k === 0 ? headId : hexId(seed, index, k);
       const make = () => normalizeEvent(rawEvent(s, eventId, ts, k), ts, () => eventId).event;
       state.addEvent(project, { ...meta, eventId, timestampMs: ts, userKey: `cus_${(index * 7 + k) % 500}`, isUnhandled: k % 4 === 3 }, ts, make);
     }
