@@ -65,7 +65,11 @@ function ensureTree(root: string): void {
   writeFileSync(marker, '');
 }
 
-/** Frames as a deployed service reports them: in-app paths under a server folder, some library and unknown ones. */
+/**
+ * Frames as services report them: 30% under a Capistrano-style release folder, 30% under a CI
+ * checkout path (found by suffix matching), 20% webpack:// paths, 10% library frames in an ignored
+ * node_modules, 10% files that do not exist locally.
+ */
 function makeFrames(rels: string[]): StoredFrame[] {
   const frames: StoredFrame[] = [];
   let seed = 12345;
@@ -78,7 +82,8 @@ function makeFrames(rels: string[]): StoredFrame[] {
     const kind = i % 10;
     let filename: string;
     let inApp = true;
-    if (kind < 6) filename = `/srv/app/releases/2024${String(i % 97).padStart(4, '0')}/${rel}`;
+    if (kind < 3) filename = `/srv/app/releases/2024${String(i % 97).padStart(4, '0')}/${rel}`;
+    else if (kind < 6) filename = `/home/runner/work/app/app/${rel}`;
     else if (kind < 8) filename = `webpack://app/./${rel}`;
     else if (kind < 9) {
       filename = `/srv/app/node_modules/dep${i % 200}/lib/index${i % 50}.js`;
@@ -145,6 +150,8 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   index.dispose();
   index = undefined;
+  // Let the finished walk's promise chain unwind, or the old index is still reachable.
+  await new Promise((r) => setTimeout(r, 50));
   gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const cpu0 = process.cpuUsage();
@@ -152,6 +159,7 @@ async function main(): Promise<void> {
   index = await WorkspaceFileIndex.build(roots, { exclude });
   buildTimes.push(ms(tLast));
   const cpu = process.cpuUsage(cpu0);
+  await new Promise((r) => setTimeout(r, 50));
   gc?.();
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
   const idx = index;
@@ -185,10 +193,10 @@ async function main(): Promise<void> {
     console.log(`map the same ${FRAMES} frames again (memoised, e.g. a tree refresh): ${ms(t0).toFixed(1)} ms`);
     mapper.dispose();
   }
-  // (b) Every frame in its own project: no prefix to learn, every frame goes through suffix matching.
+  // (b) Every frame in its own project: no learned prefix helps; each frame goes through the rules.
   const suffixOnly = await runs((i) => `p${i}`);
   const ours = median(suffixOnly.map((x) => x.t));
-  console.log(`map ${FRAMES} frames, suffix matching only (no learned prefix): ${ours.toFixed(1)} ms median of 5 (${median(suffixOnly.map((x) => x.cpu)).toFixed(1)} ms CPU), ${suffixOnly[0]!.mapped} mapped — target ≤ 100 ms`);
+  console.log(`map ${FRAMES} frames, no learned prefixes: ${ours.toFixed(1)} ms median of 5 (${median(suffixOnly.map((x) => x.cpu)).toFixed(1)} ms CPU), ${suffixOnly[0]!.mapped} mapped — target ≤ 100 ms`);
 
   // Baselines, same frames, same tree.
   const tSync0 = performance.now();
@@ -201,8 +209,8 @@ async function main(): Promise<void> {
   const tAsync = ms(tAsync0);
   console.log(`baseline, fs probe per suffix (existsSync): ${tSync.toFixed(1)} ms, ${foundSync} found`);
   console.log(`baseline, fs probe per suffix (fs.promises.access, as an extension host would): ${tAsync.toFixed(1)} ms, ${foundAsync} found`);
-  console.log(`ratio vs existsSync baseline: ${(tSync / ours).toFixed(1)}× (suffix matching only), ${(tSync / median(oneProject.map((x) => x.t))).toFixed(1)}× (one project) — target ≥ 20×`);
-  console.log(`ratio vs async baseline: ${(tAsync / ours).toFixed(1)}× (suffix matching only), ${(tAsync / median(oneProject.map((x) => x.t))).toFixed(1)}× (one project)`);
+  console.log(`ratio vs existsSync baseline: ${(tSync / ours).toFixed(1)}× (no learned prefixes), ${(tSync / median(oneProject.map((x) => x.t))).toFixed(1)}× (one project) — target ≥ 20×`);
+  console.log(`ratio vs async baseline: ${(tAsync / ours).toFixed(1)}× (no learned prefixes), ${(tAsync / median(oneProject.map((x) => x.t))).toFixed(1)}× (one project)`);
   idx.dispose();
 }
 

@@ -102,8 +102,8 @@ interface DirJob {
 }
 
 export class WorkspaceFileIndex extends DisposableBase {
-  /** `<root path>\0<folder rel>` → file name → file. Keys are per folder, not per file, to save memory. */
-  private readonly byDir = new Map<string, Map<string, IndexedFile>>();
+  /** Root → folder (root-relative) → file name → file. Keys are per folder, not per file, to save memory. */
+  private readonly byDir = new Map<WorkspaceRoot, Map<string, Map<string, IndexedFile>>>();
   private count = 0;
   /** Basename → files, exact and lower-cased (frames from case-insensitive systems). */
   private readonly byName = new Map<string, Bucket>();
@@ -194,7 +194,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** The indexed file at a root-relative, `/`-separated path, if any. */
   fileAt(root: WorkspaceRoot, rel: string): IndexedFile | undefined {
     const i = rel.lastIndexOf('/');
-    return this.byDir.get(dirKey(root, i < 0 ? '' : rel.slice(0, i)))?.get(i < 0 ? rel : rel.slice(i + 1));
+    return this.byDir.get(root)?.get(i < 0 ? '' : rel.slice(0, i))?.get(i < 0 ? rel : rel.slice(i + 1));
   }
 
   /** Files whose last two segments are `parent/basename` (for a file at a root, parent is the root's name). */
@@ -219,7 +219,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   }
 
   *all(): IterableIterator<IndexedFile> {
-    for (const files of this.byDir.values()) yield* files.values();
+    for (const dirs of this.byDir.values()) for (const files of dirs.values()) yield* files.values();
   }
 
   /** Resolves once rescans started by `.gitignore` changes have finished (tests and the CLI wait on it). */
@@ -259,9 +259,9 @@ export class WorkspaceFileIndex extends DisposableBase {
       removed.push(p);
     } else if (loc || this.roots.some((r) => r.path === p)) {
       const root = loc?.root ?? this.roots.find((r) => r.path === p)!;
-      const top = dirKey(root, loc?.rel ?? '');
-      for (const [key, files] of [...this.byDir]) {
-        if (key !== top && !(loc ? key.startsWith(top + '/') : key.startsWith(top))) continue;
+      const top = loc?.rel ?? '';
+      for (const [key, files] of [...(this.byDir.get(root) ?? [])]) {
+        if (top !== '' && key !== top && !key.startsWith(top + '/')) continue;
         for (const f of [...files.values()]) {
           removed.push(f.path);
           this.delete(f);
@@ -302,9 +302,11 @@ export class WorkspaceFileIndex extends DisposableBase {
     let libraryDirs: string[] | undefined;
     for (const seg of dirSegs) if (LIBRARY_DIRS.has(seg)) (libraryDirs ??= []).push(seg);
     const file = new IndexedFile(root, segments, libraryDirs);
-    const key = dirKey(root, dirSegs.join('/'));
-    let dir = this.byDir.get(key);
-    if (!dir) this.byDir.set(key, (dir = new Map()));
+    let dirs = this.byDir.get(root);
+    if (!dirs) this.byDir.set(root, (dirs = new Map()));
+    const key = dirSegs.join('/');
+    let dir = dirs.get(key);
+    if (!dir) dirs.set(key, (dir = new Map()));
     if (dir.has(name)) return;
     dir.set(name, file);
     this.count++;
@@ -318,11 +320,12 @@ export class WorkspaceFileIndex extends DisposableBase {
   private delete(file: IndexedFile): void {
     const n = file.segments.length;
     const name = file.segments[n - 1]!;
-    const key = dirKey(file.root, file.segments.slice(0, -1).join('/'));
-    const dir = this.byDir.get(key);
+    const key = file.segments.slice(0, -1).join('/');
+    const dirs = this.byDir.get(file.root);
+    const dir = dirs?.get(key);
     if (!dir || dir.get(name) !== file) return;
     dir.delete(name);
-    if (dir.size === 0) this.byDir.delete(key);
+    if (dir.size === 0) dirs!.delete(key);
     this.count--;
     this.byLowerName = undefined;
     removeFrom(this.byName, name, file);
@@ -511,10 +514,6 @@ export class WorkspaceFileIndex extends DisposableBase {
       }
     }
   }
-}
-
-function dirKey(root: WorkspaceRoot, dirRel: string): string {
-  return `${root.path}\0${dirRel}`;
 }
 
 function trimSep(p: string): string {
