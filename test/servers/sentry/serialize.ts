@@ -12,6 +12,12 @@ export function projectRef(p: ProjectRec): ApiProjectRef {
   return { id: p.id, name: p.name, slug: p.slug, platform: p.platform };
 }
 
+const PROJECT_FLAGS = [
+  'hasFeedbacks', 'hasFlags', 'hasInsightsAgentMonitoring', 'hasInsightsAppStart', 'hasInsightsAssets', 'hasInsightsCaches',
+  'hasInsightsDb', 'hasInsightsHttp', 'hasInsightsMCP', 'hasInsightsQueues', 'hasInsightsScreenLoad', 'hasInsightsVitals',
+  'hasLogs', 'hasMonitors', 'hasNewFeedbacks', 'hasProfiles', 'hasReplays', 'hasTraceMetrics', 'hasUserReports',
+];
+
 export function projectToApi(p: ProjectRec): Record<string, unknown> {
   return {
     id: p.id,
@@ -28,6 +34,8 @@ export function projectToApi(p: ProjectRec): Record<string, unknown> {
     access: [],
     hasMinifiedStackTrace: false,
     hasSessions: false,
+    // Product feature flags Sentry lists on every project; none of them matter to an error client.
+    ...Object.fromEntries(PROJECT_FLAGS.map((f) => [f, false])),
     platforms: [p.platform],
     environments: ['production'],
     team: { id: '1', name: 'Backend', slug: 'backend' },
@@ -116,6 +124,17 @@ export function issueToApi(issue: IssueRec, o: { baseUrl: string; org: string; n
     lastSeen: new Date(issue.lastSeenMs).toISOString(),
     firstRelease: releaseToApi(issue.project, issue.firstRelease),
     filtered: null,
+    inbox: null,
+    owners: null,
+    integrationIssues: [],
+    sentryAppIssues: [],
+    sessionCount: 0,
+    latestEventHasAttachments: false,
+    matchingEventId: null,
+    matchingEventEnvironment: null,
+    seerFixabilityScore: null,
+    seerAutofixLastTriggered: null,
+    seerExplorerAutofixLastTriggered: null,
     lifetime: {
       count: String(issue.events.length),
       userCount: issue.users.size,
