@@ -62,6 +62,19 @@ describe('ssh config resolution', () => {
     assert.equal(without.status, 'auth-failed');
   });
 
+  test('an encrypted key already in the agent: the passphrase is not asked for', async () => {
+    const a = await SshAgent.start();
+    try {
+      a.add(env.keys.encrypted.privatePath, PASSPHRASE);
+      const asked: string[] = [];
+      const r = await fetchHost('encrypted', { identityAgent: a.socket, askPassphrase: async (p) => { asked.push(p); return undefined; } });
+      assert.equal(r.status, 'ok', r.message);
+      assert.deepEqual(asked, []);
+    } finally {
+      await a.stop();
+    }
+  });
+
   test('an encrypted key: passphrase asked once and used; without it a clear message', async () => {
     const asked: string[] = [];
     const ok = await fetchHost('encrypted', { askPassphrase: async (p) => { asked.push(p); return PASSPHRASE; } });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, utils, type AnyAuthMethod, type ConnectConfig, type ParsedKey } from 'ssh2';
+import { Client, utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import type { Readable } from 'node:stream';
 import type { Disposable } from '../common/lifecycle';
 import { nullLogger, type Logger } from '../common/logger';
@@ -86,7 +86,7 @@ export class SshConnector implements Disposable {
 
   private async open(alias: string, signal?: AbortSignal): Promise<Client> {
     const target = this.resolver.resolve(alias);
-    if (target.proxyCommand) throw new SshFailure('error', `SSH host ${alias} uses ProxyCommand, which is not supported.`, { cause: undefined });
+    if (target.proxyCommand) throw new SshFailure('error', `SSH host ${alias} uses ProxyCommand, which is not supported; use ProxyJump instead.`);
     let sock: Readable | undefined;
     const hops: Client[] = [];
     try {
@@ -119,39 +119,62 @@ export class SshConnector implements Disposable {
     return { entries, file: files[0]! };
   }
 
-  private async authMethods(h: ResolvedHost): Promise<{ methods: AnyAuthMethod[]; notes: string[] }> {
-    const notes: string[] = [];
-    const keys: AnyAuthMethod[] = [];
-    for (const file of h.identityFiles) {
-      if (!existsSync(file)) { notes.push(`identity file ${file} does not exist`); continue; }
-      let data: Buffer;
-      try { data = readFileSync(file); } catch (e) { notes.push(`cannot read ${file}: ${(e as Error).message}`); continue; }
-      let key = utils.parseKey(data);
-      if (key instanceof Error && /encrypted|passphrase/i.test(key.message)) {
-        const pass = await this.opts.askPassphrase?.(file);
-        if (pass === undefined) { notes.push(`key ${file} is encrypted; add it to your agent (ssh-add ${file}) or enter its passphrase when asked`); continue; }
-        key = utils.parseKey(data, pass);
-        if (key instanceof Error) { notes.push(`the passphrase for ${file} is wrong`); continue; }
-      }
-      if (key instanceof Error) { notes.push(`${file} is not a private key ssh2 can read (${key.message})`); continue; }
-      const parsed = Array.isArray(key) ? (key[0] as ParsedKey) : key;
-      keys.push({ type: 'publickey', username: h.user, key: parsed });
+  /**
+   * Authentication in OpenSSH's order: the agent's keys first, then each IdentityFile, read only when
+   * its turn comes, so an encrypted key's passphrase is asked for only if the agent could not log in.
+   * `notes` collects why each method was skipped, for the auth-failed message.
+   */
+  private authHandler(h: ResolvedHost, notes: string[]): { handler: NonNullable<ConnectConfig['authHandler']>; summary: string } {
+    const configured = h.identityAgent === 'none' ? null : h.identityAgent;
+    const agentSock = this.opts.identityAgent ?? (configured === null ? undefined : configured ?? process.env.SSH_AUTH_SOCK);
+    const attempts: Array<() => Promise<AnyAuthMethod | undefined>> = [];
+    const usableFiles = h.identityFiles.filter((f) => {
+      if (existsSync(f)) return true;
+      notes.push(`identity file ${f} does not exist`);
+      return false;
+    });
+    // IdentitiesOnly: OpenSSH offers only the configured keys (agent copies of them included); without
+    // the public halves at hand, the agent is used only when no identity file is usable.
+    if (agentSock && existsSync(agentSock) && !(h.identitiesOnly && usableFiles.length > 0)) {
+      attempts.push(async () => ({ type: 'agent', username: h.user, agent: agentSock }));
+    } else if (!agentSock) notes.push('no SSH agent (SSH_AUTH_SOCK is not set)');
+    else if (!existsSync(agentSock)) notes.push(`agent socket ${agentSock} does not exist`);
+    for (const file of usableFiles) attempts.push(() => this.loadKey(file, h.user, notes));
+    let next = 0;
+    const handler: AuthHandlerMiddleware = (_methodsLeft, _partial, callback) => {
+      const step = async (): Promise<void> => {
+        while (next < attempts.length) {
+          const method = await attempts[next++]!();
+          if (method) { callback(method); return; }
+        }
+        callback(false as unknown as AnyAuthMethod);
+      };
+      step().catch(() => callback(false as unknown as AnyAuthMethod));
+    };
+    const summary = [agentSock ? 'agent' : '', ...usableFiles.map((f) => `key ${f}`)].filter(Boolean).join(', ') || 'none';
+    return { handler, summary };
+  }
+
+  private async loadKey(file: string, user: string, notes: string[]): Promise<AnyAuthMethod | undefined> {
+    let data: Buffer;
+    try { data = readFileSync(file); } catch (e) { notes.push(`cannot read ${file}: ${(e as Error).message}`); return undefined; }
+    let key = utils.parseKey(data);
+    if (key instanceof Error && /encrypted|passphrase/i.test(key.message)) {
+      const pass = await this.opts.askPassphrase?.(file);
+      if (pass === undefined) { notes.push(`key ${file} is encrypted; add it to your agent (ssh-add ${file}) or enter its passphrase when asked`); return undefined; }
+      key = utils.parseKey(data, pass);
+      if (key instanceof Error) { notes.push(`the passphrase for ${file} is wrong`); return undefined; }
     }
-    const agentSock = this.opts.identityAgent ?? (h.identityAgent === 'none' ? undefined : h.identityAgent) ?? (h.identityAgent === 'none' ? undefined : process.env.SSH_AUTH_SOCK);
-    const methods: AnyAuthMethod[] = [];
-    const useAgent = agentSock && existsSync(agentSock) && !(h.identitiesOnly && keys.length > 0);
-    if (useAgent) methods.push({ type: 'agent', username: h.user, agent: agentSock });
-    else if (agentSock && !existsSync(agentSock)) notes.push(`agent socket ${agentSock} does not exist`);
-    methods.push(...keys);
-    if (!agentSock) notes.push('no SSH agent (SSH_AUTH_SOCK is not set)');
-    return { methods, notes };
+    if (key instanceof Error) { notes.push(`${file} is not a private key ssh2 can read (${key.message})`); return undefined; }
+    return { type: 'publickey', username: user, key: Array.isArray(key) ? (key[0] as ParsedKey) : key };
   }
 
   private async handshake(h: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined, label: string): Promise<Client> {
     const { entries, file } = this.knownHosts(h);
     // OpenSSH looks a HostKeyAlias up as written, without the [host]:port form.
     const name = h.hostKeyAlias ?? knownHostsName(h.hostName, h.port);
-    const { methods, notes } = await this.authMethods(h);
+    const notes: string[] = [];
+    const auth = this.authHandler(h, notes);
     if (signal?.aborted) throw new CancelledError();
     let keyProblem: SshFailure | undefined;
     const config: ConnectConfig = {
@@ -161,7 +184,7 @@ export class SshConnector implements Disposable {
       readyTimeout: h.connectTimeoutMs ?? this.opts.timeoutMs ?? 15_000,
       keepaliveInterval: 15_000,
       keepaliveCountMax: 3,
-      authHandler: methods.length ? methods : ['none'],
+      authHandler: auth.handler,
       hostVerifier: (key: Buffer) => {
         const v = verifyHostKey(entries, name, key);
         const desc = `${keyBlobType(key)} ${fingerprint(key)}`;
@@ -170,7 +193,7 @@ export class SshConnector implements Disposable {
           keyProblem = new SshFailure('host-key-unknown', `The host key of ${name} (${desc}) is not in ${file}, so ${label} is not trusted and was not contacted further. ` +
             `To trust it, confirm the fingerprint with the server's administrator, then run: ssh-keyscan -p ${h.port} ${h.hostName} >> ${file}  (or connect once with: ssh ${h.alias}).`);
         } else {
-          const lines = v.status === 'changed' ? v.lines : v.lines;
+          const lines = v.lines;
           keyProblem = new SshFailure('host-key-changed', `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${name} (${label}): it now presents ${desc}, which does not match ${file} line ${lines.join(', ')}` +
             `${v.status === 'revoked' ? ' (the key is marked @revoked)' : ''}. Someone could be intercepting the connection (man-in-the-middle), or the server was reinstalled. Refusing to connect. ` +
             `If you have verified the new key with the administrator: ssh-keygen -R '${name}' -f ${file}, then add the new key.`);
@@ -181,7 +204,7 @@ export class SshConnector implements Disposable {
     const algos = hostKeyAlgorithmsFor(entries, name);
     if (algos) config.algorithms = { serverHostKey: algos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] };
     if (sock) config.sock = sock;
-    this.log.debug(`connecting to ${label}: ${h.user}@${h.hostName}:${h.port}${sock ? ' (via jump host)' : ''}, auth: ${methods.map((m) => m.type).join(', ') || 'none'}`);
+    this.log.debug(`connecting to ${label}: ${h.user}@${h.hostName}:${h.port}${sock ? ' (via jump host)' : ''}, auth: ${auth.summary}`);
 
     const client = new Client();
     this.clients.add(client);
@@ -256,7 +279,7 @@ export class SshConnector implements Disposable {
   }
 
   /** Opens an SFTP session on a pooled connection (used by the download baseline in the benchmark). */
-  async sftp(alias: string, signal?: AbortSignal): Promise<import('ssh2').SFTPWrapper> {
+  async sftp(alias: string, signal?: AbortSignal): Promise<SFTPWrapper> {
     const client = await this.connect(alias, signal);
     return new Promise((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
   }

@@ -160,8 +160,15 @@ export class SshAgent {
     return new SshAgent(socket, proc, dir);
   }
 
-  add(keyPath: string): void {
-    const r = spawnSync('ssh-add', [keyPath], { env: { ...process.env, SSH_AUTH_SOCK: this.socket }, encoding: 'utf8' });
+  /** `ssh-add KEY`; an encrypted key's passphrase goes in through SSH_ASKPASS, as a desktop would. */
+  add(keyPath: string, passphrase?: string): void {
+    const env: NodeJS.ProcessEnv = { ...process.env, SSH_AUTH_SOCK: this.socket };
+    if (passphrase !== undefined) {
+      const askpass = join(this.dir, 'askpass.sh');
+      writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' "$SENTRY_RCA_TEST_PASSPHRASE"\n`, { mode: 0o700 });
+      Object.assign(env, { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'none', SENTRY_RCA_TEST_PASSPHRASE: passphrase });
+    }
+    const r = spawnSync('ssh-add', [keyPath], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) throw new Error(`ssh-add failed: ${r.stderr}`);
   }
 
