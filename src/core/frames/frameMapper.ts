@@ -541,7 +541,7 @@ function unique(xs: Array<string | null>): string[] {
 }
 
 function memoKey(f: StoredFrame, project: string | undefined): string {
-  return [project ?? '', f.absPath ?? '', f.filename ?? '', f.module ?? '', f.platform ?? '', f.inApp ? 1 : 0, f.lineNo ?? ''].join('\0');
+  return `${project ?? ''}\0${f.absPath ?? ''}\0${f.filename ?? ''}\0${f.module ?? ''}\0${f.platform ?? ''}\0${f.inApp ? 'a' : 'l'}${f.lineNo ?? ''}`;
 }
 
 function dirOf(p: string): string {

@@ -25,6 +25,9 @@ export interface WorkspaceRoot {
  * shared strings): 100k stored path strings would cost tens of megabytes.
  */
 export class IndexedFile {
+  /** Filled on first use: only files that frames map to need their path as a string. */
+  private absPath: string | undefined;
+
   constructor(
     readonly root: WorkspaceRoot,
     /** The path relative to its root, split on `/`; suffix matching compares these from the end. */
@@ -40,7 +43,7 @@ export class IndexedFile {
 
   /** Absolute local path. */
   get path(): string {
-    return this.root.path + sep + this.segments.join(sep);
+    return (this.absPath ??= this.root.path + sep + this.segments.join(sep));
   }
 }
 
@@ -206,7 +209,10 @@ export class WorkspaceFileIndex extends DisposableBase {
   rootOf(path: string): WorkspaceRoot | undefined {
     let best: WorkspaceRoot | undefined;
     for (const r of this.roots) {
-      if ((path === r.path || path.startsWith(r.path + '/') || path.startsWith(r.path + '\\')) && (!best || r.path.length > best.path.length)) best = r;
+      if (!path.startsWith(r.path)) continue;
+      const next = path.charCodeAt(r.path.length);
+      // Inside the root: the path is the root itself or continues with a separator (`/`, `\`).
+      if ((Number.isNaN(next) || next === 47 || next === 92) && (!best || r.path.length > best.path.length)) best = r;
     }
     return best;
   }
