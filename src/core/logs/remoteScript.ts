@@ -141,7 +141,8 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
   // The whole script is one function read before anything runs, and runs with stdin from /dev/null,
   // so no command inside can swallow the rest of the script from stdin.
   const script = `${header}main() {\n${body(p)}\n}\n` +
-    `tzs=$(date +%z 2>/dev/null); toff=0\n` +
+    // The server's UTC offset at the window (not now: a summer window read in winter is an hour off).
+    `tzs=$(date -d @$R +%z 2>/dev/null || date +%z 2>/dev/null); toff=0\n` +
     `case $tzs in [+-][0-9][0-9][0-9][0-9]) h=\${tzs#?}; h=\${h%??}; m=\${tzs#???}; toff=$(( (1$h - 100) * 3600 + (1$m - 100) * 60 )); case $tzs in -*) toff=$((-toff));; esac;; esac\n` +
     `echo "@@$N tz $tzs"\n` +
     // One line, so the shell has read all of it before the watchdog's `cat` starts reading stdin (kept on

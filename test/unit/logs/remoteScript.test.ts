@@ -87,6 +87,14 @@ for (const shell of shells) {
       assert.equal(existsSync(marker), false);
     });
 
+    test('times without a zone use the server offset at the window, DST included', async () => {
+      writeFileSync(join(dir, 'local.log'), ['2026-07-01 11:59:59 before', '2026-07-01 12:00:00 summer noon local', '2026-07-01 12:00:01 after'].join('\n') + '\n');
+      const berlin = { ...shell, env: { ...shell.env, TZ: 'Europe/Berlin' } };
+      const o = await run(berlin, { source: { kind: 'file', path: join(dir, 'local.log') }, sinceMs: Date.UTC(2026, 6, 1, 10), untilMs: Date.UTC(2026, 6, 1, 10), focusMs: Date.UTC(2026, 6, 1, 10) });
+      assert.equal(o.tzOffsetMinutes, 120);
+      assert.deepEqual(o.lines, ['2026-07-01 12:00:00 summer noon local']);
+    });
+
     test('closing stdin (the client went away) stops the remote work', async () => {
       const rs = buildRemoteScript({ source: { kind: 'command', template: `sleep 30; touch ${join(dir, 'still-ran')}` }, sinceMs: day(25), untilMs: day(25, 1), focusMs: day(25), capBytes: 1 << 20, maxLineBytes: 4096, grep: [] });
       const child = spawn(shell.cmd, ['-s'], { env: shell.env, detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
