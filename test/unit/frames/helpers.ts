@@ -4,24 +4,13 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StoredFrame } from '../../../src/core/store/model';
+import { repoRoot, sentryFixture } from '../../support/paths';
 
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'esbuild.mjs'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
-
-export function sentryFixture(name: string): string {
-  return join(repoRoot(), 'test', 'fixtures', 'sentry-api', name);
-}
+export { repoRoot, sentryFixture };
 
 export function framesFixture(...parts: string[]): string {
   return join(repoRoot(), 'test', 'fixtures', 'frames', ...parts);
