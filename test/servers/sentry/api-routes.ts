@@ -117,9 +117,17 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
     throw e;
   }
 
+  // `environment` (repeatable): issues with at least one event there, as Sentry filters.
+  const envs = sp.getAll('environment').filter(Boolean);
+  if (envs.length) {
+    const envSet = new Set(envs);
+    const inner = pred;
+    pred = (i) => inner(i) && i.events.some((e) => e.environment !== null && envSet.has(e.environment));
+  }
+
   let cache = cacheByState.get(state);
   if (!cache) cacheByState.set(state, (cache = new IssueListCache()));
-  const key = JSON.stringify([[...(projectIds ?? [])].sort(), query, sort, sp.get('start'), sp.get('end'), sp.get('statsPeriod')]);
+  const key = JSON.stringify([[...(projectIds ?? [])].sort(), query, sort, sp.get('start'), sp.get('end'), sp.get('statsPeriod'), envs]);
   let all = cache.get(key, state.version, req.now);
   if (!all) {
     all = state.issues.filter((i) => (!projectIds || projectIds.has(i.project.id)) && i.lastSeenMs >= win.start && i.firstSeenMs <= win.end && pred(i));
@@ -138,11 +146,13 @@ function eventsInWindow(issue: IssueRec, req: ApiRequest): EventRec[] | ApiRespo
     if (e instanceof QueryError) return badRequest(e.message);
     throw e;
   }
+  const envs = new Set(req.url.searchParams.getAll('environment').filter(Boolean));
   const out: EventRec[] = [];
   for (let i = issue.events.length - 1; i >= 0; i--) {
     const ev = issue.events[i]!;
     if (ev.tsMs > win.end) continue;
     if (ev.tsMs < win.start) break;
+    if (envs.size && (ev.environment === null || !envs.has(ev.environment))) continue;
     out.push(ev);
   }
   return out;

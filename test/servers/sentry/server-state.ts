@@ -29,6 +29,7 @@ export interface EventRec {
   tsMs: number;
   receivedMs: number;
   release: string | null;
+  environment: string | null;
   make(): EventBody;
 }
 
@@ -195,7 +196,7 @@ export class ServerState {
       this.issueByShortId.set(issue.shortId, issue);
       this.issueByKey.set(key, issue);
     }
-    const ev: EventRec = { id: n.eventId, issue, tsMs: n.timestampMs, receivedMs, release: n.release, make };
+    const ev: EventRec = { id: n.eventId, issue, tsMs: n.timestampMs, receivedMs, release: n.release, environment: n.environment, make };
     insertByTime(issue.events, ev);
     this.eventById.set(`${project.id}:${ev.id}`, ev);
     if (n.timestampMs >= issue.lastSeenMs) {
@@ -247,7 +248,7 @@ export class ServerState {
           metadata: issue.metadata,
           logger: issue.logger,
           release: template.release,
-          environment: null,
+          environment: template.environment,
           userKey: null,
           isUnhandled: issue.isUnhandled,
           groupingKey: issue.groupingKey,

@@ -143,6 +143,20 @@ describe('ingest', () => {
     assert.ok(goFrames.some((f) => f.absPath === '/home/jmbenlloch/bugsink/main.go'));
   });
 
+  test('environment filters issues and events', async () => {
+    const p = server.addProject({ slug: 'envs' });
+    const env = fixture('captured-sentry-node-11.12.0-error.envelope').toString('utf8');
+    server.ingestEnvelope(p.id, env);
+    server.ingestEnvelope(p.id, env.replaceAll('04595c3813844899a68de458547378ff', 'c'.repeat(32)).replaceAll('"environment":"test"', '"environment":"production"'));
+    const [issue] = (await get(server, `/organizations/acme/issues/?project=${p.id}`)).json<ApiIssue[]>();
+    assert.equal(issue!.count, '2');
+    const hits = async (q: string) => (await get(server, `/organizations/acme/issues/?project=${p.id}${q}`)).json<ApiIssue[]>().length;
+    assert.equal(await hits('&environment=production'), 1);
+    assert.equal(await hits('&environment=staging'), 0);
+    const prodEvents = (await get(server, `/organizations/acme/issues/${issue!.id}/events/?environment=production`)).json<ApiEvent[]>();
+    assert.deepEqual(prodEvents.map((e) => e.eventID), ['c'.repeat(32)]);
+  });
+
   test('unknown or missing sentry_key is a 403; a broken envelope is a 400', async () => {
     const p = server.addProject({ slug: 'keys' });
     const env = fixture('captured-sentry-node-11.12.0-error.envelope');
