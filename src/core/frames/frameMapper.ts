@@ -80,6 +80,10 @@ export interface FrameMapperOptions {
 }
 
 const MAX_READ_BYTES = 4 * 1024 * 1024;
+/** File texts kept for line checks; the oldest is dropped beyond this (a long session maps many files). */
+const MAX_CACHED_FILES = 256;
+/** Reading more tied files than this to compare context lines is not worth it; the frame is ambiguous. */
+const MAX_CONTEXT_CANDIDATES = 24;
 
 async function defaultReadText(path: string): Promise<string | undefined> {
   try {
@@ -248,10 +252,15 @@ export class FrameMapper extends DisposableBase {
 
   private fileLines(path: string): Promise<string[] | undefined> {
     let p = this.lines.get(path);
-    if (!p) {
-      p = this.readText(path).then((t) => (t === undefined ? undefined : splitLines(t)));
+    if (p) {
+      // Refresh its place in the insertion order, which doubles as least-recently-used order.
+      this.lines.delete(path);
       this.lines.set(path, p);
+      return p;
     }
+    p = this.readText(path).then((t) => (t === undefined ? undefined : splitLines(t)));
+    this.lines.set(path, p);
+    if (this.lines.size > MAX_CACHED_FILES) this.lines.delete(this.lines.keys().next().value!);
     return p;
   }
 
@@ -449,7 +458,7 @@ export class FrameMapper extends DisposableBase {
   /** The one file whose text agrees with most of the frame's context lines, if there is exactly one. */
   private async pickByContext(files: IndexedFile[], frame: StoredFrame): Promise<IndexedFile | undefined> {
     const ctx = frame.context.filter(([, t]) => t.trim().length >= 3);
-    if (ctx.length === 0) return undefined;
+    if (ctx.length === 0 || files.length > MAX_CONTEXT_CANDIDATES) return undefined;
     let bestScore = 0;
     let winners: IndexedFile[] = [];
     for (const f of files) {
@@ -500,7 +509,9 @@ export class FrameMapper extends DisposableBase {
     } else {
       const name = paths[0]?.segments[paths[0].segments.length - 1] ?? frame.module ?? '';
       const where = this.index.roots.length === 1 ? 'the workspace folder' : `${this.index.roots.length} workspace folders`;
-      const lib = frame.inApp ? '' : ' It is a library frame, so its source is usually not part of the project.';
+      const lib = frame.inApp
+        ? ' If the project is checked out under other folder names, add a path mapping for this frame\'s folder.'
+        : ' It is a library frame, so its source is usually not part of the project.';
       const trunc = this.index.truncated ? ' The file index is incomplete because the workspace is very large.' : '';
       out = { ok: false, code: 'no-match', reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}` };
     }

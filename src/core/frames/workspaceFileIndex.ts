@@ -507,6 +507,8 @@ export class WorkspaceFileIndex extends DisposableBase {
       }
       if (isDir) {
         if (ALWAYS_SKIPPED_DIRS.has(d.name) || this.exclude(rel)) continue;
+        // A folder that is itself a workspace folder (nested roots) is indexed once, under its own root.
+        if (this.roots.length > 1 && this.roots.some((r) => r !== job.root && r.path === join(job.abs, d.name))) continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, true)) continue;
         queue.push({ root: job.root, abs: join(job.abs, d.name), rel, segs: [...job.segs, this.intern(d.name)], chain });
       } else if (isFile) {

@@ -168,6 +168,20 @@ describe('FrameMapper rules', () => {
     assert.deepEqual([m.line, m.lineStatus, m.moved], [3, 'moved', { from: 2, to: 3 }]);
   });
 
+  test('file text is read once per file, and again after the watcher reports a change', async () => {
+    const ws = writeTree(tempDir('reads'), { 'src/a.js': ['one', 'two', 'three'] });
+    const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
+    const reads: string[] = [];
+    const mapper = new FrameMapper(index, { readText: async (p) => { reads.push(p); return 'one\ntwo\nthree\n'; } });
+    const f = (line: number, text: string) => frame({ filename: '/srv/x/src/a.js', lineNo: line, context: [[line, text]] });
+    assert.equal(mapped(await mapper.map(f(2, 'two'))).lineStatus, 'same');
+    assert.equal(mapped(await mapper.map(f(3, 'three'))).lineStatus, 'same');
+    assert.equal(reads.length, 1);
+    index.changed(join(ws, 'src/a.js'));
+    await mapper.map(f(1, 'one'));
+    assert.equal(reads.length, 2);
+  });
+
   test('mapAll keeps frame order and maps in-app frames first so their prefix helps the others', async () => {
     const { ws, mapper } = await setup();
     const frames = [

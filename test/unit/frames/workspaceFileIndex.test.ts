@@ -53,6 +53,13 @@ describe('WorkspaceFileIndex', () => {
     assert.equal(index.rootOf(join(base, 'elsewhere.ts')), undefined);
   });
 
+  test('nested workspace folders: files belong to the innermost folder only', async () => {
+    const base = writeTree(tempDir('nested'), { 'app/src/a.ts': 'a', 'app/lib/b.ts': 'b' });
+    const index = await WorkspaceFileIndex.build([{ name: 'app', path: join(base, 'app') }, { name: 'lib', path: join(base, 'app', 'lib') }]);
+    assert.deepEqual(rels(index), ['app:src/a.ts', 'lib:b.ts']);
+    assert.equal(index.get(join(base, 'app', 'lib', 'b.ts'))?.root.name, 'lib');
+  });
+
   test('watcher updates: add honours ignore rules, remove takes whole folders, changes are announced', async () => {
     const ws = writeTree(tempDir('watch'), { '.gitignore': 'dist/\n', 'src/a.ts': 'a', 'src/lib/b.ts': 'b', 'src/lib/c.ts': 'c' });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
