@@ -44,11 +44,10 @@ describe('rate limiter', () => {
   });
 
   test('over HTTP: bursts beyond the limit get 429s, concurrency beyond the limit too', async () => {
-    const server = await withServer({ rateLimit: { perSecond: 4, concurrency: 2 } });
+    // A frozen clock keeps the burst in one window however slow the machine is.
+    const server = await withServer({ rateLimit: { perSecond: 4, concurrency: 2 }, now: () => 1_795_000_000_000 });
     try {
       server.generateSynthetic({ projects: 1, issues: 3, eventsPerIssue: 1 });
-      // Start at the beginning of a second so the burst stays in one window.
-      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await get(server, '/organizations/acme/projects/')).status);
       assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
@@ -56,10 +55,12 @@ describe('rate limiter', () => {
       assert.equal(limited.length, 2);
       const ok = await get(server, '/organizations/acme/');
       assert.equal(ok.headers.get('x-sentry-rate-limit-limit'), '4');
+      assert.equal(ok.headers.get('x-sentry-rate-limit-remaining'), '3');
+      assert.equal(ok.headers.get('x-sentry-rate-limit-reset'), '1795000001');
       assert.equal(ok.headers.get('x-sentry-rate-limit-concurrentlimit'), '2');
 
       server.setRateLimit({ perSecond: 100, concurrency: 2 });
-      server.setLatency(150);
+      server.setLatency(400); // long enough that all four overlap even on a loaded machine
       const burst = await Promise.all([1, 2, 3, 4].map(() => get(server, '/organizations/acme/issues/')));
       assert.deepEqual(burst.map((r) => r.status).sort(), [200, 200, 429, 429]);
       assert.match(burst.find((r) => r.status === 429)!.json<{ detail: string }>().detail, /concurrency/);
