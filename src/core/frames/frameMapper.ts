@@ -2,18 +2,23 @@
  * Maps a Sentry stack frame to a file and line in the open workspace, or says why it cannot.
  *
  * Rules, in order (the first that finds an indexed file wins):
- *  1. the user's path mappings;
+ *  1. the user's path mappings (`sentryRca.pathMappings`), per project;
  *  2. the frame's path is itself a file of the workspace (a local run);
- *  3. a root prefix learned for the project from an earlier unique match (Sentry's code mappings);
- *  4. candidate paths (deploy-release folder stripped, JVM package path, the frame's own path, the
- *     Python and Go module paths), each matched by path segments from the end against the file
- *     index: the longest match wins if it is unique; ties go to the file at the workspace root, then
- *     to a file under a learned prefix, then to the file whose text matches the frame's context lines.
+ *  3. a root prefix learned for the project from an earlier unique in-app match, applied by prefix
+ *     replacement (what Sentry's derived code mappings do);
+ *  4. candidate paths, most specific first (deploy-release folder stripped, JVM package path, the
+ *     frame's own path, then the Python and Go module paths). Each is tried as a whole root-relative
+ *     path, then matched by path segments from the end against the file index: the longest match
+ *     wins if it is unique (the workspace folder's own name counts as a segment); ties go to the file
+ *     at the workspace root, then to one under a learned prefix, then to the one whose text matches
+ *     the frame's context lines; otherwise the frame is ambiguous and says which files compete.
  * Guards: dependency/build folders (node_modules, vendor, site-packages, dist, build, .git) are only
  * entered when the frame's own path goes through them, and frames that are not in-app never map onto
  * the project's sources by file name alone.
+ * A mapped frame's line is checked against the frame's context line and relocated when the code
+ * moved (relocateLine). Results are memoised per frame until the index or the mappings change.
  */
-import { promises as fsp, existsSync } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DisposableBase } from '../common/lifecycle';
 import { nullLogger, tagged, type Logger } from '../common/logger';
@@ -85,6 +90,14 @@ const MAX_CACHED_FILES = 256;
 /** Reading more tied files than this to compare context lines is not worth it; the frame is ambiguous. */
 const MAX_CONTEXT_CANDIDATES = 24;
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 async function defaultReadText(path: string): Promise<string | undefined> {
   try {
     const st = await fsp.stat(path);
@@ -129,7 +142,7 @@ export class FrameMapper extends DisposableBase {
     super();
     this.mappings = options.mappings ?? [];
     this.readText = options.readText ?? defaultReadText;
-    this.fileExists = options.fileExists ?? existsSync;
+    this.fileExists = options.fileExists ?? isFile;
     this.logger = tagged(options.logger ?? nullLogger, 'frames');
     this.register(index.onDidChange((e) => {
       this.memo.clear();
