@@ -6,6 +6,7 @@ import { parseIssueQuery, QueryError, timeWindow } from './issue-query';
 import { CursorError, paginate } from './pagination';
 import { eventToApi, eventToSummary, issueToApi, projectToApi } from './serialize';
 import type { EventRec, IssueRec, ServerState } from './server-state';
+import type { ApiIssue } from './types';
 
 export interface ApiRequest {
   url: URL;
@@ -134,8 +135,15 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
     all.sort((a, b) => cmp(a, b) || Number(b.id) - Number(a.id));
     cache.set(key, state.version, req.now, all);
   }
-  const period = groupStatsPeriod === 'auto' ? '24h' : groupStatsPeriod;
-  return paged(all, req, limit, (i) => issueToApi(i, { baseUrl: ctx.baseUrl, org: ctx.org, now: req.now, groupStatsPeriod: period }));
+  // `collapse=stats|lifetime|unhandled` drops those parts, as Sentry does to make pages cheaper.
+  const collapse = new Set(sp.getAll('collapse'));
+  const period = collapse.has('stats') ? '' : groupStatsPeriod === 'auto' ? '24h' : groupStatsPeriod;
+  return paged(all, req, limit, (i) => {
+    const api = issueToApi(i, { baseUrl: ctx.baseUrl, org: ctx.org, now: req.now, groupStatsPeriod: period });
+    if (collapse.has('lifetime')) delete api.lifetime;
+    if (collapse.has('unhandled')) delete (api as Partial<ApiIssue>).isUnhandled;
+    return api;
+  });
 }
 
 function eventsInWindow(issue: IssueRec, req: ApiRequest): EventRec[] | ApiResponse {

@@ -119,6 +119,10 @@ describe('REST API shapes, paging and search', () => {
     assert.equal(buckets.reduce((s, [, n]) => s + n, 0), inWindow);
     const fourteen = (await get(server, '/organizations/acme/issues/?query=&limit=1&groupStatsPeriod=14d')).json<ApiIssue[]>();
     assert.equal(fourteen[0]!.stats!['14d']!.length, 14);
+    const collapsed = (await get(server, '/organizations/acme/issues/?query=&limit=1&collapse=stats&collapse=lifetime')).json<ApiIssue[]>();
+    assert.equal(collapsed[0]!.stats, undefined);
+    assert.equal(collapsed[0]!.lifetime, undefined);
+    assert.equal(collapsed[0]!.count, issue!.count);
   });
 
   test('issue detail by id and short id; events list simple vs full; latest/oldest/by id with neighbours', async () => {
