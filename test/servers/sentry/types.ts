@@ -203,6 +203,7 @@ export interface RecordedRequest {
   query: Record<string, string | string[]>;
   /** Lower-cased request headers, `authorization` included so tests can assert which origin got the token. */
   headers: Record<string, string>;
+  /** The status sent; 0 while in flight or when the connection was reset. */
   status: number;
   /** Epoch ms when the request arrived. */
   at: number;
