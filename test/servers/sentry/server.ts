@@ -372,6 +372,12 @@ export class SentryServerImpl implements SentryTestServer {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m || m[1] !== this.token) return sendJson(res, 401, { detail: 'Invalid token' });
 
+    // The API index names the token's scopes (Sentry's `GET /api/0/`; sentry-cli and sentry-rca read it).
+    if (path === '/' || path === '') {
+      await this.sleep(delay);
+      return sendJson(res, 200, { version: '0', auth: { scopes: [...this.scopes] }, user: { id: '1', name: 'Test User', email: 'test@example.com' } });
+    }
+
     const ctx = this.routeContext();
     const route = matchRoute(ctx, path);
     if (!route || route === 'wrong-org') return sendJson(res, 404, { detail: 'The requested resource does not exist' });

@@ -84,6 +84,26 @@ describe('SentryClient against the test Sentry server', () => {
     }
   });
 
+  test('checkToken reads the token\'s scopes in one request and names what is missing', async () => {
+    const ok = await client().checkToken();
+    assert.deepEqual(ok.missingScopes, []);
+    assert.ok(ok.ok);
+    assert.equal(sentry.requests.length, 1);
+    sentry.setToken('sntrys_abc_def', ['org:ci']);
+    try {
+      const orgToken = await client({ token: 'sntrys_abc_def' }).checkToken();
+      assert.equal(orgToken.ok, false);
+      assert.deepEqual(orgToken.missingScopes, ['org:read', 'project:read', 'event:read']);
+      assert.match(orgToken.message, /Organization tokens/);
+      sentry.setToken('sntryu_partial', ['org:write', 'project:read']);
+      const partial = await client({ token: 'sntryu_partial' }).checkToken();
+      assert.deepEqual(partial.missingScopes, ['event:read'], 'org:write implies org:read');
+      await assert.rejects(client({ token: 'sntryu_wrong' }).checkToken(), (e: unknown) => e instanceof RcaError && e.kind === 'auth');
+    } finally {
+      sentry.setToken('sntryu_test', ['org:read', 'project:read', 'event:read']);
+    }
+  });
+
   test('a redirect to another host is refused and the token is not sent there', async () => {
     sentry.fault({ kind: 'redirect', match: '/projects/', times: 1 });
     const c = client();
