@@ -107,8 +107,11 @@ for (const shell of shells) {
       await closed;
       assert.ok(Date.now() - t0 < 5000, 'the shell ended soon after stdin closed');
       // Zombies do not count: in a container nobody may reap the orphans, on a server init does.
-      const alive = spawnSync('ps', ['-e', '-o', 'pid=,pgid=,stat=,args=']).stdout.toString().split('\n')
+      // Signalled processes take a moment to go on a loaded machine, hence the short poll.
+      const running = () => spawnSync('ps', ['-e', '-o', 'pid=,pgid=,stat=,args=']).stdout.toString().split('\n')
         .filter((l) => { const f = l.trim().split(/\s+/); return f[1] === String(child.pid) && !f[2]?.startsWith('Z'); });
+      let alive = running();
+      for (let i = 0; i < 40 && alive.length; i++) { await new Promise((r) => setTimeout(r, 50)); alive = running(); }
       assert.deepEqual(alive, [], 'nothing of the process group is left running');
     });
   });
