@@ -84,7 +84,11 @@ export function analyze(e: Evidence): AnalysisReport {
   }
 
   // Hypothesis: other warnings/errors shortly before the first error that no signal above explains.
-  const unexplained = coinciding.filter((l) => l.phase === 'before' && (l.level === 'warn' || l.level === 'error') && !SIGNALS.some((s) => s.re.test(l.text)) && (l.minutesFromFirstEvent ?? -999) >= -NEAR_BEFORE_MIN);
+  // Lines that are another issue's own failure (its exception type and message) belong to that issue:
+  // they count for the knock-on hypothesis below, not as unexplained warnings.
+  const otherFailures = e.related.map((r) => r.title.toLowerCase().slice(0, 60)).filter((t) => t.length >= 12 && !t.startsWith((e.culprit?.exceptionType ?? '\0').toLowerCase()));
+  const isOtherFailure = (text: string) => { const l = text.toLowerCase(); return otherFailures.some((t) => l.includes(t)); };
+  const unexplained = coinciding.filter((l) => l.phase === 'before' && (l.level === 'warn' || l.level === 'error') && !SIGNALS.some((s) => s.re.test(l.text)) && !isOtherFailure(l.text) && (l.minutesFromFirstEvent ?? -999) >= -NEAR_BEFORE_MIN);
   if (unexplained.length) {
     hypotheses.push({
       title: 'Warnings logged just before the errors began',
@@ -139,7 +143,10 @@ export function analyze(e: Evidence): AnalysisReport {
       title: `Knock-on effect of ${r.shortId} (${r.projectSlug}), which began first`,
       score: 0.4 + (r.projectSlug !== e.issue.projectSlug ? 0.1 : 0),
       confidence: 'low',
-      evidence: earlier.slice(0, 3).map((x) => `${x.shortId} [${x.projectSlug}] “${x.title}” ${x.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(x.minutesFromThis)} before this issue's first event`),
+      evidence: [
+        ...earlier.slice(0, 3).map((x) => `${x.shortId} [${x.projectSlug}] “${x.title}” ${x.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(x.minutesFromThis)} before this issue's first event`),
+        ...coinciding.filter((l) => l.phase === 'before' && isOtherFailure(l.text)).slice(0, 2).map((h) => `its failure logged on ${h.host} ${when(h)}: \`${code(h.text)}\``),
+      ],
       check: `Open ${r.shortId} and check whether its failure is upstream of this code path.`,
     });
   }

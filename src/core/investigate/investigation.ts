@@ -33,6 +33,8 @@ export interface InvestigationRecord {
   finishedAt: string;
   status: 'done' | 'ai-failed' | 'cancelled';
   reportMarkdown: string;
+  /** For the panel header when the record reopens. */
+  trend: { verdict: string; why: string; hourly24h: Array<[number, number]>; daily14d: Array<[number, number]>; firstSeenVsRelease: string | null };
   hypotheses: AnalysisReport['hypotheses'];
   evidence: { rendered: string; usedTokens: number; limitTokens: number; sections: Array<{ name: string; chars: number; tokens: number; cut?: string }>; cuts: string[] };
   logs: Array<{ host: string; source: string; status: string; message?: string; lines: number }>;
@@ -118,6 +120,7 @@ function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError:
     finishedAt: new Date().toISOString(),
     status,
     reportMarkdown: r.markdown,
+    trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, firstSeenVsRelease: e.trend.firstSeenVsRelease },
     hypotheses: r.hypotheses,
     evidence: { rendered: e.rendered, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, sections: e.budget.sections.map(({ name, chars, tokens, cut }) => ({ name, chars, tokens, ...(cut ? { cut } : {}) })), cuts: e.budget.cuts },
     logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), lines: h.totalLines })),

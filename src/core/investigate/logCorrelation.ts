@@ -90,7 +90,7 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
     if (level === 'error' || level === 'warn') marks.push(`${level}-level`);
     counts[phase]++;
     if (marks.length > 0) notable[phase]++;
-    lines.push({ text, time: t === null ? null : new Date(t).toISOString(), phase, level, marks, minutesFromFirstEvent: t === null ? null : Math.round((t - ctx.firstEvent) / 60) / 1000 });
+    lines.push({ text, time: t === null ? null : new Date(t).toISOString(), phase, level, marks, minutesFromFirstEvent: t === null ? null : (t - ctx.firstEvent) / 60_000 });
   }
   return { host: fetched.host, source: fetched.source, status: fetched.status, ...(fetched.message ? { message: fetched.message } : {}), totalLines: lines.length, lines, counts, notable };
 }
@@ -103,7 +103,7 @@ function distinctivePrefix(message: string): string {
 
 /** "-1.5 min", "-12 s", "+3 min": an offset from the first error for people. */
 export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
+  const sign = minutes < 0 || Object.is(minutes, -0) ? '-' : '+';
   const a = Math.abs(minutes);
   if (a < 1 / 60) return `${sign}${Math.round(a * 60_000)} ms`;
   if (a < 1) return `${sign}${Math.round(a * 60)} s`;

@@ -15,7 +15,7 @@ import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps, IssueSource } from '../../core/investigate/ports';
 import { WorkspaceFiles } from '../../core/investigate/workspaceFiles';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
-import { isWebviewToHost, type HostToWebview, type IssueHeader, type WebviewToHost } from '../../shared/protocol';
+import { isWebviewToHost, type HostToWebview, type IssueHeader, type TrendView, type WebviewToHost } from '../../shared/protocol';
 
 export const INVESTIGATION_VIEW_TYPE = 'sentryRca.investigation';
 
@@ -223,6 +223,7 @@ export class InvestigationPanel extends DisposableBase {
     this.history = [{ type: 'runStarted', runId }];
     this.send({ type: 'phase', runId, phase: 'done', message: `Saved investigation from ${saved.finishedAt}; Re-run to refresh.` });
     this.send({ type: 'evidence', runId, sections: [{ name: 'evidence as sent', text: saved.evidence.rendered, chars: saved.evidence.rendered.length, tokens: saved.evidence.usedTokens }], usedTokens: saved.evidence.usedTokens, limitTokens: saved.evidence.limitTokens, cuts: saved.evidence.cuts });
+    if (saved.trend) this.send({ type: 'trend', runId, trend: { ...saved.trend, verdict: isVerdict(saved.trend.verdict) ? saved.trend.verdict : 'unknown' } });
     this.send({ type: 'report', runId, markdown: saved.reportMarkdown });
     if (saved.ai) {
       for (const c of saved.ai.toolCalls) this.send({ type: 'toolCall', runId, call: c });
@@ -283,4 +284,8 @@ export class InvestigationPanel extends DisposableBase {
       if (this.controller === controller) this.controller = null;
     }
   }
+}
+
+function isVerdict(v: string): v is TrendView['verdict'] {
+  return v === 'rising' || v === 'steady' || v === 'falling' || v === 'unknown';
 }
