@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { SshLogFetcher, parseLogSpec, type LogSourceSpec, type LogWindow } from '../../src/core/logs';
 import { RcaError } from '../../src/core/common/errors';
 import { startSshTestEnv, T, type SshTestEnv } from './sshTestEnv';
@@ -22,6 +23,14 @@ after(async () => {
   await env?.stop();
   rmSync(marker, { force: true });
 });
+
+/** Live (non-zombie) processes whose command line matches, polled briefly: signals take a moment. */
+async function remoteLeftovers(re: RegExp): Promise<string[]> {
+  const live = () => spawnSync('ps', ['-e', '-o', 'stat=,args=']).stdout.toString().split('\n').filter((l) => re.test(l) && !l.trim().startsWith('Z'));
+  let found = live();
+  for (let i = 0; i < 40 && found.length; i++) { await new Promise((r) => setTimeout(r, 50)); found = live(); }
+  return found;
+}
 
 const W: LogWindow = { since: T('2026-11-25T10:00:00Z'), until: T('2026-11-25T10:07:00Z'), around: [T('2026-11-25T10:05:00Z')] };
 
@@ -131,8 +140,9 @@ describe('caps, timeouts, cancellation', () => {
 
   test('a command that runs too long is stopped and reported as timeout', async () => {
     const t0 = Date.now();
-    const [r] = await fetcher.fetch([parseLogSpec('target=cmd:sleep 30')], W, { commandTimeoutMs: 1000 });
+    const [r] = await fetcher.fetch([parseLogSpec('target=cmd:sleep 42.75')], W, { commandTimeoutMs: 1000 });
     assert.equal(r!.status, 'timeout');
+    assert.deepEqual(await remoteLeftovers(/sleep 42\.75/), []);
     assert.match(r!.message!, /did not finish within 1 s/);
     assert.ok(Date.now() - t0 < 5000);
   });
@@ -140,10 +150,11 @@ describe('caps, timeouts, cancellation', () => {
   test('cancellation rejects promptly and leaves the fetcher usable', async () => {
     const ac = new AbortController();
     const t0 = Date.now();
-    const p = fetcher.fetch([parseLogSpec('target=cmd:sleep 30'), parseLogSpec('target=cmd:sleep 31')], W, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 300);
+    const p = fetcher.fetch([parseLogSpec('target=cmd:sleep 41.25'), parseLogSpec('target=cmd:sleep 41.5')], W, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 500);
     await assert.rejects(p, (e: unknown) => e instanceof RcaError && e.kind === 'cancelled');
     assert.ok(Date.now() - t0 < 3000, `cancelled after ${Date.now() - t0} ms`);
+    assert.deepEqual(await remoteLeftovers(/sleep 41\.(25|5)/), [], 'the remote commands were stopped, not left running');
     const [r] = await fetcher.fetch([parseLogSpec(`target=file:${env.logDir}/app.log`)], W);
     assert.equal(r!.status, 'ok');
   });
