@@ -11,12 +11,12 @@ import { nullLogger, type Logger } from '../core/common/logger';
 import { FrameMapper } from '../core/frames/frameMapper';
 import type { PathMapping } from '../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, type IssueStoreReader } from '../core/investigate/adapters';
+import { frameResolverFromMapper, issueSourceFromStore, parseLogSources, sshLogProvider, type IssueStoreReader } from '../core/investigate/adapters';
 import { runInvestigation, type InvestigationOutcome, type InvestigationRecord } from '../core/investigate/investigation';
 import type { LlmConfig } from '../core/investigate/llmInvestigator';
 import type { LogProvider } from '../core/investigate/ports';
 import { secretsFromEnv } from '../core/investigate/secretScrubber';
-import { parseLogSpec, SshLogFetcher, type LogRequest } from '../core/logs';
+import { SshLogFetcher, type LogRequest } from '../core/logs';
 import { EXIT } from './cliIo';
 
 export interface DiagnoseArgs {
@@ -71,7 +71,7 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
 
   const settings = readWorkspaceSettings(workspace, logger);
   const specs = args.logs?.length ? args.logs : settings.logSources;
-  const requests: LogRequest[] = specs.map((s) => parseLogSpec(s)); // throws a usage error naming the bad spec
+  const requests: LogRequest[] = parseLogSources(specs, args.logs?.length ? '--logs' : `${join(workspace, '.vscode', 'settings.json')} sentryRca.logs.sources`);
   let ai: LlmConfig | null = null;
   if ((args.ai ?? 'openai') === 'openai') {
     const apiKey = env.OPENAI_API_KEY ?? '';

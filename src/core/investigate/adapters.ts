@@ -3,7 +3,8 @@
  * FrameMapper as a FrameResolver, the SshLogFetcher (with its validated recipes) as a LogProvider.
  */
 import type { FrameMapper } from '../frames/frameMapper';
-import { formatLogSource, type HostLogResult, type LogRequest, type SshLogFetcher, type FetchOptions } from '../logs';
+import { RcaError } from '../common/errors';
+import { formatLogSource, parseLogSpec, type HostLogResult, type LogRequest, type SshLogFetcher, type FetchOptions } from '../logs';
 import type { StoredEvent, StoredIssue } from '../store/model';
 import type { FetchedLogs, FrameResolver, IssueSource, LogProvider, LogQuery, ResolvedFrame } from './ports';
 
@@ -65,4 +66,20 @@ function toFetched(r: HostLogResult, source: string, grep: string | undefined): 
     truncated: r.truncated,
     ...(r.command ? { command: r.command } : {}),
   };
+}
+
+/**
+ * Log sources as settings and the CLI give them: `HOST=SPEC` (e.g. `web1=file:/var/log/app/*.log`), and
+ * also `HOST:SPEC` as the setting's description shows it. A bad entry is a usage error naming `where`.
+ */
+export function parseLogSources(sources: readonly string[], where: string): LogRequest[] {
+  return sources.map((raw) => {
+    const s = raw.trim();
+    const colonForm = /^([A-Za-z0-9_.-]+):((?:file|journald|journal|docker|cmd|command):[\s\S]*)$/.exec(s);
+    try {
+      return parseLogSpec(!s.includes('=') && colonForm ? `${colonForm[1]}=${colonForm[2]}` : s);
+    } catch (e) {
+      throw new RcaError('usage', `${where}: ${e instanceof Error ? e.message : String(e)}`, e instanceof RcaError ? e.hint : undefined, { cause: e });
+    }
+  });
 }

@@ -5,16 +5,15 @@
  * palette form of the command uses.
  */
 import * as vscode from 'vscode';
-import { RcaError } from '../../core/common/errors';
 import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { FrameMapper } from '../../core/frames/frameMapper';
 import { parsePathMappings } from '../../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, sshLogProvider } from '../../core/investigate/adapters';
+import { frameResolverFromMapper, parseLogSources, sshLogProvider } from '../../core/investigate/adapters';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps } from '../../core/investigate/ports';
-import { parseLogSpec, SshLogFetcher, type LogRequest } from '../../core/logs';
+import { SshLogFetcher } from '../../core/logs';
 import type { IssueStore } from '../../core/store/issueStore';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import type { Settings } from '../config';
@@ -125,7 +124,7 @@ export class InvestigationFeature extends DisposableBase {
       for (const e of errors) this.log.warn(e);
       this.index = { roots, builtAt: Date.now(), index, mapper: new FrameMapper(index, { mappings, logger: this.log }) };
     }
-    const requests = logRequests(s.logSources);
+    const requests = parseLogSources(s.logSources, 'sentryRca.logs.sources');
     let logs;
     if (requests.length) {
       this.fetcher?.dispose();
@@ -144,19 +143,6 @@ export class InvestigationFeature extends DisposableBase {
     this.index?.index.dispose();
     this.index = null;
   }
-}
-
-/** `sentryRca.logs.sources` entries: `HOST=SPEC` (the CLI's form), also `HOST:SPEC` as the setting's help shows. */
-export function logRequests(sources: readonly string[]): LogRequest[] {
-  return sources.map((raw) => {
-    const s = raw.trim();
-    const colonForm = /^([A-Za-z0-9_.-]+):((?:file|journald|journal|docker|cmd|command):[\s\S]*)$/.exec(s);
-    try {
-      return parseLogSpec(!s.includes('=') && colonForm ? `${colonForm[1]}=${colonForm[2]}` : s);
-    } catch (e) {
-      throw new RcaError('usage', `sentryRca.logs.sources: ${e instanceof Error ? e.message : String(e)}`, e instanceof RcaError ? e.hint : undefined);
-    }
-  });
 }
 
 /** The palette form of "Diagnose Issue": stored issues, most recent first, searchable by title, short id and culprit. */
