@@ -63,7 +63,7 @@ describe('sync → store → frames, with the real sample service', () => {
       let out = '';
       assert.equal(await framesCommand({ store, issueId: issue.shortId, workspace: ws, json: true }, (s) => { out += s; }), 0);
       const r = JSON.parse(out) as FramesJson;
-      const crash = r.frames.findLast((f) => f.inApp)!;
+      const crash = [...r.frames].reverse().find((f) => f.inApp)!;
       assert.equal(crash.function, 'renderReceipt');
       const receipts = join(ws, 'services/orders/src/routes/receipts.mjs');
       assert.deepEqual(crash.local, { path: 'services/orders/src/routes/receipts.mjs', line: lineOf(receipts, 'order.shipping.address'), column: crash.colNo });
@@ -83,7 +83,7 @@ describe('sync → store → frames, with the real sample service', () => {
       let out = '';
       await framesCommand({ store, issueId: issue.id, workspace: ws, json: true }, (s) => { out += s; });
       const r = JSON.parse(out) as FramesJson;
-      const crash = r.frames.findLast((f) => f.inApp)!;
+      const crash = [...r.frames].reverse().find((f) => f.inApp)!;
       assert.equal(crash.local?.path, 'services/orders/src/db/pool.mjs');
       assert.equal(crash.local?.line, lineOf(join(ws, 'services/orders/src/db/pool.mjs'), 'throw new PoolExhaustedError'));
     } finally {
