@@ -133,7 +133,30 @@ export class App extends DisposableBase {
         else this.scheduler.start();
       }
     }));
-    this.ready = this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e));
+    this.features = this.loadFeatures();
+    this.ready = Promise.all([
+      this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e)),
+      this.features,
+    ]).then(() => undefined);
+  }
+
+  /** Resolves when the feature modules loaded after activation have registered themselves. */
+  private features: Promise<void> = Promise.resolve();
+
+  /**
+   * The investigation feature (frame mapping, SSH, the AI client, the panel) is loaded right after
+   * activation rather than during it: its modules are the heavy part of the bundle and none of them is
+   * needed to show the tree. The dynamic import keeps their evaluation out of the activation path.
+   */
+  private async loadFeatures(): Promise<void> {
+    try {
+      const { InvestigationFeature } = await import('./host/panel/investigationFeature');
+      if (this.isDisposed) return;
+      const feature = this.register(new InvestigationFeature(this));
+      this.hooks.diagnose = feature.diagnose;
+    } catch (e) {
+      reportError(this.log, 'Loading the investigation feature', e);
+    }
   }
 
   private async loadTokenState(): Promise<void> {
@@ -170,7 +193,11 @@ export class App extends DisposableBase {
     reg(Commands.openInSentry, openInSentry(this.store), 'Open in Sentry');
     reg(Commands.copyLink, copyLink(this.store), 'Copy Link');
     reg(Commands.copyShortId, copyShortId(this.store), 'Copy Short ID');
-    reg(Commands.diagnoseIssue, diagnoseIssue(this.store, () => this.hooks.diagnose), 'Diagnose');
+    reg(Commands.diagnoseIssue, diagnoseIssue(
+      this.store,
+      async () => { await this.features; return this.hooks.diagnose; },
+      async () => (await import('./host/panel/investigationFeature')).pickIssueToDiagnose(this.store.issues()),
+    ), 'Diagnose');
     reg(Commands.sortIssues, sortIssues(this.issues), 'Sort Issues');
     reg(Commands.filterByLevel, filterByLevel(this.issues), 'Filter by Level');
     reg(Commands.filterByProject, filterByProject(this.issues), 'Filter by Project');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Event } from '../core/common/emitter';
 import { errorMessage } from '../core/common/errors';
 import { DisposableBase, toDisposable } from '../core/common/lifecycle';
 import type { StoreHandle } from './storeHandle';
@@ -9,7 +10,7 @@ import { relativeTime, shortTimestamp } from './tree/issueTreeFormat';
 export interface StatusSource {
   store: Pick<StoreHandle, 'issues' | 'meta' | 'onDidChange'>;
   schedulerState(): SchedulerState;
-  onSchedulerState: vscode.Event<SchedulerState> | ((l: (s: SchedulerState) => void) => vscode.Disposable);
+  onSchedulerState: Event<SchedulerState>;
   configured(): boolean;
 }
 

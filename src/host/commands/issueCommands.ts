@@ -53,10 +53,15 @@ export function copyShortId(store: IssueLookup) {
 /** Diagnose is implemented by the investigation module, which registers itself through this hook. */
 export type DiagnoseHook = (issue: StoredIssue) => Promise<void> | void;
 
-export function diagnoseIssue(store: IssueLookup, hook: () => DiagnoseHook | undefined) {
+/**
+ * "Diagnose Issue" on a tree row, or from the palette with a pick of the stored issues. The
+ * investigation module registers the implementation through the hook.
+ */
+export function diagnoseIssue(store: IssueLookup, hook: () => Promise<DiagnoseHook | undefined>, pick: () => Promise<StoredIssue | undefined>) {
   return async (arg?: unknown): Promise<void> => {
-    const issue = resolveIssue(store, arg);
-    const diagnose = hook();
+    const issue = arg === undefined ? await pick() : resolveIssue(store, arg);
+    if (!issue) return;
+    const diagnose = await hook();
     if (!diagnose) {
       void vscode.window.showInformationMessage('Sentry RCA: Diagnose is not available yet.');
       return;

@@ -6,7 +6,7 @@ describe('activation', () => {
   it('activates on start-up and returns the test API', async () => {
     const a = await api();
     assert.ok(a.app, 'activate() returned the App in test mode');
-    assert.ok(a.activationMs > 0 && a.activationMs < 5000, `activation took ${a.activationMs} ms`);
+    assert.ok(a.activationMs >= 0 && a.activationMs < 5000, `activation took ${a.activationMs} ms`);
     console.log(`    activation in the real extension host: ${a.activationMs.toFixed(1)} ms`);
   });
 

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
+import { api, rows, setSetting, waitFor } from './helpers';
+
+describe('settings and Sync Now', () => {
+  after(async () => { await setSetting('projects', undefined); });
+
+  it('Sync Now runs a sync with a progress notification and reports success', async () => {
+    const a = await api();
+    await waitFor('no sync in flight', () => !a.app.scheduler.state.running, 30_000);
+    const before = a.app.store.meta().lastSuccessfulSync;
+    const outcome = await vscode.commands.executeCommand<SyncOutcome>('sentryRca.syncNow');
+    assert.equal(outcome.ok, true, String(outcome.error));
+    assert.equal(outcome.trigger, 'manual');
+    assert.notEqual(a.app.store.meta().lastSuccessfulSync, before);
+  });
+
+  it('changing the project filter triggers a fresh sync that narrows the tree', async () => {
+    const a = await api();
+    const syncsBefore = a.app.store.meta().lastSuccessfulSync;
+    await setSetting('projects', ['orders']);
+    await waitFor('the settings sync', () => {
+      const o = a.app.scheduler.state.lastOutcome;
+      return o?.trigger === 'settings' && o.ok && a.app.store.meta().lastSuccessfulSync !== syncsBefore;
+    }, 30_000);
+    assert.deepEqual((await rows(a)).map((r) => r.label), ['orders']);
+    assert.ok(a.app.store.issues().every((i) => i.projectSlug === 'orders'));
+  });
+
+  it('an unknown project slug fails with a message naming the available ones', async () => {
+    const a = await api();
+    await setSetting('projects', ['no-such-project']);
+    const failed = await waitFor('the failed settings sync', () => {
+      const o = a.app.scheduler.state.lastOutcome;
+      return o?.trigger === 'settings' && !o.ok && !o.cancelled ? o : undefined;
+    }, 30_000);
+    assert.match((failed.error as Error).message, /no-such-project/);
+    assert.match(String((failed.error as { hint?: string }).hint), /orders/);
+  });
+});
