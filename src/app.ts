@@ -150,6 +150,9 @@ export class App extends DisposableBase {
    */
   private async loadFeatures(): Promise<void> {
     try {
+      // A macrotask first: the import's module evaluation would otherwise run in the microtasks that
+      // finish activate(), i.e. still inside activation.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       const { InvestigationFeature } = await import('./host/panel/investigationFeature');
       if (this.isDisposed) return;
       const feature = this.register(new InvestigationFeature(this));

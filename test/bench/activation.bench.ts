@@ -7,7 +7,8 @@
  * reads it in the background, after activation). Baseline, same run: a minimal extension that registers one command.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
     const ours = measure(bundle, emptyDir);
     const ours10k = measure(bundle, bigDir);
     const fmt = (m: typeof ours) => `require ${m.requireMs.toFixed(1)} ms + activate ${m.activateMs.toFixed(1)} ms = ${m.totalMs.toFixed(1)} ms`;
+    console.log(`bundle ${(statSync(bundle).size / 1024).toFixed(0)} KiB; machine load average ${loadavg()[0]!.toFixed(1)} on this run (figures scale with it)`);
     console.log(`baseline (one-command extension): ${fmt(base)} (median of ${RUNS} fresh processes)`);
     console.log(`sentry-rca, empty store:          ${fmt(ours)} — ratio ours/baseline ${(ours.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours.totalMs <= 100 ? 'met' : 'missed'})`);
     console.log(`sentry-rca, 10k-issue store:      ${fmt(ours10k)} — ratio ours/baseline ${(ours10k.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours10k.totalMs <= 100 ? 'met' : 'missed'})`);
