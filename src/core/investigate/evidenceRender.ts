@@ -42,11 +42,23 @@ const MAX_LINE = 300;
 
 export function renderEvidence(e: EvidenceInput, limitTokens: number): { budget: EvidenceBudget; rendered: string } {
   const pieces = buildPieces(e);
+  // The "left out" footer is part of what is sent, so it counts too: shrink the sections until the
+  // whole text fits (a few passes at most; each takes off what the last one overshot).
+  let target = limitTokens;
+  let result = renderWithin(pieces, target, limitTokens);
+  for (let pass = 0; pass < 6 && result.budget.usedTokens > limitTokens && target > 0; pass++) {
+    target = Math.max(0, target - (result.budget.usedTokens - limitTokens) - 16);
+    result = renderWithin(pieces, target, limitTokens);
+  }
+  return result;
+}
+
+function renderWithin(pieces: Piece[], target: number, limitTokens: number): { budget: EvidenceBudget; rendered: string } {
   const shares = pieces.reduce((a, p) => a + p.share, 0);
-  const budgets = pieces.map((p) => Math.floor((limitTokens * p.share) / shares));
+  const budgets = pieces.map((p) => Math.floor((target * p.share) / shares));
   let rendered = pieces.map((p, i) => fit(p, budgets[i]!));
   // Second pass: hand what small sections did not use to the sections that had to cut, in order.
-  let spare = limitTokens - rendered.reduce((a, r) => a + r.tokens, 0);
+  let spare = target - rendered.reduce((a, r) => a + r.tokens, 0);
   for (let i = 0; i < pieces.length && spare > 0; i++) {
     if (!rendered[i]!.cut) continue;
     const more = fit(pieces[i]!, budgets[i]! + spare);
@@ -54,9 +66,9 @@ export function renderEvidence(e: EvidenceInput, limitTokens: number): { budget:
     budgets[i] = budgets[i]! + Math.max(0, more.tokens - rendered[i]!.tokens);
     rendered[i] = more;
   }
+  const cuts = rendered.filter((r) => r.cut).map((r) => `${r.name}: ${r.cut}`);
   rendered = rendered.filter((r) => r.text.length > 0);
   const text = rendered.map((r) => r.text).join('\n\n');
-  const cuts = rendered.filter((r) => r.cut).map((r) => `${r.name}: ${r.cut}`);
   const final = cuts.length ? `${text}\n\n## Left out to stay within ${limitTokens} tokens\n${cuts.map((c) => `- ${c}`).join('\n')}` : text;
   return {
     budget: { limitTokens, usedTokens: estimateTokens(final), sections: rendered, cuts },
@@ -67,6 +79,7 @@ export function renderEvidence(e: EvidenceInput, limitTokens: number): { budget:
 function fit(p: Piece, maxTokens: number): EvidenceSection {
   if (p.items.length === 0 && !p.header) return { name: p.name, text: '', chars: 0, tokens: 0 };
   let used = estimateTokens(p.header) + 1;
+  if (used > maxTokens && p.items.length > 0) return { name: p.name, text: '', chars: 0, tokens: 0, cut: `left out entirely (${p.items.length} ${p.unit}; no room in the budget)` };
   const kept: Item[] = [];
   const groupsShown = new Set<string>();
   const sorted = [...p.items].sort((a, b) => a.priority - b.priority || a.order - b.order);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EvidenceCollector } from '../../../src/core/investigate/evidenceCollector';
 import { analyze } from '../../../src/core/investigate/analyzer';
 import { SecretScrubber } from '../../../src/core/investigate/secretScrubber';
-import { estimateTokens } from '../../../src/core/investigate/evidenceRender';
+import { estimateTokens, renderEvidence } from '../../../src/core/investigate/evidenceRender';
 import { parseLogTime } from '../../../src/core/investigate/logCorrelation';
 import { AWS_KEY, CRASH_LINE, SENTRY_TOKEN, T0, makeScenario, type Scenario } from './scenario';
 
@@ -131,5 +131,20 @@ describe('log timestamps', () => {
     assert.equal(parseLogTime('Nov 25 14:01:00 app1 orders[12]: x', 2026), Date.parse('2026-11-25T14:01:00Z'));
     assert.equal(parseLogTime('10.0.0.1 - - [25/Nov/2026:14:01:00 +0000] "GET / HTTP/1.1" 200', 2026), Date.parse('2026-11-25T14:01:00Z'));
     assert.equal(parseLogTime('    at getOrder (/srv/app/src/db/orders.ts:9:17)', 2026), null);
+  });
+});
+
+describe('evidence budget', () => {
+  test('the rendered evidence never exceeds the budget, whatever the budget', async () => {
+    const s = makeScenario({ noise: 2000 });
+    scenarios.push(s);
+    const e = await collector(s).collect('101');
+    for (const limit of [200, 500, 1000, 2000, 4000, 8000, 12_000, 50_000]) {
+      const r = renderEvidence(e, limit);
+      assert.ok(r.budget.usedTokens <= limit, `limit ${limit}: used ${r.budget.usedTokens}`);
+      assert.equal(r.budget.usedTokens, estimateTokens(r.rendered));
+      if (limit >= 2000) assert.ok(r.rendered.includes('return result.rows[0];'), `limit ${limit} keeps the crash line`);
+      if (limit < 50_000) assert.ok(r.budget.cuts.length > 0, `limit ${limit} says what it cut`);
+    }
   });
 });
