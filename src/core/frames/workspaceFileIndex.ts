@@ -6,7 +6,7 @@
  */
 import { promises as fsp, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
-import { DisposableBase } from '../common/lifecycle';
+import { DisposableBase, toDisposable, type Disposable } from '../common/lifecycle';
 import { Emitter, type Event } from '../common/emitter';
 import { nullLogger, type Logger } from '../common/logger';
 import { compileExcludeGlobs, type PathMatcher } from './glob';
@@ -45,6 +45,13 @@ export class IndexedFile {
   get path(): string {
     return (this.absPath ??= this.root.path + sep + this.segments.join(sep));
   }
+}
+
+/** The part of vscode.FileSystemWatcher the index listens to (core code cannot import vscode). */
+export interface FileWatcherLike {
+  onDidCreate: Event<{ fsPath: string }>;
+  onDidDelete: Event<{ fsPath: string }>;
+  onDidChange: Event<{ fsPath: string }>;
 }
 
 export interface FileIndexChange {
@@ -242,7 +249,20 @@ export class WorkspaceFileIndex extends DisposableBase {
     if (!loc) return false;
     if (isGitignore(path)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
     if (this.fileAt(loc.root, loc.rel)) return true;
-    if (!this.isIncluded(loc.root, loc.rel)) return false;
+    let isDir: boolean;
+    try {
+      const st = statSync(path);
+      if (!st.isFile() && !st.isDirectory()) return false;
+      isDir = st.isDirectory();
+    } catch {
+      return false; // gone again before we looked
+    }
+    if (!this.isIncluded(loc.root, loc.rel, isDir)) return false;
+    if (isDir) {
+      // A folder moved or unpacked into the workspace is reported once, without its files.
+      this.pending = this.pending.then(() => this.rescan(loc.root, loc.rel)).catch((e) => this.logger.error(e as Error));
+      return false;
+    }
     if (this.count >= this.maxFiles) {
       this.markTruncated();
       return false;
@@ -277,6 +297,29 @@ export class WorkspaceFileIndex extends DisposableBase {
     if (loc && isGitignore(p)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
     if (removed.length) this.onDidChangeEmitter.fire({ added: [], removed, changed: [] });
     return removed.length;
+  }
+
+  /**
+   * Keeps the index current from a file watcher shaped like vscode.FileSystemWatcher (create, delete
+   * and change events carrying a `fsPath`), e.g. `createFileSystemWatcher('**')`.
+   */
+  watch(watcher: FileWatcherLike): Disposable {
+    const subs = [
+      watcher.onDidCreate((u) => this.add(u.fsPath)),
+      watcher.onDidDelete((u) => this.remove(u.fsPath)),
+      watcher.onDidChange((u) => this.changed(u.fsPath)),
+    ];
+    return this.register(toDisposable(() => subs.forEach((d) => d.dispose())));
+  }
+
+  override dispose(): void {
+    super.dispose();
+    // Owners may keep a reference for a while; the maps are what is large.
+    this.byDir.clear();
+    this.byName.clear();
+    this.byTail2.clear();
+    this.byLowerName = undefined;
+    this.count = 0;
   }
 
   /** A file's content changed (watcher). Only `.gitignore` changes alter the index itself. */

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Emitter } from '../../../src/core/common/emitter';
 import { WorkspaceFileIndex, type FileIndexChange } from '../../../src/core/frames/workspaceFileIndex';
 import { tempDir, writeTree } from './helpers';
 
@@ -77,6 +78,34 @@ describe('WorkspaceFileIndex', () => {
     index.changed(join(ws, 'src', 'a.ts'));
     assert.deepEqual(rels(index), ['ws:.gitignore', 'ws:src/a.ts', 'ws:src/new.ts']);
     assert.deepEqual(events.map((e) => [e.added.length, e.removed.length, e.changed.length]), [[1, 0, 0], [0, 2, 0], [0, 0, 1]]);
+  });
+
+  test('watch(): a vscode-shaped watcher drives the index, and a folder moved in is walked', async () => {
+    const ws = writeTree(tempDir('watcher'), { 'src/a.ts': 'a' });
+    const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
+    const create = new Emitter<{ fsPath: string }>();
+    const del = new Emitter<{ fsPath: string }>();
+    const change = new Emitter<{ fsPath: string }>();
+    const sub = index.watch({ onDidCreate: create.event, onDidDelete: del.event, onDidChange: change.event });
+
+    // A whole folder appears (git checkout, unzip, mv): watchers report the folder, not each file.
+    const moved = tempDir('moved-in');
+    writeTree(moved, { 'lib/x.ts': 'x', 'lib/deep/y.ts': 'y' });
+    cpSync(moved, join(ws, 'vendor-src'), { recursive: true });
+    create.fire({ fsPath: join(ws, 'vendor-src') });
+    await index.settled();
+    assert.deepEqual(rels(index), ['ws:src/a.ts', 'ws:vendor-src/lib/deep/y.ts', 'ws:vendor-src/lib/x.ts']);
+
+    rmSync(join(ws, 'src', 'a.ts'));
+    del.fire({ fsPath: join(ws, 'src', 'a.ts') });
+    assert.equal(index.has(join(ws, 'src', 'a.ts')), false);
+
+    sub.dispose();
+    writeTree(ws, { 'src/b.ts': 'b' });
+    create.fire({ fsPath: join(ws, 'src', 'b.ts') });
+    assert.equal(index.has(join(ws, 'src', 'b.ts')), false, 'no events after dispose');
+    index.dispose();
+    assert.equal(index.size, 0);
   });
 
   test('a changed .gitignore rescans its folder: newly ignored files leave, re-included ones come back', async () => {
