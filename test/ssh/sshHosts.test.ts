@@ -53,6 +53,15 @@ describe('ssh config resolution', () => {
     assert.match(env.jump.logs.join(''), /direct-tcpip|Connection from 127\.0\.0\.1/);
   });
 
+  test('ProxyJump with two hops, the second given as user@host:port', async () => {
+    const count = () => env.jump.logs.join('').match(/Accepted publickey/g)?.length ?? 0;
+    const before = count();
+    const r = await fetchHost('behind-two-jumps');
+    assert.equal(r.status, 'ok', r.message);
+    assert.equal(r.lines.length, 87);
+    assert.equal(count(), before + 2, 'both hops logged in to the jump sshd');
+  });
+
   test('agent authentication with a real ssh-agent holding the only usable key', async () => {
     agent = await SshAgent.start();
     agent.add(env.keys.agentOnly.privatePath);

@@ -197,6 +197,12 @@ Host behind-jump
   Port ${target.port}
   ProxyJump jump
 
+Host behind-two-jumps
+  # Two hops (the same jump sshd twice): client → jump → jump → target.
+  HostName 127.0.0.1
+  Port ${target.port}
+  ProxyJump jump,root@127.0.0.1:${jump.port}
+
 Host stranger
   HostName 127.0.0.1
   Port ${stranger.port}
