@@ -4,7 +4,13 @@ import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
 import { api, rows, setSetting, waitFor } from './helpers';
 
 describe('settings and Sync Now', () => {
-  after(async () => { await setSetting('projects', undefined); });
+  after(async () => {
+    const a = await api();
+    const before = a.app.store.meta().lastSuccessfulSync;
+    await setSetting('projects', undefined);
+    // Back to every project: the fresh sync this triggers must land before the next suite counts issues.
+    await waitFor('the sync of every project', () => a.app.scheduler.state.lastOutcome?.ok && a.app.store.meta().lastSuccessfulSync !== before, 30_000);
+  });
 
   it('Sync Now runs a sync with a progress notification and reports success', async () => {
     const a = await api();
