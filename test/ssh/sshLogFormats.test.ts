@@ -182,6 +182,12 @@ describe('journald, docker and command sources', () => {
     assert.ok(r.lines.every((l) => l.matched?.length), 'grep ran on the server with the terms');
   });
 
+  test('command output without timestamps is kept whole', async () => {
+    const r = await one("target=cmd:printf 'no time on this line\\nnor on this one\\n'");
+    assert.equal(r.status, 'ok', r.message);
+    assert.deepEqual(r.lines.map((l) => l.text), ['no time on this line', 'nor on this one']);
+  });
+
   test('a failing command is an error; grep finding nothing is not', async () => {
     const none = await one(`target=cmd:grep -E {grep} ${env.logDir}/app.log`, { ...W, grep: ['no such text anywhere'] });
     assert.equal(none.status, 'ok', none.message);

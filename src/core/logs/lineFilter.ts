@@ -22,7 +22,8 @@ export interface LineFilterOptions {
   /** Longer lines are cut, with the cut size stated. */
   maxLineChars: number;
   time: TimeContext;
-  /** Only lines inside [since, until] (lines without a time follow the line before them). */
+  /** Only lines inside [since, until] (lines without a time follow the line before them; leading
+   *  ones are kept). */
   filterByTime: boolean;
 }
 
@@ -59,7 +60,8 @@ export function filterLines(rawLines: string[], o: LineFilterOptions): { lines: 
   const since = o.since.getTime();
   const until = o.until.getTime();
   const cands: Candidate[] = [];
-  let inWindow = !o.filterByTime;
+  // Lines before the first timestamp are kept: a command's output may carry no times at all.
+  let inWindow = true;
   let lastAt: number | undefined;
   for (const raw of rawLines) {
     const text = cleanLine(raw, o.maxLineChars);

@@ -151,20 +151,29 @@ export interface ParsedOutput {
   cutBefore: boolean;
   cutAfter: boolean;
   done: boolean;
+  /** Lines printed before the script started (login shell noise), dropped. */
+  preamble: number;
 }
 
 /** Splits the script's stdout into log lines and the `@@nonce` control lines. Bytes are decoded per
  *  line, so one invalid sequence garbles one line only. */
 export function parseScriptOutput(stdout: Buffer, nonce: string): ParsedOutput {
   const mk = `@@${nonce} `;
-  const out: ParsedOutput = { lines: [], files: [], unreadable: [], noFile: false, cutBefore: false, cutAfter: false, done: false };
+  const out: ParsedOutput = { lines: [], files: [], unreadable: [], noFile: false, cutBefore: false, cutAfter: false, done: false, preamble: 0 };
   let start = 0;
+  let seenMarker = false;
   while (start < stdout.length) {
     let end = stdout.indexOf(0x0a, start);
     if (end < 0) end = stdout.length;
     const line = stdout.subarray(start, end).toString('utf8');
     start = end + 1;
-    if (!line.startsWith(mk) && line !== mk.trimEnd()) { out.lines.push(line); continue; }
+    if (!line.startsWith(mk) && line !== mk.trimEnd()) {
+      // Whatever comes before the script's first marker is the login shell talking (a banner echoed
+      // by .bashrc), not log output.
+      if (seenMarker) out.lines.push(line); else out.preamble++;
+      continue;
+    }
+    seenMarker = true;
     const body = line.slice(mk.length);
     const sp = body.indexOf(' ');
     const kind = sp < 0 ? body : body.slice(0, sp);

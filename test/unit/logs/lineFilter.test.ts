@@ -23,10 +23,10 @@ describe('cleaning', () => {
 
 describe('filterLines', () => {
   test('drops lines outside the window; untimed lines follow the line before them', () => {
-    const r = filterLines([at(0, 0, 'first'), '  continuation of first', '2026-11-25T09:59:59Z before', '  continuation of before', at(10, 0, 'last'), '2026-11-25T10:10:01Z after'], base);
-    assert.deepEqual(r.lines.map((l) => l.text), [at(0, 0, 'first'), '  continuation of first', at(10, 0, 'last')]);
-    assert.equal(r.lines[0]!.time, '2026-11-25T10:00:00.000Z');
-    assert.equal(r.lines[1]!.time, undefined);
+    const r = filterLines(['untimed output before any time is kept', at(0, 0, 'first'), '  continuation of first', '2026-11-25T09:59:59Z before', '  continuation of before', at(10, 0, 'last'), '2026-11-25T10:10:01Z after'], base);
+    assert.deepEqual(r.lines.map((l) => l.text), ['untimed output before any time is kept', at(0, 0, 'first'), '  continuation of first', at(10, 0, 'last')]);
+    assert.equal(r.lines[1]!.time, '2026-11-25T10:00:00.000Z');
+    assert.equal(r.lines[2]!.time, undefined);
   });
 
   test('grep terms are marked case-insensitively', () => {
@@ -58,6 +58,7 @@ describe('filterLines', () => {
 describe('parseScriptOutput', () => {
   test('control lines need the nonce; log lines cannot forge them', () => {
     const out = Buffer.from([
+      'Welcome to web1 (echoed by .bashrc)',
       '@@n1 tz +0100', '@@n1 file /var/log/a.log', 'a log line', '@@other cut-before', '@@n1cut-after', '@@n1 cut-after 3', '\xff\xfe bytes', '@@n1 done', '',
     ].join('\n'), 'latin1');
     const p = parseScriptOutput(out, 'n1');
@@ -66,6 +67,7 @@ describe('parseScriptOutput', () => {
     assert.equal(p.cutAfter, true);
     assert.equal(p.cutBefore, false);
     assert.equal(p.done, true);
+    assert.equal(p.preamble, 1);
     assert.deepEqual(p.lines.slice(0, 3), ['a log line', '@@other cut-before', '@@n1cut-after']);
     assert.equal(p.lines.length, 4, 'the final newline ends the last line, it does not add an empty one');
     assert.match(p.lines[3]!, /\uFFFD\uFFFD bytes/);
