@@ -8,6 +8,7 @@ import { RcaError } from '../core/common/errors';
 import { FrameMapper, displayPath, type FrameMapping } from '../core/frames/frameMapper';
 import type { PathMapping } from '../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
+import { readWorkspaceFrameSettings } from '../core/frames/workspaceSettings';
 import type { StoredEvent, StoredFrame, StoredIssue } from '../core/store/model';
 import { EXIT, printable } from './cliIo';
 
@@ -23,8 +24,9 @@ export interface FramesArgs {
   issueId: string;
   workspace: string;
   json: boolean;
+  /** Path mappings; when absent, `sentryRca.pathMappings` from the workspace's .vscode/settings.json. */
   mappings?: PathMapping[];
-  /** Globs to leave out of the file index, `files.exclude` syntax. */
+  /** Globs to leave out of the file index (`files.exclude` syntax); when absent, the workspace's own. */
   exclude?: string[];
 }
 
@@ -95,11 +97,13 @@ export async function framesCommand(args: FramesArgs, out: (s: string) => void):
     return EXIT.partial;
   }
 
-  const index = await WorkspaceFileIndex.build([{ name: basename(workspace), path: workspace }], { exclude: args.exclude ?? [] });
-  const mapper = new FrameMapper(index, { mappings: args.mappings ?? [] });
+  // The same settings the extension uses in this folder, so both map the same way.
+  const settings = args.mappings && args.exclude ? undefined : readWorkspaceFrameSettings(workspace);
+  const index = await WorkspaceFileIndex.build([{ name: basename(workspace), path: workspace }], { exclude: args.exclude ?? settings?.exclude ?? [] });
+  const mapper = new FrameMapper(index, { mappings: args.mappings ?? settings?.mappings ?? [] });
   try {
     const mapped = await mapper.mapAll(frames.map((f) => f.frame), issue.projectSlug);
-    head.warnings.push(...index.warnings);
+    head.warnings.push(...(settings?.warnings ?? []), ...index.warnings, ...mapper.checkMappings());
     head.frames = frames.map(({ frame, exception }, i) => toJson(i, exception, frame, mapped[i]!));
   } finally {
     mapper.dispose();

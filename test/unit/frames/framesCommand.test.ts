@@ -89,6 +89,18 @@ describe('sentry-rca frames', () => {
     assert.equal(r.frames.at(-1)!.via, 'mapping');
   });
 
+  test('without explicit mappings, the workspace\'s .vscode/settings.json applies (as in the extension)', async () => {
+    const other = writeTree(tempDir('cli-settings'), {
+      'services/shop/src/lib/parse.js': ['x'],
+      '.vscode/settings.json': JSON.stringify({ 'sentryRca.pathMappings': [{ from: event.exceptions[0]!.frames.at(-1)!.filename!.replace(/src\/lib\/parse\.js$/, ''), to: '${workspaceFolder}/services/shop/' }] }),
+    });
+    let out = '';
+    await framesCommand({ store: storeWith([event]), issueId: 'SHOP-7', workspace: other, json: true }, (s) => { out += s; });
+    const r = JSON.parse(out) as FramesJson;
+    assert.equal(r.frames.at(-1)!.via, 'mapping');
+    assert.deepEqual(r.warnings, []);
+  });
+
   test('unknown issue and a workspace that is not a folder are usage errors with a hint', async () => {
     await assert.rejects(framesCommand({ store: storeWith([event]), issueId: 'NOPE-1', workspace: ws, json: true }, () => {}), (e: unknown) => e instanceof RcaError && e.kind === 'usage' && /sentry-rca sync/.test(e.display));
     await assert.rejects(framesCommand({ store: storeWith([event]), issueId: 'SHOP-7', workspace: join(ws, 'main.js'), json: true }, () => {}), (e: unknown) => e instanceof RcaError && e.kind === 'usage' && /not a folder/.test(e.message));
