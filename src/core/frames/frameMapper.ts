@@ -87,6 +87,8 @@ export interface FrameMapperOptions {
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 /** File texts kept for line checks; the oldest is dropped beyond this (a long session maps many files). */
 const MAX_CACHED_FILES = 256;
+/** Memoised resolutions kept per kind (mapped / not mapped). */
+const MAX_MEMO = 100_000;
 /** Reading more tied files than this to compare context lines is not worth it; the frame is ambiguous. */
 const MAX_CONTEXT_CANDIDATES = 24;
 
@@ -186,7 +188,9 @@ export class FrameMapper extends DisposableBase {
     let res = this.memo.get(key) ?? this.memoFailed.get(key);
     if (!res) {
       res = await this.resolve(frame, project);
-      (res.ok ? this.memo : this.memoFailed).set(key, res);
+      const memo = res.ok ? this.memo : this.memoFailed;
+      if (memo.size >= MAX_MEMO) memo.clear(); // bounded; a refill costs one resolution per frame
+      memo.set(key, res);
     }
     if (!res.ok) return res;
     return this.finish(frame, res.r);

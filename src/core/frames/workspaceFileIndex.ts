@@ -227,7 +227,10 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** Names of the first-level entries under a root that hold indexed files (for mapping suggestions). */
   topLevelNames(root: WorkspaceRoot): Set<string> {
     const out = new Set<string>();
-    for (const f of this.all()) if (f.root === root) out.add(f.segments[0]!);
+    for (const [dir, files] of this.byDir.get(root) ?? []) {
+      if (dir === '') for (const name of files.keys()) out.add(name);
+      else out.add(dir.split('/', 1)[0]!);
+    }
     return out;
   }
 
