@@ -11,7 +11,8 @@ import { nullLogger, type Logger } from '../core/common/logger';
 import { FrameMapper } from '../core/frames/frameMapper';
 import type { PathMapping } from '../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, issueSourceFromStore, parseLogSources, sshLogProvider, type IssueStoreReader } from '../core/investigate/adapters';
+import { frameResolverFromMapper, issueSourceFromStore, latestEventFromSentry, parseLogSources, sshLogProvider, type IssueStoreReader } from '../core/investigate/adapters';
+import { SentryClient } from '../core/sentry/sentryClient';
 import { runInvestigation, type InvestigationOutcome, type InvestigationRecord } from '../core/investigate/investigation';
 import type { LlmConfig } from '../core/investigate/llmInvestigator';
 import type { LogProvider } from '../core/investigate/ports';
@@ -21,7 +22,11 @@ import { EXIT } from './cliIo';
 
 export interface DiagnoseArgs {
   /** The opened store; `update` (IssueStore has it) saves the investigation so the panel can reopen it. */
-  store: IssueStoreReader & { update?(mutate: (draft: { investigations: Record<string, unknown[]> }) => void): Promise<void> };
+  store: IssueStoreReader & {
+    update?(mutate: (draft: { investigations: Record<string, unknown[]> }) => void): Promise<void>;
+    /** Where the store was synced from: with SENTRY_AUTH_TOKEN, newer events are fetched from there. */
+    meta?(): { baseUrl: string | null; org: string | null };
+  };
   issueId: string;
   workspace: string;
   sshConfig?: string;
@@ -57,6 +62,8 @@ export interface DiagnoseJson {
   report: string;
   ai: null | { model: string; markdown: string; stopReason: string | null; steps: number; toolCalls: Array<{ name: string; args: string; status: string; resultChars: number }>; usage: unknown; error: string | null };
   timings: Record<string, number>;
+  /** How the evidence was gathered, when it matters (a refreshed event, a failed fetch). */
+  notes: string[];
 }
 
 export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => void): Promise<number> {
@@ -86,12 +93,18 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
 
   const index = await WorkspaceFileIndex.build([{ name: workspace.split(/[\\/]/).pop() || 'workspace', path: workspace }], { logger }, args.signal);
   const mapper = new FrameMapper(index, { mappings: args.mappings ?? [], logger });
+  const meta = args.store.meta?.();
+  const token = env.SENTRY_AUTH_TOKEN;
+  // Online only when the store says where it came from and a token is there; otherwise stored events only.
+  const latestEvent = token && meta?.baseUrl && meta.org
+    ? latestEventFromSentry(new SentryClient({ baseUrl: meta.baseUrl, token, org: meta.org, logger, timeoutMs: 15_000, maxRetries: 1 }))
+    : undefined;
   const fetcher = requests.length ? new SshLogFetcher({ ...(args.sshConfig ? { sshConfigPath: resolve(args.sshConfig) } : {}), ...args.ssh, logger }) : null;
   const logs: LogProvider | undefined = fetcher ? sshLogProvider(fetcher, requests) : undefined;
   let outcome: InvestigationOutcome;
   try {
     outcome = await runInvestigation(
-      { issues: issueSourceFromStore(args.store), frames: frameResolverFromMapper(mapper), ...(logs ? { logs } : {}), workspaceRoot: workspace },
+      { issues: issueSourceFromStore(args.store), frames: frameResolverFromMapper(mapper), ...(logs ? { logs } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: workspace },
       issue.id,
       { collect: { ...(args.tokenBudget ? { tokenBudget: args.tokenBudget } : {}) }, ai, secrets: secretsFromEnv(env), logger },
       {
@@ -139,6 +152,7 @@ export function toJson(o: InvestigationOutcome): DiagnoseJson {
     report: o.report.markdown,
     ai: o.record.ai ? { model: o.record.ai.model, markdown: o.record.ai.markdown, stopReason: o.record.ai.stopReason, steps: o.record.ai.steps, toolCalls: o.record.ai.toolCalls.map((c) => ({ name: c.name, args: c.args, status: c.status, resultChars: c.resultChars })), usage: o.record.ai.usage, error: o.record.ai.error?.message ?? null } : null,
     timings: e.timings,
+    notes: e.notes,
   };
 }
 

@@ -6,7 +6,9 @@ import type { FrameMapper } from '../frames/frameMapper';
 import { RcaError } from '../common/errors';
 import { formatLogSource, parseLogSpec, type HostLogResult, type LogRequest, type SshLogFetcher, type FetchOptions } from '../logs';
 import type { StoredEvent, StoredIssue } from '../store/model';
-import type { FetchedLogs, FrameResolver, IssueSource, LogProvider, LogQuery, ResolvedFrame } from './ports';
+import type { SentryClient } from '../sentry/sentryClient';
+import { toStoredEvent } from '../sentry/convert';
+import type { FetchedLogs, FrameResolver, IssueSource, LatestEventFetcher, LogProvider, LogQuery, ResolvedFrame } from './ports';
 
 /** The store reads an investigation needs (IssueStore has them). */
 export interface IssueStoreReader {
@@ -21,6 +23,11 @@ export function issueSourceFromStore(store: IssueStoreReader): IssueSource {
     getEvents: (id) => store.events(id),
     listIssues: () => store.issues(),
   };
+}
+
+/** The newest event of an issue straight from Sentry, trimmed to the stored shape like a sync would. */
+export function latestEventFromSentry(client: Pick<SentryClient, 'getEvent'>): LatestEventFetcher {
+  return async (issue, signal) => toStoredEvent(await client.getEvent(issue.id, 'latest', signal), issue.id, issue.projectId);
 }
 
 export function frameResolverFromMapper(mapper: Pick<FrameMapper, 'map'>): FrameResolver {

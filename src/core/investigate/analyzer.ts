@@ -213,6 +213,7 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   L.push(`# ${i.shortId}: ${code(i.title)}`);
   L.push('');
   L.push(`${i.level} · ${i.status} · ${i.count} events · ${i.userCount} users · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`);
+  for (const n of e.notes) L.push('', `_Note: ${n}_`);
   L.push('');
   L.push('## Culprit');
   if (r.culprit) {

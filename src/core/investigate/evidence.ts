@@ -185,6 +185,8 @@ export interface Evidence {
   tags: Record<string, Array<[string, number]>>;
   related: RelatedIssue[];
   budget: EvidenceBudget;
+  /** Things the user should know about how the evidence was gathered (a refreshed event, a failed fetch). */
+  notes: string[];
   /** The evidence text the model receives (the budgeted sections joined). */
   rendered: string;
   timings: Record<string, number>;

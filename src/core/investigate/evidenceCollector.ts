@@ -35,6 +35,8 @@ export interface CollectOptions {
 }
 
 const MAX_WINDOW_SPAN_MS = 6 * 3600_000;
+/** Stored events this much older than the issue's last sighting are refreshed from Sentry, when online. */
+const STALE_EVENT_MS = 60_000;
 
 export class EvidenceCollector {
   private readonly files: WorkspaceFiles;
@@ -54,7 +56,8 @@ export class EvidenceCollector {
     const timings: Record<string, number> = {};
     const issue = this.deps.issues.getIssue(issueId);
     if (!issue) throw new RcaError('usage', `Issue ${issueId} is not in the store.`, 'Run a sync first, or check the id with `sentry-rca issues`.');
-    const events = this.deps.issues.getEvents(issue.id);
+    const notes: string[] = [];
+    const events = await this.freshEvents(issue, notes, signal);
     const latest = events[0];
     const s = (x: string) => this.scrubber.scrub(x);
 
@@ -102,11 +105,33 @@ export class EvidenceCollector {
       })),
       tags: tagCounts(events, s),
       related: this.relatedIssues(issue, times, logWindow),
+      notes,
       timings,
     };
     const { budget, rendered } = renderEvidence(evidenceBase, this.options.tokenBudget ?? DEFAULT_TOKEN_BUDGET);
     timings.totalMs = Math.round(performance.now() - t0);
     return { ...evidenceBase, budget, rendered };
+  }
+
+  /**
+   * The stored events, newest first; when Sentry saw the issue after the newest stored event (new
+   * occurrences since the last sync) and a fetcher is available, the latest event from Sentry first.
+   */
+  private async freshEvents(issue: StoredIssue, notes: string[], signal?: AbortSignal): Promise<StoredEvent[]> {
+    const stored = this.deps.issues.getEvents(issue.id);
+    const newest = stored[0] ? Date.parse(stored[0].timestamp) : Number.NEGATIVE_INFINITY;
+    const lastSeen = Date.parse(issue.lastSeen);
+    if (!this.deps.latestEvent || !(lastSeen - newest > STALE_EVENT_MS)) return stored;
+    try {
+      const fetched = await this.deps.latestEvent(issue, signal);
+      if (!fetched || stored.some((e) => e.id === fetched.id)) return stored;
+      notes.push(`Event ${fetched.id} (${fetched.timestamp}) was fetched from Sentry: the stored events ended at ${stored[0]?.timestamp ?? 'none'}, before the issue was last seen.`);
+      return [fetched, ...stored];
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      notes.push(`Could not fetch the latest event from Sentry (${this.scrubber.scrub(errorMessage(e))}); using the stored events up to ${stored[0]?.timestamp ?? 'none'}.`);
+      return stored;
+    }
   }
 
   private now(): number {

@@ -125,6 +125,7 @@ function buildPieces(e: EvidenceInput): Piece[] {
     `- events per hour, 24 h to ${t.endsAt}, oldest first: ${t.hourly24h.map(([, n]) => n).join(' ')}`,
     ...(t.firstSeenVsRelease ? [`- ${t.firstSeenVsRelease}`] : []),
     ...(e.eventWindow ? [`- stored events span ${e.eventWindow.first} … ${e.eventWindow.last}`] : []),
+    ...e.notes.map((n) => `- note: ${clip(n)}`),
   ];
   pieces.push({ name: 'issue', share: 6, header: '## Issue', items: facts.map((text, n) => ({ text, priority: n, order: n })), unit: 'facts', rule: 'first facts first' });
 

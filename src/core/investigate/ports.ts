@@ -5,6 +5,9 @@
  */
 import type { StoredEvent, StoredFrame, StoredIssue } from '../store/model';
 
+/** Fetches the issue's newest event from Sentry (used when the stored events are older than its last sighting). */
+export type LatestEventFetcher = (issue: StoredIssue, signal?: AbortSignal) => Promise<StoredEvent | null>;
+
 /** Read access to synced issues and their events. */
 export interface IssueSource {
   getIssue(issueId: string): StoredIssue | undefined;
@@ -71,4 +74,6 @@ export interface InvestigationDeps {
   logs?: LogProvider;
   /** Absolute workspace root; code, git and the AI's file tools stay inside it. */
   workspaceRoot: string;
+  /** Absent offline (or without a token): the stored events are used as they are. */
+  latestEvent?: LatestEventFetcher;
 }

@@ -10,7 +10,8 @@ import { tagged, type Logger } from '../../core/common/logger';
 import { FrameMapper } from '../../core/frames/frameMapper';
 import { parsePathMappings } from '../../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, parseLogSources, sshLogProvider } from '../../core/investigate/adapters';
+import { frameResolverFromMapper, latestEventFromSentry, parseLogSources, sshLogProvider } from '../../core/investigate/adapters';
+import { SentryClient } from '../../core/sentry/sentryClient';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps } from '../../core/investigate/ports';
 import { SshLogFetcher } from '../../core/logs';
@@ -135,7 +136,12 @@ export class InvestigationFeature extends DisposableBase {
       });
       logs = sshLogProvider(this.fetcher, requests);
     }
-    return { frames: frameResolverFromMapper(this.index.mapper), ...(logs ? { logs } : {}), workspaceRoot: first.uri.fsPath };
+    // Newer events than the last sync come straight from Sentry when a token is set.
+    const token = await this.host.tokens.get();
+    const latestEvent = token && s.organization
+      ? latestEventFromSentry(new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.log, timeoutMs: 15_000, maxRetries: 1 }))
+      : undefined;
+    return { frames: frameResolverFromMapper(this.index.mapper), ...(logs ? { logs } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: first.uri.fsPath };
   }
 
   private dropIndex(): void {

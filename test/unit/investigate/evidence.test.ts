@@ -5,7 +5,7 @@ import { analyze } from '../../../src/core/investigate/analyzer';
 import { SecretScrubber } from '../../../src/core/investigate/secretScrubber';
 import { estimateTokens, renderEvidence } from '../../../src/core/investigate/evidenceRender';
 import { parseLogTime } from '../../../src/core/investigate/logCorrelation';
-import { AWS_KEY, CRASH_LINE, SENTRY_TOKEN, T0, makeScenario, type Scenario } from './scenario';
+import { AWS_KEY, CRASH_LINE, SENTRY_TOKEN, T0, event, makeScenario, type Scenario } from './scenario';
 
 const scenarios: Scenario[] = [];
 after(() => { for (const s of scenarios) s.cleanup(); });
@@ -146,5 +146,38 @@ describe('evidence budget', () => {
       if (limit >= 2000) assert.ok(r.rendered.includes('return result.rows[0];'), `limit ${limit} keeps the crash line`);
       if (limit < 50_000) assert.ok(r.budget.cuts.length > 0, `limit ${limit} says what it cut`);
     }
+  });
+});
+
+describe('events newer than the sync', () => {
+  test('the latest event is fetched from Sentry when the stored ones are older than last seen', async () => {
+    const s = makeScenario({ gitRepo: false });
+    scenarios.push(s);
+    const fresh = event('e9', T0 + 200_000, { message: 'fresh one' });
+    const asked: string[] = [];
+    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, workspaceRoot: s.root, latestEvent: async (i) => { asked.push(i.id); return fresh; } }, { now: () => T0 + 3600_000 }).collect('101');
+    assert.deepEqual(asked, ['101']);
+    assert.equal(e.events[0]?.id, 'e9');
+    assert.equal(e.eventWindow?.last, new Date(T0 + 200_000).toISOString());
+    assert.match(e.notes[0]!, /Event e9 .* was fetched from Sentry/);
+    assert.match(analyze(e).markdown, /_Note: Event e9/);
+  });
+
+  test('a failed fetch is said, and the stored events are used', async () => {
+    const s = makeScenario({ gitRepo: false });
+    scenarios.push(s);
+    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, workspaceRoot: s.root, latestEvent: async () => { throw new Error(`401 for token ${SENTRY_TOKEN}`); } }, { now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) }).collect('101');
+    assert.equal(e.events[0]?.id, 'e3');
+    assert.match(e.notes[0]!, /Could not fetch the latest event from Sentry \(401 for token \[REDACTED\]\)/);
+    assert.ok(!e.rendered.includes(SENTRY_TOKEN));
+  });
+
+  test('no fetch when the stored events are current', async () => {
+    const s = makeScenario({ gitRepo: false });
+    scenarios.push(s);
+    s.issues.issues[0]!.lastSeen = new Date(T0 + 70_000).toISOString();
+    let calls = 0;
+    await new EvidenceCollector({ issues: s.issues, frames: s.frames, workspaceRoot: s.root, latestEvent: async () => { calls++; return null; } }).collect('101');
+    assert.equal(calls, 0);
   });
 });

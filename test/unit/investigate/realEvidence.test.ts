@@ -81,4 +81,24 @@ describe('investigation of a real incident (SDK events, sshd logs, git history)'
       await ai.stop();
     }
   });
+
+  test('events newer than the sync come from Sentry (CLI with SENTRY_AUTH_TOKEN)', async () => {
+    const issue = inc.poolIssue();
+    const newest = inc.store.events(issue.id)[0]!;
+    // As if the last sync saw the issue move on (lastSeen) but did not store its newest event.
+    await inc.store.update((d) => {
+      d.events[issue.id] = (d.events[issue.id] ?? []).slice(1);
+      d.issues = d.issues.map((i) => (i.id === issue.id ? { ...i, lastSeen: new Date(Date.parse(newest.timestamp) + 5 * 60_000).toISOString() } : i));
+    });
+    let out = '';
+    const code = await diagnoseCommand({
+      store: inc.store, issueId: issue.id, workspace: inc.workspace, ai: 'none', format: 'json',
+      env: { SENTRY_AUTH_TOKEN: inc.sentry.token },
+    }, (t) => { out += t; });
+    assert.equal(code, 0);
+    const j = JSON.parse(out) as DiagnoseJson;
+    assert.match(j.notes[0] ?? '', new RegExp(`Event ${newest.id} .* was fetched from Sentry`));
+    assert.ok(inc.sentry.requests.some((r) => r.path.endsWith(`/issues/${issue.id}/events/latest/`)), 'asked the Sentry API for the latest event');
+    assert.ok(!out.includes(inc.sentry.token));
+  });
 });
