@@ -527,7 +527,7 @@ export class FrameMapper extends DisposableBase {
       const name = paths[0]?.segments[paths[0].segments.length - 1] ?? frame.module ?? '';
       const where = this.index.roots.length === 1 ? 'the workspace folder' : `${this.index.roots.length} workspace folders`;
       const lib = frame.inApp
-        ? ' If the project is checked out under other folder names, add a path mapping for this frame\'s folder.'
+        ? ' Files ignored by .gitignore or files.exclude are not searched; if the project is checked out under other folder names, add a path mapping for this frame\'s folder.'
         : ' It is a library frame, so its source is usually not part of the project.';
       const trunc = this.index.truncated ? ' The file index is incomplete because the workspace is very large.' : '';
       out = { ok: false, code: 'no-match', reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}` };
