@@ -79,6 +79,7 @@ function buildLayout(): void {
   handleRefClicks(app, {
     file: (path, line, column) => post({ type: 'openRef', requestId: nextRequestId++, path, line, ...(column ? { column } : {}) }),
     event: (eventId) => post({ type: 'openEvent', eventId }),
+    log: (where) => showLogLine(where),
   });
 }
 
@@ -130,13 +131,13 @@ function renderAnalysis(): void {
   const r = state.run;
   const report = byId('report');
   clear(report);
-  if (r.report) report.appendChild(renderMarkdown(r.report));
+  if (r.report) report.appendChild(linkLogQuotes(renderMarkdown(r.report)));
   else report.appendChild(h('p', { class: 'muted' }, 'Collecting evidence…'));
   const aiSection = byId('ai-section');
   aiSection.classList.toggle('hidden', !state.aiEnabled);
   const ai = byId('ai');
   clear(ai);
-  if (r.ai) ai.appendChild(renderMarkdown(r.ai));
+  if (r.ai) ai.appendChild(linkLogQuotes(renderMarkdown(r.ai)));
   else if (state.aiEnabled && !r.aiError) ai.appendChild(h('p', { class: 'muted' }, r.report ? 'Waiting for the model…' : 'Starts once the evidence is ready.'));
   if (r.ai && !r.aiDone && !r.aiError) ai.appendChild(h('span', { class: 'cursor', 'aria-hidden': 'true' }, '▍'));
   const err = byId('ai-error');
@@ -201,8 +202,8 @@ function renderLogs(): void {
       ` — ${host.totalLines} lines: ${host.counts.before} before, ${host.counts.during} during, ${host.counts.after} after the errors`));
     if (host.message) root.appendChild(h('p', { class: ok ? 'muted' : 'error' }, host.message));
     const list = h('div', { class: 'log-lines' });
-    for (const l of host.lines) {
-      const row = h('div', { class: `log-line phase-${l.phase}${l.marks.length ? ' marked' : ''}`, title: l.marks.join(', ') }, h('span', { class: 'phase' }, l.phase), h('span', { class: 'text' }, l.text));
+    for (const [i, l] of host.lines.entries()) {
+      const row = h('div', { class: `log-line phase-${l.phase}${l.marks.length ? ' marked' : ''}`, title: l.marks.join(', '), 'data-log': `${hosts.indexOf(host)}:${i}` }, h('span', { class: 'phase' }, l.phase), h('span', { class: 'text' }, l.text));
       list.appendChild(row);
     }
     linkifyRefs(list);
@@ -219,6 +220,37 @@ function renderTools(): void {
   for (const c of calls) {
     const head = `#${c.step} ${c.name}(${c.args}) → ${c.status}${c.status === 'running' ? '' : `, ${formatBytes(c.resultChars)}${c.truncated ? ` (cut to ${formatBytes(c.sentChars)})` : ''}, ${c.durationMs} ms`}`;
     root.appendChild(h('details', { class: `tool tool-${c.status}` }, h('summary', {}, head), h('pre', {}, c.preview)));
+  }
+}
+
+/**
+ * A quoted log line in the analysis (an inline code span of 16+ characters found in a fetched line)
+ * becomes a link to that line in the Logs tab.
+ */
+function linkLogQuotes(frag: DocumentFragment): DocumentFragment {
+  const hosts = state.run.logs;
+  if (hosts.length === 0) return frag;
+  for (const code of Array.from(frag.querySelectorAll('code'))) {
+    const quote = (code.textContent ?? '').trim();
+    if (quote.length < 16 || code.closest('pre') || code.querySelector('a')) continue;
+    let where: string | null = null;
+    hosts.forEach((host, hi) => host.lines.forEach((l, li) => { if (!where && l.text.includes(quote)) where = `${hi}:${li}`; }));
+    if (!where) continue;
+    const a = h('a', { class: 'ref log-ref', role: 'button', tabindex: '0', 'data-log': where, title: 'Show this line in the Logs tab' });
+    code.replaceWith(a);
+    a.appendChild(code);
+  }
+  return frag;
+}
+
+function showLogLine(where: string): void {
+  const tabs = byId('tabs') as HTMLElement & { selectedIndex: number };
+  tabs.selectedIndex = 2;
+  for (const el of Array.from(document.querySelectorAll('.log-line.highlight'))) el.classList.remove('highlight');
+  const row = document.querySelector(`.log-line[data-log="${CSS.escape(where)}"]`);
+  if (row) {
+    row.classList.add('highlight');
+    row.scrollIntoView({ block: 'center' });
   }
 }
 
@@ -252,7 +284,7 @@ function onMessage(m: HostToWebview): void {
       state.run.evidence = { sections: m.sections, usedTokens: m.usedTokens, limitTokens: m.limitTokens, cuts: m.cuts };
       renderEvidence();
       return;
-    case 'logs': state.run.logs = m.hosts; renderLogs(); return;
+    case 'logs': state.run.logs = m.hosts; renderLogs(); scheduleAnalysis(); return;
     case 'report': state.run.report = m.markdown; scheduleAnalysis(); return;
     case 'sent': state.run.sent.set(m.step, m.messages); renderEvidence(); return;
     case 'aiDelta': state.run.ai += m.text; scheduleAnalysis(); return;

@@ -18,6 +18,8 @@ const EVENT_REF = /(\bevent\s+(?:id\s+)?)([0-9a-f]{32})\b/gi;
 export interface RefHandlers {
   file(path: string, line: number, column: number | undefined): void;
   event(id: string): void;
+  /** A quoted log line: `host:line` indexes into the Logs tab. */
+  log(where: string): void;
 }
 
 export function renderMarkdown(source: string): DocumentFragment {
@@ -101,6 +103,7 @@ export function handleRefClicks(container: HTMLElement, handlers: RefHandlers): 
     e.preventDefault();
     if (el.dataset.path && el.dataset.line) handlers.file(el.dataset.path, Number(el.dataset.line), el.dataset.column ? Number(el.dataset.column) : undefined);
     else if (el.dataset.event) handlers.event(el.dataset.event);
+    else if (el.dataset.log) handlers.log(el.dataset.log);
   };
   container.addEventListener('click', (e) => activate(e.target, e));
   container.addEventListener('keydown', (e) => { if (e.key === 'Enter') activate(e.target, e); });

@@ -97,6 +97,18 @@ describe('investigation panel webview in Chromium', { skip: unavailable ?? false
     assert.ok(posted.some((m) => m.type === 'openEvent' && m.eventId === '0123456789abcdef0123456789abcdef'));
   });
 
+  test('a quoted log line in the analysis links to that line in the Logs tab', async () => {
+    await w.send({ type: 'aiDelta', runId: 1, step: 2, text: '\n\n- the warning `WARN <svg onload="window.__pwned=\'log\'"></svg> pool exhausted` came first' });
+    const link = w.page.locator('#ai a.log-ref');
+    await link.waitFor({ timeout: 5000 });
+    await link.click();
+    await w.page.locator('.log-line.highlight').waitFor({ timeout: 5000 });
+    assert.equal(await w.page.locator('.log-line.highlight .text').textContent(), HOSTILE.log);
+    assert.equal(await w.page.evaluate(() => (document.querySelector('#tabs') as HTMLElement & { selectedIndex: number }).selectedIndex), 2);
+    assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
+    await w.page.click('vscode-tab-header[data-tab=analysis]');
+  });
+
   test('buttons post stop, rerun, copy (with the markdown) and open in Sentry', async () => {
     await w.send({ type: 'phase', runId: 1, phase: 'ai' });
     await w.page.click('#btn-stop');
