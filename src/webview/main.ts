@@ -62,7 +62,8 @@ function buildLayout(): void {
       h('span', { class: 'status' }, h('vscode-progress-ring', { id: 'busy', class: 'hidden' }), h('span', { id: 'status-text' }))),
     h('vscode-tabs', { id: 'tabs' },
       h('vscode-tab-header', { slot: 'header', 'data-tab': 'analysis' }, 'Analysis'),
-      h('vscode-tab-panel', {}, h('section', { id: 'ai-section', class: 'hidden' }, h('h2', {}, 'AI investigation'), h('div', { id: 'ai-error', class: 'error hidden', role: 'alert' }), h('div', { id: 'ai', class: 'markdown' })),
+      h('vscode-tab-panel', {}, h('p', { id: 'ai-off', class: 'muted hidden' }, 'No AI configured: this is the rule-based report. For an AI investigation with tools, run "Sentry RCA: Set OpenAI API Key" (any OpenAI-compatible endpoint via sentryRca.ai.baseUrl).'),
+        h('section', { id: 'ai-section', class: 'hidden' }, h('h2', {}, 'AI investigation'), h('div', { id: 'ai-error', class: 'error hidden', role: 'alert' }), h('div', { id: 'ai', class: 'markdown' })),
         h('section', { id: 'report-section' }, h('div', { id: 'report', class: 'markdown' }))),
       h('vscode-tab-header', { slot: 'header', 'data-tab': 'evidence' }, 'Evidence ', h('vscode-badge', { id: 'evidence-badge', variant: 'counter' }, '0')),
       h('vscode-tab-panel', {}, h('div', { id: 'evidence' })),
@@ -135,6 +136,7 @@ function renderAnalysis(): void {
   else report.appendChild(h('p', { class: 'muted' }, 'Collecting evidence…'));
   const aiSection = byId('ai-section');
   aiSection.classList.toggle('hidden', !state.aiEnabled);
+  byId('ai-off').classList.toggle('hidden', state.aiEnabled || !state.issue);
   const ai = byId('ai');
   clear(ai);
   if (r.ai) ai.appendChild(linkLogQuotes(renderMarkdown(r.ai)));
