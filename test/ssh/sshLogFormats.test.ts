@@ -121,6 +121,12 @@ describe('file sources over a real sshd', () => {
     assert.equal(r.status, 'ok', r.message);
     assert.equal(r.files?.length, 2);
     assert.equal(r.lines.length, 30);
+    assert.equal(r.truncated, false);
+    // File by file, each in time order (not interleaved by time, not reordered around the event).
+    const kinds = r.lines.map((l) => (l.text.includes('json seconds') ? 's' : 'ms'));
+    assert.deepEqual(kinds, [...Array(15).fill(kinds[0]), ...Array(15).fill(kinds[15])]);
+    assert.notEqual(kinds[0], kinds[15]);
+    assert.deepEqual(timed({ ...r, lines: r.lines.slice(0, 15) }), [...timed({ ...r, lines: r.lines.slice(0, 15) })].sort());
   });
 
   test('a file that does not exist', async () => {

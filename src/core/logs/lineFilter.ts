@@ -1,6 +1,12 @@
 import { redactSecrets } from '../common/redact';
 import { parseLogTime, type TimeContext } from './timestamps';
 
+/** Stands in the raw lines where the server cut some out (a raw log line is never exactly this: NUL
+ *  bytes in log lines are replaced before they are compared). */
+export const GAP_LINE = '\u0000sentry-rca-gap\u0000';
+
+const SERVER_GAP: LogLine = { text: '… lines cut on the server (output cap; the lines nearest the events and grep matches are kept) …', marker: 'truncated' };
+
 /** One line shown to the user or the model: cleaned, redacted, with its time when it has one. */
 export interface LogLine {
   text: string;
@@ -63,7 +69,13 @@ export function filterLines(rawLines: string[], o: LineFilterOptions): { lines: 
   // Lines before the first timestamp are kept: a command's output may carry no times at all.
   let inWindow = true;
   let lastAt: number | undefined;
+  let serverGaps = 0;
   for (const raw of rawLines) {
+    if (raw === GAP_LINE) {
+      serverGaps++;
+      if (cands.at(-1)?.line.marker !== 'truncated') cands.push({ line: SERVER_GAP, index: cands.length, at: lastAt, bytes: 0 });
+      continue;
+    }
     const text = cleanLine(raw, o.maxLineChars);
     const ms = parseLogTime(text, o.time);
     if (ms !== undefined) {
@@ -78,26 +90,34 @@ export function filterLines(rawLines: string[], o: LineFilterOptions): { lines: 
     cands.push({ line, index: cands.length, at: lastAt, bytes: Buffer.byteLength(text) + 1 });
   }
   const totalBytes = cands.reduce((n, c) => n + c.bytes, 0);
-  if (cands.length <= o.maxLines && totalBytes <= o.maxBytes) return { lines: cands.map((c) => c.line), truncated: false };
+  const count = cands.filter((c) => !c.line.marker).length;
+  if (count <= o.maxLines && totalBytes <= o.maxBytes) return { lines: cands.map((c) => c.line), truncated: serverGaps > 0 };
 
   const focus = (o.around.length ? o.around : [new Date((since + until) / 2)]).map((d) => d.getTime());
   const distance = (c: Candidate) => (c.at === undefined ? Number.MAX_SAFE_INTEGER : Math.min(...focus.map((f) => Math.abs(c.at! - f))));
   const ranked = [...cands].sort((a, b) => (a.line.matched ? 0 : 1) - (b.line.matched ? 0 : 1) || distance(a) - distance(b) || a.index - b.index);
   const keep = new Set<number>();
   let bytes = 0;
+  let kept = 0;
   for (const c of ranked) {
-    if (keep.size >= o.maxLines || bytes + c.bytes > o.maxBytes) break;
+    if (c.line.marker) continue;
+    if (kept >= o.maxLines || bytes + c.bytes > o.maxBytes) break;
     keep.add(c.index);
+    kept++;
     bytes += c.bytes;
   }
   const lines: LogLine[] = [];
   let cut = 0;
+  let serverCut = false;
   const flush = () => {
-    if (cut) lines.push({ text: `… ${cut} line${cut === 1 ? '' : 's'} cut (output cap; the lines nearest the events are kept) …`, marker: 'truncated' });
+    if (cut) lines.push({ text: `… ${cut} line${cut === 1 ? '' : 's'} cut${serverCut ? ' here, more on the server' : ''} (output cap; the lines nearest the events are kept) …`, marker: 'truncated' });
+    else if (serverCut) lines.push(SERVER_GAP);
     cut = 0;
+    serverCut = false;
   };
   for (const c of cands) {
-    if (keep.has(c.index)) { flush(); lines.push(c.line); } else cut++;
+    if (c.line.marker) serverCut = true;
+    else if (keep.has(c.index)) { flush(); lines.push(c.line); } else cut++;
   }
   flush();
   return { lines, truncated: true };

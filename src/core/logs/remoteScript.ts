@@ -37,6 +37,8 @@ export interface RemoteScript {
 
 /** Files bigger than this per probe are never read whole: bisection stops at 64 KiB resolution. */
 const BISECT_RESOLUTION = 65536;
+/** With grep terms, this much of a large window is read on the server to find matches. */
+const GREP_READ_BYTES = 64 * 1024 * 1024;
 /** Lines are trusted to be in order only roughly; this much lateness is tolerated (seconds). */
 const SLACK_S = 60;
 /** Rotated files last written more than this before the window are skipped unopened (an hour of
@@ -53,22 +55,31 @@ const AWK_WINDOW = `NR == 1 && skip { next }
 inw { if (length($0) > lmax) $0 = substr($0, 1, lmax) " ... [" (length($0) - lmax) " more bytes cut on the server]"
   n += length($0) + 1; if (n > cap) { print mk "cut-after"; exit } print }`;
 
-// Balances the output around the focus time F: lines before it in a ring, lines after it in a list,
-// at the end as much of each as fits in cap (the unused half of one side goes to the other).
-const AWK_CAPPER = `BEGIN { inw = 1 }
-index($0, mk) == 1 { print; fflush(); next }
+// Balances the output around the focus time F: in-window lines before it in a ring, lines from it on in
+// a list; at the end as much of each as fits in cap (the unused part of one side goes to the other).
+// Lines that contain a grep term (SRCA_GREP, newline-separated, from the environment so no quoting is
+// involved) survive the cut in up to a quarter more of cap. Every in-window line has a sequence number;
+// kept lines are printed in that order (several files stay file by file), and wherever the numbers jump
+// a "gap" control line stands for the cut lines. Upstream cut notices (cut-before/cut-after from the
+// file reader) become gaps at the start or end.
+const AWK_CAPPER = `BEGIN { inw = 1; ng = split(ENVIRON["SRCA_GREP"], g, "\\n"); for (i = 1; i <= ng; i++) g[i] = tolower(g[i]); hcap = int(cap / 4) }
+function hit(s,   i, l) { if (ng == 0) return 0; l = tolower(s); for (i = 1; i <= ng; i++) if (g[i] != "" && index(l, g[i])) return 1; return 0 }
+function keep(s, q) { if (hit(s) && hb + length(s) + 1 <= hcap) { hb += length(s) + 1; o[q] = s } }
+index($0, mk) == 1 { if ($0 ~ / cut-before/) fcb = 1; else if ($0 ~ / cut-after/) fca = 1; else { print; fflush() } next }
 { if (length($0) > lmax) $0 = substr($0, 1, lmax) " ... [" (length($0) - lmax) " more bytes cut on the server]"
   t = ts($0); if (t >= 0) { inw = (t >= S && t <= U); after = (t >= F) }
   if (!inw) next
-  if (!after) { pre[++np] = $0; pb += length($0) + 1
-    while (pb > cap && lo < np) { lo++; pb -= length(pre[lo]) + 1; delete pre[lo]; dropb++ } }
-  else if (qb + length($0) + 1 <= cap) { post[++nq] = $0; qb += length($0) + 1 } else dropa++ }
-END { half = int(cap / 2); pbud = (qb < half) ? cap - qb : half; if (pb < pbud) pbud = pb; qbud = cap - pbud
-  while (pb > pbud && lo < np) { lo++; pb -= length(pre[lo]) + 1; dropb++ }
-  if (dropb) print mk "cut-before " dropb
-  for (i = lo + 1; i <= np; i++) print pre[i]
-  s = 0; for (i = 1; i <= nq; i++) { s += length(post[i]) + 1; if (s > qbud) { dropa += nq - i + 1; break } print post[i] }
-  if (dropa) print mk "cut-after " dropa }`;
+  seq++
+  if (!after) { pre[++np] = $0; preq[np] = seq; pb += length($0) + 1
+    while (pb > cap && lo < np) { lo++; pb -= length(pre[lo]) + 1; keep(pre[lo], preq[lo]); delete pre[lo] } }
+  else if (qb + length($0) + 1 <= cap) { post[++nq] = $0; postq[nq] = seq; qb += length($0) + 1 } else keep($0, seq) }
+END { half = int(cap / 2); pbud = (qb < half) ? cap - qb : half; if (pb < pbud) pbud = pb
+  while (pb > pbud && lo < np) { lo++; pb -= length(pre[lo]) + 1; keep(pre[lo], preq[lo]) }
+  for (i = lo + 1; i <= np; i++) o[preq[i]] = pre[i]
+  s = 0; for (i = 1; i <= nq; i++) { s += length(post[i]) + 1; if (s > cap - pbud) keep(post[i], postq[i]); else o[postq[i]] = post[i] }
+  last = 0
+  for (q = 1; q <= seq; q++) if (q in o) { if (q != last + 1 || (last == 0 && fcb)) print mk "gap"; print o[q]; last = q }
+  if (last < seq || fca) print mk "gap" }`;
 
 const FILE_BODY = `
 probe() { tail -c +$(($2 + 1)) "$1" 2>/dev/null | head -c 1048576 | LC_ALL=C awk -v skip=$(($2 > 0)) -v tzoff=$toff -v reft=$R -v refy=$Y "$L$P"; }
@@ -77,10 +88,13 @@ seek() { lo=0; hi=$2
     mid=$(( (lo + hi) / 2 )); t=$(probe "$1" $mid)
     if [ -n "$t" ] && [ "$t" -lt "$3" ]; then lo=$mid; else hi=$mid; fi
   done; echo $lo; }
-win() { LC_ALL=C awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((CAP * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v lmax=$LMAX -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
+win() { LC_ALL=C awk -v S=$S -v U=$U -v slack=${SLACK_S} -v cap=$((RD * 2 + 4 * ${BISECT_RESOLUTION})) -v mk="@@$N " -v lmax=$LMAX -v skip=$1 -v tzoff=$toff -v reft=$R -v refy=$Y "$L$W"; }
 list() { IFS=''; for b in $G; do for f in "$b" "$b".[0-9]* "$b"-[0-9]*; do
   [ -f "$f" ] && printf '%s\t%s\n' "$(date -r "$f" +%s 2>/dev/null || stat -c %Y "$f" 2>/dev/null || echo 0)" "$f"
   done; done | LC_ALL=C sort -k1,1n -k2 | uniq; }
+# How much of the window is read around the focus: what the output cap can hold, or with grep terms
+# 64 MiB, so matches far from the event are found (reading stays on the server; the capper decides).
+RD=$CAP; [ -n "$GREP" ] && RD=${GREP_READ_BYTES / 2}
 FILES=$(list)
 if [ -z "$FILES" ]; then echo "@@$N nofile"; return 0; fi
 tab=$(printf '\t')
@@ -91,7 +105,7 @@ printf '%s\n' "$FILES" | while IFS=$tab read -r m f; do
   case $f in
   *.gz) gzip -dc "$f" 2>/dev/null | win 0 ;;
   *) size=$(wc -c < "$f"); a=$(seek "$f" $size $S0); b=$(seek "$f" $size $((U0 + 1))); start=$a
-     if [ $((b - a)) -gt $((CAP * 2)) ]; then c=$(seek "$f" $size $F0); start=$((c - CAP)); [ $start -lt $a ] && start=$a; fi
+     if [ $((b - a)) -gt $((RD * 2)) ]; then c=$(seek "$f" $size $F0); start=$((c - RD)); [ $start -lt $a ] && start=$a; fi
      [ $start -gt $a ] && echo "@@$N cut-before"
      tail -c +$((start + 1)) "$f" 2>/dev/null | win $((start > 0)) ;;
   esac
@@ -137,7 +151,8 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
   const ref = new Date(p.untilMs);
   const header = `# sentry-rca: ${p.source.kind} log window ${new Date(p.sinceMs).toISOString()} .. ${new Date(p.untilMs).toISOString()}\n` +
     `N=${nonce}; R=${Math.floor(p.untilMs / 1000)}; Y=${ref.getUTCFullYear()}; CAP=${Math.max(1024, Math.floor(p.capBytes))}; LMAX=${Math.max(256, Math.floor(p.maxLineBytes))}\n` +
-    `L=${shQuote(AWK_TIMESTAMP_LIB)}; C=${shQuote(AWK_CAPPER)}\n`;
+    `L=${shQuote(AWK_TIMESTAMP_LIB)}; C=${shQuote(AWK_CAPPER)}\n` +
+    `GREP=${shQuote(p.grep.filter(Boolean).map((t) => t.replace(/[\r\n]/g, ' ')).join('\n'))}\n`;
   // The whole script is one function read before anything runs, and runs with stdin from /dev/null,
   // so no command inside can swallow the rest of the script from stdin.
   const script = `${header}main() {\n${body(p)}\n}\n` +
@@ -149,7 +164,7 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
     // fd 3: background jobs get /dev/null as stdin). The client keeps stdin open; when it goes away
     // (cancel, timeout, dropped link) stdin closes and the watchdog stops the whole process group.
     // (sshd's "signal" request cannot do this: OpenSSH refuses it for root logins.)
-    `exec 3<&0; { main </dev/null 3<&- | LC_ALL=C awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=$LMAX -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C" 3<&-; echo "@@$N done"; } 3<&- & w=$!; ` +
+    `exec 3<&0; { main </dev/null 3<&- | SRCA_GREP=$GREP LC_ALL=C awk -v S=${epochS(p.sinceMs)} -v U=${epochS(p.untilMs)} -v F=${epochS(p.focusMs)} -v cap=$CAP -v lmax=$LMAX -v mk="@@$N " -v tzoff=$toff -v reft=$R -v refy=$Y "$L$C" 3<&-; echo "@@$N done"; } 3<&- & w=$!; ` +
     `(cat <&3; kill -TERM 0) >/dev/null 2>&1 & wait $w; exit 0\n`;
   return { command: 'sh -s', script, nonce };
 }

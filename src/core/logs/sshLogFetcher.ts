@@ -1,7 +1,7 @@
 import { RcaError, errorMessage } from '../common/errors';
 import type { Disposable } from '../common/lifecycle';
 import { nullLogger, tagged, type Logger } from '../common/logger';
-import { filterLines, type LogLine } from './lineFilter';
+import { filterLines, GAP_LINE, type LogLine } from './lineFilter';
 import { buildRemoteScript } from './remoteScript';
 import { validateHostAlias } from './shellQuote';
 import { formatLogSource, parseLogSource, type LogSourceSpec } from './spec';
@@ -117,10 +117,8 @@ export class SshLogFetcher implements Disposable {
         maxLines: opts.maxLines ?? DEFAULT_MAX_LINES, maxBytes, maxLineChars: MAX_LINE_CHARS,
         time: { tzOffsetMinutes: parsed.tzOffsetMinutes ?? 0, refMs: w.until.getTime() }, filterByTime: true,
       });
-      const lines = [...filtered.lines];
-      const truncated = filtered.truncated || parsed.cutBefore || parsed.cutAfter;
-      if (parsed.cutBefore) lines.unshift({ text: '… earlier lines of the window cut on the server (output cap; the lines nearest the events are kept) …', marker: 'truncated' });
-      if (parsed.cutAfter) lines.push({ text: '… later lines of the window cut on the server (output cap) …', marker: 'truncated' });
+      const lines = filtered.lines;
+      const truncated = filtered.truncated || parsed.gaps > 0;
       const result: Omit<HostLogResult, 'durationMs'> = { ...base, status: status.status, lines: status.status === 'ok' ? lines : [], truncated, bytes: r.bytes, command };
       if (status.message) result.message = status.message;
       else if (lines.length === 0) result.message = `No log lines between ${base.since} and ${base.until}.`;
@@ -148,8 +146,8 @@ export interface ParsedOutput {
   noFile: boolean;
   missingTool?: string;
   exitCode?: number;
-  cutBefore: boolean;
-  cutAfter: boolean;
+  /** Places where the server cut lines (each also stands in `lines` as GAP_LINE). */
+  gaps: number;
   done: boolean;
   /** Lines printed before the script started (login shell noise), dropped. */
   preamble: number;
@@ -159,7 +157,7 @@ export interface ParsedOutput {
  *  line, so one invalid sequence garbles one line only. */
 export function parseScriptOutput(stdout: Buffer, nonce: string): ParsedOutput {
   const mk = `@@${nonce} `;
-  const out: ParsedOutput = { lines: [], files: [], unreadable: [], noFile: false, cutBefore: false, cutAfter: false, done: false, preamble: 0 };
+  const out: ParsedOutput = { lines: [], files: [], unreadable: [], noFile: false, gaps: 0, done: false, preamble: 0 };
   let start = 0;
   let seenMarker = false;
   while (start < stdout.length) {
@@ -185,8 +183,7 @@ export function parseScriptOutput(stdout: Buffer, nonce: string): ParsedOutput {
       case 'nofile': out.noFile = true; break;
       case 'missing': out.missingTool = arg; break;
       case 'exit': out.exitCode = Number(arg); break;
-      case 'cut-before': out.cutBefore = true; break;
-      case 'cut-after': out.cutAfter = true; break;
+      case 'gap': out.gaps++; out.lines.push(GAP_LINE); break;
       case 'done': out.done = true; break;
       default: break; // `old` (skipped rotated files) and future kinds are informational
     }

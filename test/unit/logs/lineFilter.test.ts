@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanLine, filterLines, stripAnsi, type LineFilterOptions } from '../../../src/core/logs/lineFilter';
+import { cleanLine, filterLines, GAP_LINE, stripAnsi, type LineFilterOptions } from '../../../src/core/logs/lineFilter';
 import { parseScriptOutput } from '../../../src/core/logs/sshLogFetcher';
 
 const base: LineFilterOptions = {
@@ -46,6 +46,14 @@ describe('filterLines', () => {
     assert.match(r.lines[0]!.text, /2 lines cut/);
   });
 
+  test('server gaps become one marker each, merged with client cuts next to them', () => {
+    const r = filterLines([GAP_LINE, at(1), at(2), GAP_LINE, GAP_LINE, at(3)], base);
+    assert.deepEqual(r.lines.map((l) => l.marker ?? l.text), ['truncated', at(1), at(2), 'truncated', at(3)]);
+    assert.equal(r.truncated, true);
+    const capped = filterLines([at(1), GAP_LINE, at(2), at(3), at(4), at(9)], { ...base, maxLines: 2, around: [new Date('2026-11-25T10:09:00Z')] });
+    assert.deepEqual(capped.lines.map((l) => l.marker ? l.text.slice(0, 40) : l.text), ['… 3 lines cut here, more on the server (', at(4), at(9)]);
+  });
+
   test('the byte cap applies too', () => {
     const raw = Array.from({ length: 100 }, (_, i) => at(Math.floor(i / 10), i % 10, 'y'.repeat(100)));
     const r = filterLines(raw, { ...base, maxBytes: 1000 });
@@ -59,17 +67,16 @@ describe('parseScriptOutput', () => {
   test('control lines need the nonce; log lines cannot forge them', () => {
     const out = Buffer.from([
       'Welcome to web1 (echoed by .bashrc)',
-      '@@n1 tz +0100', '@@n1 file /var/log/a.log', 'a log line', '@@other cut-before', '@@n1cut-after', '@@n1 cut-after 3', '\xff\xfe bytes', '@@n1 done', '',
+      '@@n1 tz +0100', '@@n1 file /var/log/a.log', 'a log line', '@@other gap', '@@n1gap', '@@n1 gap', '\xff\xfe bytes', '@@n1 done', '',
     ].join('\n'), 'latin1');
     const p = parseScriptOutput(out, 'n1');
     assert.equal(p.tzOffsetMinutes, 60);
     assert.deepEqual(p.files, ['/var/log/a.log']);
-    assert.equal(p.cutAfter, true);
-    assert.equal(p.cutBefore, false);
+    assert.equal(p.gaps, 1);
     assert.equal(p.done, true);
     assert.equal(p.preamble, 1);
-    assert.deepEqual(p.lines.slice(0, 3), ['a log line', '@@other cut-before', '@@n1cut-after']);
-    assert.equal(p.lines.length, 4, 'the final newline ends the last line, it does not add an empty one');
-    assert.match(p.lines[3]!, /\uFFFD\uFFFD bytes/);
+    assert.deepEqual(p.lines.slice(0, 4), ['a log line', '@@other gap', '@@n1gap', GAP_LINE]);
+    assert.equal(p.lines.length, 5, 'the final newline ends the last line, it does not add an empty one');
+    assert.match(p.lines[4]!, /\uFFFD\uFFFD bytes/);
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildRemoteScript, type ScriptParams } from '../../../src/core/logs/remoteScript';
 import { parseScriptOutput } from '../../../src/core/logs/sshLogFetcher';
+import { GAP_LINE } from '../../../src/core/logs/lineFilter';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentry-rca-script-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,10 +74,21 @@ for (const shell of shells) {
     test('byte cap centred on the focus, with cut markers', async () => {
       // 35-byte lines: 3500 bytes are 50 lines before the focus and 50 from it on.
       const o = await run(shell, { source: { kind: 'file', path: join(dir, 'svc.log') }, sinceMs: day(25, 1), untilMs: day(25, 3), focusMs: day(25, 2), capBytes: 3500 });
-      assert.equal(o.cutBefore, true);
-      assert.equal(o.cutAfter, true);
-      assert.equal(o.lines.length, 100);
-      assert.equal(o.lines[50], '2026-11-25T02:00:00.000Z live line');
+      assert.equal(o.gaps, 2);
+      assert.equal(o.lines.length, 102);
+      assert.equal(o.lines[0], GAP_LINE);
+      assert.equal(o.lines[51], '2026-11-25T02:00:00.000Z live line');
+      assert.equal(o.lines.at(-1), GAP_LINE);
+    });
+
+    test('grep matches far from the focus survive the cap, with gaps around them', async () => {
+      const o = await run(shell, { source: { kind: 'file', path: join(dir, 'svc.log') }, sinceMs: day(25, 1), untilMs: day(25, 3), focusMs: day(25, 2), capBytes: 3500,
+        grep: ['01:10:00.000Z', '02:50:00.000Z LIVE'] });
+      const hits = o.lines.filter((l) => l.includes('01:10:00.000Z') || l.includes('02:50:00.000Z'));
+      assert.deepEqual(hits, ['2026-11-25T01:10:00.000Z live line', '2026-11-25T02:50:00.000Z live line']);
+      assert.deepEqual(o.lines.slice(0, 3), [GAP_LINE, '2026-11-25T01:10:00.000Z live line', GAP_LINE]);
+      assert.deepEqual(o.lines.slice(-3), [GAP_LINE, '2026-11-25T02:50:00.000Z live line', GAP_LINE]);
+      assert.equal(o.gaps, 4);
     });
 
     test('no such file; hostile grep terms in a template stay data', async () => {
