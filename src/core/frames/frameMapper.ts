@@ -11,7 +11,9 @@
  *     path, then matched by path segments from the end against the file index: the longest match
  *     wins if it is unique (the workspace folder's own name counts as a segment); ties go to the file
  *     at the workspace root, then to one under a learned prefix, then to the one whose text matches
- *     the frame's context lines; otherwise the frame is ambiguous and says which files compete.
+ *     the frame's context lines; otherwise the frame is ambiguous and says which files compete;
+ *  5. a frame whose path goes through node_modules/vendor opens the installed copy below a
+ *     workspace folder when it exists (dependencies are usually gitignored, so not indexed).
  * Guards: dependency/build folders (node_modules, vendor, site-packages, dist, build, .git) are only
  * entered when the frame's own path goes through them, and frames that are not in-app never map onto
  * the project's sources by file name alone.
@@ -28,7 +30,7 @@ import { applyMapping, describeMapping, mappingsFor, resolveMappingTarget, type 
 import { relocateLine, sameSourceLine, splitLines, type LineStatus } from './relocateLine';
 import type { IndexedFile, WorkspaceFileIndex, WorkspaceRoot } from './workspaceFileIndex';
 
-export type MatchVia = 'mapping' | 'absolute' | 'prefix' | PathCandidate['via'];
+export type MatchVia = 'mapping' | 'absolute' | 'prefix' | 'dependency' | PathCandidate['via'];
 export type TieBreak = 'root-relative' | 'learned-prefix' | 'context';
 
 export interface MappedFrame {
@@ -87,6 +89,8 @@ export interface FrameMapperOptions {
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 /** File texts kept for line checks; the oldest is dropped beyond this (a long session maps many files). */
 const MAX_CACHED_FILES = 256;
+/** A root-relative rest that goes into installed dependencies (not indexed when gitignored). */
+const INSTALLED_DEPENDENCY = /(^|\/)(node_modules|vendor)\//;
 /** Memoised resolutions kept per kind (mapped / not mapped). */
 const MAX_MEMO = 100_000;
 /** Reading more tied files than this to compare context lines is not worth it; the frame is ambiguous. */
@@ -346,6 +350,10 @@ export class FrameMapper extends DisposableBase {
       if (c.from && c.via !== 'deploy-path' && frame.inApp) this.learn(c.from, hit, project);
       return { ok: true, r: hit };
     }
+    // 5. Dependencies are usually gitignored, so not indexed; a frame whose path goes through
+    //    node_modules or vendor may still name a file installed in the workspace.
+    const dep = this.byDependencyPath(paths);
+    if (dep) return { ok: true, r: dep };
     // A path Sentry could not resolve explains itself better than a failed module fallback.
     if (paths.length === 0 && rejection) return withMappingHints(rejection, misses);
     return this.explain(frame, paths, misses);
@@ -363,8 +371,28 @@ export class FrameMapper extends DisposableBase {
         if (segs.length === 0 || segs.includes('..')) continue;
         rest = segs.join('/');
       }
-      const f = this.index.fileAt(l.root, l.localDir ? `${l.localDir}/${rest}` : rest);
+      const rel = l.localDir ? `${l.localDir}/${rest}` : rest;
+      const f = this.index.fileAt(l.root, rel);
       if (f) return { file: f.path, root: f.root, via: 'prefix' };
+      if (INSTALLED_DEPENDENCY.test(rest)) {
+        const local = join(l.root.path, ...rel.split('/'));
+        if (this.fileExists(local)) return { file: local, root: l.root, via: 'prefix' };
+      }
+    }
+    return undefined;
+  }
+
+  /** `…/node_modules/pkg/lib/x.js` → `<root>/node_modules/pkg/lib/x.js` if that file exists (one stat per root). */
+  private byDependencyPath(paths: readonly NormalizedPath[]): Resolved | undefined {
+    for (const p of paths) {
+      const segs = p.segments;
+      let i = -1;
+      for (let k = segs.length - 2; k >= 0; k--) if (segs[k] === 'node_modules' || segs[k] === 'vendor') { i = k; break; }
+      if (i < 0) continue;
+      for (const root of this.index.roots) {
+        const local = join(root.path, ...segs.slice(i));
+        if (this.fileExists(local)) return { file: local, root, via: 'dependency' };
+      }
     }
     return undefined;
   }

@@ -155,6 +155,15 @@ describe('FrameMapper rules', () => {
     assert.equal(src.path, join(ws, 'src/app.js'), 'the dist copy is not a candidate for a source path');
   });
 
+  test('installed but gitignored dependencies open through a stat of the path below node_modules', async () => {
+    const ws = writeTree(tempDir('deps'), { '.gitignore': 'node_modules/\n', 'src/app.js': 'x', 'node_modules/express/lib/router/index.js': 'y' });
+    const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
+    const mapper = new FrameMapper(index);
+    const m = mapped(await mapper.map(frame({ filename: '/usr/src/app/node_modules/express/lib/router/index.js', inApp: false, lineNo: 1 })));
+    assert.deepEqual([m.path, m.via], [join(ws, 'node_modules/express/lib/router/index.js'), 'dependency']);
+    unmapped(await mapper.map(frame({ filename: '/usr/src/app/node_modules/koa/lib/index.js', inApp: false })), 'no-match');
+  });
+
   test('Windows frames match without case', async () => {
     const { ws, map } = await setup();
     const m = mapped(await map({ absPath: 'C:\\agent\\_work\\1\\s\\SRC\\Lib\\Parse.js', lineNo: 3, context: [[3, parseShop[2]!]] }));

@@ -1,6 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, renameSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { framesCommand, type FramesJson, type IssueStoreLike } from '../../../src/cli/framesCommand';
 import { RcaError } from '../../../src/core/common/errors';
@@ -39,8 +39,9 @@ describe('sentry-rca frames', () => {
       tags: {}, breadcrumbs: [], traceId: null, requestId: null, request: null, contexts: {},
     };
     ws = tempDir('cli');
+    // The checkout without its dependencies installed.
     cpSync(framesFixture('node-app'), ws, { recursive: true });
-    renameSync(join(ws, '_node_modules'), join(ws, 'node_modules'));
+    rmSync(join(ws, '_node_modules'), { recursive: true });
     writeTree(ws, { '.gitignore': 'node_modules/\n' });
   });
 

@@ -6,7 +6,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FrameMapper, type FrameMapping } from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
@@ -105,9 +105,22 @@ describe('frames from the real @sentry/node SDK', () => {
     assert.deepEqual(summary(ws, fs, ms).map(stripFn), expected.map(stripFn));
   });
 
-  test('with a usual .gitignore the dependency is not in the workspace and says so', async () => {
+  test('with a usual .gitignore the dependency is not indexed, yet the installed copy still opens', async () => {
     const fs = frames(plain);
     const ws = monorepo({ gitignore: true });
+    const ms = await mapAll(ws, fs);
+    const retry = ms[fs.findIndex((f) => f.function === 'withRetry')]!;
+    assert.ok(retry.ok, JSON.stringify(retry));
+    assert.equal(retry.path, join(ws, 'packages/shop/node_modules/tiny-retry/index.js'));
+    assert.equal(retry.via, 'prefix');
+    assert.equal(retry.lineStatus, 'same');
+  });
+
+  test('dependencies not installed locally: the library frame says so, the app frames still map', async () => {
+    const fs = frames(plain);
+    const ws = monorepo({ gitignore: true });
+    rmSync(join(ws, 'packages/shop/node_modules'), { recursive: true });
+    rmSync(join(ws, 'node_modules'), { recursive: true });
     const ms = await mapAll(ws, fs);
     const retry = ms[fs.findIndex((f) => f.function === 'withRetry')]!;
     assert.ok(!retry.ok);
