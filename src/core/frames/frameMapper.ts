@@ -77,6 +77,15 @@ export interface LearnedPrefix {
   learnedFrom: string;
 }
 
+/** A learned prefix as JSON (roots by name, since paths of workspace folders can change). */
+export interface SavedPrefix {
+  project: string;
+  stackRoot: string;
+  rootName: string;
+  localDir: string;
+  ignoreCase: boolean;
+}
+
 export interface FrameMapperOptions {
   mappings?: readonly PathMapping[];
   /** Reads a file's text; undefined when unreadable. Default: fs, files over 4 MiB skipped. */
@@ -176,6 +185,33 @@ export class FrameMapper extends DisposableBase {
   /** Prefixes learned so far for a project (shown in the UI, and a starting point for a path mapping). */
   learnedPrefixes(project: string | undefined): readonly LearnedPrefix[] {
     return this.learned.get(project ?? '') ?? [];
+  }
+
+  /** Learned prefixes as plain JSON, for the host to keep in workspace state across sessions. */
+  exportLearned(): SavedPrefix[] {
+    const out: SavedPrefix[] = [];
+    for (const [project, list] of this.learned) {
+      for (const l of list) out.push({ project, stackRoot: l.stackRoot, rootName: l.root.name, localDir: l.localDir, ignoreCase: l.ignoreCase });
+    }
+    return out;
+  }
+
+  /** Restores saved prefixes; entries for folders that are no longer open, or malformed ones, are skipped. */
+  importLearned(saved: unknown): number {
+    if (!Array.isArray(saved)) return 0;
+    let n = 0;
+    for (const s of saved as Array<Partial<SavedPrefix>>) {
+      if (!s || typeof s.project !== 'string' || typeof s.stackRoot !== 'string' || !s.stackRoot || typeof s.localDir !== 'string') continue;
+      const root = this.index.roots.find((r) => r.name === s.rootName);
+      if (!root) continue;
+      const list = this.learned.get(s.project) ?? [];
+      if (list.some((l) => l.stackRoot === s.stackRoot)) continue;
+      list.push({ stackRoot: s.stackRoot, root, localDir: s.localDir, ignoreCase: s.ignoreCase === true, learnedFrom: '(saved)' });
+      this.learned.set(s.project, list);
+      n++;
+    }
+    if (n) this.memoFailed.clear();
+    return n;
   }
 
   /** Forgets learned prefixes and cached file text (after a mapping change or a branch switch). */
@@ -434,7 +470,7 @@ export class FrameMapper extends DisposableBase {
     this.learned.set(key, list);
     // Earlier failures may now resolve by prefix.
     this.memoFailed.clear();
-    this.logger.debug(`learned ${stackRoot} → ${join(f.root.path, localDir)} for project ${key || '(none)'}`);
+    this.logger.debug(`learned ${stackRoot} → ${f.root.name}/${localDir} for project ${key || '(none)'}`);
   }
 
   private async bySuffix(c: PathCandidate, frame: StoredFrame, project: string | undefined, misses: Misses): Promise<Resolved | undefined> {

@@ -83,6 +83,18 @@ describe('FrameMapper rules', () => {
     assert.deepEqual(mapper.learnedPrefixes('other'), [], 'learned per project');
   });
 
+  test('3. learned prefixes survive a restart through export/import (workspace state)', async () => {
+    const first = await setup();
+    mapped(await first.map({ filename: '/srv/shop/src/app.js' }));
+    const saved = JSON.parse(JSON.stringify(first.mapper.exportLearned()));
+    assert.deepEqual(saved, [{ project: 'shop', stackRoot: '/srv/shop/', rootName: 'ws', localDir: '', ignoreCase: false }]);
+    const second = await setup();
+    assert.equal(second.mapper.importLearned([...saved, { project: 'x', stackRoot: '/a/', rootName: 'gone', localDir: '' }, null, 'junk']), 1);
+    const m = mapped(await second.map({ filename: '/srv/shop/src/lib/parse.js', lineNo: 3 }));
+    assert.equal(m.via, 'prefix');
+    assert.equal(second.mapper.importLearned('not a list'), 0);
+  });
+
   test('3. nothing is learned from library frames or from a path that is only a file name', async () => {
     const { map, mapper } = await setup();
     mapped(await map({ filename: '/usr/lib/x/node_modules/tiny/index.js', inApp: false }));
