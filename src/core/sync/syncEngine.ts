@@ -25,6 +25,10 @@ export interface SyncRunOptions {
   mode?: 'auto' | 'full' | 'incremental';
 }
 
+/** Events per issue that keep all their (up to 30) breadcrumbs; older ones keep the last few. */
+const FULL_BREADCRUMB_EVENTS = 3;
+const OLD_EVENT_BREADCRUMBS = 5;
+
 /** Margin subtracted from the last sync time: events reach Sentry's index with some delay. */
 const INGEST_DELAY_MS = 5 * 60_000;
 
@@ -214,7 +218,11 @@ export class SyncEngine {
       }
       break; // the first page holds the newest `n`; older ones would be trimmed anyway
     }
-    return [...fresh, ...stored].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp)).slice(0, n);
+    return [...fresh, ...stored]
+      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))
+      .slice(0, n)
+      // Older events keep only their last breadcrumbs: the newest events carry the trail that matters.
+      .map((e, i) => (i < FULL_BREADCRUMB_EVENTS || e.breadcrumbs.length <= OLD_EVENT_BREADCRUMBS ? e : { ...e, breadcrumbs: e.breadcrumbs.slice(-OLD_EVENT_BREADCRUMBS) }));
   }
 
   private merge(prev: Readonly<StoreData>, sameScope: boolean, kind: 'full' | 'incremental', projects: StoredProject[], listed: StoredIssue[], fetched: Map<string, StoredEvent[]>, now: string): { data: StoreData; resolvedCount: number } {

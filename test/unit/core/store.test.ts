@@ -62,7 +62,24 @@ describe('IssueStore', () => {
     await store.replace(sample());
     const disk = JSON.parse(readFileSync(join(dir, STORE_FILE), 'utf8'));
     assert.equal(Object.keys(disk.stacks).length, 1, 'three events with one stack share it');
-    assert.equal(disk.events['1'][0].exceptions, undefined);
+    assert.equal(disk.events['1'].list[0].exceptions, undefined);
+    assert.equal(disk.events['1'].base.release, '1.0.0', 'shared fields are written once per issue');
+    assert.equal(disk.events['1'].list[0].release, undefined);
+  });
+
+  test('the compact disk form reads back exactly what was written', async () => {
+    const dir = tmp();
+    const store = await IssueStore.open(dir);
+    const data = sample();
+    data.issues[0]!.stats24h = [[1_700_000_000, 1], [1_700_003_600, 0], [1_700_007_200, 5]];
+    data.issues[1]!.stats24h = [[1_700_000_000, 1], [1_700_000_001, 2], [1_700_009_999, 3]];
+    const crumbs = [{ timestamp: '2026-11-25T10:59:59.123Z', type: 'http', category: 'xhr', level: 'info', message: 'GET /x', data: { status: '500' } }, { timestamp: 'yesterday', type: null, category: null, level: null, message: null, data: null }];
+    data.events['1'] = [{ ...event('a', '1'), breadcrumbs: crumbs, traceId: 't1' }, { ...event('b', '1'), tags: { server_name: 'web2', extra: 'x' }, timestamp: '2026-11-25T10:00:00Z' }];
+    await store.replace(data);
+    const back = await IssueStore.open(dir);
+    assert.deepEqual(back.issues(), data.issues);
+    assert.deepEqual(back.events('1'), data.events['1']);
+    assert.deepEqual(back.events('2'), data.events['2']);
   });
 
   test('a corrupted file is moved aside, reported, and never overwritten', async () => {
