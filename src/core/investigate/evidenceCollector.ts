@@ -173,7 +173,8 @@ export class EvidenceCollector {
         if (!f.inApp && !culprit) skippedLibrary++;
         continue;
       }
-      if (!f.inApp && !culprit) { skippedLibrary++; }
+      // Library frames that happen to map (vendored code) don't take the excerpt slots of application frames.
+      if (!f.inApp) { if (!culprit) skippedLibrary++; continue; }
       if (frames.length >= maxCode) continue;
       const rel = relative(this.deps.workspaceRoot, r.path).split(sep).join('/');
       const excerpt = await this.excerpt(r.path, r.line, ctx, f);
