@@ -11,9 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const children = new Set<ChildProcess>();
-process.on('exit', () => {
+function killAll(): void {
   for (const c of children) { try { c.kill('SIGKILL'); } catch { /* already gone */ } }
-});
+}
+process.on('exit', killAll);
+// The test runner stops a hung file with a signal; clean up, then die of that signal as before.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => { killAll(); process.kill(process.pid, sig); });
+}
 
 export const SSHD = '/usr/sbin/sshd';
 
