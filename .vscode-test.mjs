@@ -5,7 +5,7 @@
 import { defineConfig } from '@vscode/test-cli';
 
 export default defineConfig({
-  files: 'out/test/integration/suite/*.itest.js',
+  files: 'out/test/integration/suite/testCliEntry.js',
   useInstallation: { fromPath: 'test/vscode/bin/code-server-test' },
   mocha: { ui: 'bdd', timeout: 60000 },
 });
