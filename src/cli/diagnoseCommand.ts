@@ -2,7 +2,7 @@
  * `sentry-rca diagnose ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
  *  [--ai openai|none] [--json|--markdown]`: the same evidence and analysis as the panel, headless.
  * Log sources come from --logs, else from the workspace's `.vscode/settings.json` (`sentryRca.logs.sources`).
- * AI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL, model from SENTRY_RCA_AI_MODEL or the settings.
+ * AI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL, model from OPENAI_MODEL (or SENTRY_RCA_AI_MODEL, or the settings).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -87,7 +87,7 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
       err('No OPENAI_API_KEY: deterministic report only.\n');
     } else {
       const baseUrl = env.OPENAI_BASE_URL || settings.aiBaseUrl;
-      ai = { apiKey, model: env.SENTRY_RCA_AI_MODEL || settings.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
+      ai = { apiKey, model: env.OPENAI_MODEL || env.SENTRY_RCA_AI_MODEL || settings.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
     }
   }
 
