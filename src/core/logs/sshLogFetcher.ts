@@ -1,7 +1,7 @@
 import { RcaError, errorMessage } from '../common/errors';
 import type { Disposable } from '../common/lifecycle';
 import { nullLogger, tagged, type Logger } from '../common/logger';
-import { filterLines, GAP_LINE, type LogLine } from './lineFilter';
+import { cleanLine, filterLines, GAP_LINE, type LogLine } from './lineFilter';
 import { buildRemoteScript } from './remoteScript';
 import { validateHostAlias } from './shellQuote';
 import { formatLogSource, parseLogSource, type LogSourceSpec } from './spec';
@@ -192,7 +192,8 @@ export function parseScriptOutput(stdout: Buffer, nonce: string): ParsedOutput {
 }
 
 function judge(source: LogSourceSpec, p: ParsedOutput, code: number | null, stderr: string, host: string): { status: HostStatus; message?: string } {
-  const errText = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+  // Text from the server goes into messages: clean and redact it like log lines.
+  const errText = cleanLine(stderr.trim().split('\n').slice(-3).join(' '), 500);
   if (!p.done) return { status: 'error', message: `The log command on ${host} ended early (exit ${code ?? 'unknown'})${errText ? `: ${errText}` : ''}.` };
   if (p.missingTool) return { status: 'error', message: `${p.missingTool} is not installed (or not on PATH) on ${host}.` };
   if (source.kind === 'file') {
@@ -203,7 +204,7 @@ function judge(source: LogSourceSpec, p: ParsedOutput, code: number | null, stde
   }
   const ok = p.exitCode === 0 || (source.kind === 'command' && p.exitCode === 1); // grep's "no match"
   if (!ok) {
-    const said = p.lines.filter((l) => l.trim()).slice(-3).join(' ').slice(0, 500);
+    const said = cleanLine(p.lines.filter((l) => l.trim() && l !== GAP_LINE).slice(-3).join(' '), 500);
     const what = source.kind === 'journald' ? 'journalctl' : source.kind === 'docker' ? 'docker logs' : 'The command';
     return { status: 'error', message: `${what} on ${host} failed (exit ${p.exitCode ?? 'unknown'})${said ? `: ${said}` : ''}` };
   }
