@@ -8,7 +8,7 @@ import { AWK_TIMESTAMP_LIB } from './timestamps';
  * dialect does not matter). All filtering happens there: for files a byte-offset bisection over the
  * timestamps (`tail -c +N | head -c | awk`) finds the window without reading the rest of the file; every
  * source's output then goes through one awk "capper" that drops lines outside the window, cuts long
- * lines, and keeps at most `capBytes` nearest the focus time. Control lines start with `@@<nonce> `,
+ * lines, and keeps at most `capBytes` nearest the focus time (plus grep matches). Control lines start with `@@<nonce> `,
  * a random marker a log line cannot forge.
  *
  * Every value from outside (paths, units, containers, grep terms, times) enters the script either
@@ -35,7 +35,8 @@ export interface RemoteScript {
   nonce: string;
 }
 
-/** Files bigger than this per probe are never read whole: bisection stops at 64 KiB resolution. */
+/** Bisection stops once the range is this small; the window reader then skips the few lines before
+ *  the window by their time. */
 const BISECT_RESOLUTION = 65536;
 /** With grep terms, this much of a large window is read on the server to find matches. */
 const GREP_READ_BYTES = 64 * 1024 * 1024;
