@@ -3,7 +3,10 @@ import { parseArgs } from 'node:util';
 import { RcaError, errorMessage } from './core/common/errors';
 import { streamLogger } from './core/common/logger';
 import { EXIT, exitCodeFor, type CliIo } from './cli/cliIo';
+import { diagnoseCommand } from './cli/diagnoseCommand';
+import { framesCommand } from './cli/framesCommand';
 import { issuesCommand } from './cli/issuesCommand';
+import { IssueStore } from './core/store/issueStore';
 import { syncCommand } from './cli/syncCommand';
 
 const USAGE = `Usage: sentry-rca <command> [options]
@@ -14,8 +17,15 @@ Commands:
             Sync Sentry into the store (token from SENTRY_AUTH_TOKEN).
   issues    --store DIR [--json] [--all] [--project SLUG]... [--min-level LEVEL]
             List the stored issues (offline).
+  frames    ISSUE_ID --store DIR --workspace DIR [--json]
+            Map the latest event's stack frames to files in the workspace.
+  diagnose  ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
+            [--ai openai|none] [--json|--markdown]
+            Root-cause analysis: events, code, git history, server logs over SSH, and the
+            deterministic report (plus the AI's, with OPENAI_API_KEY and --ai openai).
 
 Environment: SENTRY_AUTH_TOKEN (required for sync), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
+OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (diagnose --ai openai),
 SENTRY_RCA_LOG=debug|info|warn (log level on stderr, default warn).
 Exit codes: 0 ok, 1 usage, 2 remote or auth error, 3 partial result.
 `;
@@ -45,6 +55,11 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         full: { type: 'boolean' },
         json: { type: 'boolean' },
         all: { type: 'boolean' },
+        workspace: { type: 'string' },
+        'ssh-config': { type: 'string' },
+        logs: { type: 'string', multiple: true },
+        ai: { type: 'string' },
+        markdown: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -76,6 +91,25 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
       }
       case 'issues':
         return await issuesCommand({ store: need('store', v.store), json: v.json ?? false, all: v.all ?? false, projects: v.project ?? [], minLevel: v['min-level'] }, io);
+      case 'frames':
+      case 'diagnose': {
+        const issueId = parsed.positionals[0];
+        if (!issueId) throw new RcaError('usage', `${command} needs an ISSUE_ID (numeric id or short id such as ORDERS-1).`);
+        const workspace = need('workspace', v.workspace);
+        const store = await IssueStore.open(need('store', v.store));
+        try {
+          if (store.issues().length === 0) throw new RcaError('usage', `The store ${store.file} holds no issues.`, 'Run `sentry-rca sync` first.');
+          if (command === 'frames') return await framesCommand({ store, issueId, workspace, json: v.json ?? false }, io.out);
+          if (v.ai !== undefined && v.ai !== 'openai' && v.ai !== 'none') throw new RcaError('usage', `--ai must be openai or none (got "${v.ai}").`);
+          if (v.json && v.markdown) throw new RcaError('usage', 'Choose one of --json and --markdown.');
+          return await diagnoseCommand({
+            store, issueId, workspace, sshConfig: v['ssh-config'], logs: v.logs ?? [], ai: v.ai as 'openai' | 'none' | undefined,
+            format: v.json ? 'json' : v.markdown ? 'markdown' : 'text', env: io.env, logger, signal, err: io.err,
+          }, io.out);
+        } finally {
+          store.dispose();
+        }
+      }
       default:
         io.err(`sentry-rca: unknown command "${command}".\n\n${USAGE}`);
         return EXIT.usage;
