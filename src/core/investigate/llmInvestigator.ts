@@ -87,7 +87,9 @@ export class LlmInvestigator {
     if (!config.apiKey) throw new RcaError('usage', 'No AI API key is set.', 'Set one with "Sentry RCA: Set OpenAI API Key" (or OPENAI_API_KEY for the CLI), or use the report without AI.');
     if (!config.model) throw new RcaError('usage', 'No AI model is configured.', 'Set sentryRca.ai.model.');
     const log = options.logger ?? nullLogger;
-    const line = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ').slice(0, 500);
+    // The key itself is a secret the evidence and the log must never carry, whatever else the host knows.
+    const scrubber = options.scrubber ?? new SecretScrubber([config.apiKey]);
+    const line = (args: unknown[]) => scrubber.scrub(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ')).slice(0, 500);
     this.client = new OpenAI({
       apiKey: config.apiKey,
       // The SDK's own diagnostics go to our log channel, not to the console.
@@ -98,8 +100,7 @@ export class LlmInvestigator {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     this.logger = log;
-    // The key itself is a secret the evidence must never carry, whatever else the host knows.
-    this.scrubber = options.scrubber ?? new SecretScrubber([config.apiKey]);
+    this.scrubber = scrubber;
   }
 
   async run(evidence: Evidence, report: AnalysisReport, tools: InvestigationTools, progress: LlmProgress = {}, signal?: AbortSignal): Promise<LlmResult> {
