@@ -2,6 +2,7 @@
 // checks, authentication, failures of every kind, one result per host.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { SshLogFetcher, parseLogSpec, type HostLogResult, type LogWindow } from '../../src/core/logs';
 import { SshAgent } from '../servers/sshd/sshdServer';
 import { PASSPHRASE, startSshTestEnv, T, type SshTestEnv } from './sshTestEnv';
@@ -115,6 +116,27 @@ describe('host keys', () => {
     assert.match(r.message!, /man-in-the-middle/);
     assert.match(r.message!, /ssh-keygen -R/);
     assert.doesNotMatch(env.reinstalled.logs.join(''), /Accepted publickey/);
+  });
+
+  test('HostKeyAlias: the key is looked up under the alias', async () => {
+    const kh = `${env.home}/alias_known_hosts`;
+    const [type, key] = env.target.hostKey.publicLine.split(' ');
+    writeFileSync(kh, `target-key ${type} ${key}\n`);
+    const ok = await fetchHost('aliased-key', { knownHostsPath: kh });
+    assert.equal(ok.status, 'ok', ok.message);
+    writeFileSync(kh, `[127.0.0.1]:${env.target.port} ${type} ${key}\n`);
+    const unknown = await fetchHost('aliased-key', { knownHostsPath: kh });
+    assert.equal(unknown.status, 'host-key-unknown');
+    assert.match(unknown.message!, /host key of target-key/);
+  });
+
+  test('a key marked @revoked is refused even though it is also listed as valid', async () => {
+    const kh = `${env.home}/revoked_known_hosts`;
+    const [type, key] = env.target.hostKey.publicLine.split(' ');
+    writeFileSync(kh, `[127.0.0.1]:${env.target.port} ${type} ${key}\n@revoked * ${type} ${key}\n`);
+    const r = await fetchHost('target', { knownHostsPath: kh });
+    assert.equal(r.status, 'host-key-changed');
+    assert.match(r.message!, /marked @revoked/);
   });
 
   test('an unknown key on the jump host refuses the whole chain', async () => {

@@ -203,6 +203,12 @@ Host behind-two-jumps
   Port ${target.port}
   ProxyJump jump,root@127.0.0.1:${jump.port}
 
+Host aliased-key
+  # Looked up in known_hosts as "target-key", not as [127.0.0.1]:port.
+  HostName 127.0.0.1
+  Port ${target.port}
+  HostKeyAlias target-key
+
 Host stranger
   HostName 127.0.0.1
   Port ${stranger.port}
