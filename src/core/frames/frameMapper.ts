@@ -282,7 +282,8 @@ export class FrameMapper extends DisposableBase {
 
   // ---------------------------------------------------------------------------------------------
 
-  private async finish(frame: StoredFrame, r: Resolved): Promise<MappedFrame> {
+  /** Synchronous unless the file has to be read to check the frame's line. */
+  private finish(frame: StoredFrame, r: Resolved): MappedFrame | Promise<MappedFrame> {
     const out: MappedFrame = {
       ok: true,
       path: r.file,
@@ -298,13 +299,14 @@ export class FrameMapper extends DisposableBase {
     if (lineNo === null) return out;
     out.line = lineNo;
     if (!frame.context.some(([n]) => n === lineNo)) return out;
-    const lines = await this.fileLines(r.file);
-    if (!lines) return out;
-    const rel = relocateLine(lines, frame);
-    out.line = rel.line;
-    out.lineStatus = rel.status;
-    if (rel.moved) out.moved = rel.moved;
-    return out;
+    return this.fileLines(r.file).then((lines) => {
+      if (!lines) return out;
+      const rel = relocateLine(lines, frame);
+      out.line = rel.line;
+      out.lineStatus = rel.status;
+      if (rel.moved) out.moved = rel.moved;
+      return out;
+    });
   }
 
   private fileLines(path: string): Promise<string[] | undefined> {
@@ -380,7 +382,8 @@ export class FrameMapper extends DisposableBase {
 
     // 4. Candidate paths by suffix.
     for (const c of candidatePaths(frame, paths)) {
-      const hit = this.byRootRelative(c, frame) ?? (await this.bySuffix(c, frame, project, misses));
+      const found = this.byRootRelative(c, frame) ?? this.bySuffix(c, frame, project, misses);
+      const hit = found instanceof Promise ? await found : found;
       if (!hit) continue;
       // Deploy paths map by their own rule; a prefix per release folder would only pile up.
       if (c.from && c.via !== 'deploy-path' && frame.inApp) this.learn(c.from, hit, project);
@@ -473,7 +476,8 @@ export class FrameMapper extends DisposableBase {
     this.logger.debug(`learned ${stackRoot} → ${f.root.name}/${localDir} for project ${key || '(none)'}`);
   }
 
-  private async bySuffix(c: PathCandidate, frame: StoredFrame, project: string | undefined, misses: Misses): Promise<Resolved | undefined> {
+  /** Synchronous unless a tie has to be settled by reading files (most frames never wait). */
+  private bySuffix(c: PathCandidate, frame: StoredFrame, project: string | undefined, misses: Misses): Resolved | undefined | Promise<Resolved | undefined> {
     const segs = c.segments;
     const n = segs.length;
     const name = segs[n - 1]!;
@@ -528,12 +532,14 @@ export class FrameMapper extends DisposableBase {
       const under = best.filter((f) => learned.some((l) => l.root === f.root && (l.localDir === '' || f.rel.startsWith(l.localDir + '/'))));
       if (under.length === 1) return make(under[0]!, 'learned-prefix');
     }
-    const byContext = await this.pickByContext(best, frame);
-    if (byContext) return make(byContext, 'context');
-    if (!misses.ambiguous || misses.ambiguous.files.length > best.length) {
-      misses.ambiguous = { suffix: matchedSuffix, files: best, line: frame.lineNo };
-    }
-    return undefined;
+    const ambiguous = () => {
+      if (!misses.ambiguous || misses.ambiguous.files.length > best.length) {
+        misses.ambiguous = { suffix: matchedSuffix, files: best, line: frame.lineNo };
+      }
+      return undefined;
+    };
+    if (!frame.context.some(([, t]) => t.trim().length >= 3) || best.length > MAX_CONTEXT_CANDIDATES) return ambiguous();
+    return this.pickByContext(best, frame).then((byContext) => (byContext ? make(byContext, 'context') : ambiguous()));
   }
 
   /** The one file whose text agrees with most of the frame's context lines, if there is exactly one. */
