@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { SshLogFetcher, parseLogSpec, type LogSourceSpec, type LogWindow } from '../../src/core/logs';
+import { SshLogFetcher, parseLogSpec, selectLogRequests, type LogSourceSpec, type LogWindow } from '../../src/core/logs';
 import { RcaError } from '../../src/core/common/errors';
 import { startSshTestEnv, T, type SshTestEnv } from './sshTestEnv';
 
@@ -57,6 +57,21 @@ describe('hostile input', () => {
   test('grep terms substituted into a command template are quoted', async () => {
     const r = await fetcher.fetch([parseLogSpec(`target=cmd:grep -E {grep} ${env.logDir}/app.log; echo {grep} >/dev/null`)], { ...W, grep: hostile });
     assert.ok(['ok'].includes(r[0]!.status), r[0]!.message);
+    assert.equal(existsSync(marker), false);
+  });
+
+  test('event tags (server_name, request ids) choose hosts only by exact ssh config alias and reach commands only quoted', async () => {
+    const rules = [`[api] {server_name}=cmd:grep -F -e {grep} ${env.logDir}/app.log`, '[api] {host}=docker:api'];
+    for (const value of hostile) {
+      const tags = { server_name: value, host: value, request_id: value };
+      const sel = selectLogRequests(rules, { project: 'api', tags }, (a) => fetcher.sshConfig.hasAlias(a));
+      assert.deepEqual(sel.requests, [], JSON.stringify(value));
+    }
+    // A legitimate alias in server_name, with hostile tag values as the grep terms.
+    const sel = selectLogRequests(rules, { project: 'api', tags: { server_name: 'target' } }, (a) => fetcher.sshConfig.hasAlias(a));
+    assert.equal(sel.requests.length, 1);
+    const rs = await fetcher.fetch(sel.requests, { ...W, grep: hostile });
+    assert.equal(rs[0]!.status, 'ok', rs[0]!.message);
     assert.equal(existsSync(marker), false);
   });
 

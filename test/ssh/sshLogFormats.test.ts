@@ -180,9 +180,9 @@ describe('journald, docker and command sources', () => {
   });
 
   test('command template: placeholders are substituted quoted, output filtered to the window', async () => {
-    const r = await one(`target=cmd:printf '%s\\n' {since} {until} >${env.logDir}/cmd.args; grep -E {grep} ${env.logDir}/app.log`, { ...W, grep: ['request 123', 'TypeError'] });
+    const r = await one(`target=cmd:printf '%s\\n' {since} {until} @{sinceEpoch} >${env.logDir}/cmd.args; grep -E {grep} ${env.logDir}/app.log`, { ...W, grep: ['request 123', 'TypeError'] });
     assert.equal(r.status, 'ok', r.message);
-    assert.deepEqual(readFileSync(join(env.logDir, 'cmd.args'), 'utf8').trim().split('\n'), [W.since.toISOString(), W.until.toISOString()]);
+    assert.deepEqual(readFileSync(join(env.logDir, 'cmd.args'), 'utf8').trim().split('\n'), [W.since.toISOString(), W.until.toISOString(), `@${W.since.getTime() / 1000}`]);
     assert.ok(r.lines.length > 0);
     assertInWindow(r, W);
     assert.ok(r.lines.every((l) => l.matched?.length), 'grep ran on the server with the terms');

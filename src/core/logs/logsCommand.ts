@@ -15,7 +15,7 @@ import { DEFAULT_AFTER_MS, DEFAULT_BEFORE_MS, parseDuration, windowAround } from
 export const LOGS_USAGE = `  logs      --host ALIAS --source SPEC --around ISO_TIME [--ssh-config FILE] [--before 5m] [--after 2m]
             [--grep TEXT]... [--max-lines N] [--json]
             Print the server log lines around a time. SPEC: file:GLOB, journal:UNIT, docker:CONTAINER,
-            cmd:TEMPLATE ({since} {until} {grep}). --host and --around may repeat.`;
+            cmd:TEMPLATE ({since} {until} {sinceEpoch} {untilEpoch} {grep}). --host and --around may repeat.`;
 
 /** `--json` shape (one object per host; an array when --host repeats). */
 export interface LogsJson {

@@ -139,6 +139,8 @@ function body(p: ScriptParams): string {
       const values: Record<string, string> = {
         since: new Date(p.sinceMs).toISOString(),
         until: new Date(p.untilMs).toISOString(),
+        sinceEpoch: String(sinceS),
+        untilEpoch: String(untilS),
         grep: grepPattern(p.grep),
       };
       const cmd = tokenizeTemplate(s.template).map((t) => (t.kind === 'text' ? t.text : shQuote(values[t.name] ?? ''))).join('');

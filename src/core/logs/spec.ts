@@ -6,12 +6,14 @@ export type LogSourceSpec =
   | { kind: 'file'; path: string /* absolute path or glob; rotated `.1`/`.gz` siblings are read too */ }
   | { kind: 'journald'; unit: string }
   | { kind: 'docker'; container: string }
-  | { kind: 'command'; template: string /* placeholders {since} {until} {grep} only */ };
+  | { kind: 'command'; template: string /* placeholders {since} {until} {sinceEpoch} {untilEpoch} {grep} only */ };
 
-export const TEMPLATE_PLACEHOLDERS = ['since', 'until', 'grep'] as const;
+/** {since}/{until}: ISO 8601 UTC; {sinceEpoch}/{untilEpoch}: whole seconds; {grep}: an ERE matching any
+ *  grep term literally (empty when there are none, which grep reads as "every line"). */
+export const TEMPLATE_PLACEHOLDERS = ['since', 'until', 'sinceEpoch', 'untilEpoch', 'grep'] as const;
 export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 
-const SPEC_HELP = 'Use file:/var/log/app/*.log, journald:app.service, docker:CONTAINER or cmd:TEMPLATE (placeholders {since} {until} {grep}).';
+const SPEC_HELP = 'Use file:/var/log/app/*.log, journald:app.service, docker:CONTAINER or cmd:TEMPLATE (placeholders {since} {until} {sinceEpoch} {untilEpoch} {grep}).';
 
 /** Parses the source half of `HOST=SPEC` (also used for settings values). */
 export function parseLogSource(spec: string): LogSourceSpec {
@@ -54,7 +56,7 @@ export function validateTemplate(template: string): void {
   if (template.includes('\0')) throw new RcaError('usage', 'The command template contains a NUL byte.');
   for (const part of tokenizeTemplate(template)) {
     if (part.kind === 'placeholder' && !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(part.name)) {
-      throw new RcaError('usage', `Unknown placeholder {${truncateForMessage(part.name, 30)}} in the command template.`, 'Only {since}, {until} and {grep} exist; write {{ and }} for literal braces.');
+      throw new RcaError('usage', `Unknown placeholder {${truncateForMessage(part.name, 30)}} in the command template.`, 'Only {since}, {until}, {sinceEpoch}, {untilEpoch} and {grep} exist; write {{ and }} for literal braces.');
     }
   }
 }
