@@ -16,10 +16,15 @@ export function framesFixture(...parts: string[]): string {
   return join(repoRoot(), 'test', 'fixtures', 'frames', ...parts);
 }
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 /** A fresh temp folder, removed when the test process exits. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `rca-frames-${prefix}-`));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
