@@ -252,6 +252,9 @@ export class WorkspaceFileIndex extends DisposableBase {
     if (!loc) return false;
     if (isGitignore(path)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
     if (this.fileAt(loc.root, loc.rel)) return true;
+    // Events inside ignored folders (npm install writes thousands) are dropped before any stat.
+    const parent = parentRel(loc.rel);
+    if (parent && !this.isIncluded(loc.root, parent, true)) return false;
     let isDir: boolean;
     try {
       const st = statSync(path);
