@@ -289,6 +289,8 @@ export class WorkspaceFileIndex extends DisposableBase {
     if (file) {
       this.delete(file);
       removed.push(p);
+    } else if (loc && !this.isIncluded(loc.root, loc.rel, true)) {
+      // Inside an ignored folder (npm uninstall): nothing of it was indexed.
     } else if (loc || this.roots.some((r) => r.path === p)) {
       const root = loc?.root ?? this.roots.find((r) => r.path === p)!;
       const top = loc?.rel ?? '';
