@@ -34,7 +34,9 @@ async function syncBench(): Promise<void> {
     console.log(`first sync: ${store.issues().length} issues × ${5} events`);
     console.log(`  wall ${fmt(first.durationMs)}, ${first.requests} requests, floor ${fmt(floorMs)} (requests ÷ 20 req/s)`);
     console.log(`  ratio wall/floor ${(first.durationMs / floorMs).toFixed(3)} (target ≤ 1.15)`);
-    console.log(`  requests answered 429: ${first.rateLimited} (target 0); retries ${first.retries}`);
+    const log = await (await fetch(`${sentry.url}/__control/requests`)).json() as Array<{ fault?: string }>;
+    const why = log.filter((r) => r.fault === 'rate-limit' || r.fault === 'concurrency-limit').map((r) => r.fault).join(', ');
+    console.log(`  requests answered 429: ${first.rateLimited} (target 0)${why ? ` [${why}]` : ''}; retries ${first.retries}`);
 
     const quiet = await engine.run();
     console.log(`incremental, no change: ${quiet.requests} requests (target ≤ 2), ${fmt(quiet.durationMs)}`);
