@@ -22,6 +22,7 @@
  */
 import { promises as fsp, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Emitter, type Event } from '../common/emitter';
 import { DisposableBase } from '../common/lifecycle';
 import { nullLogger, tagged, type Logger } from '../common/logger';
 import type { StoredFrame } from '../store/model';
@@ -152,6 +153,13 @@ export class FrameMapper extends DisposableBase {
   /** Resolved frames by frame identity; failures kept apart so a newly learned prefix can drop them cheaply. */
   private readonly memo = new Map<string, Resolution>();
   private readonly memoFailed = new Map<string, Resolution>();
+  private readonly onDidChangeEmitter = this.register(new Emitter<void>());
+  /**
+   * Mapped results may differ from now on (files added or removed, mappings changed, prefixes
+   * restored): views showing mapped frames or crash sites should map again. Not fired for prefixes
+   * learned while mapping, so that a view re-mapping on this event cannot loop.
+   */
+  readonly onDidChange: Event<void> = this.onDidChangeEmitter.event;
 
   constructor(private readonly index: WorkspaceFileIndex, options: FrameMapperOptions = {}) {
     super();
@@ -163,6 +171,7 @@ export class FrameMapper extends DisposableBase {
       this.memo.clear();
       this.memoFailed.clear();
       for (const p of [...e.changed, ...e.removed]) this.lines.delete(p);
+      this.onDidChangeEmitter.fire();
     }));
   }
 
@@ -170,6 +179,7 @@ export class FrameMapper extends DisposableBase {
     this.mappings = mappings;
     this.memo.clear();
     this.memoFailed.clear();
+    this.onDidChangeEmitter.fire();
   }
 
   /** Problems with the current mappings for the open folders (e.g. an unknown `${workspaceFolder:name}`), to show once. */
@@ -210,7 +220,10 @@ export class FrameMapper extends DisposableBase {
       this.learned.set(s.project, list);
       n++;
     }
-    if (n) this.memoFailed.clear();
+    if (n) {
+      this.memoFailed.clear();
+      this.onDidChangeEmitter.fire();
+    }
     return n;
   }
 
@@ -220,6 +233,7 @@ export class FrameMapper extends DisposableBase {
     this.lines.clear();
     this.memo.clear();
     this.memoFailed.clear();
+    this.onDidChangeEmitter.fire();
   }
 
   /** Maps one frame. `project` is the Sentry project slug (path mappings and learned prefixes are per project). */

@@ -214,12 +214,17 @@ describe('FrameMapper rules', () => {
     assert.deepEqual(out.map((m) => (m.ok ? m.path.slice(ws.length + 1) : m.code)), ['src/lib/parse.js', 'node_modules/tiny/index.js', 'src/app.js']);
   });
 
-  test('index changes are picked up (a file created after a miss maps)', async () => {
-    const { ws, index, map } = await setup();
+  test('index changes are picked up (a file created after a miss maps), and announced', async () => {
+    const { ws, index, map, mapper } = await setup();
+    let changes = 0;
+    mapper.onDidChange(() => changes++);
     unmapped(await map({ filename: '/srv/shop/src/new.js' }), 'no-match');
     writeTree(ws, { 'src/new.js': 'x' });
     index.add(join(ws, 'src/new.js'));
     assert.equal(mapped(await map({ filename: '/srv/shop/src/new.js' })).path, join(ws, 'src/new.js'));
+    assert.equal(changes, 1, 'learning a prefix while mapping does not count as a change');
+    mapper.setMappings([{ from: '/x/', to: '${workspaceFolder}/' }]);
+    assert.equal(changes, 2);
   });
 
   test('suggestMapping pre-fills the prefix in front of the first folder the workspace has', async () => {
