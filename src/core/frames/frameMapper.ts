@@ -170,8 +170,10 @@ export class FrameMapper extends DisposableBase {
     this.register(index.onDidChange((e) => {
       this.memo.clear();
       this.memoFailed.clear();
-      for (const p of [...e.changed, ...e.removed]) this.lines.delete(p);
-      this.onDidChangeEmitter.fire();
+      let affected = e.added.length > 0 || e.removed.length > 0;
+      for (const p of [...e.changed, ...e.removed]) if (this.lines.delete(p)) affected = true;
+      // Saving a file no frame maps to changes nothing a view shows.
+      if (affected) this.onDidChangeEmitter.fire();
     }));
   }
 
