@@ -56,52 +56,50 @@ export function parseJsonc(text: string): unknown {
 }
 
 function dropComments(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
+  return outsideStrings(text, (i) => {
+    if (text[i] !== '/') return undefined;
+    if (text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      return { out: '', next: end < 0 ? text.length : end };
+    }
+    if (text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       if (end < 0) throw new Error('unterminated /* comment');
       // Keep the line count so JSON.parse positions stay meaningful.
-      out += text.slice(i, end + 2).replace(/[^\n]/g, ' ');
-      i = end + 2;
-    } else {
-      out += c;
-      i++;
+      return { out: text.slice(i, end + 2).replace(/[^\n]/g, ' '), next: end + 2 };
     }
-  }
-  return out;
+    return undefined;
+  });
 }
 
 function dropTrailingCommas(text: string): string {
+  return outsideStrings(text, (i) => {
+    if (text[i] !== ',') return undefined;
+    let j = i + 1;
+    while (j < text.length && /\s/.test(text[j]!)) j++;
+    return text[j] === '}' || text[j] === ']' ? { out: ' ', next: i + 1 } : undefined;
+  });
+}
+
+/** Copies JSON strings verbatim and lets `step` rewrite what lies between them, one position at a time. */
+function outsideStrings(text: string, step: (i: number) => { out: string; next: number } | undefined): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
+    if (text[i] === '"') {
       const end = stringEnd(text, i);
       out += text.slice(i, end);
       i = end;
       continue;
     }
-    if (c === ',') {
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j]!)) j++;
-      if (text[j] === '}' || text[j] === ']') {
-        out += ' ';
-        i++;
-        continue;
-      }
+    const r = step(i);
+    if (r) {
+      out += r.out;
+      i = r.next;
+    } else {
+      out += text[i];
+      i++;
     }
-    out += c;
-    i++;
   }
   return out;
 }
