@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emitter } from '../../../src/core/common/emitter';
-import { WorkspaceFileIndex, type FileIndexChange } from '../../../src/core/frames/workspaceFileIndex';
+import type * as vscode from 'vscode';
+import { WorkspaceFileIndex, type FileIndexChange, type FileWatcherLike } from '../../../src/core/frames/workspaceFileIndex';
 import { tempDir, writeTree } from './helpers';
+
+// The host passes vscode.workspace.createFileSystemWatcher(…) to index.watch() as it is.
+const _watcherFits: (w: vscode.FileSystemWatcher) => FileWatcherLike = (w) => w;
+void _watcherFits;
 
 function rels(index: WorkspaceFileIndex): string[] {
   return [...index.all()].map((f) => `${f.root.name}:${f.rel}`).sort();
