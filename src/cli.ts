@@ -6,6 +6,7 @@ import { EXIT, exitCodeFor, type CliIo } from './cli/cliIo';
 import { diagnoseCommand } from './cli/diagnoseCommand';
 import { framesCommand } from './cli/framesCommand';
 import { issuesCommand } from './cli/issuesCommand';
+import { LOGS_USAGE, logsCommand } from './core/logs/logsCommand';
 import { IssueStore } from './core/store/issueStore';
 import { syncCommand } from './cli/syncCommand';
 
@@ -23,6 +24,7 @@ Commands:
             [--ai openai|none] [--json|--markdown]
             Root-cause analysis: events, code, git history, server logs over SSH, and the
             deterministic report (plus the AI's, with OPENAI_API_KEY and --ai openai).
+${LOGS_USAGE}
 
 Environment: SENTRY_AUTH_TOKEN (required for sync), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
 OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (diagnose --ai openai),
@@ -38,6 +40,14 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
   }
   const logLevel = (io.env.SENTRY_RCA_LOG as 'debug' | 'info' | 'warn' | undefined) ?? 'warn';
   const logger = streamLogger((l) => io.err(l + '\n'), ['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'warn');
+  if (command === 'logs') {
+    try {
+      return await logsCommand(rest, io, logger, signal);
+    } catch (e) {
+      io.err(`sentry-rca: ${errorMessage(e)}\n`);
+      return exitCodeFor(e);
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -28,7 +28,7 @@ const SHAPES: RegExp[] = [
   /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g, // Stripe
   /\bsk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}\b/g, // OpenAI / Anthropic style
   /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
-  /\bsntry[su]?_[A-Za-z0-9+/=_-]{20,}/g, // Sentry auth tokens (org, user)
+  /\bsntry[suai]?_[A-Za-z0-9+/=_-]{20,}/g, // Sentry auth tokens (org, user, user-app, integration)
   /\bnpm_[A-Za-z0-9]{36}\b/g, // npm
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWT
 ];
