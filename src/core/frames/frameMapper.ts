@@ -482,6 +482,9 @@ export class FrameMapper extends DisposableBase {
     if (!stackRoot) return;
     const n = hit.matchedSuffix.split('/').length;
     const localDir = f.segments.slice(0, f.segments.length - n).join('/');
+    // One matching file name says little about where the rest of the tree lives: a nested file found
+    // by name alone would send every other frame of the project into its folder.
+    if (n < 2 && localDir !== '') return;
     const key = project ?? '';
     const list = this.learned.get(key) ?? [];
     if (list.some((l) => l.stackRoot === stackRoot)) return;

@@ -95,10 +95,12 @@ describe('FrameMapper rules', () => {
     assert.equal(second.mapper.importLearned('not a list'), 0);
   });
 
-  test('3. nothing is learned from library frames or from a path that is only a file name', async () => {
+  test('3. nothing is learned from library frames, from a bare relative name, or from a nested file found by name alone', async () => {
     const { map, mapper } = await setup();
     mapped(await map({ filename: '/usr/lib/x/node_modules/tiny/index.js', inApp: false }));
     mapped(await map({ filename: 'app.js' }));
+    // shop/cart.py is the only cart.py, but /opt/ ↔ shop/ learned from the name alone would be a guess.
+    mapped(await map({ filename: '/opt/cart.py', lineNo: 1 }));
     assert.deepEqual(mapper.learnedPrefixes('shop'), []);
   });
 
