@@ -135,6 +135,22 @@ async function main(): Promise<void> {
       await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'First seen' }).first().waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'tooltip.png') });
     });
+
+    await step('a revoked token: Sync Now shows one short error with "Show Log", which opens the log', async () => {
+      sentry.setToken('sntryu_revoked_on_the_server_0000000000');
+      await page.locator('.part.sidebar .actions-container [aria-label="Sync Now"]').first().click();
+      const toast = page.locator('.notification-toast').filter({ hasText: /Sync failed.*401/ }).first();
+      await toast.waitFor({ timeout: 20_000 });
+      await page.locator('.part.statusbar .statusbar-item').filter({ hasText: 'sync failed' }).first().waitFor({ timeout: 10_000 });
+      await page.mouse.move(1000, 150);
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: join(SHOTS, 'sync-error.png') });
+      await toast.getByRole('button', { name: 'Show Log' }).click();
+      // The output panel switches to the "Sentry RCA" channel and shows the error with its stack.
+      // (The view scrolls to the end, so the visible lines may be the stack rather than the message.)
+      await page.locator('.part.panel .view-lines').filter({ hasText: /Sync failed|SyncEngine/ }).first().waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(SHOTS, 'log.png') });
+    });
   } finally {
     if (failed > 0 && wb) {
       try { await wb.page.screenshot({ path: join(SHOTS, 'failure.png') }); } catch { /* the page may be gone */ }
