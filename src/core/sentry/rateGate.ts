@@ -9,7 +9,9 @@ import type { Clock } from '../common/clock';
  * sends no such headers, and then the gate never waits.
  */
 export class RateGate {
-  private readonly windows = new Map<string, { remaining: number; resetAt: number; inFlight: number }>();
+  private readonly windows = new Map<string, { remaining: number; resetAt: number }>();
+  /** Requests sent and not yet answered, per family; counted from the very first request. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -18,17 +20,15 @@ export class RateGate {
     for (;;) {
       const w = this.windows.get(family);
       const now = this.clock.now();
-      if (!w || now >= w.resetAt || w.remaining - w.inFlight > 0) break;
+      if (!w || now >= w.resetAt || w.remaining - (this.inFlight.get(family) ?? 0) > 0) break;
       await this.clock.sleep(Math.max(5, w.resetAt - now + 5), signal);
     }
-    const w = this.windows.get(family);
-    if (w) w.inFlight++;
+    this.inFlight.set(family, (this.inFlight.get(family) ?? 0) + 1);
     let released = false;
     return (headers) => {
       if (released) return;
       released = true;
-      const cur = this.windows.get(family);
-      if (cur && cur.inFlight > 0) cur.inFlight--;
+      this.inFlight.set(family, Math.max(0, (this.inFlight.get(family) ?? 1) - 1));
       if (headers) this.observe(family, headers);
     };
   }
@@ -42,6 +42,6 @@ export class RateGate {
     const cur = this.windows.get(family);
     // Responses arrive out of order; within one window the lowest remaining count is the truth.
     if (cur && cur.resetAt === resetAt) cur.remaining = Math.min(cur.remaining, remaining);
-    else if (!cur || resetAt > cur.resetAt) this.windows.set(family, { remaining, resetAt, inFlight: cur?.inFlight ?? 0 });
+    else if (!cur || resetAt > cur.resetAt) this.windows.set(family, { remaining, resetAt });
   }
 }

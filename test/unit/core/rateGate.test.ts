@@ -23,6 +23,16 @@ test('waits for the window reset once the remaining budget is used by requests i
   r1(); r2();
 });
 
+test('requests sent before any window is known still count against it', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  const first = await Promise.all([gate.acquire('events'), gate.acquire('events'), gate.acquire('events')]);
+  // The first answer reports 2 left in the window; two more requests are already on their way.
+  first[0]!({ 'x-sentry-rate-limit-remaining': '2', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 1) });
+  await gate.acquire('events');
+  assert.equal(clock.slept.length, 1, 'the fourth request waits for the next window');
+});
+
 test('families are independent and missing headers never block', async () => {
   const clock = fakeClock();
   const gate = new RateGate(clock);
