@@ -7,10 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '../support/paths';
 
-/** The project root: out/test/vscode/*.js and test/vscode/*.ts both sit three levels down. */
-export const projectRoot = resolve(__dirname, '..', '..', '..');
+/** The project root, wherever this file was bundled to (out/test/<suite>/, out/test/unit/<dir>/…). */
+export const projectRoot = repoRoot();
 
 export const CODE_SERVER_ENTRY = join(projectRoot, '.tools', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
