@@ -123,7 +123,7 @@ export class Config extends DisposableBase {
       organization: str(SettingKeys.organization, d.organization),
       projects: strings(SettingKeys.projects),
       minLevel: isLevel(level) ? level : d.minLevel,
-      syncIntervalMinutes: num(SettingKeys.syncIntervalMinutes, d.syncIntervalMinutes, 0, 24 * 60),
+      syncIntervalMinutes: minInterval(num(SettingKeys.syncIntervalMinutes, d.syncIntervalMinutes, 0, 24 * 60)),
       eventsPerIssue: Math.round(num(SettingKeys.eventsPerIssue, d.eventsPerIssue, 1, 100)),
       pathMappings: Array.isArray(mappings)
         ? mappings.filter((m): m is PathMapping => !!m && typeof m === 'object' && typeof (m as PathMapping).from === 'string' && typeof (m as PathMapping).to === 'string')
@@ -135,4 +135,12 @@ export class Config extends DisposableBase {
       logSources: strings(SettingKeys.logSources),
     };
   }
+}
+
+/**
+ * 0 turns the timer off; anything else is at least 3 seconds. Sub-minute intervals exist for tests
+ * and demos against a local server; below that a sync would start again as soon as one ends.
+ */
+function minInterval(minutes: number): number {
+  return minutes <= 0 ? 0 : Math.max(0.05, minutes);
 }
