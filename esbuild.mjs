@@ -12,6 +12,8 @@ import { join, relative } from 'node:path';
 const production = process.argv.includes('--production');
 const tests = process.argv.includes('--tests');
 const watch = process.argv.includes('--watch');
+// `--outdir=DIR` puts the shipped bundles somewhere other than dist/ (scripts/package.mjs stages a .vsix there).
+const distDir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 
 // ssh2's optional native helpers: without them ssh2 uses its pure-JS crypto, so the .vsix carries no
 // platform binary (a Node-ABI binary would not load in VS Code's Electron anyway).
@@ -63,10 +65,14 @@ function testExternals() {
 
 const configs = [];
 if (!tests) {
-  configs.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeOptional] });
-  configs.push({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: ['vscode', ...nativeOptional], banner: { js: '#!/usr/bin/env node' } });
+  configs.push({ ...common, entryPoints: ['src/extension.ts'], outfile: `${distDir}/extension.js`, external: ['vscode', ...nativeOptional] });
+  configs.push({ ...common, entryPoints: ['src/cli.ts'], outfile: `${distDir}/cli.js`, external: ['vscode', ...nativeOptional], banner: { js: '#!/usr/bin/env node' } });
   if (existsSync('src/webview/main.ts')) {
-    configs.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', mainFields: ['browser', 'module', 'main'] });
+    configs.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/webview/main.ts'], outfile: `${distDir}/webview.js`, mainFields: ['browser', 'module', 'main'] });
+  }
+  // The "Try the Demo" server: a separate process the extension starts, so its code never loads in the host.
+  if (existsSync('src/demo/main.ts')) {
+    configs.push({ ...common, entryPoints: ['src/demo/main.ts'], outfile: `${distDir}/demo.js`, external: [...nativeOptional] });
   }
 } else {
   const entries = walk('test').filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith(join('test', 'fixtures')));
