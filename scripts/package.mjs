@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm run package`: a production .vsix, built offline.
+//   1. production bundles (minified, no source maps) into a staging folder, out/package/, so the
+//      development bundles in dist/ that tests and F5 use are left alone;
+//   2. the demo data "Try the Demo" needs (scripts/package-demo.mjs), when the demo bundle exists;
+//   3. `vsce package --no-dependencies` there: the bundles are self-contained, so no node_modules ship,
+//      and .vscodeignore (an allowlist) decides what goes in;
+//   4. checks: the host bundle stays within its size budget, and the .vsix holds only allowlisted files.
+// Prints the .vsix size and the host bundle size. Options: --out FILE (default sentry-rca-<version>.vsix
+// in the repository root).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { listZip } from './package-zip.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+process.chdir(root);
+const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const out = resolve(args.out ?? `${pkg.name}-${pkg.version}.vsix`);
+const stage = join(root, 'out', 'package');
+
+/** The budget the host bundle must stay within (minified); activation loads all of it. */
+const HOST_BUNDLE_BUDGET = 1.5 * 1024 * 1024;
+/** What may be in the .vsix besides VS Code's own manifest files (mirrors .vscodeignore). */
+const ALLOWED = [/^extension\/dist\/(extension|cli|webview|demo)\.js$/, /^extension\/dist\/demo\//, /^extension\/media\//,
+  /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i, /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
+
+function step(title, cmd, argv, opts = {}) {
+  console.log(`▸ ${title}`);
+  const r = spawnSync(cmd, argv, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`package: ${title} failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+const mib = (n) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+step('production bundles', process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(stage, 'dist')}`]);
+if (existsSync(join(stage, 'dist', 'demo.js'))) {
+  step('demo data (the sample service run once with the real @sentry/node SDK)', process.execPath, ['scripts/package-demo.mjs', '--out', join(stage, 'dist', 'demo')]);
+}
+for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
+  cpSync(f, join(stage, f), { recursive: true });
+}
+// The README's screenshots live in the repository (test/e2e/screenshots, written by the tests). The
+// package carries the ones the README shows under media/screenshots/, where VS Code's extension page
+// finds them next to the installed README; the repository URL is not a public host vsce could link to.
+const shots = new Set();
+const readme = readFileSync('README.md', 'utf8').replace(/\]\(test\/e2e\/screenshots\/([\w.-]+\.png)\)/g, (_, name) => {
+  shots.add(name);
+  return `](media/screenshots/${name})`;
+});
+mkdirSync(join(stage, 'media', 'screenshots'), { recursive: true });
+for (const name of shots) cpSync(join('test', 'e2e', 'screenshots', name), join(stage, 'media', 'screenshots', name));
+writeFileSync(join(stage, 'README.md'), readme);
+rmSync(out, { force: true });
+step('vsce package', process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: stage });
+
+const entries = listZip(readFileSync(out));
+const stray = entries.filter((e) => !ALLOWED.some((re) => re.test(e.name)));
+const host = statSync(join(stage, 'dist', 'extension.js')).size;
+console.log(`\n${out}`);
+for (const e of entries) console.log(`  ${kib(e.size).padStart(9)}  ${e.name}`);
+console.log(`.vsix: ${mib(statSync(out).size)} (${entries.length} files, ${mib(entries.reduce((a, e) => a + e.size, 0))} unpacked)`);
+console.log(`host bundle dist/extension.js: ${mib(host)} minified (budget ${mib(HOST_BUNDLE_BUDGET)})`);
+if (stray.length) {
+  console.error(`package: files outside the .vscodeignore allowlist: ${stray.map((e) => e.name).join(', ')}`);
+  process.exit(1);
+}
+if (host > HOST_BUNDLE_BUDGET) {
+  console.error('package: the host bundle is over budget; see what it holds with esbuild\'s --metafile (https://esbuild.github.io/analyze/).');
+  process.exit(1);
+}
