@@ -22,7 +22,8 @@ const CHROMIUM_ARGS = [
 const HARMLESS = [/open-vsx\.org/, /vsda/, /An unknown error occurred/, /^(Resolving|Resolved) connection token/, /^Creating a socket/, /Service Worker/, /ChatSessionStore/, /additional builtin extensions/, /^\s+at (async )?\S+ \(http/];
 
 export interface WorkbenchOptions extends CodeServerOptions {
-  extensionDevelopmentPath: string;
+  /** The extension under development; leave out to test what is installed in the profile's extensions dir. */
+  extensionDevelopmentPath?: string;
   /** Set for extension-test mode: the compiled tests entry that exports `run()`. */
   extensionTestsPath?: string;
   /** Lines the workbench logs through `codeAutomationLog` and the page console. */
@@ -62,10 +63,10 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
     page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
 
     const payload: Array<[string, string]> = [
-      ['extensionDevelopmentPath', server.remoteUri(opts.extensionDevelopmentPath)],
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
     ];
+    if (opts.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', server.remoteUri(opts.extensionDevelopmentPath)]);
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(opts.extensionTestsPath)]);
     await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded' });
 
