@@ -18,6 +18,8 @@ export const Commands = {
   filterByProject: 'sentryRca.filterByProject',
   filterByText: 'sentryRca.filterByText',
   clearFilters: 'sentryRca.clearFilters',
+  openFrame: 'sentryRca.openFrame',
+  addPathMapping: 'sentryRca.addPathMapping',
 } as const;
 
 export const Views = {
