@@ -67,8 +67,9 @@ nodeTests('unit', 'out/test/unit');
 if (!unitOnly) {
   nodeTests('ssh', 'out/test/ssh');
   // Suites in real VS Code (code-server + Chromium) report their own counts through a JSON file.
-  for (const suite of ['integration', 'e2e']) {
-    const runner = join('out', 'test', suite, 'run.js');
+  // e2e-vsix: the packaged .vsix installed into code-server (test/e2e/vsix.ts).
+  const runners = [['integration', 'out/test/integration/run.js'], ['e2e', 'out/test/e2e/run.js'], ['e2e-vsix', 'out/test/e2e/vsix.js']];
+  for (const [suite, runner] of runners) {
     if (!existsSync(runner)) continue;
     const summary = join('out', `${suite}-summary.json`);
     run(suite, process.execPath, ['--enable-source-maps', runner], { env: { SENTRY_RCA_TEST_SUMMARY: join(root, summary) } });

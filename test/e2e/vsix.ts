@@ -1,0 +1,152 @@
+/**
+ * The packaged extension, as a user gets it: `npm run package` builds the .vsix, code-server installs
+ * it into a fresh extensions folder (`--install-extension`), and the workbench starts WITHOUT
+ * extensionDevelopmentPath, so everything that runs comes from the installed package, never from this
+ * source tree. Checks that it activates (view, welcome, commands, log) and that "Try the Demo" works
+ * from the package: demo server, scratch workspace with the sample service, tree, a frame opening in
+ * the editor, Diagnose. Screenshots go to test/e2e/screenshots/ (demo-*.png).
+ *
+ *   node out/test/e2e/vsix.js          (SENTRY_RCA_VSIX=FILE tests that .vsix instead of building one)
+ * Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CODE_SERVER_ENTRY, projectRoot } from '../vscode/codeServer';
+import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { openWorkbench, type Workbench } from '../vscode/workbench';
+
+const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+const EXTENSION_ID = 'sentry-rca.sentry-rca';
+
+const counts = { passed: 0, failed: 0 };
+
+async function check(name: string, fn: () => Promise<void> | void): Promise<boolean> {
+  const t = Date.now();
+  try {
+    await fn();
+    counts.passed++;
+    console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
+    return true;
+  } catch (e) {
+    counts.failed++;
+    console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return false;
+  }
+}
+
+/** Runs a command by its palette title, as a user would. */
+async function palette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+function buildVsix(dir: string): string {
+  const given = process.env.SENTRY_RCA_VSIX;
+  if (given) return given;
+  const out = join(dir, 'sentry-rca.vsix');
+  const r = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'package.mjs'), '--out', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  const sizes = r.stdout.split('\n').filter((l) => /^(\.vsix|host bundle)/.test(l));
+  for (const l of sizes) console.log(`  ${l}`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (skipWithoutCodeServer('vsix')) { process.exitCode = 1; return; }
+  mkdirSync(SHOTS, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-vsix-'));
+  const dataRoot = join(scratch, 'profile');
+  const exts = join(dataRoot, 'exts');
+  let wb: Workbench | undefined;
+  try {
+    let vsix = '';
+    if (!await check('npm run package builds the .vsix', () => { vsix = buildVsix(scratch); })) return;
+
+    const ok = await check('code-server installs the .vsix into a fresh extensions folder', () => {
+      mkdirSync(exts, { recursive: true });
+      const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--user-data-dir', join(dataRoot, 'data'), '--extensions-dir', exts, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+      const out = `${r.stdout}\n${r.stderr}`;
+      if (r.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`install failed (exit ${r.status}):\n${out.slice(-2000)}`);
+      const installed = readdirSync(exts).filter((d) => d.startsWith(EXTENSION_ID));
+      const folder = installed[0];
+      if (installed.length !== 1 || !folder) throw new Error(`expected one ${EXTENSION_ID} folder in ${exts}, found: ${readdirSync(exts).join(', ')}`);
+      const dir = join(exts, folder);
+      for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/sentry.svg']) {
+        if (!existsSync(join(dir, f))) throw new Error(`the installed extension lacks ${f}`);
+      }
+      for (const f of ['src', 'node_modules', 'test', 'tsconfig.json', 'dist/extension.js.map']) {
+        if (existsSync(join(dir, f))) throw new Error(`the installed extension carries ${f}, which the allowlist should keep out`);
+      }
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { main: string };
+      if (!existsSync(join(dir, manifest.main))) throw new Error(`package.json main ${manifest.main} is missing from the package`);
+    });
+    if (!ok) return;
+
+    const workspace = join(scratch, 'workspace');
+    mkdirSync(workspace);
+    wb = await openWorkbench({
+      workspace,
+      dataRoot,
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1280, height: 800 },
+      onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
+    });
+    const page = wb.page;
+    if (!await check('the workbench loads with no extension under development', async () => {
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.activitybar').waitFor({ timeout: 30_000 });
+    })) return;
+
+    await check('the installed extension contributes its view: the Sentry container shows the welcome', async () => {
+      const icon = page.locator('.activitybar [aria-label^="Sentry"]').first();
+      await icon.waitFor({ timeout: 30_000 });
+      await icon.click();
+      await page.getByRole('button', { name: 'Set Auth Token' }).waitFor({ timeout: 20_000 });
+    });
+
+    await check('the installed extension activates: "Show Log" opens its channel with the activation line', async () => {
+      await palette(page, 'Sentry RCA: Show Log');
+      await page.locator('.part.panel .view-lines').filter({ hasText: /\[app\]\s+activated\s+in/ }).first().waitFor({ timeout: 20_000 });
+    });
+
+    await check('the extension host loaded it from the extensions folder, not from a development path', () => {
+      const logs = findFiles(join(dataRoot, 'data', 'logs'), /exthost.*\.log$/);
+      const text = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
+      if (!new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}\\b`).test(text)) throw new Error(`no extension host log shows ${EXTENSION_ID} activating (looked at ${logs.length} files)`);
+      if (text.includes(projectRoot + '/dist')) throw new Error('the extension host loaded code from the source tree');
+    });
+  } finally {
+    if (counts.failed > 0 && wb) {
+      try { await wb.page.screenshot({ path: join(SHOTS, 'vsix-failure.png') }); } catch { /* the page may be gone */ }
+    }
+    await wb?.close();
+    rmSync(scratch, { recursive: true, force: true });
+    console.log(`vsix: ${counts.passed} passed, ${counts.failed} failed`);
+    writeSummary(counts);
+    process.exitCode = counts.failed > 0 ? 1 : 0;
+  }
+}
+
+function findFiles(dir: string, re: RegExp, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) findFiles(p, re, out);
+    else if (re.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  counts.failed++;
+  writeSummary(counts);
+  process.exitCode = 1;
+});
