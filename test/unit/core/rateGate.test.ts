@@ -33,6 +33,22 @@ test('requests sent before any window is known still count against it', async ()
   assert.equal(clock.slept.length, 1, 'the fourth request waits for the next window');
 });
 
+test('never more requests in flight than the concurrency limit Sentry names', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  const a = await gate.acquire('issues');
+  a({ 'x-sentry-rate-limit-concurrentlimit': '2', 'x-sentry-rate-limit-remaining': '50', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 60) });
+  const b = await gate.acquire('issues');
+  await gate.acquire('issues');
+  let third = false;
+  const pending = gate.acquire('issues').then(() => { third = true; });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(third, false, 'a third concurrent request waits');
+  b();
+  await pending;
+  assert.ok(third);
+});
+
 test('families are independent and missing headers never block', async () => {
   const clock = fakeClock();
   const gate = new RateGate(clock);
