@@ -18,6 +18,9 @@ import { SyncStatusBar } from './host/statusBar';
 import { SyncService } from './host/syncService';
 import { TokenStore } from './host/tokenStore';
 import { IssuesView } from './host/tree/issuesView';
+// Types only: the modules themselves load after activation (loadFeatures).
+import type { FramesFeature } from './host/frames/framesFeature';
+import type { FrameMapperSource } from './host/frames/workspaceFrames';
 
 /** Hooks that feature modules fill in after activation (the investigation panel registers `diagnose`). */
 export interface AppHooks {
@@ -140,6 +143,14 @@ export class App extends DisposableBase {
     ]).then(() => undefined);
   }
 
+  /** Clickable frames and crash sites in the editor; set once the features have loaded. */
+  framesFeature: FramesFeature | undefined;
+
+  /** The window's shared frame mapper (built on first use), for the investigation panel. */
+  get frames(): FrameMapperSource | undefined {
+    return this.framesFeature?.frames;
+  }
+
   /** Resolves when the feature modules loaded after activation have registered themselves. */
   private features: Promise<void> = Promise.resolve();
 
@@ -153,6 +164,10 @@ export class App extends DisposableBase {
       // A macrotask first: the import's module evaluation would otherwise run in the microtasks that
       // finish activate(), i.e. still inside activation.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // Frames first: the investigation reuses its mapper instead of indexing the workspace again.
+      const { FramesFeature } = await import('./host/frames/framesFeature');
+      if (this.isDisposed) return;
+      this.framesFeature = this.register(new FramesFeature(this));
       const { InvestigationFeature } = await import('./host/panel/investigationFeature');
       if (this.isDisposed) return;
       const feature = this.register(new InvestigationFeature(this));

@@ -33,6 +33,8 @@ export interface InvestigationHost {
   log: Logger;
   config: { readonly settings: Readonly<Settings> };
   tokens: { get(): Promise<string | undefined> };
+  /** The window's shared frame mapper (the frames feature); without it a run indexes the workspace itself. */
+  frames?: { mapper(): Promise<FrameMapper | undefined> } | undefined;
   store: {
     ready: Promise<IssueStore>;
     findIssue(idOrShortId: string): StoredIssue | undefined;
@@ -117,8 +119,10 @@ export class InvestigationFeature extends DisposableBase {
     const first = folders[0];
     if (!first) return undefined;
     const s = this.host.config.settings;
+    const shared = await this.host.frames?.mapper();
     const roots = folders.map((f) => f.uri.fsPath).join('\n');
-    if (!this.index || this.index.roots !== roots || Date.now() - this.index.builtAt > INDEX_MAX_AGE_MS) {
+    if (shared) this.dropIndex();
+    else if (!this.index || this.index.roots !== roots || Date.now() - this.index.builtAt > INDEX_MAX_AGE_MS) {
       this.dropIndex();
       const index = await WorkspaceFileIndex.build(folders.map((f) => ({ name: f.name, path: f.uri.fsPath })), { logger: this.log });
       const { mappings, errors } = parsePathMappings(s.pathMappings);
@@ -141,7 +145,9 @@ export class InvestigationFeature extends DisposableBase {
     const latestEvent = token && s.organization
       ? latestEventFromSentry(new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.log, timeoutMs: 15_000, maxRetries: 1 }))
       : undefined;
-    return { frames: frameResolverFromMapper(this.index.mapper), ...(logs ? { logs } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: first.uri.fsPath };
+    const mapper = shared ?? this.index?.mapper;
+    if (!mapper) return undefined;
+    return { frames: frameResolverFromMapper(mapper), ...(logs ? { logs } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: first.uri.fsPath };
   }
 
   private dropIndex(): void {

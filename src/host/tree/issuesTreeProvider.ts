@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from '../../core/common/lifecycle';
 import type { IssueTreeModel } from './issueTreeModel';
+import { FrameNode, type FrameDetails } from './nodes/frameNode';
 import { ProjectNode } from './nodes/projectNode';
 import type { TreeContext, TreeNode } from './nodes/treeNode';
 
@@ -16,8 +17,26 @@ export class IssuesTreeProvider extends DisposableBase implements vscode.TreeDat
     this.register(model.onDidChange(() => this.changed.fire()));
   }
 
+  /** Set by the frames feature: completes a frame row's tooltip with where it opens, or why not. */
+  frameDetails: FrameDetails | undefined;
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    const item = node.getTreeItem();
+    // Left empty so VS Code asks resolveTreeItem on hover: frames are mapped only when looked at.
+    if (this.frameDetails && node instanceof FrameNode) item.tooltip = undefined;
+    return item;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
+    const details = this.frameDetails;
+    if (!details || !(node instanceof FrameNode)) return item;
+    try {
+      item.tooltip = await node.resolveTooltip(details);
+    } catch {
+      // Mapping failed unexpectedly (the frames feature logs it); the frame's own tooltip still helps.
+      item.tooltip = node.getTreeItem().tooltip;
+    }
+    return item;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {

@@ -1,0 +1,61 @@
+/**
+ * Plugs stack frames into the editor: the shared WorkspaceFrames mapper, clickable frames in the tree
+ * ("Open Frame", the tooltip saying where a frame opens or why it does not, "Add Path Mapping…"),
+ * and the crash sites shown on the crashing lines (CodeLens, hover, optional Problems entries).
+ */
+import * as vscode from 'vscode';
+import { DisposableBase } from '../../core/common/lifecycle';
+import { tagged, type Logger } from '../../core/common/logger';
+import { CrashSiteEditor } from '../editor/crashSiteEditor';
+import { CrashSiteIndex, type CrashSiteStore } from '../editor/crashSiteIndex';
+import { Commands } from '../ids';
+import { reportError } from '../notify';
+import type { FrameDetails } from '../tree/nodes/frameNode';
+import { FrameOpener, frameLinkArgs } from './frameCommands';
+import { commandUri, frameNote } from './frameNote';
+import { WorkspaceFrames } from './workspaceFrames';
+
+/** What the feature needs from the App (the App satisfies it). */
+export interface FramesHost {
+  context: Pick<vscode.ExtensionContext, 'workspaceState'>;
+  log: Logger;
+  store: CrashSiteStore;
+  issues: { provider: { frameDetails: FrameDetails | undefined } };
+}
+
+export class FramesFeature extends DisposableBase {
+  readonly frames: WorkspaceFrames;
+  readonly opener: FrameOpener;
+  readonly crashSites: CrashSiteIndex;
+  readonly editor: CrashSiteEditor;
+
+  constructor(host: FramesHost) {
+    super();
+    const log = tagged(host.log, 'frames');
+    this.frames = this.register(new WorkspaceFrames(host.context.workspaceState, host.log));
+    this.opener = this.register(new FrameOpener(this.frames));
+    this.crashSites = this.register(new CrashSiteIndex(host.store, this.frames, log));
+    this.editor = this.register(new CrashSiteEditor(this.crashSites, log));
+    const reg = (id: string, fn: (arg?: unknown) => Promise<unknown>, context: string) => {
+      this.register(vscode.commands.registerCommand(id, async (arg?: unknown) => {
+        try {
+          return await fn(arg);
+        } catch (e) {
+          reportError(host.log, context, e);
+          return undefined;
+        }
+      }));
+    };
+    reg(Commands.openFrame, this.opener.open, 'Open Frame');
+    reg(Commands.addPathMapping, this.opener.addPathMapping, 'Add Path Mapping');
+    const provider = host.issues.provider;
+    provider.frameDetails = this.frameDetails;
+    this.register({ dispose: () => { if (provider.frameDetails === this.frameDetails) provider.frameDetails = undefined; } });
+  }
+
+  /** Markdown for a frame's tooltip: where it opens, or why not with an "Add Path Mapping…" link. */
+  readonly frameDetails: FrameDetails = async (frame, project) => {
+    const m = await this.frames.map(frame, project);
+    return frameNote(m, commandUri(Commands.addPathMapping, [frameLinkArgs({ frame, project })]), process.platform === 'win32' ? '\\' : '/');
+  };
+}
