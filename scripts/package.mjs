@@ -39,6 +39,42 @@ function step(title, cmd, argv, opts = {}) {
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 const mib = (n) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
 
+/** Walkthrough steps must run commands and watch settings the manifest declares, and show media that exists. */
+function checkWalkthroughs() {
+  const c = pkg.contributes ?? {};
+  const commands = new Set((c.commands ?? []).map((x) => x.command));
+  const settings = Object.keys(c.configuration?.properties ?? {});
+  const problems = [];
+  for (const w of c.walkthroughs ?? []) {
+    for (const s of w.steps) {
+      const where = `walkthrough ${w.id}, step ${s.id}`;
+      const buttons = [...s.description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
+      if (buttons.length === 0) problems.push(`${where}: no button`);
+      for (const [, cmd, query] of buttons) {
+        if (!cmd.startsWith('workbench.') && !commands.has(cmd)) problems.push(`${where}: button runs undeclared ${cmd}`);
+        if (cmd === 'workbench.action.openSettings' && query) {
+          const key = JSON.parse(decodeURIComponent(query))[0];
+          if (!settings.some((k) => k === key || k.startsWith(`${key}.`))) problems.push(`${where}: opens unknown setting ${key}`);
+        }
+      }
+      if (!s.completionEvents?.length) problems.push(`${where}: no completion event`);
+      for (const e of s.completionEvents ?? []) {
+        const [kind, arg] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+        if (kind === 'onCommand' && !commands.has(arg)) problems.push(`${where}: completes on undeclared command ${arg}`);
+        if (kind === 'onSettingChanged' && !settings.some((k) => k === arg || k.startsWith(`${arg}.`))) problems.push(`${where}: completes on unknown setting ${arg}`);
+      }
+      for (const m of Object.values(s.media ?? {})) {
+        if (typeof m === 'string' && !existsSync(m)) problems.push(`${where}: media ${m} is missing`);
+      }
+    }
+  }
+  if (problems.length) {
+    console.error(`package: walkthrough problems:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
+checkWalkthroughs();
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 step('production bundles', process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(stage, 'dist')}`]);
