@@ -11,7 +11,8 @@ import { CrashSiteIndex, type CrashSiteStore } from '../editor/crashSiteIndex';
 import { Commands } from '../ids';
 import { reportError } from '../notify';
 import type { FrameDetails } from '../tree/nodes/frameNode';
-import { FrameOpener, frameLinkArgs } from './frameCommands';
+import { FrameOpener } from './frameCommands';
+import { frameLinkArgs } from './frameTarget';
 import { commandUri, frameNote } from './frameNote';
 import { WorkspaceFrames } from './workspaceFrames';
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { SentryRcaTestApi } from '../../../src/app';
 import { crashFrame } from '../../../src/core/frames/crashSites';
 import type { StoredFrame, StoredIssue } from '../../../src/core/store/model';
-import type { OpenFrameResult } from '../../../src/host/frames/frameCommands';
+import type { OpenFrameResult } from '../../../src/host/frames/frameTarget';
 import type { FrameNode } from '../../../src/host/tree/nodes/frameNode';
 import type { TreeNode } from '../../../src/host/tree/nodes/treeNode';
 import { repoRoot } from '../../support/paths';
