@@ -18,6 +18,7 @@ import { SyncStatusBar } from './host/statusBar';
 import { SyncService } from './host/syncService';
 import { TokenStore } from './host/tokenStore';
 import { IssuesView } from './host/tree/issuesView';
+import { DemoFeature } from './host/demo/demoFeature';
 // Types only: the modules themselves load after activation (loadFeatures).
 import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
@@ -116,6 +117,8 @@ export class App extends DisposableBase {
 
   private init(): void {
     this.registerCommands();
+    // "Try the Demo", and in the demo workspace: the demo server restarted, the demo token stored.
+    this.register(new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log }));
     this.register(this.scheduler.onDidFinish((o) => this.onSyncFinished(o)));
     let syncing = false;
     this.register(this.scheduler.onDidChangeState((st) => {

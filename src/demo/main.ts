@@ -17,21 +17,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SentryServerImpl } from '../../test/servers/sentry/server';
+import { DEMO_ORG, DEMO_TOKEN, type DemoState } from './constants';
 import { newestEventMs, parseRecording, shiftEnvelope, shiftLog, type DemoRecording } from './recording';
-
-/** Not a secret: it opens only this loopback demo server, and the extension stores it like a real one. */
-export const DEMO_TOKEN = 'sntryu_demo_0000000000000000000000000000000000000000000000000000000000000000';
-export const DEMO_ORG = 'demo';
-
-export interface DemoState {
-  pid: number;
-  url: string;
-  org: string;
-  token: string;
-  issues: number;
-  logFile: string | null;
-  startedAt: string;
-}
 
 function readRecording(file: string): DemoRecording {
   if (!existsSync(file)) throw new Error(`no demo recording at ${file}; build it with: node scripts/package-demo.mjs --out ${dirname(file)}`);

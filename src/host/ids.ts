@@ -18,6 +18,7 @@ export const Commands = {
   filterByProject: 'sentryRca.filterByProject',
   filterByText: 'sentryRca.filterByText',
   clearFilters: 'sentryRca.clearFilters',
+  tryDemo: 'sentryRca.tryDemo',
   openFrame: 'sentryRca.openFrame',
   addPathMapping: 'sentryRca.addPathMapping',
 } as const;

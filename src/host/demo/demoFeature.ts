@@ -1,0 +1,143 @@
+/**
+ * "Sentry RCA: Try the Demo": the whole product with no Sentry account. It starts the demo Sentry
+ * server (real @sentry/node events from the sample "orders" service, recorded at package time),
+ * writes the service's sources into a scratch workspace with demo settings, and opens it. In that
+ * workspace the next activation stores the demo token and restarts the server if it idled out, so
+ * the tree, clickable frames and Diagnose work as they would against sentry.io.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { RcaError } from '../../core/common/errors';
+import { DisposableBase } from '../../core/common/lifecycle';
+import { tagged, type Logger } from '../../core/common/logger';
+import { DEMO_TOKEN, type DemoState } from '../../demo/constants';
+import { Commands, CONFIG_SECTION, Views } from '../ids';
+import { reportError } from '../notify';
+import { demoPaths, ensureDemoServer, type DemoPaths } from './demoServer';
+
+/** Marks a folder as the demo workspace; `pendingToken` asks the window that opens it to store the token. */
+const MARKER = join('.vscode', 'sentry-rca-demo.json');
+
+interface Marker {
+  demo: 1;
+  pendingToken?: boolean;
+}
+
+export interface DemoHost {
+  context: Pick<vscode.ExtensionContext, 'extensionPath' | 'globalStorageUri'>;
+  tokens: { get(): Promise<string | undefined>; set(token: string): Promise<void> };
+  log: Logger;
+}
+
+export class DemoFeature extends DisposableBase {
+  private readonly log: Logger;
+  readonly paths: DemoPaths;
+  /** Resolves when a demo workspace opened in this window is ready (server up, token stored). */
+  readonly resumed: Promise<void>;
+
+  constructor(private readonly host: DemoHost) {
+    super();
+    this.log = tagged(host.log, 'demo');
+    this.paths = demoPaths(host.context.extensionPath, host.context.globalStorageUri.fsPath);
+    this.register(vscode.commands.registerCommand(Commands.tryDemo, async () => {
+      try {
+        return await this.tryDemo();
+      } catch (e) {
+        reportError(host.log, 'Try the Demo', e);
+        return undefined;
+      }
+    }));
+    this.resumed = this.demoFolder() ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e)) : Promise.resolve();
+  }
+
+  private demoFolder(): vscode.WorkspaceFolder | undefined {
+    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && existsSync(join(f.uri.fsPath, MARKER)));
+  }
+
+  /** The command: set everything up, then open the demo workspace (or sync, when it is open already). */
+  async tryDemo(): Promise<{ workspace: string; url: string; opened: boolean } | undefined> {
+    const current = await this.host.tokens.get();
+    if (current && current !== DEMO_TOKEN) {
+      const go = await vscode.window.showWarningMessage(
+        'Try the Demo replaces your stored Sentry auth token with the demo server\'s. Run "Set Auth Token" again afterwards to return to your organization.',
+        { modal: true }, 'Start the Demo');
+      if (go !== 'Start the Demo') return undefined;
+    }
+    const state = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Sentry RCA: starting the demo…' },
+      async () => {
+        const s = await ensureDemoServer(this.paths, this.log);
+        await this.prepareWorkspace(s);
+        return s;
+      },
+    );
+    const ws = this.paths.workspace;
+    if (this.demoFolder()?.uri.fsPath === ws) {
+      await this.host.tokens.set(DEMO_TOKEN);
+      await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
+      return { workspace: ws, url: state.url, opened: false };
+    }
+    writeMarker(ws, { demo: 1, pendingToken: true });
+    this.log.info(`[demo] opening the demo workspace ${ws}`);
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(ws), { forceNewWindow: false });
+    return { workspace: ws, url: state.url, opened: true };
+  }
+
+  /** Sources (with git history) on first use; settings that point at the running server every time. */
+  private async prepareWorkspace(state: DemoState): Promise<void> {
+    const ws = this.paths.workspace;
+    if (!existsSync(join(ws, MARKER))) {
+      await new Promise<void>((resolve, reject) => {
+        execFile(process.execPath, [this.paths.script, 'workspace', '--recording', this.paths.recording, '--into', ws],
+          { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 },
+          (err, _out, stderr) => (err ? reject(new RcaError('internal', `Could not write the demo workspace: ${stderr.trim() || err.message}`)) : resolve()));
+      });
+      writeMarker(ws, { demo: 1 });
+    }
+    this.writeSettings(state);
+  }
+
+  private writeSettings(state: DemoState): void {
+    const file = join(this.paths.workspace, '.vscode', 'settings.json');
+    let settings: Record<string, unknown> = {};
+    try { settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { /* first time, or edited into JSONC: rewrite */ }
+    const want: Record<string, unknown> = {
+      [`${CONFIG_SECTION}.baseUrl`]: state.url,
+      [`${CONFIG_SECTION}.organization`]: state.org,
+    };
+    if (Object.entries(want).every(([k, v]) => settings[k] === v)) return;
+    mkdirSync(join(this.paths.workspace, '.vscode'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...settings, ...want }, null, 2) + '\n');
+  }
+
+  /** In the demo workspace: the server must answer (it stops after an idle hour) and the token be stored. */
+  private async resume(): Promise<void> {
+    const folder = this.demoFolder();
+    if (!folder) return;
+    const state = await ensureDemoServer(this.paths, this.log);
+    // The server may have come back on another port; the settings file change resyncs on its own.
+    if (folder.uri.fsPath === this.paths.workspace) this.writeSettings(state);
+    const marker = readMarker(folder.uri.fsPath);
+    if (marker?.pendingToken) {
+      await this.host.tokens.set(DEMO_TOKEN);
+      writeMarker(folder.uri.fsPath, { demo: 1 });
+      this.log.info('[demo] demo token stored; the first sync starts now');
+      await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
+    }
+  }
+}
+
+function readMarker(dir: string): Marker | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as Marker;
+  } catch {
+    return null;
+  }
+}
+
+function writeMarker(dir: string, m: Marker): void {
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  writeFileSync(join(dir, MARKER), JSON.stringify(m, null, 2) + '\n');
+}
