@@ -31,6 +31,8 @@ function vscodeStub(): unknown {
       get(_t, prop) {
         if (prop === 'then') return undefined;
         if (prop === Symbol.toPrimitive) return () => 'stub';
+        // Messages and pickers answer "dismissed", as a promise, like the real API.
+        if (typeof prop === 'string' && /^show|^withProgress$/.test(prop)) return () => Promise.resolve(undefined);
         if (!members.has(prop)) members.set(prop, make());
         return members.get(prop);
       },
