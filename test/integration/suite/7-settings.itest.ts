@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
-import { api, rows, setSetting, waitFor } from './helpers';
+import { api, control, rows, setSetting, waitFor } from './helpers';
 
 describe('settings and Sync Now', () => {
   after(async () => {
@@ -20,6 +20,24 @@ describe('settings and Sync Now', () => {
     assert.equal(outcome.ok, true, String(outcome.error));
     assert.equal(outcome.trigger, 'manual');
     assert.notEqual(a.app.store.meta().lastSuccessfulSync, before);
+  });
+
+  it('Cancel Sync stops a slow sync and keeps the stored data as it was', async () => {
+    const a = await api();
+    await waitFor('no sync in flight', () => !a.app.scheduler.state.running, 30_000);
+    const before = JSON.stringify(a.app.store.issues());
+    const lastSync = a.app.store.meta().lastSuccessfulSync;
+    await control('fault', { kind: 'slow', match: '/issues/', delayMs: 10_000, times: 1 });
+    const pending = vscode.commands.executeCommand<SyncOutcome>('sentryRca.syncNow');
+    await waitFor('the sync to start', () => a.app.scheduler.state.running);
+    await vscode.commands.executeCommand('sentryRca.cancelSync');
+    const outcome = await pending;
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.cancelled, true);
+    assert.equal(a.app.scheduler.state.consecutiveFailures, 0, 'a cancel is not a failure');
+    assert.equal(JSON.stringify(a.app.store.issues()), before);
+    assert.equal(a.app.store.meta().lastSuccessfulSync, lastSync);
+    await control('clear-faults', {});
   });
 
   it('changing the project filter triggers a fresh sync that narrows the tree', async () => {
