@@ -202,8 +202,12 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   }
 }
 
-/** The `files.exclude` globs that are switched on (`true`; `when` clauses count as on, as for search). */
+/**
+ * The `files.exclude` globs that are switched on. Entries with a `when` clause (`{ "when": "$(basename).ts" }`)
+ * are left out: they hide a file only beside a sibling, and treating them as plain globs would drop
+ * every `.js` file of a project that hides compiled output that way.
+ */
 function enabledExcludes(): string[] {
   const raw = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
-  return Object.entries(raw).filter(([, v]) => v === true || (typeof v === 'object' && v !== null)).map(([k]) => k);
+  return Object.entries(raw).filter(([, v]) => v === true).map(([k]) => k);
 }

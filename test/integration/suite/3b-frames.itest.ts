@@ -6,6 +6,7 @@ import type { SentryRcaTestApi } from '../../../src/app';
 import { crashFrame } from '../../../src/core/frames/crashSites';
 import type { StoredFrame, StoredIssue } from '../../../src/core/store/model';
 import type { OpenFrameResult } from '../../../src/host/frames/frameTarget';
+import { LEARNED_PREFIXES_KEY } from '../../../src/host/frames/workspaceFrames';
 import type { FrameNode } from '../../../src/host/tree/nodes/frameNode';
 import type { TreeNode } from '../../../src/host/tree/nodes/treeNode';
 import { repoRoot } from '../../support/paths';
@@ -104,6 +105,50 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     const contextLine = frame.context.find(([n]) => n === frame.lineNo)![1];
     assert.equal(editor.document.lineAt(frame.lineNo! - 1).text.trim(), contextLine.trim());
     assert.ok(editor.visibleRanges.some((v) => v.contains(editor.selection.active)), 'the line is revealed');
+  });
+
+  it('keeps the learned path prefix in workspace state for the next session', async () => {
+    const a = await api();
+    const saved = await waitFor('learned prefixes saved', () => {
+      const v = a.app.context.workspaceState.get<Array<{ project: string; stackRoot: string; rootName: string; localDir: string }>>(LEARNED_PREFIXES_KEY);
+      return v?.length ? v : undefined;
+    }, 10_000);
+    const orders = saved.find((p) => p.project === 'orders');
+    assert.ok(orders, JSON.stringify(saved));
+    assert.equal(orders.stackRoot, `${SAMPLE_APP}/`);
+    assert.equal(orders.rootName, vscode.workspace.workspaceFolders![0]!.name);
+    assert.equal(orders.localDir, '');
+  });
+
+  it('re-applies sentryRca.pathMappings when they change (mappings win over the automatic match)', async () => {
+    const a = await api();
+    const { issue, frame } = crashIn(a, '/src/db/pool.mjs');
+    const frames = a.app.framesFeature!.frames;
+    let changes = 0;
+    const sub = frames.onDidChange(() => changes++);
+    try {
+      // The release's db folder mapped onto a second copy: the mapping wins over the automatic suffix match.
+      cpSync(join(ws, 'src', 'db'), join(ws, 'moved-db'), { recursive: true });
+      await setSetting('pathMappings', [{ from: `${SAMPLE_APP}/src/db/`, to: '${workspaceFolder}/moved-db/', project: 'orders' }]);
+      const m = await waitFor('the mapping to apply', async () => {
+        const r = await frames.map(frame, issue.projectSlug);
+        return r.ok && r.via === 'mapping' ? r : undefined;
+      });
+      assert.equal(m.path, join(ws, 'moved-db', 'pool.mjs'));
+      assert.equal(m.line, frame.lineNo);
+      assert.ok(changes >= 1, 'views are told to map again');
+      // Limited to its project: another project's frame ignores it.
+      const other = await frames.map(frame, 'billing');
+      assert.ok(other.ok && other.path === join(ws, 'src', 'db', 'pool.mjs'), JSON.stringify(other));
+    } finally {
+      await setSetting('pathMappings', undefined);
+      rmSync(join(ws, 'moved-db'), { recursive: true, force: true });
+      sub.dispose();
+    }
+    await waitFor('the automatic match again', async () => {
+      const r = await frames.map(frame, issue.projectSlug);
+      return r.ok && r.path === join(ws, 'src', 'db', 'pool.mjs');
+    });
   });
 
   it('a frame whose line moved locally opens at the relocated line and says it moved', async () => {
