@@ -47,6 +47,10 @@ async function palette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+function treeRow(page: Page, text: string | RegExp) {
+  return page.locator('.monaco-list-row').filter({ hasText: text });
+}
+
 function buildVsix(dir: string): string {
   const given = process.env.SENTRY_RCA_VSIX;
   if (given) return given;
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
   const dataRoot = join(scratch, 'profile');
   const exts = join(dataRoot, 'exts');
   let wb: Workbench | undefined;
+  let demoWorkspace = '';
   try {
     let vsix = '';
     if (!await check('npm run package builds the .vsix', () => { vsix = buildVsix(scratch); })) return;
@@ -122,7 +127,78 @@ async function main(): Promise<void> {
       if (!new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}\\b`).test(text)) throw new Error(`no extension host log shows ${EXTENSION_ID} activating (looked at ${logs.length} files)`);
       if (text.includes(projectRoot + '/dist')) throw new Error('the extension host loaded code from the source tree');
     });
+
+    await check('the walkthrough opens from "Welcome: Open Walkthrough…" with its first step and button', async () => {
+      await palette(page, 'Welcome: Open Walkthrough...');
+      const pick = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get started with Sentry RCA' }).first();
+      await pick.waitFor({ timeout: 15_000 });
+      await pick.click();
+      const editor = page.locator('.gettingStartedContainer');
+      await editor.getByText('Connect to Sentry').first().waitFor({ timeout: 15_000 });
+      for (const title of ['Run the first sync', 'Diagnose an issue', 'Read server logs over SSH', 'Add an AI key (optional)']) {
+        await editor.getByText(title).first().waitFor({ timeout: 5_000 });
+      }
+      await editor.getByRole('button', { name: 'Set Auth Token' }).first().waitFor({ timeout: 5_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(SHOTS, 'walkthrough.png') });
+    });
+
+    if (!await check('"Try the Demo" from the walkthrough opens the demo workspace with the sample service', async () => {
+      await page.locator('.gettingStartedContainer').getByRole('button', { name: 'Try the Demo' }).first().click();
+      // The window reloads into the scratch folder the command prepared.
+      await page.waitForURL(/folder=[^&]*orders-service/, { timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const folder = new URL(page.url()).searchParams.get('folder') ?? '';
+      demoWorkspace = folder.replace(/^vscode-remote:\/\/[^/]+/, '');
+      for (const f of ['src/routes/checkout.mjs', 'src/db/pool.mjs', '.vscode/settings.json']) {
+        if (!existsSync(join(demoWorkspace, f))) throw new Error(`the demo workspace ${demoWorkspace} lacks ${f}`);
+      }
+      const settings = JSON.parse(readFileSync(join(demoWorkspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, string>;
+      if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(settings['sentryRca.baseUrl'] ?? '') || settings['sentryRca.organization'] !== 'demo') {
+        throw new Error(`unexpected demo settings: ${JSON.stringify(settings)}`);
+      }
+      const log = spawnSync('git', ['log', '--format=%s'], { cwd: demoWorkspace, encoding: 'utf8' }).stdout;
+      if (!/promo codes/.test(log)) throw new Error(`the demo workspace has no git history of the 2.4.0 change: ${log}`);
+    })) return;
+
+    await check('the demo tree fills from the demo server without any account', async () => {
+      await treeRow(page, /PoolExhaustedError/).first().waitFor({ timeout: 60_000 });
+      await treeRow(page, /ORDERS-\w+/).first().waitFor({ timeout: 10_000 });
+    });
+
+    await check('a demo stack frame opens the sample service\'s file at its line', async () => {
+      const issue = treeRow(page, /PoolExhaustedError/).first();
+      await issue.click();
+      await page.keyboard.press('ArrowRight');
+      const event = treeRow(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/).first();
+      await event.waitFor({ timeout: 10_000 });
+      await event.click();
+      await page.keyboard.press('ArrowRight');
+      // The crash frame: the pool that ran dry (src/db/pool.mjs), the first in-app frame of the newest event.
+      const frame = treeRow(page, /pool\.mjs:\d+/).first();
+      await frame.waitFor({ timeout: 10_000 });
+      const line = /pool\.mjs:(\d+)/.exec(await frame.textContent() ?? '')?.[1];
+      if (!line) throw new Error(`no line number in the frame row: ${await frame.textContent()}`);
+      await frame.click();
+      await page.locator('.tab', { hasText: 'pool.mjs' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.statusbar-item', { hasText: `Ln ${line}` }).first().waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(SHOTS, 'demo-frame.png') });
+    });
+
+    await check('Diagnose on the demo issue shows the report, with no AI key', async () => {
+      const issue = treeRow(page, /PoolExhaustedError/).first();
+      await issue.hover();
+      await issue.locator('.action-label[aria-label^="Diagnose Issue"]').click();
+      const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 60_000 });
+      const report = await panel.locator('#report').textContent() ?? '';
+      if (!/PoolExhausted|pool/i.test(report)) throw new Error(`the report does not talk about the pool: ${report.slice(0, 500)}`);
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: join(SHOTS, 'demo-diagnosis.png') });
+    });
   } finally {
+    stopDemoServer(dataRoot);
     if (counts.failed > 0 && wb) {
       try { await wb.page.screenshot({ path: join(SHOTS, 'vsix-failure.png') }); } catch { /* the page may be gone */ }
     }
@@ -131,6 +207,16 @@ async function main(): Promise<void> {
     console.log(`vsix: ${counts.passed} passed, ${counts.failed} failed`);
     writeSummary(counts);
     process.exitCode = counts.failed > 0 ? 1 : 0;
+  }
+}
+
+/** The demo server runs detached (it must outlive a window reload), so the test stops it itself. */
+function stopDemoServer(dataRoot: string): void {
+  for (const f of findFiles(dataRoot, /^server\.json$/)) {
+    try {
+      const { pid } = JSON.parse(readFileSync(f, 'utf8')) as { pid: number };
+      process.kill(pid, 'SIGTERM');
+    } catch { /* gone already */ }
   }
 }
 
