@@ -61,6 +61,8 @@ async function child(entry: string, storeDir: string): Promise<void> {
     // Test mode, so activate() returns the App and the child can wait for the background store read.
     extensionMode: 3,
     extension: { id: 'sentry-rca.sentry-rca' },
+    extensionPath: repoRoot(),
+    extensionUri: { fsPath: repoRoot() },
     storageUri: { fsPath: storeDir },
     globalStorageUri: { fsPath: storeDir },
     workspaceState: { get: () => undefined, update: async () => {} },
