@@ -102,7 +102,8 @@ function workspace(a: { recording: string; into: string }): void {
   const rec = readRecording(a.recording);
   mkdirSync(a.into, { recursive: true });
   if (rec.history.length > 0 && hasGit() && !existsSync(join(a.into, '.git'))) {
-    // Commits a day apart, the last one (the release with the bug) yesterday: the events come after it.
+    // The release with the bug (the last commit) went out yesterday, just before the errors; the
+    // service's earlier history is months old, as it would be, so it does not read as a recent change.
     const git = (args: string[], date?: string) => execFileSync('git', args, {
       cwd: a.into,
       stdio: 'ignore',
@@ -115,7 +116,8 @@ function workspace(a: { recording: string; into: string }): void {
     });
     git(['init', '-q', '-b', 'main']);
     rec.history.forEach((c, i) => {
-      const date = new Date(Date.now() - (rec.history.length - i) * 24 * 3600_000).toISOString();
+      const last = i === rec.history.length - 1;
+      const date = new Date(Date.now() - (last ? 26 * 3600_000 : (90 - i) * 24 * 3600_000)).toISOString();
       writeFiles(a.into, c.files);
       git(['add', '-A']);
       git(['commit', '-q', '--allow-empty', '-m', c.subject], date);
