@@ -139,6 +139,8 @@ async function main(): Promise<void> {
         await editor.getByText(title).first().waitFor({ timeout: 5_000 });
       }
       await editor.getByRole('button', { name: 'Set Auth Token' }).first().waitFor({ timeout: 5_000 });
+      // The log panel from the step before would cover half of the picture (Ctrl+J toggles it).
+      if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J');
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(SHOTS, 'walkthrough.png') });
     });
@@ -194,6 +196,9 @@ async function main(): Promise<void> {
       await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 60_000 });
       const report = await panel.locator('#report').textContent() ?? '';
       if (!/PoolExhausted|pool/i.test(report)) throw new Error(`the report does not talk about the pool: ${report.slice(0, 500)}`);
+      // The git history the demo workspace carries: the buggy release is the change the report points at.
+      if (!/orders@2\.4\.0/.test(report)) throw new Error(`the report does not name the release orders@2.4.0: ${report.slice(0, 500)}`);
+      await page.mouse.move(900, 700);
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(SHOTS, 'demo-diagnosis.png') });
     });
