@@ -77,6 +77,7 @@ export async function ensureDemoServer(paths: DemoPaths, log: Logger, timeoutMs 
   // process.execPath is Electron in desktop VS Code: ELECTRON_RUN_AS_NODE makes it a plain Node.
   const child = spawn(process.execPath, [paths.script, 'serve', '--recording', paths.recording, '--state', paths.state, '--port', String(port), '--log-file', paths.serviceLog], {
     detached: true,
+    windowsHide: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });

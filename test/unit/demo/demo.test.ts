@@ -1,0 +1,177 @@
+/**
+ * "Try the Demo" below VS Code: the recording made with the real @sentry/node SDK
+ * (scripts/package-demo.mjs), its time shift, and the demo process dist/demo.js as the extension
+ * starts it (detached, found again by its state file, restarted on the same port when it died).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RcaError } from '../../../src/core/common/errors';
+import { DEMO_TOKEN } from '../../../src/demo/constants';
+import { newestEventMs, parseRecording, shiftEnvelope, shiftLog, type DemoRecording } from '../../../src/demo/recording';
+import { demoPaths, ensureDemoServer, isAlive, readState, type DemoPaths } from '../../../src/host/demo/demoServer';
+import { parseEnvelope } from '../../servers/sentry/envelope';
+import { recordingLogger } from '../../support/recordingLogger';
+import { repoRoot } from '../../support/paths';
+
+const root = repoRoot();
+const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-demo-test-'));
+const started: number[] = [];
+let recordingFile = '';
+let rec: DemoRecording;
+
+function killAll(): void {
+  for (const pid of started) { try { process.kill(pid); } catch { /* gone */ } }
+}
+process.on('exit', () => { killAll(); rmSync(scratch, { recursive: true, force: true }); });
+
+/** An "installed extension" folder holding only what the .vsix would: dist/demo.js and the recording. */
+function installed(name: string): DemoPaths {
+  const ext = join(scratch, name, 'ext');
+  mkdirSync(join(ext, 'dist', 'demo'), { recursive: true });
+  copyFileSync(join(root, 'dist', 'demo.js'), join(ext, 'dist', 'demo.js'));
+  copyFileSync(recordingFile, join(ext, 'dist', 'demo', 'recording.json'));
+  return demoPaths(ext, join(scratch, name, 'storage'));
+}
+
+async function get(url: string): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(url, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
+  return { status: r.status, body: await r.json() };
+}
+
+before(() => {
+  assert.ok(existsSync(join(root, 'dist', 'demo.js')), 'dist/demo.js is built by `node esbuild.mjs`');
+  const out = join(scratch, 'recording');
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'package-demo.mjs'), '--out', out], { encoding: 'utf8', timeout: 90_000 });
+  assert.equal(r.status, 0, r.stderr);
+  recordingFile = join(out, 'recording.json');
+  rec = parseRecording(readFileSync(recordingFile, 'utf8'), recordingFile);
+});
+after(killAll);
+
+describe('the demo recording', () => {
+  test('holds the real SDK envelopes, the service log, its sources and history', () => {
+    const events = rec.envelopes.flatMap((b) => parseEnvelope(b).items).filter((i) => i.header.type === 'event');
+    assert.ok(events.length >= 5, `events: ${events.length}`);
+    const sdk = (parseEnvelope(rec.envelopes[0]!).header.sdk as { name?: string } | undefined)?.name;
+    assert.equal(sdk, 'sentry.javascript.node');
+    assert.match(rec.log, /WARN pool nearly exhausted/);
+    assert.ok(rec.sources['src/routes/checkout.mjs'] && rec.sources['src/db/pool.mjs']);
+    assert.ok(rec.history.some((c) => /promo codes/.test(c.subject)), 'the 2.4.0 commit is in the history');
+  });
+
+  test('shiftEnvelope moves every event time by the offset and keeps the envelope valid', () => {
+    const offset = 3 * 24 * 3600_000 + 1234;
+    const body = rec.envelopes.find((b) => parseEnvelope(b).items.some((i) => i.header.type === 'event'))!;
+    const before = JSON.parse(parseEnvelope(body).items.find((i) => i.header.type === 'event')!.payload.toString('utf8')) as { timestamp: number; breadcrumbs: Array<{ timestamp: number }>; exception: unknown };
+    const shifted = parseEnvelope(shiftEnvelope(body, offset));
+    const item = shifted.items.find((i) => i.header.type === 'event')!;
+    assert.equal(item.header.length, item.payload.length, 'the item length is the payload\'s byte length');
+    const after = JSON.parse(item.payload.toString('utf8')) as typeof before;
+    assert.ok(Math.abs(after.timestamp - before.timestamp - offset / 1000) < 1e-6);
+    assert.ok(before.breadcrumbs.length > 0);
+    before.breadcrumbs.forEach((c, i) => assert.ok(Math.abs(after.breadcrumbs[i]!.timestamp - c.timestamp - offset / 1000) < 1e-6));
+    assert.deepEqual(after.exception, before.exception, 'everything but times is untouched');
+    assert.equal(Date.parse(shifted.header.sent_at!) - Date.parse(parseEnvelope(body).header.sent_at!), offset);
+  });
+
+  test('shiftLog moves the timestamp that starts each line, nothing else', () => {
+    const text = '2026-11-25T14:20:01.234Z WARN pool nearly exhausted (9/10 in use) at=2026-11-25T14:20:01.234Z\n  continuation line\n';
+    assert.equal(shiftLog(text, 60_000), '2026-11-25T14:21:01.234Z WARN pool nearly exhausted (9/10 in use) at=2026-11-25T14:20:01.234Z\n  continuation line\n');
+  });
+
+  test('newestEventMs is the latest event time', () => {
+    const newest = newestEventMs(rec)!;
+    const logTimes = [...rec.log.matchAll(/^(\S+Z) /gm)].map((m) => Date.parse(m[1]!));
+    assert.ok(newest >= Math.min(...logTimes) && newest <= Math.max(...logTimes) + 5000, 'within the run the log covers');
+  });
+
+  test('a damaged recording is refused with the command that rebuilds it', () => {
+    assert.throws(() => parseRecording('{"version": 99}', 'x.json'), /not a demo recording of version 1; rebuild it with: node scripts\/package-demo.mjs/);
+    assert.throws(() => parseRecording('{', 'x.json'), /x\.json is not valid JSON/);
+  });
+});
+
+describe('the demo process', () => {
+  test('starts detached, serves the replayed issues as fresh, and is found again by its state file', async () => {
+    const paths = installed('a');
+    const log = recordingLogger();
+    const state = await ensureDemoServer(paths, log);
+    started.push(state.pid);
+    assert.equal(state.token, DEMO_TOKEN);
+    assert.ok(state.issues >= 2);
+    const issues = await get(`${state.url}/api/0/organizations/${state.org}/issues/`);
+    assert.equal(issues.status, 200);
+    const list = issues.body as Array<{ title: string; lastSeen: string }>;
+    assert.ok(list.some((i) => /PoolExhaustedError/.test(i.title)));
+    for (const i of list) {
+      const age = Date.now() - Date.parse(i.lastSeen);
+      assert.ok(age > 0 && age < 10 * 60_000, `lastSeen ${i.lastSeen} is a few minutes old`);
+    }
+    assert.match(readFileSync(paths.serviceLog, 'utf8'), /WARN pool nearly exhausted/);
+    assert.match(log.lines.join('\n'), new RegExp(`demo Sentry server at ${state.url.replace(/\./g, '\\.')}`));
+
+    const again = await ensureDemoServer(paths, log);
+    assert.equal(again.pid, state.pid, 'a running server is reused');
+  });
+
+  test('a server that died is restarted on the same port, so the workspace settings stay valid', async () => {
+    const paths = installed('b');
+    const first = await ensureDemoServer(paths, recordingLogger());
+    started.push(first.pid);
+    process.kill(first.pid, 'SIGKILL');
+    for (let i = 0; i < 50 && await isAlive(first); i++) await new Promise((r) => setTimeout(r, 100));
+    const second = await ensureDemoServer(paths, recordingLogger());
+    started.push(second.pid);
+    assert.notEqual(second.pid, first.pid);
+    assert.equal(second.url, first.url);
+  });
+
+  test('SIGTERM stops it and removes its state file', async () => {
+    const paths = installed('c');
+    const state = await ensureDemoServer(paths, recordingLogger());
+    started.push(state.pid);
+    process.kill(state.pid, 'SIGTERM');
+    for (let i = 0; i < 50 && existsSync(paths.state); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(readState(paths), null);
+    assert.equal(await isAlive(state), false);
+  });
+
+  test('a build without the demo data says how to get it', async () => {
+    const paths = installed('d');
+    rmSync(paths.recording);
+    await assert.rejects(ensureDemoServer(paths, recordingLogger()), (e: unknown) => {
+      assert.ok(e instanceof RcaError);
+      assert.equal(e.kind, 'usage');
+      assert.match(e.message, /The demo is not part of this build: the recorded demo events is missing/);
+      assert.match(e.hint ?? '', /npm run package/);
+      return true;
+    });
+  });
+});
+
+describe('the demo workspace', () => {
+  test('holds the sources as a git repository whose last commit is the buggy release, a day old', () => {
+    const ws = join(scratch, 'ws');
+    execFileSync(process.execPath, [join(root, 'dist', 'demo.js'), 'workspace', '--recording', recordingFile, '--into', ws]);
+    assert.equal(readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8'), rec.sources['src/routes/checkout.mjs']);
+    const log = execFileSync('git', ['log', '--format=%ct %s'], { cwd: ws, encoding: 'utf8' }).trim().split('\n');
+    const [lastTime, ...lastSubject] = log[0]!.split(' ');
+    assert.match(lastSubject.join(' '), /promo codes|current sources/);
+    const ageHours = (Date.now() / 1000 - Number(lastTime)) / 3600;
+    assert.ok(ageHours > 20 && ageHours < 30, `last commit ${ageHours.toFixed(1)} h old`);
+    assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: ws, encoding: 'utf8' }), '', 'nothing left uncommitted');
+  });
+
+  test('a recording that names a file outside the workspace is refused', () => {
+    const evil = join(scratch, 'evil.json');
+    writeFileSync(evil, JSON.stringify({ ...rec, history: [], sources: { '../escaped.txt': 'x' } }));
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'demo.js'), 'workspace', '--recording', evil, '--into', join(scratch, 'ws-evil')], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /names a file outside the workspace: \.\.\/escaped\.txt/);
+    assert.equal(existsSync(join(scratch, 'escaped.txt')), false);
+  });
+});
