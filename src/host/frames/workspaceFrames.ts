@@ -48,6 +48,9 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   private readonly changed = this.register(new Emitter<void>());
   /** Mapped results may differ now: views showing frames or crash sites should map again. */
   readonly onDidChange: Event<void> = this.changed.event;
+  private readonly filesChanged = this.register(new Emitter<readonly string[]>());
+  /** Indexed files whose content changed or that were removed (crash lines there may have moved). */
+  readonly onDidChangeFiles: Event<readonly string[]> = this.filesChanged.event;
 
   constructor(private readonly state: vscode.Memento, logger: Logger) {
     super();
@@ -123,7 +126,11 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
       for (const replay of buffered.splice(0)) replay();
       const built: Built = { index, mapper, watcher };
       this.built = built;
-      this.builtSubs = [...subs, mapper.onDidChange(() => this.changed.fire())];
+      this.builtSubs = [
+        ...subs,
+        mapper.onDidChange(() => this.changed.fire()),
+        index.onDidChange((e) => { if (e.changed.length || e.removed.length) this.filesChanged.fire([...e.changed, ...e.removed]); }),
+      ];
       const restored = mapper.importLearned(this.state.get(LEARNED_PREFIXES_KEY));
       if (restored) this.logger.info(`restored ${restored} learned path prefix(es) from the last session`);
       this.warnOnce([...index.warnings, ...errors, ...mapper.checkMappings()]);

@@ -44,8 +44,9 @@ async function setup() {
   const index = await WorkspaceFileIndex.build([{ name: 'orders', path: ws }]);
   const mapper = new FrameMapper(index);
   const mapperChanged = new Emitter<void>();
+  const filesChanged = new Emitter<readonly string[]>();
   let mapperCalls = 0;
-  const frames = { mapper: () => { mapperCalls++; return Promise.resolve(mapper); }, onDidChange: mapperChanged.event };
+  const frames = { mapper: () => { mapperCalls++; return Promise.resolve(mapper); }, onDidChange: mapperChanged.event, onDidChangeFiles: filesChanged.event };
   const store = new FakeStore();
   // As deployed: /srv/orders/releases/…, the real SDK's absPath shape.
   const at = (file: string, line: number, text: string, inApp = true) => frame({ absPath: `/srv/orders/${file}`, filename: `/srv/orders/${file}`, lineNo: line, colNo: 5, inApp, context: [[line, text]] });
@@ -63,7 +64,7 @@ async function setup() {
   store.eventsBy.set('5', [event('e5b', '5', [receiptsFrame]), event('e5a', '5', [poolFrame])]);
   store.eventsBy.set('6', [event('e6', '6', [poolFrame])]);
   const sites = new CrashSiteIndex(store, frames, nullLogger);
-  return { ws, index, mapper, mapperChanged, store, sites, calls: () => mapperCalls, poolFrame };
+  return { ws, index, mapper, mapperChanged, filesChanged, store, sites, calls: () => mapperCalls, poolFrame };
 }
 
 describe('crash sites for the editor (store ↔ frame mapper adapter)', () => {
@@ -114,11 +115,34 @@ describe('crash sites for the editor (store ↔ frame mapper adapter)', () => {
     assert.equal(calls(), 3);
   });
 
-  test('a line that moved locally is reported where it is now', async () => {
-    const { ws, index, sites } = await setup();
+  test('after a sync only issues with a new newest event are mapped again; counts and titles are fresh', async () => {
+    const { ws, store, sites, mapper } = await setup();
+    await sites.all();
+    let maps = 0;
+    const real = mapper.map.bind(mapper);
+    mapper.map = (f, p) => { maps++; return real(f, p); };
+    store.issueList = store.issueList.map((i) => (i.id === '2' ? { ...i, count: 51, title: 'Error 2 (renamed)' } : i));
+    store.eventsBy.set('1', [event('e1-new', '1', [frame({ absPath: '/srv/orders/src/routes/receipts.mjs', lineNo: 2, inApp: true })]), ...store.eventsBy.get('1')!]);
+    store.changed.fire();
+    const pool = await sites.sitesIn(join(ws, 'src', 'db', 'pool.mjs'));
+    assert.equal(maps, 1, 'only issue 1 has a new newest event');
+    assert.deepEqual(pool.map((s) => [s.issueId, s.count, s.title]), [['2', 51, 'Error 2 (renamed)']]);
+    const receipts = await sites.sitesIn(join(ws, 'src', 'routes', 'receipts.mjs'));
+    assert.deepEqual(receipts.map((s) => [s.issueId, s.eventId]).sort(), [['1', 'e1-new'], ['5', 'e5b']]);
+  });
+
+  test('a crash line that moved in an edited file is found again where it is now', async () => {
+    const { ws, index, sites, filesChanged } = await setup();
     const file = join(ws, 'src', 'db', 'pool.mjs');
+    assert.equal((await sites.sitesIn(file))[0]!.line, 3);
     writeFileSync(file, ['// added', '// added too', ...POOL].join('\n') + '\n');
     index.changed(file);
+    let fired = 0;
+    sites.onDidChange(() => fired++);
+    filesChanged.fire([join(ws, 'src', 'other.mjs')]);
+    assert.equal(fired, 0, 'an edit elsewhere changes nothing');
+    filesChanged.fire([file]);
+    assert.equal(fired, 1);
     const [top] = await sites.sitesIn(file);
     assert.equal(top!.line, 5);
     assert.deepEqual(top!.moved, { from: 3, to: 5 });
