@@ -163,14 +163,19 @@ export class App extends DisposableBase {
    * needed to show the tree. The dynamic import keeps their evaluation out of the activation path.
    */
   private async loadFeatures(): Promise<void> {
+    // A macrotask first: the import's module evaluation would otherwise run in the microtasks that
+    // finish activate(), i.e. still inside activation.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    // Frames first: the investigation reuses its mapper instead of indexing the workspace again. Each
+    // feature loads on its own, so one failing leaves the other working.
     try {
-      // A macrotask first: the import's module evaluation would otherwise run in the microtasks that
-      // finish activate(), i.e. still inside activation.
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      // Frames first: the investigation reuses its mapper instead of indexing the workspace again.
       const { FramesFeature } = await import('./host/frames/framesFeature');
       if (this.isDisposed) return;
       this.framesFeature = this.register(new FramesFeature(this));
+    } catch (e) {
+      reportError(this.log, 'Loading clickable frames', e);
+    }
+    try {
       const { InvestigationFeature } = await import('./host/panel/investigationFeature');
       if (this.isDisposed) return;
       const feature = this.register(new InvestigationFeature(this));
