@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DisposableBase } from '../../core/common/lifecycle';
+import { DisposableBase, toDisposable } from '../../core/common/lifecycle';
 import { ContextKeys, StateKeys, Views } from '../ids';
 import { IssuesTreeProvider } from './issuesTreeProvider';
 import { toViewState, type IssueSource, IssueTreeModel, type TreeViewState } from './issueTreeModel';
@@ -24,6 +24,10 @@ export class IssuesView extends DisposableBase {
     this.view = this.register(vscode.window.createTreeView(Views.issues, { treeDataProvider: this.provider, showCollapseAll: true }));
     this.register(this.model.onDidChange(() => this.updateChrome()));
     this.updateChrome();
+    // "5m ago" ages: re-render the rows while the view is on screen. Only shown rows are asked again;
+    // the model's cache stays, so this costs a few TreeItems a minute.
+    const tick = setInterval(() => { if (this.view.visible) this.provider.refresh(); }, 60_000);
+    this.register(toDisposable(() => clearInterval(tick)));
   }
 
   async setViewState(patch: Partial<TreeViewState>): Promise<void> {
