@@ -8,43 +8,17 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 
-let passed = 0;
-let failed = 0;
-
-async function step(name: string, fn: () => Promise<void>): Promise<boolean> {
-  const t = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
-    return true;
-  } catch (e) {
-    failed++;
-    console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return false;
-  }
-}
-
-function row(page: Page, text: string | RegExp) {
-  return page.locator('.monaco-list-row').filter({ hasText: text });
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
+const steps = new Steps();
+const step = steps.step.bind(steps);
+const row = treeRow;
 
 async function main(): Promise<void> {
   if (skipWithoutCodeServer('e2e')) { process.exitCode = 1; return; }
@@ -152,21 +126,21 @@ async function main(): Promise<void> {
       await page.screenshot({ path: join(SHOTS, 'log.png') });
     });
   } finally {
-    if (failed > 0 && wb) {
+    if (steps.failed > 0 && wb) {
       try { await wb.page.screenshot({ path: join(SHOTS, 'failure.png') }); } catch { /* the page may be gone */ }
     }
     await wb?.close();
     await sentry.close();
     rmSync(scratch, { recursive: true, force: true });
-    console.log(`e2e: ${passed} passed, ${failed} failed`);
-    writeSummary({ passed, failed });
-    process.exitCode = failed > 0 ? 1 : 0;
+    console.log(`e2e: ${steps.passed} passed, ${steps.failed} failed`);
+    writeSummary({ passed: steps.passed, failed: steps.failed });
+    process.exitCode = steps.failed > 0 ? 1 : 0;
   }
 }
 
 main().catch((e: unknown) => {
   console.error(e);
-  failed++;
-  writeSummary({ passed, failed });
+  steps.failed++;
+  writeSummary({ passed: steps.passed, failed: steps.failed });
   process.exitCode = 1;
 });

@@ -1,0 +1,40 @@
+/**
+ * Small helpers for UI tests in the real workbench (playwright-core), with the selectors that work in
+ * VS Code 1.100: tree rows, the command palette, and numbered steps that count passes and failures.
+ */
+import type { Page } from 'playwright-core';
+
+export class Steps {
+  passed = 0;
+  failed = 0;
+
+  /** Runs one step; a failure is counted and printed with its stack, and the next step still runs. */
+  async step(name: string, fn: () => Promise<void>): Promise<boolean> {
+    const t = Date.now();
+    try {
+      await fn();
+      this.passed++;
+      console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
+      return true;
+    } catch (e) {
+      this.failed++;
+      console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return false;
+    }
+  }
+}
+
+/** Tree rows in the side bar whose text matches. */
+export function treeRow(page: Page, text: string | RegExp) {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text });
+}
+
+/** Runs a command by its palette title (F1, type, Enter on the matching entry). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
