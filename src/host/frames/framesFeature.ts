@@ -21,7 +21,7 @@ export interface FramesHost {
   context: Pick<vscode.ExtensionContext, 'workspaceState'>;
   log: Logger;
   store: CrashSiteStore;
-  issues: { provider: { frameDetails: FrameDetails | undefined } };
+  issues: { provider: { frameDetails: FrameDetails | undefined }; view?: { readonly selection: readonly unknown[] } };
 }
 
 export class FramesFeature extends DisposableBase {
@@ -47,8 +47,11 @@ export class FramesFeature extends DisposableBase {
         }
       }));
     };
-    reg(Commands.openFrame, this.opener.open, 'Open Frame');
-    reg(Commands.addPathMapping, this.opener.addPathMapping, 'Add Path Mapping');
+    // A context-menu invocation can arrive without its row when the tree was refreshed under the menu
+    // (a sync or a saved diagnosis replaces the rows); the selected frame row is what the user meant.
+    const orSelected = (arg: unknown) => arg ?? host.issues.view?.selection.find((n) => !!n && typeof n === 'object' && 'frame' in n);
+    reg(Commands.openFrame, (arg) => this.opener.open(orSelected(arg)), 'Open Frame');
+    reg(Commands.addPathMapping, (arg) => this.opener.addPathMapping(orSelected(arg)), 'Add Path Mapping');
     const provider = host.issues.provider;
     provider.frameDetails = this.frameDetails;
     this.register({ dispose: () => { if (provider.frameDetails === this.frameDetails) provider.frameDetails = undefined; } });

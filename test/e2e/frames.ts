@@ -1,0 +1,204 @@
+/**
+ * Stack frames and crash sites as a person meets them in the real workbench (code-server in Debian
+ * Chromium, driven by playwright-core), with the sample service's sources checked out in the opened
+ * folder and its real @sentry/node events in the test Sentry server: hovering a frame says where it
+ * opens or why it does not, clicking it opens the file at the line, the crashing line carries a
+ * CodeLens and a hover with "Open in Sentry" / "Diagnose", the lens opens the diagnosis, and "Add Path
+ * Mapping…" from a frame's context menu writes the workspace setting after the confirmation.
+ * Screenshots go to test/e2e/screenshots/frames-*.png. Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { runSampleApp, startSentryServer } from '../servers/sentry/index';
+import { projectRoot } from '../vscode/codeServer';
+import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { openWorkbench, type Workbench } from '../vscode/workbench';
+
+const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+const SAMPLE_APP = join(projectRoot, 'test', 'fixtures', 'sample-app');
+
+const counts = { passed: 0, failed: 0 };
+
+async function step(name: string, fn: () => Promise<void>): Promise<boolean> {
+  const t = Date.now();
+  try {
+    await fn();
+    counts.passed++;
+    console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
+    return true;
+  } catch (e) {
+    counts.failed++;
+    console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return false;
+  }
+}
+
+function row(page: Page, text: string | RegExp) {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text });
+}
+
+function hoverWidget(page: Page, text: string | RegExp) {
+  return page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+}
+
+async function expand(page: Page, text: RegExp): Promise<void> {
+  const r = row(page, text).first();
+  await r.waitFor({ timeout: 15_000 });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') {
+    await r.click();
+    await page.keyboard.press('ArrowRight');
+  }
+}
+
+async function clearHover(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.mouse.move(1200, 780);
+  await page.waitForTimeout(300);
+}
+
+async function main(): Promise<void> {
+  if (skipWithoutCodeServer('e2e-frames')) { process.exitCode = 1; return; }
+  mkdirSync(SHOTS, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-e2e-frames-'));
+  const sentry = await startSentryServer({});
+  let wb: Workbench | undefined;
+  try {
+    const { dsn } = sentry.addProject({ slug: 'orders', name: 'Orders', platform: 'node' });
+    await runSampleApp({ dsn, logFile: join(scratch, 'orders.log') });
+    // The service's repository as a developer has it checked out (the events were made from SAMPLE_APP).
+    const workspace = join(scratch, 'orders-service');
+    mkdirSync(workspace);
+    for (const name of ['src', 'main.mjs', 'README.md']) cpSync(join(SAMPLE_APP, name), join(workspace, name), { recursive: true });
+    wb = await openWorkbench({
+      workspace,
+      extensionDevelopmentPath: projectRoot,
+      settings: { 'sentryRca.baseUrl': sentry.url, 'sentryRca.organization': sentry.org, 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1400, height: 850 },
+      onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
+    });
+    const page = wb.page;
+
+    const ready = await step('the workbench loads and syncs the sample service\'s issues', async () => {
+      await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+      await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill('>Sentry RCA: Set Auth Token');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Set Auth Token' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const password = page.locator('.quick-input-widget input[type="password"]');
+      await password.waitFor({ timeout: 10_000 });
+      await password.fill(sentry.token);
+      await page.keyboard.press('Enter');
+      await expand(page, /PoolExhaustedError/);
+      await expand(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+      await expand(page, /\d+ library frames?/);
+      await row(page, /pool\.mjs:\d+/).first().waitFor({ timeout: 10_000 });
+    });
+    if (!ready) return;
+
+    let crashLine = 0;
+    await step('hovering an application frame says which local file and line it opens', async () => {
+      const frame = row(page, /pool\.mjs:\d+/).first();
+      crashLine = Number(/pool\.mjs:(\d+)/.exec((await frame.textContent()) ?? '')?.[1]);
+      await frame.hover();
+      const tip = hoverWidget(page, 'Opens');
+      await tip.waitFor({ timeout: 10_000 });
+      const text = (await tip.textContent()) ?? '';
+      if (!new RegExp(`Opens\\s*src/db/pool\\.mjs:${crashLine}:\\d+`).test(text)) throw new Error(`tooltip: ${text}`);
+      await page.screenshot({ path: join(SHOTS, 'frames-tooltip-mapped.png') });
+      await clearHover(page);
+    });
+
+    await step('hovering a runtime frame says why it does not open', async () => {
+      const frame = row(page, /node:[\w/]+:\d+|node:\w+/).first();
+      await frame.hover();
+      const tip = hoverWidget(page, 'Not mapped to a local file');
+      await tip.waitFor({ timeout: 10_000 });
+      const text = (await tip.textContent()) ?? '';
+      if (!/Node\.js runtime/.test(text)) throw new Error(`tooltip: ${text}`);
+      await page.screenshot({ path: join(SHOTS, 'frames-tooltip-unmapped.png') });
+      await clearHover(page);
+    });
+
+    await step('clicking the frame opens src/db/pool.mjs at the crashing line, centred', async () => {
+      await row(page, /pool\.mjs:\d+/).first().click();
+      await page.locator('.tabs-container .tab').filter({ hasText: 'pool.mjs' }).first().waitFor({ timeout: 10_000 });
+      await page.locator('.statusbar-item').filter({ hasText: new RegExp(`Ln ${crashLine}, Col \\d+`) }).first().waitFor({ timeout: 10_000 });
+      await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().waitFor();
+      await page.screenshot({ path: join(SHOTS, 'frames-opened.png') });
+    });
+
+    await step('the crashing line carries a CodeLens: ⚠ error · events · age', async () => {
+      const lens = page.locator('.codelens-decoration').filter({ hasText: '⚠' }).first();
+      await lens.waitFor({ timeout: 20_000 });
+      const text = ((await lens.textContent()) ?? '').trim();
+      if (!/^⚠ PoolExhaustedError: connection pool exhausted \(\d+\/\d+ in use\) · \d+(\.\d)?k? events? · (just now|\d+m ago)$/.test(text)) throw new Error(`lens: ${text}`);
+      // Right above the crashing line.
+      const lensBox = await lens.boundingBox();
+      const lineBox = await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().boundingBox();
+      if (!lensBox || !lineBox || lensBox.y >= lineBox.y || lineBox.y - lensBox.y > 2 * lineBox.height) throw new Error(`lens at y=${lensBox?.y}, line at y=${lineBox?.y}`);
+      await page.screenshot({ path: join(SHOTS, 'frames-codelens.png') });
+    });
+
+    await step('hovering the crashing line shows the issue with Open in Sentry and Diagnose', async () => {
+      await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().locator('span').filter({ hasText: 'PoolExhaustedError' }).first().hover();
+      const hover = page.locator('.monaco-hover').filter({ hasText: 'Open in Sentry' }).first();
+      await hover.waitFor({ timeout: 10_000 });
+      const text = (await hover.textContent()) ?? '';
+      if (!/ORDERS-\w+/.test(text) || !text.includes('Diagnose')) throw new Error(`hover: ${text}`);
+      await page.screenshot({ path: join(SHOTS, 'frames-hover.png') });
+      await clearHover(page);
+    });
+
+    await step('"Add Path Mapping…" on a frame pre-fills the prefix and writes the workspace setting after confirming', async () => {
+      await row(page, /pool\.mjs:\d+/).first().click({ button: 'right' });
+      await page.locator('.context-view .action-label').filter({ hasText: 'Add Path Mapping' }).first().click();
+      const box = page.locator('.quick-input-widget input');
+      await box.waitFor({ timeout: 10_000 });
+      const from = await box.inputValue();
+      // The learned stack root: everything before the folders the workspace has (src/…).
+      if (from !== `${SAMPLE_APP}/`) throw new Error(`pre-filled prefix: ${from}`);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === '${workspaceFolder}/', undefined, { timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const add = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /^Add$/ }).first();
+      await add.waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(SHOTS, 'frames-add-mapping.png') });
+      await add.click();
+      const settings = join(workspace, '.vscode', 'settings.json');
+      const deadline = Date.now() + 10_000;
+      while (!(existsSync(settings) && readFileSync(settings, 'utf8').includes('sentryRca.pathMappings')) && Date.now() < deadline) await page.waitForTimeout(100);
+      const written = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
+      const expected = [{ from: `${SAMPLE_APP}/`, to: '${workspaceFolder}/', project: 'orders' }];
+      if (JSON.stringify(written['sentryRca.pathMappings']) !== JSON.stringify(expected)) throw new Error(`settings.json: ${JSON.stringify(written)}`);
+      // The frame still opens (now through the mapping) and the user is told where.
+      await page.locator('.notification-toast').filter({ hasText: /the frame now opens src\/db\/pool\.mjs:\d+:\d+/ }).first().waitFor({ timeout: 10_000 });
+    });
+    await step('clicking the CodeLens opens the diagnosis of that issue', async () => {
+      await page.locator('.codelens-decoration a').filter({ hasText: '⚠' }).first().click();
+      await page.locator('.tabs-container .tab').filter({ hasText: /Diagnose ORDERS-\w+/ }).first().waitFor({ timeout: 20_000 });
+    });
+
+  } finally {
+    if (counts.failed > 0 && wb) {
+      try { await wb.page.screenshot({ path: join(SHOTS, 'frames-failure.png') }); } catch { /* the page may be gone */ }
+    }
+    await wb?.close();
+    await sentry.close();
+    rmSync(scratch, { recursive: true, force: true });
+    console.log(`e2e-frames: ${counts.passed} passed, ${counts.failed} failed`);
+    writeSummary(counts);
+    process.exitCode = counts.failed > 0 ? 1 : 0;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  counts.failed++;
+  writeSummary(counts);
+  process.exitCode = 1;
+});
