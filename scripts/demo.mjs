@@ -84,8 +84,10 @@ async function main() {
   cli(['diagnose', top.shortId, '--store', store, '--workspace', workspace, '--ai', ai, ...logArgs], env);
 
   say('Next');
-  console.log(`  The same data in VS Code: install the extension, run "Sentry RCA: Set Auth Token" with the demo token,`);
-  console.log(`  and set sentryRca.baseUrl / sentryRca.organization to ${info.url} / ${info.org} while this demo server runs.`);
+  console.log('  The demo in VS Code, set up for you: npm run package && code --install-extension sentry-rca-0.1.0.vsix,');
+  console.log('  then run "Sentry RCA: Try the Demo" (a scratch workspace with this service, its own demo server and token).');
+  console.log(`  Or point VS Code at this server while it runs: "Sentry RCA: Set Auth Token" with ${info.token},`);
+  console.log(`  sentryRca.baseUrl ${info.url}, sentryRca.organization ${info.org}, and open ${workspace}.`);
   if (ai === 'none') console.log('  Set OPENAI_API_KEY (and OPENAI_BASE_URL for any OpenAI-compatible server) to add the AI investigation.');
 }
 
