@@ -127,9 +127,9 @@ async function main(): Promise<void> {
     await step('clicking the frame opens src/db/pool.mjs at the crashing line, centred', async () => {
       await row(page, /pool\.mjs:\d+/).first().click();
       await page.locator('.tabs-container .tab').filter({ hasText: 'pool.mjs' }).first().waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(SHOTS, 'frames-opened.png') });
       await page.locator('.statusbar-item').filter({ hasText: new RegExp(`Ln ${crashLine}, Col \\d+`) }).first().waitFor({ timeout: 10_000 });
       await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().waitFor();
-      await page.screenshot({ path: join(SHOTS, 'frames-opened.png') });
     });
 
     await step('the crashing line carries a CodeLens: ⚠ error · events · age', async () => {

@@ -12,12 +12,13 @@ import { canAddMapping, lineNote, localLocation } from './frameNote';
 import type { WorkspaceFrames } from './workspaceFrames';
 
 /** How long the opened line stays highlighted. */
-const HIGHLIGHT_MS = 1_500;
+const HIGHLIGHT_MS = 2_000;
 
 export class FrameOpener implements vscode.Disposable {
   private readonly highlight = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    // The find-match colour: the range-highlight colour "Go to Line" uses is too faint in dark themes to catch the eye.
+    backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
   });
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
 
