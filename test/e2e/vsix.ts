@@ -13,43 +13,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { CODE_SERVER_ENTRY, projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 const EXTENSION_ID = 'sentry-rca.sentry-rca';
 
-const counts = { passed: 0, failed: 0 };
-
-async function check(name: string, fn: () => Promise<void> | void): Promise<boolean> {
-  const t = Date.now();
-  try {
-    await fn();
-    counts.passed++;
-    console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
-    return true;
-  } catch (e) {
-    counts.failed++;
-    console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return false;
-  }
-}
-
-/** Runs a command by its palette title, as a user would. */
-async function palette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
-
-function treeRow(page: Page, text: string | RegExp) {
-  return page.locator('.monaco-list-row').filter({ hasText: text });
-}
+const steps = new Steps();
+const check = (name: string, fn: () => Promise<void> | void) => steps.step(name, async () => { await fn(); });
 
 function buildVsix(dir: string): string {
   const given = process.env.SENTRY_RCA_VSIX;
@@ -117,7 +90,7 @@ async function main(): Promise<void> {
     });
 
     await check('the installed extension activates: "Show Log" opens its channel with the activation line', async () => {
-      await palette(page, 'Sentry RCA: Show Log');
+      await runCommand(page, 'Sentry RCA: Show Log');
       await page.locator('.part.panel .view-lines').filter({ hasText: /\[app\]\s+activated\s+in/ }).first().waitFor({ timeout: 20_000 });
     });
 
@@ -129,7 +102,7 @@ async function main(): Promise<void> {
     });
 
     await check('the walkthrough opens from "Welcome: Open Walkthrough…" with its first step and button', async () => {
-      await palette(page, 'Welcome: Open Walkthrough...');
+      await runCommand(page, 'Welcome: Open Walkthrough...');
       const pick = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get started with Sentry RCA' }).first();
       await pick.waitFor({ timeout: 15_000 });
       await pick.click();
@@ -204,13 +177,15 @@ async function main(): Promise<void> {
     });
 
     await check('walkthrough steps are checked off by their completion events (Try the Demo, Sync Now), others stay open', async () => {
-      await palette(page, 'Welcome: Open Walkthrough...');
+      await runCommand(page, 'Welcome: Open Walkthrough...');
       await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get started with Sentry RCA' }).first().click();
       const editor = page.locator('.gettingStartedContainer');
       await editor.getByText('Connect to Sentry').first().waitFor({ timeout: 15_000 });
       // Observed in VS Code 1.100: commands run in this window before the walkthrough was opened here
-      // (tree clicks, Diagnose) do not check steps off; commands run while it is open do.
-      await palette(page, 'Sentry RCA: Sync Now');
+      // (tree clicks, Diagnose) do not check steps off; commands run while it is open do. So the
+      // user's way: expand "Run the first sync" and press its button.
+      await editor.locator('.getting-started-step[data-step-id$="#firstSync"]').click();
+      await editor.getByRole('button', { name: 'Sync Now' }).first().click();
       const step = (id: string, done: boolean) => editor.locator(`.getting-started-step[data-step-id$="#${id}"][aria-checked="${done}"]`);
       // Attached, not visible: the step list scrolls, and completed steps sit outside its window.
       await step('setToken', true).waitFor({ state: 'attached', timeout: 10_000 });
@@ -220,14 +195,14 @@ async function main(): Promise<void> {
     });
   } finally {
     stopDemoServer(dataRoot);
-    if (counts.failed > 0 && wb) {
+    if (steps.failed > 0 && wb) {
       try { await wb.page.screenshot({ path: join(SHOTS, 'vsix-failure.png') }); } catch { /* the page may be gone */ }
     }
     await wb?.close();
     rmSync(scratch, { recursive: true, force: true });
-    console.log(`vsix: ${counts.passed} passed, ${counts.failed} failed`);
-    writeSummary(counts);
-    process.exitCode = counts.failed > 0 ? 1 : 0;
+    console.log(`vsix: ${steps.passed} passed, ${steps.failed} failed`);
+    writeSummary(steps);
+    process.exitCode = steps.failed > 0 ? 1 : 0;
   }
 }
 
@@ -253,7 +228,7 @@ function findFiles(dir: string, re: RegExp, out: string[] = []): string[] {
 
 main().catch((e: unknown) => {
   console.error(e);
-  counts.failed++;
-  writeSummary(counts);
+  steps.failed++;
+  writeSummary(steps);
   process.exitCode = 1;
 });
