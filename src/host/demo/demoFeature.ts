@@ -77,6 +77,8 @@ export class DemoFeature extends DisposableBase {
     if (this.demoFolder()?.uri.fsPath === ws) {
       await this.host.tokens.set(DEMO_TOKEN);
       await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
+      // A token that did not change starts no sync by itself (Sync Now joins one that did).
+      void vscode.commands.executeCommand(Commands.syncNow);
       return { workspace: ws, url: state.url, opened: false };
     }
     writeMarker(ws, { demo: 1, pendingToken: true });
