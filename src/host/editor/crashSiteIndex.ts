@@ -124,9 +124,11 @@ export class CrashSiteIndex extends DisposableBase {
     const started = performance.now();
     const generation = this.generation;
     try {
+      const items = crashSiteItems(this.store);
+      // No synced issue, no crash site: opening a file must not index the workspace for nothing.
+      if (!items.some((i) => i.event)) return new Map();
       const mapper = await this.frames.mapper();
       if (!mapper) return new Map();
-      const items = crashSiteItems(this.store);
       const fresh = items.filter(({ issue, event }) => this.located.get(issue.id)?.eventId !== (event?.id ?? ''));
       const found = new Map<string, CrashSite>();
       for (const sites of (await collectCrashSites(fresh, mapper)).values()) for (const s of sites) found.set(s.issueId, s);

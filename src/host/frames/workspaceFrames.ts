@@ -72,7 +72,11 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   /** The mapper, building the index on first use. Concurrent callers share one build. */
   mapper(): Promise<FrameMapper | undefined> {
     if (this.built) return Promise.resolve(this.built.mapper);
-    this.building ??= this.build();
+    if (!this.building) {
+      // Nothing to index yet; a folder opened later fires onDidChangeWorkspaceFolders and the next call builds.
+      if (WorkspaceFrames.roots().length === 0) return Promise.resolve(undefined);
+      this.building = this.build();
+    }
     return this.building.then((b) => b?.mapper);
   }
 
@@ -98,10 +102,6 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   private async build(): Promise<Built | undefined> {
     const generation = this.generation;
     const roots = WorkspaceFrames.roots();
-    if (roots.length === 0) {
-      this.building = undefined;
-      return undefined;
-    }
     // The watcher starts before the walk, so files created while it runs are not missed.
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     const buffered: Array<() => void> = [];

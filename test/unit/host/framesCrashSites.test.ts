@@ -152,8 +152,18 @@ describe('crash sites for the editor (store ↔ frame mapper adapter)', () => {
   test('no open folder: no sites, no error', async () => {
     const store = new FakeStore();
     store.issueList = [issue('1')];
+    store.eventsBy.set('1', [event('e', '1', [frame({ absPath: '/srv/orders/src/db/pool.mjs', lineNo: 3, inApp: true })])]);
     const sites = new CrashSiteIndex(store, { mapper: () => Promise.resolve(undefined), onDidChange: new Emitter<void>().event }, nullLogger);
     assert.equal((await sites.all()).size, 0);
+  });
+
+  test('no synced events: the workspace is not indexed for nothing', async () => {
+    const store = new FakeStore();
+    store.issueList = [issue('1')];
+    let asked = 0;
+    const sites = new CrashSiteIndex(store, { mapper: () => { asked++; return Promise.resolve(undefined); }, onDidChange: new Emitter<void>().event }, nullLogger);
+    assert.equal((await sites.all()).size, 0);
+    assert.equal(asked, 0);
   });
 
   test('a failing mapper is retried on the next request', async () => {
@@ -162,12 +172,12 @@ describe('crash sites for the editor (store ↔ frame mapper adapter)', () => {
     let fail = true;
     const warnings: string[] = [];
     const logger = { ...nullLogger, warn: (m: string) => { warnings.push(m); } };
+    store.issueList = [issue('1')];
+    store.eventsBy.set('1', [event('e', '1', [frame({ absPath: '/srv/orders/src/db/pool.mjs', lineNo: 3, inApp: true })])]);
     const sites = new CrashSiteIndex(store, { mapper: () => (fail ? Promise.reject(new Error('EACCES: folder unreadable')) : Promise.resolve(mapper)), onDidChange: new Emitter<void>().event }, logger);
     assert.equal((await sites.all()).size, 0);
     assert.match(warnings[0]!, /crash sites could not be computed: EACCES/);
     fail = false;
-    store.issueList = [issue('1')];
-    store.eventsBy.set('1', [event('e', '1', [frame({ absPath: '/srv/orders/src/db/pool.mjs', lineNo: 3, inApp: true })])]);
     assert.equal((await sites.all()).size, 1);
   });
 
