@@ -14,37 +14,21 @@ import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 const SAMPLE_APP = join(projectRoot, 'test', 'fixtures', 'sample-app');
 
-const counts = { passed: 0, failed: 0 };
-
-async function step(name: string, fn: () => Promise<void>): Promise<boolean> {
-  const t = Date.now();
-  try {
-    await fn();
-    counts.passed++;
-    console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
-    return true;
-  } catch (e) {
-    counts.failed++;
-    console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return false;
-  }
-}
-
-function row(page: Page, text: string | RegExp) {
-  return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text });
-}
+const steps = new Steps();
+const step = steps.step.bind(steps);
 
 function hoverWidget(page: Page, text: string | RegExp) {
   return page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
 }
 
 async function expand(page: Page, text: RegExp): Promise<void> {
-  const r = row(page, text).first();
+  const r = treeRow(page, text).first();
   await r.waitFor({ timeout: 15_000 });
   if ((await r.getAttribute('aria-expanded')) !== 'true') {
     await r.click();
@@ -83,12 +67,7 @@ async function main(): Promise<void> {
     const ready = await step('the workbench loads and syncs the sample service\'s issues', async () => {
       await page.locator('.activitybar').waitFor({ timeout: 60_000 });
       await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill('>Sentry RCA: Set Auth Token');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Set Auth Token' }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await runCommand(page, 'Sentry RCA: Set Auth Token');
       const password = page.locator('.quick-input-widget input[type="password"]');
       await password.waitFor({ timeout: 10_000 });
       await password.fill(sentry.token);
@@ -96,13 +75,13 @@ async function main(): Promise<void> {
       await expand(page, /PoolExhaustedError/);
       await expand(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
       await expand(page, /\d+ library frames?/);
-      await row(page, /pool\.mjs:\d+/).first().waitFor({ timeout: 10_000 });
+      await treeRow(page, /pool\.mjs:\d+/).first().waitFor({ timeout: 10_000 });
     });
     if (!ready) return;
 
     let crashLine = 0;
     await step('hovering an application frame says which local file and line it opens', async () => {
-      const frame = row(page, /pool\.mjs:\d+/).first();
+      const frame = treeRow(page, /pool\.mjs:\d+/).first();
       crashLine = Number(/pool\.mjs:(\d+)/.exec((await frame.textContent()) ?? '')?.[1]);
       await frame.hover();
       const tip = hoverWidget(page, 'Opens');
@@ -114,7 +93,7 @@ async function main(): Promise<void> {
     });
 
     await step('hovering a runtime frame says why it does not open', async () => {
-      const frame = row(page, /node:[\w/]+:\d+|node:\w+/).first();
+      const frame = treeRow(page, /node:[\w/]+:\d+|node:\w+/).first();
       await frame.hover();
       const tip = hoverWidget(page, 'Not mapped to a local file');
       await tip.waitFor({ timeout: 10_000 });
@@ -125,7 +104,7 @@ async function main(): Promise<void> {
     });
 
     await step('clicking the frame opens src/db/pool.mjs at the crashing line, centred', async () => {
-      await row(page, /pool\.mjs:\d+/).first().click();
+      await treeRow(page, /pool\.mjs:\d+/).first().click();
       await page.locator('.tabs-container .tab').filter({ hasText: 'pool.mjs' }).first().waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'frames-opened.png') });
       await page.locator('.statusbar-item').filter({ hasText: new RegExp(`Ln ${crashLine}, Col \\d+`) }).first().waitFor({ timeout: 10_000 });
@@ -155,7 +134,7 @@ async function main(): Promise<void> {
     });
 
     await step('"Add Path Mapping…" on a frame pre-fills the prefix and writes the workspace setting after confirming', async () => {
-      await row(page, /pool\.mjs:\d+/).first().click({ button: 'right' });
+      await treeRow(page, /pool\.mjs:\d+/).first().click({ button: 'right' });
       await page.locator('.context-view .action-label').filter({ hasText: 'Add Path Mapping' }).first().click();
       const box = page.locator('.quick-input-widget input');
       await box.waitFor({ timeout: 10_000 });
@@ -184,21 +163,21 @@ async function main(): Promise<void> {
     });
 
   } finally {
-    if (counts.failed > 0 && wb) {
+    if (steps.failed > 0 && wb) {
       try { await wb.page.screenshot({ path: join(SHOTS, 'frames-failure.png') }); } catch { /* the page may be gone */ }
     }
     await wb?.close();
     await sentry.close();
     rmSync(scratch, { recursive: true, force: true });
-    console.log(`e2e-frames: ${counts.passed} passed, ${counts.failed} failed`);
-    writeSummary(counts);
-    process.exitCode = counts.failed > 0 ? 1 : 0;
+    console.log(`e2e-frames: ${steps.passed} passed, ${steps.failed} failed`);
+    writeSummary(steps);
+    process.exitCode = steps.failed > 0 ? 1 : 0;
   }
 }
 
 main().catch((e: unknown) => {
   console.error(e);
-  counts.failed++;
-  writeSummary(counts);
+  steps.failed++;
+  writeSummary(steps);
   process.exitCode = 1;
 });
