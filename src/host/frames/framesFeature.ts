@@ -8,7 +8,7 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { CrashSiteEditor } from '../editor/crashSiteEditor';
 import { CrashSiteIndex, type CrashSiteStore } from '../editor/crashSiteIndex';
-import { Commands } from '../ids';
+import { Commands, CONFIG_SECTION } from '../ids';
 import { reportError } from '../notify';
 import type { FrameDetails } from '../tree/nodes/frameNode';
 import { FrameOpener } from './frameCommands';
@@ -21,7 +21,7 @@ export interface FramesHost {
   context: Pick<vscode.ExtensionContext, 'workspaceState'>;
   log: Logger;
   store: CrashSiteStore;
-  issues: { provider: { frameDetails: FrameDetails | undefined }; view?: { readonly selection: readonly unknown[] } };
+  issues: { provider: { frameDetails: FrameDetails | undefined; refresh(): void }; view?: { readonly selection: readonly unknown[] } };
 }
 
 export class FramesFeature extends DisposableBase {
@@ -54,6 +54,11 @@ export class FramesFeature extends DisposableBase {
     reg(Commands.addPathMapping, (arg) => this.opener.addPathMapping(orSelected(arg)), 'Add Path Mapping');
     const provider = host.issues.provider;
     provider.frameDetails = this.frameDetails;
+    // Frame tooltips are resolved once per row; new mappings must reach rows already shown (after the
+    // WorkspaceFrames listener, registered first, has applied them).
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${CONFIG_SECTION}.pathMappings`)) provider.refresh();
+    }));
     this.register({ dispose: () => { if (provider.frameDetails === this.frameDetails) provider.frameDetails = undefined; } });
   }
 

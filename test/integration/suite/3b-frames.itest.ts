@@ -125,7 +125,9 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     const { issue, frame } = crashIn(a, '/src/db/pool.mjs');
     const frames = a.app.framesFeature!.frames;
     let changes = 0;
+    let treeRefreshes = 0;
     const sub = frames.onDidChange(() => changes++);
+    const treeSub = a.app.issues.provider.onDidChangeTreeData(() => treeRefreshes++);
     try {
       // The release's db folder mapped onto a second copy: the mapping wins over the automatic suffix match.
       cpSync(join(ws, 'src', 'db'), join(ws, 'moved-db'), { recursive: true });
@@ -137,6 +139,11 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
       assert.equal(m.path, join(ws, 'moved-db', 'pool.mjs'));
       assert.equal(m.line, frame.lineNo);
       assert.ok(changes >= 1, 'views are told to map again');
+      assert.ok(treeRefreshes >= 1, 'the tree refreshes, so frame tooltips are resolved again');
+      const node = (await frameRows(a, issue)).find((n) => sameFrame(n.frame, frame))!;
+      const provider = a.app.issues.provider;
+      const tip = (await provider.resolveTreeItem(await provider.getTreeItem(node), node)).tooltip as vscode.MarkdownString;
+      assert.ok(tip.value.startsWith(`**Opens** \`moved-db/pool.mjs:${frame.lineNo}:`), tip.value);
       // Limited to its project: another project's frame ignores it.
       const other = await frames.map(frame, 'billing');
       assert.ok(other.ok && other.path === join(ws, 'src', 'db', 'pool.mjs'), JSON.stringify(other));
@@ -144,6 +151,7 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
       await setSetting('pathMappings', undefined);
       rmSync(join(ws, 'moved-db'), { recursive: true, force: true });
       sub.dispose();
+      treeSub.dispose();
     }
     await waitFor('the automatic match again', async () => {
       const r = await frames.map(frame, issue.projectSlug);
