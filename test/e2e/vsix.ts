@@ -13,6 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DemoState } from '../../src/demo/constants';
+import { isAlive } from '../../src/host/demo/demoServer';
 import { CODE_SERVER_ENTRY, projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
 import { runCommand, Steps, treeRow } from '../vscode/ui';
@@ -192,6 +194,32 @@ async function main(): Promise<void> {
       await step('firstSync', true).waitFor({ state: 'attached', timeout: 10_000 });
       await step('aiKey', false).waitFor({ state: 'attached', timeout: 5_000 });
       await step('logSources', false).waitFor({ state: 'attached', timeout: 5_000 });
+    });
+
+    await check('after the demo server died, reopening the demo workspace restarts it on the same port', async () => {
+      const [stateFile] = findFiles(dataRoot, /^server\.json$/);
+      if (!stateFile) throw new Error('no demo server state file in the profile');
+      const before = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState;
+      process.kill(before.pid, 'SIGKILL');
+      for (let i = 0; i < 50 && await isAlive(before); i++) await new Promise((r) => setTimeout(r, 100));
+      // A browser reload is code-server's window reload: a new extension host activates in the demo folder.
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const deadline = Date.now() + 60_000;
+      let after = before;
+      while (Date.now() < deadline) {
+        try { after = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState; } catch { /* being rewritten */ }
+        if (after.pid !== before.pid && await isAlive(after)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      if (after.pid === before.pid) throw new Error('the demo server was not restarted');
+      if (after.url !== before.url) throw new Error(`restarted on ${after.url}, not ${before.url}`);
+      // The reloaded window restores the Sentry view from the stored data; the icon opens it otherwise.
+      const row = treeRow(page, /PoolExhaustedError/).first();
+      if (!await row.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
+        await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
+        await row.waitFor({ timeout: 15_000 });
+      }
     });
   } finally {
     stopDemoServer(dataRoot);
