@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       await icon.waitFor({ timeout: 30_000 });
       await icon.click();
       await page.getByRole('button', { name: 'Set Auth Token' }).waitFor({ timeout: 20_000 });
+      await page.locator('.part.sidebar .welcome-view-content').getByText('Try the Demo').first().waitFor({ timeout: 5_000 });
     });
 
     await check('the installed extension activates: "Show Log" opens its channel with the activation line', async () => {
