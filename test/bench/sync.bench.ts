@@ -63,7 +63,7 @@ async function storeBench(): Promise<void> {
     const events = store.issues().reduce((n, i) => n + store.events(i.id).length, 0);
     const flat = Buffer.byteLength(JSON.stringify(store.data));
     console.log(`store: ${store.issues().length} issues, ${events} events`);
-    console.log(`  size on disk ${MB(size)} (target ≤ 60 MB); without shared stacks ${MB(flat)}; ratio ${(flat / size).toFixed(2)}×`);
+    console.log(`  size on disk ${MB(size)} (target ≤ 60 MB); the same data as plain JSON ${MB(flat)}; ratio ${(flat / size).toFixed(2)}×`);
     store.dispose();
 
     const times: number[] = [];

