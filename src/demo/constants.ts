@@ -12,5 +12,9 @@ export interface DemoState {
   token: string;
   issues: number;
   logFile: string | null;
+  /** The local sshd standing in for the production host: settings for Diagnose to read the log over SSH. */
+  ssh: { configFile: string; logSources: string[] } | null;
+  /** Why the diagnosis runs without server logs (no sshd, or it failed to start); null when ssh is set. */
+  sshNote: string | null;
   startedAt: string;
 }

@@ -5,8 +5,10 @@
  *   node dist/demo.js serve --recording FILE --state FILE [--port N] [--log-file FILE] [--idle-minutes N]
  *       Replays the recorded SDK envelopes into a local Sentry stand-in (org "demo", the demo token),
  *       writes the service's log with the same time shift, then writes FILE (JSON: pid, url, org,
- *       token, issues, logFile) once it answers. Exits on SIGTERM, or after N idle minutes without an
- *       API request (default 60), so a demo left behind does not run for ever.
+ *       token, issues, logFile, ssh) once it answers. With --log-file and /usr/sbin/sshd installed it
+ *       also starts a loopback sshd as the host orders-api-1 serving that log (see demoSshd.ts), and
+ *       stops it when it exits. Exits on SIGTERM, or after N idle minutes without an API request
+ *       (default 60), so a demo left behind does not run for ever.
  *   node dist/demo.js workspace --recording FILE --into DIR
  *       Writes the sample service's sources into DIR, as a git repository with their history when
  *       git is installed (so a diagnosis can show the change that introduced the bug).
@@ -18,6 +20,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SentryServerImpl } from '../../test/servers/sentry/server';
 import { DEMO_ORG, DEMO_TOKEN, type DemoState } from './constants';
+import { SSHD_PATH, startDemoSshd, type DemoSshd } from './demoSshd';
 import { newestEventMs, parseRecording, shiftEnvelope, shiftLog, type DemoRecording } from './recording';
 
 function readRecording(file: string): DemoRecording {
@@ -59,9 +62,24 @@ async function serve(a: { recording: string; state: string; port: number; logFil
   if (a.logFile) writeAtomic(a.logFile, shiftLog(rec.log, offsetMs));
   server.resetRequests();
 
+  let sshd: DemoSshd | null = null;
+  let sshNote: string | null = null;
+  if (!a.logFile) sshNote = 'No service log was written (--log-file), so the demo has no SSH host.';
+  else if (!existsSync(SSHD_PATH)) {
+    sshNote = `OpenSSH server is not installed (${SSHD_PATH}), so the demo diagnosis runs without server logs; install openssh-server and run "Try the Demo" again to see the log of orders-api-1 fetched over SSH.`;
+  } else {
+    try {
+      sshd = await startDemoSshd(join(dirname(a.state), 'ssh'), a.logFile);
+      process.stdout.write(`sshd for orders-api-1 on 127.0.0.1:${sshd.port}, ssh config ${sshd.configFile}\n`);
+    } catch (e) {
+      sshNote = `The demo's local sshd did not start, so the diagnosis runs without server logs: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  if (sshNote) process.stdout.write(`${sshNote}\n`);
+
   const stop = () => {
     rmSync(a.state, { force: true });
-    void server.close().then(() => process.exit(0));
+    void Promise.all([server.close(), sshd?.stop()]).then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -73,7 +91,8 @@ async function serve(a: { recording: string; state: string; port: number; logFil
   }, 30_000).unref();
 
   const d = server.describe();
-  const state: DemoState = { pid: process.pid, url: d.url, org: d.org, token: DEMO_TOKEN, issues: d.issues, logFile: a.logFile ?? null, startedAt: new Date().toISOString() };
+  const state: DemoState = { pid: process.pid, url: d.url, org: d.org, token: DEMO_TOKEN, issues: d.issues, logFile: a.logFile ?? null,
+    ssh: sshd ? { configFile: sshd.configFile, logSources: [sshd.logSource] } : null, sshNote, startedAt: new Date().toISOString() };
   writeAtomic(a.state, JSON.stringify(state, null, 2));
   process.stdout.write(`${JSON.stringify(state)}\n`);
 }

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DemoState } from '../../src/demo/constants';
 import { isAlive } from '../../src/host/demo/demoServer';
 import { CODE_SERVER_ENTRY, projectRoot } from '../vscode/codeServer';
@@ -22,6 +22,7 @@ import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 const EXTENSION_ID = 'sentry-rca.sentry-rca';
+const SSHD_PATH = '/usr/sbin/sshd';
 
 const steps = new Steps();
 const check = (name: string, fn: () => Promise<void> | void) => steps.step(name, async () => { await fn(); });
@@ -179,6 +180,28 @@ async function main(): Promise<void> {
       await page.screenshot({ path: join(SHOTS, 'demo-diagnosis.png') });
     });
 
+    if (existsSync(SSHD_PATH)) {
+      await check('the demo diagnosis reads orders-api-1\'s log over SSH from the demo\'s local sshd (Logs tab)', async () => {
+        const settings = JSON.parse(readFileSync(join(demoWorkspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+        const sources = settings['sentryRca.logs.sources'];
+        const config = settings['sentryRca.ssh.configFile'];
+        if (typeof config !== 'string' || !existsSync(config) || !Array.isArray(sources) || !sources.some((x) => /^orders-api-1=file:/.test(String(x)))) {
+          throw new Error(`the demo settings do not point Diagnose at the demo sshd: ${JSON.stringify(settings)}`);
+        }
+        const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        await panel.locator('vscode-tab-header[data-tab="logs"]').click();
+        const host = panel.locator('#logs h3', { hasText: 'orders-api-1' }).first();
+        await host.waitFor({ timeout: 30_000 });
+        const status = (await host.locator('.host-status').textContent() ?? '').trim();
+        if (status !== 'ok') throw new Error(`orders-api-1 has status "${status}": ${await panel.locator('#logs').textContent()}`);
+        await panel.locator('#logs .log-line', { hasText: /WARN pool nearly exhausted/ }).first().waitFor({ timeout: 10_000 });
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: join(SHOTS, 'demo-logs.png') });
+      });
+    } else {
+      console.log(`  (no ${SSHD_PATH}: the demo runs without an SSH host, so its Logs tab is not checked)`);
+    }
+
     await check('walkthrough steps are checked off by their completion events (Try the Demo, Sync Now), others stay open', async () => {
       await runCommand(page, 'Welcome: Open Walkthrough...');
       await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get started with Sentry RCA' }).first().click();
@@ -201,6 +224,8 @@ async function main(): Promise<void> {
       const [stateFile] = findFiles(dataRoot, /^server\.json$/);
       if (!stateFile) throw new Error('no demo server state file in the profile');
       const before = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState;
+      const sshdPidFile = before.ssh ? join(dirname(before.ssh.configFile), 'sshd.pid') : '';
+      const oldSshd = sshdPidFile ? Number(readFileSync(sshdPidFile, 'utf8').trim()) : 0;
       process.kill(before.pid, 'SIGKILL');
       for (let i = 0; i < 50 && await isAlive(before); i++) await new Promise((r) => setTimeout(r, 100));
       // A browser reload is code-server's window reload: a new extension host activates in the demo folder.
@@ -215,6 +240,15 @@ async function main(): Promise<void> {
       }
       if (after.pid === before.pid) throw new Error('the demo server was not restarted');
       if (after.url !== before.url) throw new Error(`restarted on ${after.url}, not ${before.url}`);
+      if (before.ssh) {
+        // SIGKILL left the old sshd behind; the restarted demo stops it and serves the log with its own.
+        if (!after.ssh) throw new Error(`the restarted demo has no sshd: ${after.sshNote ?? 'no note'}`);
+        const r = spawnSync('ssh', ['-F', after.ssh.configFile, '-o', 'BatchMode=yes', 'orders-api-1', 'echo ok'], { encoding: 'utf8', timeout: 15_000 });
+        if (r.stdout.trim() !== 'ok') throw new Error(`the restarted demo's sshd does not answer: ${r.stderr}`);
+        if (Number(readFileSync(sshdPidFile, 'utf8').trim()) === oldSshd) throw new Error('the restarted demo did not start its own sshd');
+        for (let i = 0; i < 30 && running(oldSshd); i++) await new Promise((res) => setTimeout(res, 100));
+        if (running(oldSshd)) throw new Error(`the killed demo's sshd (pid ${oldSshd}) is still running`);
+      }
       // The reloaded window restores the Sentry view from the stored data; the icon opens it otherwise.
       const row = treeRow(page, /PoolExhaustedError/).first();
       if (!await row.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
@@ -242,6 +276,16 @@ function stopDemoServer(dataRoot: string): void {
       const { pid } = JSON.parse(readFileSync(f, 'utf8')) as { pid: number };
       process.kill(pid, 'SIGTERM');
     } catch { /* gone already */ }
+  }
+}
+
+/** Alive and not a zombie (an orphan that init has not reaped yet is gone for our purposes). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 

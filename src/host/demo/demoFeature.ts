@@ -105,13 +105,23 @@ export class DemoFeature extends DisposableBase {
     const file = join(this.paths.workspace, '.vscode', 'settings.json');
     let settings: Record<string, unknown> = {};
     try { settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { /* first time, or edited into JSONC: rewrite */ }
+    // The demo's local sshd stands in for the production host; without it there are no log sources
+    // at all (stale ones from an earlier run would only show a failing host).
     const want: Record<string, unknown> = {
       [`${CONFIG_SECTION}.baseUrl`]: state.url,
       [`${CONFIG_SECTION}.organization`]: state.org,
+      [`${CONFIG_SECTION}.ssh.configFile`]: state.ssh?.configFile,
+      [`${CONFIG_SECTION}.logs.sources`]: state.ssh?.logSources,
     };
-    if (Object.entries(want).every(([k, v]) => settings[k] === v)) return;
+    if (state.sshNote) this.log.warn(`[demo] ${state.sshNote}`);
+    if (Object.entries(want).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v))) return;
+    const next: Record<string, unknown> = { ...settings };
+    for (const [k, v] of Object.entries(want)) {
+      if (v === undefined) delete next[k];
+      else next[k] = v;
+    }
     mkdirSync(join(this.paths.workspace, '.vscode'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ ...settings, ...want }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
   }
 
   /** In the demo workspace: the server must answer (it stops after an idle hour) and the token be stored. */
@@ -126,6 +136,8 @@ export class DemoFeature extends DisposableBase {
       await this.host.tokens.set(DEMO_TOKEN);
       writeMarker(folder.uri.fsPath, { demo: 1 });
       this.log.info('[demo] demo token stored; the first sync starts now');
+      // Said once, when the demo workspace first opens: the diagnosis will lack the server logs.
+      if (state.sshNote) void vscode.window.showInformationMessage(`Sentry RCA demo: ${state.sshNote}`);
       await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
     }
   }
