@@ -78,10 +78,21 @@ async function main() {
   const issues = JSON.parse(spawnSync(process.execPath, ['dist/cli.js', 'issues', '--store', store, '--json'], { encoding: 'utf8' }).stdout);
   const top = issues.find((i) => /Pool/i.test(i.title)) ?? issues[0];
   if (!top) throw new Error('the sync stored no issues');
-  const workspace = info.sample?.dir ?? join(root, 'test/fixtures/sample-app');
-  cli(['frames', top.shortId, '--store', store, '--workspace', workspace]);
+  // The service's checkout as its team would have it: the same sources with their git history, the
+  // buggy release committed yesterday and the rest months old (the same workspace Try the Demo opens).
+  say('Checking out the sample service as its team would have it (git history of its releases)');
+  const workspace = join(demo, 'workspace');
+  const recordingDir = join(demo, 'recording');
+  const made = spawnSync(process.execPath, ['scripts/package-demo.mjs', '--out', recordingDir], { encoding: 'utf8' }).status === 0
+    && spawnSync(process.execPath, ['dist/demo.js', 'workspace', '--recording', join(recordingDir, 'recording.json'), '--into', workspace], { stdio: 'inherit' }).status === 0;
+  if (!made) {
+    console.log('  (could not build the checkout with history; using the sample sources in the repository)');
+    rmSync(workspace, { recursive: true, force: true });
+  }
+  const sourceDir = made ? workspace : (info.sample?.dir ?? join(root, 'test/fixtures/sample-app'));
+  cli(['frames', top.shortId, '--store', store, '--workspace', sourceDir]);
   const ai = process.env.OPENAI_API_KEY ? 'openai' : 'none';
-  cli(['diagnose', top.shortId, '--store', store, '--workspace', workspace, '--ai', ai, ...logArgs], env);
+  cli(['diagnose', top.shortId, '--store', store, '--workspace', sourceDir, '--ai', ai, ...logArgs], env);
 
   say('Next');
   console.log('  The demo in VS Code, set up for you: npm run package && code --install-extension sentry-rca-0.1.0.vsix,');
