@@ -6,9 +6,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
 import { codeServerInstalled, projectRoot } from '../../vscode/codeServer';
+import { runCommand } from '../../vscode/ui';
 import { openWorkbench, type Workbench } from '../../vscode/workbench';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
 
@@ -21,15 +21,6 @@ const root = (() => {
 const unavailable = realIncidentUnavailable()
   ?? (root !== projectRoot ? `test/vscode/codeServer.ts derives projectRoot (${projectRoot}) from the bundle's depth, which is wrong from out/test/unit/investigate/ (root is ${root})` : null)
   ?? (codeServerInstalled() ? null : 'code-server is not installed in .tools (scripts/ensure-test-env.sh installs it)');
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
 
 describe('Diagnose in a real VS Code', { skip: unavailable ?? false, timeout: 240_000 }, () => {
   let inc: RealIncident;
