@@ -21,6 +21,8 @@ export const Commands = {
   tryDemo: 'sentryRca.tryDemo',
   openFrame: 'sentryRca.openFrame',
   addPathMapping: 'sentryRca.addPathMapping',
+  setOpenAiKey: 'sentryRca.setOpenAiApiKey',
+  clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
 } as const;
 
 export const Views = {
@@ -49,10 +51,13 @@ export const ContextValues = {
 } as const;
 
 export const SECRET_TOKEN_KEY = 'sentryRca.authToken';
+export const SECRET_AI_KEY = 'sentryRca.openaiApiKey';
 
 /** workspaceState keys. */
 export const StateKeys = {
   treeView: 'sentryRca.treeView',
+  /** Stack-root prefixes the frame mapper learned, per workspace. */
+  learnedPrefixes: 'sentryRca.frames.learnedPrefixes',
 } as const;
 
 export const CONFIG_SECTION = 'sentryRca';

@@ -16,10 +16,9 @@ import { FrameMapper, type FrameMapping } from '../../core/frames/frameMapper';
 import { parsePathMappings, type PathMapping } from '../../core/frames/pathMappings';
 import { WorkspaceFileIndex, type WorkspaceRoot } from '../../core/frames/workspaceFileIndex';
 import type { StoredFrame } from '../../core/store/model';
-import { CONFIG_SECTION } from '../ids';
+import { CONFIG_SECTION, StateKeys } from '../ids';
 
 /** workspaceState key of the learned prefixes. */
-export const LEARNED_PREFIXES_KEY = 'sentryRca.frames.learnedPrefixes';
 /** Learned prefixes are written this long after the last mapping, not after every frame. */
 const SAVE_DELAY_MS = 2_000;
 
@@ -55,7 +54,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   constructor(private readonly state: vscode.Memento, logger: Logger) {
     super();
     this.logger = tagged(logger, 'frames');
-    this.lastSaved = JSON.stringify(state.get(LEARNED_PREFIXES_KEY) ?? []);
+    this.lastSaved = JSON.stringify(state.get(StateKeys.learnedPrefixes) ?? []);
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate('workspace folders changed')));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('files.exclude')) this.invalidate('files.exclude changed');
@@ -131,7 +130,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
         mapper.onDidChange(() => this.changed.fire()),
         index.onDidChange((e) => { if (e.changed.length || e.removed.length) this.filesChanged.fire([...e.changed, ...e.removed]); }),
       ];
-      const restored = mapper.importLearned(this.state.get(LEARNED_PREFIXES_KEY));
+      const restored = mapper.importLearned(this.state.get(StateKeys.learnedPrefixes));
       if (restored) this.logger.info(`restored ${restored} learned path prefix(es) from the last session`);
       this.warnOnce([...index.warnings, ...errors, ...mapper.checkMappings()]);
       return built;
@@ -205,7 +204,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
     const json = JSON.stringify(learned);
     if (json === this.lastSaved) return;
     this.lastSaved = json;
-    this.state.update(LEARNED_PREFIXES_KEY, learned).then(undefined, (e: unknown) => this.logger.warn(`saving learned prefixes failed: ${errorMessage(e)}`));
+    this.state.update(StateKeys.learnedPrefixes, learned).then(undefined, (e: unknown) => this.logger.warn(`saving learned prefixes failed: ${errorMessage(e)}`));
   }
 }
 

@@ -18,14 +18,9 @@ import { SshLogFetcher } from '../../core/logs';
 import type { IssueStore } from '../../core/store/issueStore';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import type { Settings } from '../config';
+import { Commands, SECRET_AI_KEY } from '../ids';
 import { InvestigationPanels, type PanelStore } from './investigationPanel';
 
-/** Ids this feature adds (package.json declares the same). */
-export const AiCommands = {
-  setOpenAiKey: 'sentryRca.setOpenAiApiKey',
-  clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
-} as const;
-export const SECRET_AI_KEY = 'sentryRca.openaiApiKey';
 
 /** What the feature needs from the App (the App satisfies it; tests can pass plain objects). */
 export interface InvestigationHost {
@@ -76,8 +71,8 @@ export class InvestigationFeature extends DisposableBase {
         return Number.isFinite(n) && n >= 1000 ? Math.floor(n) : 12_000;
       },
     }));
-    this.register(vscode.commands.registerCommand(AiCommands.setOpenAiKey, () => this.setAiKey()));
-    this.register(vscode.commands.registerCommand(AiCommands.clearOpenAiKey, async () => {
+    this.register(vscode.commands.registerCommand(Commands.setOpenAiKey, () => this.setAiKey()));
+    this.register(vscode.commands.registerCommand(Commands.clearOpenAiKey, async () => {
       await host.context.secrets.delete(SECRET_AI_KEY);
       void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key removed. Diagnoses now use the deterministic report only (or OPENAI_API_KEY).');
     }));

@@ -6,7 +6,7 @@ import type { SentryRcaTestApi } from '../../../src/app';
 import { crashFrame } from '../../../src/core/frames/crashSites';
 import type { StoredFrame, StoredIssue } from '../../../src/core/store/model';
 import type { OpenFrameResult } from '../../../src/host/frames/frameTarget';
-import { LEARNED_PREFIXES_KEY } from '../../../src/host/frames/workspaceFrames';
+import { StateKeys } from '../../../src/host/ids';
 import type { FrameNode } from '../../../src/host/tree/nodes/frameNode';
 import type { TreeNode } from '../../../src/host/tree/nodes/treeNode';
 import { repoRoot } from '../../support/paths';
@@ -110,7 +110,7 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
   it('keeps the learned path prefix in workspace state for the next session', async () => {
     const a = await api();
     const saved = await waitFor('learned prefixes saved', () => {
-      const v = a.app.context.workspaceState.get<Array<{ project: string; stackRoot: string; rootName: string; localDir: string }>>(LEARNED_PREFIXES_KEY);
+      const v = a.app.context.workspaceState.get<Array<{ project: string; stackRoot: string; rootName: string; localDir: string }>>(StateKeys.learnedPrefixes);
       return v?.length ? v : undefined;
     }, 10_000);
     const orders = saved.find((p) => p.project === 'orders');
