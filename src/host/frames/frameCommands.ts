@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { RcaError } from '../../core/common/errors';
 import type { FrameMapping } from '../../core/frames/frameMapper';
+import { relocateLine } from '../../core/frames/relocateLine';
 import { describeMapping, type PathMapping } from '../../core/frames/pathMappings';
 import { CONFIG_SECTION } from '../ids';
 import { appendMapping, resolveFrameTarget, validateFrom, type FrameTarget, type OpenFrameResult } from './frameTarget';
@@ -27,12 +28,18 @@ export class FrameOpener implements vscode.Disposable {
   /** Opens the frame's file at its line and column, centred and briefly highlighted; or says why it cannot. */
   readonly open = async (arg?: unknown): Promise<OpenFrameResult> => {
     const target = resolveFrameTarget(arg);
-    const m = await this.frames.map(target.frame, target.project);
-    if (!m.ok) {
-      void this.explainUnmapped(m, target);
-      return { opened: false, reason: m.reason };
+    const mapped = await this.frames.map(target.frame, target.project);
+    if (!mapped.ok) {
+      void this.explainUnmapped(mapped, target);
+      return { opened: false, reason: mapped.reason };
     }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(m.path));
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(mapped.path));
+    // The document is the truth (unsaved edits included, and a file watcher may not have reported
+    // the latest save yet): check the frame's line against it rather than the mapper's cached text.
+    // The mapping itself is memoised by the mapper, so it is copied, never changed.
+    const rel = relocateLine(doc.getText(), target.frame);
+    const { moved: _stale, ...rest } = mapped;
+    const m = rel.status === 'unknown' ? mapped : { ...rest, line: rel.line, lineStatus: rel.status, ...(rel.moved ? { moved: rel.moved } : {}) };
     const pos = doc.validatePosition(new vscode.Position(m.line - 1, m.column - 1));
     const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
