@@ -7,11 +7,12 @@ import { IssueStore } from './core/store/issueStore';
 import { StoreHandle } from './host/storeHandle';
 import type { SyncProgress } from './core/sync/syncEngine';
 import { SyncScheduler, type SyncOutcome } from './core/sync/syncScheduler';
-import { copyLink, copyShortId, diagnoseIssue, openInSentry, type DiagnoseHook } from './host/commands/issueCommands';
+import { CommandTable, type CommandEntry, type LazyFeature } from './host/commands/commandTable';
+import { copyLink, copyShortId, openInSentry } from './host/commands/issueCommands';
 import { clearAuthToken, setAuthToken } from './host/commands/tokenCommands';
 import { clearFilters, filterByLevel, filterByProject, filterByText, sortIssues } from './host/commands/viewCommands';
 import { Config } from './host/config';
-import { Commands, CONFIG_SECTION, ContextKeys } from './host/ids';
+import { Commands, CONFIG_SECTION, ContextKeys, type CommandId } from './host/ids';
 import { LogChannel } from './host/log';
 import { reportError } from './host/notify';
 import { SyncStatusBar } from './host/statusBar';
@@ -22,11 +23,7 @@ import { DemoFeature } from './host/demo/demoFeature';
 // Types only: the modules themselves load after activation (loadFeatures).
 import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
-
-/** Hooks that feature modules fill in after activation (the investigation panel registers `diagnose`). */
-export interface AppHooks {
-  diagnose?: DiagnoseHook;
-}
+import type { InvestigationFeature } from './host/panel/investigationFeature';
 
 /** What `activate()` returns in extension-test mode, so tests read state through the real objects. */
 export interface SentryRcaTestApi {
@@ -39,8 +36,10 @@ export interface SentryRcaTestApi {
  * wires their events. Everything it creates is registered, so disposing the App leaves nothing behind.
  */
 export class App extends DisposableBase {
-  readonly hooks: AppHooks = {};
   private hasToken = false;
+  /** Every command, registered at activation; lazily loaded features provide theirs through it. */
+  commands!: CommandTable;
+  demo!: DemoFeature;
 
   readonly syncService: SyncService;
   readonly scheduler: SyncScheduler;
@@ -116,9 +115,14 @@ export class App extends DisposableBase {
   ready: Promise<void> = Promise.resolve();
 
   private init(): void {
-    this.registerCommands();
     // "Try the Demo", and in the demo workspace: the demo server restarted, the demo token stored.
-    this.register(new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log }));
+    this.demo = this.register(new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log }));
+    // Feature loading starts on a later macrotask, so the table exists before a feature provides to it.
+    const features = this.loadFeatures();
+    this.commands = this.register(new CommandTable(this.commandEntries(features), {
+      registerCommand: (id, handler) => vscode.commands.registerCommand(id, handler),
+      reportError: (context, e) => reportError(this.log, context, e),
+    }));
     this.register(this.scheduler.onDidFinish((o) => this.onSyncFinished(o)));
     let syncing = false;
     this.register(this.scheduler.onDidChangeState((st) => {
@@ -139,7 +143,6 @@ export class App extends DisposableBase {
         else this.scheduler.start();
       }
     }));
-    this.features = this.loadFeatures();
     this.ready = Promise.all([
       this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e)),
       this.features,
@@ -154,35 +157,37 @@ export class App extends DisposableBase {
     return this.framesFeature?.frames;
   }
 
-  /** Resolves when the feature modules loaded after activation have registered themselves. */
+  /** The diagnosis panels, the AI key and the per-run dependencies; set once the feature has loaded. */
+  investigation: InvestigationFeature | undefined;
+
+  /** Resolves when the feature modules loaded after activation have registered themselves (or failed to). */
   private features: Promise<void> = Promise.resolve();
 
   /**
-   * The investigation feature (frame mapping, SSH, the AI client, the panel) is loaded right after
-   * activation rather than during it: its modules are the heavy part of the bundle and none of them is
-   * needed to show the tree. The dynamic import keeps their evaluation out of the activation path.
+   * The frames and investigation features (frame mapping, SSH, the AI client, the panel) are loaded
+   * right after activation rather than during it: their modules are the heavy part of the bundle and
+   * none of them is needed to show the tree. The dynamic import keeps their evaluation out of the
+   * activation path.
    */
-  private async loadFeatures(): Promise<void> {
+  private loadFeatures(): { frames: LazyFeature; investigation: LazyFeature } {
     // A macrotask first: the import's module evaluation would otherwise run in the microtasks that
     // finish activate(), i.e. still inside activation.
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    const started = new Promise<void>((resolve) => setTimeout(resolve, 0));
+    const frames = started.then(async () => {
+      const { FramesFeature } = await import('./host/frames/framesFeature');
+      if (!this.isDisposed) this.framesFeature = this.register(new FramesFeature(this));
+    });
     // Frames first: the investigation reuses its mapper instead of indexing the workspace again. Each
     // feature loads on its own, so one failing leaves the other working.
-    try {
-      const { FramesFeature } = await import('./host/frames/framesFeature');
-      if (this.isDisposed) return;
-      this.framesFeature = this.register(new FramesFeature(this));
-    } catch (e) {
-      reportError(this.log, 'Loading clickable frames', e);
-    }
-    try {
+    const investigation = frames.catch(() => undefined).then(async () => {
       const { InvestigationFeature } = await import('./host/panel/investigationFeature');
-      if (this.isDisposed) return;
-      const feature = this.register(new InvestigationFeature(this));
-      this.hooks.diagnose = feature.diagnose;
-    } catch (e) {
-      reportError(this.log, 'Loading the investigation feature', e);
-    }
+      if (!this.isDisposed) this.investigation = this.register(new InvestigationFeature(this));
+    });
+    this.features = Promise.all([
+      frames.catch((e: unknown) => reportError(this.log, 'Loading clickable frames', e)),
+      investigation.catch((e: unknown) => reportError(this.log, 'Loading the investigation feature', e)),
+    ]).then(() => undefined);
+    return { frames: { name: 'clickable frames', loaded: frames }, investigation: { name: 'the investigation feature', loaded: investigation } };
   }
 
   private async loadTokenState(): Promise<void> {
@@ -196,39 +201,35 @@ export class App extends DisposableBase {
     else this.log.info('[app] not set up yet: no token or organization; syncing waits for "Set Auth Token"');
   }
 
-  private registerCommands(): void {
+  /**
+   * One entry per command id (a missing id does not compile). Entries with a `feature` are stubs until
+   * that feature loads and provides the handler; the command table says why when it could not load.
+   */
+  private commandEntries(features: { frames: LazyFeature; investigation: LazyFeature }): Record<CommandId, CommandEntry> {
     const log = this.log;
-    const reg = (id: string, fn: (...args: never[]) => unknown, context: string) => {
-      // Handlers return their result to callers (tests, other commands) and report errors at the edge.
-      this.register(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await (fn as (...a: unknown[]) => unknown)(...args);
-        } catch (e) {
-          reportError(log, context, e);
-          return undefined;
-        }
-      }));
-    };
     const deps = { config: this.config, tokens: this.tokens, sync: this.syncService, logger: log };
-    reg(Commands.setAuthToken, setAuthToken(deps), 'Set Auth Token');
-    reg(Commands.clearAuthToken, clearAuthToken(deps), 'Clear Auth Token');
-    reg(Commands.syncNow, () => this.syncNow(), 'Sync');
-    reg(Commands.cancelSync, () => this.scheduler.cancel(), 'Cancel Sync');
-    reg(Commands.showLog, () => log.show(), 'Show Log');
-    reg(Commands.openSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`), 'Open Settings');
-    reg(Commands.openInSentry, openInSentry(this.store), 'Open in Sentry');
-    reg(Commands.copyLink, copyLink(this.store), 'Copy Link');
-    reg(Commands.copyShortId, copyShortId(this.store), 'Copy Short ID');
-    reg(Commands.diagnoseIssue, diagnoseIssue(
-      this.store,
-      async () => { await this.features; return this.hooks.diagnose; },
-      async () => (await import('./host/panel/investigationFeature')).pickIssueToDiagnose(this.store.issues()),
-    ), 'Diagnose');
-    reg(Commands.sortIssues, sortIssues(this.issues), 'Sort Issues');
-    reg(Commands.filterByLevel, filterByLevel(this.issues), 'Filter by Level');
-    reg(Commands.filterByProject, filterByProject(this.issues), 'Filter by Project');
-    reg(Commands.filterByText, filterByText(this.issues), 'Filter by Text');
-    reg(Commands.clearFilters, clearFilters(this.issues), 'Clear Filters');
+    return {
+      [Commands.setAuthToken]: { title: 'Set Auth Token', run: setAuthToken(deps) },
+      [Commands.clearAuthToken]: { title: 'Clear Auth Token', run: clearAuthToken(deps) },
+      [Commands.syncNow]: { title: 'Sync', run: () => this.syncNow() },
+      [Commands.cancelSync]: { title: 'Cancel Sync', run: () => this.scheduler.cancel() },
+      [Commands.showLog]: { title: 'Show Log', run: () => log.show() },
+      [Commands.openSettings]: { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`) },
+      [Commands.openInSentry]: { title: 'Open in Sentry', run: openInSentry(this.store) },
+      [Commands.copyLink]: { title: 'Copy Link', run: copyLink(this.store) },
+      [Commands.copyShortId]: { title: 'Copy Short ID', run: copyShortId(this.store) },
+      [Commands.sortIssues]: { title: 'Sort Issues', run: sortIssues(this.issues) },
+      [Commands.filterByLevel]: { title: 'Filter by Level', run: filterByLevel(this.issues) },
+      [Commands.filterByProject]: { title: 'Filter by Project', run: filterByProject(this.issues) },
+      [Commands.filterByText]: { title: 'Filter by Text', run: filterByText(this.issues) },
+      [Commands.clearFilters]: { title: 'Clear Filters', run: clearFilters(this.issues) },
+      [Commands.tryDemo]: { title: 'Try the Demo', run: () => this.demo.tryDemo() },
+      [Commands.openFrame]: { title: 'Open Frame', feature: features.frames },
+      [Commands.addPathMapping]: { title: 'Add Path Mapping', feature: features.frames },
+      [Commands.diagnoseIssue]: { title: 'Diagnose', feature: features.investigation },
+      [Commands.setOpenAiKey]: { title: 'Set OpenAI API Key', feature: features.investigation },
+      [Commands.clearOpenAiKey]: { title: 'Clear OpenAI API Key', feature: features.investigation },
+    };
   }
 
   /** "Sync Now": a cancellable progress notification over the scheduler's run (joining one in flight). */

@@ -25,6 +25,9 @@ export const Commands = {
   clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
 } as const;
 
+/** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
 export const Views = {
   container: 'sentryRca',
   issues: 'sentryRca.issues',

@@ -50,22 +50,14 @@ export function copyShortId(store: IssueLookup) {
   };
 }
 
-/** Diagnose is implemented by the investigation module, which registers itself through this hook. */
-export type DiagnoseHook = (issue: StoredIssue) => Promise<void> | void;
-
 /**
- * "Diagnose Issue" on a tree row, or from the palette with a pick of the stored issues. The
- * investigation module registers the implementation through the hook.
+ * "Diagnose Issue" on a tree row, a CodeLens or an id, or from the palette with a pick of the stored
+ * issues. The investigation feature provides it to the command table with its panels' `show`.
  */
-export function diagnoseIssue(store: IssueLookup, hook: () => Promise<DiagnoseHook | undefined>, pick: () => Promise<StoredIssue | undefined>) {
+export function diagnoseIssue(store: IssueLookup, show: (issue: StoredIssue) => Promise<void> | void, pick: () => Promise<StoredIssue | undefined>) {
   return async (arg?: unknown): Promise<void> => {
     const issue = arg === undefined ? await pick() : resolveIssue(store, arg);
     if (!issue) return;
-    const diagnose = await hook();
-    if (!diagnose) {
-      void vscode.window.showInformationMessage('Sentry RCA: Diagnose is not available yet.');
-      return;
-    }
-    await diagnose(issue);
+    await show(issue);
   };
 }

@@ -41,14 +41,6 @@ export class DemoFeature extends DisposableBase {
     super();
     this.log = tagged(host.log, 'demo');
     this.paths = demoPaths(host.context.extensionPath, host.context.globalStorageUri.fsPath);
-    this.register(vscode.commands.registerCommand(Commands.tryDemo, async () => {
-      try {
-        return await this.tryDemo();
-      } catch (e) {
-        reportError(host.log, 'Try the Demo', e);
-        return undefined;
-      }
-    }));
     this.resumed = this.demoFolder() ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e)) : Promise.resolve();
   }
 
@@ -56,7 +48,10 @@ export class DemoFeature extends DisposableBase {
     return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && existsSync(join(f.uri.fsPath, MARKER)));
   }
 
-  /** The command: set everything up, then open the demo workspace (or sync, when it is open already). */
+  /**
+   * The command (`Commands.tryDemo`; the App's command table registers it): set everything up, then
+   * open the demo workspace (or sync, when it is open already).
+   */
   async tryDemo(): Promise<{ workspace: string; url: string; opened: boolean } | undefined> {
     const current = await this.host.tokens.get();
     if (current && current !== DEMO_TOKEN) {

@@ -8,8 +8,8 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { CrashSiteEditor } from '../editor/crashSiteEditor';
 import { CrashSiteIndex, type CrashSiteStore } from '../editor/crashSiteIndex';
+import type { CommandTable } from '../commands/commandTable';
 import { Commands, CONFIG_SECTION } from '../ids';
-import { reportError } from '../notify';
 import type { FrameDetails } from '../tree/nodes/frameNode';
 import { FrameOpener } from './frameCommands';
 import { frameLinkArgs } from './frameTarget';
@@ -22,6 +22,8 @@ export interface FramesHost {
   log: Logger;
   store: CrashSiteStore;
   issues: { provider: { frameDetails: FrameDetails | undefined; refresh(): void }; view?: { readonly selection: readonly unknown[] } };
+  /** The App's command table: Open Frame and Add Path Mapping are stubs there until this feature provides them. */
+  commands: Pick<CommandTable, 'provide'>;
 }
 
 export class FramesFeature extends DisposableBase {
@@ -37,21 +39,11 @@ export class FramesFeature extends DisposableBase {
     this.opener = this.register(new FrameOpener(this.frames));
     this.crashSites = this.register(new CrashSiteIndex(host.store, this.frames, log));
     this.editor = this.register(new CrashSiteEditor(this.crashSites, log));
-    const reg = (id: string, fn: (arg?: unknown) => Promise<unknown>, context: string) => {
-      this.register(vscode.commands.registerCommand(id, async (arg?: unknown) => {
-        try {
-          return await fn(arg);
-        } catch (e) {
-          reportError(host.log, context, e);
-          return undefined;
-        }
-      }));
-    };
     // A context-menu invocation can arrive without its row when the tree was refreshed under the menu
     // (a sync or a saved diagnosis replaces the rows); the selected frame row is what the user meant.
     const orSelected = (arg: unknown) => arg ?? host.issues.view?.selection.find((n) => !!n && typeof n === 'object' && 'frame' in n);
-    reg(Commands.openFrame, (arg) => this.opener.open(orSelected(arg)), 'Open Frame');
-    reg(Commands.addPathMapping, (arg) => this.opener.addPathMapping(orSelected(arg)), 'Add Path Mapping');
+    this.register(host.commands.provide(Commands.openFrame, (arg?: unknown) => this.opener.open(orSelected(arg))));
+    this.register(host.commands.provide(Commands.addPathMapping, (arg?: unknown) => this.opener.addPathMapping(orSelected(arg))));
     const provider = host.issues.provider;
     provider.frameDetails = this.frameDetails;
     // Frame tooltips are resolved once per row; new mappings must reach rows already shown (after the

@@ -1,5 +1,5 @@
 /**
- * Plugs "Diagnose issue" into the App: the panels (via `app.hooks.diagnose`), the AI key in
+ * Plugs "Diagnose issue" into the App: the panels (the `diagnoseIssue` command), the AI key in
  * SecretStorage ("Set/Clear OpenAI API Key"), and the per-run dependencies built from the settings —
  * frame mapping over the workspace, SSH log sources, the AI endpoint. Also the issue quick pick the
  * palette form of the command uses.
@@ -17,6 +17,8 @@ import type { InvestigationDeps } from '../../core/investigate/ports';
 import { SshLogFetcher } from '../../core/logs';
 import type { IssueStore } from '../../core/store/issueStore';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
+import type { CommandTable } from '../commands/commandTable';
+import { diagnoseIssue } from '../commands/issueCommands';
 import type { Settings } from '../config';
 import { Commands, SECRET_AI_KEY } from '../ids';
 import { InvestigationPanels, type PanelStore } from './investigationPanel';
@@ -36,6 +38,8 @@ export interface InvestigationHost {
     issues(): StoredIssue[];
     events(issueId: string): StoredEvent[];
   };
+  /** The App's command table: Diagnose and the AI key commands are stubs there until this feature provides them. */
+  commands: Pick<CommandTable, 'provide'>;
 }
 
 /** Index freshness: a run reuses the workspace file index when it is younger than this. */
@@ -71,8 +75,9 @@ export class InvestigationFeature extends DisposableBase {
         return Number.isFinite(n) && n >= 1000 ? Math.floor(n) : 12_000;
       },
     }));
-    this.register(vscode.commands.registerCommand(Commands.setOpenAiKey, () => this.setAiKey()));
-    this.register(vscode.commands.registerCommand(Commands.clearOpenAiKey, async () => {
+    this.register(host.commands.provide(Commands.diagnoseIssue, diagnoseIssue(host.store, this.diagnose, () => pickIssueToDiagnose(host.store.issues()))));
+    this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
+    this.register(host.commands.provide(Commands.clearOpenAiKey, async () => {
       await host.context.secrets.delete(SECRET_AI_KEY);
       void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key removed. Diagnoses now use the deterministic report only (or OPENAI_API_KEY).');
     }));
@@ -80,7 +85,7 @@ export class InvestigationFeature extends DisposableBase {
     this.register({ dispose: () => { this.dropIndex(); this.fetcher?.dispose(); } });
   }
 
-  /** The `app.hooks.diagnose` implementation. */
+  /** Opens (or re-focuses) the issue's panel: what "Diagnose Issue" does once it has an issue. */
   readonly diagnose = (issue: StoredIssue): void => this.panels.show(issue);
 
   private async aiKey(): Promise<string | undefined> {
