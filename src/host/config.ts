@@ -1,62 +1,12 @@
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../core/common/emitter';
 import { DisposableBase } from '../core/common/lifecycle';
-import { isLevel, type Level } from '../core/store/model';
+import { parsePathMappings } from '../core/frames/pathMappings';
+import { isLevel } from '../core/store/model';
 import { CONFIG_SECTION } from './ids';
+import { DEFAULT_SETTINGS, MIN_EVIDENCE_TOKENS, SettingKeys, type Settings } from './settings';
 
-export interface PathMapping {
-  /** Path prefix as Sentry reports it, e.g. `/app/` or `app:///`. */
-  from: string;
-  /** Workspace-relative or absolute prefix it stands for. */
-  to: string;
-}
-
-/** Every `sentryRca.*` setting, typed and defaulted (package.json declares the same keys). */
-export interface Settings {
-  baseUrl: string;
-  organization: string;
-  projects: string[];
-  minLevel: Level;
-  syncIntervalMinutes: number;
-  eventsPerIssue: number;
-  pathMappings: PathMapping[];
-  aiProvider: 'openai' | 'none';
-  aiModel: string;
-  aiBaseUrl: string;
-  sshConfigFile: string;
-  logSources: string[];
-}
-
-export const DEFAULT_SETTINGS: Settings = {
-  baseUrl: 'https://sentry.io',
-  organization: '',
-  projects: [],
-  minLevel: 'warning',
-  syncIntervalMinutes: 10,
-  eventsPerIssue: 5,
-  pathMappings: [],
-  aiProvider: 'openai',
-  aiModel: 'gpt-4o-mini',
-  aiBaseUrl: '',
-  sshConfigFile: '',
-  logSources: [],
-};
-
-/** Setting keys (relative to `sentryRca.`) as declared in package.json. */
-export const SettingKeys = {
-  baseUrl: 'baseUrl',
-  organization: 'organization',
-  projects: 'projects',
-  minLevel: 'minLevel',
-  syncIntervalMinutes: 'syncIntervalMinutes',
-  eventsPerIssue: 'eventsPerIssue',
-  pathMappings: 'pathMappings',
-  aiProvider: 'ai.provider',
-  aiModel: 'ai.model',
-  aiBaseUrl: 'ai.baseUrl',
-  sshConfigFile: 'ssh.configFile',
-  logSources: 'logs.sources',
-} as const satisfies Record<keyof Settings, string>;
+export { DEFAULT_SETTINGS, SettingKeys, type Settings } from './settings';
 
 /** Settings whose change makes the stored data stale, so a fresh sync follows. */
 const SYNC_SCOPE: Array<keyof Settings> = ['baseUrl', 'organization', 'projects', 'minLevel', 'eventsPerIssue'];
@@ -74,14 +24,15 @@ export class Config extends DisposableBase {
   private readonly changed = this.register(new Emitter<ConfigChange>());
   readonly onDidChange: Event<ConfigChange> = this.changed.event;
   private current: Settings;
+  private mappingErrors: string[];
 
   constructor() {
     super();
-    this.current = Config.read();
+    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read());
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
       const before = this.current;
-      this.current = Config.read();
+      ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read());
       const changed = (Object.keys(SettingKeys) as Array<keyof Settings>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(this.current[k]));
       if (changed.length === 0) return;
       this.changed.fire({
@@ -96,6 +47,11 @@ export class Config extends DisposableBase {
     return this.current;
   }
 
+  /** What is wrong with the `pathMappings` entries that `settings.pathMappings` left out. */
+  get pathMappingErrors(): readonly string[] {
+    return this.mappingErrors;
+  }
+
   get syncIntervalMs(): number {
     return this.current.syncIntervalMinutes * 60_000;
   }
@@ -103,10 +59,10 @@ export class Config extends DisposableBase {
   /** Writes one setting to the user's (global) settings. */
   async update<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
     await vscode.workspace.getConfiguration(CONFIG_SECTION).update(SettingKeys[key], value, vscode.ConfigurationTarget.Global);
-    this.current = Config.read();
+    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read());
   }
 
-  static read(): Settings {
+  static read(): { settings: Settings; pathMappingErrors: string[] } {
     const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
     const d = DEFAULT_SETTINGS;
     const str = (k: string, def: string) => { const v = c.get<unknown>(k); return typeof v === 'string' ? v.trim() : def; };
@@ -117,23 +73,26 @@ export class Config extends DisposableBase {
     const strings = (k: string) => { const v = c.get<unknown>(k); return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []; };
     const level = c.get<unknown>(SettingKeys.minLevel);
     const ai = c.get<unknown>(SettingKeys.aiProvider);
-    const mappings = c.get<unknown>(SettingKeys.pathMappings);
-    return {
+    const bool = (k: string, def: boolean) => { const v = c.get<unknown>(k); return typeof v === 'boolean' ? v : def; };
+    const mappings = parsePathMappings(c.get<unknown>(SettingKeys.pathMappings), `${CONFIG_SECTION}.${SettingKeys.pathMappings}`);
+    const settings: Settings = {
       baseUrl: str(SettingKeys.baseUrl, d.baseUrl) || d.baseUrl,
       organization: str(SettingKeys.organization, d.organization),
       projects: strings(SettingKeys.projects),
       minLevel: isLevel(level) ? level : d.minLevel,
       syncIntervalMinutes: minInterval(num(SettingKeys.syncIntervalMinutes, d.syncIntervalMinutes, 0, 24 * 60)),
       eventsPerIssue: Math.round(num(SettingKeys.eventsPerIssue, d.eventsPerIssue, 1, 100)),
-      pathMappings: Array.isArray(mappings)
-        ? mappings.filter((m): m is PathMapping => !!m && typeof m === 'object' && typeof (m as PathMapping).from === 'string' && typeof (m as PathMapping).to === 'string')
-        : [],
+      pathMappings: mappings.mappings,
+      editorCodeLens: bool(SettingKeys.editorCodeLens, d.editorCodeLens),
+      editorProblems: bool(SettingKeys.editorProblems, d.editorProblems),
       aiProvider: ai === 'none' ? 'none' : 'openai',
       aiModel: str(SettingKeys.aiModel, d.aiModel) || d.aiModel,
       aiBaseUrl: str(SettingKeys.aiBaseUrl, d.aiBaseUrl),
+      aiEvidenceTokens: Math.floor(num(SettingKeys.aiEvidenceTokens, d.aiEvidenceTokens, MIN_EVIDENCE_TOKENS, Number.MAX_SAFE_INTEGER)),
       sshConfigFile: str(SettingKeys.sshConfigFile, d.sshConfigFile),
       logSources: strings(SettingKeys.logSources),
     };
+    return { settings, pathMappingErrors: mappings.errors };
   }
 }
 

@@ -9,15 +9,13 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import type { Logger } from '../../core/common/logger';
 import type { CrashSite } from '../../core/frames/crashSites';
 import { commandUri } from '../frames/frameNote';
-import { Commands, CONFIG_SECTION } from '../ids';
+import type { Config } from '../config';
+import { Commands } from '../ids';
 import { groupedLensTitle, hoverMarkdown, lensTitle, problemMessage } from './crashSiteFormat';
 import { sitesByLine, type CrashSiteIndex } from './crashSiteIndex';
 
-/** Setting keys (relative to `sentryRca.`) this feature reads; package.json declares them. */
-export const EditorSettings = {
-  codeLens: 'editor.codeLens',
-  problems: 'editor.problems',
-} as const;
+/** The settings the editor reads (`editorCodeLens`, `editorProblems`): the App's Config. */
+export type EditorSettings = Pick<Config, 'settings' | 'onDidChange'>;
 
 /** More issues than this on one line are folded into one lens. */
 const MAX_LENSES_PER_LINE = 3;
@@ -27,7 +25,7 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private diagnostics: vscode.DiagnosticCollection | undefined;
 
-  constructor(private readonly sites: CrashSiteIndex, private readonly logger: Logger, private readonly now: () => number = Date.now) {
+  constructor(private readonly sites: CrashSiteIndex, private readonly logger: Logger, private readonly config: EditorSettings, private readonly now: () => number = Date.now) {
     super();
     const selector: vscode.DocumentSelector = { scheme: 'file' };
     this.register(vscode.languages.registerCodeLensProvider(selector, this));
@@ -36,21 +34,16 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
       this.lensesChanged.fire();
       void this.updateProblems();
     }));
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.${EditorSettings.codeLens}`)) this.lensesChanged.fire();
-      if (e.affectsConfiguration(`${CONFIG_SECTION}.${EditorSettings.problems}`)) void this.updateProblems();
+    this.register(config.onDidChange((c) => {
+      if (c.changed.includes('editorCodeLens')) this.lensesChanged.fire();
+      if (c.changed.includes('editorProblems')) void this.updateProblems();
     }));
     this.register({ dispose: () => this.diagnostics?.dispose() });
     void this.updateProblems();
   }
 
-  private setting(key: string, fallback: boolean): boolean {
-    const v = vscode.workspace.getConfiguration(CONFIG_SECTION).get<unknown>(key);
-    return typeof v === 'boolean' ? v : fallback;
-  }
-
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    if (!this.setting(EditorSettings.codeLens, true)) return [];
+    if (!this.config.settings.editorCodeLens) return [];
     const sites = await this.sites.sitesIn(doc.uri.fsPath);
     if (token.isCancellationRequested || sites.length === 0) return [];
     const now = this.now();
@@ -86,7 +79,7 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
 
   /** Problems-panel entries for every mapped crash site (only when the setting is on). */
   async updateProblems(): Promise<void> {
-    if (!this.setting(EditorSettings.problems, false)) {
+    if (!this.config.settings.editorProblems) {
       this.diagnostics?.clear();
       return;
     }

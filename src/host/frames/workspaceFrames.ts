@@ -13,12 +13,16 @@ import { Emitter, type Event } from '../../core/common/emitter';
 import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { FrameMapper, type FrameMapping } from '../../core/frames/frameMapper';
-import { parsePathMappings, type PathMapping } from '../../core/frames/pathMappings';
+import type { PathMapping } from '../../core/frames/pathMappings';
 import { WorkspaceFileIndex, type WorkspaceRoot } from '../../core/frames/workspaceFileIndex';
 import type { StoredFrame } from '../../core/store/model';
+import type { Config } from '../config';
 import { CONFIG_SECTION, StateKeys } from '../ids';
+import { SettingKeys } from '../settings';
 
-/** workspaceState key of the learned prefixes. */
+/** The settings the frames read: the App's Config. */
+export type FrameSettings = Pick<Config, 'settings' | 'pathMappingErrors' | 'onDidChange'>;
+
 /** Learned prefixes are written this long after the last mapping, not after every frame. */
 const SAVE_DELAY_MS = 2_000;
 
@@ -51,15 +55,15 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   /** Indexed files whose content changed or that were removed (crash lines there may have moved). */
   readonly onDidChangeFiles: Event<readonly string[]> = this.filesChanged.event;
 
-  constructor(private readonly state: vscode.Memento, logger: Logger) {
+  constructor(private readonly state: vscode.Memento, logger: Logger, private readonly config: FrameSettings) {
     super();
     this.logger = tagged(logger, 'frames');
     this.lastSaved = JSON.stringify(state.get(StateKeys.learnedPrefixes) ?? []);
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate('workspace folders changed')));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('files.exclude')) this.invalidate('files.exclude changed');
-      else if (e.affectsConfiguration(`${CONFIG_SECTION}.pathMappings`)) this.applyMappings();
     }));
+    this.register(config.onDidChange((c) => { if (c.changed.includes('pathMappings')) this.applyMappings(); }));
     this.register({
       dispose: () => {
         this.saveLearnedNow();
@@ -112,8 +116,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
     const subs = [watcher.onDidCreate(forward('add')), watcher.onDidDelete(forward('remove')), watcher.onDidChange(forward('changed'))];
     try {
       const index = await WorkspaceFileIndex.build(roots, { exclude: enabledExcludes(), logger: this.logger });
-      const { mappings, errors } = parsePathMappings(vscode.workspace.getConfiguration(CONFIG_SECTION).get('pathMappings'));
-      const mapper = new FrameMapper(index, { mappings, logger: this.logger });
+      const mapper = new FrameMapper(index, { mappings: this.config.settings.pathMappings, logger: this.logger });
       if (this.isDisposed || generation !== this.generation) {
         subs.forEach((s) => s.dispose());
         watcher.dispose();
@@ -132,7 +135,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
       ];
       const restored = mapper.importLearned(this.state.get(StateKeys.learnedPrefixes));
       if (restored) this.logger.info(`restored ${restored} learned path prefix(es) from the last session`);
-      this.warnOnce([...index.warnings, ...errors, ...mapper.checkMappings()]);
+      this.warnOnce([...index.warnings, ...this.config.pathMappingErrors, ...mapper.checkMappings()]);
       return built;
     } catch (e) {
       subs.forEach((s) => s.dispose());
@@ -148,10 +151,10 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   private applyMappings(): void {
     const mapper = this.built?.mapper;
     if (!mapper) return; // read when the mapper is built
-    const { mappings, errors } = parsePathMappings(vscode.workspace.getConfiguration(CONFIG_SECTION).get('pathMappings'));
+    const mappings = this.config.settings.pathMappings;
     mapper.setMappings(mappings);
     this.logger.info(`path mappings re-read: ${mappings.length} in use`);
-    this.warnOnce([...errors, ...mapper.checkMappings()]);
+    this.warnOnce([...this.config.pathMappingErrors, ...mapper.checkMappings()]);
   }
 
   private invalidate(why: string): void {
@@ -183,7 +186,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
       this.logger.warn(m);
     }
     void vscode.window.showWarningMessage(`Sentry RCA: ${fresh[0]}${fresh.length > 1 ? ` (and ${fresh.length - 1} more in the log)` : ''}`, 'Open Settings').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.pathMappings`);
+      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.${SettingKeys.pathMappings}`);
     });
   }
 

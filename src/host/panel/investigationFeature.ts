@@ -8,7 +8,6 @@ import * as vscode from 'vscode';
 import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { FrameMapper } from '../../core/frames/frameMapper';
-import { parsePathMappings } from '../../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
 import { frameResolverFromMapper, latestEventFromSentry, parseLogSources, sshLogProvider } from '../../core/investigate/adapters';
 import { SentryClient } from '../../core/sentry/sentryClient';
@@ -28,7 +27,7 @@ import { InvestigationPanels, type PanelStore } from './investigationPanel';
 export interface InvestigationHost {
   context: Pick<vscode.ExtensionContext, 'extensionUri' | 'secrets'>;
   log: Logger;
-  config: { readonly settings: Readonly<Settings> };
+  config: { readonly settings: Readonly<Settings>; readonly pathMappingErrors: readonly string[] };
   tokens: { get(): Promise<string | undefined> };
   /** The window's shared frame mapper (the frames feature); without it a run indexes the workspace itself. */
   frames?: { mapper(): Promise<FrameMapper | undefined> } | undefined;
@@ -70,10 +69,7 @@ export class InvestigationFeature extends DisposableBase {
       runDeps: (issue) => this.runDeps(issue),
       aiConfig: () => this.aiConfig(),
       secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
-      tokenBudget: () => {
-        const n = vscode.workspace.getConfiguration('sentryRca').get<number>('ai.evidenceTokens', 12_000);
-        return Number.isFinite(n) && n >= 1000 ? Math.floor(n) : 12_000;
-      },
+      tokenBudget: () => host.config.settings.aiEvidenceTokens,
     }));
     this.register(host.commands.provide(Commands.diagnoseIssue, diagnoseIssue(host.store, this.diagnose, () => pickIssueToDiagnose(host.store.issues()))));
     this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
@@ -125,9 +121,8 @@ export class InvestigationFeature extends DisposableBase {
     else if (!this.index || this.index.roots !== roots || Date.now() - this.index.builtAt > INDEX_MAX_AGE_MS) {
       this.dropIndex();
       const index = await WorkspaceFileIndex.build(folders.map((f) => ({ name: f.name, path: f.uri.fsPath })), { logger: this.log });
-      const { mappings, errors } = parsePathMappings(s.pathMappings);
-      for (const e of errors) this.log.warn(e);
-      this.index = { roots, builtAt: Date.now(), index, mapper: new FrameMapper(index, { mappings, logger: this.log }) };
+      for (const e of this.host.config.pathMappingErrors) this.log.warn(e);
+      this.index = { roots, builtAt: Date.now(), index, mapper: new FrameMapper(index, { mappings: s.pathMappings, logger: this.log }) };
     }
     const requests = parseLogSources(s.logSources, 'sentryRca.logs.sources');
     let logs;

@@ -1,0 +1,68 @@
+/**
+ * The `sentryRca.*` settings as data: their types, keys and defaults. package.json declares the same
+ * keys and defaults (test/unit/host/manifest.test.ts checks both directions). `Config` (config.ts)
+ * reads them; this module stays free of `vscode` so plain-Node tests can import it.
+ */
+import type { PathMapping } from '../core/frames/pathMappings';
+import type { Level } from '../core/store/model';
+
+/** Every `sentryRca.*` setting, typed and defaulted. */
+export interface Settings {
+  baseUrl: string;
+  organization: string;
+  projects: string[];
+  minLevel: Level;
+  syncIntervalMinutes: number;
+  eventsPerIssue: number;
+  /** The valid entries; `Config.pathMappingErrors` says what was wrong with the others. */
+  pathMappings: PathMapping[];
+  editorCodeLens: boolean;
+  editorProblems: boolean;
+  aiProvider: 'openai' | 'none';
+  aiModel: string;
+  aiBaseUrl: string;
+  /** Token budget of a diagnosis's evidence. */
+  aiEvidenceTokens: number;
+  sshConfigFile: string;
+  logSources: string[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  baseUrl: 'https://sentry.io',
+  organization: '',
+  projects: [],
+  minLevel: 'warning',
+  syncIntervalMinutes: 10,
+  eventsPerIssue: 5,
+  pathMappings: [],
+  editorCodeLens: true,
+  editorProblems: false,
+  aiProvider: 'openai',
+  aiModel: 'gpt-4o-mini',
+  aiBaseUrl: '',
+  aiEvidenceTokens: 12_000,
+  sshConfigFile: '',
+  logSources: [],
+};
+
+/** Setting keys (relative to `sentryRca.`) as declared in package.json. */
+export const SettingKeys = {
+  baseUrl: 'baseUrl',
+  organization: 'organization',
+  projects: 'projects',
+  minLevel: 'minLevel',
+  syncIntervalMinutes: 'syncIntervalMinutes',
+  eventsPerIssue: 'eventsPerIssue',
+  pathMappings: 'pathMappings',
+  editorCodeLens: 'editor.codeLens',
+  editorProblems: 'editor.problems',
+  aiProvider: 'ai.provider',
+  aiModel: 'ai.model',
+  aiBaseUrl: 'ai.baseUrl',
+  aiEvidenceTokens: 'ai.evidenceTokens',
+  sshConfigFile: 'ssh.configFile',
+  logSources: 'logs.sources',
+} as const satisfies Record<keyof Settings, string>;
+
+/** The smallest evidence budget a diagnosis accepts (package.json's `minimum`). */
+export const MIN_EVIDENCE_TOKENS = 1000;
