@@ -1,13 +1,14 @@
-// Lint: typescript-eslint's recommended rules plus the one boundary that keeps the core reusable:
-// nothing under src/core, src/shared or src/webview may import `vscode` (type-only imports included,
-// so the CLI bundle can never pull the host API in by accident).
+// Lint: typescript-eslint's recommended rules plus the layer rule that keeps the core reusable and the
+// webview a browser bundle (scripts/eslintLayers.mjs says which part of src/ may import which): core
+// imports neither host, webview, cli nor demo; webview and shared import no Node built-in and nothing
+// from core; nothing but src/host imports `vscode` (types included), and the host modules that
+// plain-Node tests load import only its types. test/unit/lint/layers.test.ts shows each one fails.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
+import { layersPlugin, plainNodeHostModules } from './scripts/eslintLayers.mjs';
 
-const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'src/core, src/shared and src/webview must stay free of the VS Code API; put this in src/host/.' }],
-  }],
-};
+const root = dirname(fileURLToPath(import.meta.url));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.tools/**', 'test/fixtures/**/*.js', 'test/fixtures/**/*.mjs'] },
@@ -18,6 +19,12 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/webview/**/*.ts'], rules: noVscode },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'sentry-rca': layersPlugin },
+    rules: {
+      'sentry-rca/layers': ['error', { srcDir: join(root, 'src'), plainNode: plainNodeHostModules(root).map((f) => join(root, f)) }],
+    },
+  },
   { files: ['src/extension.ts', 'src/app.ts', 'src/host/**/*.ts'], rules: { 'no-console': 'error' } },
 );
