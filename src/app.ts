@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from './core/common/clock';
-import { errorMessage } from './core/common/errors';
+import { errorMessage, setUnexpectedErrorHandler } from './core/common/errors';
 import { DisposableBase } from './core/common/lifecycle';
 import { tagged } from './core/common/logger';
 import { IssueStore } from './core/store/issueStore';
@@ -25,10 +25,26 @@ import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
 import type { InvestigationFeature } from './host/panel/investigationFeature';
 
-/** What `activate()` returns in extension-test mode, so tests read state through the real objects. */
+/**
+ * What `activate()` returns in extension-test mode (and only then): the few parts of the App the VS Code
+ * suites read, typed as such, rather than the whole App.
+ */
 export interface SentryRcaTestApi {
-  app: App;
-  activationMs: number;
+  readonly activationMs: number;
+  readonly app: {
+    readonly ready: Promise<void>;
+    readonly configured: boolean;
+    readonly context: Pick<vscode.ExtensionContext, 'secrets' | 'workspaceState'>;
+    readonly log: Pick<LogChannel, 'tail'>;
+    readonly config: Pick<Config, 'settings' | 'syncIntervalMs'>;
+    readonly tokens: Pick<TokenStore, 'get'>;
+    readonly store: Pick<StoreHandle, 'ready' | 'meta' | 'projects' | 'issues' | 'issue' | 'findIssue' | 'events'>;
+    readonly scheduler: Pick<SyncScheduler, 'state' | 'isStarted'>;
+    readonly statusBar: Pick<SyncStatusBar, 'item'>;
+    readonly issues: Pick<IssuesView, 'model' | 'provider' | 'view'>;
+    readonly framesFeature: FramesFeature | undefined;
+    readonly investigation: Pick<InvestigationFeature, 'panels'> | undefined;
+  };
 }
 
 /**
@@ -55,6 +71,8 @@ export class App extends DisposableBase {
   ) {
     super();
     this.register(log);
+    // Errors caught so the rest keeps working (a throwing listener, a failing dispose) go to the log.
+    this.register({ dispose: setUnexpectedErrorHandler((e, what) => log.error(`[app] ${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)) });
     this.register(config);
     this.register(tokens);
     this.register(store);

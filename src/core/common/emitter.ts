@@ -1,3 +1,4 @@
+import { onUnexpectedError } from './errors';
 import type { Disposable } from './lifecycle';
 
 /** A listener registration function, shaped like vscode.Event so host code can use either. */
@@ -14,7 +15,8 @@ export class Emitter<T> implements Disposable {
 
   fire(e: T): void {
     for (const l of [...this.listeners]) {
-      try { l(e); } catch { /* a failing listener must not break the others */ }
+      // A failing listener must not break the others; it is logged, not lost.
+      try { l(e); } catch (err) { onUnexpectedError(err, 'an event listener failed'); }
     }
   }
 

@@ -9,18 +9,18 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { FrameMapper } from '../../core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, latestEventFromSentry, parseLogSources, sshLogProvider } from '../../core/investigate/adapters';
+import { frameResolverFromMapper, latestEventFromSentry } from '../../core/investigate/adapters';
 import { SentryClient } from '../../core/sentry/sentryClient';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
-import type { InvestigationDeps } from '../../core/investigate/ports';
-import { SshLogFetcher } from '../../core/logs';
 import type { IssueStore } from '../../core/store/issueStore';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import type { CommandTable } from '../commands/commandTable';
 import { diagnoseIssue } from '../commands/issueCommands';
 import type { Settings } from '../config';
-import { Commands, SECRET_AI_KEY } from '../ids';
-import { InvestigationPanels, type PanelStore } from './investigationPanel';
+import { Commands, CONFIG_SECTION, SECRET_AI_KEY } from '../ids';
+import { SettingKeys } from '../settings';
+import { InvestigationPanels, type PanelStore, type RunDeps } from './investigationPanel';
+import { RunLogs } from './runLogs';
 
 
 /** What the feature needs from the App (the App satisfies it; tests can pass plain objects). */
@@ -48,11 +48,16 @@ export class InvestigationFeature extends DisposableBase {
   readonly panels: InvestigationPanels;
   private readonly log: Logger;
   private index: { roots: string; builtAt: number; index: WorkspaceFileIndex; mapper: FrameMapper } | null = null;
-  private fetcher: SshLogFetcher | null = null;
+  /** Each run's own SSH connections (a run never closes another's). */
+  private readonly runLogs: RunLogs;
 
   constructor(private readonly host: InvestigationHost) {
     super();
     this.log = tagged(host.log, 'investigate');
+    this.runLogs = this.register(new RunLogs({
+      logger: host.log,
+      askPassphrase: (keyPath) => Promise.resolve(vscode.window.showInputBox({ title: `Passphrase for ${keyPath}`, password: true, ignoreFocusOut: true })),
+    }));
     const store: PanelStore = {
       findIssue: (id) => host.store.findIssue(id),
       issues: () => host.store.issues(),
@@ -78,7 +83,7 @@ export class InvestigationFeature extends DisposableBase {
       void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key removed. Diagnoses now use the deterministic report only (or OPENAI_API_KEY).');
     }));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.dropIndex()));
-    this.register({ dispose: () => { this.dropIndex(); this.fetcher?.dispose(); } });
+    this.register({ dispose: () => this.dropIndex() });
   }
 
   /** Opens (or re-focuses) the issue's panel: what "Diagnose Issue" does once it has an issue. */
@@ -110,7 +115,7 @@ export class InvestigationFeature extends DisposableBase {
     void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key saved.');
   }
 
-  private async runDeps(_issue: StoredIssue): Promise<Omit<InvestigationDeps, 'issues'> | undefined> {
+  private async runDeps(_issue: StoredIssue): Promise<RunDeps | undefined> {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const first = folders[0];
     if (!first) return undefined;
@@ -124,25 +129,19 @@ export class InvestigationFeature extends DisposableBase {
       for (const e of this.host.config.pathMappingErrors) this.log.warn(e);
       this.index = { roots, builtAt: Date.now(), index, mapper: new FrameMapper(index, { mappings: s.pathMappings, logger: this.log }) };
     }
-    const requests = parseLogSources(s.logSources, 'sentryRca.logs.sources');
-    let logs;
-    if (requests.length) {
-      this.fetcher?.dispose();
-      this.fetcher = new SshLogFetcher({
-        ...(s.sshConfigFile ? { sshConfigPath: s.sshConfigFile } : {}),
-        logger: this.host.log,
-        askPassphrase: (keyPath) => Promise.resolve(vscode.window.showInputBox({ title: `Passphrase for ${keyPath}`, password: true, ignoreFocusOut: true })),
-      });
-      logs = sshLogProvider(this.fetcher, requests);
-    }
+    const mapper = shared ?? this.index?.mapper;
+    if (!mapper) return undefined;
     // Newer events than the last sync come straight from Sentry when a token is set.
     const token = await this.host.tokens.get();
     const latestEvent = token && s.organization
       ? latestEventFromSentry(new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.log, timeoutMs: 15_000, maxRetries: 1 }))
       : undefined;
-    const mapper = shared ?? this.index?.mapper;
-    if (!mapper) return undefined;
-    return { frames: frameResolverFromMapper(mapper), ...(logs ? { logs } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: first.uri.fsPath };
+    // Opened last: nothing after it can fail and leave its connections open.
+    const logs = this.runLogs.forRun(s.logSources, s.sshConfigFile, `${CONFIG_SECTION}.${SettingKeys.logSources}`);
+    return {
+      deps: { frames: frameResolverFromMapper(mapper), ...(logs ? { logs: logs.provider } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: first.uri.fsPath },
+      release: () => logs?.dispose(),
+    };
   }
 
   private dropIndex(): void {

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { errorMessage, isAbortError } from '../../core/common/errors';
-import { DisposableBase } from '../../core/common/lifecycle';
+import { DisposableBase, DisposableStore } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { runInvestigation, savedInvestigations, type InvestigationRecord, type InvestigationSink } from '../../core/investigate/investigation';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
@@ -28,12 +28,19 @@ export interface PanelStore {
   update(mutate: (draft: { investigations: Record<string, unknown[]> }) => void): Promise<void>;
 }
 
+/** What one run reads from outside, and `release` for what was opened for it (its SSH connections). */
+export interface RunDeps {
+  deps: Omit<InvestigationDeps, 'issues'>;
+  /** Called once when the run ends, however it ends. */
+  release(): void;
+}
+
 export interface InvestigationPanelOptions {
   extensionUri: vscode.Uri;
   store: PanelStore;
   logger: Logger;
   /** Frame resolver, log provider and workspace root for one run; undefined when no folder is open. */
-  runDeps(issue: StoredIssue): Promise<Omit<InvestigationDeps, 'issues'> | undefined>;
+  runDeps(issue: StoredIssue): Promise<RunDeps | undefined>;
   /** The AI configuration when a key is set and the provider is not `none`; null otherwise. */
   aiConfig(): Promise<LlmConfig | null>;
   /** Secret values that must never reach the panel or the model (the Sentry token…). */
@@ -44,6 +51,8 @@ export interface InvestigationPanelOptions {
 
 export class InvestigationPanels extends DisposableBase {
   private readonly panels = new Map<string, InvestigationPanel>();
+  /** The open panels, disposed with this object; a closed panel leaves it (with its message history). */
+  private readonly store = this.register(new DisposableStore());
   private readonly log: Logger;
 
   constructor(private readonly options: InvestigationPanelOptions) {
@@ -51,18 +60,26 @@ export class InvestigationPanels extends DisposableBase {
     this.log = tagged(options.logger, 'investigate');
   }
 
-  /** The `sentryRca.diagnoseIssue` hook: opens (or re-focuses) the issue's panel. */
+  /** What "Diagnose Issue" does: opens (or re-focuses) the issue's panel. */
   show = (issue: StoredIssue): void => {
     const open = this.panels.get(issue.id);
     if (open) { open.reveal(); return; }
-    const panel = new InvestigationPanel(issue, this.options, this.log, () => this.panels.delete(issue.id));
+    const panel: InvestigationPanel = new InvestigationPanel(issue, this.options, this.log, () => {
+      if (this.panels.get(issue.id) === panel) this.panels.delete(issue.id);
+      this.store.deleteAndLeak(panel);
+    });
     this.panels.set(issue.id, panel);
-    this.register(panel);
+    this.store.add(panel);
   };
 
   /** Open panels by issue id (tests read them through the extension's test API). */
   get open(): ReadonlyMap<string, InvestigationPanel> {
     return this.panels;
+  }
+
+  /** Panels still held for disposal: the open ones, never the closed ones. */
+  get retained(): number {
+    return this.store.size;
   }
 }
 
@@ -187,6 +204,9 @@ export class InvestigationPanel extends DisposableBase {
       }
     } catch (e) {
       this.log.error(e instanceof Error ? e : new Error(String(e)));
+      // A request gets its answer even when it failed, so the panel can say so instead of waiting.
+      if (m.type === 'openRef') this.reply({ type: 'openRefResult', requestId: m.requestId, ok: false, message: `Cannot open ${m.path}:${m.line}: ${errorMessage(e)}` });
+      else if (m.type === 'copyMarkdown') this.reply({ type: 'copyResult', requestId: m.requestId, ok: false, message: errorMessage(e) });
     }
   }
 
@@ -262,13 +282,14 @@ export class InvestigationPanel extends DisposableBase {
       onToolCall: (call) => { if (live()) this.send({ type: 'toolCall', runId, call }); },
       aiError: (e) => { if (live()) this.send({ type: 'aiError', runId, kind: e.kind, message: e.message }); },
     };
+    let run: RunDeps | undefined;
     try {
-      const deps = await this.options.runDeps(this.issue);
-      if (!deps) {
+      run = await this.options.runDeps(this.issue);
+      if (!run) {
         this.send({ type: 'phase', runId, phase: 'error', message: 'Open the project folder first: the investigation maps frames and reads git history in the workspace.' });
         return;
       }
-      const outcome = await runInvestigation({ ...deps, issues }, this.issue.id, {
+      const outcome = await runInvestigation({ ...run.deps, issues }, this.issue.id, {
         collect: { ...(this.options.tokenBudget ? { tokenBudget: this.options.tokenBudget() } : {}) },
         ai, secrets: await this.options.secrets(), logger: this.log,
       }, sink, controller.signal);
@@ -281,6 +302,7 @@ export class InvestigationPanel extends DisposableBase {
       this.log.error(e instanceof Error ? e : new Error(String(e)));
       if (live()) this.send({ type: 'phase', runId, phase: 'error', message: errorMessage(e) });
     } finally {
+      run?.release();
       if (this.controller === controller) this.controller = null;
     }
   }
