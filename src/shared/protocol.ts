@@ -94,7 +94,7 @@ export type HostToWebview =
   | { type: 'aiDone'; runId: number; markdown: string; stopReason: string | null; totalTokens: number | null }
   | { type: 'aiError'; runId: number; kind: string; message: string }
   | { type: 'openRefResult'; requestId: number; ok: boolean; message?: string }
-  | { type: 'copyResult'; requestId: number; ok: boolean };
+  | { type: 'copyResult'; requestId: number; ok: boolean; message?: string };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -158,8 +158,8 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
     case 'toolCall': return run && isObj(m.call) && isStr(m.call.id) && isStr(m.call.name) && isStr(m.call.args) && isStr(m.call.status);
     case 'aiDone': return run && isStr(m.markdown);
     case 'aiError': return run && isStr(m.kind) && isStr(m.message);
-    case 'openRefResult': return isInt(m.requestId) && typeof m.ok === 'boolean';
-    case 'copyResult': return isInt(m.requestId) && typeof m.ok === 'boolean';
+    case 'openRefResult': return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
+    case 'copyResult': return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
     default: return false;
   }
 }

@@ -41,6 +41,25 @@ const state: { issue: IssueHeader | null; aiEnabled: boolean; model: string | nu
 };
 let nextRequestId = 1;
 
+type RequestMessage = Extract<WebviewToHost, { requestId: number }>;
+type Unsent<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+/** Requests awaiting the host's answer, by id; an answer to an id not here (a stale or repeated one) is ignored. */
+const pending = new Map<number, RequestMessage['type']>();
+
+/** Posts a request with a fresh id and remembers what it asked. */
+function request(m: Unsent<RequestMessage>): void {
+  const requestId = nextRequestId++;
+  pending.set(requestId, m.type);
+  post({ ...m, requestId } as RequestMessage);
+}
+
+/** True (once) when `requestId` is an open request of that kind. */
+function settle(requestId: number, kind: RequestMessage['type']): boolean {
+  if (pending.get(requestId) !== kind) return false;
+  pending.delete(requestId);
+  return true;
+}
+
 function freshRun(runId: number): RunState {
   return { runId, phase: 'collecting', phaseMessage: '', report: '', ai: '', aiError: null, aiDone: false, evidence: null, sent: new Map(), logs: [], tools: new Map() };
 }
@@ -76,9 +95,9 @@ function buildLayout(): void {
   stop.addEventListener('click', () => post({ type: 'stop' }));
   rerun.addEventListener('click', () => post({ type: 'rerun' }));
   sentry.addEventListener('click', () => post({ type: 'openInSentry' }));
-  copy.addEventListener('click', () => post({ type: 'copyMarkdown', requestId: nextRequestId++, markdown: asMarkdown() }));
+  copy.addEventListener('click', () => request({ type: 'copyMarkdown', markdown: asMarkdown() }));
   handleRefClicks(app, {
-    file: (path, line, column) => post({ type: 'openRef', requestId: nextRequestId++, path, line, ...(column ? { column } : {}) }),
+    file: (path, line, column) => request({ type: 'openRef', path, line, ...(column ? { column } : {}) }),
     event: (eventId) => post({ type: 'openEvent', eventId }),
     log: (where) => showLogLine(where),
   });
@@ -294,10 +313,12 @@ function onMessage(m: HostToWebview): void {
     case 'aiDone': state.run.ai = m.markdown; state.run.aiDone = true; scheduleAnalysis(); return;
     case 'aiError': state.run.aiError = m.message; scheduleAnalysis(); return;
     case 'openRefResult':
+      if (!settle(m.requestId, 'openRef')) return;
       if (!m.ok) byId('status-text').textContent = m.message ?? 'Cannot open that reference.';
       return;
     case 'copyResult':
-      byId('status-text').textContent = m.ok ? 'Copied as Markdown.' : 'Copy failed.';
+      if (!settle(m.requestId, 'copyMarkdown')) return;
+      byId('status-text').textContent = m.ok ? 'Copied as Markdown.' : `Copy failed${m.message ? `: ${m.message}` : '.'}`;
       return;
   }
 }
