@@ -8,6 +8,7 @@ import type { FrameMapping } from '../../core/frames/frameMapper';
 import { relocateLine } from '../../core/frames/relocateLine';
 import { describeMapping, type PathMapping } from '../../core/frames/pathMappings';
 import { CONFIG_SECTION } from '../ids';
+import { SettingKeys } from '../settings';
 import { appendMapping, resolveFrameTarget, validateFrom, type FrameTarget, type OpenFrameResult } from './frameTarget';
 import { canAddMapping, lineNote, localLocation } from './frameNote';
 import type { WorkspaceFrames } from './workspaceFrames';
@@ -117,8 +118,9 @@ export class FrameOpener implements vscode.Disposable {
   }
 }
 
+/** Appends to the workspace's own value (not the merged one Config reads), so user-level mappings are not copied into it. */
 async function writeMapping(mapping: PathMapping): Promise<void> {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const current = config.inspect<unknown>('pathMappings');
-  await config.update('pathMappings', appendMapping(current?.workspaceValue, mapping), vscode.ConfigurationTarget.Workspace);
+  const current = config.inspect<unknown>(SettingKeys.pathMappings);
+  await config.update(SettingKeys.pathMappings, appendMapping(current?.workspaceValue, mapping), vscode.ConfigurationTarget.Workspace);
 }
