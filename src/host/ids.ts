@@ -63,5 +63,11 @@ export const StateKeys = {
   learnedPrefixes: 'sentryRca.frames.learnedPrefixes',
 } as const;
 
+/** Ids VS Code knows that package.json does not declare. */
+export const InternalIds = {
+  statusBarItem: 'sentryRca.status',
+  investigationPanel: 'sentryRca.investigation',
+} as const;
+
 export const CONFIG_SECTION = 'sentryRca';
 export const LOG_CHANNEL_NAME = 'Sentry RCA';

@@ -4,7 +4,7 @@ import { errorMessage } from '../core/common/errors';
 import { DisposableBase, toDisposable } from '../core/common/lifecycle';
 import type { StoreHandle } from './storeHandle';
 import type { SchedulerState } from '../core/sync/syncScheduler';
-import { Commands } from './ids';
+import { Commands, InternalIds } from './ids';
 import { relativeTime, shortTimestamp } from './tree/issueTreeFormat';
 
 export interface StatusSource {
@@ -20,7 +20,7 @@ export class SyncStatusBar extends DisposableBase {
 
   constructor(private readonly source: StatusSource) {
     super();
-    this.item = this.register(vscode.window.createStatusBarItem('sentryRca.status', vscode.StatusBarAlignment.Left, 50));
+    this.item = this.register(vscode.window.createStatusBarItem(InternalIds.statusBarItem, vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Sentry RCA';
     this.item.command = Commands.syncNow;
     this.register(source.store.onDidChange(() => this.update()));

@@ -16,8 +16,9 @@ import type { InvestigationDeps, IssueSource } from '../../core/investigate/port
 import { WorkspaceFiles } from '../../core/investigate/workspaceFiles';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import { isWebviewToHost, type HostToWebview, type IssueHeader, type TrendView, type WebviewToHost } from '../../shared/protocol';
+import { InternalIds } from '../ids';
 
-export const INVESTIGATION_VIEW_TYPE = 'sentryRca.investigation';
+export const INVESTIGATION_VIEW_TYPE = InternalIds.investigationPanel;
 
 /** The store reads and the one write (saving a finished investigation) the panels need; IssueStore has them. */
 export interface PanelStore {

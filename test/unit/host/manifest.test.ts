@@ -3,9 +3,10 @@
 // setting added on one side only fails here. The checker is also run on broken copies of the manifest,
 // so each direction is shown to fail.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import * as ids from '../../../src/host/ids';
 import { Commands, CONFIG_SECTION, ContextKeys, ContextValues, Views } from '../../../src/host/ids';
 import { DEFAULT_SETTINGS, SettingKeys, type Settings } from '../../../src/host/settings';
 import { repoRoot } from '../../support/paths';
@@ -206,5 +207,33 @@ describe('package.json ↔ code', () => {
       'view sentryRca.triage is in Views (ids.ts) but package.json declares no such view or container',
       'context key sentryRca.unused (ContextKeys in ids.ts) is used by no when clause in package.json',
     ]);
+  });
+
+  test('every sentryRca.* string in src names an id of ids.ts or a declared setting (a typo in the CLI fails here)', () => {
+    const known = new Set<string>(codeIds().settings.keys());
+    for (const v of Object.values(ids)) {
+      if (typeof v === 'string') known.add(v);
+      else if (v && typeof v === 'object') for (const x of Object.values(v)) if (typeof x === 'string') known.add(x);
+    }
+    for (const s of arr(contributes(manifest()).submenus)) known.add(str(s.id));
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) files.push(p);
+      }
+    };
+    walk(join(repoRoot(), 'src'));
+    const unknown: string[] = [];
+    let seen = 0;
+    for (const f of files) {
+      for (const m of readFileSync(f, 'utf8').matchAll(new RegExp(`['"\`](${CONFIG_SECTION}\\.[\\w.]+)['"\`]`, 'g'))) {
+        seen++;
+        if (!known.has(m[1]!)) unknown.push(`${f.slice(repoRoot().length + 1)}: ${m[1]}`);
+      }
+    }
+    assert.deepEqual(unknown, []);
+    assert.ok(seen >= 30, `read ${seen} sentryRca.* strings`);
   });
 });
