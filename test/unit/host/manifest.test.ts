@@ -228,9 +228,15 @@ describe('package.json ↔ code', () => {
     const unknown: string[] = [];
     let seen = 0;
     for (const f of files) {
-      for (const m of readFileSync(f, 'utf8').matchAll(new RegExp(`['"\`](${CONFIG_SECTION}\\.[\\w.]+)['"\`]`, 'g'))) {
+      const text = readFileSync(f, 'utf8');
+      // 'sentryRca.x' literals, and `${CONFIG_SECTION}.x` templates.
+      const found = [
+        ...[...text.matchAll(new RegExp(`['"\`](${CONFIG_SECTION}\\.[\\w.]+)['"\`]`, 'g'))].map((m) => m[1]!),
+        ...[...text.matchAll(/\$\{CONFIG_SECTION\}\.([\w.]+)/g)].map((m) => `${CONFIG_SECTION}.${m[1]!.replace(/\.$/, '')}`),
+      ];
+      for (const id of found) {
         seen++;
-        if (!known.has(m[1]!)) unknown.push(`${f.slice(repoRoot().length + 1)}: ${m[1]}`);
+        if (!known.has(id)) unknown.push(`${f.slice(repoRoot().length + 1)}: ${id}`);
       }
     }
     assert.deepEqual(unknown, []);
