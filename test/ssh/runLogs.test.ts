@@ -90,8 +90,9 @@ describe('RunLogs: each diagnosis run owns its SSH connections', () => {
     const lease = runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources');
     assert.ok(lease);
     assert.equal(runLogs.openRuns, 1);
+    assert.throws(() => runLogs.forRun(['target:nonsense'], '', 'sentryRca.logs.sources'), /sentryRca\.logs\.sources/);
     runLogs.dispose();
     assert.equal(runLogs.openRuns, 0);
-    assert.throws(() => runLogs.forRun(['target:nonsense'], '', 'sentryRca.logs.sources'), /sentryRca\.logs\.sources/);
+    assert.throws(() => runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'), /shutting down/);
   });
 });

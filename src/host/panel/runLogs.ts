@@ -4,6 +4,7 @@
  * diagnosing at once, or a re-run while the first fetch is still in flight, both get their logs.
  * Whatever is still open when the feature is disposed (deactivation) is closed then.
  */
+import { RcaError } from '../../core/common/errors';
 import { DisposableStore, type Disposable } from '../../core/common/lifecycle';
 import { parseLogSources, sshLogProvider } from '../../core/investigate/adapters';
 import type { LogProvider } from '../../core/investigate/ports';
@@ -27,6 +28,8 @@ export class RunLogs implements Disposable {
   forRun(sources: readonly string[], sshConfigFile: string, setting: string): RunLogLease | undefined {
     const requests = parseLogSources(sources, setting);
     if (requests.length === 0) return undefined;
+    // After deactivation nothing would close the connections a run opened.
+    if (this.open.isDisposed) throw new RcaError('cancelled', 'The diagnosis feature is shutting down.');
     const fetcher = this.open.add(new SshLogFetcher({ ...this.options, ...(sshConfigFile ? { sshConfigPath: sshConfigFile } : {}) }));
     return { provider: sshLogProvider(fetcher, requests), dispose: () => this.open.delete(fetcher) };
   }
