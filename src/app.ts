@@ -100,6 +100,7 @@ export class App extends DisposableBase {
 
   static async create(context: vscode.ExtensionContext): Promise<App> {
     const log = new LogChannel();
+    let app: App | undefined;
     try {
       const config = new Config();
       const tokens = new TokenStore(context.secrets);
@@ -111,11 +112,13 @@ export class App extends DisposableBase {
         }
         return opened;
       });
-      const app = new App(context, log, config, tokens, store);
+      app = new App(context, log, config, tokens, store);
       app.init();
       return app;
     } catch (e) {
       log.error(e instanceof Error ? e : String(e));
+      // A half-built App must not leave its commands registered (the next activation registers them again).
+      app?.dispose();
       log.dispose();
       throw e;
     }
