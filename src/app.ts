@@ -44,6 +44,7 @@ export interface SentryRcaTestApi {
     readonly issues: Pick<IssuesView, 'model' | 'provider' | 'view'>;
     readonly framesFeature: FramesFeature | undefined;
     readonly investigation: Pick<InvestigationFeature, 'panels'> | undefined;
+    readonly commands: Pick<CommandTable, 'ids'>;
   };
 }
 
@@ -204,11 +205,17 @@ export class App extends DisposableBase {
       const { InvestigationFeature } = await import('./host/panel/investigationFeature');
       if (!this.isDisposed) this.investigation = this.register(new InvestigationFeature(this));
     });
+    const features = { frames: { name: 'clickable frames', loaded: frames }, investigation: { name: 'the investigation feature', loaded: investigation } };
+    // A feature that loaded but left one of its commands a stub is a bug; say so in the log.
+    const provided = (f: LazyFeature) => () => {
+      const missing = this.isDisposed ? [] : this.commands.unprovided(f);
+      if (missing.length) this.log.error(`[app] ${f.name} loaded without providing ${missing.join(', ')}`);
+    };
     this.features = Promise.all([
-      frames.catch((e: unknown) => reportError(this.log, 'Loading clickable frames', e)),
-      investigation.catch((e: unknown) => reportError(this.log, 'Loading the investigation feature', e)),
+      frames.then(provided(features.frames), (e: unknown) => reportError(this.log, 'Loading clickable frames', e)),
+      investigation.then(provided(features.investigation), (e: unknown) => reportError(this.log, 'Loading the investigation feature', e)),
     ]).then(() => undefined);
-    return { frames: { name: 'clickable frames', loaded: frames }, investigation: { name: 'the investigation feature', loaded: investigation } };
+    return features;
   }
 
   private async loadTokenState(): Promise<void> {

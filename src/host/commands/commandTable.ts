@@ -62,6 +62,13 @@ export class CommandTable extends DisposableBase {
     return Object.keys(this.entries) as CommandId[];
   }
 
+  /** Commands of `feature` that it has not provided (after it loaded, a bug: the command can only fail). */
+  unprovided(feature: LazyFeature): CommandId[] {
+    return (Object.entries(this.entries) as Array<[CommandId, CommandEntry]>)
+      .filter(([id, e]) => 'feature' in e && e.feature === feature && !this.provided.has(id))
+      .map(([id]) => id);
+  }
+
   /**
    * A lazily loaded feature's handler for one of its commands. Disposing the result (the feature is
    * disposed) puts the stub back.

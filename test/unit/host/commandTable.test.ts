@@ -101,6 +101,8 @@ describe('CommandTable', () => {
   test('disposing a provided handler puts the stub back; provide refuses commands the table runs itself', async () => {
     const host = fakeHost();
     const table = new CommandTable(entries({ name: 'clickable frames', loaded: Promise.resolve() }, { name: 'investigation', loaded: Promise.resolve() }), host);
+    const frames = { name: 'clickable frames', loaded: Promise.resolve() };
+    assert.deepEqual(new CommandTable(entries(frames, { name: 'investigation', loaded: Promise.resolve() }), fakeHost()).unprovided(frames), [Commands.openFrame, Commands.addPathMapping]);
     const provided = table.provide(Commands.addPathMapping, () => 'mapped');
     assert.equal(await host.run(Commands.addPathMapping), 'mapped');
     provided.dispose();
