@@ -2,7 +2,9 @@
 //   core     neither host, webview, cli nor demo; never `vscode`, not even its types
 //   shared   only shared: no `node:*`, nothing from core, never `vscode` (the webview bundles it)
 //   webview  webview and shared: no `node:*`, nothing from core, never `vscode`
-//   cli/demo core and shared (and their own files): never host, webview or `vscode`
+//   cli/demo core and shared (and their own files): never host, webview or `vscode`; cli.ts also
+//            routes to mcp, and may read the manifest's version (`../package.json`)
+//   mcp      the MCP server: mcp, cli, core and shared; never host, webview or `vscode`
 //   host     anything but webview and cli; `vscode` only as a type in the modules plain-Node tests import
 // Relative imports are resolved against the importing file, so `../../host/ids` from src/core is
 // caught however deep it is; the root files count as their layer (app.ts, extension.ts: host; cli.ts: cli).
@@ -14,7 +16,8 @@ const POLICY = {
   core: { may: ['core', 'shared'], node: true, vscode: 'never' },
   shared: { may: ['shared'], node: false, vscode: 'never' },
   webview: { may: ['webview', 'shared'], node: false, vscode: 'never' },
-  cli: { may: ['cli', 'core', 'shared'], node: true, vscode: 'never' },
+  cli: { may: ['cli', 'mcp', 'core', 'shared', 'manifest'], node: true, vscode: 'never' },
+  mcp: { may: ['mcp', 'cli', 'core', 'shared'], node: true, vscode: 'never' },
   demo: { may: ['demo', 'core', 'shared', 'outside'], node: true, vscode: 'never' },
   host: { may: ['host', 'core', 'shared', 'demo'], node: true, vscode: 'allowed' },
 };
@@ -24,6 +27,7 @@ const WHY = {
   shared: 'src/shared is bundled into the browser webview and the host alike',
   webview: 'src/webview runs in the browser (the panel\'s iframe)',
   cli: 'the CLI runs without VS Code',
+  mcp: 'the MCP server runs without VS Code',
   demo: 'the demo server is a separate Node process',
   host: 'src/host',
 };
@@ -34,6 +38,7 @@ const isNodeBuiltin = (s) => s.startsWith('node:') || builtins.has(s) || builtin
 /** The layer of a file under `srcDir` ('outside' for anything else, e.g. test/). */
 export function layerOf(file, srcDir) {
   const rel = relative(srcDir, file);
+  if (rel === join('..', 'package.json')) return 'manifest';
   if (rel.startsWith('..') || rel === '') return 'outside';
   // Import targets come without an extension: `./app`, `../cli`.
   const first = rel.split(sep)[0].replace(/\.[cm]?[jt]s$/, '');

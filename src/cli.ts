@@ -9,40 +9,68 @@ import { issuesCommand } from './cli/issuesCommand';
 import { LOGS_USAGE, logsCommand } from './core/logs/logsCommand';
 import { IssueStore } from './core/store/issueStore';
 import { syncCommand } from './cli/syncCommand';
+import { MCP_USAGE, mcpCommand } from './mcp/mcpCommand';
+import { version } from '../package.json';
 
-const USAGE = `Usage: sentry-rca <command> [options]
-
-Commands:
-  sync      --store DIR [--url URL] [--org ORG] [--project SLUG]... [--min-level LEVEL]
+const COMMAND_USAGE: Record<string, string> = {
+  sync: `  sync      --store DIR [--url URL] [--org ORG] [--project SLUG]... [--min-level LEVEL]
             [--events-per-issue N] [--full] [--json]
-            Sync Sentry into the store (token from SENTRY_AUTH_TOKEN).
-  issues    --store DIR [--json] [--all] [--project SLUG]... [--min-level LEVEL]
-            List the stored issues (offline).
-  frames    ISSUE_ID --store DIR --workspace DIR [--json]
-            Map the latest event's stack frames to files in the workspace.
-  diagnose  ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
+            Sync Sentry into the store (token from SENTRY_AUTH_TOKEN).`,
+  issues: `  issues    --store DIR [--json] [--all] [--project SLUG]... [--min-level LEVEL]
+            List the stored issues (offline).`,
+  frames: `  frames    ISSUE_ID --store DIR --workspace DIR [--json]
+            Map the latest event's stack frames to files in the workspace.`,
+  diagnose: `  diagnose  ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
             [--ai openai|none] [--json|--markdown]
             Root-cause analysis: events, code, git history, server logs over SSH, and the
-            deterministic report (plus the AI's, with OPENAI_API_KEY and --ai openai).
-${LOGS_USAGE}
+            deterministic report (plus the AI's, with OPENAI_API_KEY and --ai openai).`,
+  logs: LOGS_USAGE,
+  mcp: MCP_USAGE,
+};
 
-Environment: SENTRY_AUTH_TOKEN (required for sync), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
-OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (diagnose --ai openai),
-SENTRY_RCA_LOG=debug|info|warn (log level on stderr, default warn).
+const ENVIRONMENT = `Environment: SENTRY_AUTH_TOKEN (required for sync), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
+OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (diagnose --ai openai), SENTRY_RCA_STORE and
+SENTRY_RCA_LOGS (mcp), SENTRY_RCA_LOG=debug|info|warn (log level on stderr, default warn).
 Exit codes: 0 ok, 1 usage, 2 remote or auth error, 3 partial result.
 `;
 
+const USAGE = `Usage: sentry-rca <command> [options]
+       sentry-rca <command> --help | sentry-rca --version
+
+Commands:
+${Object.values(COMMAND_USAGE).join('\n')}
+
+${ENVIRONMENT}`;
+
+/** `sentry-rca <command> --help`: that command's usage and the shared environment and exit codes. */
+function commandUsage(command: string): string {
+  return `Usage: sentry-rca ${command} [options]\n\n${COMMAND_USAGE[command]}\n\n${ENVIRONMENT}`;
+}
+
 export async function main(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.out(`sentry-rca ${version}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'help' && rest[0] && COMMAND_USAGE[rest[0]]) {
+    io.out(commandUsage(rest[0]));
+    return EXIT.ok;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }
+  // Before any parsing, so every command answers --help the same way (logs and mcp parse their own flags).
+  if (Object.hasOwn(COMMAND_USAGE, command) && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(commandUsage(command));
+    return EXIT.ok;
+  }
   const logLevel = (io.env.SENTRY_RCA_LOG as 'debug' | 'info' | 'warn' | undefined) ?? 'warn';
   const logger = streamLogger((l) => io.err(l + '\n'), ['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'warn');
-  if (command === 'logs') {
+  if (command === 'logs' || command === 'mcp') {
     try {
-      return await logsCommand(rest, io, logger, signal);
+      return command === 'logs' ? await logsCommand(rest, io, logger, signal) : await mcpCommand(rest, { env: io.env }, logger, version, signal);
     } catch (e) {
       io.err(`sentry-rca: ${errorMessage(e)}\n`);
       return exitCodeFor(e);
@@ -70,7 +98,6 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         logs: { type: 'string', multiple: true },
         ai: { type: 'string' },
         markdown: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -78,7 +105,6 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
     return EXIT.usage;
   }
   const v = parsed.values;
-  if (v.help) { io.out(USAGE); return EXIT.ok; }
   const need = (name: string, value: string | undefined): string => {
     if (!value) throw new RcaError('usage', `${command} needs --${name}.`);
     return value;

@@ -83,4 +83,14 @@ describe('layer lint', () => {
     assert.equal(cli.length, 1, cli.join('\n'));
     assert.match(cli[0]!, /cli must not import from src\/host/);
   });
+
+  test('mcp may use cli and core but not host or vscode; cli.ts may route to mcp and read the manifest', async () => {
+    const mcp = await layerErrors('src/mcp/example.ts', "import { Commands } from '../host/ids';\nimport type { Uri } from 'vscode';\nimport { framesCommand } from '../cli/framesCommand';\nimport { IssueStore } from '../core/store/issueStore';\nexport type U = Uri;");
+    assert.equal(mcp.length, 2, mcp.join('\n'));
+    assert.match(mcp[0]!, /mcp must not import from src\/host/);
+    assert.match(mcp[1]!, /must not import 'vscode'/);
+    assert.deepEqual(await layerErrors('src/cli.ts', "import { mcpCommand } from './mcp/mcpCommand';\nimport { version } from '../package.json';"), []);
+    const core = await layerErrors('src/core/example.ts', "import { version } from '../../package.json';\nimport { mcpCommand } from '../mcp/mcpCommand';");
+    assert.equal(core.length, 2, core.join('\n'));
+  });
 });
