@@ -18,8 +18,9 @@ const COMMAND_USAGE: Record<string, string> = {
             Sync Sentry into the store (token from SENTRY_AUTH_TOKEN).`,
   issues: `  issues    --store DIR [--json] [--all] [--project SLUG]... [--min-level LEVEL]
             List the stored issues (offline).`,
-  frames: `  frames    ISSUE_ID --store DIR --workspace DIR [--json]
-            Map the latest event's stack frames to files in the workspace.`,
+  frames: `  frames    ISSUE_ID --store DIR --workspace DIR [--json] [--all]
+            Map the latest event's stack frames to files in the workspace (--all: list each
+            library frame instead of folding runs of them).`,
   diagnose: `  diagnose  ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
             [--ai openai|none] [--json|--markdown]
             Root-cause analysis: events, code, git history, server logs over SSH, and the
@@ -135,7 +136,7 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         const store = await IssueStore.open(need('store', v.store));
         try {
           if (store.issues().length === 0) throw new RcaError('usage', `The store ${store.file} holds no issues.`, 'Run `sentry-rca sync` first.');
-          if (command === 'frames') return await framesCommand({ store, issueId, workspace, json: v.json ?? false }, io.out);
+          if (command === 'frames') return await framesCommand({ store, issueId, workspace, json: v.json ?? false, expand: v.all ?? false }, io.out);
           if (v.ai !== undefined && v.ai !== 'openai' && v.ai !== 'none') throw new RcaError('usage', `--ai must be openai or none (got "${v.ai}").`);
           if (v.json && v.markdown) throw new RcaError('usage', 'Choose one of --json and --markdown.');
           return await diagnoseCommand({

@@ -24,6 +24,8 @@ export interface FramesArgs {
   issueId: string;
   workspace: string;
   json: boolean;
+  /** Text output: list every library frame instead of folding each run of them into one row (`--all`). */
+  expand?: boolean;
   /** Path mappings; when absent, `sentryRca.pathMappings` from the workspace's .vscode/settings.json. */
   mappings?: PathMapping[];
   /** Globs to leave out of the file index (`files.exclude` syntax); when absent, the workspace's own. */
@@ -109,7 +111,7 @@ export async function framesCommand(args: FramesArgs, out: (s: string) => void):
     mapper.dispose();
     index.dispose();
   }
-  out(args.json ? JSON.stringify(head, null, 2) + '\n' : renderTable(head));
+  out(args.json ? JSON.stringify(head, null, 2) + '\n' : renderTable(head, args.expand ?? false));
   return EXIT.ok;
 }
 
@@ -132,14 +134,65 @@ function toJson(index: number, exception: string, f: StoredFrame, m: FrameMappin
   };
 }
 
-/** Crash frame first (how people read a trace); in-app frames marked with `*`. */
-function renderTable(r: FramesJson): string {
+/** Short words for why library frames did not map (the folded row counts them by kind). */
+const UNMAPPED_WORDS: Record<string, string> = {
+  'no-match': 'not in the workspace',
+  'runtime': 'Node.js runtime',
+  'native': 'native code',
+  'not-a-file': 'generated at run time',
+  'url': 'URL without source map',
+  'library-frame': 'file name only',
+  'excluded-dir': 'dependency or build folder',
+  'ambiguous': 'ambiguous',
+  'no-path': 'no file path',
+};
+
+type TableRow = { frame: FrameJson } | { library: FrameJson[] };
+
+/**
+ * Crash frame first (the order people read a trace in), like the Issues tree: each run of two or more
+ * library frames that did not map is folded into one row counting why (`expand` lists them all).
+ */
+function tableRows(frames: FrameJson[], expand: boolean): TableRow[] {
+  const rows: TableRow[] = [];
+  for (const f of [...frames].reverse()) {
+    const last = rows[rows.length - 1];
+    if (expand || f.inApp || f.local) rows.push({ frame: f });
+    else if (last && 'library' in last) last.library.push(f);
+    else rows.push({ library: [f] });
+  }
+  return rows.flatMap((r) => ('library' in r && r.library.length === 1 ? [{ frame: r.library[0]! }] : [r]));
+}
+
+function libraryCells(run: FrameJson[]): string[] {
+  const byKind = new Map<string, number>();
+  for (const f of run) {
+    const word = UNMAPPED_WORDS[f.code ?? ''] ?? f.code ?? 'not mapped';
+    byKind.set(word, (byKind.get(word) ?? 0) + 1);
+  }
+  const kinds = [...byKind].sort((a, b) => b[1] - a[1]).map(([word, n]) => (byKind.size === 1 ? word : `${n} ${word}`));
+  const first = run[0]!;
+  const where = printable(shortFolder(first.absPath ?? first.filename ?? first.module ?? '?'));
+  return [`${first.index}-${run.at(-1)!.index}`, '', `${run.length} library frames`, `${where}${run.length > 1 ? ' …' : ''}`, `- not mapped: ${kinds.join(', ')}`];
+}
+
+/** The package folder of a library path (`node_modules/express`), else the path itself. */
+function shortFolder(path: string): string {
+  const m = /(?:^|[\\/])(node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)/.exec(path);
+  return m ? m[1]!.replace(/\\/g, '/') : path;
+}
+
+/** In-app frames marked with `*`. */
+function renderTable(r: FramesJson, expand: boolean): string {
   const lines: string[] = [];
   const ev = r.event!;
   lines.push(`${r.issue.shortId}  ${printable(r.issue.title)}`);
   lines.push(`event ${ev.id} at ${ev.timestamp}${ev.release ? ` (release ${printable(ev.release)})` : ''}; most recent call first; * = in-app`);
   lines.push('');
-  const rows = [...r.frames].reverse().map((f) => {
+  const grouped = tableRows(r.frames, expand);
+  const rows = grouped.map((row) => {
+    if ('library' in row) return libraryCells(row.library);
+    const f = row.frame;
     const where = printable(`${f.absPath ?? f.filename ?? f.module ?? '?'}${f.lineNo ? `:${f.lineNo}${f.colNo ? `:${f.colNo}` : ''}` : ''}`);
     const local = f.local
       ? `${f.local.path}:${f.local.line}:${f.local.column}${f.moved ? `  (moved from line ${f.moved.from})` : ''}`
@@ -155,6 +208,8 @@ function renderTable(r: FramesJson): string {
   const mappedCount = r.frames.filter((f) => f.local).length;
   lines.push('');
   lines.push(`${mappedCount} of ${r.frames.length} frames map to files in ${r.workspace}.`);
+  const folded = grouped.filter((g) => 'library' in g);
+  if (folded.length) lines.push(`${folded.reduce((n, g) => n + g.library.length, 0)} library frames are folded into ${folded.length} row${folded.length === 1 ? '' : 's'}; --all lists each with its reason.`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }

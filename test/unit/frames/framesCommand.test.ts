@@ -115,4 +115,34 @@ describe('sentry-rca frames', () => {
     assert.deepEqual(r.frames, []);
     assert.match(r.warnings[0]!, /No events of SHOP-7 are stored/);
   });
+
+  test('table: each run of unmapped library frames is one row counting why; --all (expand) lists them', async () => {
+    const lib = (i: number) => ({ filename: `node_modules/express/lib/router/layer${i}.js`, absPath: `/srv/app/node_modules/express/lib/router/layer${i}.js`, module: null, package: null, platform: 'node', function: `handle${i}`, lineNo: 95, colNo: 5, inApp: false, context: [] });
+    const internal = (i: number) => ({ filename: `node:internal/process/task_queues${i}`, absPath: `node:internal/process/task_queues${i}`, module: null, package: null, platform: 'node', function: `processTicks${i}`, lineNo: 105, colNo: 5, inApp: false, context: [] });
+    const crash = event.exceptions[0]!.frames.at(-1)!;
+    // Oldest first: 2 runtime frames, 24 express frames, the crash frame (in-app).
+    const frames = [internal(1), internal(2), ...Array.from({ length: 24 }, (_, i) => lib(i)), crash];
+    const many: StoredEvent = { ...event, exceptions: [{ ...event.exceptions[0]!, frames }] };
+    let out = '';
+    assert.equal(await framesCommand({ store: storeWith([many]), issueId: 'SHOP-7', workspace: ws, json: false }, (s) => { out += s; }), 0);
+    const lines = out.split('\n');
+    const head = lines.findIndex((l) => /FUNCTION\s+FRAME\s+LOCAL/.test(l));
+    assert.match(lines[head + 1]!, /^\s*26 {2}\* {2}parsePrice .*src\/lib\/parse\.js:4:25$/);
+    // The 24 express frames and the 2 runtime frames run together: one row, counted by why.
+    assert.match(lines[head + 2]!, /^\s*25-0 {5}26 library frames +node_modules\/express … +- not mapped: 24 not in the workspace, 2 Node\.js runtime$/);
+    assert.equal(lines[head + 3], '');
+    assert.equal((out.match(/library frame/g) ?? []).length, 2, 'the long reason is not repeated per frame');
+    assert.match(out, /26 library frames are folded into 1 row; --all lists each with its reason\./);
+    let all = '';
+    await framesCommand({ store: storeWith([many]), issueId: 'SHOP-7', workspace: ws, json: false, expand: true }, (s) => { all += s; });
+    assert.equal((all.match(/It is a library frame/g) ?? []).length, 24);
+    assert.match(all, /^\s*0 +processTicks1 .*Node\.js runtime/m);
+    assert.ok(!/folded/.test(all));
+    // A lone library frame between in-app frames stays a plain row.
+    const lone: StoredEvent = { ...event, exceptions: [{ ...event.exceptions[0]!, frames: [crash, lib(1), crash] }] };
+    let one = '';
+    await framesCommand({ store: storeWith([lone]), issueId: 'SHOP-7', workspace: ws, json: false }, (s) => { one += s; });
+    assert.match(one, /^\s*1 +handle1 .*It is a library frame/m);
+    assert.ok(!/folded/.test(one));
+  });
 });
