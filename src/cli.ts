@@ -62,8 +62,12 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
     io.out(USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }
+  if (!Object.hasOwn(COMMAND_USAGE, command)) {
+    io.err(`sentry-rca: unknown command "${command}".\n\n${USAGE}`);
+    return EXIT.usage;
+  }
   // Before any parsing, so every command answers --help the same way (logs and mcp parse their own flags).
-  if (Object.hasOwn(COMMAND_USAGE, command) && (rest.includes('--help') || rest.includes('-h'))) {
+  if (rest.includes('--help') || rest.includes('-h')) {
     io.out(commandUsage(command));
     return EXIT.ok;
   }

@@ -242,4 +242,8 @@ describe('package.json ↔ code', () => {
     assert.deepEqual(unknown, []);
     assert.ok(seen >= 30, `read ${seen} sentryRca.* strings`);
   });
+
+  test('extensionKind is workspace: it reads the checkout, git and the ssh config where the code lives (remote windows too)', () => {
+    assert.deepEqual(manifest().extensionKind, ['workspace']);
+  });
 });
