@@ -10,7 +10,15 @@ describe('activation', () => {
     console.log(`    activation in the real extension host: ${a.activationMs.toFixed(1)} ms`);
   });
 
-  it('registers every command declared in package.json', async () => {
+  it('runs as a workspace extension (code-server runs it in its remote extension host, where the files are)', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    assert.deepEqual(ext.packageJSON.extensionKind, ['workspace']);
+    assert.equal(ext.extensionKind, vscode.ExtensionKind.Workspace);
+    assert.ok(ext.isActive);
+    console.log(`    extension host: ${vscode.env.remoteName ?? 'local'}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}`);
+  });
+
+    it('registers every command declared in package.json', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const declared = (ext.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
