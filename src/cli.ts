@@ -9,7 +9,7 @@ import { issuesCommand } from './cli/issuesCommand';
 import { LOGS_USAGE, logsCommand } from './core/logs/logsCommand';
 import { IssueStore } from './core/store/issueStore';
 import { syncCommand } from './cli/syncCommand';
-import { MCP_USAGE, mcpCommand } from './mcp/mcpCommand';
+import { MCP_USAGE } from './mcp/mcpUsage';
 import { version } from '../package.json';
 
 const COMMAND_USAGE: Record<string, string> = {
@@ -75,7 +75,7 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
   const logger = streamLogger((l) => io.err(l + '\n'), ['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'warn');
   if (command === 'logs' || command === 'mcp') {
     try {
-      return command === 'logs' ? await logsCommand(rest, io, logger, signal) : await mcpCommand(rest, { env: io.env }, logger, version, signal);
+      return command === 'logs' ? await logsCommand(rest, io, logger, signal) : await (await import('./mcp/mcpCommand')).mcpCommand(rest, { env: io.env }, logger, version, signal);
     } catch (e) {
       io.err(`sentry-rca: ${errorMessage(e)}\n`);
       return exitCodeFor(e);

@@ -15,10 +15,7 @@ import type { Logger } from '../core/common/logger';
 import { parseLogSources } from '../core/investigate/adapters';
 import { IssueStore } from '../core/store/issueStore';
 import { createMcpServer } from './mcpServer';
-
-export const MCP_USAGE = `  mcp       --store DIR [--workspace DIR] [--ssh-config FILE] [--logs HOST=SPEC]...
-            Serve the stored issues, mapped frames, diagnosis and configured logs to AI agents over
-            MCP (stdio). Read-only. Log sources only from --logs or SENTRY_RCA_LOGS (one per line).`;
+import { MCP_USAGE } from './mcpUsage';
 
 export interface McpCommandIo {
   env: NodeJS.ProcessEnv;
