@@ -43,6 +43,8 @@ export async function mcpCommand(argv: string[], io: McpCommandIo, logger: Logge
   }
   const storeDir = v.store ?? io.env.SENTRY_RCA_STORE;
   if (!storeDir) throw new RcaError('usage', 'mcp needs --store DIR (or SENTRY_RCA_STORE).', 'Point it at the directory `sentry-rca sync --store` writes.');
+  // Read-only: a mistyped --store is an error, not a new empty store.
+  if (!isDir(resolve(storeDir))) throw new RcaError('usage', `The store folder ${storeDir} does not exist.`, `Run \`sentry-rca sync --store ${storeDir}\` first, or point --store at the folder sync writes.`);
   const workspace = resolve(v.workspace ?? process.cwd());
   if (!isDir(workspace)) throw new RcaError('usage', `--workspace ${v.workspace} is not a folder.`);
   const fromFlags = v.logs ?? [];

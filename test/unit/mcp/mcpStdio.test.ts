@@ -3,6 +3,7 @@
 // for bad input (unknown issue, hostile strings, invalid arguments, an unconfigured log source).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ before(async () => {
   data.events = { ...Object.fromEntries(s.issues.events), '505': [event('h1', Date.parse('2026-11-20T00:00:00Z'), { issueId: '505', title: HOSTILE_TITLE })] };
   await store.replace(data);
   store.dispose();
-  mcp = await startMcp(['--store', storeDir, '--workspace', s.root]);
+  mcp = await startMcp(['--store', storeDir, '--workspace', s.root], { SENTRY_RCA_LOG: 'info' });
 });
 after(async () => {
   await mcp?.close();
@@ -159,8 +160,31 @@ describe('sentry-rca mcp over stdio', () => {
     await assert.rejects(mcp.client.readResource({ uri: 'sentry-rca://issue/999' }), /Issue "999" is not in the store/);
   });
 
-  test('the server log stays on stderr, stdout carries only the protocol', async () => {
+  test('the server log goes to stderr (stdout carries only the protocol, which kept working), without secrets', async () => {
+    assert.match(mcp.stderr(), /\[mcp\] serving .*sentry-rca\.json for .*; log sources: none/);
     assert.ok(!mcp.stderr().includes(SENTRY_TOKEN));
+    assert.equal((await mcp.client.listTools()).tools.length, 6);
+  });
+});
+
+describe('sentry-rca mcp start-up errors (before any protocol)', () => {
+  const start = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'mcp', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH }, input: '', timeout: 30_000 });
+  test('no store, a missing store folder, a bad log source, an unknown flag: exit 1 with the reason on stderr', () => {
+    const noStore = start();
+    assert.equal(noStore.status, 1);
+    assert.match(noStore.stderr, /mcp needs --store DIR \(or SENTRY_RCA_STORE\)/);
+    const missing = join(tmpdir(), 'rca-mcp-no-such-store');
+    const gone = start('--store', missing);
+    assert.equal(gone.status, 1);
+    assert.match(gone.stderr, /The store folder .*rca-mcp-no-such-store does not exist\. Run `sentry-rca sync --store/);
+    assert.ok(!existsSync(missing), 'the read-only server did not create it');
+    const badLogs = start('--store', storeDir, '--workspace', s.root, '--logs', 'web1=ftp:/x');
+    assert.equal(badLogs.status, 1);
+    assert.match(badLogs.stderr, /--logs: /);
+    const flag = start('--store', storeDir, '--triage');
+    assert.equal(flag.status, 1);
+    assert.match(flag.stderr, /mcp: Unknown option '--triage'/);
+    for (const r of [noStore, gone, badLogs, flag]) assert.equal(r.stdout, '', 'nothing on the protocol stream');
   });
 });
 
