@@ -5,6 +5,8 @@
  * Read-only: nothing here changes Sentry, the store or the workspace.
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { RcaError } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
@@ -36,6 +38,15 @@ export interface McpServerDeps {
 
 export const ISSUE_URI = 'sentry-rca://issue/';
 
+/** What a tool's body gets besides its arguments. */
+interface ToolCall {
+  signal: AbortSignal;
+  /** A progress message for the client (sent only when it asked for progress). */
+  progress(message: string): void;
+}
+
+type ToolExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | '_meta' | 'sendNotification'>;
+
 const issueArg = z.string().min(1).max(200).describe('Numeric issue id or short id such as ORDERS-101 (see list_issues).');
 const LEVELS = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true } as const;
@@ -48,12 +59,21 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     },
   );
 
-  /** Each tool: re-read the store, run, and turn any failure into an MCP tool error with clear text. */
-  const tool = <S extends z.ZodRawShape>(name: string, description: string, shape: S, run: (args: z.objectOutputType<S, z.ZodTypeAny>) => Promise<ToolText>) => {
-    server.registerTool(name, { description, inputSchema: shape, annotations: { ...READ_ONLY, openWorldHint: name === 'fetch_logs' || name === 'diagnose' } }, (async (args: z.objectOutputType<S, z.ZodTypeAny>) => {
+  /**
+   * Each tool: re-read the store, run, and turn any failure into an MCP tool error with clear text. The
+   * client's cancellation aborts the work (SSH included); `progress` reaches clients that asked for it.
+   */
+  const tool = <S extends z.ZodRawShape>(name: string, description: string, shape: S, run: (args: z.objectOutputType<S, z.ZodTypeAny>, call: ToolCall) => Promise<ToolText>) => {
+    server.registerTool(name, { description, inputSchema: shape, annotations: { ...READ_ONLY, openWorldHint: name === 'fetch_logs' || name === 'diagnose' } }, (async (args: z.objectOutputType<S, z.ZodTypeAny>, extra: ToolExtra) => {
+      const token = extra._meta?.progressToken;
+      let step = 0;
+      const progress = (message: string) => {
+        if (token === undefined) return;
+        extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, message } }).catch((e: unknown) => deps.logger.debug(`[mcp] progress not sent: ${String(e)}`));
+      };
       try {
         await deps.store.reload();
-        return await run(args);
+        return await run(args, { signal: extra.signal, progress });
       } catch (e) {
         if (!(e instanceof RcaError)) deps.logger.error(e as Error);
         return errorResult(e);
@@ -120,7 +140,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     issue: issueArg,
     includeLogs: z.boolean().optional().describe('Fetch the configured log sources around the events (default true when any are configured).'),
     format: z.enum(['markdown', 'json']).optional().describe('markdown (default): the report; json: the report with its evidence.'),
-  }, async (a) => {
+  }, async (a, call) => {
     const issue = findIssue(a.issue);
     const index = await WorkspaceFileIndex.build([{ name: deps.workspace.split(/[\\/]/).pop() || 'workspace', path: deps.workspace }], { logger: deps.logger });
     const mapper = new FrameMapper(index, { logger: deps.logger });
@@ -130,6 +150,8 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         { issues: issueSourceFromStore(deps.store), frames: frameResolverFromMapper(mapper), ...(fetcher ? { logs: sshLogProvider(fetcher, deps.logSources) } : {}), workspaceRoot: deps.workspace },
         issue.id,
         { ai: null, secrets: secretsFromEnv(deps.env), logger: deps.logger },
+        { phase: (_p, m) => { if (m) call.progress(m); } },
+        call.signal,
       );
       if (a.format === 'json') return jsonResult(diagnoseToJson(outcome));
       const notes = outcome.evidence.notes.length ? `\n\nNotes:\n${outcome.evidence.notes.map((n) => `- ${n}`).join('\n')}` : '';
@@ -149,7 +171,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     after: z.string().max(20).optional().describe('Window after the event, e.g. 2m (default 2m, at most 1h).'),
     grep: z.array(z.string().min(1).max(200)).max(5).optional().describe('Literal terms to mark in the lines (they never filter).'),
     maxLines: z.number().int().min(1).max(2000).optional().describe('Lines per host, nearest the event (default 400).'),
-  }, async (a) => {
+  }, async (a, call) => {
     if (deps.logSources.length === 0) {
       throw new RcaError('usage', 'No log sources are configured for this MCP server, so no logs can be fetched.', 'Start it with `sentry-rca mcp --logs HOST=SPEC` (or SENTRY_RCA_LOGS) naming the hosts and logs it may read.');
     }
@@ -170,7 +192,8 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     const window = { ...windowAround([new Date(event.timestamp)], margin(a.before, DEFAULT_BEFORE_MS, 'before'), margin(a.after, DEFAULT_AFTER_MS, 'after')), grep: [...(a.grep ?? []), ...marks] };
     const fetcher = new SshLogFetcher({ ...(deps.sshConfig ? { sshConfigPath: deps.sshConfig } : {}), logger: deps.logger });
     try {
-      const results = await fetcher.fetch(chosen, window, { maxLines: a.maxLines ?? 400 });
+      call.progress(`Fetching logs from ${chosen.map((r) => r.host).join(', ')}…`);
+      const results = await fetcher.fetch(chosen, window, { maxLines: a.maxLines ?? 400, signal: call.signal });
       return jsonResult({ issue: issue.shortId, event: { id: event.id, timestamp: event.timestamp }, hosts: results.map(logsToJson) });
     } finally {
       fetcher.dispose();

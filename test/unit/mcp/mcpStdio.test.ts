@@ -95,9 +95,12 @@ describe('sentry-rca mcp over stdio', () => {
     assert.ok(j.frames[0].reason, 'a library frame says why it does not map');
   });
 
-  test('diagnose returns the deterministic report, markdown or json', async () => {
-    const md = await mcp.call('diagnose', { issue: 'ORDERS-101' });
+  test('diagnose returns the deterministic report, markdown or json, with progress for clients that ask', async () => {
+    const progress: string[] = [];
+    const r = await mcp.client.callTool({ name: 'diagnose', arguments: { issue: 'ORDERS-101' } }, undefined, { onprogress: (p) => progress.push(p.message ?? '') });
+    const md = { text: (r.content as Array<{ text: string }>)[0]!.text, isError: r.isError === true };
     assert.equal(md.isError, false, md.text);
+    assert.match(progress[0] ?? '', /^Collecting evidence/);
     assert.match(md.text, /^# ORDERS-101/);
     assert.match(md.text, /src\/db\/orders\.ts/);
     assert.match(md.text, /Do not wait forever for a DB connection/, 'git history of the crash line');
