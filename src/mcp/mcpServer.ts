@@ -4,7 +4,8 @@
  * sources the user configured when starting the server (never from the workspace's own files).
  * Read-only: nothing here changes Sentry, the store or the workspace.
  */
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate, type ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -63,8 +64,8 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
    * Each tool: re-read the store, run, and turn any failure into an MCP tool error with clear text. The
    * client's cancellation aborts the work (SSH included); `progress` reaches clients that asked for it.
    */
-  const tool = <S extends z.ZodRawShape>(name: string, description: string, shape: S, run: (args: z.objectOutputType<S, z.ZodTypeAny>, call: ToolCall) => Promise<ToolText>) => {
-    server.registerTool(name, { description, inputSchema: shape, annotations: { ...READ_ONLY, openWorldHint: name === 'fetch_logs' || name === 'diagnose' } }, (async (args: z.objectOutputType<S, z.ZodTypeAny>, extra: ToolExtra) => {
+  const tool = <S extends ZodRawShapeCompat>(name: string, description: string, shape: S, run: (args: ShapeOutput<S>, call: ToolCall) => Promise<ToolText>) => {
+    const handler = async (args: ShapeOutput<S>, extra: ToolExtra): Promise<ToolText> => {
       const token = extra._meta?.progressToken;
       let step = 0;
       const progress = (message: string) => {
@@ -78,7 +79,10 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         if (!(e instanceof RcaError)) deps.logger.error(e as Error);
         return errorResult(e);
       }
-    }) as never);
+    };
+    // The SDK validates the arguments against `shape` before the call, so they are ShapeOutput<S>;
+    // TypeScript cannot resolve the SDK's conditional callback type for a generic shape, hence the cast.
+    server.registerTool(name, { description, inputSchema: shape, annotations: { ...READ_ONLY, openWorldHint: name === 'fetch_logs' || name === 'diagnose' } }, handler as unknown as ToolCallback<S>);
   };
 
   const findIssue = (id: string): StoredIssue => {
