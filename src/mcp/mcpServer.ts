@@ -4,6 +4,7 @@
  * sources the user configured when starting the server (never from the workspace's own files).
  * Read-only: nothing here changes Sentry, the store or the workspace.
  */
+import { stat } from 'node:fs/promises';
 import { McpServer, ResourceTemplate, type ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -26,7 +27,7 @@ import { errorResult, jsonResult, quoted, textResult, type ToolText } from './to
 
 export interface McpServerDeps {
   /** Opened by the caller; re-read before every call, so a sync by the extension or the CLI shows up. */
-  store: Pick<IssueStore, 'reload' | 'issues' | 'findIssue' | 'events' | 'meta'>;
+  store: Pick<IssueStore, 'file' | 'reload' | 'issues' | 'findIssue' | 'events' | 'meta'>;
   /** The project checkout frames map into. */
   workspace: string;
   /** The only log sources `fetch_logs` and `diagnose` may read (from flags or the environment). */
@@ -60,8 +61,22 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     },
   );
 
+  // The store file is replaced atomically on every write (sync, diagnose): a new mtime or size means
+  // new data. Re-reading only then keeps a call on a 10k-issue store from parsing it each time.
+  let stamp = '';
+  const fresh = async () => {
+    let now = 'missing';
+    try {
+      const st = await stat(deps.store.file);
+      now = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch { /* no file yet: the store is empty until a sync writes it */ }
+    if (now === stamp) return;
+    await deps.store.reload();
+    stamp = now;
+  };
+
   /**
-   * Each tool: re-read the store, run, and turn any failure into an MCP tool error with clear text. The
+   * Each tool: re-read the store if it changed, run, and turn any failure into an MCP tool error with clear text. The
    * client's cancellation aborts the work (SSH included); `progress` reaches clients that asked for it.
    */
   const tool = <S extends ZodRawShapeCompat>(name: string, description: string, shape: S, run: (args: ShapeOutput<S>, call: ToolCall) => Promise<ToolText>) => {
@@ -73,7 +88,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++step, message } }).catch((e: unknown) => deps.logger.debug(`[mcp] progress not sent: ${String(e)}`));
       };
       try {
-        await deps.store.reload();
+        await fresh();
         return await run(args, { signal: extra.signal, progress });
       } catch (e) {
         if (!(e instanceof RcaError)) deps.logger.error(e as Error);
@@ -206,13 +221,13 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
 
   server.registerResource('issue', new ResourceTemplate(`${ISSUE_URI}{id}`, {
     list: async () => {
-      await deps.store.reload();
+      await fresh();
       return {
         resources: deps.store.issues().slice(0, 500).map((i) => ({ uri: `${ISSUE_URI}${encodeURIComponent(i.id)}`, name: i.shortId, title: `${i.shortId}: ${i.title}`.slice(0, 200), mimeType: 'application/json' })),
       };
     },
   }), { title: 'Stored Sentry issue', description: 'An issue from the local store with its stored events (JSON).', mimeType: 'application/json' }, async (uri, vars) => {
-    await deps.store.reload();
+    await fresh();
     const id = decodeURIComponent(String(vars.id ?? ''));
     const issue = findIssue(id);
     return { contents: [{ uri: uri.href, mimeType: 'application/json', text: jsonResult(issueFacts(issue)).content[0]!.text }] };

@@ -163,6 +163,20 @@ describe('sentry-rca mcp over stdio', () => {
     await assert.rejects(mcp.client.readResource({ uri: 'sentry-rca://issue/999' }), /Issue "999" is not in the store/);
   });
 
+  test('a sync written while the server runs shows up in the next call', async () => {
+    const before = JSON.parse((await mcp.call('list_issues', { includeResolved: true })).text);
+    assert.equal(before.total, 5);
+    const store = await IssueStore.open(storeDir);
+    try {
+      await store.replace({ ...store.data, issues: [...store.issues(), issue('707', { shortId: 'ORDERS-707', title: 'RangeError: new in this sync' })] });
+    } finally {
+      store.dispose();
+    }
+    const after = JSON.parse((await mcp.call('list_issues', { includeResolved: true })).text);
+    assert.equal(after.total, 6);
+    assert.equal(JSON.parse((await mcp.call('get_issue', { issue: 'ORDERS-707' })).text).issue.title, 'RangeError: new in this sync');
+  });
+
   test('the server log goes to stderr (stdout carries only the protocol, which kept working), without secrets', async () => {
     assert.match(mcp.stderr(), /\[mcp\] serving .*sentry-rca\.json for .*; log sources: none/);
     assert.ok(!mcp.stderr().includes(SENTRY_TOKEN));
