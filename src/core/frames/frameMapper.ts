@@ -585,8 +585,8 @@ export class FrameMapper extends DisposableBase {
   private explain(frame: StoredFrame, paths: NormalizedPath[], misses: Misses): UnmappedFrame {
     const shown = frame.absPath || frame.filename || frame.module || '(no path)';
     const rel = (f: IndexedFile) => (this.index.roots.length > 1 ? `${f.root.name}/${f.rel}` : f.rel);
-    misses.excluded = [...new Set(misses.excluded)];
-    misses.bareName = [...new Set(misses.bareName)];
+    misses.excluded = uniqueFiles(misses.excluded);
+    misses.bareName = uniqueFiles(misses.bareName);
     let out: UnmappedFrame;
     if (misses.ambiguous) {
       const a = misses.ambiguous;
@@ -618,7 +618,8 @@ export class FrameMapper extends DisposableBase {
       const lib = frame.inApp
         ? ' Files ignored by .gitignore or files.exclude are not searched; if the project is checked out under other folder names, add a path mapping for this frame\'s folder.'
         : ' It is a library frame, so its source is usually not part of the project.';
-      const trunc = this.index.truncated ? ' The file index is incomplete because the workspace is very large.' : '';
+      const note = this.index.incompleteNote;
+      const trunc = note ? ` ${note}` : '';
       out = { ok: false, code: 'no-match', reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}` };
     }
     return withMappingHints(out, misses);
@@ -630,6 +631,12 @@ function withMappingHints(out: UnmappedFrame, misses: Misses): UnmappedFrame {
   if (misses.mappingError) return { ok: false, code: 'bad-mapping', reason: misses.mappingError };
   if (misses.mappingMissing) return { ...out, code: 'mapping-target-missing', reason: `${misses.mappingMissing} ${out.reason}` };
   return out;
+}
+
+/** Files once each (the index may hand out a new object for a file it returned before). */
+function uniqueFiles(files: readonly IndexedFile[]): IndexedFile[] {
+  const seen = new Set<number>();
+  return files.filter((f) => !seen.has(f.id) && seen.add(f.id) !== undefined);
 }
 
 function sameSeg(a: string, b: string, ignoreCase: boolean): boolean {
