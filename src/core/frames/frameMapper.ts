@@ -501,6 +501,9 @@ export class FrameMapper extends DisposableBase {
     const n = segs.length;
     const name = segs[n - 1]!;
     let framePathSegs: Set<string> | undefined;
+    // The frame's segments as the index's segment ids: files are compared as integers, and their
+    // own segments are never built unless they win.
+    let segIds: number[] | undefined;
     let bestLen = 0;
     let best: IndexedFile[] = [];
     const scan = (files: readonly IndexedFile[]) => {
@@ -512,11 +515,11 @@ export class FrameMapper extends DisposableBase {
             continue;
           }
         }
-        let len = commonSuffix(segs, f.segments, c.ignoreCase);
+        let len = c.ignoreCase ? commonSuffix(segs, f.segments, true) : f.commonSuffix((segIds ??= this.index.segmentIds(segs)));
         if (len === 0) continue;
         // Servers usually deploy a checkout under the repository's own name (`/home/ci/shop/main.go`
         // for a workspace folder named `shop`): the folder name counts as one more matching segment.
-        if (len === f.segments.length && len < n && sameSeg(segs[n - len - 1]!, f.root.name, c.ignoreCase)) len++;
+        if (len === f.depth && len < n && sameSeg(segs[n - len - 1]!, f.root.name, c.ignoreCase)) len++;
         // A path built from a module name (package folders + file) is only evidence if at least the
         // file's folder matches too; `__init__.py` or `Cart.kt` alone says nothing about the package.
         if (c.via !== 'suffix' && c.via !== 'deploy-path' && len < Math.min(2, n)) continue;
@@ -543,7 +546,7 @@ export class FrameMapper extends DisposableBase {
 
     // Ties. A fully matched relative path that is exactly a root-relative path beats deeper copies.
     if (bestLen === segs.length) {
-      const exact = best.filter((f) => f.segments.length === bestLen);
+      const exact = best.filter((f) => f.depth === bestLen);
       if (exact.length === 1) return make(exact[0]!, 'root-relative');
     }
     const learned = this.learnedPrefixes(project);

@@ -28,6 +28,12 @@ export interface GitListing {
   nestedRepos: string[];
   /** Submodules named in .gitmodules whose folder is not checked out (no files to list). */
   uncheckedSubmodules: string[];
+  /**
+   * Root-relative paths of tracked files deleted from the working tree (listed above as tracked;
+   * the caller drops them). git must stat every tracked file to know, the slowest of the runs, so
+   * this settles on its own and the caller decides whether to wait.
+   */
+  deleted: Promise<string[]>;
 }
 
 const NUL = 0;
@@ -89,10 +95,13 @@ function streamRecords(cwd: string, args: string[], onRecord: GitPathSink, signa
  * Lists `cwd` with three `git ls-files` runs at once (each is one pass of git's; together they
  * take about as long as the slowest instead of the sum): tracked files (`-t` tags those outside a
  * sparse checkout `S`), untracked files not ignored (a nested repository shows as `dir/`), and
- * tracked files deleted from the working tree (dropped at the end).
+ * tracked files deleted from the working tree (`deleted`, resolved when that run ends).
  */
-async function lsFiles(cwd: string, sinks: { cached: GitPathSink; others: GitPathSink }, onNested: (rel: string) => void, deleted: string[], counts: { sparse: number }, signal?: AbortSignal): Promise<boolean> {
+async function lsFiles(cwd: string, sinks: { cached: GitPathSink; others: GitPathSink }, onNested: (rel: string) => void, counts: { sparse: number }, signal?: AbortSignal): Promise<{ ok: boolean; deleted: Promise<string[]> }> {
   const quiet = ['-c', 'core.quotePath=false', 'ls-files', '-z'];
+  const deletedPaths: string[] = [];
+  const deleted = streamRecords(cwd, [...quiet, '--deleted'], (buf, start, end) => void deletedPaths.push(buf.toString('utf8', start, end)), signal)
+    .then((ok) => (ok ? deletedPaths : []), () => []);
   const oks = await Promise.all([
     streamRecords(cwd, [...quiet, '--cached', '-t'], (buf, start, end) => {
       // `T path`: a one-letter tag, a space, the path.
@@ -104,9 +113,8 @@ async function lsFiles(cwd: string, sinks: { cached: GitPathSink; others: GitPat
       if (buf[end - 1] === SLASH) onNested(buf.toString('utf8', start, end - 1));
       else sinks.others(buf, start, end);
     }, signal),
-    streamRecords(cwd, [...quiet, '--deleted'], (buf, start, end) => void deleted.push(buf.toString('utf8', start, end)), signal),
   ]);
-  return oks.every(Boolean);
+  return { ok: oks.every(Boolean), deleted };
 }
 
 /** Submodule paths (relative to the repository's top) from its .gitmodules. */
@@ -130,16 +138,17 @@ export async function listGitWorkspace(
   files: { isFile(rel: string): boolean; dropFile(rel: string): void },
   signal?: AbortSignal,
 ): Promise<GitListing | undefined> {
-  const result: GitListing = { sparseSkipped: 0, nestedRepos: [], uncheckedSubmodules: [] };
+  const deletedLists: Array<Promise<string[]>> = [];
+  const result: GitListing = { sparseSkipped: 0, nestedRepos: [], uncheckedSubmodules: [], deleted: Promise.resolve([]) };
   const listOne = async (prefix: string, first: boolean): Promise<boolean> => {
     const cwd = prefix ? join(root, ...prefix.split('/')) : root;
     // Where the folder sits in its repository, to find the repository's .gitmodules.
     const where = gitText(cwd, ['rev-parse', '--show-toplevel', '--show-prefix'], signal);
     const nested: string[] = [];
-    const deleted: string[] = [];
     const counts = { sparse: 0 };
     const inRoot = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
-    const ok = await lsFiles(cwd, { cached: sink(prefix), others: sink(prefix) }, (rel) => nested.push(inRoot(rel)), deleted, counts, signal);
+    const { ok, deleted } = await lsFiles(cwd, { cached: sink(prefix), others: sink(prefix) }, (rel) => nested.push(inRoot(rel)), counts, signal);
+    deletedLists.push(deleted.then((paths) => paths.map(inRoot)));
     const lines = (await where)?.split('\n');
     if (!ok || !lines || !lines[0]) {
       if (first) return false;
@@ -147,7 +156,6 @@ export async function listGitWorkspace(
       return true;
     }
     result.sparseSkipped += counts.sparse;
-    for (const rel of deleted) if (files.isFile(inRoot(rel))) files.dropFile(inRoot(rel));
     const top = lines[0];
     const inRepo = lines[1] ?? '';
     for (const sub of await submodulePaths(top, signal)) {
@@ -164,5 +172,7 @@ export async function listGitWorkspace(
     }
     return true;
   };
-  return (await listOne('', true)) ? result : undefined;
+  if (!(await listOne('', true))) return undefined;
+  result.deleted = Promise.all(deletedLists).then((lists) => lists.flat());
+  return result;
 }

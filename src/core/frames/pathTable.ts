@@ -2,16 +2,16 @@
  * The storage behind the workspace file index: every path of the workspace held as integers, so a
  * million files cost a few tens of bytes each instead of an object, an array and map entries apiece.
  *
- * - Segments (folder and file names) are interned once: `src` or `index.ts` is one string however
- *   often it occurs.
+ * - Segments (folder and file names) are interned once, as UTF-8 bytes in one pool: `src` or
+ *   `index.ts` is stored once however often it occurs, and no name is a heap object.
  * - Folders form a tree of ids (parent, name); a file is (folder, name).
  * - Lookups never build per-file objects: a file is found by (folder, name), and files are chained
  *   by name and by `parent/name` (the last two segments, where suffix matching starts) through
  *   typed arrays. Hash tables are open-addressing arrays of ids whose keys are read back from the
  *   id columns, so a table costs 4 bytes a slot.
  *
- * Ids of removed files are reused. Segment strings of removed files stay interned (a few bytes each;
- * the index is rebuilt when folders or excludes change).
+ * Ids of removed files are reused. Segments of removed files stay interned (a few bytes each; the
+ * index is rebuilt when folders or excludes change).
  */
 
 const EMPTY = -1;
@@ -103,11 +103,18 @@ function mix(a: number, b: number): number {
   return h ^ (h >>> 13);
 }
 
-/** FNV-1a over the UTF-16 code units of `s[start, end)` (internBytes hashes ASCII bytes the same way). */
-function hashString(s: string, start = 0, end = s.length): number {
+/** FNV-1a over UTF-8 bytes. */
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return h ^ (h >>> 16);
+}
+
+const utf8 = new TextDecoder();
+
+function copyInto<T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(to: T, from: T): T {
+  to.set(from);
+  return to;
 }
 
 function grown(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {
@@ -118,9 +125,14 @@ function grown(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer>
 }
 
 export class PathTable {
-  // Segments, with their hashes (rehashing never recomputes a string's hash).
-  private readonly segStr: string[] = [];
+  // Segments: their UTF-8 bytes in one pool (no string per name: a million names would be a
+  // million heap objects for the collector to trace), with offsets, lengths and hashes.
+  private pool = new Uint8Array(1 << 16);
+  private poolLen = 0;
+  /** Where each segment starts in the pool; it ends where the next one starts (or at poolLen). */
+  private segOff = new Int32Array(1024);
   private segHash = new Int32Array(1024);
+  private segCount = 0;
   private readonly segTable = new IdTable((id) => this.segHash[id]!);
   /** First file with this segment as its name (chained through nextByName). */
   private nameHead = new Int32Array(1024).fill(EMPTY);
@@ -164,63 +176,112 @@ export class PathTable {
 
   /** The segment id of `s[start, end)`, or -1 when no path has it. */
   segmentId(s: string, start = 0, end = s.length): number {
-    const t = this.segTable;
-    const h = hashString(s, start, end);
-    const len = end - start;
-    for (let i = t.start(h); ; i = t.next(i)) {
-      const id = t.slots[i]!;
-      if (id === EMPTY) return EMPTY;
-      if (this.segHash[id] !== h) continue;
-      const x = this.segStr[id]!;
-      if (x.length === len && (len === s.length ? x === s : s.startsWith(x, start))) return id;
-    }
-  }
-
-  intern(s: string): number {
-    const known = this.segmentId(s);
-    return known !== EMPTY ? known : this.addSegment(s, hashString(s));
-  }
-
-  /**
-   * Interns the bytes `buf[start, end)`. ASCII names are compared and hashed without building a
-   * string; a string is made only for a new name (a flat copy, not a slice of the listing).
-   */
-  internBytes(buf: Buffer, start: number, end: number): number {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) {
-      const b = buf[i]!;
-      if (b >= 0x80) return this.intern(buf.toString('utf8', start, end));
-      h = Math.imul(h ^ b, 0x01000193);
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        const bytes = Buffer.from(s.slice(start, end), 'utf8');
+        return this.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+      }
+      h = Math.imul(h ^ c, 0x01000193);
     }
     h ^= h >>> 16;
     const len = end - start;
     const t = this.segTable;
     for (let i = t.start(h); ; i = t.next(i)) {
       const id = t.slots[i]!;
-      if (id === EMPTY) break;
-      if (this.segHash[id] !== h) continue;
-      const x = this.segStr[id]!;
-      if (x.length !== len) continue;
+      if (id === EMPTY) return EMPTY;
+      if (this.segHash[id] !== h || this.segLength(id) !== len) continue;
+      const off = this.segOff[id]!;
       let k = 0;
-      while (k < len && x.charCodeAt(k) === buf[start + k]) k++;
+      while (k < len && this.pool[off + k] === s.charCodeAt(start + k)) k++;
       if (k === len) return id;
     }
-    return this.addSegment(buf.toString('latin1', start, end), h);
   }
 
+  intern(s: string): number {
+    const known = this.segmentId(s);
+    if (known !== EMPTY) return known;
+    const bytes = Buffer.from(s, 'utf8');
+    return this.addSegment(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+  }
+
+  /** Interns the UTF-8 bytes `buf[start, end)` (a path segment of git's output) without making a string. */
+  internBytes(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const id = this.find(buf, start, end, h);
+    return id !== EMPTY ? id : this.addSegment(buf, start, end, h);
+  }
+
+  /** A segment as a string (made on each call: callers are the files a lookup returns). */
   segment(id: number): string {
-    return this.segStr[id]!;
+    const off = this.segOff[id]!;
+    const end = off + this.segLength(id);
+    const pool = this.pool;
+    let ascii = '';
+    for (let i = off; i < end; i++) {
+      const b = pool[i]!;
+      if (b >= 0x80) return utf8.decode(pool.subarray(off, end));
+      ascii += String.fromCharCode(b);
+    }
+    return ascii;
   }
 
-  private addSegment(s: string, h: number): number {
-    const id = this.segStr.length;
-    this.segStr.push(s);
-    if (id >= this.segHash.length) {
-      const next = new Int32Array(this.segHash.length * 2);
-      next.set(this.segHash);
-      this.segHash = next;
+  private segLength(id: number): number {
+    return (id + 1 < this.segCount ? this.segOff[id + 1]! : this.poolLen) - this.segOff[id]!;
+  }
+
+  /**
+   * Gives back the spare room of the growable columns after a bulk listing (up to half of each),
+   * keeping a little headroom so the next watcher events do not reallocate.
+   */
+  trim(): void {
+    const fit = (used: number) => used + Math.max(4096, used >> 5);
+    const cut = <T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(a: T, used: number): T => (a.length > fit(used) ? (a.slice(0, fit(used)) as T) : a);
+    const grow = (a: Int32Array<ArrayBuffer>, used: number) => {
+      const out = cut(a, used);
+      if (out !== a) out.fill(EMPTY, used);
+      return out;
+    };
+    this.pool = cut(this.pool, this.poolLen);
+    this.segOff = cut(this.segOff, this.segCount);
+    this.segHash = cut(this.segHash, this.segCount);
+    this.nameHead = grow(this.nameHead, this.segCount);
+    this.fileDir = grow(this.fileDir, this.fileSlots);
+    this.fileName = grow(this.fileName, this.fileSlots);
+    this.nextByName = grow(this.nextByName, this.fileSlots);
+    this.nextByTail = grow(this.nextByTail, this.fileSlots);
+  }
+
+  private find(buf: Uint8Array, start: number, end: number, h: number): number {
+    const len = end - start;
+    const t = this.segTable;
+    const pool = this.pool;
+    for (let i = t.start(h); ; i = t.next(i)) {
+      const id = t.slots[i]!;
+      if (id === EMPTY) return EMPTY;
+      if (this.segHash[id] !== h || this.segLength(id) !== len) continue;
+      const off = this.segOff[id]!;
+      let k = 0;
+      while (k < len && pool[off + k] === buf[start + k]) k++;
+      if (k === len) return id;
     }
+  }
+
+  private addSegment(buf: Uint8Array, start: number, end: number, h: number): number {
+    const id = this.segCount++;
+    if (id >= this.segHash.length) {
+      const n = this.segHash.length * 2;
+      this.segHash = copyInto(new Int32Array(n), this.segHash);
+      this.segOff = copyInto(new Int32Array(n), this.segOff);
+    }
+    const len = end - start;
+    if (this.poolLen + len > this.pool.length) this.pool = copyInto(new Uint8Array(Math.max(this.pool.length * 2, this.poolLen + len)), this.pool);
+    const pool = this.pool;
+    for (let i = 0, o = this.poolLen; i < len; i++) pool[o + i] = buf[start + i]!;
+    this.segOff[id] = this.poolLen;
     this.segHash[id] = h;
+    this.poolLen += len;
     this.nameHead = grown(this.nameHead, id + 1);
     this.segTable.add(id);
     this.lowerNames = undefined;
@@ -314,7 +375,7 @@ export class PathTable {
     }
     this.dirParent[d] = parent;
     this.dirName[d] = name;
-    this.dirLib[d] = parent !== EMPTY && (this.dirLib[parent] === 1 || this.isLibraryDir(this.segStr[name]!)) ? 1 : 0;
+    this.dirLib[d] = parent !== EMPTY && (this.dirLib[parent] === 1 || this.isLibraryDir(this.segment(name))) ? 1 : 0;
     this.dirTable.add(d);
     return d;
   }
@@ -330,9 +391,12 @@ export class PathTable {
     }
   }
 
-  /** Adds the file; returns its id, or -1 when it was already there. */
-  addFile(dir: number, name: number): number {
-    if (this.fileIn(dir, name) !== EMPTY) return EMPTY;
+  /**
+   * Adds the file; returns its id, or -1 when it was already there. `known` skips that check for a
+   * caller that knows the file is new (a listing of distinct paths), saving a probe per file.
+   */
+  addFile(dir: number, name: number, known = false): number {
+    if (!known && this.fileIn(dir, name) !== EMPTY) return EMPTY;
     let f = this.freeHead;
     if (f !== EMPTY) this.freeHead = this.nextByName[f]!;
     else {
@@ -413,9 +477,9 @@ export class PathTable {
   namesIgnoringCase(name: string): readonly number[] {
     if (!this.lowerNames) {
       this.lowerNames = new Map();
-      for (let id = 0; id < this.segStr.length; id++) {
+      for (let id = 0; id < this.segCount; id++) {
         if (this.nameHead[id] === EMPTY) continue;
-        const key = this.segStr[id]!.toLowerCase();
+        const key = this.segment(id).toLowerCase();
         const list = this.lowerNames.get(key);
         if (list) list.push(id);
         else this.lowerNames.set(key, [id]);
@@ -432,8 +496,27 @@ export class PathTable {
   /** The segments of the folder from its root down (the root's own name excluded). */
   dirSegments(dir: number): string[] {
     const out: string[] = [];
-    for (let d = dir; this.dirParent[d] !== EMPTY; d = this.dirParent[d]!) out.push(this.segStr[this.dirName[d]!]!);
+    for (let d = dir; this.dirParent[d] !== EMPTY; d = this.dirParent[d]!) out.push(this.segment(this.dirName[d]!));
     return out.reverse();
+  }
+
+  /** Number of folders between a folder and its root (0 for a root). */
+  depthOf(dir: number): number {
+    let n = 0;
+    for (let d = dir; this.dirParent[d] !== EMPTY; d = this.dirParent[d]!) n++;
+    return n;
+  }
+
+  /** Trailing segments shared by the file (`dir`, `name`) and the path `ids` (segment ids, -1 unknown). */
+  commonSuffix(dir: number, name: number, ids: readonly number[]): number {
+    let i = ids.length - 1;
+    if (i < 0 || ids[i] !== name) return 0;
+    let n = 1;
+    for (let d = dir; this.dirParent[d] !== EMPTY && --i >= 0; d = this.dirParent[d]!) {
+      if (ids[i] !== this.dirName[d]) break;
+      n++;
+    }
+    return n;
   }
 
   /** The root folder id of a folder. */

@@ -9,7 +9,7 @@
  * Paths are stored as integers in a PathTable (a few tens of bytes a file); an IndexedFile object is
  * made only for the files a lookup returns.
  */
-import { promises as fsp, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { DisposableBase, toDisposable, type Disposable } from '../common/lifecycle';
 import { Emitter, type Event } from '../common/emitter';
@@ -30,16 +30,53 @@ export interface WorkspaceRoot {
 /** One indexed file, made when a lookup returns it (the index itself holds no per-file objects). */
 export class IndexedFile {
   private absPath: string | undefined;
+  private segs: readonly string[] | undefined;
+  private libs: readonly string[] | undefined | null = null;
 
+  /** @internal Made by the index only. */
   constructor(
     readonly root: WorkspaceRoot,
-    /** The path relative to its root, split on `/`; suffix matching compares these from the end. */
-    readonly segments: readonly string[],
-    /** Dependency/build folders (node_modules, dist, …) on the way to the file; undefined for most files. */
-    readonly libraryDirs: readonly string[] | undefined,
     /** The file's id in its index while it is indexed (ids of removed files are reused). */
     readonly id: number,
-  ) {}
+    private readonly table: PathTable,
+    private readonly dir: number,
+    rel?: string,
+  ) {
+    if (rel !== undefined) this.segs = rel.split('/');
+  }
+
+  /** The path relative to its root, split on `/`; suffix matching compares these from the end. */
+  get segments(): readonly string[] {
+    if (!this.segs) {
+      const segs = this.table.dirSegments(this.dir);
+      segs.push(this.table.segment(this.table.nameOf(this.id)));
+      this.segs = segs;
+    }
+    return this.segs;
+  }
+
+  /** Number of segments (without building them). */
+  get depth(): number {
+    return this.segs ? this.segs.length : this.table.depthOf(this.dir) + 1;
+  }
+
+  /** Dependency/build folders (node_modules, dist, …) on the way to the file; undefined for most files. */
+  get libraryDirs(): readonly string[] | undefined {
+    if (this.libs === null) {
+      let out: string[] | undefined;
+      if (this.table.inLibraryDir(this.dir)) for (const s of this.segments.slice(0, -1)) if (LIBRARY_DIRS.has(s)) (out ??= []).push(s);
+      this.libs = out;
+    }
+    return this.libs;
+  }
+
+  /**
+   * How many trailing segments the file shares with a path given as segment ids (`segmentIds` of
+   * the index; -1 for a segment no indexed path has), compared as integers.
+   */
+  commonSuffix(ids: readonly number[]): number {
+    return this.table.commonSuffix(this.dir, this.table.nameOf(this.id), ids);
+  }
 
   /** Path relative to its root, `/`-separated. */
   get rel(): string {
@@ -76,6 +113,14 @@ export interface FileIndexOptions {
   useGitignore?: boolean;
   /** `auto` (default): `git ls-files` for folders in a git working tree, a walk for the others. */
   listing?: FileListing;
+  /**
+   * Tracked files deleted from the working tree (not staged) are known only once git has checked
+   * every tracked file, the slowest part of a git listing. `wait` (default): `build` resolves after
+   * they are dropped. `background`: `build` resolves as soon as the files are listed and drops them
+   * when git is done (an `onDidChange` like a watcher event; `settled()` waits for it) — for the
+   * editor, where the index is usable a second or two sooner on large repositories.
+   */
+  deletedFiles?: 'wait' | 'background';
   /**
    * An upper bound on indexed files, for callers that must bound memory. None by default. When it
    * is hit, the index says so in `warnings`, the log and `incompleteNote` (frames that do not map
@@ -126,6 +171,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   private dirRels: string[] = [];
   private readonly useGitignore: boolean;
   private readonly listing: FileListing;
+  private readonly deletedFiles: 'wait' | 'background';
   private readonly maxFiles: number;
   private readonly logger: Logger;
   private readonly onDidChangeEmitter = this.register(new Emitter<FileIndexChange>());
@@ -149,6 +195,7 @@ export class WorkspaceFileIndex extends DisposableBase {
     this.warnings.push(...errors);
     this.useGitignore = options.useGitignore ?? true;
     this.listing = options.listing ?? 'auto';
+    this.deletedFiles = options.deletedFiles ?? 'wait';
     this.maxFiles = options.maxFiles ?? Infinity;
     this.logger = options.logger ?? nullLogger;
     const names = new Set<string>();
@@ -167,6 +214,7 @@ export class WorkspaceFileIndex extends DisposableBase {
     const index = new WorkspaceFileIndex(roots.map((r) => ({ name: r.name, path: trimSep(r.path) })), options);
     const started = performance.now();
     for (const root of index.roots) await index.listRoot(root, signal);
+    index.table.trim();
     const how = index.roots.map((r) => index.listedBy.get(r)).join(', ');
     index.logger.info(`indexed ${index.size} files in ${index.roots.length} folder(s) (${how}) in ${Math.round(performance.now() - started)} ms${index._truncated ? ` (limit of ${index.maxFiles} files reached: ${index.dropped} left out)` : ''}`);
     return index;
@@ -202,8 +250,14 @@ export class WorkspaceFileIndex extends DisposableBase {
   }
 
   get(path: string): IndexedFile | undefined {
-    const id = this.fileId(path);
-    return id < 0 ? undefined : this.object(id);
+    const loc = this.locate(path);
+    const id = loc ? this.fileIdAt(loc.root, loc.rel) : -1;
+    return id < 0 ? undefined : this.object(id, loc!.rel);
+  }
+
+  /** Segment ids of a path's segments, for IndexedFile.commonSuffix (-1: no indexed path has it). */
+  segmentIds(segments: readonly string[]): number[] {
+    return segments.map((s) => this.table.segmentId(s));
   }
 
   /** Files with this exact basename (or any case, for frames from case-insensitive systems). */
@@ -220,7 +274,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** The indexed file at a root-relative, `/`-separated path, if any. */
   fileAt(root: WorkspaceRoot, rel: string): IndexedFile | undefined {
     const id = this.fileIdAt(root, rel);
-    return id < 0 ? undefined : this.object(id);
+    return id < 0 ? undefined : this.object(id, rel);
   }
 
   /** Files whose last two segments are `parent/basename` (for a file at a root, parent is the root's name). */
@@ -244,7 +298,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** Names of the first-level entries under a root that hold indexed files (for mapping suggestions). */
   topLevelNames(root: WorkspaceRoot): Set<string> {
     if (!this.topLevel) {
-      this.topLevel = new Map();
+      const ids = new Map<WorkspaceRoot, Set<number>>();
       const t = this.table;
       for (let f = 0; f < t.capacity; f++) {
         if (!t.isLive(f)) continue;
@@ -255,10 +309,11 @@ export class WorkspaceFileIndex extends DisposableBase {
           d = t.parentOf(d);
         }
         const r = this.rootByDir.get(d)!;
-        let set = this.topLevel.get(r);
-        if (!set) this.topLevel.set(r, (set = new Set()));
-        set.add(t.segment(name));
+        let set = ids.get(r);
+        if (!set) ids.set(r, (set = new Set()));
+        set.add(name);
       }
+      this.topLevel = new Map([...ids].map(([r, set]) => [r, new Set([...set].map((id) => t.segment(id)))]));
     }
     return new Set(this.topLevel.get(root));
   }
@@ -383,11 +438,12 @@ export class WorkspaceFileIndex extends DisposableBase {
     return rootDir === undefined ? -1 : this.table.fileAtPath(rootDir, rel);
   }
 
-  private object(id: number): IndexedFile {
+  /** `rel`, when the caller has it, saves decoding the segments. */
+  private object(id: number, rel?: string): IndexedFile {
     let o = this.objects.get(id);
     if (!o) {
       if (this.objects.size >= MAX_CACHED_OBJECTS) this.objects.clear();
-      o = this.make(id);
+      o = this.make(id, rel);
       this.objects.set(id, o);
     }
     return o;
@@ -397,14 +453,10 @@ export class WorkspaceFileIndex extends DisposableBase {
     return ids.map((id) => this.object(id));
   }
 
-  private make(id: number): IndexedFile {
+  private make(id: number, rel?: string): IndexedFile {
     const t = this.table;
     const dir = t.dirOf(id);
-    const segs = t.dirSegments(dir);
-    let libraryDirs: string[] | undefined;
-    if (t.inLibraryDir(dir)) for (const s of segs) if (LIBRARY_DIRS.has(s)) (libraryDirs ??= []).push(s);
-    segs.push(t.segment(t.nameOf(id)));
-    return new IndexedFile(this.rootByDir.get(t.rootDirOf(dir))!, segs, libraryDirs, id);
+    return new IndexedFile(this.rootByDir.get(t.rootDirOf(dir))!, id, t, dir, rel);
   }
 
   /** Live file ids in the folder `top` and below. */
@@ -416,13 +468,16 @@ export class WorkspaceFileIndex extends DisposableBase {
     return out;
   }
 
-  /** Adds a file (`dir`, `name` ids); false when it was there already or the limit is reached. */
-  private insert(dir: number, name: number): boolean {
+  /**
+   * Adds a file (`dir`, `name` ids); false when it was there already or the limit is reached.
+   * `known`: the caller knows it is not indexed yet (a git listing of distinct paths).
+   */
+  private insert(dir: number, name: number, known = false): boolean {
     if (this.table.size >= this.maxFiles) {
       if (this.table.fileIn(dir, name) < 0) this.markTruncated();
       return false;
     }
-    if (this.table.addFile(dir, name) < 0) return false;
+    if (this.table.addFile(dir, name, known) < 0) return false;
     this.table.namesChanged();
     this.topLevel = undefined;
     return true;
@@ -485,6 +540,25 @@ export class WorkspaceFileIndex extends DisposableBase {
       for (const f of this.filesUnder(rootDir)) this.delete(f);
       return false;
     }
+    const dropDeleted = (paths: string[]) => {
+      const removed: string[] = [];
+      for (const rel of paths) {
+        const id = this.fileIdAt(root, rel);
+        // Created again since git looked (a watcher event indexed it): keep it.
+        if (id < 0 || existsSync(join(root.path, rel))) continue;
+        removed.push(this.object(id).path);
+        this.delete(id);
+      }
+      if (removed.length) this.logger.debug(`${root.name}: ${removed.length} tracked files are deleted from the working tree`);
+      return removed;
+    };
+    if (this.deletedFiles === 'wait') dropDeleted(await listing.deleted);
+    else {
+      this.pending = this.pending.then(() => listing.deleted).then((paths) => {
+        const removed = dropDeleted(paths);
+        if (removed.length) this.onDidChangeEmitter.fire({ added: [], removed, changed: [] });
+      }).catch((e) => this.logger.error(e as Error));
+    }
     this.sparseSkipped += listing.sparseSkipped;
     if (listing.sparseSkipped) this.logger.info(`${root.name}: sparse checkout, ${listing.sparseSkipped} tracked files outside it are not on disk and not indexed`);
     if (listing.nestedRepos.length) this.logger.info(`${root.name}: listed ${listing.nestedRepos.length} submodule(s)/nested repositories separately: ${listing.nestedRepos.slice(0, 5).join(', ')}${listing.nestedRepos.length > 5 ? ', …' : ''}`);
@@ -501,10 +575,13 @@ export class WorkspaceFileIndex extends DisposableBase {
   private gitSink(root: WorkspaceRoot, base: number): GitPathSink {
     const t = this.table;
     /** Folder ids of the previous path, by depth. */
-    const dirs: number[] = [];
+    let dirs = new Int32Array(64);
     let prev = new Uint8Array(4096);
     let prevLen = 0;
     let slashes = new Int32Array(256);
+    let depth = 0;
+    // Name-only excludes as segment ids: checked per file without making the name a string.
+    const excludedNames = new Set([...this.excludeNames].map((n) => t.intern(n)));
     return (buf, start, end) => {
       const len = end - start;
       if (len > prev.length) {
@@ -513,6 +590,8 @@ export class WorkspaceFileIndex extends DisposableBase {
         prev = next;
       }
       if (len > slashes.length) slashes = new Int32Array(len);
+      if (len > dirs.length) dirs = Int32Array.from({ length: len }, (_, i) => dirs[i] ?? -1);
+      const prevWas = prevLen;
       // One pass: where the path leaves the previous one (folders before that are shared), and
       // where its `/` are; the previous path is overwritten as we go.
       let shared = -1;
@@ -524,19 +603,20 @@ export class WorkspaceFileIndex extends DisposableBase {
         prev[i] = b;
       }
       prevLen = len;
-      if (shared < 0) shared = n;
-      if (shared > dirs.length) shared = dirs.length;
-      dirs.length = shared;
+      // The same path again: an unmerged file is listed once per conflict stage.
+      if (shared < 0 && len === prevWas) return;
+      if (shared < 0 || shared > depth) shared = Math.min(n, depth);
       let dir = shared > 0 ? dirs[shared - 1]! : base;
       for (let k = shared; k < n; k++) {
         dir = t.child(dir, t.internBytes(buf, k === 0 ? start : slashes[k - 1]! + 1, slashes[k]!), true);
-        dirs.push(dir);
+        dirs[k] = dir;
       }
+      depth = n;
       if (!this.gitDirIncluded(root, dir)) return;
       const name = t.internBytes(buf, n === 0 ? start : slashes[n - 1]! + 1, end);
-      if (this.excludeNames.size > 0 && this.excludeNames.has(t.segment(name))) return;
+      if (excludedNames.size > 0 && excludedNames.has(name)) return;
       if (this.excludeNeedsPath && this.exclude(this.dirRel(dir) + t.segment(name))) return;
-      this.insert(dir, name);
+      this.insert(dir, name, true);
     };
   }
 
