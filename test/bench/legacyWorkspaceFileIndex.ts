@@ -35,6 +35,24 @@ export class IndexedFile {
     readonly libraryDirs: readonly string[] | undefined,
   ) {}
 
+  /** Adapter so today's FrameMapper runs over this baseline: suffix match on the strings (the old way). */
+  get depth(): number {
+    return this.segments.length;
+  }
+
+  /** Adapter (see depth): `segs` are the frame's segment strings, as `segmentIds` below passes them. */
+  commonSuffix(segs: readonly string[]): number {
+    let i = segs.length - 1;
+    let j = this.segments.length - 1;
+    let n = 0;
+    while (i >= 0 && j >= 0 && segs[i] === this.segments[j]) {
+      n++;
+      i--;
+      j--;
+    }
+    return n;
+  }
+
   /** Path relative to its root, `/`-separated. */
   get rel(): string {
     return this.segments.join('/');
@@ -168,6 +186,11 @@ export class WorkspaceFileIndex extends DisposableBase {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Adapter for today's FrameMapper (see IndexedFile.commonSuffix): the segments themselves. */
+  segmentIds(segments: readonly string[]): readonly string[] {
+    return segments;
   }
 
   /** True when `maxFiles` stopped the walk; lookups then miss files that exist. */

@@ -143,21 +143,28 @@ export async function listGitWorkspace(
   const listOne = async (prefix: string, first: boolean): Promise<boolean> => {
     const cwd = prefix ? join(root, ...prefix.split('/')) : root;
     // Where the folder sits in its repository, to find the repository's .gitmodules.
-    const where = gitText(cwd, ['rev-parse', '--show-toplevel', '--show-prefix'], signal);
+    const lines = (await gitText(cwd, ['rev-parse', '--show-toplevel', '--show-prefix'], signal))?.split('\n');
+    if (!lines || !lines[0]) {
+      if (first) return false;
+      result.uncheckedSubmodules.push(prefix);
+      return true;
+    }
+    const top = lines[0];
+    const inRepo = lines[1] ?? '';
+    // A folder its enclosing repository ignores (a build output, a scratch checkout): git lists
+    // nothing there, so it is walked with its own .gitignore files instead.
+    if (first && inRepo && (await gitText(cwd, ['check-ignore', '-q', '--', '.'], signal)) !== undefined) return false;
     const nested: string[] = [];
     const counts = { sparse: 0 };
     const inRoot = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
     const { ok, deleted } = await lsFiles(cwd, { cached: sink(prefix), others: sink(prefix) }, (rel) => nested.push(inRoot(rel)), counts, signal);
     deletedLists.push(deleted.then((paths) => paths.map(inRoot)));
-    const lines = (await where)?.split('\n');
-    if (!ok || !lines || !lines[0]) {
+    if (!ok) {
       if (first) return false;
       result.uncheckedSubmodules.push(prefix);
       return true;
     }
     result.sparseSkipped += counts.sparse;
-    const top = lines[0];
-    const inRepo = lines[1] ?? '';
     for (const sub of await submodulePaths(top, signal)) {
       if (inRepo && !sub.startsWith(inRepo)) continue;
       const rel = (prefix ? `${prefix}/` : '') + sub.slice(inRepo.length);

@@ -583,6 +583,7 @@ export class WorkspaceFileIndex extends DisposableBase {
     // Name-only excludes as segment ids: checked per file without making the name a string.
     const excludedNames = new Set([...this.excludeNames].map((n) => t.intern(n)));
     return (buf, start, end) => {
+      if (this.table !== t) return; // disposed while git was still listing
       const len = end - start;
       if (len > prev.length) {
         const next = new Uint8Array(len * 2);

@@ -136,6 +136,17 @@ describe('file index from git ls-files', () => {
     assert.deepEqual(rels(index), ['.gitignore']);
   });
 
+  test('a folder its enclosing repository ignores is walked, a tracked subfolder is listed by git', async () => {
+    const ws = repo('enclosing', { '.gitignore': 'scratch/\n', 'app/src/a.ts': 'a' });
+    writeTree(ws, { 'scratch/tool/b.ts': 'b', 'scratch/tool/.gitignore': 'out/\n', 'scratch/tool/out/c.js': 'c' });
+    const ignored = await WorkspaceFileIndex.build([{ name: 'tool', path: join(ws, 'scratch', 'tool') }]);
+    assert.equal(ignored.listedWith(ignored.roots[0]!), 'walk');
+    assert.deepEqual(rels(ignored), ['.gitignore', 'b.ts']);
+    const sub = await WorkspaceFileIndex.build([{ name: 'app', path: join(ws, 'app') }]);
+    assert.equal(sub.listedWith(sub.roots[0]!), 'git');
+    assert.deepEqual(rels(sub), ['src/a.ts']);
+  });
+
   test('a folder that is not a git working tree is walked', async () => {
     const ws = writeTree(tempDir('plain'), { 'a.ts': 'a', '.gitignore': 'b.ts\n', 'b.ts': 'b' });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
