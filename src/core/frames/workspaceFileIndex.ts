@@ -40,6 +40,8 @@ export class IndexedFile {
     readonly id: number,
     private readonly table: PathTable,
     private readonly dir: number,
+    /** The name's segment id, kept so the object stays right if the file leaves and its id is reused. */
+    private readonly name: number,
     rel?: string,
   ) {
     if (rel !== undefined) this.segs = rel.split('/');
@@ -49,7 +51,7 @@ export class IndexedFile {
   get segments(): readonly string[] {
     if (!this.segs) {
       const segs = this.table.dirSegments(this.dir);
-      segs.push(this.table.segment(this.table.nameOf(this.id)));
+      segs.push(this.table.segment(this.name));
       this.segs = segs;
     }
     return this.segs;
@@ -75,7 +77,7 @@ export class IndexedFile {
    * the index; -1 for a segment no indexed path has), compared as integers.
    */
   commonSuffix(ids: readonly number[]): number {
-    return this.table.commonSuffix(this.dir, this.table.nameOf(this.id), ids);
+    return this.table.commonSuffix(this.dir, this.name, ids);
   }
 
   /** Path relative to its root, `/`-separated. */
@@ -456,7 +458,7 @@ export class WorkspaceFileIndex extends DisposableBase {
   private make(id: number, rel?: string): IndexedFile {
     const t = this.table;
     const dir = t.dirOf(id);
-    return new IndexedFile(this.rootByDir.get(t.rootDirOf(dir))!, id, t, dir, rel);
+    return new IndexedFile(this.rootByDir.get(t.rootDirOf(dir))!, id, t, dir, t.nameOf(id), rel);
   }
 
   /** Live file ids in the folder `top` and below. */
