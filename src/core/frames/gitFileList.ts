@@ -1,18 +1,19 @@
 /**
- * Lists a git working tree's files the way git sees them, streamed: `git ls-files --cached --others
- * --exclude-standard -z -t`, i.e. tracked files plus untracked files that git's own ignore rules
- * (.gitignore at every level, .git/info/exclude, core.excludesFile) do not ignore. No walk of the
- * folders by us, and no gitignore dialect of our own to get wrong.
+ * Lists a git working tree's files the way git sees them, streamed from three `git ls-files -z`
+ * runs at once: `--cached -t` (tracked), `--others --exclude-standard` (untracked files that git's
+ * own ignore rules — .gitignore at every level, .git/info/exclude, core.excludesFile — do not
+ * ignore) and `--deleted` (tracked files gone from the working tree, dropped by the caller). No walk
+ * of the folders by us, and no gitignore dialect of our own to get wrong.
  *
  * - Sparse checkouts: entries tagged `S` (skip-worktree) are not on disk; they are counted and left
- *   out, so a frame never maps onto a file that cannot be opened.
+ *   out, so a frame never maps onto a file that cannot be opened (frames that miss say so).
  * - Submodules: `--recurse-submodules` cannot be combined with `--others`, so each checked-out
  *   submodule (a gitlink listed in .gitmodules whose folder has a `.git`) is listed by its own
- *   `git ls-files` run, recursively; its gitlink entry (a folder, not a file) is dropped. Nested
- *   repositories that are not submodules (`--others` shows them as `dir/`) are listed the same way.
- *   A submodule that is not checked out has no files on disk and adds none.
- * Returns undefined when the folder is not in a git working tree or git cannot run, so the caller
- * walks the folder instead.
+ *   `git ls-files` runs, recursively, with its own ignore rules; its gitlink entry (a folder, not a
+ *   file) is dropped. Nested repositories that are not submodules (`--others` shows them as `dir/`)
+ *   are listed the same way. A submodule that is not checked out has no files on disk and adds none.
+ * Returns undefined when the folder is not in a git working tree, git cannot run, or the folder is
+ * ignored by its enclosing repository, so the caller walks the folder instead.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
