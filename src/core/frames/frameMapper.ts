@@ -139,6 +139,8 @@ interface Resolved {
   via: MatchVia;
   tieBreak?: TieBreak;
   matchedSuffix?: string;
+  /** The indexed file, when a suffix rule found one (learning a prefix needs its segments). */
+  indexed?: IndexedFile;
 }
 
 type Resolution = { ok: true; r: Resolved } | UnmappedFrame;
@@ -412,6 +414,8 @@ export class FrameMapper extends DisposableBase {
       if (!hit) continue;
       // Deploy paths map by their own rule; a prefix per release folder would only pile up.
       if (c.from && c.via !== 'deploy-path' && frame.inApp) this.learn(c.from, hit, project);
+      // The memo keeps resolutions, not indexed-file objects (up to 100k of them).
+      hit.indexed = undefined;
       return { ok: true, r: hit };
     }
     // 5. Dependencies are usually gitignored, so not indexed; a frame whose path goes through
@@ -475,12 +479,12 @@ export class FrameMapper extends DisposableBase {
       if (hit) return undefined; // in two roots: let suffix matching and its tie-breaks decide
       hit = f;
     }
-    return hit && { file: hit.path, root: hit.root, via: c.via, matchedSuffix: rel };
+    return hit && { file: hit.path, root: hit.root, via: c.via, matchedSuffix: rel, indexed: hit };
   }
 
   private learn(from: NormalizedPath, hit: Resolved, project: string | undefined): void {
     if (!hit.matchedSuffix || !hit.root) return;
-    const f = this.index.get(hit.file);
+    const f = hit.indexed ?? this.index.get(hit.file);
     if (!f) return;
     const suffix = '/' + hit.matchedSuffix;
     const raw = from.ignoreCase ? from.raw.toLowerCase() : from.raw;
@@ -550,7 +554,7 @@ export class FrameMapper extends DisposableBase {
     if (best.length === 0) scan(this.index.filesNamed(name, c.ignoreCase));
     if (best.length === 0) return undefined;
     const matchedSuffix = best[0]!.segments.slice(-bestLen).join('/');
-    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, ...(tieBreak ? { tieBreak } : {}) });
+    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, indexed: f, ...(tieBreak ? { tieBreak } : {}) });
     if (best.length === 1) return make(best[0]!);
 
     // Ties. A fully matched relative path that is exactly a root-relative path beats deeper copies.
