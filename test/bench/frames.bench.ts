@@ -1,125 +1,36 @@
 /**
- * Frame mapping benchmark (issue 4 targets): index a 100k-file monorepo ≤ 1 s, map 10k frames
- * ≤ 100 ms once indexed, and ≥ 20× faster than a baseline that probes the file system for each
- * suffix of each frame path (root + `a/b/c.ts`, root + `b/c.ts`, …), measured in the same run.
+ * Frame mapping benchmark (issues 4 and 17), every figure against today's index in the same run.
  *
- * The tree (.bench/frames-100k, built once and reused): 50 packages × 20 folders × 100 files. Every
- * folder has an index.ts, types.ts and utils.ts (1000 files share each name), every 10th file name
- * also exists in a sibling package at the same relative path, and a gitignored node_modules holds
- * 10k more files that the walk must skip.
+ * 100k case (.bench/frames-100k, a plain folder listed by walking): index ≤ 1 s and no slower than
+ * the previous index (kept in legacyWorkspaceFileIndex.ts for this comparison only); 10k frames
+ * mapped ≤ 100 ms and ≥ 20× faster than probing the file system for each suffix of each frame path.
+ *
+ * 1M case (.bench/frames-1m-git, a git repository of 1,000,000 tracked files + 1,000 untracked + an
+ * ignored node_modules): index ≤ 3 s and ≤ 100 MB for the index, a file created or deleted reflected
+ * ≤ 5 ms after the watcher event, 10k frames mapped ≤ 150 ms. The baseline is the previous index's
+ * walk over the same tree (with its 500k cap lifted, or it would stop half-way).
+ *
+ * Wall times depend on what else runs (on a shared machine under `nice` they can be several times
+ * the CPU time); CPU times (this process, its thread pool, and git's processes) are printed beside
+ * them, and the ratios are given for both.
+ *
+ * Memory is the growth of the JS heap plus ArrayBuffers (the compact index keeps its columns in
+ * typed arrays, outside `heapUsed`) across a build, after a full GC.
  */
-import { existsSync, mkdirSync, promises as fsp, writeFileSync } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FrameMapper } from '../../src/core/frames/frameMapper';
-import { WorkspaceFileIndex } from '../../src/core/frames/workspaceFileIndex';
+import { WorkspaceFileIndex, type FileIndexOptions } from '../../src/core/frames/workspaceFileIndex';
 import type { StoredFrame } from '../../src/core/store/model';
+import { WorkspaceFileIndex as LegacyIndex } from './legacyWorkspaceFileIndex';
+import { ensureGitTree, ensureWalkTree, makeFrames, relPaths, repoRoot } from './monorepoTree';
 
-const PACKAGES = 50;
-const DIRS = 20;
-const FILES_PER_DIR = 100;
-const SHARED_NAMES = ['index.ts', 'types.ts', 'utils.ts'];
 const FRAMES = 10_000;
+const gc = (globalThis as { gc?: () => void }).gc;
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'esbuild.mjs'))) dir = join(dir, '..');
-  return dir;
-}
-
-function fileNames(p: number, d: number): string[] {
-  const out = [...SHARED_NAMES];
-  // Most names are unique to their package, as in real code; every 10th also exists in the package
-  // next door at the same relative path (copied features), for ties the longer suffix must settle.
-  for (let k = out.length; k < FILES_PER_DIR; k++) out.push(`${k % 10 === 0 ? `shared${p >> 1}` : `pkg${p}`}Area${d}Part${k}.ts`);
-  return out;
-}
-
-function relPaths(): string[] {
-  const out: string[] = [];
-  for (let p = 0; p < PACKAGES; p++) {
-    for (let d = 0; d < DIRS; d++) {
-      for (const f of fileNames(p, d)) out.push(`packages/pkg${p}/src/area${d}/${f}`);
-    }
-  }
-  return out;
-}
-
-function ensureTree(root: string): void {
-  const marker = join(root, '.complete-v2');
-  if (existsSync(marker)) return;
-  console.log(`creating ${PACKAGES * DIRS * FILES_PER_DIR} files under ${root} (once)…`);
-  for (let p = 0; p < PACKAGES; p++) {
-    for (let d = 0; d < DIRS; d++) {
-      const dir = join(root, 'packages', `pkg${p}`, 'src', `area${d}`);
-      mkdirSync(dir, { recursive: true });
-      for (const f of fileNames(p, d)) writeFileSync(join(dir, f), '');
-    }
-  }
-  // Ignored dependencies: must be skipped by the walk, not indexed and filtered.
-  for (let m = 0; m < 200; m++) {
-    const dir = join(root, 'node_modules', `dep${m}`, 'lib');
-    mkdirSync(dir, { recursive: true });
-    for (let k = 0; k < 50; k++) writeFileSync(join(dir, `index${k}.js`), '');
-  }
-  writeFileSync(join(root, '.gitignore'), 'node_modules/\n*.log\n/coverage\n');
-  writeFileSync(marker, '');
-}
-
-/**
- * Frames as services report them: 30% under a Capistrano-style release folder, 30% under a CI
- * checkout path (found by suffix matching), 20% webpack:// paths, 10% library frames in an ignored
- * node_modules, 10% files that do not exist locally.
- */
-function makeFrames(rels: string[]): StoredFrame[] {
-  const frames: StoredFrame[] = [];
-  let seed = 12345;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-  for (let i = 0; i < FRAMES; i++) {
-    const rel = rels[Math.floor(rnd() * rels.length)]!;
-    const kind = i % 10;
-    let filename: string;
-    let inApp = true;
-    if (kind < 3) filename = `/srv/app/releases/2024${String(i % 97).padStart(4, '0')}/${rel}`;
-    else if (kind < 6) filename = `/home/runner/work/app/app/${rel}`;
-    else if (kind < 8) filename = `webpack://app/./${rel}`;
-    else if (kind < 9) {
-      filename = `/srv/app/node_modules/dep${i % 200}/lib/index${i % 50}.js`;
-      inApp = false;
-    } else filename = `/srv/app/${rel.replace(/\.ts$/, '.missing.ts')}`;
-    frames.push({ filename, absPath: null, module: null, package: null, platform: 'node', function: `fn${i}`, lineNo: 1 + (i % 300), colNo: 5, inApp, context: [] });
-  }
-  return frames;
-}
-
-/** Baseline: for each frame, try root + each suffix of its normalised path, longest first. */
-function probeSync(root: string, frame: StoredFrame): string | undefined {
-  const segs = normalisedSegments(frame.filename!);
-  for (let i = 0; i < segs.length; i++) {
-    const p = join(root, ...segs.slice(i));
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
-
-async function probeAsync(root: string, frame: StoredFrame): Promise<string | undefined> {
-  const segs = normalisedSegments(frame.filename!);
-  for (let i = 0; i < segs.length; i++) {
-    const p = join(root, ...segs.slice(i));
-    try {
-      await fsp.access(p);
-      return p;
-    } catch {
-      // try the next, shorter suffix
-    }
-  }
-  return undefined;
-}
-
-function normalisedSegments(p: string): string[] {
-  return p.replace(/^webpack:\/\/[^/]*\//, '').split('/').filter((s) => s && s !== '.');
+interface AnyIndex {
+  size: number;
+  dispose(): void;
 }
 
 function ms(t0: number): number {
@@ -131,87 +42,185 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function main(): Promise<void> {
-  const root = join(repoRoot(), '.bench', 'frames-100k');
-  ensureTree(root);
-  const roots = [{ name: 'monorepo', path: root }];
-  const exclude = ['**/.git', '**/.DS_Store', '**/coverage'];
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
 
-  // Index build: walk + .gitignore + exclude globs. Warm-up once (page cache), then median of 3.
-  let index: WorkspaceFileIndex | undefined = await WorkspaceFileIndex.build(roots, { exclude });
-  const buildTimes: number[] = [];
-  for (let r = 0; r < 2; r++) {
-    index!.dispose();
-    (globalThis as { gc?: () => void }).gc?.();
-    const t0 = performance.now();
-    index = await WorkspaceFileIndex.build(roots, { exclude });
-    buildTimes.push(ms(t0));
+async function settle(): Promise<void> {
+  // Let a finished walk's promise chain unwind, or the previous index is still reachable.
+  await new Promise((r) => setTimeout(r, 50));
+  gc?.();
+  gc?.();
+}
+
+/** CPU ms of this process and of its finished children (git), from /proc (Linux); children NaN elsewhere. */
+function cpu(): { self: number; children: number } {
+  const u = process.cpuUsage();
+  let children = NaN;
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) * 10; // cutime + cstime, 100 ticks/s
+  } catch {
+    // not Linux
   }
-  const gc = (globalThis as { gc?: () => void }).gc;
-  index.dispose();
-  index = undefined;
-  // Let the finished walk's promise chain unwind, or the old index is still reachable.
-  await new Promise((r) => setTimeout(r, 50));
-  gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const cpu0 = process.cpuUsage();
-  const tLast = performance.now();
-  index = await WorkspaceFileIndex.build(roots, { exclude });
-  buildTimes.push(ms(tLast));
-  const cpu = process.cpuUsage(cpu0);
-  await new Promise((r) => setTimeout(r, 50));
-  gc?.();
-  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-  const idx = index;
-  console.log(`index: ${idx.size} files (node_modules skipped by .gitignore) in ${median(buildTimes).toFixed(0)} ms median of ${buildTimes.length} [${buildTimes.map((t) => t.toFixed(0)).join(', ')}] (last: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU) — target ≤ 1000 ms; index holds ${gc ? heapMb.toFixed(0) : '?'} MB of heap`);
+  return { self: (u.user + u.system) / 1000, children };
+}
 
-  const frames = makeFrames(relPaths());
+function memory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
 
-  // (a) One project: after the first unique match the learned prefix maps most frames directly.
-  const runs = async (project: (i: number) => string): Promise<{ t: number; cpu: number; mapped: number }[]> => {
-    const out: { t: number; cpu: number; mapped: number }[] = [];
-    for (let r = 0; r < 5; r++) {
-      const mapper = new FrameMapper(idx);
-      const t0 = performance.now();
-      const c0 = process.cpuUsage();
-      let mapped = 0;
-      for (let i = 0; i < frames.length; i++) if ((await mapper.map(frames[i]!, project(i))).ok) mapped++;
-      const c = process.cpuUsage(c0);
-      out.push({ t: ms(t0), cpu: (c.user + c.system) / 1000, mapped });
-      mapper.dispose();
-    }
-    return out;
-  };
-  const oneProject = await runs(() => 'app');
-  console.log(`map ${FRAMES} frames, one project (learned prefixes): ${median(oneProject.map((x) => x.t)).toFixed(1)} ms median of 5 (${median(oneProject.map((x) => x.cpu)).toFixed(1)} ms CPU), ${oneProject[0]!.mapped} mapped — target ≤ 100 ms`);
-  // Warm: the same frames again through the same mapper (a tree refresh): memoised resolutions.
-  {
-    const mapper = new FrameMapper(idx);
-    for (const f of frames) await mapper.map(f, 'app');
+/** Builds `runs` times (the last one measured for memory); returns the last index. */
+async function measureBuild<T extends AnyIndex>(label: string, runs: number, build: () => Promise<T>): Promise<{ index: T; ms: number; bytes: number; files: number; cpu: number }> {
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  const childTimes: number[] = [];
+  let index: T | undefined;
+  for (let r = 0; r < runs; r++) {
+    index?.dispose();
+    index = undefined;
+    await settle();
+    const before = memory();
+    const c0 = cpu();
     const t0 = performance.now();
-    for (const f of frames) await mapper.map(f, 'app');
-    console.log(`map the same ${FRAMES} frames again (memoised, e.g. a tree refresh): ${ms(t0).toFixed(1)} ms`);
+    index = await build();
+    times.push(ms(t0));
+    const c1 = cpu();
+    // Background work of the build (the deleted-files check) must end before the next one starts.
+    await (index as { settled?: () => Promise<void> }).settled?.();
+    cpuTimes.push(c1.self - c0.self);
+    childTimes.push(c1.children - c0.children);
+    if (r === runs - 1) {
+      await settle();
+      const bytes = memory() - before;
+      const t = median(times);
+      const git = median(childTimes);
+      console.log(`${label}: ${index.size} files in ${t.toFixed(0)} ms wall (median of ${runs}: ${times.map((x) => x.toFixed(0)).join(', ')}; CPU ${median(cpuTimes).toFixed(0)} ms node${git > 0 ? ` + ${git.toFixed(0)} ms git` : ''}), ${gc ? `${mb(bytes)} MB, ${(bytes / index.size).toFixed(0)} bytes/file` : 'memory ? (run with --expose-gc)'}`);
+      return { index, ms: t, bytes, files: index.size, cpu: median(cpuTimes) + (git > 0 ? git : 0) };
+    }
+  }
+  throw new Error('runs must be ≥ 1');
+}
+
+/** Maps every frame through a fresh mapper, `runs` times; median time and the mapped count. */
+async function measureMapping(index: unknown, frames: StoredFrame[], project: (i: number) => string, runs: number): Promise<{ ms: number; cpu: number; mapped: number }> {
+  const times: number[] = [];
+  const cpus: number[] = [];
+  let mapped = 0;
+  for (let r = 0; r < runs; r++) {
+    const mapper = new FrameMapper(index as WorkspaceFileIndex);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    mapped = 0;
+    for (let i = 0; i < frames.length; i++) if ((await mapper.map(frames[i]!, project(i))).ok) mapped++;
+    times.push(ms(t0));
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
     mapper.dispose();
   }
-  // (b) Every frame in its own project: no learned prefix helps; each frame goes through the rules.
-  const suffixOnly = await runs((i) => `p${i}`);
-  const ours = median(suffixOnly.map((x) => x.t));
-  console.log(`map ${FRAMES} frames, no learned prefixes: ${ours.toFixed(1)} ms median of 5 (${median(suffixOnly.map((x) => x.cpu)).toFixed(1)} ms CPU), ${suffixOnly[0]!.mapped} mapped — target ≤ 100 ms`);
+  return { ms: median(times), cpu: median(cpus), mapped };
+}
 
-  // Baselines, same frames, same tree.
-  const tSync0 = performance.now();
-  let foundSync = 0;
-  for (const f of frames) if (probeSync(root, f)) foundSync++;
-  const tSync = ms(tSync0);
-  const tAsync0 = performance.now();
-  let foundAsync = 0;
-  for (const f of frames) if (await probeAsync(root, f)) foundAsync++;
-  const tAsync = ms(tAsync0);
-  console.log(`baseline, fs probe per suffix (existsSync): ${tSync.toFixed(1)} ms, ${foundSync} found`);
-  console.log(`baseline, fs probe per suffix (fs.promises.access, as an extension host would): ${tAsync.toFixed(1)} ms, ${foundAsync} found`);
-  console.log(`ratio vs existsSync baseline: ${(tSync / ours).toFixed(1)}× (no learned prefixes), ${(tSync / median(oneProject.map((x) => x.t))).toFixed(1)}× (one project) — target ≥ 20×`);
-  console.log(`ratio vs async baseline: ${(tAsync / ours).toFixed(1)}× (no learned prefixes), ${(tAsync / median(oneProject.map((x) => x.t))).toFixed(1)}× (one project)`);
-  idx.dispose();
+/** Baseline of issue 4: for each frame, try root + each suffix of its path, longest first. */
+function probeSync(root: string, frame: StoredFrame): string | undefined {
+  const segs = frame.filename!.replace(/^webpack:\/\/[^/]*\//, '').split('/').filter((s) => s && s !== '.');
+  for (let i = 0; i < segs.length; i++) {
+    const p = join(root, ...segs.slice(i));
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+const perFrameProject = (i: number) => `p${i}`;
+
+async function case100k(): Promise<void> {
+  console.log('\n## 100k files, plain folder (walk)');
+  const root = join(repoRoot(), '.bench', 'frames-100k');
+  ensureWalkTree(root, 50);
+  const roots = [{ name: 'monorepo', path: root }];
+  const exclude = ['**/.git', '**/.DS_Store', '**/coverage'];
+  // Warm the page cache once.
+  (await LegacyIndex.build(roots, { exclude })).dispose();
+  const old = await measureBuild('previous index (walk)', 3, () => LegacyIndex.build(roots, { exclude }));
+  const frames = makeFrames(relPaths(50), FRAMES);
+  const oldMap = await measureMapping(old.index, frames, perFrameProject, 3);
+  old.index.dispose();
+  const now = await measureBuild('compact index (walk)', 3, () => WorkspaceFileIndex.build(roots, { exclude }));
+  const oneProject = await measureMapping(now.index, frames, () => 'app', 5);
+  const suffixOnly = await measureMapping(now.index, frames, perFrameProject, 5);
+  const t0 = performance.now();
+  let found = 0;
+  for (const f of frames) if (probeSync(root, f)) found++;
+  const probe = ms(t0);
+  console.log(`map ${FRAMES} frames: ${oneProject.ms.toFixed(1)} ms one project (learned prefixes; CPU ${oneProject.cpu.toFixed(0)} ms), ${suffixOnly.ms.toFixed(1)} ms no learned prefixes (CPU ${suffixOnly.cpu.toFixed(0)} ms; ${suffixOnly.mapped} mapped; previous index ${oldMap.ms.toFixed(1)} ms, CPU ${oldMap.cpu.toFixed(0)} ms, ${oldMap.mapped} mapped) — target ≤ 100 ms`);
+  console.log(`baseline fs probe per suffix (existsSync): ${probe.toFixed(1)} ms, ${found} found → ${(probe / suffixOnly.ms).toFixed(1)}× — target ≥ 20×`);
+  console.log(`ratios vs previous index: build ${(old.ms / now.ms).toFixed(2)}× faster wall, ${(old.cpu / now.cpu).toFixed(2)}× less CPU; memory ${(old.bytes / now.bytes).toFixed(1)}× smaller (${(old.bytes / old.files).toFixed(0)} → ${(now.bytes / now.files).toFixed(0)} bytes/file); mapping ${(oldMap.ms / suffixOnly.ms).toFixed(2)}× wall, ${(oldMap.cpu / suffixOnly.cpu).toFixed(2)}× CPU`);
+  now.index.dispose();
+}
+
+async function case1m(): Promise<void> {
+  console.log('\n## 1,000,000 files, git repository');
+  const root = join(repoRoot(), '.bench', 'frames-1m-git');
+  const expected = await ensureGitTree(root, 500);
+  const roots = [{ name: 'app', path: root }];
+  const options: FileIndexOptions = { exclude: ['**/.git', '**/.DS_Store', '**/coverage'] };
+
+  // Baseline: the previous index's walk, cap lifted (with its default it stops at 500,000 files).
+  // FRAMES_BENCH_QUICK=1 skips the baselines (profiling the new index alone).
+  const quick = process.env.FRAMES_BENCH_QUICK === '1';
+  const old = quick ? { ms: NaN, bytes: NaN, files: NaN, cpu: NaN } : await measureBuild('previous index (walk, 500k cap lifted)', 1, () => LegacyIndex.build(roots, { ...options, maxFiles: 10_000_000 }));
+  const frames = makeFrames(relPaths(500), FRAMES);
+  const oldMap = 'index' in old ? await measureMapping(old.index, frames, perFrameProject, 1) : { ms: NaN, cpu: NaN, mapped: NaN };
+  if ('index' in old) old.index.dispose();
+  if (!quick) (await measureBuild('compact index, walk (non-git path)', 1, () => WorkspaceFileIndex.build(roots, { ...options, listing: 'walk' }))).index.dispose();
+  // As the editor builds it: usable once listed; tracked files deleted from the working tree are
+  // dropped when git's check of every tracked file ends (timed below).
+  const now = await measureBuild('compact index, git ls-files', 3, () => WorkspaceFileIndex.build(roots, { ...options, deletedFiles: 'background' }));
+  const index = now.index;
+  const s0 = performance.now();
+  await index.settled();
+  console.log(`  deleted-files check still running after the build: ${ms(s0).toFixed(0)} ms more`);
+  console.log(`  ${index.size === expected ? 'all' : `MISSING ${expected - index.size} of`} ${expected} listed files indexed (truncated: ${index.truncated}) — targets ≤ 3000 ms, ≤ 100 MB`);
+
+  const oneProject = await measureMapping(index, frames, () => 'app', 5);
+  const suffixOnly = await measureMapping(index, frames, perFrameProject, 5);
+  console.log(`map ${FRAMES} frames: ${oneProject.ms.toFixed(1)} ms one project (learned prefixes; CPU ${oneProject.cpu.toFixed(0)} ms), ${suffixOnly.ms.toFixed(1)} ms no learned prefixes (CPU ${suffixOnly.cpu.toFixed(0)} ms; ${suffixOnly.mapped} mapped; previous index ${oldMap.ms.toFixed(1)} ms, CPU ${oldMap.cpu.toFixed(0)} ms, ${oldMap.mapped} mapped) — target ≤ 150 ms`);
+
+  // Watcher events: a file created / deleted, timed from the event handler's call until the index
+  // (and a mapper over it) sees the change.
+  const mapper = new FrameMapper(index);
+  const adds: number[] = [];
+  const removes: number[] = [];
+  let seen = 0;
+  for (let i = 0; i < 20; i++) {
+    const rel = `packages/pkg${i * 7}/src/area3/benchNew${i}.ts`;
+    const abs = join(root, ...rel.split('/'));
+    writeFileSync(abs, '');
+    let t0 = performance.now();
+    index.add(abs);
+    const visible = index.has(abs);
+    adds.push(ms(t0));
+    if (visible && (await mapper.map({ ...frames[0]!, filename: `/srv/app/${rel}` }, 'w')).ok) seen++;
+    await fsp.rm(abs);
+    t0 = performance.now();
+    index.remove(abs);
+    const gone = !index.has(abs);
+    removes.push(ms(t0));
+    if (gone && !(await mapper.map({ ...frames[0]!, filename: `/srv/app/${rel}` }, 'w')).ok) seen++;
+  }
+  mapper.dispose();
+  console.log(`watcher: file created reflected in median ${median(adds).toFixed(2)} ms (max ${Math.max(...adds).toFixed(2)}), deleted in median ${median(removes).toFixed(2)} ms (max ${Math.max(...removes).toFixed(2)}); ${seen}/40 mapper checks saw the change — target ≤ 5 ms`);
+  console.log(`ratios vs previous index: build ${(old.ms / now.ms).toFixed(2)}× faster wall (${old.ms.toFixed(0)} → ${now.ms.toFixed(0)} ms), ${(old.cpu / now.cpu).toFixed(2)}× less CPU (${old.cpu.toFixed(0)} → ${now.cpu.toFixed(0)} ms, git's included); memory ${(old.bytes / now.bytes).toFixed(1)}× smaller (${mb(old.bytes)} → ${mb(now.bytes)} MB; ${(old.bytes / old.files).toFixed(0)} → ${(now.bytes / now.files).toFixed(0)} bytes/file); mapping ${(oldMap.ms / suffixOnly.ms).toFixed(2)}× wall, ${(oldMap.cpu / suffixOnly.cpu).toFixed(2)}× CPU (${oldMap.cpu.toFixed(0)} → ${suffixOnly.cpu.toFixed(0)} ms)`);
+  index.dispose();
+}
+
+async function main(): Promise<void> {
+  const only = process.env.FRAMES_BENCH_CASE;
+  if (!only || only === '100k') await case100k();
+  if (!only || only === '1m') await case1m();
+  if (process.env.FRAMES_BENCH_CLEAN) rmSync(join(repoRoot(), '.bench', 'frames-1m-git'), { recursive: true, force: true });
 }
 
 main().catch((e) => {

@@ -20,7 +20,7 @@
  * A mapped frame's line is checked against the frame's context line and relocated when the code
  * moved (relocateLine). Results are memoised per frame until the index or the mappings change.
  */
-import { promises as fsp, statSync } from 'node:fs';
+import { close, fstat, open, read, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Emitter, type Event } from '../common/emitter';
 import { DisposableBase } from '../common/lifecycle';
@@ -114,14 +114,23 @@ function isFile(path: string): boolean {
   }
 }
 
-async function defaultReadText(path: string): Promise<string | undefined> {
-  try {
-    const st = await fsp.stat(path);
-    if (!st.isFile() || st.size > MAX_READ_BYTES) return undefined;
-    return await fsp.readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/**
+ * Four callback-style fs calls (open, fstat for the size cap, one read, close): `fs.promises`
+ * (stat, then readFile's open/fstat/read/close as promises) made the first crash-site computation
+ * over 2,000 files wait on twice as many round trips.
+ */
+function defaultReadText(path: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    open(path, 'r', (err, fd) => {
+      if (err) return resolve(undefined);
+      const done = (text: string | undefined) => close(fd, () => resolve(text));
+      fstat(fd, (e, st) => {
+        if (e || !st.isFile() || st.size > MAX_READ_BYTES) return done(undefined);
+        const buf = Buffer.allocUnsafe(st.size);
+        read(fd, buf, 0, st.size, 0, (re, n) => done(re ? undefined : buf.toString('utf8', 0, n)));
+      });
+    });
+  });
 }
 
 interface Resolved {
@@ -130,6 +139,8 @@ interface Resolved {
   via: MatchVia;
   tieBreak?: TieBreak;
   matchedSuffix?: string;
+  /** The indexed file, when a suffix rule found one (learning a prefix needs its segments). */
+  indexed?: IndexedFile;
 }
 
 type Resolution = { ok: true; r: Resolved } | UnmappedFrame;
@@ -403,6 +414,8 @@ export class FrameMapper extends DisposableBase {
       if (!hit) continue;
       // Deploy paths map by their own rule; a prefix per release folder would only pile up.
       if (c.from && c.via !== 'deploy-path' && frame.inApp) this.learn(c.from, hit, project);
+      // The memo keeps resolutions, not indexed-file objects (up to 100k of them).
+      hit.indexed = undefined;
       return { ok: true, r: hit };
     }
     // 5. Dependencies are usually gitignored, so not indexed; a frame whose path goes through
@@ -466,12 +479,12 @@ export class FrameMapper extends DisposableBase {
       if (hit) return undefined; // in two roots: let suffix matching and its tie-breaks decide
       hit = f;
     }
-    return hit && { file: hit.path, root: hit.root, via: c.via, matchedSuffix: rel };
+    return hit && { file: hit.path, root: hit.root, via: c.via, matchedSuffix: rel, indexed: hit };
   }
 
   private learn(from: NormalizedPath, hit: Resolved, project: string | undefined): void {
     if (!hit.matchedSuffix || !hit.root) return;
-    const f = this.index.get(hit.file);
+    const f = hit.indexed ?? this.index.get(hit.file);
     if (!f) return;
     const suffix = '/' + hit.matchedSuffix;
     const raw = from.ignoreCase ? from.raw.toLowerCase() : from.raw;
@@ -501,6 +514,9 @@ export class FrameMapper extends DisposableBase {
     const n = segs.length;
     const name = segs[n - 1]!;
     let framePathSegs: Set<string> | undefined;
+    // The frame's segments as the index's segment ids: files are compared as integers, and their
+    // own segments are never built unless they win.
+    let segIds: number[] | undefined;
     let bestLen = 0;
     let best: IndexedFile[] = [];
     const scan = (files: readonly IndexedFile[]) => {
@@ -512,11 +528,11 @@ export class FrameMapper extends DisposableBase {
             continue;
           }
         }
-        let len = commonSuffix(segs, f.segments, c.ignoreCase);
+        let len = c.ignoreCase ? commonSuffix(segs, f.segments, true) : f.commonSuffix((segIds ??= this.index.segmentIds(segs)));
         if (len === 0) continue;
         // Servers usually deploy a checkout under the repository's own name (`/home/ci/shop/main.go`
         // for a workspace folder named `shop`): the folder name counts as one more matching segment.
-        if (len === f.segments.length && len < n && sameSeg(segs[n - len - 1]!, f.root.name, c.ignoreCase)) len++;
+        if (len === f.depth && len < n && sameSeg(segs[n - len - 1]!, f.root.name, c.ignoreCase)) len++;
         // A path built from a module name (package folders + file) is only evidence if at least the
         // file's folder matches too; `__init__.py` or `Cart.kt` alone says nothing about the package.
         if (c.via !== 'suffix' && c.via !== 'deploy-path' && len < Math.min(2, n)) continue;
@@ -538,12 +554,12 @@ export class FrameMapper extends DisposableBase {
     if (best.length === 0) scan(this.index.filesNamed(name, c.ignoreCase));
     if (best.length === 0) return undefined;
     const matchedSuffix = best[0]!.segments.slice(-bestLen).join('/');
-    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, ...(tieBreak ? { tieBreak } : {}) });
+    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, indexed: f, ...(tieBreak ? { tieBreak } : {}) });
     if (best.length === 1) return make(best[0]!);
 
     // Ties. A fully matched relative path that is exactly a root-relative path beats deeper copies.
     if (bestLen === segs.length) {
-      const exact = best.filter((f) => f.segments.length === bestLen);
+      const exact = best.filter((f) => f.depth === bestLen);
       if (exact.length === 1) return make(exact[0]!, 'root-relative');
     }
     const learned = this.learnedPrefixes(project);
@@ -585,8 +601,8 @@ export class FrameMapper extends DisposableBase {
   private explain(frame: StoredFrame, paths: NormalizedPath[], misses: Misses): UnmappedFrame {
     const shown = frame.absPath || frame.filename || frame.module || '(no path)';
     const rel = (f: IndexedFile) => (this.index.roots.length > 1 ? `${f.root.name}/${f.rel}` : f.rel);
-    misses.excluded = [...new Set(misses.excluded)];
-    misses.bareName = [...new Set(misses.bareName)];
+    misses.excluded = uniqueFiles(misses.excluded);
+    misses.bareName = uniqueFiles(misses.bareName);
     let out: UnmappedFrame;
     if (misses.ambiguous) {
       const a = misses.ambiguous;
@@ -618,7 +634,8 @@ export class FrameMapper extends DisposableBase {
       const lib = frame.inApp
         ? ' Files ignored by .gitignore or files.exclude are not searched; if the project is checked out under other folder names, add a path mapping for this frame\'s folder.'
         : ' It is a library frame, so its source is usually not part of the project.';
-      const trunc = this.index.truncated ? ' The file index is incomplete because the workspace is very large.' : '';
+      const note = this.index.incompleteNote;
+      const trunc = note ? ` ${note}` : '';
       out = { ok: false, code: 'no-match', reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}` };
     }
     return withMappingHints(out, misses);
@@ -630,6 +647,12 @@ function withMappingHints(out: UnmappedFrame, misses: Misses): UnmappedFrame {
   if (misses.mappingError) return { ok: false, code: 'bad-mapping', reason: misses.mappingError };
   if (misses.mappingMissing) return { ...out, code: 'mapping-target-missing', reason: `${misses.mappingMissing} ${out.reason}` };
   return out;
+}
+
+/** Files once each (the index may hand out a new object for a file it returned before). */
+function uniqueFiles(files: readonly IndexedFile[]): IndexedFile[] {
+  const seen = new Set<number>();
+  return files.filter((f) => !seen.has(f.id) && seen.add(f.id) !== undefined);
 }
 
 function sameSeg(a: string, b: string, ignoreCase: boolean): boolean {

@@ -117,25 +117,47 @@ function findClassEnd(glob: string, start: number): number {
 /** A compiled matcher for workspace-relative, `/`-separated paths. */
 export type PathMatcher = (relPath: string) => boolean;
 
+/** Compiled `files.exclude` globs. */
+export interface ExcludeMatcher {
+  matcher: PathMatcher;
+  errors: string[];
+  /**
+   * File and folder names excluded wherever they are (name-only patterns such as the default
+   * `.git` and `.DS_Store` entries): a listing of a million paths checks these by name alone.
+   */
+  names: ReadonlySet<string>;
+  /** Whether some pattern needs the whole relative path (anything but a name-only pattern). */
+  needsPath: boolean;
+}
+
+const LITERAL_NAME = /^\*\*\/([^*?[\]{}\\/]+)$/;
+
 /**
  * Compiles VS Code `files.exclude`-style globs into one matcher. A pattern matches a path when it
  * matches the whole relative path; a path is also excluded when one of its parent folders is, which
  * the index gets for free by not descending into excluded folders.
  * Invalid patterns are reported (so the host can name the broken setting) and skipped.
  */
-export function compileExcludeGlobs(globs: readonly string[]): { matcher: PathMatcher; errors: string[] } {
+export function compileExcludeGlobs(globs: readonly string[]): ExcludeMatcher {
   const sources: string[] = [];
   const errors: string[] = [];
+  const names = new Set<string>();
   for (const raw of globs) {
     const g = raw.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
     if (!g) continue;
+    const literal = LITERAL_NAME.exec(g);
+    if (literal) {
+      names.add(literal[1]!);
+      continue;
+    }
     try {
       sources.push(globToRegExpSource(g, { braces: true }));
     } catch (e) {
       errors.push(`Ignoring exclude pattern ${JSON.stringify(raw)}: ${(e as Error).message}.`);
     }
   }
-  if (sources.length === 0) return { matcher: () => false, errors };
-  const re = new RegExp(`^(?:${sources.join('|')})$`);
-  return { matcher: (p) => re.test(p), errors };
+  const re = sources.length ? new RegExp(`^(?:${sources.join('|')})$`) : undefined;
+  const byName = (p: string) => names.size > 0 && names.has(p.slice(p.lastIndexOf('/') + 1));
+  const matcher: PathMatcher = re ? (p) => byName(p) || re.test(p) : byName;
+  return { matcher, errors, names, needsPath: re !== undefined };
 }

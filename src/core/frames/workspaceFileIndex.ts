@@ -1,10 +1,15 @@
 /**
  * Every file of the workspace folders, held in memory so that frame paths can be matched from their
- * last segment backwards without touching the disk. Built once by walking the folders (honouring
- * `.gitignore`, `.git/info/exclude` and the host's `files.exclude` globs), then kept current by the
- * host's file watcher through `add` / `remove` / `changed`.
+ * last segment backwards without touching the disk. Built once per folder — from `git ls-files`
+ * where the folder is in a git working tree (git's own ignore rules, submodules listed one by one,
+ * files outside a sparse checkout left out; see gitFileList), otherwise by walking it (honouring
+ * `.gitignore` and `.git/info/exclude`) — with the host's `files.exclude` globs applied either way.
+ * Kept current by the host's file watcher through `add` / `remove` / `changed`.
+ *
+ * Paths are stored as integers in a PathTable (a few tens of bytes a file); an IndexedFile object is
+ * made only for the files a lookup returns.
  */
-import { promises as fsp, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { DisposableBase, toDisposable, type Disposable } from '../common/lifecycle';
 import { Emitter, type Event } from '../common/emitter';
@@ -12,6 +17,8 @@ import { nullLogger, type Logger } from '../common/logger';
 import { compileExcludeGlobs, type PathMatcher } from './glob';
 import { LIBRARY_DIRS } from './framePath';
 import { GitignoreFile, isIgnoredByChain } from './gitignore';
+import { listGitWorkspace, type GitPathSink } from './gitFileList';
+import { PathTable } from './pathTable';
 
 export interface WorkspaceRoot {
   /** The folder's name as VS Code shows it (used by `${workspaceFolder:name}`). */
@@ -20,21 +27,58 @@ export interface WorkspaceRoot {
   readonly path: string;
 }
 
-/**
- * One indexed file. Paths are derived on demand from the root and the segments (folder names are
- * shared strings): 100k stored path strings would cost tens of megabytes.
- */
+/** One indexed file, made when a lookup returns it (the index itself holds no per-file objects). */
 export class IndexedFile {
-  /** Filled on first use: only files that frames map to need their path as a string. */
   private absPath: string | undefined;
+  private segs: readonly string[] | undefined;
+  private libs: readonly string[] | undefined | null = null;
 
+  /** @internal Made by the index only. */
   constructor(
     readonly root: WorkspaceRoot,
-    /** The path relative to its root, split on `/`; suffix matching compares these from the end. */
-    readonly segments: readonly string[],
-    /** Dependency/build folders (node_modules, dist, …) on the way to the file; undefined for most files. */
-    readonly libraryDirs: readonly string[] | undefined,
-  ) {}
+    /** The file's id in its index while it is indexed (ids of removed files are reused). */
+    readonly id: number,
+    private readonly table: PathTable,
+    private readonly dir: number,
+    /** The name's segment id, kept so the object stays right if the file leaves and its id is reused. */
+    private readonly name: number,
+    rel?: string,
+  ) {
+    if (rel !== undefined) this.segs = rel.split('/');
+  }
+
+  /** The path relative to its root, split on `/`; suffix matching compares these from the end. */
+  get segments(): readonly string[] {
+    if (!this.segs) {
+      const segs = this.table.dirSegments(this.dir);
+      segs.push(this.table.segment(this.name));
+      this.segs = segs;
+    }
+    return this.segs;
+  }
+
+  /** Number of segments (without building them). */
+  get depth(): number {
+    return this.segs ? this.segs.length : this.table.depthOf(this.dir) + 1;
+  }
+
+  /** Dependency/build folders (node_modules, dist, …) on the way to the file; undefined for most files. */
+  get libraryDirs(): readonly string[] | undefined {
+    if (this.libs === null) {
+      let out: string[] | undefined;
+      if (this.table.inLibraryDir(this.dir)) for (const s of this.segments.slice(0, -1)) if (LIBRARY_DIRS.has(s)) (out ??= []).push(s);
+      this.libs = out;
+    }
+    return this.libs;
+  }
+
+  /**
+   * How many trailing segments the file shares with a path given as segment ids (`segmentIds` of
+   * the index; -1 for a segment no indexed path has), compared as integers.
+   */
+  commonSuffix(ids: readonly number[]): number {
+    return this.table.commonSuffix(this.dir, this.name, ids);
+  }
 
   /** Path relative to its root, `/`-separated. */
   get rel(): string {
@@ -61,155 +105,184 @@ export interface FileIndexChange {
   changed: string[];
 }
 
+/** How a folder's files are listed: git where possible (`auto`), or always by walking the folder. */
+export type FileListing = 'auto' | 'walk';
+
 export interface FileIndexOptions {
   /** Globs relative to each root, VS Code `files.exclude` syntax (the host passes the enabled keys). */
   exclude?: readonly string[];
-  /** Read `.gitignore` files and `.git/info/exclude` (default true). */
+  /** Honour git's ignore rules (default true). False also means walking rather than asking git. */
   useGitignore?: boolean;
-  /** Stop indexing after this many files so a huge folder cannot exhaust memory (default 500 000). */
+  /** `auto` (default): `git ls-files` for folders in a git working tree, a walk for the others. */
+  listing?: FileListing;
+  /**
+   * Tracked files deleted from the working tree (not staged) are known only once git has checked
+   * every tracked file, the slowest part of a git listing. `wait` (default): `build` resolves after
+   * they are dropped. `background`: `build` resolves as soon as the files are listed and drops them
+   * when git is done (an `onDidChange` like a watcher event; `settled()` waits for it) — for the
+   * editor, where the index is usable a second or two sooner on large repositories.
+   */
+  deletedFiles?: 'wait' | 'background';
+  /**
+   * An upper bound on indexed files, for callers that must bound memory. None by default. When it
+   * is hit, the index says so in `warnings`, the log and `incompleteNote` (frames that do not map
+   * name it), and counts the files it left out.
+   */
   maxFiles?: number;
   logger?: Logger;
 }
 
 const NONE: readonly IndexedFile[] = Object.freeze([]);
 
-/** Most names are unique: a bucket is the file itself until a second one arrives (saves 100k arrays). */
-type Bucket = IndexedFile | IndexedFile[];
-
-function bucketFiles(b: Bucket | undefined): readonly IndexedFile[] {
-  return b === undefined ? NONE : Array.isArray(b) ? b : [b];
-}
-
-function addTo(map: Map<string, Bucket>, key: string, f: IndexedFile): void {
-  const b = map.get(key);
-  if (b === undefined) map.set(key, f);
-  else if (Array.isArray(b)) b.push(f);
-  else map.set(key, [b, f]);
-}
-
-function removeFrom(map: Map<string, Bucket>, key: string, f: IndexedFile): void {
-  const b = map.get(key);
-  if (b === f) map.delete(key);
-  else if (Array.isArray(b)) {
-    const i = b.indexOf(f);
-    if (i >= 0) b.splice(i, 1);
-    if (b.length === 1) map.set(key, b[0]!);
-  }
-}
-
 /** Directories never indexed: version-control internals can never be a frame's source. */
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn']);
 
 const WALK_CONCURRENCY = 16;
+/** IndexedFile objects kept so that repeated lookups of a file return the same object. */
+const MAX_CACHED_OBJECTS = 16_384;
+
+/** Folder state while listing: not yet decided, indexed, or left out (excluded or another root). */
+const DIR_UNKNOWN = 0;
+const DIR_INCLUDED = 1;
+const DIR_EXCLUDED = 2;
 
 interface DirJob {
   root: WorkspaceRoot;
   abs: string;
   rel: string;
-  /** `rel` split, with shared folder-name strings. */
-  segs: readonly string[];
+  dir: number;
   chain: readonly GitignoreFile[];
 }
 
 export class WorkspaceFileIndex extends DisposableBase {
-  /** Root → folder (root-relative) → file name → file. Keys are per folder, not per file, to save memory. */
-  private readonly byDir = new Map<WorkspaceRoot, Map<string, Map<string, IndexedFile>>>();
-  private count = 0;
-  /** Basename → files, exact and lower-cased (frames from case-insensitive systems). */
-  private readonly byName = new Map<string, Bucket>();
-  /** Built on first use: only frames from case-insensitive systems need it. */
-  private byLowerName: Map<string, IndexedFile[]> | undefined;
-  /** One string per distinct folder name: `src` or `packages` repeated 100k times costs memory. */
-  private readonly names = new Map<string, string>();
-  /**
-   * `parent/basename` → files (a file at a root has the root's name as parent). Suffix matching
-   * starts here: a file with two matching segments always beats one with only the name, and these
-   * buckets are small even where every folder has an index.ts.
-   */
-  private readonly byTail2 = new Map<string, Map<string, Bucket>>();
+  private table = new PathTable((name) => LIBRARY_DIRS.has(name));
+  /** Root folder ids by root, and roots by root folder id. */
+  private readonly rootDir = new Map<WorkspaceRoot, number>();
+  private readonly rootByDir = new Map<number, WorkspaceRoot>();
+  /** Per folder id: DIR_UNKNOWN / DIR_INCLUDED / DIR_EXCLUDED (git listings decide per folder once). */
+  private dirState = new Uint8Array(1024);
+  private readonly objects = new Map<number, IndexedFile>();
+  private topLevel: Map<WorkspaceRoot, Set<string>> | undefined;
   /** Root-relative folder → its parsed `.gitignore` (null: the folder has none). Keyed per root. */
   private readonly gitignores = new Map<string, GitignoreFile | null>();
   private readonly exclude: PathMatcher;
+  /** Names excluded anywhere, and whether other exclude globs need whole paths (see ExcludeMatcher). */
+  private readonly excludeNames: ReadonlySet<string>;
+  private readonly excludeNeedsPath: boolean;
+  /** Root-relative path of each folder, while a git listing runs (filled for excludes that need paths). */
+  private dirRels: string[] = [];
   private readonly useGitignore: boolean;
+  private readonly listing: FileListing;
+  private readonly deletedFiles: 'wait' | 'background';
   private readonly maxFiles: number;
   private readonly logger: Logger;
   private readonly onDidChangeEmitter = this.register(new Emitter<FileIndexChange>());
   private pending: Promise<void> = Promise.resolve();
   private _truncated = false;
-  /** Problems worth showing the user once (bad exclude globs, truncation). */
+  private dropped = 0;
+  private sparseSkipped = 0;
+  /** How each root was listed (for the log, the CLI and tests). */
+  private readonly listedBy = new Map<WorkspaceRoot, 'git' | 'walk'>();
+  /** Problems worth showing the user once (bad exclude globs, a file limit). */
   readonly warnings: string[] = [];
 
   readonly onDidChange: Event<FileIndexChange> = this.onDidChangeEmitter.event;
 
   private constructor(readonly roots: readonly WorkspaceRoot[], options: FileIndexOptions) {
     super();
-    const { matcher, errors } = compileExcludeGlobs(options.exclude ?? []);
+    const { matcher, errors, names: excludeNames, needsPath } = compileExcludeGlobs(options.exclude ?? []);
     this.exclude = matcher;
+    this.excludeNames = excludeNames;
+    this.excludeNeedsPath = needsPath;
     this.warnings.push(...errors);
     this.useGitignore = options.useGitignore ?? true;
-    this.maxFiles = options.maxFiles ?? 500_000;
+    this.listing = options.listing ?? 'auto';
+    this.deletedFiles = options.deletedFiles ?? 'wait';
+    this.maxFiles = options.maxFiles ?? Infinity;
     this.logger = options.logger ?? nullLogger;
     const names = new Set<string>();
     for (const r of roots) {
       if (names.has(r.name)) this.warnings.push(`Two workspace folders are named "${r.name}"; \${workspaceFolder:${r.name}} refers to the first.`);
       names.add(r.name);
+      const d = this.table.addRoot(r.name);
+      this.rootDir.set(r, d);
+      this.rootByDir.set(d, r);
+      this.setDirState(d, DIR_INCLUDED);
     }
   }
 
-  /** Walks every root and returns the finished index. Unreadable folders are skipped with a warning. */
+  /** Lists every root and returns the finished index. Unreadable folders are skipped with a warning. */
   static async build(roots: readonly WorkspaceRoot[], options: FileIndexOptions = {}, signal?: AbortSignal): Promise<WorkspaceFileIndex> {
     const index = new WorkspaceFileIndex(roots.map((r) => ({ name: r.name, path: trimSep(r.path) })), options);
     const started = performance.now();
-    for (const root of index.roots) {
-      await index.walk(root, '', signal);
-    }
-    index.logger.info(`indexed ${index.size} files in ${index.roots.length} folder(s) in ${Math.round(performance.now() - started)} ms${index._truncated ? ' (truncated)' : ''}`);
+    for (const root of index.roots) await index.listRoot(root, signal);
+    index.table.trim();
+    const how = index.roots.map((r) => index.listedBy.get(r)).join(', ');
+    index.logger.info(`indexed ${index.size} files in ${index.roots.length} folder(s) (${how}) in ${Math.round(performance.now() - started)} ms${index._truncated ? ` (limit of ${index.maxFiles} files reached: ${index.dropped} left out)` : ''}`);
     return index;
   }
 
   get size(): number {
-    return this.count;
+    return this.table.size;
   }
 
-  /** True when `maxFiles` stopped the walk; lookups then miss files that exist. */
+  /** True when `maxFiles` was reached; lookups then miss files that exist (see `incompleteNote`). */
   get truncated(): boolean {
     return this._truncated;
   }
 
+  /** How a root's files were listed: by `git ls-files` or by walking the folder. */
+  listedWith(root: WorkspaceRoot): 'git' | 'walk' | undefined {
+    return this.listedBy.get(root);
+  }
+
+  /**
+   * Why a frame may not find a file that exists, for frames that do not map; '' when the index
+   * holds every file it should.
+   */
+  get incompleteNote(): string {
+    const out: string[] = [];
+    if (this._truncated) out.push(`The file index stopped at its limit of ${this.maxFiles} files; ${this.dropped} files were left out and were not checked.`);
+    if (this.sparseSkipped > 0) out.push(`${this.sparseSkipped} tracked files are outside the sparse checkout (not on disk) and were not searched.`);
+    return out.join(' ');
+  }
+
   has(path: string): boolean {
-    return this.get(path) !== undefined;
+    return this.fileId(path) >= 0;
   }
 
   get(path: string): IndexedFile | undefined {
     const loc = this.locate(path);
-    return loc && this.fileAt(loc.root, loc.rel);
+    const id = loc ? this.fileIdAt(loc.root, loc.rel) : -1;
+    return id < 0 ? undefined : this.object(id, loc!.rel);
+  }
+
+  /** Segment ids of a path's segments, for IndexedFile.commonSuffix (-1: no indexed path has it). */
+  segmentIds(segments: readonly string[]): number[] {
+    return segments.map((s) => this.table.segmentId(s));
   }
 
   /** Files with this exact basename (or any case, for frames from case-insensitive systems). */
   filesNamed(basename: string, ignoreCase = false): readonly IndexedFile[] {
-    if (!ignoreCase) return bucketFiles(this.byName.get(basename));
-    if (!this.byLowerName) {
-      this.byLowerName = new Map();
-      for (const [name, b] of this.byName) {
-        const key = name.toLowerCase();
-        const files = bucketFiles(b);
-        const bucket = this.byLowerName.get(key);
-        if (bucket) bucket.push(...files);
-        else this.byLowerName.set(key, [...files]);
-      }
+    if (!ignoreCase) {
+      const id = this.table.segmentId(basename);
+      return id < 0 ? NONE : this.objectsOf(this.table.filesNamed(id));
     }
-    return this.byLowerName.get(basename.toLowerCase()) ?? NONE;
+    const ids: number[] = [];
+    for (const seg of this.table.namesIgnoringCase(basename)) this.table.filesNamed(seg, ids);
+    return ids.length ? this.objectsOf(ids) : NONE;
   }
 
   /** The indexed file at a root-relative, `/`-separated path, if any. */
   fileAt(root: WorkspaceRoot, rel: string): IndexedFile | undefined {
-    const i = rel.lastIndexOf('/');
-    return this.byDir.get(root)?.get(i < 0 ? '' : rel.slice(0, i))?.get(i < 0 ? rel : rel.slice(i + 1));
+    const id = this.fileIdAt(root, rel);
+    return id < 0 ? undefined : this.object(id, rel);
   }
 
   /** Files whose last two segments are `parent/basename` (for a file at a root, parent is the root's name). */
   filesEndingWith(parent: string, basename: string): readonly IndexedFile[] {
-    return bucketFiles(this.byTail2.get(parent)?.get(basename));
+    const ids = this.table.filesEndingWith(this.table.segmentId(parent), this.table.segmentId(basename));
+    return ids.length ? this.objectsOf(ids) : NONE;
   }
 
   /** The innermost root containing the path (roots may nest). */
@@ -226,16 +299,30 @@ export class WorkspaceFileIndex extends DisposableBase {
 
   /** Names of the first-level entries under a root that hold indexed files (for mapping suggestions). */
   topLevelNames(root: WorkspaceRoot): Set<string> {
-    const out = new Set<string>();
-    for (const [dir, files] of this.byDir.get(root) ?? []) {
-      if (dir === '') for (const name of files.keys()) out.add(name);
-      else out.add(dir.split('/', 1)[0]!);
+    if (!this.topLevel) {
+      const ids = new Map<WorkspaceRoot, Set<number>>();
+      const t = this.table;
+      for (let f = 0; f < t.capacity; f++) {
+        if (!t.isLive(f)) continue;
+        let d = t.dirOf(f);
+        let name = t.nameOf(f);
+        while (t.parentOf(d) >= 0) {
+          name = t.dirNameOf(d);
+          d = t.parentOf(d);
+        }
+        const r = this.rootByDir.get(d)!;
+        let set = ids.get(r);
+        if (!set) ids.set(r, (set = new Set()));
+        set.add(name);
+      }
+      this.topLevel = new Map([...ids].map(([r, set]) => [r, new Set([...set].map((id) => t.segment(id)))]));
     }
-    return out;
+    return new Set(this.topLevel.get(root));
   }
 
   *all(): IterableIterator<IndexedFile> {
-    for (const dirs of this.byDir.values()) for (const files of dirs.values()) yield* files.values();
+    const t = this.table;
+    for (let f = 0; f < t.capacity; f++) if (t.isLive(f)) yield this.objects.get(f) ?? this.make(f);
   }
 
   /** Resolves once rescans started by `.gitignore` changes have finished (tests and the CLI wait on it). */
@@ -251,7 +338,7 @@ export class WorkspaceFileIndex extends DisposableBase {
     const loc = this.locate(path);
     if (!loc) return false;
     if (isGitignore(path)) this.rescanAfterGitignoreChange(loc.root, parentRel(loc.rel));
-    if (this.fileAt(loc.root, loc.rel)) return true;
+    if (this.fileIdAt(loc.root, loc.rel) >= 0) return true;
     // Events inside ignored folders (npm install writes thousands) are dropped before any stat.
     const parent = parentRel(loc.rel);
     if (parent && !this.isIncluded(loc.root, parent, true)) return false;
@@ -269,13 +356,11 @@ export class WorkspaceFileIndex extends DisposableBase {
       this.pending = this.pending.then(() => this.rescan(loc.root, loc.rel)).catch((e) => this.logger.error(e as Error));
       return false;
     }
-    if (this.count >= this.maxFiles) {
-      this.markTruncated();
-      return false;
-    }
     const segs = loc.rel.split('/');
     const name = segs.pop()!;
-    this.insert(loc.root, segs.map((x) => this.intern(x)), name);
+    const dir = this.table.dirAt(this.rootDir.get(loc.root)!, segs, true);
+    this.includeNewDirs(dir);
+    if (!this.insert(dir, this.table.intern(name))) return false;
     this.onDidChangeEmitter.fire({ added: [path], removed: [], changed: [] });
     return true;
   }
@@ -285,19 +370,18 @@ export class WorkspaceFileIndex extends DisposableBase {
     const p = trimSep(path);
     const removed: string[] = [];
     const loc = this.locate(p);
-    const file = loc && this.fileAt(loc.root, loc.rel);
-    if (file) {
-      this.delete(file);
+    const id = loc ? this.fileIdAt(loc.root, loc.rel) : -1;
+    if (id >= 0) {
+      this.delete(id);
       removed.push(p);
     } else if (loc && !this.isIncluded(loc.root, loc.rel, true)) {
       // Inside an ignored folder (npm uninstall): nothing of it was indexed.
     } else if (loc || this.roots.some((r) => r.path === p)) {
       const root = loc?.root ?? this.roots.find((r) => r.path === p)!;
-      const top = loc?.rel ?? '';
-      for (const [key, files] of [...(this.byDir.get(root) ?? [])]) {
-        if (top !== '' && key !== top && !key.startsWith(top + '/')) continue;
-        for (const f of [...files.values()]) {
-          removed.push(f.path);
+      const top = this.table.dirAt(this.rootDir.get(root)!, loc ? loc.rel.split('/') : [], false);
+      if (top >= 0) {
+        for (const f of this.filesUnder(top)) {
+          removed.push(this.object(f).path);
           this.delete(f);
         }
       }
@@ -322,12 +406,13 @@ export class WorkspaceFileIndex extends DisposableBase {
 
   override dispose(): void {
     super.dispose();
-    // Owners may keep a reference for a while; the maps are what is large.
-    this.byDir.clear();
-    this.byName.clear();
-    this.byTail2.clear();
-    this.byLowerName = undefined;
-    this.count = 0;
+    // Owners may keep a reference for a while; the table is what is large.
+    this.table = new PathTable((name) => LIBRARY_DIRS.has(name));
+    this.objects.clear();
+    this.topLevel = undefined;
+    this.rootDir.clear();
+    this.rootByDir.clear();
+    this.dirState = new Uint8Array(0);
   }
 
   /** A file's content changed (watcher). Only `.gitignore` changes alter the index itself. */
@@ -345,61 +430,225 @@ export class WorkspaceFileIndex extends DisposableBase {
     return { root, rel: path.slice(root.path.length + 1).replace(/\\/g, '/') };
   }
 
-  private intern(seg: string): string {
-    const known = this.names.get(seg);
-    if (known !== undefined) return known;
-    this.names.set(seg, seg);
-    return seg;
+  private fileId(path: string): number {
+    const loc = this.locate(path);
+    return loc ? this.fileIdAt(loc.root, loc.rel) : -1;
   }
 
-  /** `dirSegs` must hold interned folder names; `name` is the file name. */
-  private insert(root: WorkspaceRoot, dirSegs: readonly string[], name: string): void {
-    const segments = [...dirSegs, name];
-    this.byLowerName = undefined;
-    let libraryDirs: string[] | undefined;
-    for (const seg of dirSegs) if (LIBRARY_DIRS.has(seg)) (libraryDirs ??= []).push(seg);
-    const file = new IndexedFile(root, segments, libraryDirs);
-    let dirs = this.byDir.get(root);
-    if (!dirs) this.byDir.set(root, (dirs = new Map()));
-    const key = dirSegs.join('/');
-    let dir = dirs.get(key);
-    if (!dir) dirs.set(key, (dir = new Map()));
-    if (dir.has(name)) return;
-    dir.set(name, file);
-    this.count++;
-    addTo(this.byName, name, file);
-    const parent = dirSegs.length > 0 ? dirSegs[dirSegs.length - 1]! : root.name;
-    let inner = this.byTail2.get(parent);
-    if (!inner) this.byTail2.set(parent, (inner = new Map()));
-    addTo(inner, name, file);
+  private fileIdAt(root: WorkspaceRoot, rel: string): number {
+    const rootDir = this.rootDir.get(root);
+    return rootDir === undefined ? -1 : this.table.fileAtPath(rootDir, rel);
   }
 
-  private delete(file: IndexedFile): void {
-    const n = file.segments.length;
-    const name = file.segments[n - 1]!;
-    const key = file.segments.slice(0, -1).join('/');
-    const dirs = this.byDir.get(file.root);
-    const dir = dirs?.get(key);
-    if (!dir || dir.get(name) !== file) return;
-    dir.delete(name);
-    if (dir.size === 0) dirs!.delete(key);
-    this.count--;
-    this.byLowerName = undefined;
-    removeFrom(this.byName, name, file);
-    const parent = n > 1 ? file.segments[n - 2]! : file.root.name;
-    const inner = this.byTail2.get(parent);
-    if (inner) {
-      removeFrom(inner, name, file);
-      if (inner.size === 0) this.byTail2.delete(parent);
+  /** `rel`, when the caller has it, saves decoding the segments. */
+  private object(id: number, rel?: string): IndexedFile {
+    let o = this.objects.get(id);
+    if (!o) {
+      if (this.objects.size >= MAX_CACHED_OBJECTS) this.objects.clear();
+      o = this.make(id, rel);
+      this.objects.set(id, o);
     }
+    return o;
+  }
+
+  private objectsOf(ids: readonly number[]): IndexedFile[] {
+    return ids.map((id) => this.object(id));
+  }
+
+  private make(id: number, rel?: string): IndexedFile {
+    const t = this.table;
+    const dir = t.dirOf(id);
+    return new IndexedFile(this.rootByDir.get(t.rootDirOf(dir))!, id, t, dir, t.nameOf(id), rel);
+  }
+
+  /** Live file ids in the folder `top` and below. */
+  private filesUnder(top: number): number[] {
+    const t = this.table;
+    const under = t.dirsUnder(top);
+    const out: number[] = [];
+    for (let f = 0; f < t.capacity; f++) if (t.isLive(f) && under[t.dirOf(f)] === 1) out.push(f);
+    return out;
+  }
+
+  /**
+   * Adds a file (`dir`, `name` ids); false when it was there already or the limit is reached.
+   * `known`: the caller knows it is not indexed yet (a git listing of distinct paths).
+   */
+  private insert(dir: number, name: number, known = false): boolean {
+    if (this.table.size >= this.maxFiles) {
+      if (this.table.fileIn(dir, name) < 0) this.markTruncated();
+      return false;
+    }
+    if (this.table.addFile(dir, name, known) < 0) return false;
+    this.table.namesChanged();
+    this.topLevel = undefined;
+    return true;
+  }
+
+  private delete(id: number): void {
+    this.table.removeFile(id);
+    this.objects.delete(id);
+    this.topLevel = undefined;
   }
 
   private markTruncated(): void {
+    this.dropped++;
     if (this._truncated) return;
     this._truncated = true;
-    const msg = `The workspace has more than ${this.maxFiles} files; frames in files beyond that limit will not map. Exclude build and dependency folders with files.exclude or .gitignore.`;
+    const msg = `The workspace has more than ${this.maxFiles} files, the file index's limit; frames in files beyond that limit will not map (they say so). Exclude build and dependency folders with files.exclude or .gitignore.`;
     this.warnings.push(msg);
     this.logger.warn(msg);
+  }
+
+  private setDirState(dir: number, state: number): void {
+    if (dir >= this.dirState.length) {
+      const next = new Uint8Array(Math.max(dir + 1, this.dirState.length * 2));
+      next.set(this.dirState);
+      this.dirState = next;
+    }
+    this.dirState[dir] = state;
+  }
+
+  /** Folders created by a watcher event passed isIncluded; record them as indexed. */
+  private includeNewDirs(dir: number): void {
+    for (let d = dir; d >= 0 && (this.dirState[d] ?? DIR_UNKNOWN) === DIR_UNKNOWN; d = this.table.parentOf(d)) this.setDirState(d, DIR_INCLUDED);
+  }
+
+  // ---- listing --------------------------------------------------------------------------------
+
+  private async listRoot(root: WorkspaceRoot, signal?: AbortSignal): Promise<void> {
+    if (this.listing === 'auto' && this.useGitignore && (await this.listWithGit(root, signal))) {
+      this.listedBy.set(root, 'git');
+      return;
+    }
+    this.listedBy.set(root, 'walk');
+    await this.walk(root, '', signal);
+  }
+
+  /** Lists a root with `git ls-files`; false (nothing indexed) when the root is not in a git working tree. */
+  private async listWithGit(root: WorkspaceRoot, signal?: AbortSignal): Promise<boolean> {
+    const rootDir = this.rootDir.get(root)!;
+    const t = this.table;
+    const sinkFor = (prefix: string): GitPathSink => {
+      const base = prefix ? t.dirAt(rootDir, prefix.split('/'), true) : rootDir;
+      return this.gitSink(root, base);
+    };
+    const listing = await listGitWorkspace(root.path, sinkFor, {
+      isFile: (rel) => this.fileIdAt(root, rel) >= 0,
+      dropFile: (rel) => this.delete(this.fileIdAt(root, rel)),
+    }, signal);
+    this.dirRels = [];
+    if (!listing) {
+      for (const f of this.filesUnder(rootDir)) this.delete(f);
+      return false;
+    }
+    const dropDeleted = (paths: string[]) => {
+      const removed: string[] = [];
+      for (const rel of paths) {
+        const id = this.fileIdAt(root, rel);
+        // Created again since git looked (a watcher event indexed it): keep it.
+        if (id < 0 || existsSync(join(root.path, rel))) continue;
+        removed.push(this.object(id).path);
+        this.delete(id);
+      }
+      if (removed.length) this.logger.debug(`${root.name}: ${removed.length} tracked files are deleted from the working tree`);
+      return removed;
+    };
+    if (this.deletedFiles === 'wait') dropDeleted(await listing.deleted);
+    else {
+      this.pending = this.pending.then(() => listing.deleted).then((paths) => {
+        const removed = dropDeleted(paths);
+        if (removed.length) this.onDidChangeEmitter.fire({ added: [], removed, changed: [] });
+      }).catch((e) => this.logger.error(e as Error));
+    }
+    this.sparseSkipped += listing.sparseSkipped;
+    if (listing.sparseSkipped) this.logger.info(`${root.name}: sparse checkout, ${listing.sparseSkipped} tracked files outside it are not on disk and not indexed`);
+    if (listing.nestedRepos.length) this.logger.info(`${root.name}: listed ${listing.nestedRepos.length} submodule(s)/nested repositories separately: ${listing.nestedRepos.slice(0, 5).join(', ')}${listing.nestedRepos.length > 5 ? ', …' : ''}`);
+    if (listing.uncheckedSubmodules.length) this.logger.info(`${root.name}: submodule(s) not checked out, no files to index: ${listing.uncheckedSubmodules.join(', ')}`);
+    this.table.namesChanged();
+    this.topLevel = undefined;
+    return true;
+  }
+
+  /**
+   * Parses listed paths straight from git's output bytes. git lists paths sorted, so each path
+   * shares its leading folders with the one before: only the differing tail is looked up.
+   */
+  private gitSink(root: WorkspaceRoot, base: number): GitPathSink {
+    const t = this.table;
+    /** Folder ids of the previous path, by depth. */
+    let dirs = new Int32Array(64);
+    let prev = new Uint8Array(4096);
+    let prevLen = 0;
+    let slashes = new Int32Array(256);
+    let depth = 0;
+    // Name-only excludes as segment ids: checked per file without making the name a string.
+    const excludedNames = new Set([...this.excludeNames].map((n) => t.intern(n)));
+    return (buf, start, end) => {
+      if (this.table !== t) return; // disposed while git was still listing
+      const len = end - start;
+      if (len > prev.length) {
+        const next = new Uint8Array(len * 2);
+        next.set(prev.subarray(0, prevLen));
+        prev = next;
+      }
+      if (len > slashes.length) slashes = new Int32Array(len);
+      if (len > dirs.length) dirs = Int32Array.from({ length: len }, (_, i) => dirs[i] ?? -1);
+      const prevWas = prevLen;
+      // One pass: where the path leaves the previous one (folders before that are shared), and
+      // where its `/` are; the previous path is overwritten as we go.
+      let shared = -1;
+      let n = 0;
+      for (let i = 0; i < len; i++) {
+        const b = buf[start + i]!;
+        if (shared < 0 && (i >= prevLen || b !== prev[i])) shared = n;
+        if (b === 0x2f) slashes[n++] = start + i;
+        prev[i] = b;
+      }
+      prevLen = len;
+      // The same path again: an unmerged file is listed once per conflict stage.
+      if (shared < 0 && len === prevWas) return;
+      if (shared < 0 || shared > depth) shared = Math.min(n, depth);
+      let dir = shared > 0 ? dirs[shared - 1]! : base;
+      for (let k = shared; k < n; k++) {
+        dir = t.child(dir, t.internBytes(buf, k === 0 ? start : slashes[k - 1]! + 1, slashes[k]!), true);
+        dirs[k] = dir;
+      }
+      depth = n;
+      if (!this.gitDirIncluded(root, dir)) return;
+      const name = t.internBytes(buf, n === 0 ? start : slashes[n - 1]! + 1, end);
+      if (excludedNames.size > 0 && excludedNames.has(name)) return;
+      if (this.excludeNeedsPath && this.exclude(this.dirRel(dir) + t.segment(name))) return;
+      this.insert(dir, name, true);
+    };
+  }
+
+  /** Whether files of a folder git listed are indexed (files.exclude, VCS folders, nested roots); decided once per folder. */
+  private gitDirIncluded(root: WorkspaceRoot, dir: number): boolean {
+    const s = this.dirState[dir] ?? DIR_UNKNOWN;
+    if (s !== DIR_UNKNOWN) return s === DIR_INCLUDED;
+    const t = this.table;
+    const parent = t.parentOf(dir);
+    let ok = parent < 0 || this.gitDirIncluded(root, parent);
+    if (ok && parent >= 0) {
+      const name = t.segment(t.dirNameOf(dir));
+      const rel = this.dirRel(dir).slice(0, -1);
+      if (ALWAYS_SKIPPED_DIRS.has(name) || this.exclude(rel)) ok = false;
+      else if (this.roots.length > 1 && this.roots.some((r) => r !== root && r.path === join(root.path, rel))) ok = false;
+    }
+    this.setDirState(dir, ok ? DIR_INCLUDED : DIR_EXCLUDED);
+    return ok;
+  }
+
+  /** Root-relative path of a folder with a trailing `/` ('' for a root), cached while listing. */
+  private dirRel(dir: number): string {
+    let rel = this.dirRels[dir];
+    if (rel === undefined) {
+      const parent = this.table.parentOf(dir);
+      rel = parent < 0 ? '' : this.dirRel(parent) + this.table.segment(this.table.dirNameOf(dir)) + '/';
+      this.dirRels[dir] = rel;
+    }
+    return rel;
   }
 
   /** Full check for one path, ancestors included (the walk checks ancestors by not descending). */
@@ -457,24 +706,29 @@ export class WorkspaceFileIndex extends DisposableBase {
     this.pending = this.pending.then(() => this.rescan(root, dirRel)).catch((e) => this.logger.error(e as Error));
   }
 
+  /** Lists a folder again: git for a whole root listed by git, otherwise a walk of the folder. */
   private async rescan(root: WorkspaceRoot, dirRel: string): Promise<void> {
     const absDir = dirRel ? join(root.path, dirRel) : root.path;
+    const rootDir = this.rootDir.get(root);
+    if (rootDir === undefined) return; // disposed
+    const top = dirRel ? this.table.dirAt(rootDir, dirRel.split('/'), false) : rootDir;
     const before = new Set<string>();
-    const beforeFiles: IndexedFile[] = [];
-    for (const f of this.all()) {
-      if (f.root === root && (dirRel === '' || f.rel.startsWith(dirRel + '/'))) beforeFiles.push(f);
+    if (top >= 0) {
+      for (const f of this.filesUnder(top)) {
+        before.add(this.object(f).path);
+        this.delete(f);
+      }
     }
-    for (const f of beforeFiles) {
-      before.add(f.path);
-      this.delete(f);
-    }
-    if (dirRel === '' || this.isIncluded(root, dirRel, true)) await this.walk(root, dirRel);
+    if (dirRel === '' && this.listedBy.get(root) === 'git') {
+      this.dirState.fill(DIR_UNKNOWN);
+      for (const d of this.rootDir.values()) this.setDirState(d, DIR_INCLUDED);
+      if (!(await this.listWithGit(root))) await this.walk(root, '');
+    } else if (dirRel === '' || this.isIncluded(root, dirRel, true)) await this.walk(root, dirRel);
     const added: string[] = [];
     const removed: string[] = [];
     const after = new Set<string>();
-    for (const f of this.all()) {
-      if (f.root === root && (dirRel === '' || f.rel.startsWith(dirRel + '/'))) after.add(f.path);
-    }
+    const topAfter = dirRel ? this.table.dirAt(rootDir, dirRel.split('/'), false) : rootDir;
+    if (topAfter >= 0) for (const f of this.filesUnder(topAfter)) after.add(this.object(f).path);
     for (const p of after) if (!before.has(p)) added.push(p);
     for (const p of before) if (!after.has(p)) removed.push(p);
     this.logger.debug(`rescanned ${absDir} after a .gitignore change: +${added.length} -${removed.length}`);
@@ -484,8 +738,9 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** Walks one folder subtree with a few directory reads in flight at once. */
   private async walk(root: WorkspaceRoot, startRel: string, signal?: AbortSignal): Promise<void> {
     const startChain = this.useGitignore ? this.chainTo(root, startRel) : [];
-    const segs = startRel ? startRel.split('/').map((x) => this.intern(x)) : [];
-    const queue: DirJob[] = [{ root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, segs, chain: startChain }];
+    const dir = this.table.dirAt(this.rootDir.get(root)!, startRel ? startRel.split('/') : [], true);
+    this.includeNewDirs(dir);
+    const queue: DirJob[] = [{ root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, dir, chain: startChain }];
     let active = 0;
     await new Promise<void>((resolve, reject) => {
       const pump = (): void => {
@@ -505,6 +760,8 @@ export class WorkspaceFileIndex extends DisposableBase {
       };
       pump();
     });
+    this.table.namesChanged();
+    this.topLevel = undefined;
   }
 
   /** Gitignore chain in force inside `dirRel` (root rules plus each ancestor folder's file). */
@@ -530,6 +787,7 @@ export class WorkspaceFileIndex extends DisposableBase {
       else this.logger.debug(`skipping unreadable folder ${job.abs}: ${code}`);
       return;
     }
+    if (this.rootDir.get(job.root) === undefined) return; // disposed while reading
     let chain = job.chain;
     if (this.useGitignore && job.rel !== '' && entries.some((d) => d.name === '.gitignore' && !d.isDirectory())) {
       const key = `${job.root.path}\0${job.rel}`;
@@ -543,6 +801,7 @@ export class WorkspaceFileIndex extends DisposableBase {
     } else if (this.useGitignore && job.rel !== '') {
       this.gitignores.set(`${job.root.path}\0${job.rel}`, null);
     }
+    const t = this.table;
     for (const d of entries) {
       const rel = job.rel ? `${job.rel}/${d.name}` : d.name;
       let isDir = d.isDirectory();
@@ -561,15 +820,13 @@ export class WorkspaceFileIndex extends DisposableBase {
         // A folder that is itself a workspace folder (nested roots) is indexed once, under its own root.
         if (this.roots.length > 1 && this.roots.some((r) => r !== job.root && r.path === join(job.abs, d.name))) continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, true)) continue;
-        queue.push({ root: job.root, abs: join(job.abs, d.name), rel, segs: [...job.segs, this.intern(d.name)], chain });
+        const child = t.child(job.dir, t.intern(d.name), true);
+        this.setDirState(child, DIR_INCLUDED);
+        queue.push({ root: job.root, abs: join(job.abs, d.name), rel, dir: child, chain });
       } else if (isFile) {
         if (this.exclude(rel)) continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, false)) continue;
-        if (this.count >= this.maxFiles) {
-          this.markTruncated();
-          return;
-        }
-        this.insert(job.root, job.segs, d.name);
+        this.insert(job.dir, t.intern(d.name));
       }
     }
   }

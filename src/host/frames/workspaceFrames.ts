@@ -115,7 +115,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
     };
     const subs = [watcher.onDidCreate(forward('add')), watcher.onDidDelete(forward('remove')), watcher.onDidChange(forward('changed'))];
     try {
-      const index = await WorkspaceFileIndex.build(roots, { exclude: enabledExcludes(), logger: this.logger });
+      const index = await WorkspaceFileIndex.build(roots, { exclude: enabledExcludes(), logger: this.logger, deletedFiles: 'background' });
       const mapper = new FrameMapper(index, { mappings: this.config.settings.pathMappings, logger: this.logger });
       if (this.isDisposed || generation !== this.generation) {
         subs.forEach((s) => s.dispose());

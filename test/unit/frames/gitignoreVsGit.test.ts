@@ -1,6 +1,8 @@
 /**
  * The index's idea of "ignored" checked against git itself: the files the index keeps must be exactly
- * the files `git ls-files --others --exclude-standard` lists, over a battery of gitignore features.
+ * the files `git ls-files --others --exclude-standard` lists, over a battery of gitignore features —
+ * both when it walks the folder with its own gitignore reader (non-git folders, watcher events) and
+ * when it lists the folder with git.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,8 +34,11 @@ test('the index keeps exactly the files git does not ignore', async () => {
   });
   const git = execFileSync('git', ['-c', 'core.excludesFile=/dev/null', 'ls-files', '--others', '--exclude-standard'], { cwd: ws, encoding: 'utf8' })
     .split('\n').filter(Boolean).map((l) => l.replace(/^"|"$/g, '')).sort();
-  const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
-  const ours = [...index.all()].map((f) => f.rel).sort();
-  assert.deepEqual(ours, git);
+  const walked = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }], { listing: 'walk' });
+  assert.equal(walked.listedWith(walked.roots[0]!), 'walk');
+  assert.deepEqual([...walked.all()].map((f) => f.rel).sort(), git);
+  const listed = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
+  assert.equal(listed.listedWith(listed.roots[0]!), 'git');
+  assert.deepEqual([...listed.all()].map((f) => f.rel).sort(), git);
   assert.ok(git.length > 15 && git.length < files.length, 'the battery both keeps and ignores files');
 });
