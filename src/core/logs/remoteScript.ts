@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote } from './shellQuote';
-import { tokenizeTemplate, type LogSourceSpec } from './spec';
+import { tokenizeTemplate, validateTemplate, type LogSourceSpec } from './spec';
 import { AWK_TIMESTAMP_LIB } from './timestamps';
 
 /**
@@ -118,7 +118,14 @@ function epochS(ms: number): string {
 
 /** ERE alternation that matches any of the terms literally. */
 export function grepPattern(terms: string[]): string {
-  return terms.filter(Boolean).map((t) => t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  const ere = terms.map(plainTerm).filter(Boolean).map((t) => t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  // A leading "-" would make grep read the pattern as an option.
+  return ere.startsWith('-') ? `[-]${ere.slice(1)}` : ere;
+}
+
+/** A grep term as one line of text: NUL (which no shell variable can hold) dropped, line breaks as spaces. */
+export function plainTerm(term: string): string {
+  return term.replace(/\0/g, '').replace(/[\r\n]/g, ' ');
 }
 
 function body(p: ScriptParams): string {
@@ -143,8 +150,13 @@ function body(p: ScriptParams): string {
         untilEpoch: String(untilS),
         grep: grepPattern(p.grep),
       };
-      const cmd = tokenizeTemplate(s.template).map((t) => (t.kind === 'text' ? t.text : shQuote(values[t.name] ?? ''))).join('');
-      return `(\n${cmd}\n) 2>&1; echo "@@$N exit $?"`;
+      // Checked again here: a spec built in code (not parsed) must not skip the quoting rules.
+      validateTemplate(s.template);
+      // Values travel as exported variables set here, never in the template's text: `{grep}` becomes
+      // "$SRCA_grep", whose expansion the shell does not read again (see templateQuoting.ts).
+      const vars = Object.entries(values).map(([k, v]) => `SRCA_${k}=${shQuote(v)}; export SRCA_${k}`).join('\n');
+      const cmd = tokenizeTemplate(s.template).map((t) => (t.kind === 'text' ? t.text : `"$SRCA_${t.name}"`)).join('');
+      return `${vars}\n(\n${cmd}\n) 2>&1; echo "@@$N exit $?"`;
     }
   }
 }
@@ -155,7 +167,7 @@ export function buildRemoteScript(p: ScriptParams): RemoteScript {
   const header = `# sentry-rca: ${p.source.kind} log window ${new Date(p.sinceMs).toISOString()} .. ${new Date(p.untilMs).toISOString()}\n` +
     `N=${nonce}; R=${Math.floor(p.untilMs / 1000)}; Y=${ref.getUTCFullYear()}; CAP=${Math.max(1024, Math.floor(p.capBytes))}; LMAX=${Math.max(256, Math.floor(p.maxLineBytes))}\n` +
     `L=${shQuote(AWK_TIMESTAMP_LIB)}; C=${shQuote(AWK_CAPPER)}\n` +
-    `GREP=${shQuote(p.grep.filter(Boolean).map((t) => t.replace(/[\r\n]/g, ' ')).join('\n'))}\n`;
+    `GREP=${shQuote(p.grep.map(plainTerm).filter(Boolean).join('\n'))}\n`;
   // The whole script is one function read before anything runs, and runs with stdin from /dev/null,
   // so no command inside can swallow the rest of the script from stdin.
   const script = `${header}main() {\n${body(p)}\n}\n` +

@@ -1,4 +1,5 @@
 import { RcaError } from '../common/errors';
+import { placeholderContexts, unsafePlaceholderMessage } from './templateQuoting';
 import { truncateForMessage, validateContainer, validateHostAlias, validateRemotePath, validateUnit } from './shellQuote';
 
 /** Where a host's logs come from. Every field is validated by `parseLogSource` before it is used. */
@@ -58,6 +59,11 @@ export function validateTemplate(template: string): void {
     if (part.kind === 'placeholder' && !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(part.name)) {
       throw new RcaError('usage', `Unknown placeholder {${truncateForMessage(part.name, 30)}} in the command template.`, 'Only {since}, {until}, {sinceEpoch}, {untilEpoch} and {grep} exist; write {{ and }} for literal braces.');
     }
+  }
+  const unsafe = placeholderContexts(tokenizeTemplate(template)).find((u) => u.context !== 'plain');
+  if (unsafe) {
+    const { message, hint } = unsafePlaceholderMessage(unsafe);
+    throw new RcaError('usage', message, hint);
   }
 }
 
