@@ -20,6 +20,8 @@ import { SyncService } from './host/syncService';
 import { TokenStore } from './host/tokenStore';
 import { IssuesView } from './host/tree/issuesView';
 import { DemoFeature } from './host/demo/demoFeature';
+import { RestrictedMode } from './host/trust/restrictedMode';
+import { WorkspaceValueTrust } from './host/trust/workspaceValueTrust';
 // Types only: the modules themselves load after activation (loadFeatures).
 import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
@@ -37,7 +39,10 @@ export interface SentryRcaTestApi {
     readonly context: Pick<vscode.ExtensionContext, 'secrets' | 'workspaceState'>;
     readonly log: Pick<LogChannel, 'tail'>;
     readonly config: Pick<Config, 'settings' | 'syncIntervalMs'>;
-    readonly tokens: Pick<TokenStore, 'get'>;
+    readonly tokens: Pick<TokenStore, 'get' | 'set'>;
+    /** Tests answer the consent modal by replacing `confirm` (and assert the question's text). */
+    readonly trust: Pick<WorkspaceValueTrust, 'confirm' | 'layers'>;
+    readonly restricted: Pick<RestrictedMode, 'active' | 'shown'>;
     readonly store: Pick<StoreHandle, 'ready' | 'meta' | 'projects' | 'issues' | 'issue' | 'findIssue' | 'events'>;
     readonly scheduler: Pick<SyncScheduler, 'state' | 'isStarted'>;
     readonly statusBar: Pick<SyncStatusBar, 'item'>;
@@ -62,6 +67,8 @@ export class App extends DisposableBase {
   readonly scheduler: SyncScheduler;
   readonly issues: IssuesView;
   readonly statusBar: SyncStatusBar;
+  /** Restricted Mode: syncing, SSH, git and AI off in an untrusted workspace. */
+  readonly restricted: RestrictedMode;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -69,15 +76,19 @@ export class App extends DisposableBase {
     readonly config: Config,
     readonly tokens: TokenStore,
     readonly store: StoreHandle,
+    /** Workspace values of settings that send a secret or run something: used only once allowed. */
+    readonly trust: WorkspaceValueTrust,
   ) {
     super();
     this.register(log);
     // Errors caught so the rest keeps working (a throwing listener, a failing dispose) go to the log.
     this.register({ dispose: setUnexpectedErrorHandler((e, what) => log.error(`[app] ${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)) });
+    this.register(trust);
     this.register(config);
     this.register(tokens);
     this.register(store);
-    this.syncService = this.register(new SyncService({ config, tokens, store: () => store.ready, logger: log, onToken: (t) => log.setSecrets([t]) }));
+    this.restricted = this.register(new RestrictedMode(log));
+    this.syncService = this.register(new SyncService({ config, tokens, store: () => store.ready, logger: log, onToken: (t) => log.setSecrets([t]), trust, restricted: this.restricted }));
     this.scheduler = this.register(new SyncScheduler({
       clock: systemClock,
       logger: tagged(log, 'scheduler'),
@@ -103,7 +114,8 @@ export class App extends DisposableBase {
     const log = new LogChannel();
     let app: App | undefined;
     try {
-      const config = new Config();
+      const trust = new WorkspaceValueTrust(context.workspaceState, log);
+      const config = new Config(trust);
       const tokens = new TokenStore(context.secrets);
       const dir = (context.storageUri ?? context.globalStorageUri).fsPath;
       const store = new StoreHandle(async () => {
@@ -113,7 +125,7 @@ export class App extends DisposableBase {
         }
         return opened;
       });
-      app = new App(context, log, config, tokens, store);
+      app = new App(context, log, config, tokens, store, trust);
       app.init();
       return app;
     } catch (e) {
@@ -138,7 +150,7 @@ export class App extends DisposableBase {
 
   private init(): void {
     // "Try the Demo", and in the demo workspace: the demo server restarted, the demo token stored.
-    this.demo = this.register(new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log }));
+    this.demo = this.register(new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log, trust: this.trust }));
     // Feature loading starts on a later macrotask, so the table exists before a feature provides to it.
     const features = this.loadFeatures();
     this.commands = this.register(new CommandTable(this.commandEntries(features), {
@@ -156,7 +168,8 @@ export class App extends DisposableBase {
     this.register(this.config.onDidChange((c) => {
       this.log.info(`[config] changed: ${c.changed.join(', ')}`);
       void this.updateContext();
-      if (!this.configured) return;
+      // A value the user just allowed is used by the run that asked; it needs no second sync.
+      if (!this.configured || this.restricted.active || c.consented) return;
       if (c.syncScopeChanged) {
         this.scheduler.start();
         void this.scheduler.runNow('settings');
@@ -165,6 +178,7 @@ export class App extends DisposableBase {
         else this.scheduler.start();
       }
     }));
+    this.register(this.restricted.onDidGrant(() => void this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Workspace trust', e))));
     this.ready = Promise.all([
       this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e)),
       this.features,
@@ -225,7 +239,8 @@ export class App extends DisposableBase {
     if (token) this.log.setSecrets([token]);
     await this.updateContext();
     this.statusBar.update();
-    if (this.configured) this.scheduler.start();
+    if (this.configured && this.restricted.active) this.log.info('[app] Restricted Mode: no sync until the workspace is trusted');
+    else if (this.configured) this.scheduler.start();
     else this.log.info('[app] not set up yet: no token or organization; syncing waits for "Set Auth Token"');
   }
 
@@ -262,6 +277,10 @@ export class App extends DisposableBase {
 
   /** "Sync Now": a cancellable progress notification over the scheduler's run (joining one in flight). */
   async syncNow(): Promise<SyncOutcome | undefined> {
+    if (this.restricted.active) {
+      this.restricted.explain();
+      return undefined;
+    }
     if (!this.configured) {
       const missing = this.hasToken ? 'organization' : 'auth token';
       const pick = await vscode.window.showWarningMessage(`Sentry RCA: set the ${missing} first.`, this.hasToken ? 'Open Settings' : 'Set Auth Token');
@@ -305,7 +324,9 @@ export class App extends DisposableBase {
     if (token) this.log.setSecrets([token]);
     await this.updateContext();
     this.statusBar.update();
-    if (this.configured) {
+    if (this.configured && this.restricted.active) {
+      this.scheduler.stop();
+    } else if (this.configured) {
       this.scheduler.start();
       void this.scheduler.runNow('token');
     } else {

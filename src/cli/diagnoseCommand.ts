@@ -97,7 +97,7 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
   const token = env.SENTRY_AUTH_TOKEN;
   // Online only when the store says where it came from and a token is there; otherwise stored events only.
   const latestEvent = token && meta?.baseUrl && meta.org
-    ? latestEventFromSentry(new SentryClient({ baseUrl: meta.baseUrl, token, org: meta.org, logger, timeoutMs: 15_000, maxRetries: 1 }))
+    ? latestEventFromSentry(new SentryClient({ baseUrl: meta.baseUrl, token, org: meta.org, logger, timeoutMs: 15_000, maxRetries: 1, allowHttp: env.SENTRY_RCA_ALLOW_HTTP === '1' }))
     : undefined;
   const fetcher = requests.length ? new SshLogFetcher({ ...(args.sshConfig ? { sshConfigPath: resolve(args.sshConfig) } : {}), ...args.ssh, logger }) : null;
   const logs: LogProvider | undefined = fetcher ? sshLogProvider(fetcher, requests) : undefined;

@@ -26,7 +26,7 @@ export async function syncCommand(args: SyncArgs, io: CliIo, logger: Logger, sig
   const store = await IssueStore.open(args.store, { logger: tagged(logger, 'store') });
   try {
     if (store.recovery) io.err(`warning: the previous store could not be read (${store.recovery.reason}); it was moved to ${store.recovery.movedTo}.\n`);
-    const client = new SentryClient({ baseUrl: args.url, token, org: args.org, logger: tagged(logger, 'sentry'), timeoutMs: args.timeoutMs });
+    const client = new SentryClient({ baseUrl: args.url, token, org: args.org, logger: tagged(logger, 'sentry'), timeoutMs: args.timeoutMs, allowHttp: io.env.SENTRY_RCA_ALLOW_HTTP === '1' });
     const engine = new SyncEngine({ client, store, baseUrl: args.url, logger: tagged(logger, 'sync') }, {
       projects: args.projects,
       minLevel: args.minLevel as Level,

@@ -3,13 +3,24 @@ import { Emitter, type Event } from '../core/common/emitter';
 import { DisposableBase } from '../core/common/lifecycle';
 import { parsePathMappings } from '../core/frames/pathMappings';
 import { isLevel } from '../core/store/model';
+import type { ConsentSetting, WorkspaceValueDecision } from '../core/trust/workspaceValues';
 import { CONFIG_SECTION } from './ids';
 import { DEFAULT_SETTINGS, MIN_EVIDENCE_TOKENS, SettingKeys, type Settings } from './settings';
 
 export { DEFAULT_SETTINGS, SettingKeys, type Settings } from './settings';
 
+/** Decides the value of a setting a workspace may only set with the user's consent (host/trust). */
+export interface WorkspaceValueGuard {
+  decision<T>(setting: ConsentSetting, fallback: T): WorkspaceValueDecision<T>;
+  /** Fires when the user allowed a workspace value: the effective settings changed. */
+  onDidAllow: Event<ConsentSetting>;
+}
+
+/** Settings no workspace can set (package.json declares them `application` scope). */
+const MACHINE_SCOPED = new Set<string>([SettingKeys.allowHttp]);
+
 /** Settings whose change makes the stored data stale, so a fresh sync follows. */
-const SYNC_SCOPE: Array<keyof Settings> = ['baseUrl', 'organization', 'projects', 'minLevel', 'eventsPerIssue'];
+const SYNC_SCOPE: Array<keyof Settings> = ['allowHttp', 'baseUrl', 'organization', 'projects', 'minLevel', 'eventsPerIssue'];
 
 export interface ConfigChange {
   /** Which settings changed. */
@@ -17,6 +28,8 @@ export interface ConfigChange {
   /** Org, URL, projects, level or events per issue changed: the store must be synced again. */
   syncScopeChanged: boolean;
   intervalChanged: boolean;
+  /** The user just allowed a workspace value, while something (a sync, a diagnosis) waited to use it. */
+  consented: boolean;
 }
 
 /** Reads `sentryRca.*` through one typed object and reports changes by setting. */
@@ -26,21 +39,26 @@ export class Config extends DisposableBase {
   private current: Settings;
   private mappingErrors: string[];
 
-  constructor() {
+  constructor(private readonly guard: WorkspaceValueGuard) {
     super();
-    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read());
+    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(guard));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(CONFIG_SECTION)) return;
-      const before = this.current;
-      ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read());
-      const changed = (Object.keys(SettingKeys) as Array<keyof Settings>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(this.current[k]));
-      if (changed.length === 0) return;
-      this.changed.fire({
-        changed,
-        syncScopeChanged: changed.some((k) => SYNC_SCOPE.includes(k)),
-        intervalChanged: changed.includes('syncIntervalMinutes'),
-      });
+      if (e.affectsConfiguration(CONFIG_SECTION)) this.refresh(false);
     }));
+    this.register(guard.onDidAllow(() => this.refresh(true)));
+  }
+
+  private refresh(consented: boolean): void {
+    const before = this.current;
+    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(this.guard));
+    const changed = (Object.keys(SettingKeys) as Array<keyof Settings>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(this.current[k]));
+    if (changed.length === 0) return;
+    this.changed.fire({
+      changed,
+      syncScopeChanged: changed.some((k) => SYNC_SCOPE.includes(k)),
+      intervalChanged: changed.includes('syncIntervalMinutes'),
+      consented,
+    });
   }
 
   get settings(): Readonly<Settings> {
@@ -59,21 +77,32 @@ export class Config extends DisposableBase {
   /** Writes one setting to the user's (global) settings. */
   async update<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
     await vscode.workspace.getConfiguration(CONFIG_SECTION).update(SettingKeys[key], value, vscode.ConfigurationTarget.Global);
-    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read());
+    ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(this.guard));
   }
 
-  static read(): { settings: Settings; pathMappingErrors: string[] } {
+  /**
+   * The settings as the extension may use them: a workspace value of a consent setting only once the
+   * user allowed it (else the user's own), and application-scoped settings only from the user's settings.
+   */
+  static read(guard: WorkspaceValueGuard): { settings: Settings; pathMappingErrors: string[] } {
     const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
     const d = DEFAULT_SETTINGS;
-    const str = (k: string, def: string) => { const v = c.get<unknown>(k); return typeof v === 'string' ? v.trim() : def; };
+    const consent: Record<string, ConsentSetting> = { [SettingKeys.baseUrl]: 'baseUrl', [SettingKeys.aiBaseUrl]: 'aiBaseUrl', [SettingKeys.sshConfigFile]: 'sshConfigFile', [SettingKeys.logSources]: 'logSources' };
+    const get = (k: string): unknown => {
+      if (consent[k]) return guard.decision<unknown>(consent[k], undefined).value;
+      // VS Code ignores workspace values of these; read only the user's, whatever the version does.
+      if (MACHINE_SCOPED.has(k)) return c.inspect<unknown>(k)?.globalValue;
+      return c.get<unknown>(k);
+    };
+    const str = (k: string, def: string) => { const v = get(k); return typeof v === 'string' ? v.trim() : def; };
     const num = (k: string, def: number, min: number, max: number) => {
-      const v = c.get<unknown>(k);
+      const v = get(k);
       return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
     };
-    const strings = (k: string) => { const v = c.get<unknown>(k); return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []; };
+    const strings = (k: string) => { const v = get(k); return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []; };
     const level = c.get<unknown>(SettingKeys.minLevel);
     const ai = c.get<unknown>(SettingKeys.aiProvider);
-    const bool = (k: string, def: boolean) => { const v = c.get<unknown>(k); return typeof v === 'boolean' ? v : def; };
+    const bool = (k: string, def: boolean) => { const v = get(k); return typeof v === 'boolean' ? v : def; };
     const mappings = parsePathMappings(c.get<unknown>(SettingKeys.pathMappings), `${CONFIG_SECTION}.${SettingKeys.pathMappings}`);
     const settings: Settings = {
       baseUrl: str(SettingKeys.baseUrl, d.baseUrl) || d.baseUrl,
@@ -91,6 +120,7 @@ export class Config extends DisposableBase {
       aiEvidenceTokens: Math.floor(num(SettingKeys.aiEvidenceTokens, d.aiEvidenceTokens, MIN_EVIDENCE_TOKENS, Number.MAX_SAFE_INTEGER)),
       sshConfigFile: str(SettingKeys.sshConfigFile, d.sshConfigFile),
       logSources: strings(SettingKeys.logSources),
+      allowHttp: bool(SettingKeys.allowHttp, d.allowHttp),
     };
     return { settings, pathMappingErrors: mappings.errors };
   }

@@ -61,6 +61,8 @@ export const StateKeys = {
   treeView: 'sentryRca.treeView',
   /** Stack-root prefixes the frame mapper learned, per workspace. */
   learnedPrefixes: 'sentryRca.frames.learnedPrefixes',
+  /** Digests of workspace values of consent settings the user allowed (host/trust). */
+  allowedWorkspaceValues: 'sentryRca.trust.allowedWorkspaceValues',
 } as const;
 
 /** Ids VS Code knows that package.json does not declare. */

@@ -25,6 +25,8 @@ export interface Settings {
   aiEvidenceTokens: number;
   sshConfigFile: string;
   logSources: string[];
+  /** Plain http to a Sentry host that is not this machine (the token travels in clear text). */
+  allowHttp: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   aiEvidenceTokens: 12_000,
   sshConfigFile: '',
   logSources: [],
+  allowHttp: false,
 };
 
 /** Setting keys (relative to `sentryRca.`) as declared in package.json. */
@@ -62,6 +65,7 @@ export const SettingKeys = {
   aiEvidenceTokens: 'ai.evidenceTokens',
   sshConfigFile: 'ssh.configFile',
   logSources: 'logs.sources',
+  allowHttp: 'allowHttp',
 } as const satisfies Record<keyof Settings, string>;
 
 /** The smallest evidence budget a diagnosis accepts (package.json's `minimum`). */

@@ -17,6 +17,10 @@ export interface SyncServiceDeps {
   logger: Logger;
   /** Called with the token before it is used, so the log channel can scrub it. */
   onToken?: (token: string) => void;
+  /** Asks the user about a workspace value of the Sentry URL before the token goes there (host/trust). */
+  trust: { request(settings: readonly ['baseUrl']): Promise<void> };
+  /** Restricted Mode: no request leaves the machine (host/trust/restrictedMode.ts). */
+  restricted: { check(what: string): void };
   timeoutMs?: number;
 }
 
@@ -40,7 +44,9 @@ export class SyncService extends DisposableBase {
 
   async run(trigger: SyncTrigger, signal: AbortSignal): Promise<SyncSummary> {
     const { config, tokens, logger } = this.deps;
+    this.deps.restricted.check('Syncing');
     const store = await this.deps.store();
+    await this.deps.trust.request(['baseUrl']);
     const s = config.settings;
     const token = await tokens.get();
     if (!token) throw new RcaError('auth', 'No Sentry auth token is set.', 'Run "Sentry RCA: Set Auth Token".');
@@ -48,7 +54,7 @@ export class SyncService extends DisposableBase {
     this.deps.onToken?.(token);
     const [{ SentryClient }, { SyncEngine }] = await Promise.all([import('../core/sentry/sentryClient'), import('../core/sync/syncEngine')]);
     logger.info(`[sync] ${trigger} sync of ${s.organization} at ${s.baseUrl} (projects: ${s.projects.length ? s.projects.join(', ') : 'all'}; min level ${s.minLevel})`);
-    const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger, timeoutMs: this.deps.timeoutMs ?? 30_000 });
+    const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger, timeoutMs: this.deps.timeoutMs ?? 30_000, allowHttp: s.allowHttp });
     const engine = new SyncEngine(
       { client, store, baseUrl: s.baseUrl, logger },
       { projects: s.projects, minLevel: s.minLevel, eventsPerIssue: s.eventsPerIssue },
@@ -61,9 +67,11 @@ export class SyncService extends DisposableBase {
 
   /** Validates a token with one API call before it is stored. */
   async checkToken(token: string, signal?: AbortSignal): Promise<{ ok: boolean; message: string; missingScopes: string[] }> {
+    this.deps.restricted.check('Checking the token');
+    await this.deps.trust.request(['baseUrl']);
     const s = this.deps.config.settings;
     const { SentryClient } = await import('../core/sentry/sentryClient');
-    const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.deps.logger, timeoutMs: this.deps.timeoutMs ?? 30_000 });
+    const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.deps.logger, timeoutMs: this.deps.timeoutMs ?? 30_000, allowHttp: s.allowHttp });
     try {
       return await client.checkToken(signal);
     } catch (e) {

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortError, systemClock, type Clock } from '../common/clock';
 import { RcaError } from '../common/errors';
+import { isLoopbackHost } from '../trust/loopback';
 import { nullLogger, type Logger } from '../common/logger';
 import type { ApiEvent, ApiIssue, ApiOrganization, ApiProject } from './apiTypes';
 import { nextLink } from './linkHeader';
@@ -23,6 +24,8 @@ export interface SentryClientOptions {
   backoffMaxMs?: number;
   /** Longest wait a Retry-After may ask for before the request is given up. */
   maxWaitMs?: number;
+  /** Allow plain http to a host other than this machine (the token then travels in clear text). */
+  allowHttp?: boolean;
 }
 
 export interface ClientStats {
@@ -78,6 +81,10 @@ export class SentryClient {
       throw new RcaError('usage', `The Sentry URL "${options.baseUrl}" is not a valid URL.`, 'Use e.g. https://sentry.io, https://de.sentry.io or your self-hosted address.');
     }
     if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new RcaError('usage', `The Sentry URL must use https (or http for a local server), not ${base.protocol}`);
+    if (base.protocol === 'http:' && !isLoopbackHost(base.hostname) && !options.allowHttp) {
+      throw new RcaError('usage', `The Sentry URL ${base.origin} uses plain http, which would send the auth token in clear text.`,
+        'Use https. For a server you reach over a network you trust, opt in with the setting sentryRca.allowHttp (CLI: SENTRY_RCA_ALLOW_HTTP=1).');
+    }
     if (!options.token || /\s/.test(options.token.trim())) throw new RcaError('auth', 'No Sentry auth token is set.', TOKEN_HELP);
     if (!/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/i.test(options.org)) throw new RcaError('usage', `"${options.org}" is not a valid organization slug.`, 'Use the slug from your Sentry URL, e.g. https://sentry.io/organizations/<slug>/.');
     this.token = options.token.trim();

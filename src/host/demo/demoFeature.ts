@@ -13,6 +13,7 @@ import { RcaError } from '../../core/common/errors';
 import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { DEMO_TOKEN, type DemoState } from '../../demo/constants';
+import type { ConsentSetting } from '../../core/trust/workspaceValues';
 import { Commands, CONFIG_SECTION, Views } from '../ids';
 import { reportError } from '../notify';
 import { demoPaths, ensureDemoServer, type DemoPaths } from './demoServer';
@@ -29,6 +30,8 @@ export interface DemoHost {
   context: Pick<vscode.ExtensionContext, 'extensionPath' | 'globalStorageUri'>;
   tokens: { get(): Promise<string | undefined>; set(token: string): Promise<void> };
   log: Logger;
+  /** Records the user's yes to the demo workspace's own settings (they point at the local demo server). */
+  trust: { allow(setting: ConsentSetting, value: unknown): Promise<void> };
 }
 
 export class DemoFeature extends DisposableBase {
@@ -44,8 +47,19 @@ export class DemoFeature extends DisposableBase {
     this.resumed = this.demoFolder() ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e)) : Promise.resolve();
   }
 
+  /** The demo workspace this extension wrote, at its exact path in the extension's storage: a folder
+   *  elsewhere with a copy of the marker file (a cloned repository) is not the demo. */
   private demoFolder(): vscode.WorkspaceFolder | undefined {
-    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && existsSync(join(f.uri.fsPath, MARKER)));
+    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && f.uri.fsPath === this.paths.workspace && existsSync(join(f.uri.fsPath, MARKER)));
+  }
+
+  /** The demo's settings point at the local demo server and sshd; the user chose the demo, so they apply. */
+  private async allowDemoSettings(state: DemoState): Promise<void> {
+    await this.host.trust.allow('baseUrl', state.url);
+    if (state.ssh) {
+      await this.host.trust.allow('sshConfigFile', state.ssh.configFile);
+      await this.host.trust.allow('logSources', state.ssh.logSources);
+    }
   }
 
   /**
@@ -70,6 +84,7 @@ export class DemoFeature extends DisposableBase {
     );
     const ws = this.paths.workspace;
     if (this.demoFolder()?.uri.fsPath === ws) {
+      await this.allowDemoSettings(state);
       await this.host.tokens.set(DEMO_TOKEN);
       await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
       // A token that did not change starts no sync by itself (Sync Now joins one that did).
@@ -125,8 +140,10 @@ export class DemoFeature extends DisposableBase {
     if (!folder) return;
     const state = await ensureDemoServer(this.paths, this.log);
     // The server may have come back on another port; the settings file change resyncs on its own.
-    if (folder.uri.fsPath === this.paths.workspace) this.writeSettings(state);
+    this.writeSettings(state);
     const marker = readMarker(folder.uri.fsPath);
+    // Settled once the user started the demo from "Try the Demo" (which sets pendingToken, then the token).
+    if (marker?.pendingToken || await this.host.tokens.get() === DEMO_TOKEN) await this.allowDemoSettings(state);
     if (marker?.pendingToken) {
       await this.host.tokens.set(DEMO_TOKEN);
       writeMarker(folder.uri.fsPath, { demo: 1 });

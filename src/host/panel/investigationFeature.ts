@@ -29,6 +29,10 @@ export interface InvestigationHost {
   log: Logger;
   config: { readonly settings: Readonly<Settings>; readonly pathMappingErrors: readonly string[] };
   tokens: { get(): Promise<string | undefined> };
+  /** Asks before a workspace value of the AI endpoint, the log sources or the Sentry URL is used. */
+  trust: { request(settings: ReadonlyArray<'baseUrl' | 'aiBaseUrl' | 'sshConfigFile' | 'logSources'>): Promise<void> };
+  /** Restricted Mode: no AI, SSH, git or network; saved diagnoses still open. */
+  restricted: { readonly active: boolean; check(what: string): void };
   /** The window's shared frame mapper (the frames feature); without it a run indexes the workspace itself. */
   frames?: { mapper(): Promise<FrameMapper | undefined> } | undefined;
   store: {
@@ -94,10 +98,12 @@ export class InvestigationFeature extends DisposableBase {
   }
 
   private async aiConfig(): Promise<LlmConfig | null> {
-    const s = this.host.config.settings;
-    if (s.aiProvider === 'none') return null;
+    if (this.host.restricted.active) return null;
+    if (this.host.config.settings.aiProvider === 'none') return null;
     const apiKey = await this.aiKey();
     if (!apiKey) return null;
+    await this.host.trust.request(['aiBaseUrl']);
+    const s = this.host.config.settings;
     const baseUrl = s.aiBaseUrl || process.env.OPENAI_BASE_URL || '';
     return { apiKey, model: s.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
   }
@@ -119,6 +125,9 @@ export class InvestigationFeature extends DisposableBase {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const first = folders[0];
     if (!first) return undefined;
+    this.host.restricted.check('A new diagnosis');
+    await this.host.trust.request(['logSources', 'baseUrl']);
+    if (this.host.config.settings.logSources.length) await this.host.trust.request(['sshConfigFile']);
     const s = this.host.config.settings;
     const shared = await this.host.frames?.mapper();
     const roots = folders.map((f) => f.uri.fsPath).join('\n');
@@ -134,7 +143,7 @@ export class InvestigationFeature extends DisposableBase {
     // Newer events than the last sync come straight from Sentry when a token is set.
     const token = await this.host.tokens.get();
     const latestEvent = token && s.organization
-      ? latestEventFromSentry(new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.log, timeoutMs: 15_000, maxRetries: 1 }))
+      ? latestEventFromSentry(new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.log, timeoutMs: 15_000, maxRetries: 1, allowHttp: s.allowHttp }))
       : undefined;
     // Opened last: nothing after it can fail and leave its connections open.
     const logs = this.runLogs.forRun(s.logSources, s.sshConfigFile, `${CONFIG_SECTION}.${SettingKeys.logSources}`);
