@@ -12,26 +12,35 @@ import { syncCommand } from './cli/syncCommand';
 import { MCP_USAGE } from './mcp/mcpUsage';
 import { version } from '../package.json';
 
+const WORKSPACE_NOTE = `            A --workspace folder is treated as someone else's repository: its .vscode/settings.json
+            never chooses where a key goes (sentryRca.baseUrl and sentryRca.ai.baseUrl are not read;
+            the AI endpoint is OPENAI_BASE_URL) and runs nothing. --workspace-settings uses its
+            sentryRca.logs.sources and sentryRca.pathMappings; without it they are ignored, with one
+            line on stderr saying so.`;
+
 const COMMAND_USAGE: Record<string, string> = {
   sync: `  sync      --store DIR [--url URL] [--org ORG] [--project SLUG]... [--min-level LEVEL]
             [--events-per-issue N] [--full] [--json]
             Sync Sentry into the store (token from SENTRY_AUTH_TOKEN).`,
   issues: `  issues    --store DIR [--json] [--all] [--project SLUG]... [--min-level LEVEL]
             List the stored issues (offline).`,
-  frames: `  frames    ISSUE_ID --store DIR --workspace DIR [--json] [--all]
+  frames: `  frames    ISSUE_ID --store DIR --workspace DIR [--workspace-settings] [--json] [--all]
             Map the latest event's stack frames to files in the workspace (--all: list each
-            library frame instead of folding runs of them).`,
+            library frame instead of folding runs of them).
+${WORKSPACE_NOTE}`,
   diagnose: `  diagnose  ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
-            [--ai openai|none] [--json|--markdown]
+            [--workspace-settings] [--ai openai|none] [--json|--markdown]
             Root-cause analysis: events, code, git history, server logs over SSH, and the
-            deterministic report (plus the AI's, with OPENAI_API_KEY and --ai openai).`,
+            deterministic report (plus the AI's, with OPENAI_API_KEY and --ai openai).
+${WORKSPACE_NOTE}`,
   logs: LOGS_USAGE,
   mcp: MCP_USAGE,
 };
 
 const ENVIRONMENT = `Environment: SENTRY_AUTH_TOKEN (required for sync), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
 OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (diagnose --ai openai), SENTRY_RCA_STORE and
-SENTRY_RCA_LOGS (mcp), SENTRY_RCA_LOG=debug|info|warn (log level on stderr, default warn).
+SENTRY_RCA_LOGS (mcp), SENTRY_RCA_LOG=debug|info|warn (log level on stderr, default warn),
+SENTRY_RCA_ALLOW_HTTP=1 (plain http to a Sentry host other than this machine; the token travels in clear).
 Exit codes: 0 ok, 1 usage, 2 remote or auth error, 3 partial result.
 `;
 
@@ -101,6 +110,7 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         workspace: { type: 'string' },
         'ssh-config': { type: 'string' },
         logs: { type: 'string', multiple: true },
+        'workspace-settings': { type: 'boolean' },
         ai: { type: 'string' },
         markdown: { type: 'boolean' },
       },
@@ -140,11 +150,11 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         const store = await IssueStore.open(need('store', v.store));
         try {
           if (store.issues().length === 0) throw new RcaError('usage', `The store ${store.file} holds no issues.`, 'Run `sentry-rca sync` first.');
-          if (command === 'frames') return await framesCommand({ store, issueId, workspace, json: v.json ?? false, expand: v.all ?? false }, io.out);
+          if (command === 'frames') return await framesCommand({ store, issueId, workspace, json: v.json ?? false, expand: v.all ?? false, workspaceSettings: v['workspace-settings'] ?? false, err: io.err }, io.out);
           if (v.ai !== undefined && v.ai !== 'openai' && v.ai !== 'none') throw new RcaError('usage', `--ai must be openai or none (got "${v.ai}").`);
           if (v.json && v.markdown) throw new RcaError('usage', 'Choose one of --json and --markdown.');
           return await diagnoseCommand({
-            store, issueId, workspace, sshConfig: v['ssh-config'], logs: v.logs ?? [], ai: v.ai as 'openai' | 'none' | undefined,
+            store, issueId, workspace, sshConfig: v['ssh-config'], logs: v.logs ?? [], ai: v.ai as 'openai' | 'none' | undefined, workspaceSettings: v['workspace-settings'] ?? false,
             format: v.json ? 'json' : v.markdown ? 'markdown' : 'text', env: io.env, logger, signal, err: io.err,
           }, io.out);
         } finally {

@@ -1,11 +1,12 @@
 /**
  * `sentry-rca diagnose ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
  *  [--ai openai|none] [--json|--markdown]`: the same evidence and analysis as the panel, headless.
- * Log sources come from --logs, else from the workspace's `.vscode/settings.json` (`sentryRca.logs.sources`).
- * AI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL, model from OPENAI_MODEL (or SENTRY_RCA_AI_MODEL, or the settings).
+ * Log sources come from --logs, else (only with --workspace-settings) from the workspace's
+ * `.vscode/settings.json` (`sentryRca.logs.sources`); the repository is never where the AI key goes.
+ * AI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL only, model from OPENAI_MODEL (or SENTRY_RCA_AI_MODEL, or the settings).
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { RcaError, errorMessage } from '../core/common/errors';
 import { nullLogger, type Logger } from '../core/common/logger';
 import { FrameMapper } from '../core/frames/frameMapper';
@@ -19,6 +20,7 @@ import type { LogProvider } from '../core/investigate/ports';
 import { secretsFromEnv } from '../core/investigate/secretScrubber';
 import { SshLogFetcher, type LogRequest } from '../core/logs';
 import { EXIT } from './cliIo';
+import { ignoredRepoSettingsLine, readRepoSettings } from './repoSettings';
 
 export interface DiagnoseArgs {
   /** The opened store; `update` (IssueStore has it) saves the investigation so the panel can reopen it. */
@@ -35,6 +37,8 @@ export interface DiagnoseArgs {
   ai?: 'openai' | 'none';
   format?: 'text' | 'json' | 'markdown';
   env?: NodeJS.ProcessEnv;
+  /** `--workspace-settings`: use the repository's log sources and path mappings. */
+  workspaceSettings?: boolean;
   /** Evidence token budget (default 12k). */
   tokenBudget?: number;
   mappings?: PathMapping[];
@@ -76,9 +80,13 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
   const issue = args.store.findIssue(args.issueId);
   if (!issue) throw new RcaError('usage', `Issue ${args.issueId} is not in the store.`, 'Run `sentry-rca sync` first, or list stored issues with `sentry-rca issues`.');
 
-  const settings = readWorkspaceSettings(workspace, logger);
-  const specs = args.logs?.length ? args.logs : settings.logSources;
-  const requests: LogRequest[] = parseLogSources(specs, args.logs?.length ? '--logs' : `${join(workspace, '.vscode', 'settings.json')} sentryRca.logs.sources`);
+  const settings = readRepoSettings(workspace);
+  for (const w of settings.warnings) logger.warn(w);
+  const useRepo = args.workspaceSettings === true;
+  const specs = args.logs?.length ? args.logs : useRepo ? settings.logSources : [];
+  const ignored = ignoredRepoSettingsLine(settings, { logSources: useRepo || !!args.logs?.length, mappings: useRepo || args.mappings !== undefined });
+  if (ignored) err(ignored);
+  const requests: LogRequest[] = parseLogSources(specs, args.logs?.length ? '--logs' : `${settings.file} sentryRca.logs.sources`);
   let ai: LlmConfig | null = null;
   if ((args.ai ?? 'openai') === 'openai') {
     const apiKey = env.OPENAI_API_KEY ?? '';
@@ -86,13 +94,14 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
       if (args.ai === 'openai') throw new RcaError('usage', '--ai openai needs OPENAI_API_KEY.', 'Set OPENAI_API_KEY (and OPENAI_BASE_URL for another compatible endpoint), or pass --ai none.');
       err('No OPENAI_API_KEY: deterministic report only.\n');
     } else {
-      const baseUrl = env.OPENAI_BASE_URL || settings.aiBaseUrl;
+      // Never the repository's sentryRca.ai.baseUrl: the key goes only where the user's environment says.
+      const baseUrl = env.OPENAI_BASE_URL;
       ai = { apiKey, model: env.OPENAI_MODEL || env.SENTRY_RCA_AI_MODEL || settings.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
     }
   }
 
   const index = await WorkspaceFileIndex.build([{ name: workspace.split(/[\\/]/).pop() || 'workspace', path: workspace }], { logger }, args.signal);
-  const mapper = new FrameMapper(index, { mappings: args.mappings ?? [], logger });
+  const mapper = new FrameMapper(index, { mappings: args.mappings ?? (useRepo ? settings.mappings : []), logger });
   const meta = args.store.meta?.();
   const token = env.SENTRY_AUTH_TOKEN;
   // Online only when the store says where it came from and a token is there; otherwise stored events only.
@@ -167,50 +176,6 @@ async function saveRecord(store: DiagnoseArgs['store'], record: InvestigationRec
   } catch (e) {
     logger.warn(`could not save the investigation in the store: ${errorMessage(e)}`);
   }
-}
-
-interface WorkspaceSettings { logSources: string[]; aiModel: string; aiBaseUrl: string }
-
-/** The few `sentryRca.*` settings the CLI honours from `.vscode/settings.json` (JSON with comments). */
-export function readWorkspaceSettings(workspace: string, logger: Logger): WorkspaceSettings {
-  const file = join(workspace, '.vscode', 'settings.json');
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch { return { logSources: [], aiModel: '', aiBaseUrl: '' }; }
-  try {
-    const json = JSON.parse(stripJsonComments(text)) as Record<string, unknown>;
-    const sources = json['sentryRca.logs.sources'];
-    return {
-      logSources: Array.isArray(sources) ? sources.filter((s): s is string => typeof s === 'string') : [],
-      aiModel: typeof json['sentryRca.ai.model'] === 'string' ? json['sentryRca.ai.model'] : '',
-      aiBaseUrl: typeof json['sentryRca.ai.baseUrl'] === 'string' ? json['sentryRca.ai.baseUrl'] : '',
-    };
-  } catch (e) {
-    logger.warn(`ignoring ${file}: ${errorMessage(e)}`);
-    return { logSources: [], aiModel: '', aiBaseUrl: '' };
-  }
-}
-
-/** Removes // and block comments and trailing commas outside strings. */
-function stripJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      out += text.slice(start, i + 1);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2);
-      if (i < 0) break;
-      i++;
-    } else {
-      out += c;
-    }
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
 function isDir(p: string): boolean {

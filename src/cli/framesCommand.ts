@@ -9,6 +9,7 @@ import { FrameMapper, displayPath, type FrameMapping } from '../core/frames/fram
 import type { PathMapping } from '../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
 import { readWorkspaceFrameSettings } from '../core/frames/workspaceSettings';
+import { ignoredRepoSettingsLine, readRepoSettings } from './repoSettings';
 import type { StoredEvent, StoredFrame, StoredIssue } from '../core/store/model';
 import { EXIT, printable } from './cliIo';
 
@@ -26,8 +27,12 @@ export interface FramesArgs {
   json: boolean;
   /** Text output: list every library frame instead of folding each run of them into one row (`--all`). */
   expand?: boolean;
-  /** Path mappings; when absent, `sentryRca.pathMappings` from the workspace's .vscode/settings.json. */
+  /** Path mappings; when absent and `workspaceSettings` is set, `sentryRca.pathMappings` from the workspace's .vscode/settings.json. */
   mappings?: PathMapping[];
+  /** `--workspace-settings`: use the repository's own path mappings (otherwise they are ignored, with a line on `err`). */
+  workspaceSettings?: boolean;
+  /** stderr. */
+  err?: (s: string) => void;
   /** Globs to leave out of the file index (`files.exclude` syntax); when absent, the workspace's own. */
   exclude?: string[];
 }
@@ -99,10 +104,14 @@ export async function framesCommand(args: FramesArgs, out: (s: string) => void):
     return EXIT.partial;
   }
 
-  // The same settings the extension uses in this folder, so both map the same way.
+  // The folder's files.exclude always applies (it only hides files); its path mappings with --workspace-settings.
   const settings = args.mappings && args.exclude ? undefined : readWorkspaceFrameSettings(workspace);
+  const repoMappings = args.mappings ? undefined : settings?.mappings ?? [];
+  if (repoMappings?.length && !args.workspaceSettings) {
+    args.err?.(ignoredRepoSettingsLine({ ...readRepoSettings(workspace), logSources: [], neverUsed: [] }, { logSources: true, mappings: false }));
+  }
   const index = await WorkspaceFileIndex.build([{ name: basename(workspace), path: workspace }], { exclude: args.exclude ?? settings?.exclude ?? [] });
-  const mapper = new FrameMapper(index, { mappings: args.mappings ?? settings?.mappings ?? [] });
+  const mapper = new FrameMapper(index, { mappings: args.mappings ?? (args.workspaceSettings ? repoMappings : undefined) ?? [] });
   try {
     const mapped = await mapper.mapAll(frames.map((f) => f.frame), issue.projectSlug);
     head.warnings.push(...(settings?.warnings ?? []), ...index.warnings, ...mapper.checkMappings());

@@ -90,16 +90,22 @@ describe('sentry-rca frames', () => {
     assert.equal(r.frames.at(-1)!.via, 'mapping');
   });
 
-  test('without explicit mappings, the workspace\'s .vscode/settings.json applies (as in the extension)', async () => {
+  test('with --workspace-settings, the workspace\'s .vscode/settings.json mappings apply (as in the extension); without, they are ignored and said so', async () => {
     const other = writeTree(tempDir('cli-settings'), {
       'services/shop/src/lib/parse.js': ['x'],
       '.vscode/settings.json': JSON.stringify({ 'sentryRca.pathMappings': [{ from: event.exceptions[0]!.frames.at(-1)!.filename!.replace(/src\/lib\/parse\.js$/, ''), to: '${workspaceFolder}/services/shop/' }] }),
     });
     let out = '';
-    await framesCommand({ store: storeWith([event]), issueId: 'SHOP-7', workspace: other, json: true }, (s) => { out += s; });
+    await framesCommand({ store: storeWith([event]), issueId: 'SHOP-7', workspace: other, json: true, workspaceSettings: true }, (s) => { out += s; });
     const r = JSON.parse(out) as FramesJson;
     assert.equal(r.frames.at(-1)!.via, 'mapping');
     assert.deepEqual(r.warnings, []);
+    out = '';
+    let err = '';
+    await framesCommand({ store: storeWith([event]), issueId: 'SHOP-7', workspace: other, json: true, err: (s) => { err += s; } }, (s) => { out += s; });
+    assert.notEqual((JSON.parse(out) as FramesJson).frames.at(-1)!.via, 'mapping');
+    assert.match(err, /^sentry-rca: ignoring sentryRca\.pathMappings from .*pass --workspace-settings to use them/);
+    assert.equal(err.split('\n').filter(Boolean).length, 1);
   });
 
   test('unknown issue and a workspace that is not a folder are usage errors with a hint', async () => {

@@ -95,11 +95,14 @@ describe('diagnose command', () => {
     await assert.rejects(run({ workspace: join(s.root, 'missing') }), /is not a folder/);
   });
 
-  test('log sources from .vscode/settings.json are used when --logs is absent', async () => {
+  test('log sources from .vscode/settings.json are used only with --workspace-settings', async () => {
     mkdirSync(join(s.root, '.vscode'), { recursive: true });
     writeFileSync(join(s.root, '.vscode/settings.json'), '{\n  // comment\n  "sentryRca.logs.sources": ["bad host=file:/var/log/x.log"],\n}\n');
     try {
-      await assert.rejects(run({}), (e: Error & { kind?: string }) => e.kind === 'usage');
+      await assert.rejects(run({ workspaceSettings: true }), (e: Error & { kind?: string }) => e.kind === 'usage');
+      const { code, err } = await run({});
+      assert.equal(code, 0);
+      assert.match(err, /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/);
     } finally {
       rmSync(join(s.root, '.vscode'), { recursive: true, force: true });
     }
