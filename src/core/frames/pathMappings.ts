@@ -3,7 +3,7 @@
  * optionally limited to one Sentry project. They run before every automatic rule, so a user can always
  * fix a frame the heuristics get wrong, including frames that point at URLs.
  */
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { WorkspaceRoot } from './workspaceFileIndex';
 
 export interface PathMapping {
@@ -89,7 +89,11 @@ export function applyMapping(framePath: string, mapping: PathMapping, target: st
   const atBoundary = needle.endsWith('/') || hay.length === needle.length || hay[needle.length] === '/';
   if (!atBoundary) return undefined;
   const rest = path.slice(from.length).replace(/^\/+/, '').replace(/[?#].*$/, '');
-  return rest ? join(target, ...rest.split('/')) : join(target);
+  if (!rest) return join(target);
+  const mapped = join(target, ...rest.split('/'));
+  // A frame path is data from Sentry: `..` segments must not lead out of the mapping's folder.
+  const inside = relative(join(target), mapped);
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside)) ? mapped : undefined;
 }
 
 export function mappingsFor(mappings: readonly PathMapping[], project: string | undefined): PathMapping[] {

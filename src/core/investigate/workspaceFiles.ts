@@ -27,16 +27,19 @@ export class WorkspaceFiles {
     const abs = isAbsolute(norm) ? resolve(norm) : resolve(root, norm);
     if (!isInside(root, abs)) return { error: 'path is outside the workspace' };
     const rel = relative(root, abs).split(sep).join('/');
-    if (rel.split('/').includes('.git')) return { error: 'git internals are not readable' };
-    const base = rel.split('/').pop() ?? '';
-    if (SECRET_FILES.some((r) => r.test(base))) return { error: `${base} may hold credentials and is not readable` };
+    const refused = refusedName(rel);
+    if (refused) return { error: refused };
     let real: string;
     try {
       real = await realpath(abs);
     } catch {
       return { error: `no such file in the workspace: ${rel}` };
     }
-    if (!isInside(await this.root_(), real)) return { error: 'path resolves (through a symlink) outside the workspace' };
+    const realRoot = await this.root_();
+    if (!isInside(realRoot, real)) return { error: 'path resolves (through a symlink) outside the workspace' };
+    // The same checks on where it really is: a symlink notes.txt → .env must not read the .env.
+    const refusedReal = refusedName(relative(realRoot, real).split(sep).join('/'));
+    if (refusedReal) return { error: `${rel} is a link to a file that is not readable (${refusedReal})` };
     return { abs: real, rel };
   }
 
@@ -69,7 +72,7 @@ export class WorkspaceFiles {
         if (hits.length >= maxHits || filesScanned >= maxFiles) { complete = false; return; }
         const p = join(dir, ent.name);
         if (ent.isDirectory()) {
-          if (!SKIP_DIRS.has(ent.name)) await walk(p);
+          if (!SKIP_DIRS.has(ent.name.toLowerCase())) await walk(p);
           continue;
         }
         if (!ent.isFile() || SECRET_FILES.some((r) => r.test(ent.name))) continue;
@@ -96,6 +99,16 @@ export class WorkspaceFiles {
     this.realRoot ??= realpath(resolve(this.root)).catch(() => resolve(this.root));
     return this.realRoot;
   }
+}
+
+/** Why a workspace-relative path may not be read: git internals (any case: `.GIT` is `.git` on
+ *  case-insensitive file systems) and files that typically hold credentials. */
+function refusedName(rel: string): string | undefined {
+  const segments = rel.split('/');
+  if (segments.some((s) => s.toLowerCase() === '.git')) return 'git internals are not readable';
+  const base = segments.pop() ?? '';
+  if (SECRET_FILES.some((r) => r.test(base))) return `${base} may hold credentials and is not readable`;
+  return undefined;
 }
 
 function isInside(root: string, p: string): boolean {

@@ -1,7 +1,7 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { PRIVATE_DIR_MODE, PrivateJsonFile } from './privateJsonFile';
 import { Emitter, type Event } from '../common/emitter';
 import { RcaError } from '../common/errors';
 import type { Disposable } from '../common/lifecycle';
@@ -63,12 +63,13 @@ export class IssueStore implements Disposable {
   static async open(dir: string, options: IssueStoreOptions = {}): Promise<IssueStore> {
     const logger = options.logger ?? nullLogger;
     try {
-      await mkdir(dir, { recursive: true });
+      // Only a folder created here gets 0700; an existing one (the user's choice) keeps its mode.
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     } catch (e) {
       throw new RcaError('store', `Cannot create the store directory ${dir}: ${(e as Error).message}`, undefined, { cause: e });
     }
     const file = join(dir, STORE_FILE);
-    const db = new Low<DiskData>(new DataFile<DiskData>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), encode(emptyStore()));
+    const db = new Low<DiskData>(new PrivateJsonFile<DiskData>(file), encode(emptyStore()));
     const { data, recovery, migrated } = await IssueStore.load(file, db, options, logger);
     const store = new IssueStore(file, db, data, logger, options, recovery);
     if (migrated) await store.replace(data);

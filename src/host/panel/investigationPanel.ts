@@ -13,7 +13,7 @@ import { tagged, type Logger } from '../../core/common/logger';
 import { runInvestigation, savedInvestigations, type InvestigationRecord, type InvestigationSink } from '../../core/investigate/investigation';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps, IssueSource } from '../../core/investigate/ports';
-import { WorkspaceFiles } from '../../core/investigate/workspaceFiles';
+import { resolveLinkTarget } from '../../core/investigate/linkTarget';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import { isWebviewToHost, type HostToWebview, type IssueHeader, type TrendView, type WebviewToHost } from '../../shared/protocol';
 import { InternalIds } from '../ids';
@@ -211,24 +211,16 @@ export class InvestigationPanel extends DisposableBase {
     }
   }
 
-  /** Opens a `path:line` only if it resolves to a file inside a workspace folder. */
+  /** Opens a `path:line` only if it resolves to a file inside a workspace folder that may be read. */
   private async openRef(path: string, line: number, column?: number): Promise<{ ok: boolean; message?: string }> {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    for (const f of folders) {
-      if (f.uri.scheme !== 'file') continue;
-      const r = await new WorkspaceFiles(f.uri.fsPath).resolve(path);
-      if ('error' in r) continue;
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.abs));
-      const pos = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), Math.max(0, (column ?? 1) - 1));
-      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
-      return { ok: true };
-    }
-    // A bare file name from the model: open it when exactly one workspace file has that path suffix.
-    if (!path.includes('..') && !path.startsWith('/')) {
-      const hits = await vscode.workspace.findFiles(`**/${path.replace(/[{}[\]*?]/g, '')}`, '**/node_modules/**', 2);
-      if (hits.length === 1) return this.openRef(vscode.workspace.asRelativePath(hits[0]!, false), line, column);
-    }
-    return { ok: false, message: `${path}:${line} is not a file in this workspace.` };
+    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const target = await resolveLinkTarget(path, roots, async (suffix) =>
+      (await vscode.workspace.findFiles(`**/${suffix}`, '**/node_modules/**', 2)).map((u) => u.fsPath));
+    if ('error' in target) return { ok: false, message: `${path}:${line} cannot be opened: ${target.error}.` };
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(target.abs));
+    const pos = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), Math.max(0, (column ?? 1) - 1));
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    return { ok: true };
   }
 
   private async openExternal(url: string): Promise<void> {
