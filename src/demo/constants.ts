@@ -4,6 +4,10 @@
 export const DEMO_TOKEN = 'sntryu_demo_0000000000000000000000000000000000000000000000000000000000000000';
 export const DEMO_ORG = 'demo';
 
+/** The demo server runs on users' machines: no unauthenticated control routes, no recorded headers
+ *  (Authorization included), and only Host values of this machine (no DNS rebinding from a web page). */
+export const DEMO_SERVER_HARDENING = { controlRoutes: false, recordHeaders: false, loopbackHostOnly: true } as const;
+
 /** The state file `dist/demo.js serve` writes once its server answers. */
 export interface DemoState {
   pid: number;

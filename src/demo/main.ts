@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SentryServerImpl } from '../../test/servers/sentry/server';
-import { DEMO_ORG, DEMO_TOKEN, type DemoState } from './constants';
+import { DEMO_ORG, DEMO_SERVER_HARDENING, DEMO_TOKEN, type DemoState } from './constants';
 import { SSHD_PATH, startDemoSshd, type DemoSshd } from './demoSshd';
 import { newestEventMs, parseRecording, shiftEnvelope, shiftLog, type DemoRecording } from './recording';
 
@@ -36,7 +36,8 @@ function writeAtomic(file: string, text: string): void {
 }
 
 async function listen(port: number): Promise<SentryServerImpl> {
-  const make = (p: number) => new SentryServerImpl({ port: p, host: '127.0.0.1', org: DEMO_ORG, token: DEMO_TOKEN });
+  // No control routes, no recorded headers, loopback Host values only: this server runs on users' machines.
+  const make = (p: number) => new SentryServerImpl({ port: p, host: '127.0.0.1', org: DEMO_ORG, token: DEMO_TOKEN, ...DEMO_SERVER_HARDENING });
   const server = make(port);
   try {
     await server.listen();

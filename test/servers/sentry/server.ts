@@ -17,6 +17,7 @@ import { issueToApi } from './serialize';
 import type { IssueRec, ProjectRec } from './server-state';
 import { ServerState } from './server-state';
 import { generateSynthetic } from './synthetic';
+import { isLoopbackHost } from '../../../src/core/trust/loopback';
 import type { ApiIssue, Fault, FaultKind, RateLimit, RecordedRequest, SentryServerOptions, SyntheticOptions, TouchOptions } from './types';
 
 export interface SentryTestServer {
@@ -92,6 +93,13 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
     default:
       throw new IngestError(`unsupported content-encoding ${encoding}`);
   }
+}
+
+/** The host name of a Host header (`127.0.0.1:8000`, `[::1]:80`, `localhost`); empty when absent. */
+function hostOf(header: string | undefined): string {
+  if (!header) return '';
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim());
+  return m ? m[1]! : '';
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -300,12 +308,15 @@ export class SentryServerImpl implements SentryTestServer {
     const origin = viaDecoy ? this.decoyUrl : this.url;
     const url = new URL(req.url ?? '/', origin);
     try {
-      if (!viaDecoy && url.pathname.startsWith('/__control/')) return await this.onControl(req, res, url);
+      if (this.opts.loopbackHostOnly && !isLoopbackHost(hostOf(req.headers.host))) {
+        return sendJson(res, 421, { detail: 'This server answers only requests addressed to this machine (Host: 127.0.0.1 or localhost).' });
+      }
+      if (!viaDecoy && url.pathname.startsWith('/__control/') && this.opts.controlRoutes !== false) return await this.onControl(req, res, url);
       const rec: RecordedRequest = {
         method: req.method ?? 'GET',
         path: url.pathname,
         query: queryRecord(url.searchParams),
-        headers: headerRecord(req),
+        headers: this.opts.recordHeaders === false ? {} : headerRecord(req),
         status: 0,
         at: this.now(),
         origin,

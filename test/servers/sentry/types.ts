@@ -232,6 +232,13 @@ export interface SentryServerOptions {
   regionUrl?: string;
   /** Clock for event timestamps of synthetic/touched data and the rate limiter's windows; default Date.now. */
   now?: () => number;
+  /** Serve `/__control/*` (default true). The demo, which users run, has none: they are unauthenticated. */
+  controlRoutes?: boolean;
+  /** Keep request headers (Authorization included) in `requests` (default true). The demo keeps none. */
+  recordHeaders?: boolean;
+  /** Answer only requests whose Host header names this machine (127.0.0.1, localhost, [::1]), so a web
+   *  page cannot reach the server through DNS rebinding (default false; the demo sets it). */
+  loopbackHostOnly?: boolean;
 }
 
 export interface SyntheticOptions {
