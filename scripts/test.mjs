@@ -73,7 +73,8 @@ if (!unitOnly) {
   // Suites in real VS Code (code-server + Chromium) report their own counts through a JSON file.
   // e2e-vsix: the packaged .vsix installed into code-server (test/e2e/vsix.ts).
   // e2e-frames: frames, CodeLens, hover and Add Path Mapping… in the workbench (test/e2e/frames.ts).
-  const runners = [['integration', 'out/test/integration/run.js'], ['e2e', 'out/test/e2e/run.js'], ['e2e-vsix', 'out/test/e2e/vsix.js'], ['e2e-frames', 'out/test/e2e/frames.js']];
+  // trust: a hostile repository, with consent modals and in Restricted Mode (test/trust/run.ts).
+  const runners = [['integration', 'out/test/integration/run.js'], ['trust', 'out/test/trust/run.js'], ['e2e', 'out/test/e2e/run.js'], ['e2e-vsix', 'out/test/e2e/vsix.js'], ['e2e-frames', 'out/test/e2e/frames.js']];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) continue;
     const summary = join('out', `${suite}-summary.json`);

@@ -18,7 +18,7 @@ export interface SyncServiceDeps {
   /** Called with the token before it is used, so the log channel can scrub it. */
   onToken?: (token: string) => void;
   /** Asks the user about a workspace value of the Sentry URL before the token goes there (host/trust). */
-  trust: { request(settings: readonly ['baseUrl']): Promise<void> };
+  trust: { request(settings: readonly ['baseUrl'], options?: { userAction?: boolean }): Promise<void> };
   /** Restricted Mode: no request leaves the machine (host/trust/restrictedMode.ts). */
   restricted: { check(what: string): void };
   timeoutMs?: number;
@@ -46,7 +46,7 @@ export class SyncService extends DisposableBase {
     const { config, tokens, logger } = this.deps;
     this.deps.restricted.check('Syncing');
     const store = await this.deps.store();
-    await this.deps.trust.request(['baseUrl']);
+    await this.deps.trust.request(['baseUrl'], { userAction: trigger === 'manual' });
     const s = config.settings;
     const token = await tokens.get();
     if (!token) throw new RcaError('auth', 'No Sentry auth token is set.', 'Run "Sentry RCA: Set Auth Token".');
@@ -68,7 +68,7 @@ export class SyncService extends DisposableBase {
   /** Validates a token with one API call before it is stored. */
   async checkToken(token: string, signal?: AbortSignal): Promise<{ ok: boolean; message: string; missingScopes: string[] }> {
     this.deps.restricted.check('Checking the token');
-    await this.deps.trust.request(['baseUrl']);
+    await this.deps.trust.request(['baseUrl'], { userAction: true });
     const s = this.deps.config.settings;
     const { SentryClient } = await import('../core/sentry/sentryClient');
     const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.deps.logger, timeoutMs: this.deps.timeoutMs ?? 30_000, allowHttp: s.allowHttp });

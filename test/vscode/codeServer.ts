@@ -37,6 +37,9 @@ export interface CodeServerOptions {
   /** Receives the server's output lines (for diagnosis when a run fails). */
   onOutput?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Workspace trust as users have it (off in the test defaults): the opened folder starts in Restricted
+   *  Mode, without the start-up prompt. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -86,7 +89,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const userDir = join(dataRoot, 'data', 'User');
   mkdirSync(userDir, { recursive: true });
   mkdirSync(join(dataRoot, 'exts'), { recursive: true });
-  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...opts.settings }, null, 2));
+  const trust = opts.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {};
+  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...trust, ...opts.settings }, null, 2));
   writeFileSync(join(dataRoot, 'config.yaml'), 'auth: none\ncert: false\n');
 
   let lastError: Error | undefined;
@@ -110,7 +114,7 @@ async function launch(port: number, dataRoot: string, ownsDataRoot: boolean, opt
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', join(dataRoot, 'data'),
     '--extensions-dir', join(dataRoot, 'exts'),

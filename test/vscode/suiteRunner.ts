@@ -19,6 +19,8 @@ export interface SuiteRunOptions {
   /** Prepares the opened folder. */
   workspace?: string;
   timeoutMs?: number;
+  /** Run with workspace trust on (the folder opens in Restricted Mode). */
+  workspaceTrust?: boolean;
 }
 
 export function writeSummary(counts: { passed: number; failed: number }): void {
@@ -48,6 +50,7 @@ export async function runSuiteInVsCode(opts: SuiteRunOptions): Promise<{ passed:
       env: { ...opts.env, SENTRY_RCA_SUITE_RESULT: resultFile },
       settings: opts.settings,
       timeoutMs: opts.timeoutMs,
+      ...(opts.workspaceTrust ? { workspaceTrust: true } : {}),
       onLog: (line) => { console.log(line); },
       onOutput: verbose ? (line) => console.log(`[code-server] ${line}`) : undefined,
     });

@@ -30,7 +30,7 @@ export interface InvestigationHost {
   config: { readonly settings: Readonly<Settings>; readonly pathMappingErrors: readonly string[] };
   tokens: { get(): Promise<string | undefined> };
   /** Asks before a workspace value of the AI endpoint, the log sources or the Sentry URL is used. */
-  trust: { request(settings: ReadonlyArray<'baseUrl' | 'aiBaseUrl' | 'sshConfigFile' | 'logSources'>): Promise<void> };
+  trust: { request(settings: ReadonlyArray<'baseUrl' | 'aiBaseUrl' | 'sshConfigFile' | 'logSources'>, options?: { userAction?: boolean }): Promise<void> };
   /** Restricted Mode: no AI, SSH, git or network; saved diagnoses still open. */
   restricted: { readonly active: boolean; check(what: string): void };
   /** The window's shared frame mapper (the frames feature); without it a run indexes the workspace itself. */
@@ -102,7 +102,7 @@ export class InvestigationFeature extends DisposableBase {
     if (this.host.config.settings.aiProvider === 'none') return null;
     const apiKey = await this.aiKey();
     if (!apiKey) return null;
-    await this.host.trust.request(['aiBaseUrl']);
+    await this.host.trust.request(['aiBaseUrl'], { userAction: true });
     const s = this.host.config.settings;
     const baseUrl = s.aiBaseUrl || process.env.OPENAI_BASE_URL || '';
     return { apiKey, model: s.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
@@ -126,8 +126,8 @@ export class InvestigationFeature extends DisposableBase {
     const first = folders[0];
     if (!first) return undefined;
     this.host.restricted.check('A new diagnosis');
-    await this.host.trust.request(['logSources', 'baseUrl']);
-    if (this.host.config.settings.logSources.length) await this.host.trust.request(['sshConfigFile']);
+    await this.host.trust.request(['logSources', 'baseUrl'], { userAction: true });
+    if (this.host.config.settings.logSources.length) await this.host.trust.request(['sshConfigFile'], { userAction: true });
     const s = this.host.config.settings;
     const shared = await this.host.frames?.mapper();
     const roots = folders.map((f) => f.uri.fsPath).join('\n');

@@ -52,19 +52,20 @@ export class WorkspaceValueTrust extends DisposableBase {
   }
 
   /**
-   * Asks about every setting in `settings` whose workspace value is not allowed yet (each value once per
-   * session when declined). Afterwards `Config.settings` holds the allowed workspace values, or else the
-   * user's own; so callers read the settings after awaiting this.
+   * Asks about every setting in `settings` whose workspace value is not allowed yet. A value declined in
+   * this session is asked about again only for something the user started (`userAction`), never by a
+   * timer. Afterwards `Config.settings` holds the allowed workspace values, or else the user's own; so
+   * callers read the settings after awaiting this.
    */
-  async request(settings: readonly ConsentSetting[]): Promise<void> {
-    for (const s of settings) await this.requestOne(s);
+  async request(settings: readonly ConsentSetting[], options: { userAction?: boolean } = {}): Promise<void> {
+    for (const s of settings) await this.requestOne(s, options.userAction === true);
   }
 
-  private async requestOne(setting: ConsentSetting): Promise<boolean> {
+  private async requestOne(setting: ConsentSetting, userAction: boolean): Promise<boolean> {
     const d = this.decision<unknown>(setting, undefined);
     if (d.state !== 'pending' || !d.fingerprint) return d.state !== 'pending';
     const fp = d.fingerprint;
-    if (this.declined.has(fp)) return false;
+    if (this.declined.has(fp) && !userAction) return false;
     let pending = this.asking.get(fp);
     if (!pending) {
       pending = this.ask(setting, d.workspaceValue, userValue(this.layers(setting), undefined), fp).finally(() => this.asking.delete(fp));
@@ -92,6 +93,7 @@ export class WorkspaceValueTrust extends DisposableBase {
     const { consentQuestion } = await import('../../core/trust/consentQuestion');
     const question = consentQuestion(setting, value, current);
     const yes = await this.confirm(question);
+    if (yes) this.declined.delete(fp);
     if (!yes) {
       this.declined.add(fp);
       this.log.warn(`[trust] workspace value of sentryRca.${KEYS[setting]} declined; your own value is used`);
