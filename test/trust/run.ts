@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { projectRoot } from '../vscode/codeServer';
 import { runSuiteInVsCode, skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
 import { startSentryServer } from '../servers/sentry/index';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     const sshConfig = join(scratch, 'ssh_config');
     writeFileSync(sshConfig, `Host buildhost\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  IdentityFile ${key.privatePath}\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile ${knownHosts}\n`);
 
-    const run = async (name: string, workspaceTrust: boolean) => {
+    const run = async (name: string, workspaceTrust: boolean, drive?: (page: Page) => Promise<void>) => {
       const ws = join(scratch, `${name}-repo`);
       const marker = join(scratch, `${name}-ran`);
       mkdirSync(join(ws, '.vscode'), { recursive: true });
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
         testsEntry: join(projectRoot, 'out', 'test', 'trust', name, 'index.js'),
         workspace: ws,
         workspaceTrust,
+        ...(drive ? { drive } : {}),
         env: {
           SENTRY_RCA_TRUST_TEST: JSON.stringify({ sentryUrl: sentry.url, token: sentry.token, org: sentry.org, marker, workspace: ws }),
         },
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
       });
     };
     const a = await run('consent', false);
-    const b = await run('restricted', true);
+    // The last restricted test opens the workspace trust editor; the user clicks "Trust" there.
+    const b = await run('restricted', true, async (page) => {
+      await page.getByRole('button', { name: 'Trust', exact: true }).first().click({ timeout: 200_000 });
+    });
     const counts = { passed: a.passed + b.passed, failed: a.failed + b.failed };
     writeSummary(counts);
     process.exitCode = counts.failed > 0 ? 1 : 0;

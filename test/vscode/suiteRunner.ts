@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerInstalled, projectRoot } from './codeServer';
+import type { Page } from 'playwright-core';
 import { runExtensionTests } from './workbench';
 
 export interface SuiteRunOptions {
@@ -21,6 +22,8 @@ export interface SuiteRunOptions {
   timeoutMs?: number;
   /** Run with workspace trust on (the folder opens in Restricted Mode). */
   workspaceTrust?: boolean;
+  /** Drives the workbench page while the suite runs (clicks only a user can make). */
+  drive?: (page: Page) => Promise<void>;
 }
 
 export function writeSummary(counts: { passed: number; failed: number }): void {
@@ -51,6 +54,7 @@ export async function runSuiteInVsCode(opts: SuiteRunOptions): Promise<{ passed:
       settings: opts.settings,
       timeoutMs: opts.timeoutMs,
       ...(opts.workspaceTrust ? { workspaceTrust: true } : {}),
+      ...(opts.drive ? { drive: opts.drive } : {}),
       onLog: (line) => { console.log(line); },
       onOutput: verbose ? (line) => console.log(`[code-server] ${line}`) : undefined,
     });

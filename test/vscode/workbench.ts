@@ -98,10 +98,12 @@ export interface ExtensionTestRun {
 }
 
 /** Runs an extension-test entry in the real workbench and returns its exit code; always cleans up. */
-export async function runExtensionTests(opts: WorkbenchOptions & { extensionTestsPath: string; timeoutMs?: number }): Promise<ExtensionTestRun> {
+export async function runExtensionTests(opts: WorkbenchOptions & { extensionTestsPath: string; timeoutMs?: number; drive?: (page: Page) => Promise<void> }): Promise<ExtensionTestRun> {
   const started = Date.now();
   const wb = await openWorkbench(opts);
   try {
+    // What only a user can do while the tests run (e.g. click "Trust" in the workspace trust editor).
+    if (opts.drive) void opts.drive(wb.page).catch((e: unknown) => opts.onLog?.(`[harness] drive: ${e instanceof Error ? e.message : String(e)}`));
     const timeoutMs = opts.timeoutMs ?? 300_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });

@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SentryRcaTestApi } from '../../../src/app';
-import { api, rows } from '../../integration/suite/helpers';
+import { api, rows, waitFor } from '../../integration/suite/helpers';
+import { emptyStore } from '../../../src/core/store/issueStore';
+import { event, issue, T0 } from '../../unit/investigate/scenario';
 
 const cfg = JSON.parse(process.env.SENTRY_RCA_TRUST_TEST ?? '{}') as { sentryUrl: string; token: string };
 let a: SentryRcaTestApi;
@@ -35,7 +37,40 @@ describe('a hostile repository in Restricted Mode', () => {
     assert.deepEqual(seen, []);
   });
 
-  it('the tree still works', async () => {
-    assert.ok(Array.isArray(await rows(a)));
+  it('stored issues show in the tree, frames map, and a saved diagnosis reopens without a new run', async () => {
+    const store = await a.app.store.ready;
+    const data = emptyStore();
+    data.issues = [issue('101')];
+    data.events = { '101': [event('e1', T0)] };
+    data.investigations = { '101': [{ version: 1, id: 'r1', issueId: '101', shortId: 'ORDERS-101', startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 5000).toISOString(), status: 'done',
+      reportMarkdown: '# ORDERS-101\nsaved', trend: { verdict: 'unknown', why: '', hourly24h: [], daily14d: [], firstSeenVsRelease: null }, hypotheses: [],
+      evidence: { rendered: 'saved evidence', usedTokens: 10, limitTokens: 12000, sections: [], cuts: [] }, logs: [], ai: null }] };
+    await store.replace(data);
+    const projects = await waitFor('the stored issue in the tree', async () => { const r = await rows(a); return r.length > 0 && r; });
+    const issues = await rows(a, projects[0]!.node);
+    assert.ok(issues.some((r) => r.label.includes('ORDERS-101') || r.description.includes('ORDERS-101')), JSON.stringify(issues.map((r) => [r.label, r.description])));
+    const mapper = await a.app.frames?.mapper();
+    assert.ok(mapper, 'the frame mapper is available');
+    const mapped = await mapper.map({ filename: 'src/index.js', absPath: '/srv/app/src/index.js', module: null, package: null, platform: 'node', function: 'f', lineNo: 1, colNo: 1, inApp: true, context: [] }, 'orders-api');
+    assert.ok(mapped.ok && mapped.path.endsWith('/src/index.js'), JSON.stringify(mapped));
+    const shown = a.app.restricted.shown;
+    await vscode.commands.executeCommand('sentryRca.diagnoseIssue', '101');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(a.app.restricted.shown, shown, 'the saved diagnosis reopened; no new (restricted) run started');
+  });
+
+  it('trusting the folder turns syncing on without a reload', async () => {
+    // From now on the repository's values are asked about again; this user declines them.
+    const asked: string[] = [];
+    a.app.trust.confirm = async (q) => { asked.push(q.message); return false; };
+    await vscode.commands.executeCommand('workbench.trust.manage');
+    await waitFor('the user to trust the folder', () => vscode.workspace.isTrusted, 60_000);
+    await waitFor('the scheduler to start', () => a.app.scheduler.isStarted, 10_000);
+    assert.equal(a.app.restricted.active, false);
+    // Now the repository's settings are read, and its Sentry URL is asked about before any sync.
+    const shown = a.app.restricted.shown;
+    await vscode.commands.executeCommand('sentryRca.syncNow');
+    assert.equal(a.app.restricted.shown, shown, 'no Restricted Mode message any more');
+    assert.deepEqual(asked, [`Send your Sentry auth token to ${new URL(cfg.sentryUrl).origin}?`]);
   });
 });
