@@ -49,7 +49,7 @@ describe('a hostile repository in Restricted Mode', () => {
     const projects = await waitFor('the stored issue in the tree', async () => { const r = await rows(a); return r.length > 0 && r; });
     const issues = await rows(a, projects[0]!.node);
     assert.ok(issues.some((r) => r.label.includes('ORDERS-101') || r.description.includes('ORDERS-101')), JSON.stringify(issues.map((r) => [r.label, r.description])));
-    const mapper = await a.app.frames?.mapper();
+    const mapper = await a.app.framesFeature?.frames.mapper();
     assert.ok(mapper, 'the frame mapper is available');
     const mapped = await mapper.map({ filename: 'src/index.js', absPath: '/srv/app/src/index.js', module: null, package: null, platform: 'node', function: 'f', lineNo: 1, colNo: 1, inApp: true, context: [] }, 'orders-api');
     assert.ok(mapped.ok && mapped.path.endsWith('/src/index.js'), JSON.stringify(mapped));
