@@ -41,6 +41,8 @@ async function main(): Promise<void> {
         'sentryRca.baseUrl': sentry.url,
         'sentryRca.ai.baseUrl': 'http://127.0.0.1:9/v1',
         'sentryRca.logs.sources': [`buildhost:cmd:touch ${marker}`],
+        // Application scope: a workspace cannot accept a clear-text token for the user.
+        'sentryRca.allowHttp': true,
       }, null, 2));
       // A copy of the demo's marker asking for the demo token: outside the demo folder it means nothing.
       writeFileSync(join(ws, '.vscode', 'sentry-rca-demo.json'), JSON.stringify({ demo: 1, pendingToken: true }));

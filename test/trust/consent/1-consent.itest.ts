@@ -41,6 +41,7 @@ describe('a hostile repository (trusted window)', () => {
     assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9');
     assert.equal(a.app.config.settings.aiBaseUrl, 'http://127.0.0.1:9/v1');
     assert.deepEqual(a.app.config.settings.logSources, []);
+    assert.equal(a.app.config.settings.allowHttp, false, 'sentryRca.allowHttp is never taken from a workspace');
     assert.equal(await a.app.tokens.get(), undefined, 'the marker file of a folder that is not the demo stores nothing');
     assert.deepEqual(asked, []);
   });
