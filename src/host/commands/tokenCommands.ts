@@ -61,6 +61,8 @@ export function setAuthToken(deps: TokenCommandDeps) {
         },
       );
     } catch (e) {
+      // Cancelled, or Restricted Mode (which already said so, with its Trust action): nothing is stored.
+      if (e instanceof RcaError && e.kind === 'cancelled') return { stored: false, message: errorMessage(e) };
       const rejected = e instanceof RcaError && e.kind === 'auth';
       const message = rejected
         ? `Sentry rejected the token: ${errorMessage(e)}`
