@@ -37,6 +37,15 @@ describe('a hostile repository in Restricted Mode', () => {
     assert.deepEqual(seen, []);
   });
 
+  it('Set Auth Token checks nothing against the repository\'s server and stores nothing', async () => {
+    const shown = a.app.restricted.shown;
+    const r = await vscode.commands.executeCommand<{ stored: boolean; message: string }>('sentryRca.setAuthToken', 'sntryu_other_token');
+    assert.equal(r?.stored, false);
+    assert.match(r?.message ?? '', /Restricted Mode/);
+    assert.equal(a.app.restricted.shown, shown + 1);
+    assert.equal(await a.app.tokens.get(), cfg.token);
+  });
+
   it('stored issues show in the tree, frames map, and a saved diagnosis reopens without a new run', async () => {
     const store = await a.app.store.ready;
     const data = emptyStore();
