@@ -63,6 +63,7 @@ const styles: Record<string, (p: string) => string> = {
   'quoted heredoc': (p) => `cat <<'EOF'\nV={${p}}\nEOF`,
   'sh -c': (p) => `sh -c "printf V=%s {${p}}"`,
   backticks: (p) => `echo \`printf V=%s {${p}}\``,
+  arithmetic: (p) => `echo V=$(( {${p}} ))`,
 };
 
 describe('command template placeholders on the real sshd', () => {

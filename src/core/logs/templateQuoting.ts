@@ -6,8 +6,9 @@ import type { TemplatePart } from './spec';
  * exported) and each `{name}` becomes `"$SRCA_name"`. An expansion's result is never parsed again by
  * the shell that expands it, so the value cannot run — as long as the reference sits where a plain
  * double-quoted expansion means "this one argument". Inside quotes, here-documents, backticks, after a
- * backslash or as an argument of something that re-reads its argument as shell code (`eval`, `sh -c`,
- * `ssh`, `su -c`) it would not, so such templates are refused with the fix.
+ * backslash, as an argument of something that re-reads its argument as shell code (`eval`, `sh -c`,
+ * `ssh`, `su -c`) or inside arithmetic (`$(( ))`, `(( ))`, `[[ ]]`, `let`: bash evaluates `a[$(cmd)]`
+ * there) it would not, so such templates are refused with the fix.
  */
 
 export type PlaceholderContext = 'plain' | 'single-quoted' | 'double-quoted' | 'ansi-quoted' | 'heredoc' | 'backtick' | 'escaped' | 'reparsed';
@@ -26,6 +27,8 @@ interface Frame {
   quote: 'none' | 'double';
   /** `$(` depth marker: a frame opened by `$(` closes at its `)`. */
   subst: boolean;
+  /** Opened by `$((` or `((`: arithmetic, where bash evaluates what variables hold. */
+  arith?: boolean;
   /** Words of the current simple command (unquoted frame only), for the re-parse check. */
   words: string[];
   word: string;
@@ -58,6 +61,7 @@ export function placeholderContexts(parts: readonly TemplatePart[]): Placeholder
       else if (escaped) context = 'escaped';
       else if (backtick) context = 'backtick';
       else if (f.quote === 'double') context = 'double-quoted';
+      else if (stack.some((x) => x.arith)) { context = 'reparsed'; via = 'arithmetic expansion'; }
       else {
         via = reparsingCommand([...f.words, ...(f.word ? [f.word] : [])]);
         if (via) context = 'reparsed';
@@ -91,15 +95,16 @@ export function placeholderContexts(parts: readonly TemplatePart[]): Placeholder
       if (c === '`') { backtick = !backtick; f.word += c; continue; }
       if (f.quote === 'double') {
         if (c === '"') f.quote = 'none';
-        else if (c === '$' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, words: [], word: '' }); i++; }
+        else if (c === '$' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, arith: text[i + 2] === '(', words: [], word: '' }); i += text[i + 2] === '(' ? 2 : 1; }
         else f.word += c;
         continue;
       }
       if (c === "'") { single = true; f.word += c; continue; }
       if (c === '$' && text[i + 1] === "'") { ansi = true; i++; f.word += c; continue; }
       if (c === '"') { f.quote = 'double'; f.word += c; continue; }
-      if (c === '$' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, words: [], word: '' }); i++; continue; }
-      if (c === ')' && f.subst && stack.length > 1) { stack.pop(); continue; }
+      if (c === '$' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, arith: text[i + 2] === '(', words: [], word: '' }); i += text[i + 2] === '(' ? 2 : 1; continue; }
+      if (c === '(' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, arith: true, words: [], word: '' }); i++; continue; }
+      if (c === ')' && f.subst && stack.length > 1) { stack.pop(); if (f.arith && text[i + 1] === ')') i++; continue; }
       if (c === '#' && !f.word) { while (i + 1 < text.length && text[i + 1] !== '\n') i++; continue; }
       if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
         let j = i + 2;
@@ -136,6 +141,7 @@ function reparsingCommand(words: string[]): string | undefined {
   if (ws.includes('eval')) return 'eval';
   if (cmd === undefined) return undefined;
   if (cmd === 'ssh' || /(?:^|\/)ssh$/.test(cmd)) return 'ssh';
+  if (['let', '[[', 'declare', 'typeset', 'local'].includes(cmd)) return 'arithmetic expansion';
   const rest = ws.slice(k + 1);
   if ((SHELLS.test(cmd) || cmd === 'su') && rest.some((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w))) return `${cmd} -c`;
   return undefined;
@@ -151,7 +157,9 @@ export function unsafePlaceholderMessage(use: PlaceholderUse): { message: string
     heredoc: `${p} is inside a here-document`,
     backtick: `${p} is inside \`…\` backticks`,
     escaped: `${p} follows a backslash`,
-    reparsed: `${p} is an argument of ${use.via ?? 'a command'}, which runs its argument as shell code`,
+    reparsed: use.via === 'arithmetic expansion'
+      ? `${p} is in an arithmetic context ($(( )), (( )), [[ ]], let), where bash runs commands hidden in a value`
+      : `${p} is an argument of ${use.via ?? 'a command'}, which runs its argument as shell code`,
   };
   const fix = use.context === 'backtick'
     ? `use $(…) instead of backticks, with ${p} unquoted inside it`

@@ -35,6 +35,12 @@ describe('placeholder contexts', () => {
     assert.deepEqual(ctx('FOO=1 bash -lc {grep}'), ['reparsed']);
     assert.deepEqual(ctx('ssh other grep {grep} /x'), ['reparsed']);
     assert.deepEqual(ctx('sudo su -c {grep}'), ['reparsed']);
+    assert.deepEqual(ctx('echo $(( {sinceEpoch} - 60 )); echo {until}'), ['reparsed', 'plain']);
+    assert.deepEqual(ctx('(( {untilEpoch} > 5 )) && echo {grep}'), ['reparsed', 'plain']);
+    assert.deepEqual(ctx('[[ {untilEpoch} -gt 5 ]]'), ['reparsed']);
+    assert.deepEqual(ctx('let x={sinceEpoch}'), ['reparsed']);
+    assert.deepEqual(ctx('echo "$(( {sinceEpoch} ))"'), ['reparsed']);
+    assert.deepEqual(ctx('echo $(date) {grep}'), ['plain'], 'after a command substitution closes');
   });
 
   test('refused templates say what is wrong and show the fix', () => {
