@@ -8,6 +8,7 @@
  *      moment the investigation's onText sees it (target ≤ 200 ms), and from a host message to the text
  *      on screen in the panel (Chromium). Baseline: waiting for the same answer without streaming.
  */
+import { workspaceAccess } from '../../src/core/investigate/adapters';
 import { runInvestigation } from '../../src/core/investigate/investigation';
 import { EvidenceCollector } from '../../src/core/investigate/evidenceCollector';
 import { renderEvidence } from '../../src/core/investigate/evidenceRender';
@@ -53,7 +54,7 @@ async function evidenceReadyTime(): Promise<void> {
 async function evidenceSize(): Promise<void> {
   const s = makeScenario({ noise: 20_000 });
   try {
-    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, logs: s.logs, workspaceRoot: s.root }, { now: () => T0 + 3600_000 }).collect('101');
+    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) }, { now: () => T0 + 3600_000 }).collect('101');
     const unbudgeted = renderEvidence(e, 100_000_000).budget.usedTokens;
     console.log(`evidence size, 20 000 log lines in the window: ${e.budget.usedTokens} tokens (budget 12000: ${e.budget.usedTokens <= 12_000 ? 'within' : 'OVER'}); unbudgeted ${unbudgeted} tokens; ratio ${(e.budget.usedTokens / unbudgeted).toFixed(3)}×`);
     console.log(`  cut: ${e.budget.cuts.join('; ')}`);
@@ -74,7 +75,7 @@ async function firstToken(): Promise<void> {
       const before = server.sentChunks.length;
       let firstSeenAt = 0;
       const t0 = performance.now();
-      await runInvestigation({ issues: s.issues, frames: s.frames, workspaceRoot: s.root }, '101', {
+      await runInvestigation({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root) }, '101', {
         collect: { now: () => T0 + 3600_000 },
         ai: { apiKey: 'sk-bench-0123456789abcdefghij', baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0 },
       }, { onText: () => { if (!firstSeenAt) firstSeenAt = performance.now(); } });

@@ -1,4 +1,5 @@
 // The AI tool loop against the scripted OpenAI-compatible server, through the real `openai` SDK.
+import { workspaceAccess } from '../../../src/core/investigate/adapters';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ async function investigate(s: Scenario, ai: Partial<Parameters<typeof runInvesti
   };
   const first = server.requests.length;
   const outcome = await runInvestigation(
-    { issues: s.issues, frames: s.frames, logs: s.logs, workspaceRoot: s.root },
+    { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
     '101',
     { collect: { now: () => T0 + 3600_000 }, ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0, ...ai }, secrets: [SENTRY_TOKEN, ...extraSecrets] },
     sink,
@@ -141,7 +142,7 @@ describe('LlmInvestigator tool loop', () => {
       { kind: 'tools', calls: [{ name: 'get_events', arguments: { limit: 20 } }] },
       { kind: 'text', chunks: ['answer'] },
     );
-    const { outcome, sent } = await investigate(s, { tokenBudget: 2000 });
+    const { outcome, sent } = await investigate(s, { tokenBudget: 4500 });
     assert.equal(sent.length, 2);
     assert.equal(sent[1]!.body?.tool_choice, 'none');
     assert.equal(outcome.ai?.stopReason, 'token-budget');

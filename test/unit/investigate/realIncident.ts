@@ -15,7 +15,7 @@ import { SyncEngine } from '../../../src/core/sync/syncEngine';
 import { FrameMapper } from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import { SshLogFetcher, type LogRequest } from '../../../src/core/logs';
-import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider } from '../../../src/core/investigate/adapters';
+import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, workspaceAccess } from '../../../src/core/investigate/adapters';
 import type { InvestigationDeps } from '../../../src/core/investigate/ports';
 import type { StoredIssue } from '../../../src/core/store/model';
 import { runSampleApp, sampleAppDir, startSentryServer, type SentryTestServer } from '../../servers/sentry';
@@ -92,11 +92,13 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
       copySampleApp(repoRoot, appRel, workspace, first);
       git(workspace, ['add', '.']);
       git(workspace, ['commit', '-q', '-m', 'orders 2.3'], new Date(now - 20 * 86_400_000).toISOString());
+      git(workspace, ['tag', 'orders@2.3.0']);
       history = 'releases';
     }
     copySampleApp(repoRoot, appRel, workspace, null);
     git(workspace, ['add', '.']);
     git(workspace, ['commit', '-q', '--allow-empty', '-m', 'orders 2.4.0: apply promo codes at checkout'], new Date(now - 3600_000).toISOString());
+    git(workspace, ['tag', 'orders@2.4.0']);
 
     // SSH: one real sshd per host alias, all reading the service's log file.
     const home = tmp('rca-incident-home-');
@@ -141,7 +143,7 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
           },
         };
         return {
-          deps: { issues: issueSourceFromStore(store), frames, logs: sshLogProvider(fetcher, requests, o.concurrency ? { concurrency: o.concurrency } : {}), workspaceRoot: workspace },
+          deps: { issues: issueSourceFromStore(store), frames, logs: sshLogProvider(fetcher, requests, o.concurrency ? { concurrency: o.concurrency } : {}), ...workspaceAccess(workspace) },
           dispose: () => { fetcher.dispose(); mapper?.dispose(); index?.dispose(); },
         };
       },

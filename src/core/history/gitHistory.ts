@@ -1,7 +1,8 @@
 /**
- * Recent history of the crash lines: `git blame` (who last touched each line, when) and `git log -L`
- * (the commits that changed the range, with their diffs). Always execFile with an argument array, never
- * a shell, with a timeout and an output cap; paths are workspace-relative and checked by the caller.
+ * The one door to git for the investigation: recent history of the crash lines (`git blame`, `git log -L`)
+ * and a raw `run` the release, suspect and skew questions build on. Always execFile with an argument
+ * array, never a shell, with a timeout and an output cap; paths are workspace-relative and checked by the
+ * caller; revisions come from git itself or are checked with `isRevision` first.
  */
 import { execFile } from 'node:child_process';
 
@@ -17,7 +18,19 @@ export interface BlameLine {
 
 const NOT_COMMITTED = /^0{40}$/;
 
-export class GitHistory {
+/** What the history questions need from git (GitHistory has it; tests may pass their own). */
+export interface GitRunner {
+  isRepo(): Promise<boolean>;
+  /** stdout of `git ARGS`; rejects with git's first stderr line. `maxBytes` raises the output cap for one call. */
+  run(args: string[], options?: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number }): Promise<string>;
+}
+
+/** A revision name we pass to git: a SHA, or a ref name without option-like or range syntax. */
+export function isSafeRevision(rev: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._@/+-]{0,200}$/.test(rev) && !rev.includes('..') && !rev.endsWith('.lock') && !rev.includes('@{');
+}
+
+export class GitHistory implements GitRunner {
   private repo: Promise<boolean> | undefined;
 
   constructor(private readonly root: string, private readonly timeoutMs = 5_000, private readonly maxBytes = 2 * 1024 * 1024) {}
@@ -43,12 +56,16 @@ export class GitHistory {
     return this.git(['log', `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=%h  %ad  %an  %s', '--', relPath], signal);
   }
 
-  private git(args: string[], signal?: AbortSignal): Promise<string> {
+  run(args: string[], options: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number } = {}): Promise<string> {
+    return this.git(args, options.signal, options.maxBytes, options.timeoutMs);
+  }
+
+  private git(args: string[], signal?: AbortSignal, maxBytes = this.maxBytes, timeoutMs = this.timeoutMs): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile('git', ['-c', 'core.quotepath=off', ...args], {
         cwd: this.root,
-        timeout: this.timeoutMs,
-        maxBuffer: this.maxBytes,
+        timeout: timeoutMs,
+        maxBuffer: maxBytes,
         signal,
         windowsHide: true,
         // Never prompt, never take locks a user's git might be waiting on.
