@@ -174,7 +174,18 @@ async function scoreCommit(c: CommitDiff, q: SuspectQuery, fileAt: (sha: string,
 
   // 1. Files of in-app frames.
   const culprit = q.frames.find((f) => f.culprit);
-  const frameHits = q.frames.filter((fr) => c.files.some((f) => touched(f).some((p) => samePath(p, fr.path))));
+  // A pure rename changes no line: it moves the file, it does not change what runs.
+  const changesContent = (f: FileDiff) => !f.oldPath || f.added.length > 0 || f.removed.length > 0;
+  const frameHits = q.frames.filter((fr) => c.files.some((f) => changesContent(f) && touched(f).some((p) => samePath(p, fr.path))));
+  // The very line a frame points at was written by this commit.
+  const lineHits = q.frames.filter((fr) => fr.line > 0 && c.files.some((f) => touched(f).some((p) => samePath(p, fr.path)) && f.added.some((a) => a.line === fr.line)));
+  for (const fr of lineHits.slice(0, 2)) {
+    const f = c.files.find((x) => touched(x).some((p) => samePath(p, fr.path)))!;
+    const a = f.added.find((x) => x.line === fr.line)!;
+    score += fr.culprit ? 2 : 1.5;
+    why.push(`writes ${fr.path}:${fr.line}, the line ${fr.culprit ? 'that crashed' : `where ${fr.function ?? 'a frame'} is on the stack`}`);
+    cites.push({ path: f.path, line: a.line, text: a.text.trim() });
+  }
   const frameFiles = [...new Set(frameHits.map((f) => f.path))];
   if (culprit && frameHits.some((f) => f.path === culprit.path)) {
     score += 3;
@@ -225,7 +236,7 @@ async function scoreCommit(c: CommitDiff, q: SuspectQuery, fileAt: (sha: string,
       const valueHit = value!.length >= 2 && !/^(true|false|null|\{|\[)$/.test(value!) && new RegExp(`(^|[^\\w.-])${value!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w-]|$)`).test(hay);
       const keyHit = key!.length >= 4 && new RegExp(`\\b${key!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(hay);
       if (valueHit || keyHit) {
-        score += valueHit ? 3.5 : 2;
+        score += valueHit ? 3.5 : 3;
         why.push(`${f.path}:${a.line} sets ${key} to ${value}, which ${valueHit ? 'the error or its logs show' : 'the crashing code reads'}`);
         cites.push({ path: f.path, line: a.line, text: a.text.trim() });
         break;

@@ -96,7 +96,7 @@ export function analyze(e: Evidence): AnalysisReport {
     // Weak kinds: a timeout, a rate limit or a restart is usually a symptom, rarely the cause on its own.
     if (sig.kind === 'timeout' || sig.kind === 'ratelimit' || sig.kind === 'restart') score = Math.min(score, 0.55);
     // Exhaustion a linked commit explains (a leak) is its effect, not a separate cause.
-    const effectOf = (sig.kind === 'pool' || sig.kind === 'memory') && topLinked ? topLinked : undefined;
+    const effectOf = (sig.kind === 'pool' || sig.kind === 'memory') && topLinked?.why.some((w) => / leaves before /.test(w)) ? topLinked : undefined;
     if (effectOf) score = Math.min(score, 0.6);
     hypotheses.push({
       title: sig.title,
