@@ -66,7 +66,8 @@ export interface DiagnoseJson {
   /** The workspace against the release's commit for the crash lines; null when it cannot be compared. */
   skew: null | { releaseCommit: string; head: string; relation: string; changedSinceRelease: boolean; summary: string; commits: Array<{ commit: string; summary: string; date: string; changedCrashLine: boolean }>; lines: Array<{ path: string; line: number; nowLine: number | null; changedBy: string | null }> };
   report: string;
-  ai: null | { model: string; markdown: string; stopReason: string | null; steps: number; toolCalls: Array<{ name: string; args: string; status: string; resultChars: number }>; usage: unknown; error: string | null };
+  /** `claims`: each citation of the answer (`file-line`, `commit`, `log-line`, `event`), checked; `verified: false` ones are flagged in `markdown` too. */
+  ai: null | { model: string; markdown: string; stopReason: string | null; steps: number; toolCalls: Array<{ name: string; args: string; status: string; resultChars: number }>; usage: unknown; error: string | null; claims: Array<{ text: string; kind: string; verified: boolean; why: string }> };
   timings: Record<string, number>;
   /** How the evidence was gathered, when it matters (a refreshed event, a failed fetch). */
   notes: string[];
@@ -159,7 +160,7 @@ export function toJson(o: InvestigationOutcome): DiagnoseJson {
     suspects: e.history.suspects.list.map((x) => ({ commit: x.commit, summary: x.summary, author: x.author, date: x.date, files: x.files, score: x.score, why: x.why, cites: x.cites })),
     skew: e.history.skew ? { releaseCommit: e.history.skew.releaseCommit, head: e.history.skew.head, relation: e.history.skew.relation, changedSinceRelease: e.history.skew.changedSinceRelease, summary: e.history.skew.summary, commits: e.history.skew.commits.map((c) => ({ commit: c.commit, summary: c.summary, date: c.date, changedCrashLine: c.changedCrashLine })), lines: e.history.skew.lines } : null,
     report: o.report.markdown,
-    ai: o.record.ai ? { model: o.record.ai.model, markdown: o.record.ai.markdown, stopReason: o.record.ai.stopReason, steps: o.record.ai.steps, toolCalls: o.record.ai.toolCalls.map((c) => ({ name: c.name, args: c.args, status: c.status, resultChars: c.resultChars })), usage: o.record.ai.usage, error: o.record.ai.error?.message ?? null } : null,
+    ai: o.record.ai ? { model: o.record.ai.model, markdown: o.record.ai.markdown, stopReason: o.record.ai.stopReason, steps: o.record.ai.steps, toolCalls: o.record.ai.toolCalls.map((c) => ({ name: c.name, args: c.args, status: c.status, resultChars: c.resultChars })), usage: o.record.ai.usage, error: o.record.ai.error?.message ?? null, claims: o.record.ai.claims ?? [] } : null,
     timings: e.timings,
     notes: e.notes,
   };

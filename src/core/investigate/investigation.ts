@@ -13,6 +13,7 @@ import { LlmInvestigator, type LlmConfig, type LlmProgress, type LlmResult, type
 import type { InvestigationDeps } from './ports';
 import { SecretScrubber } from './secretScrubber';
 import { InvestigationTools } from './tools';
+import { claimsMarkdown, verifyClaims, type Claim } from './claimVerifier';
 
 export type InvestigationPhase = 'collecting' | 'analyzing' | 'ai' | 'done' | 'error' | 'cancelled';
 
@@ -46,6 +47,8 @@ export interface InvestigationRecord {
     toolCalls: ToolCallRecord[];
     usage: LlmResult['usage'] | null;
     error: { kind: ErrorKind; message: string } | null;
+    /** The answer's citations as checked (absent in records saved before grounding). */
+    claims?: Claim[];
   };
 }
 
@@ -90,6 +93,11 @@ export async function runInvestigation(deps: InvestigationDeps, issueId: string,
           eventWindow: evidence.eventWindow ? { first: Date.parse(evidence.eventWindow.first), last: Date.parse(evidence.eventWindow.last) } : null,
         });
         ai = await new LlmInvestigator(options.ai, { logger, scrubber, ...(options.fetch ? { fetch: options.fetch } : {}) }).run(evidence, report, tools, sink, signal);
+        // Grounding: every citation is checked; the unverified ones are flagged under the answer.
+        const eventIds = new Set([...deps.issues.getEvents(evidence.issue.id).map((x) => x.id), ...evidence.events.map((x) => x.id)]);
+        const claims = await verifyClaims(ai.markdown, { evidence, files: deps.files, git: deps.git, eventIds, transcript: ai.transcript }, signal);
+        const section = claimsMarkdown(claims);
+        ai = { ...ai, claims, markdown: section ? `${ai.markdown}\n\n${section}` : ai.markdown };
       } catch (e) {
         if (isAbortError(e) || signal?.aborted) throw e;
         aiError = e instanceof RcaError ? e : new RcaError('internal', errorMessage(e), undefined, { cause: e });
@@ -131,6 +139,7 @@ function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError:
       steps: ai?.steps ?? 0,
       toolCalls: ai?.toolCalls ?? [],
       usage: ai?.usage ?? null,
+      claims: ai?.claims ?? [],
       error: aiError ? { kind: aiError.kind, message: aiError.display } : null,
     },
   };

@@ -66,7 +66,9 @@ describe('LlmInvestigator tool loop', () => {
     assert.match(tool[0]!, /src\/db\/orders.ts lines 1-11 of 11/);
     assert.match(tool[0]!, /9 \|   return result.rows\[0\];/);
     assert.equal(cap.text, ANSWER.join(''));
-    assert.equal(outcome.ai?.markdown, ANSWER.join(''));
+    // The model's answer, then its citations as checked (grounding.test.ts covers the checks).
+    assert.ok(outcome.ai!.markdown.startsWith(ANSWER.join('')));
+    assert.match(outcome.ai!.markdown.slice(ANSWER.join('').length), /^\n\n## Citations checked \(1 of 1 verified\)\n- ✓ file-line `src\/db\/orders.ts:9`/);
     for (const h of ['## Root cause', '## Evidence', '## Fix', '## Confidence']) assert.ok(outcome.ai!.markdown.includes(h));
     assert.equal(outcome.ai?.stopReason, 'answered');
     assert.equal(cap.calls[0]?.status, 'ok');
