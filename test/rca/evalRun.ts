@@ -85,7 +85,7 @@ export function buildWorkspace(c: RcaCase, t0: number): { root: string; cleanup(
   return { root: src, cleanup: () => rmSync(top, { recursive: true, force: true }) };
 }
 
-function storedEvent(id: string, issueId: string, projectId: string, at: number, ev: CaseEvent, release: string | null, title: string): StoredEvent {
+export function storedEvent(id: string, issueId: string, projectId: string, at: number, ev: CaseEvent, release: string | null, title: string): StoredEvent {
   return {
     id, issueId, projectId, timestamp: new Date(at).toISOString(), level: 'error', title, message: '', platform: 'node', environment: 'production', release,
     exceptions: [{ type: ev.type, value: ev.value, module: null, handled: false, mechanism: 'onuncaughtexception', frames: ev.frames.map((f) => ({
@@ -101,7 +101,7 @@ function storedEvent(id: string, issueId: string, projectId: string, at: number,
   };
 }
 
-function issue(id: string, project: string, projectId: string, title: string, first: number, last: number, release: string | null): StoredIssue {
+export function storedIssue(id: string, project: string, projectId: string, title: string, first: number, last: number, release: string | null): StoredIssue {
   return {
     id, shortId: `${project.toUpperCase()}-${id}`, title, culprit: '', permalink: `https://sentry.example.com/issues/${id}/`, level: 'error', status: 'unresolved', substatus: 'new',
     platform: 'node', projectId, projectSlug: project, count: 5, userCount: 3, firstSeen: new Date(first).toISOString(), lastSeen: new Date(last).toISOString(),
@@ -149,13 +149,13 @@ export async function runCase(c: RcaCase): Promise<CaseResult> {
   try {
     const project = c.project ?? 'shop';
     const title = `${c.event.type}: ${c.event.value}`;
-    const issues: StoredIssue[] = [issue('101', project, '1', title, t0, t0 + 4 * 30_000, c.release)];
+    const issues: StoredIssue[] = [storedIssue('101', project, '1', title, t0, t0 + 4 * 30_000, c.release)];
     const events = new Map<string, StoredEvent[]>();
     events.set('101', [4, 3, 2, 1, 0].map((i) => storedEvent(`e${i}`.padEnd(32, 'a'), '101', '1', t0 + i * 30_000, c.event, c.release, title)));
     (c.others ?? []).forEach((o, k) => {
       const id = String(201 + k);
       const first = t0 + o.firstSeenMinutes * MIN;
-      issues.push(issue(id, o.project, String(2 + k), o.title, first, first + 5 * MIN, null));
+      issues.push(storedIssue(id, o.project, String(2 + k), o.title, first, first + 5 * MIN, null));
       events.set(id, [storedEvent(`o${k}`.padEnd(32, 'b'), id, String(2 + k), first, o.event, null, o.title)]);
     });
     const source: IssueSource = { getIssue: (id) => issues.find((i) => i.id === id || i.shortId === id), getEvents: (id) => events.get(id) ?? [], listIssues: () => issues };

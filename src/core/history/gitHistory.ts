@@ -22,7 +22,7 @@ const NOT_COMMITTED = /^0{40}$/;
 export interface GitRunner {
   isRepo(): Promise<boolean>;
   /** stdout of `git ARGS`; rejects with git's first stderr line. `maxBytes` raises the output cap for one call. */
-  run(args: string[], options?: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number }): Promise<string>;
+  run(args: string[], options?: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number; input?: string }): Promise<string>;
 }
 
 /** A revision name we pass to git: a SHA, or a ref name without option-like or range syntax. */
@@ -56,13 +56,13 @@ export class GitHistory implements GitRunner {
     return this.git(['log', `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=%h  %ad  %an  %s', '--', relPath], signal);
   }
 
-  run(args: string[], options: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number } = {}): Promise<string> {
-    return this.git(args, options.signal, options.maxBytes, options.timeoutMs);
+  run(args: string[], options: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number; input?: string } = {}): Promise<string> {
+    return this.git(args, options.signal, options.maxBytes, options.timeoutMs, options.input);
   }
 
-  private git(args: string[], signal?: AbortSignal, maxBytes = this.maxBytes, timeoutMs = this.timeoutMs): Promise<string> {
+  private git(args: string[], signal?: AbortSignal, maxBytes = this.maxBytes, timeoutMs = this.timeoutMs, input?: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile('git', ['-c', 'core.quotepath=off', ...args], {
+      const child = execFile('git', ['-c', 'core.quotepath=off', ...args], {
         cwd: this.root,
         timeout: timeoutMs,
         maxBuffer: maxBytes,
@@ -74,6 +74,8 @@ export class GitHistory implements GitRunner {
         if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim().split('\n')[0]}`));
         else resolve(stdout);
       });
+      // Input for batch commands (`cat-file --batch`): names, one a line.
+      if (input !== undefined) child.stdin?.end(input);
     });
   }
 }

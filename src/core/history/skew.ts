@@ -8,6 +8,7 @@
 import { errorMessage } from '../common/errors';
 import { LOG_FORMAT, parseLog, type FileDiff } from './diffScan';
 import { isSafeRevision, type GitRunner } from './gitHistory';
+import { resolveRelease } from './release';
 
 export type SkewRelation = 'same' | 'ahead' | 'behind' | 'diverged';
 
@@ -108,4 +109,22 @@ function follow(n: number, f: FileDiff): number | null {
     if (end < n) delta += h.newLines - h.oldLines;
   }
   return n + delta;
+}
+
+/**
+ * What the editor says on a crashing line when the workspace is not the code that crashed: the line
+ * changed after the release (a fix not deployed yet?), was edited locally, or the workspace is behind
+ * the release. Null when the release cannot be tied to a commit (by tag or SHA: a guess by time would
+ * mislead here) or nothing differs.
+ */
+export async function skewAtLine(git: GitRunner, version: string, relPath: string, eventLine: number, signal?: AbortSignal): Promise<string | null> {
+  const rel = await resolveRelease(git, { version, firstEventMs: null, ...(signal ? { signal } : {}) });
+  if (!rel.commit || (rel.resolvedBy !== 'tag' && rel.resolvedBy !== 'sha')) return null;
+  const s = await computeSkew(git, { commit: rel.commit, version }, [{ path: relPath, line: eventLine }], signal);
+  if ('error' in s) return null;
+  const l = s.lines[0];
+  if (l?.changedBy === 'uncommitted') return `edited locally since ${version} — not the code that crashed`;
+  if (l?.changedBy) return `changed after ${version} by ${l.changedBy.slice(0, 7)} — not deployed yet?`;
+  if (s.relation === 'behind') return `workspace is behind ${version} — the crashing code is not checked out`;
+  return null;
 }

@@ -147,14 +147,9 @@ export async function rankSuspects(git: GitRunner, q: SuspectQuery): Promise<Sus
   }
   if (rangeCommits > commits.length) notes.push(`${r.label} holds ${rangeCommits} commits; the newest ${commits.length} were scanned.`);
 
-  const fileCache = new Map<string, string[] | null>();
-  const fileAt = async (sha: string, path: string): Promise<string[] | null> => {
-    const key = `${sha}:${path}`;
-    if (!fileCache.has(key)) {
-      try { fileCache.set(key, (await git.run(['show', `${sha}:${path}`], { signal: q.signal, maxBytes: 8 * 1024 * 1024 })).split('\n')); } catch { fileCache.set(key, null); }
-    }
-    return fileCache.get(key)!;
-  };
+  // The leak scan reads whole files at each commit: all of them in one `git cat-file --batch`.
+  const fileCache = await filesForLeakScan(git, commits, new Set(q.stackFunctions), q.signal);
+  const fileAt = async (sha: string, path: string): Promise<string[] | null> => fileCache.get(`${sha}:${path}`) ?? null;
 
   const suspects: Suspect[] = [];
   for (let idx = 0; idx < commits.length; idx++) {
@@ -277,6 +272,42 @@ async function scoreCommit(c: CommitDiff, q: SuspectQuery, fileAt: (sha: string,
   // Newer commits of the range break ties (the range is read newest first).
   score -= newestIndex * 1e-4;
   return { commit: c.sha.slice(0, 12), summary: c.subject, author: c.author, date: c.date, files: paths.slice(0, 20), score: Math.round(score * 100) / 100, why, cites: cites.slice(0, 5) };
+}
+
+/** Blobs the leak scan will read: files whose change adds an early exit, when a resource-taking function is on the stack. */
+async function filesForLeakScan(git: GitRunner, commits: CommitDiff[], stack: Set<string>, signal?: AbortSignal): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!RESOURCE_PAIRS.some((p) => stack.has(p.take))) return out;
+  const names: string[] = [];
+  for (const c of commits) {
+    for (const f of c.files) {
+      if (!isNoiseFile(f.path) && f.added.some((a) => /^\s*(return\b|throw\b|continue;|break;)/.test(a.text)) && !/[\n\r]/.test(f.path)) names.push(`${c.sha}:${f.path}`);
+    }
+  }
+  if (!names.length) return out;
+  let raw: string;
+  try {
+    raw = await git.run(['cat-file', '--batch'], { signal, input: `${names.slice(0, 5000).join('\n')}\n`, maxBytes: 128 * 1024 * 1024, timeoutMs: 20_000 });
+  } catch {
+    return out;
+  }
+  // `<oid> blob <size>\n<content>\n` per name, or `<name> missing\n`. Sizes are bytes.
+  const buf = Buffer.from(raw, 'utf8');
+  let pos = 0;
+  for (const name of names.slice(0, 5000)) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = buf.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    if (header.endsWith(' missing')) continue;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    // Lost our place (a blob that was not UTF-8 text changed length when decoded): stop reading.
+    if (!m) break;
+    const size = Number(m[2]);
+    if (m[1] === 'blob') out.set(name, buf.subarray(pos, pos + size).toString('utf8').split('\n'));
+    pos += size + 1;
+  }
+  return out;
 }
 
 function routeLink(c: CommitDiff, routes: string[]): string | null {

@@ -76,7 +76,7 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
       if (/^https?:/.test(line.slice(Math.max(0, (m.index ?? 0) - 8), m.index))) continue;
       const start = Number(from);
       const end = to ? Number(to) : start;
-      const quote = spans.find((s) => !s.includes(ref) && !FILE_LINE_ONE.test(s) && /[A-Za-z]/.test(s));
+      const quote = quotedAfter(line, (m.index ?? 0) + ref.length, spans);
       const f = await readFile(path);
       if ('error' in f) { add({ text: ref, kind: 'file-line', verified: false, why: `not in the workspace (${f.error})` }); continue; }
       if (start < 1 || end > f.lines.length || end < start) { add({ text: ref, kind: 'file-line', verified: false, why: `${path} has ${f.lines.length} lines` }); continue; }
@@ -122,6 +122,18 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
     }
   }
   return claims;
+}
+
+/**
+ * The code the answer says a cited line holds: a code span right after the reference, joined to it by
+ * nothing but a verb of saying (`src/x.ts:9` reads `…`, `src/x.ts:9`: `…`). A span in other words
+ * ("returns before `release()`") is about the code, not a quote of that line.
+ */
+function quotedAfter(line: string, from: number, spans: string[]): string | undefined {
+  const rest = line.slice(from).replace(/^`/, '');
+  const m = /^\s*(?:(?:reads|says|does|has|holds|contains|is|shows|calls)\b)?\s*[:=—-]?\s*`([^`\n]{6,400})`/i.exec(rest);
+  const q = m?.[1];
+  return q && spans.includes(q) && !FILE_LINE_ONE.test(q) && /[A-Za-z]/.test(q) ? q : undefined;
 }
 
 async function isCommit(git: RepoHistory, sha: string, signal?: AbortSignal): Promise<boolean> {

@@ -62,7 +62,11 @@ function copySampleApp(repoRoot: string, appRel: string, dest: string, rev: stri
   }
 }
 
-export async function buildRealIncident(opts: { hosts?: number; unreachableHost?: boolean } = {}): Promise<RealIncident> {
+/**
+ * `fixAfterRelease`: after the orders@2.4.0 tag, a commit changes the line that crashed (pool.mjs's
+ * throw), as a fix that is committed but not deployed: the diagnosis must report version skew.
+ */
+export async function buildRealIncident(opts: { hosts?: number; unreachableHost?: boolean; fixAfterRelease?: boolean } = {}): Promise<RealIncident> {
   const cleanups: Array<() => unknown> = [];
   const tmp = (p: string) => { const d = realpathSync(mkdtempSync(join(tmpdir(), p))); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d; };
   const sentry = await startSentryServer();
@@ -99,6 +103,11 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
     git(workspace, ['add', '.']);
     git(workspace, ['commit', '-q', '--allow-empty', '-m', 'orders 2.4.0: apply promo codes at checkout'], new Date(now - 3600_000).toISOString());
     git(workspace, ['tag', 'orders@2.4.0']);
+    if (opts.fixAfterRelease) {
+      const pool = join(workspace, 'src/db/pool.mjs');
+      writeFileSync(pool, readFileSync(pool, 'utf8').replace('      throw new PoolExhaustedError(this.inUse.size, this.size);', '      throw new PoolExhaustedError(this.inUse.size, this.size, { waited: 0 });'));
+      git(workspace, ['commit', '-q', '-am', 'pool: say how long acquire waited'], new Date(now - 600_000).toISOString());
+    }
 
     // SSH: one real sshd per host alias, all reading the service's log file.
     const home = tmp('rca-incident-home-');
