@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const LARGE = { files: 20_000, commits: 50_000, tagEvery: 500, crashFile: 'src/svc042/f017.mjs', crashLine: 12 } as const;
+export const LARGE = { files: 20_000, commits: 50_000, tagEvery: 500, crashFile: 'src/svc042/f017.mjs', crashLine: 11 } as const;
 const VERSION = 'v2';
 
 function fileText(folder: number, file: number, rev: number, crash = false): string {

@@ -14,6 +14,8 @@ export interface BlameLine {
   time: number;
   summary: string;
   uncommitted: boolean;
+  /** Older than `sinceMs`: git stopped walking here, so the commit named is not the one that wrote it. */
+  boundary?: boolean;
 }
 
 const NOT_COMMITTED = /^0{40}$/;
@@ -41,14 +43,18 @@ export class GitHistory implements GitRunner {
     return this.repo;
   }
 
-  async blame(relPath: string, start: number, end: number, signal?: AbortSignal): Promise<BlameLine[]> {
-    const out = await this.git(['blame', '--porcelain', '-L', `${start},${end}`, '--', relPath], signal);
+  /**
+   * `sinceMs` bounds the walk (in a long history, lines older than that are attributed to the boundary
+   * commit instead of walking every commit back to the one that wrote them).
+   */
+  async blame(relPath: string, start: number, end: number, signal?: AbortSignal, sinceMs?: number): Promise<BlameLine[]> {
+    const out = await this.git(['blame', '--porcelain', ...(sinceMs ? [`--since=${Math.floor(sinceMs / 1000)}`] : []), '-L', `${start},${end}`, '--', relPath], signal);
     return parseBlamePorcelain(out);
   }
 
   /** `git log -L start,end:path` for the newest `maxCommits` commits, in a compact format. */
-  async logLines(relPath: string, start: number, end: number, maxCommits = 3, signal?: AbortSignal): Promise<string> {
-    return this.git(['log', `-L${start},${end}:${relPath}`, `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=commit %h  %an  %ad%n    %s'], signal);
+  async logLines(relPath: string, start: number, end: number, maxCommits = 3, signal?: AbortSignal, sinceMs?: number): Promise<string> {
+    return this.git(['log', `-L${start},${end}:${relPath}`, `-n${maxCommits}`, ...(sinceMs ? [`--since=${Math.floor(sinceMs / 1000)}`] : []), '--no-color', '--date=iso-strict', '--format=commit %h  %an  %ad%n    %s'], signal);
   }
 
   /** The newest commits touching a file, one line each. */
@@ -81,7 +87,7 @@ export class GitHistory implements GitRunner {
 }
 
 export function parseBlamePorcelain(out: string): BlameLine[] {
-  const commits = new Map<string, { author: string; time: number; summary: string }>();
+  const commits = new Map<string, { author: string; time: number; summary: string; boundary?: boolean }>();
   const lines: BlameLine[] = [];
   let current: { commit: string; line: number } | null = null;
   for (const l of out.split('\n')) {
@@ -96,9 +102,10 @@ export function parseBlamePorcelain(out: string): BlameLine[] {
     if (l.startsWith('author ')) info.author = l.slice(7);
     else if (l.startsWith('author-time ')) info.time = Number(l.slice(12)) * 1000;
     else if (l.startsWith('summary ')) info.summary = l.slice(8);
+    else if (l === 'boundary') info.boundary = true;
     else if (l.startsWith('\t')) {
       const uncommitted = NOT_COMMITTED.test(current.commit);
-      lines.push({ line: current.line, commit: uncommitted ? 'uncommitted' : current.commit.slice(0, 12), author: uncommitted ? 'you (not committed)' : info.author, time: info.time, summary: uncommitted ? 'Local change not committed yet' : info.summary, uncommitted });
+      lines.push({ line: current.line, commit: uncommitted ? 'uncommitted' : current.commit.slice(0, 12), author: uncommitted ? 'you (not committed)' : info.author, time: info.time, summary: uncommitted ? 'Local change not committed yet' : info.summary, uncommitted, ...(info.boundary ? { boundary: true } : {}) });
       current = null;
     }
   }

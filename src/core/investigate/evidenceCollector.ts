@@ -34,6 +34,8 @@ export interface CollectOptions {
 }
 
 const MAX_WINDOW_SPAN_MS = 6 * 3600_000;
+/** How far back blame and `git log -L` look for changes to the crash lines. */
+const HISTORY_DAYS = 180;
 /** Stored events this much older than the issue's last sighting are refreshed from Sentry, when online. */
 const STALE_EVENT_MS = 60_000;
 
@@ -222,6 +224,8 @@ export class EvidenceCollector {
     if (!(await this.deps.git.isRepo())) return { available: false, reason: 'The workspace is not a git repository (or git is not installed).', changes: [], history: '' };
     if (!culprit || !culprit.mapped) return { available: false, reason: 'No crash frame maps to a file in this workspace.', changes: [], history: '' };
     const firstSeen = Date.parse(issue.firstSeen);
+    // Recent history is what matters here; bounding the walk keeps blame and log -L fast in a long history.
+    const since = Number.isFinite(firstSeen) ? firstSeen - HISTORY_DAYS * 86_400_000 : undefined;
     const ctx = this.options.contextLines ?? 8;
     const byCommit = new Map<string, GitChange>();
     const errors: string[] = [];
@@ -230,7 +234,8 @@ export class EvidenceCollector {
       const first = f.excerpt[0]?.[0] ?? Math.max(1, f.line - ctx);
       const last = f.excerpt[f.excerpt.length - 1]?.[0] ?? f.line + ctx;
       try {
-        for (const b of await this.deps.git.blame(f.path, first, last, signal)) {
+        for (const b of await this.deps.git.blame(f.path, first, last, signal, since)) {
+          if (b.boundary) continue; // last changed before the window: not a recent change
           const key = `${b.commit}:${f.path}`;
           const c = byCommit.get(key) ?? { commit: b.commit, author: this.scrubber.scrub(b.author), date: new Date(b.time).toISOString(), summary: this.scrubber.scrub(b.summary), path: f.path, lines: [], touchesCrashLine: false, minutesBeforeFirstSeen: Math.round((firstSeen - b.time) / 60000) };
           c.lines.push(b.line);
@@ -243,7 +248,7 @@ export class EvidenceCollector {
     }
     let history = '';
     try {
-      history = this.scrubber.scrub(await this.deps.git.logLines(culprit.path, Math.max(1, culprit.line - 2), culprit.line + 2, 3, signal));
+      history = this.scrubber.scrub(await this.deps.git.logLines(culprit.path, Math.max(1, culprit.line - 2), culprit.line + 2, 3, signal, since));
     } catch (e) {
       errors.push(`git log -L ${culprit.path}: ${errorMessage(e)}`);
     }

@@ -77,8 +77,8 @@ export interface CodeFiles {
 
 /** The workspace's git (GitHistory has it): raw questions for the history module, plus line history. */
 export interface RepoHistory extends GitRunner {
-  blame(relPath: string, start: number, end: number, signal?: AbortSignal): Promise<BlameLine[]>;
-  logLines(relPath: string, start: number, end: number, maxCommits?: number, signal?: AbortSignal): Promise<string>;
+  blame(relPath: string, start: number, end: number, signal?: AbortSignal, sinceMs?: number): Promise<BlameLine[]>;
+  logLines(relPath: string, start: number, end: number, maxCommits?: number, signal?: AbortSignal, sinceMs?: number): Promise<string>;
 }
 
 /** Everything an investigation reads from the outside world. */
