@@ -152,7 +152,7 @@ export function toJson(o: InvestigationOutcome): DiagnoseJson {
       git: { available: e.git.available, reason: e.git.reason ?? null, changes: e.git.changes },
       trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, source: e.trend.source, firstSeenVsRelease: e.trend.firstSeenVsRelease },
       related: e.related.map((r) => ({ shortId: r.shortId, project: r.projectSlug, title: r.title, relation: r.relation, minutesFromThis: r.minutesFromThis })),
-      logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, message: h.message ?? null, lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })), counts: h.counts })),
+      logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, message: h.message ?? null, lines: h.lines.filter(nearOrMarked).map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })), counts: h.counts })),
     },
     tokens: { used: e.budget.usedTokens, limit: e.budget.limitTokens, sections: e.budget.sections.map((s) => ({ name: s.name, tokens: s.tokens, chars: s.chars, cut: s.cut ?? null })), cuts: e.budget.cuts },
     hypotheses: o.report.hypotheses.map((h, i) => ({ rank: i + 1, title: h.title, kind: h.kind, confidence: h.confidence, score: h.score, evidence: h.evidence, check: h.check })),
@@ -164,6 +164,15 @@ export function toJson(o: InvestigationOutcome): DiagnoseJson {
     timings: e.timings,
     notes: e.notes,
   };
+}
+
+/**
+ * The log lines `--json` lists: those from 15 minutes before the first error on, and earlier ones only
+ * when they stand out (warnings, errors, matches). The hour before is fetched as the baseline warning
+ * rates are measured against; its routine lines are counted in `counts`, not repeated.
+ */
+function nearOrMarked(l: { phase: string; minutesFromFirstEvent: number | null; marks: string[] }): boolean {
+  return l.phase !== 'before' || l.marks.length > 0 || (l.minutesFromFirstEvent ?? 0) >= -15;
 }
 
 /** Keeps the newest investigations per issue so the panel can reopen them without re-running. */
