@@ -39,6 +39,8 @@ export interface InvestigationRecord {
   hypotheses: AnalysisReport['hypotheses'];
   evidence: { rendered: string; usedTokens: number; limitTokens: number; sections: Array<{ name: string; chars: number; tokens: number; cut?: string }>; cuts: string[] };
   logs: Array<{ host: string; source: string; status: string; message?: string; lines: number }>;
+  /** Release, the best suspects and skew, so a reopened investigation shows them (absent in older records). */
+  history?: Evidence['history'];
   ai: null | {
     model: string;
     markdown: string;
@@ -132,6 +134,7 @@ function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError:
     hypotheses: r.hypotheses,
     evidence: { rendered: e.rendered, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, sections: e.budget.sections.map(({ name, chars, tokens, cut }) => ({ name, chars, tokens, ...(cut ? { cut } : {}) })), cuts: e.budget.cuts },
     logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), lines: h.totalLines })),
+    history: { ...e.history, suspects: { ...e.history.suspects, list: e.history.suspects.list.slice(0, 8) } },
     ai: model === null ? null : {
       model,
       markdown: ai?.markdown ?? '',

@@ -264,6 +264,7 @@ export class InvestigationPanel extends DisposableBase {
     this.send({ type: 'evidence', runId, sections: [{ name: 'evidence as sent', text: saved.evidence.rendered, chars: saved.evidence.rendered.length, tokens: saved.evidence.usedTokens }], usedTokens: saved.evidence.usedTokens, limitTokens: saved.evidence.limitTokens, cuts: saved.evidence.cuts });
     if (saved.trend) this.send({ type: 'trend', runId, trend: { ...saved.trend, verdict: isVerdict(saved.trend.verdict) ? saved.trend.verdict : 'unknown' } });
     this.send({ type: 'report', runId, markdown: saved.reportMarkdown });
+    if (saved.history) this.send({ type: 'history', runId, history: historyView(saved.history) });
     if (saved.ai) {
       for (const c of saved.ai.toolCalls) this.send({ type: 'toolCall', runId, call: c });
       if (saved.ai.error) this.send({ type: 'aiError', runId, kind: saved.ai.error.kind, message: saved.ai.error.message });
@@ -291,7 +292,7 @@ export class InvestigationPanel extends DisposableBase {
         if (!live()) return;
         this.send({ type: 'trend', runId, trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, firstSeenVsRelease: e.trend.firstSeenVsRelease } });
         this.send({ type: 'evidence', runId, sections: e.budget.sections, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, cuts: e.budget.cuts });
-        this.send({ type: 'history', runId, history: historyView(e) });
+        this.send({ type: 'history', runId, history: historyView(e.history) });
         this.send({ type: 'logs', runId, hosts: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), totalLines: h.totalLines, counts: h.counts, lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })) })) });
       },
       report: (r) => { if (live()) this.send({ type: 'report', runId, markdown: r.markdown }); },
@@ -328,8 +329,7 @@ export class InvestigationPanel extends DisposableBase {
   }
 }
 
-function historyView(e: Evidence): HistoryView {
-  const h = e.history;
+function historyView(h: Evidence['history']): HistoryView {
   return {
     release: { version: h.release.version, commit: h.release.commit, previousVersion: h.release.previousVersion, resolvedBy: h.release.resolvedBy },
     range: h.suspects.range,

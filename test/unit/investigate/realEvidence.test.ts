@@ -2,7 +2,7 @@
 // the sample service's own log fetched over real sshd, a git workspace replaying its releases.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runInvestigation } from '../../../src/core/investigate/investigation';
+import { runInvestigation, savedInvestigations } from '../../../src/core/investigate/investigation';
 import { diagnoseCommand, type DiagnoseJson } from '../../../src/cli/diagnoseCommand';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
@@ -85,6 +85,9 @@ describe('investigation of a real incident (SDK events, sshd logs, git history)'
       assert.match(j.suspects[0]!.summary, /^orders 2\.4\.0/);
       assert.ok(j.suspects[0]!.cites.some((c) => c.path === 'src/routes/checkout.mjs' && /return/.test(c.text)));
       assert.equal(j.skew?.changedSinceRelease, false);
+      // The saved record carries the suspects, so a reopened panel shows the section again.
+      const saved = savedInvestigations(inc.store.investigations(inc.poolIssue().id))[0]!;
+      assert.match(saved.history!.suspects.list[0]!.summary, /^orders 2\.4\.0/);
       // The model's fetch_logs call went over real SSH and returned only the grep'd lines.
       const toolResult = String(ai.requests[1]!.body!.messages!.find((m) => m.role === 'tool')!.content);
       assert.match(toolResult, /^orders-api-1 file:.*: ok, \d+ line\(s\)\n.*WARN pool nearly exhausted/);
