@@ -84,7 +84,7 @@ export async function collectCrashSites(
       eventId: event.id,
       lineStatus: m.lineStatus,
       release: event.release ?? issue.firstRelease,
-      eventLine: frame.lineNo,
+      eventLine: crashFrame(event)?.lineNo ?? null,
       ...(m.moved ? { moved: m.moved } : {}),
     };
     const list = byFile.get(m.path);
