@@ -77,7 +77,12 @@ function history() {
         files[relative(SAMPLE, path)] = git('show', `${hash}:${path}`);
       }
       return { subject, files };
-    });
+    }).map((c, i, all) => ({
+      ...c,
+      // The sample's first version is release 2.3.0; the recorded release is its last commit.
+      ...(i === 0 && all.length > 1 ? { tag: 'orders@2.3.0' } : {}),
+      ...(i === all.length - 1 ? { tag: RELEASE } : {}),
+    }));
   } catch (e) {
     console.warn(`  no git history for the demo (${e.message.split('\n')[0]}); the diagnosis will show no recent changes`);
     return [];

@@ -141,6 +141,8 @@ function workspace(a: { recording: string; into: string }): void {
       writeFiles(a.into, c.files);
       git(['add', '-A']);
       git(['commit', '-q', '--allow-empty', '-m', c.subject], date);
+      // Release tags as the team's CI would set them, so the diagnosis can find the release range.
+      if (c.tag && /^[A-Za-z0-9][A-Za-z0-9@._-]{0,80}$/.test(c.tag)) git(['tag', c.tag]);
     });
     writeFiles(a.into, rec.sources);
     git(['add', '-A']);

@@ -22,7 +22,8 @@ export interface DemoRecording {
   /** The service's sources from the same run, by path relative to the service folder. */
   sources: Record<string, string>;
   /** Earlier versions of the sources, oldest first (the repository's commits that touched them). */
-  history: Array<{ subject: string; files: Record<string, string> }>;
+  /** Oldest first; `tag` names the release a commit was (e.g. `orders@2.4.0`), so the workspace gets release tags. */
+  history: Array<{ subject: string; files: Record<string, string>; tag?: string }>;
 }
 
 export function parseRecording(text: string, where: string): DemoRecording {

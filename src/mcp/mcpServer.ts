@@ -14,7 +14,7 @@ import { RcaError } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import { FrameMapper } from '../core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider } from '../core/investigate/adapters';
+import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, workspaceAccess } from '../core/investigate/adapters';
 import { runInvestigation } from '../core/investigate/investigation';
 import { secretsFromEnv } from '../core/investigate/secretScrubber';
 import { DEFAULT_AFTER_MS, DEFAULT_BEFORE_MS, SshLogFetcher, formatLogSource, parseDuration, windowAround, type LogRequest } from '../core/logs';
@@ -166,7 +166,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     const fetcher = a.includeLogs !== false && deps.logSources.length ? new SshLogFetcher({ ...(deps.sshConfig ? { sshConfigPath: deps.sshConfig } : {}), logger: deps.logger }) : null;
     try {
       const outcome = await runInvestigation(
-        { issues: issueSourceFromStore(deps.store), frames: frameResolverFromMapper(mapper), ...(fetcher ? { logs: sshLogProvider(fetcher, deps.logSources) } : {}), workspaceRoot: deps.workspace },
+        { issues: issueSourceFromStore(deps.store), frames: frameResolverFromMapper(mapper), ...(fetcher ? { logs: sshLogProvider(fetcher, deps.logSources) } : {}), ...workspaceAccess(deps.workspace) },
         issue.id,
         { ai: null, secrets: secretsFromEnv(deps.env), logger: deps.logger },
         { phase: (_p, m) => { if (m) call.progress(m); } },

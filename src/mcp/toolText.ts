@@ -27,9 +27,11 @@ function cut(clean: string, max: number): string {
   return clean.slice(0, max - note.length) + note;
 }
 
-/** JSON text: redacted value by value (so it stays valid JSON), then capped. */
+/** JSON text: redacted value by value (so it stays valid JSON), compact when indenting would not fit, then capped. */
 export function jsonResult(value: unknown, max = MAX_RESULT_CHARS): ToolText {
-  return { content: [{ type: 'text', text: cut(JSON.stringify(redactValue(value), null, 2), max) }] };
+  const clean = redactValue(value);
+  const pretty = JSON.stringify(clean, null, 2);
+  return { content: [{ type: 'text', text: cut(pretty.length <= max ? pretty : JSON.stringify(clean), max) }] };
 }
 
 export function textResult(text: string, max = MAX_RESULT_CHARS): ToolText {

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import { isHostToWebview, type EvidenceSectionView, type HostLogsView, type HostToWebview, type IssueHeader, type SentMessageView, type ToolCallView, type TrendView, type WebviewToHost } from '../shared/protocol';
+import { isHostToWebview, type EvidenceSectionView, type HistoryView, type HostLogsView, type HostToWebview, type IssueHeader, type SentMessageView, type ToolCallView, type TrendView, type WebviewToHost } from '../shared/protocol';
 import { append, byId, clear, formatBytes, h } from './dom';
 import { handleRefClicks, linkifyRefs, renderMarkdown } from './markdown';
 import { trendChart } from './trendChart';
@@ -34,6 +34,7 @@ interface RunState {
   sent: Map<number, SentMessageView[]>;
   logs: HostLogsView[];
   tools: Map<string, ToolCallView>;
+  history: HistoryView | null;
 }
 
 const state: { issue: IssueHeader | null; aiEnabled: boolean; model: string | null; restoredFrom: string | null; run: RunState } = {
@@ -61,7 +62,7 @@ function settle(requestId: number, kind: RequestMessage['type']): boolean {
 }
 
 function freshRun(runId: number): RunState {
-  return { runId, phase: 'collecting', phaseMessage: '', report: '', ai: '', aiError: null, aiDone: false, evidence: null, sent: new Map(), logs: [], tools: new Map() };
+  return { runId, phase: 'collecting', phaseMessage: '', report: '', ai: '', aiError: null, aiDone: false, evidence: null, sent: new Map(), logs: [], tools: new Map(), history: null };
 }
 
 function buildLayout(): void {
@@ -83,6 +84,9 @@ function buildLayout(): void {
       h('vscode-tab-header', { slot: 'header', 'data-tab': 'analysis' }, 'Analysis'),
       h('vscode-tab-panel', {}, h('p', { id: 'ai-off', class: 'muted hidden' }, 'No AI configured: this is the rule-based report. For an AI investigation with tools, run "Sentry RCA: Set OpenAI API Key" (any OpenAI-compatible endpoint via sentryRca.ai.baseUrl).'),
         h('section', { id: 'ai-section', class: 'hidden' }, h('h2', {}, 'AI investigation'), h('div', { id: 'ai-error', class: 'error hidden', role: 'alert' }), h('div', { id: 'ai', class: 'markdown' })),
+        h('section', { id: 'history-section', class: 'hidden', 'aria-label': 'Suspect commits' },
+          h('div', { id: 'skew-notice', class: 'skew hidden', role: 'status' }),
+          h('h2', {}, 'Suspect commits'), h('p', { id: 'release-line', class: 'muted' }), h('ol', { id: 'suspects', class: 'suspects' })),
         h('section', { id: 'report-section' }, h('div', { id: 'report', class: 'markdown' }))),
       h('vscode-tab-header', { slot: 'header', 'data-tab': 'evidence' }, 'Evidence ', h('vscode-badge', { id: 'evidence-badge', variant: 'counter' }, '0')),
       h('vscode-tab-panel', {}, h('div', { id: 'evidence' })),
@@ -100,6 +104,7 @@ function buildLayout(): void {
     file: (path, line, column) => request({ type: 'openRef', path, line, ...(column ? { column } : {}) }),
     event: (eventId) => post({ type: 'openEvent', eventId }),
     log: (where) => showLogLine(where),
+    commit: (commit, path) => post({ type: 'openCommit', requestId: nextRequestId++, commit, ...(path ? { path } : {}) }),
   });
 }
 
@@ -164,6 +169,54 @@ function renderAnalysis(): void {
   const err = byId('ai-error');
   err.classList.toggle('hidden', !r.aiError);
   err.textContent = r.aiError ? `AI investigation failed: ${r.aiError} The deterministic report below is complete.` : '';
+}
+
+/** A link that opens a commit's diff (optionally one file of it) in VS Code. */
+function commitLink(sha: string, label: string, path?: string): HTMLElement {
+  return h('a', { class: 'ref commit-ref', role: 'button', tabindex: '0', 'data-commit': sha, ...(path ? { 'data-commit-path': path } : {}), title: `Show the diff of ${sha}${path ? ` in ${path}` : ''}` }, label);
+}
+
+function fileLink(path: string, line: number): HTMLElement {
+  return h('a', { class: 'ref file-ref', role: 'button', tabindex: '0', 'data-path': path, 'data-line': String(line) }, line > 1 ? `${path}:${line}` : path);
+}
+
+/** The release, its suspect commits (best first, each reason said) and the version-skew notice. */
+function renderHistory(): void {
+  const hv = state.run.history;
+  byId('history-section').classList.toggle('hidden', !hv);
+  if (!hv) return;
+  const notice = byId('skew-notice');
+  clear(notice);
+  const skewed = !!hv.skew && (hv.skew.changedSinceRelease || hv.skew.relation === 'behind');
+  notice.classList.toggle('hidden', !skewed);
+  notice.classList.toggle('changed', skewed);
+  if (hv.skew && skewed) {
+    append(notice, h('strong', {}, 'Version skew: '), hv.skew.summary);
+    const changing = hv.skew.commits.filter((c) => c.changedCrashLine);
+    if (changing.length) {
+      notice.appendChild(document.createTextNode(' '));
+      for (const c of changing) append(notice, commitLink(c.commit, c.commit.slice(0, 7)), ` ${c.summary} `);
+    }
+  }
+  const rl = hv.release;
+  byId('release-line').textContent = rl.commit
+    ? `Release ${rl.version ?? '(none)'} → ${rl.commit.slice(0, 12)} (by ${rl.resolvedBy}); previous ${rl.previousVersion ?? '—'}. ${hv.range ? `${hv.rangeCommits} commit(s) in ${hv.range}.` : ''}`
+    : `Release ${rl.version ?? '(none on the events)'}: no commit found.${hv.skewNote ? ` ${hv.skewNote}` : ''}`;
+  const list = byId('suspects');
+  clear(list);
+  if (hv.suspects.length === 0) { list.appendChild(h('li', { class: 'muted' }, 'No commits to rank.')); return; }
+  for (const s of hv.suspects) {
+    const item = h('li', { class: 'suspect', 'data-sha': s.commit },
+      h('div', { class: 'suspect-head' }, commitLink(s.commit, s.commit.slice(0, 7)), ' ', h('span', { class: 'summary' }, s.summary),
+        h('span', { class: 'muted' }, ` — ${s.author}, ${s.date.slice(0, 10)}, score ${s.score}`)),
+      h('ul', { class: 'why' }, ...s.why.slice(0, 5).map((w) => h('li', {}, w))),
+    );
+    const files = h('div', { class: 'files' }, 'Files: ');
+    s.files.slice(0, 8).forEach((f, i) => append(files, i ? ', ' : '', fileLink(f, 1), ' (', commitLink(s.commit, 'diff', f), ')'));
+    item.appendChild(files);
+    if (s.cites.length) item.appendChild(h('div', { class: 'cites' }, 'Lines: ', ...s.cites.slice(0, 3).flatMap((c, i) => [i ? ', ' : '', fileLink(c.path, c.line)])));
+    list.appendChild(item);
+  }
 }
 
 function renderStatus(): void {
@@ -279,6 +332,7 @@ function renderAll(): void {
   renderHeader();
   renderStatus();
   renderAnalysis();
+  renderHistory();
   renderEvidence();
   renderLogs();
   renderTools();
@@ -307,11 +361,15 @@ function onMessage(m: HostToWebview): void {
       return;
     case 'logs': state.run.logs = m.hosts; renderLogs(); scheduleAnalysis(); return;
     case 'report': state.run.report = m.markdown; scheduleAnalysis(); return;
+    case 'history': state.run.history = m.history; renderHistory(); return;
     case 'sent': state.run.sent.set(m.step, m.messages); renderEvidence(); return;
     case 'aiDelta': state.run.ai += m.text; scheduleAnalysis(); return;
     case 'toolCall': state.run.tools.set(m.call.id, m.call); renderTools(); return;
     case 'aiDone': state.run.ai = m.markdown; state.run.aiDone = true; scheduleAnalysis(); return;
     case 'aiError': state.run.aiError = m.message; scheduleAnalysis(); return;
+    case 'openCommitResult':
+      if (!m.ok) byId('status-text').textContent = m.message ?? 'Cannot show that commit.';
+      return;
     case 'openRefResult':
       if (!settle(m.requestId, 'openRef')) return;
       if (!m.ok) byId('status-text').textContent = m.message ?? 'Cannot open that reference.';

@@ -20,6 +20,8 @@ export interface RefHandlers {
   event(id: string): void;
   /** A quoted log line: `host:line` indexes into the Logs tab. */
   log(where: string): void;
+  /** A commit (suspect or skew): show its diff, narrowed to `path` when given. */
+  commit?(sha: string, path: string | undefined): void;
 }
 
 export function renderMarkdown(source: string): DocumentFragment {
@@ -104,6 +106,7 @@ export function handleRefClicks(container: HTMLElement, handlers: RefHandlers): 
     if (el.dataset.path && el.dataset.line) handlers.file(el.dataset.path, Number(el.dataset.line), el.dataset.column ? Number(el.dataset.column) : undefined);
     else if (el.dataset.event) handlers.event(el.dataset.event);
     else if (el.dataset.log) handlers.log(el.dataset.log);
+    else if (el.dataset.commit) handlers.commit?.(el.dataset.commit, el.dataset.commitPath);
   };
   container.addEventListener('click', (e) => activate(e.target, e));
   container.addEventListener('keydown', (e) => { if (e.key === 'Enter') activate(e.target, e); });

@@ -16,7 +16,7 @@ import { SyncEngine } from '../../src/core/sync/syncEngine';
 import { IssueStore } from '../../src/core/store/issueStore';
 import { FrameMapper } from '../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../src/core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider } from '../../src/core/investigate/adapters';
+import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, workspaceAccess } from '../../src/core/investigate/adapters';
 import { runInvestigation } from '../../src/core/investigate/investigation';
 import { startSentryServer, type SentryTestServer } from '../servers/sentry';
 import { repoRoot } from '../support/paths';
@@ -79,7 +79,7 @@ Sentry.flush(5000).then(() => process.exit(0));
       // A plain template, and one that quotes its placeholder (as settings written before this check, or
       // a spec built in code, could): the first gets the value as one argument, the second is refused.
       const logs = sshLogProvider(fetcher, [parseLogSpec(`target=cmd:grep -a -E {grep} ${log}`), { host: 'target', source: { kind: 'command', template: `grep -a -E '{grep}' ${log}` } }]);
-      const { evidence } = await runInvestigation({ issues: issueSourceFromStore(store), frames: frameResolverFromMapper(mapper), logs, workspaceRoot: ws }, issue.id, { ai: null });
+      const { evidence } = await runInvestigation({ issues: issueSourceFromStore(store), frames: frameResolverFromMapper(mapper), logs, ...workspaceAccess(ws) }, issue.id, { ai: null });
       assert.equal(evidence.logs.length, 2);
       const quoted = evidence.logs[1]!;
       assert.notEqual(quoted.status, 'ok');

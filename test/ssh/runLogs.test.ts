@@ -1,6 +1,7 @@
 // Two diagnoses at once against the real sshd: each run owns its SSH connections, so a second run
 // starting — and ending — while the first run's log command is still running on the host leaves the
 // first one's logs intact (the panels used to share one fetcher that each new run disposed).
+import { workspaceAccess } from '../../src/core/investigate/adapters';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ async function waitForFile(path: string, what: string): Promise<void> {
 async function diagnose(lease: RunLogLease | undefined): Promise<InvestigationOutcome> {
   assert.ok(lease, 'log sources are configured');
   try {
-    return await runInvestigation({ issues, frames: { resolve: () => ({ reason: 'no mapping in this test' }) }, logs: lease.provider, workspaceRoot: workspace }, stored.id, { ai: null });
+    return await runInvestigation({ issues, frames: { resolve: () => ({ reason: 'no mapping in this test' }) }, logs: lease.provider, ...workspaceAccess(workspace) }, stored.id, { ai: null });
   } finally {
     lease.dispose();
   }

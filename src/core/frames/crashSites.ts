@@ -26,6 +26,10 @@ export interface CrashSite {
   moved?: { from: number; to: number };
   /** `changed`: the local line no longer is the crashing line and was not found nearby. */
   lineStatus: MappedFrame['lineStatus'];
+  /** The release the event came from (else the issue's first release), for version skew. */
+  release?: string | null;
+  /** The crashing line as the event has it (the release's line numbers). */
+  eventLine?: number | null;
 }
 
 /** The newest in-app frame of the last exception, or undefined. */
@@ -79,6 +83,8 @@ export async function collectCrashSites(
       column: m.column,
       eventId: event.id,
       lineStatus: m.lineStatus,
+      release: event.release ?? issue.firstRelease,
+      eventLine: crashFrame(event)?.lineNo ?? null,
       ...(m.moved ? { moved: m.moved } : {}),
     };
     const list = byFile.get(m.path);

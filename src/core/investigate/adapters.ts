@@ -8,7 +8,10 @@ import { formatLogSource, parseLogSpec, type HostLogResult, type LogRequest, typ
 import type { StoredEvent, StoredIssue } from '../store/model';
 import type { SentryClient } from '../sentry/sentryClient';
 import { toStoredEvent } from '../sentry/convert';
-import type { FetchedLogs, FrameResolver, IssueSource, LatestEventFetcher, LogProvider, LogQuery, ResolvedFrame } from './ports';
+import type { CodeFiles, FetchedLogs, FrameResolver, IssueSource, LatestEventFetcher, LogProvider, LogQuery, RepoHistory, ResolvedFrame } from './ports';
+import { GitHistory } from '../history/gitHistory';
+import type { ReleaseLookup } from '../history/release';
+import { WorkspaceFiles } from './workspaceFiles';
 
 /** The store reads an investigation needs (IssueStore has them). */
 export interface IssueStoreReader {
@@ -28,6 +31,34 @@ export function issueSourceFromStore(store: IssueStoreReader): IssueSource {
 /** The newest event of an issue straight from Sentry, trimmed to the stored shape like a sync would. */
 export function latestEventFromSentry(client: Pick<SentryClient, 'getEvent'>): LatestEventFetcher {
   return async (issue, signal) => toStoredEvent(await client.getEvent(issue.id, 'latest', signal), issue.id, issue.projectId);
+}
+
+/** The workspace's files and git, for an investigation rooted at `root`. */
+export function workspaceAccess(root: string): { workspaceRoot: string; files: CodeFiles; git: RepoHistory } {
+  return { workspaceRoot: root, files: new WorkspaceFiles(root), git: new GitHistory(root) };
+}
+
+/**
+ * A release from Sentry's releases API: its commit (`lastCommit.id`, else a SHA `ref`) and the release
+ * before it in the same project. 403 (the token lacks `project:releases`/`org:read`) and 404 (unknown
+ * release) answer null so the caller falls back to git.
+ */
+export function releaseLookupFromSentry(client: Pick<SentryClient, 'getRelease' | 'listReleases'>, projectId: () => string | null): ReleaseLookup {
+  return async (version, signal) => {
+    const r = await client.getRelease(version, signal);
+    if (!r) return null;
+    const commitOf = (x: { lastCommit?: { id?: string } | null; ref?: string | null }) => x.lastCommit?.id ?? (x.ref && /^[0-9a-f]{7,40}$/i.test(x.ref) ? x.ref : null);
+    let previous: { version: string; commit: string | null } | null = null;
+    const pid = projectId();
+    if (pid) {
+      const list = await client.listReleases(pid, signal);
+      const at = Date.parse(r.dateReleased ?? r.dateCreated);
+      const older = list.filter((x) => x.version !== r.version && Date.parse(x.dateReleased ?? x.dateCreated) < at)
+        .sort((a, b) => Date.parse(b.dateReleased ?? b.dateCreated) - Date.parse(a.dateReleased ?? a.dateCreated))[0];
+      if (older) previous = { version: older.version, commit: commitOf(older) };
+    }
+    return { version: r.version, commit: commitOf(r), previousVersion: previous?.version ?? null, previousCommit: previous?.commit ?? null };
+  };
 }
 
 export function frameResolverFromMapper(mapper: Pick<FrameMapper, 'map'>): FrameResolver {

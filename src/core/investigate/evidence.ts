@@ -1,3 +1,7 @@
+import type { ReleaseInfo } from '../history/release';
+import type { Skew } from '../history/skew';
+import type { Suspect } from '../history/suspects';
+
 /**
  * The evidence an investigation gathers for one issue: structured for the analyzer, the panel and
  * the CLI's JSON, and rendered (within a token budget) into the text the model receives.
@@ -142,6 +146,8 @@ export interface RelatedIssue {
   relation: 'first-seen-in-window' | 'spiked-in-window';
   /** Minutes from this issue's start in the window to the related one's (negative = it began first). */
   minutesFromThis: number;
+  /** Links beyond timing: a shared trace id, its service or host named in this issue's data, a dependency failure. */
+  links: string[];
 }
 
 export interface BreadcrumbEvidence {
@@ -167,6 +173,25 @@ export interface EvidenceBudget {
   cuts: string[];
 }
 
+/** The suspect commits of the release range, best first. */
+export interface SuspectEvidence {
+  /** How the range was chosen, e.g. `orders@2.3.0..orders@2.4.0`, or `14 days before first seen`. */
+  range: string | null;
+  rangeCommits: number;
+  scanned: number;
+  list: Suspect[];
+  notes: string[];
+}
+
+/** What the git history says about the cause: the release's commit, suspects, and version skew. */
+export interface HistoryEvidence {
+  release: ReleaseInfo;
+  suspects: SuspectEvidence;
+  /** Null when the release has no commit or there is no git; `note` says why. */
+  skew: Skew | null;
+  skewNote: string | null;
+}
+
 export interface Evidence {
   issue: IssueFacts;
   /** Newest first. */
@@ -179,6 +204,7 @@ export interface Evidence {
   culprit: Culprit | null;
   code: { frames: CodeFrame[]; unmapped: UnmappedFrame[] };
   git: GitEvidence;
+  history: HistoryEvidence;
   logs: HostLogEvidence[];
   breadcrumbs: BreadcrumbEvidence[];
   /** Tag → values seen across the events, most frequent first, with counts. */

@@ -9,13 +9,12 @@ import { RcaError, errorMessage } from '../common/errors';
 import { nullLogger, type Logger } from '../common/logger';
 import type { InvestigationDeps, TimeWindow } from './ports';
 import type {
-  BreadcrumbEvidence, CodeFrame, Culprit, EventSummary, Evidence, GitChange, GitEvidence, HostLogEvidence,
+  BreadcrumbEvidence, CodeFrame, Culprit, EventSummary, Evidence, GitChange, GitEvidence, HistoryEvidence, HostLogEvidence,
   IssueFacts, RelatedIssue, UnmappedFrame,
 } from './evidence';
+import { collectHistory, type HistoryInput } from '../history/issueHistory';
 import { computeTrend, releaseStarts } from './trend';
 import { correlateLogs } from './logCorrelation';
-import { GitHistory } from './gitHistory';
-import { WorkspaceFiles } from './workspaceFiles';
 import { SecretScrubber } from './secretScrubber';
 import { renderEvidence, DEFAULT_TOKEN_BUDGET } from './evidenceRender';
 
@@ -35,18 +34,16 @@ export interface CollectOptions {
 }
 
 const MAX_WINDOW_SPAN_MS = 6 * 3600_000;
+/** How far back blame and `git log -L` look for changes to the crash lines. */
+const HISTORY_DAYS = 180;
 /** Stored events this much older than the issue's last sighting are refreshed from Sentry, when online. */
 const STALE_EVENT_MS = 60_000;
 
 export class EvidenceCollector {
-  private readonly files: WorkspaceFiles;
-  private readonly git: GitHistory;
   private readonly scrubber: SecretScrubber;
   private readonly logger: Logger;
 
   constructor(private readonly deps: InvestigationDeps, private readonly options: CollectOptions = {}) {
-    this.files = new WorkspaceFiles(deps.workspaceRoot);
-    this.git = new GitHistory(deps.workspaceRoot);
     this.scrubber = options.scrubber ?? new SecretScrubber();
     this.logger = options.logger ?? nullLogger;
   }
@@ -81,11 +78,19 @@ export class EvidenceCollector {
     const trend = computeTrend(issue, events, this.now(), releaseStarts(otherEvents), release);
 
     // Code, git and logs are independent; logs over SSH are the slow part, so they run alongside.
-    const codeP = this.collectCode(latest, issue.projectSlug, signal).then((r) => { timings.codeMs = Math.round(performance.now() - t0); return r; });
-    const logsP = this.collectLogs(logWindow, events, times, signal).then((r) => { timings.logsMs = Math.round(performance.now() - t0); return r; });
-    const { culprit, frames, unmapped } = await codeP;
-    const git = await this.collectGit(culprit, frames, issue, signal);
-    timings.gitMs = Math.round(performance.now() - t0);
+    // Each timing is that step's own duration; `totalMs` is the whole collection.
+    const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+      const start = performance.now();
+      try { return await f(); } finally { timings[name] = Math.round(performance.now() - start); }
+    };
+    const logsP = timed('logsMs', () => this.collectLogs(logWindow, events, times, signal));
+    // A rejected log fetch is handled where it is awaited; this only keeps it from being reported as unhandled meanwhile.
+    logsP.catch(() => {});
+    const { culprit, frames, unmapped } = await timed('codeMs', () => this.collectCode(latest, issue.projectSlug, signal));
+    const [git, history] = await Promise.all([
+      timed('gitMs', () => this.collectGit(culprit, frames, issue, signal)),
+      timed('historyMs', () => this.collectHistoryEvidence(issue, events, release, culprit, frames, otherEvents, signal)),
+    ]);
     const logs = await logsP;
     signal?.throwIfAborted();
 
@@ -98,13 +103,14 @@ export class EvidenceCollector {
       culprit,
       code: { frames, unmapped },
       git,
+      history,
       logs,
       breadcrumbs: (latest?.breadcrumbs ?? []).map((b): BreadcrumbEvidence => ({
         timestamp: b.timestamp, category: b.category, level: b.level,
         message: s([b.message ?? '', b.data ? Object.entries(b.data).map(([k, v]) => `${k}=${v}`).join(' ') : ''].filter(Boolean).join(' ')),
       })),
       tags: tagCounts(events, s),
-      related: this.relatedIssues(issue, times, logWindow),
+      related: this.relatedIssues(issue, times, logWindow, events, logs),
       notes,
       timings,
     };
@@ -140,7 +146,7 @@ export class EvidenceCollector {
 
   /** From a little before the first event to a little after the last; a long-running issue gets its latest hours. */
   private logWindow(times: number[], issue: StoredIssue): TimeWindow | null {
-    const before = (this.options.logMinutesBefore ?? 15) * 60_000;
+    const before = (this.options.logMinutesBefore ?? 60) * 60_000;
     const after = (this.options.logMinutesAfter ?? 5) * 60_000;
     let first = times[0];
     let last = times[times.length - 1];
@@ -204,9 +210,9 @@ export class EvidenceCollector {
   /** The workspace file's lines around `line`; Sentry's own context lines when the file can't be read. */
   private async excerpt(abs: string, line: number, ctx: number, frame: StoredFrame): Promise<Array<[number, string]>> {
     try {
-      const r = await this.files.resolve(abs);
+      const r = await this.deps.files.resolve(abs);
       if ('error' in r) throw new Error(r.error);
-      const { lines } = await this.files.readLines(r.abs, line - ctx, line + ctx);
+      const { lines } = await this.deps.files.readLines(r.abs, line - ctx, line + ctx);
       return lines.map(([n, t]) => [n, this.scrubber.scrub(t)]);
     } catch (e) {
       this.logger.debug(`code excerpt from Sentry context for ${abs}:${line}: ${errorMessage(e)}`);
@@ -215,9 +221,11 @@ export class EvidenceCollector {
   }
 
   private async collectGit(culprit: Culprit | null, frames: CodeFrame[], issue: StoredIssue, signal?: AbortSignal): Promise<GitEvidence> {
-    if (!(await this.git.isRepo())) return { available: false, reason: 'The workspace is not a git repository (or git is not installed).', changes: [], history: '' };
+    if (!(await this.deps.git.isRepo())) return { available: false, reason: 'The workspace is not a git repository (or git is not installed).', changes: [], history: '' };
     if (!culprit || !culprit.mapped) return { available: false, reason: 'No crash frame maps to a file in this workspace.', changes: [], history: '' };
     const firstSeen = Date.parse(issue.firstSeen);
+    // Recent history is what matters here; bounding the walk keeps blame and log -L fast in a long history.
+    const since = Number.isFinite(firstSeen) ? firstSeen - HISTORY_DAYS * 86_400_000 : undefined;
     const ctx = this.options.contextLines ?? 8;
     const byCommit = new Map<string, GitChange>();
     const errors: string[] = [];
@@ -226,7 +234,8 @@ export class EvidenceCollector {
       const first = f.excerpt[0]?.[0] ?? Math.max(1, f.line - ctx);
       const last = f.excerpt[f.excerpt.length - 1]?.[0] ?? f.line + ctx;
       try {
-        for (const b of await this.git.blame(f.path, first, last, signal)) {
+        for (const b of await this.deps.git.blame(f.path, first, last, signal, since)) {
+          if (b.boundary) continue; // last changed before the window: not a recent change
           const key = `${b.commit}:${f.path}`;
           const c = byCommit.get(key) ?? { commit: b.commit, author: this.scrubber.scrub(b.author), date: new Date(b.time).toISOString(), summary: this.scrubber.scrub(b.summary), path: f.path, lines: [], touchesCrashLine: false, minutesBeforeFirstSeen: Math.round((firstSeen - b.time) / 60000) };
           c.lines.push(b.line);
@@ -239,12 +248,63 @@ export class EvidenceCollector {
     }
     let history = '';
     try {
-      history = this.scrubber.scrub(await this.git.logLines(culprit.path, Math.max(1, culprit.line - 2), culprit.line + 2, 3, signal));
+      history = this.scrubber.scrub(await this.deps.git.logLines(culprit.path, Math.max(1, culprit.line - 2), culprit.line + 2, 3, signal, since));
     } catch (e) {
       errors.push(`git log -L ${culprit.path}: ${errorMessage(e)}`);
     }
     const changes = [...byCommit.values()].sort((a, b) => b.date.localeCompare(a.date));
     return { available: changes.length > 0 || history.length > 0, ...(errors.length ? { reason: errors.join('; ') } : {}), changes, history };
+  }
+
+  /** Release → commit, suspect commits of the release range, and version skew of the crash lines. */
+  private async collectHistoryEvidence(issue: StoredIssue, events: StoredEvent[], release: string | null, culprit: Culprit | null, frames: CodeFrame[], otherEvents: StoredEvent[], signal?: AbortSignal): Promise<HistoryEvidence> {
+    const s = (x: string) => this.scrubber.scrub(x);
+    const stackFrames: HistoryInput['frames'] = [];
+    const seen = new Set<string>();
+    const functions: string[] = [];
+    for (const e of events.slice(0, 20)) {
+      for (const x of e.exceptions) {
+        for (let i = x.frames.length - 1; i >= 0; i--) {
+          const f = x.frames[i]!;
+          if (f.function && !functions.includes(f.function) && (f.inApp || functions.length < 12)) functions.push(f.function);
+          if (!f.inApp) continue;
+          const key = `${f.filename ?? f.absPath}:${f.lineNo}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const r = await this.deps.frames.resolve(f, issue.projectSlug);
+          const path = 'reason' in r ? (f.filename ?? f.absPath ?? '') : relative(this.deps.workspaceRoot, r.path).split(sep).join('/');
+          if (!path) continue;
+          stackFrames.push({ path, function: f.function, line: f.lineNo ?? 0, eventLine: f.lineNo, mapped: !('reason' in r), culprit: !!culprit && culprit.path === path && (culprit.function === f.function) });
+        }
+      }
+    }
+    // The release's first event anywhere in the store is when it went out; else this issue's first sighting.
+    const releaseFirst = release ? releaseStarts([...otherEvents, ...events]).get(release) ?? null : null;
+    const firstSeen = Date.parse(issue.firstSeen);
+    const routes = new Set<string>();
+    for (const e of events.slice(0, 20)) {
+      if (e.tags.transaction) routes.add(e.tags.transaction);
+      if (e.request?.url) routes.add(`${e.request.method ?? ''} ${e.request.url}`.trim());
+      for (const b of e.breadcrumbs) if ((b.category === 'http' || b.type === 'http') && b.data?.url) routes.add(`${b.data.method ?? ''} ${b.data.url}`.trim());
+    }
+    const exc = events[0] ? raisedException(events[0]) : undefined;
+    const h = await collectHistory(this.deps.git, {
+      version: release,
+      releaseFirstEventMs: releaseFirst,
+      firstSeenMs: Number.isFinite(firstSeen) ? firstSeen : null,
+      frames: stackFrames,
+      crashLines: frames.slice(0, 3).map((f) => ({ path: f.path, line: stackFrames.find((x) => x.path === f.path && x.function === f.function)?.eventLine ?? f.line })),
+      stackFunctions: functions,
+      routes: [...routes].slice(0, 10),
+      errorText: [issue.title, exc?.type, exc?.value].filter(Boolean).join(' '),
+      contextText: [...frames.flatMap((f) => f.excerpt.map(([, t]) => t)), ...(events[0]?.breadcrumbs ?? []).map((b) => `${b.message ?? ''} ${b.data ? Object.values(b.data).join(' ') : ''}`)].join('\n'),
+      ...(this.deps.releases ? { sentry: this.deps.releases } : {}),
+      signal,
+    });
+    // Commit messages and authors are user text: redacted like everything else.
+    for (const x of h.suspects.list) { x.summary = s(x.summary); x.author = s(x.author); x.why = x.why.map(s); x.cites = x.cites.map((c) => ({ ...c, text: s(c.text) })); }
+    if (h.skew) for (const c of h.skew.commits) c.summary = s(c.summary);
+    return h;
   }
 
   private async collectLogs(window: TimeWindow | null, events: StoredEvent[], times: number[], signal?: AbortSignal): Promise<HostLogEvidence[]> {
@@ -284,8 +344,9 @@ export class EvidenceCollector {
   }
 
   /** Other issues that began, or spiked, in the window of this one's events. */
-  private relatedIssues(issue: StoredIssue, times: number[], window: TimeWindow | null): RelatedIssue[] {
+  private relatedIssues(issue: StoredIssue, times: number[], window: TimeWindow | null, events: StoredEvent[], logs: HostLogEvidence[]): RelatedIssue[] {
     if (!window) return [];
+    const links = relatedLinker(events, logs);
     const thisStart = times[0] ?? Date.parse(issue.firstSeen);
     const from = window.since.getTime() - 30 * 60_000;
     const to = window.until.getTime();
@@ -294,14 +355,54 @@ export class EvidenceCollector {
       if (other.id === issue.id) continue;
       const fs = Date.parse(other.firstSeen);
       if (fs >= from && fs <= to) {
-        out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'first-seen-in-window', minutesFromThis: Math.round((fs - thisStart) / 60) / 1000 });
+        out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'first-seen-in-window', minutesFromThis: minutesBetween(thisStart, fs), links: links(other, this.deps.issues.getEvents(other.id)).map((l) => this.scrubber.scrub(l)) });
         continue;
       }
       const spike = spikeIn(other, from, to);
-      if (spike !== null) out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'spiked-in-window', minutesFromThis: Math.round((spike - thisStart) / 60) / 1000 });
+      if (spike !== null) out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'spiked-in-window', minutesFromThis: minutesBetween(thisStart, spike), links: links(other, this.deps.issues.getEvents(other.id)).map((l) => this.scrubber.scrub(l)) });
     }
     return out.sort((a, b) => a.minutesFromThis - b.minutesFromThis).slice(0, 20);
   }
+}
+
+/** Failures that say a dependency was unreachable or broken, in an error's own words. */
+const DEPENDENCY_FAILURE = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up|connection (refused|reset)|timed? ?out|\b50[234]\b|service unavailable|bad gateway|upstream/i;
+
+/**
+ * What links another issue to this one beyond timing: a trace id both have; the other's project,
+ * service or host named in this issue's breadcrumbs, exception messages, request URLs or warning/error
+ * log lines; and whether this issue's own error is a dependency failure pointing there.
+ */
+function relatedLinker(events: StoredEvent[], logs: HostLogEvidence[]): (other: StoredIssue, otherEvents: StoredEvent[]) => string[] {
+  const traces = new Set(events.map((e) => e.traceId).filter((x): x is string => !!x));
+  const ownHosts = new Set(events.map((e) => e.tags.server_name).filter(Boolean));
+  const ownService = new Set(events.flatMap((e) => [e.tags.service, e.tags.server_name]).filter(Boolean));
+  const texts: Array<{ where: string; text: string }> = [];
+  for (const e of events.slice(0, 10)) {
+    for (const x of e.exceptions) texts.push({ where: `event ${e.id} exception`, text: `${x.type}: ${x.value}` });
+    if (e.request?.url) texts.push({ where: `event ${e.id} request`, text: e.request.url });
+    for (const b of e.breadcrumbs) texts.push({ where: `breadcrumb ${b.category ?? ''}`.trim(), text: `${b.message ?? ''} ${b.data ? Object.values(b.data).join(' ') : ''}` });
+  }
+  for (const h of logs) for (const l of h.lines) if ((l.level === 'error' || l.level === 'warn') && l.phase !== 'after') texts.push({ where: `log ${h.host}`, text: l.text });
+  const ownIsDependencyFailure = events.some((e) => e.exceptions.some((x) => DEPENDENCY_FAILURE.test(`${x.type} ${x.value}`)));
+  return (other, otherEvents) => {
+    const out: string[] = [];
+    const shared = otherEvents.find((e) => e.traceId && traces.has(e.traceId));
+    if (shared) out.push(`shares trace ${shared.traceId} with this issue (its event ${shared.id})`);
+    const names = new Set<string>([other.projectSlug, ...otherEvents.flatMap((e) => [e.tags.service, e.tags.server_name])].filter((n): n is string => !!n && n.length >= 4 && !ownService.has(n) && !ownHosts.has(n)));
+    for (const n of names) {
+      const re = new RegExp(`(^|[^A-Za-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9]|$)`, 'i');
+      const hit = texts.find((t) => re.test(t.text));
+      if (hit) { out.push(`${n} (its ${n === other.projectSlug ? 'project' : 'service/host'}) is named in this issue's ${hit.where}: "${hit.text.trim().slice(0, 160)}"`); break; }
+    }
+    if (out.length && ownIsDependencyFailure) out.push('this issue\'s error is a failure to reach a dependency');
+    return out;
+  };
+}
+
+/** Minutes from `from` to `to` (epoch ms), to a tenth of a second's precision. */
+function minutesBetween(from: number, to: number): number {
+  return Math.round((to - from) / 6_000) / 10;
 }
 
 /** The exception raised last (Sentry orders chained exceptions oldest first). */

@@ -155,6 +155,18 @@ function buildPieces(e: EvidenceInput): Piece[] {
   if (g.history) g.history.split('\n').slice(0, 120).forEach((l, n) => git.push({ text: clip(l), priority: 40 + n, order: 1000 + n, group: '### git log -L (crash lines)' }));
   pieces.push({ name: 'git', share: 12, header: '## Recent changes to these lines (git)', items: git, unit: 'git lines', rule: 'changes touching the crash line and newest first' });
 
+  const hist: Item[] = [];
+  const h = e.history;
+  const rl = h.release;
+  hist.push({ text: `- release ${rl.version ?? 'unknown'} → ${rl.commit ? `commit ${rl.commit.slice(0, 12)} (by ${rl.resolvedBy})` : 'no commit found'}; previous release ${rl.previousVersion ?? '-'}${rl.previousCommit ? ` (${rl.previousCommit.slice(0, 12)})` : ''}`, priority: 0, order: 0 });
+  rl.notes.forEach((n, k) => hist.push({ text: `- ${clip(n)}`, priority: 30 + k, order: 1 + k }));
+  if (h.skew) hist.push({ text: `- version skew (workspace ${h.skew.relation} the release): ${clip(h.skew.summary)}${h.skew.commits.length ? ` Commits on the crash files since: ${h.skew.commits.slice(-5).map((c) => `${c.commit.slice(0, 9)} ${clip(c.summary)}${c.changedCrashLine ? ' [changes a crash line]' : ''}`).join('; ')}` : ''}`, priority: 1, order: 20 });
+  else if (h.skewNote) hist.push({ text: `- version skew: ${clip(h.skewNote)}`, priority: 40, order: 20 });
+  if (h.suspects.range) hist.push({ text: `### Suspect commits in ${clip(h.suspects.range)} (${h.suspects.rangeCommits} commits${h.suspects.scanned < h.suspects.rangeCommits ? `, newest ${h.suspects.scanned} scanned` : ''}), best first`, priority: 2, order: 30 });
+  h.suspects.list.forEach((x, k) => hist.push({ text: `- ${x.commit} ${x.date.slice(0, 10)} ${clip(x.author)}: ${clip(x.summary)} — score ${x.score}; ${x.why.map(clip).join('; ')}; files ${x.files.slice(0, 6).join(', ')}${x.files.length > 6 ? ` (+${x.files.length - 6})` : ''}`, priority: 3 + k * 2, order: 31 + k }));
+  h.suspects.notes.forEach((n, k) => hist.push({ text: `- ${clip(n)}`, priority: 35 + k, order: 60 + k }));
+  pieces.push({ name: 'history', share: 12, header: '## Release, suspect commits and version skew', items: hist, unit: 'history lines', rule: 'the release, skew and the best suspects first' });
+
   const logs: Item[] = [];
   const first = e.eventWindow ? Date.parse(e.eventWindow.first) : 0;
   const last = e.eventWindow ? Date.parse(e.eventWindow.last) : 0;
@@ -179,7 +191,7 @@ function buildPieces(e: EvidenceInput): Piece[] {
   const tags: Item[] = Object.entries(e.tags).map(([k, vals], n) => ({ text: `- ${clip(k)}: ${vals.map(([v, c2]) => `${clip(v)} (${c2})`).join(', ')}`, priority: n, order: n }));
   pieces.push({ name: 'tags', share: 3, header: tags.length ? '## Tags across events' : '', items: tags, unit: 'tags', rule: 'first tags' });
 
-  const rel: Item[] = e.related.map((r, n) => ({ text: `- ${r.shortId} [${r.projectSlug}] ${clip(r.title)} — ${r.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${r.minutesFromThis <= 0 ? `${formatMinutes(r.minutesFromThis)} before` : `${formatMinutes(r.minutesFromThis)} after`} this issue's first event in the window`, priority: Math.abs(r.minutesFromThis), order: n }));
+  const rel: Item[] = e.related.map((r, n) => ({ text: `- ${r.shortId} [${r.projectSlug}] ${clip(r.title)} — ${r.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${r.minutesFromThis <= 0 ? `${formatMinutes(r.minutesFromThis)} before` : `${formatMinutes(r.minutesFromThis)} after`} this issue's first event in the window${r.links.length ? `; linked: ${r.links.map(clip).join('; ')}` : ' (timing only, no link found)'}`, priority: Math.abs(r.minutesFromThis) - (r.links.length ? 1e6 : 0), order: n }));
   pieces.push({ name: 'related', share: 5, header: rel.length ? '## Other issues that began or spiked in the same window' : '', items: rel, unit: 'issues', rule: 'nearest in time' });
   return pieces;
 }

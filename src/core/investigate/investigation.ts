@@ -13,6 +13,7 @@ import { LlmInvestigator, type LlmConfig, type LlmProgress, type LlmResult, type
 import type { InvestigationDeps } from './ports';
 import { SecretScrubber } from './secretScrubber';
 import { InvestigationTools } from './tools';
+import { claimsMarkdown, verifyClaims, type Claim } from './claimVerifier';
 
 export type InvestigationPhase = 'collecting' | 'analyzing' | 'ai' | 'done' | 'error' | 'cancelled';
 
@@ -38,6 +39,8 @@ export interface InvestigationRecord {
   hypotheses: AnalysisReport['hypotheses'];
   evidence: { rendered: string; usedTokens: number; limitTokens: number; sections: Array<{ name: string; chars: number; tokens: number; cut?: string }>; cuts: string[] };
   logs: Array<{ host: string; source: string; status: string; message?: string; lines: number }>;
+  /** Release, the best suspects and skew, so a reopened investigation shows them (absent in older records). */
+  history?: Evidence['history'];
   ai: null | {
     model: string;
     markdown: string;
@@ -46,6 +49,8 @@ export interface InvestigationRecord {
     toolCalls: ToolCallRecord[];
     usage: LlmResult['usage'] | null;
     error: { kind: ErrorKind; message: string } | null;
+    /** The answer's citations as checked (absent in records saved before grounding). */
+    claims?: Claim[];
   };
 }
 
@@ -90,6 +95,11 @@ export async function runInvestigation(deps: InvestigationDeps, issueId: string,
           eventWindow: evidence.eventWindow ? { first: Date.parse(evidence.eventWindow.first), last: Date.parse(evidence.eventWindow.last) } : null,
         });
         ai = await new LlmInvestigator(options.ai, { logger, scrubber, ...(options.fetch ? { fetch: options.fetch } : {}) }).run(evidence, report, tools, sink, signal);
+        // Grounding: every citation is checked; the unverified ones are flagged under the answer.
+        const eventIds = new Set([...deps.issues.getEvents(evidence.issue.id).map((x) => x.id), ...evidence.events.map((x) => x.id)]);
+        const claims = await verifyClaims(ai.markdown, { evidence, files: deps.files, git: deps.git, eventIds, transcript: ai.transcript }, signal);
+        const section = claimsMarkdown(claims);
+        ai = { ...ai, claims, markdown: section ? `${ai.markdown}\n\n${section}` : ai.markdown };
       } catch (e) {
         if (isAbortError(e) || signal?.aborted) throw e;
         aiError = e instanceof RcaError ? e : new RcaError('internal', errorMessage(e), undefined, { cause: e });
@@ -124,6 +134,7 @@ function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError:
     hypotheses: r.hypotheses,
     evidence: { rendered: e.rendered, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, sections: e.budget.sections.map(({ name, chars, tokens, cut }) => ({ name, chars, tokens, ...(cut ? { cut } : {}) })), cuts: e.budget.cuts },
     logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), lines: h.totalLines })),
+    history: { ...e.history, suspects: { ...e.history.suspects, list: e.history.suspects.list.slice(0, 8) } },
     ai: model === null ? null : {
       model,
       markdown: ai?.markdown ?? '',
@@ -131,6 +142,7 @@ function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError:
       steps: ai?.steps ?? 0,
       toolCalls: ai?.toolCalls ?? [],
       usage: ai?.usage ?? null,
+      claims: ai?.claims ?? [],
       error: aiError ? { kind: aiError.kind, message: aiError.display } : null,
     },
   };

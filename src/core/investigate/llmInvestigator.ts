@@ -5,6 +5,7 @@
  * a total token budget, and cancellation through an AbortSignal. Provider errors become RcaErrors
  * with a plain message; the caller keeps the deterministic report either way.
  */
+import type { Claim } from './claimVerifier';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
 import { RcaError } from '../common/errors';
@@ -74,6 +75,8 @@ export interface LlmResult {
   transcript: ChatCompletionMessageParam[];
   /** Milliseconds from the request to the first streamed answer token, per step that had text. */
   firstTokenMs: number | null;
+  /** The answer's citations, checked against the workspace, git, the logs and the events (set after the run). */
+  claims?: Claim[];
 }
 
 const DEFAULTS = { maxSteps: 8, maxToolOutputChars: 6000, tokenBudget: 60_000, timeoutMs: 120_000, maxRetries: 2 };

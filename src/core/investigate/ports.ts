@@ -4,6 +4,9 @@
  * and its tests do not depend on how those modules are built.
  */
 import type { StoredEvent, StoredFrame, StoredIssue } from '../store/model';
+import type { BlameLine, GitRunner } from '../history/gitHistory';
+import type { ReleaseLookup } from '../history/release';
+import type { Resolved } from './workspaceFiles';
 
 /** Fetches the issue's newest event from Sentry (used when the stored events are older than its last sighting). */
 export type LatestEventFetcher = (issue: StoredIssue, signal?: AbortSignal) => Promise<StoredEvent | null>;
@@ -66,6 +69,18 @@ export interface LogProvider {
   fetch(query: LogQuery, signal?: AbortSignal): Promise<FetchedLogs[]>;
 }
 
+/** Workspace files, read only inside the workspace (WorkspaceFiles has it). */
+export interface CodeFiles {
+  resolve(requested: string): Promise<Resolved>;
+  readLines(abs: string, start: number, end: number): Promise<{ lines: Array<[number, string]>; total: number }>;
+}
+
+/** The workspace's git (GitHistory has it): raw questions for the history module, plus line history. */
+export interface RepoHistory extends GitRunner {
+  blame(relPath: string, start: number, end: number, signal?: AbortSignal, sinceMs?: number): Promise<BlameLine[]>;
+  logLines(relPath: string, start: number, end: number, maxCommits?: number, signal?: AbortSignal, sinceMs?: number): Promise<string>;
+}
+
 /** Everything an investigation reads from the outside world. */
 export interface InvestigationDeps {
   issues: IssueSource;
@@ -76,4 +91,9 @@ export interface InvestigationDeps {
   workspaceRoot: string;
   /** Absent offline (or without a token): the stored events are used as they are. */
   latestEvent?: LatestEventFetcher;
+  /** The workspace's files and git history (see adapters.ts `workspaceAccess`). */
+  files: CodeFiles;
+  git: RepoHistory;
+  /** Sentry's releases API; absent offline or when the token may not read releases. */
+  releases?: ReleaseLookup;
 }

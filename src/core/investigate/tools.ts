@@ -7,7 +7,7 @@
 import { errorMessage } from '../common/errors';
 import type { StoredEvent } from '../store/model';
 import type { IssueSource, LogProvider } from './ports';
-import { GitHistory } from './gitHistory';
+import { GitHistory } from '../history/gitHistory';
 import { WorkspaceFiles } from './workspaceFiles';
 import { SecretScrubber } from './secretScrubber';
 

@@ -35,7 +35,7 @@ export function computeTrend(issue: StoredIssue, events: StoredEvent[], now: num
   if (release) {
     const relStart = releaseFirstSeen.get(release);
     if (relStart !== undefined && Number.isFinite(firstSeen)) {
-      minutesAfterRelease = Math.round((firstSeen - relStart) / 60) / 1000;
+      minutesAfterRelease = Math.round((firstSeen - relStart) / 6_000) / 10;
       firstSeenVsRelease = minutesAfterRelease < 0
         ? `First seen in release ${release}, ${formatMinutes(minutesAfterRelease)} before any other issue reported that release.`
         : `First seen ${formatMinutes(minutesAfterRelease)} after release ${release} reported its first event elsewhere (${new Date(relStart).toISOString()}).`;

@@ -99,3 +99,24 @@ export interface ApiEvent {
   metadata?: Record<string, unknown> | null;
   entries?: ApiEntry[] | null;
 }
+
+/** A commit as the releases API returns it (`lastCommit`, `…/releases/{version}/commits/`). */
+export interface ApiReleaseCommit {
+  id: string;
+  message?: string | null;
+  dateCreated?: string | null;
+  author?: { name?: string | null; email?: string | null } | null;
+}
+
+/** `GET /organizations/{org}/releases/{version}/` and the release list (fields this product reads). */
+export interface ApiRelease {
+  version: string;
+  shortVersion?: string | null;
+  /** The VCS ref given at `releases new --ref`/`set-commits`, often a SHA. */
+  ref?: string | null;
+  dateCreated: string;
+  dateReleased?: string | null;
+  commitCount?: number | null;
+  lastCommit?: ApiReleaseCommit | null;
+  projects?: Array<{ id?: string | number; slug?: string; name?: string }> | null;
+}

@@ -1,9 +1,10 @@
 /** Which scope an endpoint needs, so a 403 can tell the user exactly what to add to the token. */
-export type Scope = 'org:read' | 'project:read' | 'event:read';
+export type Scope = 'org:read' | 'project:read' | 'event:read' | 'project:releases';
 
 export const REQUIRED_SCOPES: Scope[] = ['org:read', 'project:read', 'event:read'];
 
 export function scopeFor(path: string): Scope {
+  if (/\/releases\//.test(path)) return 'project:releases';
   if (/\/issues\/|\/events\/|\/eventids\//.test(path)) return 'event:read';
   if (/^\/projects\//.test(path)) return 'project:read';
   return 'org:read';

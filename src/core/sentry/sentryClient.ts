@@ -3,7 +3,7 @@ import { abortError, systemClock, type Clock } from '../common/clock';
 import { RcaError } from '../common/errors';
 import { isLoopbackHost } from '../trust/loopback';
 import { nullLogger, type Logger } from '../common/logger';
-import type { ApiEvent, ApiIssue, ApiOrganization, ApiProject } from './apiTypes';
+import type { ApiEvent, ApiIssue, ApiOrganization, ApiProject, ApiRelease, ApiReleaseCommit } from './apiTypes';
 import { nextLink } from './linkHeader';
 import { RateGate } from './rateGate';
 import { orgTokenNote, REQUIRED_SCOPES, scopeFor, TOKEN_HELP, type Scope } from './scopes';
@@ -47,6 +47,8 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** Rate-limit bucket (Sentry limits per endpoint). */
   family?: string;
+  /** 403 and 404 answer null instead of failing (data the token may not read, or that does not exist). */
+  optional?: boolean;
 }
 
 /** A response's status classes that are worth another try. */
@@ -192,6 +194,29 @@ export class SentryClient {
   }
 
   /**
+   * One release (`GET /organizations/{org}/releases/{version}/`: `version`, `ref`, `lastCommit`,
+   * `dateCreated`, `dateReleased` — docs.sentry.io/api/releases/retrieve-an-organizations-release/).
+   * Null when the token may not read releases (403: it needs project:releases or project:read) or the
+   * release is unknown (404), so the caller falls back to git.
+   */
+  getRelease(version: string, signal?: AbortSignal): Promise<ApiRelease | null> {
+    return this.get<ApiRelease | null>(`/organizations/${this.org}/releases/${encodeURIComponent(version)}/`, {}, { signal, family: 'releases', optional: true });
+  }
+
+  /** The commits of a release (`…/releases/{version}/commits/`), newest first; empty on 403/404. */
+  async listReleaseCommits(version: string, signal?: AbortSignal): Promise<ApiReleaseCommit[]> {
+    const all: ApiReleaseCommit[] = [];
+    const first = await this.get<ApiReleaseCommit[] | null>(`/organizations/${this.org}/releases/${encodeURIComponent(version)}/commits/`, { per_page: 100 }, { signal, family: 'releases', optional: true });
+    if (first) all.push(...first);
+    return all;
+  }
+
+  /** The newest releases of a project (`GET /organizations/{org}/releases/?project=ID`, newest first); empty on 403/404. */
+  async listReleases(projectId: string, signal?: AbortSignal): Promise<ApiRelease[]> {
+    return (await this.get<ApiRelease[] | null>(`/organizations/${this.org}/releases/`, { project: projectId, per_page: 100 }, { signal, family: 'releases', optional: true })) ?? [];
+  }
+
+  /**
    * Follows Sentry cursor pagination until the `next` link says `results="false"`. Cursors are reused
    * with our own path (never the link's URL, which could name another host); a repeated cursor or a
    * missing Link header on a full page ends the walk with a warning instead of looping or silently
@@ -275,6 +300,10 @@ export class SentryClient {
         url = target.toString();
         attempt--;
         continue;
+      }
+      if (opts.optional && (res.status === 403 || res.status === 404)) {
+        this.logger.debug(`[sentry] GET ${pathOf(url)} → ${res.status}; optional, carrying on without it`);
+        return { data: null, headers };
       }
       if (res.status === 401) {
         throw new RcaError('auth', `Sentry rejected the auth token (401) for GET ${pathOf(url)}.`, `${TOKEN_HELP}${orgTokenNote(this.token)}`);

@@ -13,6 +13,7 @@ import type { Config } from '../config';
 import { Commands } from '../ids';
 import { groupedLensTitle, hoverMarkdown, lensTitle, problemMessage } from './crashSiteFormat';
 import { sitesByLine, type CrashSiteIndex } from './crashSiteIndex';
+import { SkewLens } from './skewLens';
 
 /** The settings the editor reads (`editorCodeLens`, `editorProblems`): the App's Config. */
 export type EditorSettings = Pick<Config, 'settings' | 'onDidChange'>;
@@ -24,9 +25,13 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
   private readonly lensesChanged = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private diagnostics: vscode.DiagnosticCollection | undefined;
+  private readonly skew: SkewLens;
 
   constructor(private readonly sites: CrashSiteIndex, private readonly logger: Logger, private readonly config: EditorSettings, private readonly now: () => number = Date.now) {
     super();
+    this.skew = new SkewLens(logger, now);
+    // A save or a commit may change what differs from the release.
+    this.register(vscode.workspace.onDidSaveTextDocument(() => { this.skew.clear(); this.lensesChanged.fire(); }));
     const selector: vscode.DocumentSelector = { scheme: 'file' };
     this.register(vscode.languages.registerCodeLensProvider(selector, this));
     this.register(vscode.languages.registerHoverProvider(selector, this));
@@ -54,6 +59,10 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
       const shown = onLine.length > MAX_LENSES_PER_LINE ? [] : onLine;
       for (const s of shown) lenses.push(new vscode.CodeLens(range, this.lensCommand(lensTitle(s, now), s)));
       if (shown.length === 0) lenses.push(new vscode.CodeLens(range, this.lensCommand(groupedLensTitle(onLine, now), onLine[0]!)));
+      // Version skew, said plainly: the code here may not be the code that crashed.
+      const skewed = await this.skew.text(onLine[0]!);
+      if (token.isCancellationRequested) return [];
+      if (skewed) lenses.push(new vscode.CodeLens(range, { title: `$(git-compare) ${skewed}`, command: Commands.diagnoseIssue, arguments: [onLine[0]!.issueId], tooltip: `Diagnose ${onLine[0]!.shortId}: its suspect commits and version skew` }));
     }
     return lenses;
   }

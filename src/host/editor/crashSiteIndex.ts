@@ -150,6 +150,7 @@ export class CrashSiteIndex extends DisposableBase {
         const site: CrashSite = {
           issueId: issue.id, shortId: issue.shortId, title: issue.title, level: issue.level, count: issue.count, lastSeen: issue.lastSeen,
           eventId: event.id, path: at.path, line: at.line, column: at.column, lineStatus: at.lineStatus, ...(at.moved ? { moved: at.moved } : {}),
+          release: event.release ?? issue.firstRelease, eventLine: crashFrame(event)?.lineNo ?? null,
         };
         const key = pathKey(at.path);
         const list = out.get(key);

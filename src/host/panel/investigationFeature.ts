@@ -9,7 +9,7 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { FrameMapper } from '../../core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, latestEventFromSentry } from '../../core/investigate/adapters';
+import { frameResolverFromMapper, latestEventFromSentry, workspaceAccess } from '../../core/investigate/adapters';
 import { SentryClient } from '../../core/sentry/sentryClient';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { IssueStore } from '../../core/store/issueStore';
@@ -148,7 +148,7 @@ export class InvestigationFeature extends DisposableBase {
     // Opened last: nothing after it can fail and leave its connections open.
     const logs = this.runLogs.forRun(s.logSources, s.sshConfigFile, `${CONFIG_SECTION}.${SettingKeys.logSources}`);
     return {
-      deps: { frames: frameResolverFromMapper(mapper), ...(logs ? { logs: logs.provider } : {}), ...(latestEvent ? { latestEvent } : {}), workspaceRoot: first.uri.fsPath },
+      deps: { frames: frameResolverFromMapper(mapper), ...(logs ? { logs: logs.provider } : {}), ...(latestEvent ? { latestEvent } : {}), ...workspaceAccess(first.uri.fsPath) },
       release: () => logs?.dispose(),
     };
   }

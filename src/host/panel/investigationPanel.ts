@@ -15,8 +15,10 @@ import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps, IssueSource } from '../../core/investigate/ports';
 import { resolveLinkTarget } from '../../core/investigate/linkTarget';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
-import { isWebviewToHost, type HostToWebview, type IssueHeader, type TrendView, type WebviewToHost } from '../../shared/protocol';
+import { isWebviewToHost, type HistoryView, type HostToWebview, type IssueHeader, type TrendView, type WebviewToHost } from '../../shared/protocol';
 import { InternalIds } from '../ids';
+import type { Evidence } from '../../core/investigate/evidence';
+import { openCommitDiff, useCommitDocuments } from './commitDiff';
 
 export const INVESTIGATION_VIEW_TYPE = InternalIds.investigationPanel;
 
@@ -59,6 +61,8 @@ export class InvestigationPanels extends DisposableBase {
   constructor(private readonly options: InvestigationPanelOptions) {
     super();
     this.log = tagged(options.logger, 'investigate');
+    // Suspect-commit diffs read through it when the git extension is off.
+    this.register(useCommitDocuments());
   }
 
   /** What "Diagnose Issue" does: opens (or re-focuses) the issue's panel. */
@@ -192,6 +196,9 @@ export class InvestigationPanel extends DisposableBase {
         case 'openRef':
           this.reply({ type: 'openRefResult', requestId: m.requestId, ...(await this.openRef(m.path, m.line, m.column)) });
           return;
+        case 'openCommit':
+          this.reply({ type: 'openCommitResult', requestId: m.requestId, ...(await this.openCommit(m.commit, m.path)) });
+          return;
         case 'openEvent':
           await this.openExternal(`${this.issue.permalink.replace(/\/?$/, '/')}events/${encodeURIComponent(m.eventId)}/`);
           return;
@@ -209,6 +216,17 @@ export class InvestigationPanel extends DisposableBase {
       if (m.type === 'openRef') this.reply({ type: 'openRefResult', requestId: m.requestId, ok: false, message: `Cannot open ${m.path}:${m.line}: ${errorMessage(e)}` });
       else if (m.type === 'copyMarkdown') this.reply({ type: 'copyResult', requestId: m.requestId, ok: false, message: errorMessage(e) });
     }
+  }
+
+  /** Shows a suspect commit's diff, from the workspace folder whose repository has it. */
+  private async openCommit(commit: string, path?: string): Promise<{ ok: boolean; message?: string }> {
+    let last: { ok: boolean; message?: string } = { ok: false, message: 'Open the project folder first.' };
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      last = await openCommitDiff(f.uri.fsPath, commit, path);
+      if (last.ok) return last;
+    }
+    return last;
   }
 
   /** Opens a `path:line` only if it resolves to a file inside a workspace folder that may be read. */
@@ -238,6 +256,7 @@ export class InvestigationPanel extends DisposableBase {
     this.send({ type: 'evidence', runId, sections: [{ name: 'evidence as sent', text: saved.evidence.rendered, chars: saved.evidence.rendered.length, tokens: saved.evidence.usedTokens }], usedTokens: saved.evidence.usedTokens, limitTokens: saved.evidence.limitTokens, cuts: saved.evidence.cuts });
     if (saved.trend) this.send({ type: 'trend', runId, trend: { ...saved.trend, verdict: isVerdict(saved.trend.verdict) ? saved.trend.verdict : 'unknown' } });
     this.send({ type: 'report', runId, markdown: saved.reportMarkdown });
+    if (saved.history) this.send({ type: 'history', runId, history: historyView(saved.history) });
     if (saved.ai) {
       for (const c of saved.ai.toolCalls) this.send({ type: 'toolCall', runId, call: c });
       if (saved.ai.error) this.send({ type: 'aiError', runId, kind: saved.ai.error.kind, message: saved.ai.error.message });
@@ -265,6 +284,7 @@ export class InvestigationPanel extends DisposableBase {
         if (!live()) return;
         this.send({ type: 'trend', runId, trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, firstSeenVsRelease: e.trend.firstSeenVsRelease } });
         this.send({ type: 'evidence', runId, sections: e.budget.sections, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, cuts: e.budget.cuts });
+        this.send({ type: 'history', runId, history: historyView(e.history) });
         this.send({ type: 'logs', runId, hosts: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), totalLines: h.totalLines, counts: h.counts, lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })) })) });
       },
       report: (r) => { if (live()) this.send({ type: 'report', runId, markdown: r.markdown }); },
@@ -299,6 +319,17 @@ export class InvestigationPanel extends DisposableBase {
       if (this.controller === controller) this.controller = null;
     }
   }
+}
+
+function historyView(h: Evidence['history']): HistoryView {
+  return {
+    release: { version: h.release.version, commit: h.release.commit, previousVersion: h.release.previousVersion, resolvedBy: h.release.resolvedBy },
+    range: h.suspects.range,
+    rangeCommits: h.suspects.rangeCommits,
+    suspects: h.suspects.list.slice(0, 8).map((x) => ({ commit: x.commit, summary: x.summary, author: x.author, date: x.date, files: x.files, score: x.score, why: x.why, cites: x.cites })),
+    skew: h.skew ? { summary: h.skew.summary, changedSinceRelease: h.skew.changedSinceRelease, relation: h.skew.relation, commits: h.skew.commits.map((c) => ({ commit: c.commit, summary: c.summary, changedCrashLine: c.changedCrashLine })) } : null,
+    skewNote: h.skewNote,
+  };
 }
 
 function isVerdict(v: string): v is TrendView['verdict'] {

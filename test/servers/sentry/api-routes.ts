@@ -4,7 +4,7 @@
  */
 import { parseIssueQuery, QueryError, timeWindow } from './issue-query';
 import { CursorError, paginate } from './pagination';
-import { eventToApi, eventToSummary, issueToApi, projectToApi } from './serialize';
+import { eventToApi, eventToSummary, issueToApi, projectToApi, releaseToApi } from './serialize';
 import type { EventRec, IssueRec, ServerState } from './server-state';
 import type { ApiIssue } from './types';
 
@@ -30,12 +30,13 @@ export interface RouteContext {
   regionUrl: () => string;
 }
 
-export type Scope = 'org:read' | 'project:read' | 'event:read';
+export type Scope = 'org:read' | 'project:read' | 'event:read' | 'project:releases';
 
 export interface Route {
   /** Rate-limit family: Sentry limits per endpoint class. */
   family: string;
-  scope: Scope;
+  /** The token needs one of these. */
+  scope: Scope | Scope[];
   handle(ctx: RouteContext, req: ApiRequest): ApiResponse;
 }
 
@@ -211,6 +212,52 @@ function orgDetail(ctx: RouteContext): ApiResponse {
   };
 }
 
+/**
+ * Releases (docs.sentry.io/api/releases/): the list (`?project=ID`, newest first), one release with
+ * `lastCommit`/`ref`, and its commits. A token needs `project:releases` or `project:read` (as Sentry's
+ * release permission allows); an unknown release is a 404.
+ */
+function releaseRoute(rest: string): Route | null {
+  const m = /^\/releases\/(?:([^/]+)\/(?:(commits)\/)?)?$/.exec(rest);
+  if (!m) return null;
+  const [, rawVersion, commits] = m;
+  const scope: Scope[] = ['project:releases', 'project:read'];
+  if (!rawVersion) {
+    return {
+      family: 'org-releases', scope,
+      handle: (c, req) => {
+        const limit = perPage(req.url);
+        if (typeof limit !== 'number') return limit;
+        const ids = req.url.searchParams.getAll('project');
+        const all = c.state.projects.filter((p) => ids.length === 0 || ids.includes('-1') || ids.includes(p.id))
+          .flatMap((p) => [...p.releases.entries()].map(([version, created]) => ({ p, version, created })))
+          .sort((a, b) => b.created - a.created);
+        return paged(all, req, limit, (r) => releaseToApi(r.p, r.version, c.state.releaseCommits.get(r.version)));
+      },
+    };
+  }
+  const version = decodeURIComponent(rawVersion);
+  const find = (c: RouteContext) => c.state.projects.find((p) => p.releases.has(version));
+  if (commits) {
+    return {
+      family: 'org-release-commits', scope,
+      handle: (c, req) => {
+        if (!find(c)) return notFound();
+        const limit = perPage(req.url);
+        if (typeof limit !== 'number') return limit;
+        return paged(c.state.releaseCommits.get(version)?.commits ?? [], req, limit, (x) => ({ ...x, repository: { name: 'acme/shop' } }));
+      },
+    };
+  }
+  return {
+    family: 'org-release', scope,
+    handle: (c) => {
+      const p = find(c);
+      return p ? { status: 200, body: releaseToApi(p, version, c.state.releaseCommits.get(version)) } : notFound();
+    },
+  };
+}
+
 /** Resolves a path below /api/0 to a route, or null (→ 404). Org-scoped and legacy group routes share handlers. */
 export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wrong-org' {
   const p = path.endsWith('/') ? path : `${path}/`;
@@ -250,6 +297,7 @@ export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wro
       },
     };
   }
+  if (rest.startsWith('/releases/')) return releaseRoute(rest);
   if (rest === '/issues/') return { family: 'org-issues', scope: 'event:read', handle: listIssues };
   const im = /^\/issues\/([^/]+)\/(?:(events)\/(?:([^/]+)\/)?)?$/.exec(rest);
   if (!im) return null;

@@ -2,7 +2,7 @@
  * Server records → the JSON Sentry's serializers produce: GroupSerializer (issue list/detail),
  * EventSerializer (full event) and SimpleEventSerializer (event list without `full`).
  */
-import type { EventRec, IssueRec, ProjectRec } from './server-state';
+import type { EventRec, IssueRec, ProjectRec, ReleaseCommitRec } from './server-state';
 import type { ApiEvent, ApiEventSummary, ApiIssue, ApiProjectRef, ApiRelease } from './types';
 
 const HOUR = 3600_000;
@@ -44,7 +44,7 @@ export function projectToApi(p: ProjectRec): Record<string, unknown> {
   };
 }
 
-export function releaseToApi(project: ProjectRec, version: string | null): ApiRelease | null {
+export function releaseToApi(project: ProjectRec, version: string | null, commits?: { ref: string | null; commits: ReleaseCommitRec[] }): ApiRelease | null {
   if (!version) return null;
   const created = project.releases.get(version);
   return {
@@ -52,13 +52,14 @@ export function releaseToApi(project: ProjectRec, version: string | null): ApiRe
     shortVersion: version,
     dateCreated: new Date(created ?? 0).toISOString(),
     dateReleased: null,
-    ref: null,
+    ref: commits?.ref ?? null,
     url: null,
     data: {},
-    commitCount: 0,
+    commitCount: commits?.commits.length ?? 0,
     deployCount: 0,
     lastDeploy: null,
-    lastCommit: null,
+    lastCommit: commits?.commits[0] ? { ...commits.commits[0], repository: { name: 'acme/shop' } } : null,
+    projects: [{ id: project.id, slug: project.slug, name: project.name }],
   };
 }
 

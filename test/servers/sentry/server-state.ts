@@ -23,6 +23,13 @@ export interface ProjectRec {
   releases: Map<string, number>;
 }
 
+export interface ReleaseCommitRec {
+  id: string;
+  message: string;
+  dateCreated: string;
+  author: { name: string; email: string };
+}
+
 export interface EventRec {
   id: string;
   issue: IssueRec;
@@ -87,8 +94,17 @@ export class ServerState {
   private nextIssueId = 100001;
   /** Bumped on every change, so cached query results know when they are stale. */
   version = 0;
+  /** Commits associated with a release (what `sentry-cli releases set-commits` records), newest first. */
+  readonly releaseCommits = new Map<string, { ref: string | null; commits: ReleaseCommitRec[] }>();
 
   constructor(readonly now: () => number) {}
+
+  /** Records a release's commits (newest first) and optional ref, creating the release in `project` if it has no events yet. */
+  setReleaseCommits(project: ProjectRec, version: string, commits: ReleaseCommitRec[], ref: string | null = null, createdMs = this.now()): void {
+    if (!project.releases.has(version)) project.releases.set(version, createdMs);
+    this.releaseCommits.set(version, { ref, commits });
+    this.version++;
+  }
 
   addProject(p: { slug: string; name?: string; platform?: string }): ProjectRec {
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(p.slug)) throw new Error(`invalid project slug ${JSON.stringify(p.slug)}: use lower-case letters, digits, - and _`);

@@ -14,7 +14,7 @@ import { FaultQueue } from './faults';
 import { IngestError } from './normalize';
 import { RateLimiter } from './rate-limiter';
 import { issueToApi } from './serialize';
-import type { IssueRec, ProjectRec } from './server-state';
+import type { IssueRec, ProjectRec, ReleaseCommitRec } from './server-state';
 import { ServerState } from './server-state';
 import { generateSynthetic } from './synthetic';
 import { isLoopbackHost } from '../../../src/core/trust/loopback';
@@ -36,6 +36,8 @@ export interface SentryTestServer {
   /** Adds events "now" to the given issues (ids or short ids), or to the first `n` unresolved issues by id; returns their ids. */
   touchIssues(target: string[] | number, opts?: TouchOptions): string[];
   resolveIssue(id: string): void;
+  /** Records a release of `projectSlug` with its commits (newest first), as `sentry-cli releases set-commits` would. */
+  setReleaseCommits(projectSlug: string, version: string, commits: ReleaseCommitRec[], options?: { ref?: string; createdMs?: number }): void;
   fault(f: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -194,6 +196,12 @@ export class SentryServerImpl implements SentryTestServer {
   }
 
   // ---- programmatic API -------------------------------------------------------------------
+
+  setReleaseCommits(projectSlug: string, version: string, commits: ReleaseCommitRec[], options: { ref?: string; createdMs?: number } = {}): void {
+    const project = this.state.projectBySlug(projectSlug);
+    if (!project) throw new Error(`no project ${projectSlug}`);
+    this.state.setReleaseCommits(project, version, commits, options.ref ?? null, options.createdMs);
+  }
 
   addProject(p: { slug: string; name?: string; platform?: string }): { id: string; slug: string; dsn: string } {
     const proj = this.state.addProject(p);
@@ -392,7 +400,7 @@ export class SentryServerImpl implements SentryTestServer {
     const ctx = this.routeContext();
     const route = matchRoute(ctx, path);
     if (!route || route === 'wrong-org') return sendJson(res, 404, { detail: 'The requested resource does not exist' });
-    if (!this.scopes.has(route.scope)) return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' });
+    if (![route.scope].flat().some((s) => this.scopes.has(s))) return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' });
 
     const adm = this.limiter.admit(`${this.token}|${route.family}`);
     res.on('close', adm.done);

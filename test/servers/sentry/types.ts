@@ -54,7 +54,16 @@ export interface ApiRelease {
   commitCount: number;
   deployCount: number;
   lastDeploy: null;
-  lastCommit: null;
+  lastCommit: ApiReleaseCommit | null;
+  projects?: Array<{ id: string; slug: string; name: string }>;
+}
+
+export interface ApiReleaseCommit {
+  id: string;
+  message: string;
+  dateCreated: string;
+  author: { name: string; email: string };
+  repository?: { name: string } | null;
 }
 
 export interface ApiFrame {

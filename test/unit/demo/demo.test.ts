@@ -166,6 +166,30 @@ describe('the demo workspace', () => {
     assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: ws, encoding: 'utf8' }), '', 'nothing left uncommitted');
   });
 
+  test('with no AI, the diagnosis names the 2.4.0 commit as the top suspect and cites the early return in checkout.mjs', async () => {
+    const ws = join(scratch, 'ws-diagnose');
+    execFileSync(process.execPath, [join(root, 'dist', 'demo.js'), 'workspace', '--recording', recordingFile, '--into', ws]);
+    assert.deepEqual(execFileSync('git', ['tag', '--list'], { cwd: ws, encoding: 'utf8' }).trim().split('\n').sort(), ['orders@2.3.0', 'orders@2.4.0']);
+    const state = await ensureDemoServer(installed('diagnose'), recordingLogger());
+    started.push(state.pid);
+    const store = join(scratch, 'diagnose-store');
+    const env = { ...process.env, SENTRY_AUTH_TOKEN: state.token, SENTRY_URL: state.url, SENTRY_ORG: state.org, OPENAI_API_KEY: '' };
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    assert.equal(cli('sync', '--store', store).status, 0);
+    const pool = (JSON.parse(cli('issues', '--store', store, '--json').stdout) as Array<{ shortId: string; title: string }>).find((i) => /PoolExhausted/.test(i.title))!;
+    const r = cli('diagnose', pool.shortId, '--store', store, '--workspace', ws, '--ai', 'none', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { release: { version: string; resolvedBy: string; previousVersion: string }; suspects: Array<{ summary: string; cites: Array<{ path: string; line: number; text: string }>; why: string[] }>; hypotheses: Array<{ kind: string; title: string; evidence: string[] }>; report: string };
+    assert.deepEqual([j.release.version, j.release.resolvedBy, j.release.previousVersion], ['orders@2.4.0', 'tag', 'orders@2.3.0']);
+    assert.match(j.suspects[0]!.summary, /orders 2\.4\.0: apply promo codes at checkout/);
+    const returnLine = readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8').split('\n').findIndex((l) => l.includes("return { status: 422")) + 1;
+    assert.ok(j.suspects[0]!.cites.some((c) => c.path === 'src/routes/checkout.mjs' && c.line === returnLine), JSON.stringify(j.suspects[0]));
+    assert.equal(j.hypotheses[0]!.kind, 'code-change');
+    assert.match(j.hypotheses[0]!.title, /promo codes/);
+    assert.ok(j.hypotheses[0]!.evidence.some((x) => x.includes(`src/routes/checkout.mjs:${returnLine}`) && /leaves before conn\.release\(\)/.test(x)));
+    assert.match(j.report, /## Release and suspect commits/);
+  });
+
   test('a recording that names a file outside the workspace is refused', () => {
     const evil = join(scratch, 'evil.json');
     writeFileSync(evil, JSON.stringify({ ...rec, history: [], sources: { '../escaped.txt': 'x' } }));

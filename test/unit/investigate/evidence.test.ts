@@ -1,3 +1,4 @@
+import { workspaceAccess } from '../../../src/core/investigate/adapters';
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EvidenceCollector } from '../../../src/core/investigate/evidenceCollector';
@@ -11,7 +12,7 @@ const scenarios: Scenario[] = [];
 after(() => { for (const s of scenarios) s.cleanup(); });
 
 function collector(s: Scenario, tokenBudget?: number) {
-  return new EvidenceCollector({ issues: s.issues, frames: s.frames, logs: s.logs, workspaceRoot: s.root }, { tokenBudget, now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) });
+  return new EvidenceCollector({ issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) }, { tokenBudget, now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) });
 }
 
 describe('EvidenceCollector + Analyzer on a pool-exhaustion incident', () => {
@@ -51,24 +52,28 @@ describe('EvidenceCollector + Analyzer on a pool-exhaustion incident', () => {
     assert.ok(!e.related.some((r) => r.shortId === 'ORDERS-3'), 'an old unrelated issue is not related');
   });
 
-  test('the analyzer ranks the pool-exhausted warning a minute before the errors first', async () => {
+  test('the analyzer ranks the commit that changed the crash lines first, with the pool warning as evidence beside it', async () => {
     const s = makeScenario();
     scenarios.push(s);
     const e = await collector(s).collect('101');
     const r = analyze(e);
     const top = r.hypotheses[0]!;
-    assert.match(top.title, /pool exhausted/i);
-    assert.equal(top.confidence, 'high');
-    assert.ok(top.evidence.some((x) => x.includes('connection pool exhausted (max=10')), top.evidence.join('\n'));
-    assert.ok(top.evidence.some((x) => /1 min before the first error/.test(x)));
-    // The other explanations are still there, ranked below it.
-    const titles = r.hypotheses.map((h) => h.title);
-    assert.ok(titles.some((t) => /Regression from commit/.test(t)), titles.join(' | '));
-    assert.ok(titles.some((t) => /BILLING-7/.test(t)));
+    const titles = r.hypotheses.map((h) => `${h.kind} ${h.title}`);
+    // The commit swapped acquire() for tryAcquire(200), whose undefined result the crash line reads.
+    assert.equal(top.kind, 'code-change', titles.join(' | '));
+    assert.match(top.title, /Regression from commit 696ef7370ea7/);
+    assert.ok(top.evidence.some((x) => /touches src\/db\/orders.ts, the crash frame's file/.test(x)), top.evidence.join('\n'));
+    const pool = r.hypotheses.find((h) => /pool exhausted/i.test(h.title))!;
+    assert.equal(pool.kind, 'infrastructure');
+    assert.ok(pool.evidence.some((x) => x.includes('connection pool exhausted (max=10')), pool.evidence.join('\n'));
+    assert.ok(pool.evidence.some((x) => /1 min before the first error/.test(x)));
+    // BILLING-7 began two minutes earlier but nothing links it: a note under Related, never a hypothesis.
+    assert.ok(!titles.some((t) => /BILLING-7/.test(t)), titles.join(' | '));
+    assert.match(r.markdown, /## Related \(not ranked\)\n- BILLING-7 .*timing only, nothing links them/);
     assert.ok(titles.some((t) => /Missing null\/undefined check at src\/db\/orders.ts:9/.test(t)));
     const app1 = r.logCounts.find((c) => c.host === 'app1')!;
     assert.deepEqual([app1.before, app1.during, app1.after], [3, 4, 1]);
-    assert.match(r.markdown, /## Hypotheses \(ranked\)\n1\. \*\*Connection pool exhausted/);
+    assert.match(r.markdown, /## Hypotheses \(ranked\)\n1\. \*\*Regression from commit 696ef7370ea7/);
     assert.match(r.markdown, /`src\/db\/orders.ts:9`/);
   });
 
@@ -155,7 +160,7 @@ describe('events newer than the sync', () => {
     scenarios.push(s);
     const fresh = event('e9', T0 + 200_000, { message: 'fresh one' });
     const asked: string[] = [];
-    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, workspaceRoot: s.root, latestEvent: async (i) => { asked.push(i.id); return fresh; } }, { now: () => T0 + 3600_000 }).collect('101');
+    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root), latestEvent: async (i) => { asked.push(i.id); return fresh; } }, { now: () => T0 + 3600_000 }).collect('101');
     assert.deepEqual(asked, ['101']);
     assert.equal(e.events[0]?.id, 'e9');
     assert.equal(e.eventWindow?.last, new Date(T0 + 200_000).toISOString());
@@ -166,7 +171,7 @@ describe('events newer than the sync', () => {
   test('a failed fetch is said, and the stored events are used', async () => {
     const s = makeScenario({ gitRepo: false });
     scenarios.push(s);
-    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, workspaceRoot: s.root, latestEvent: async () => { throw new Error(`401 for token ${SENTRY_TOKEN}`); } }, { now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) }).collect('101');
+    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root), latestEvent: async () => { throw new Error(`401 for token ${SENTRY_TOKEN}`); } }, { now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) }).collect('101');
     assert.equal(e.events[0]?.id, 'e3');
     assert.match(e.notes[0]!, /Could not fetch the latest event from Sentry \(401 for token \[REDACTED\]\)/);
     assert.ok(!e.rendered.includes(SENTRY_TOKEN));
@@ -177,7 +182,7 @@ describe('events newer than the sync', () => {
     scenarios.push(s);
     s.issues.issues[0]!.lastSeen = new Date(T0 + 70_000).toISOString();
     let calls = 0;
-    await new EvidenceCollector({ issues: s.issues, frames: s.frames, workspaceRoot: s.root, latestEvent: async () => { calls++; return null; } }).collect('101');
+    await new EvidenceCollector({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root), latestEvent: async () => { calls++; return null; } }).collect('101');
     assert.equal(calls, 0);
   });
 });

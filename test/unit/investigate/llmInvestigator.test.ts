@@ -1,4 +1,5 @@
 // The AI tool loop against the scripted OpenAI-compatible server, through the real `openai` SDK.
+import { workspaceAccess } from '../../../src/core/investigate/adapters';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ async function investigate(s: Scenario, ai: Partial<Parameters<typeof runInvesti
   };
   const first = server.requests.length;
   const outcome = await runInvestigation(
-    { issues: s.issues, frames: s.frames, logs: s.logs, workspaceRoot: s.root },
+    { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
     '101',
     { collect: { now: () => T0 + 3600_000 }, ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0, ...ai }, secrets: [SENTRY_TOKEN, ...extraSecrets] },
     sink,
@@ -65,7 +66,9 @@ describe('LlmInvestigator tool loop', () => {
     assert.match(tool[0]!, /src\/db\/orders.ts lines 1-11 of 11/);
     assert.match(tool[0]!, /9 \|   return result.rows\[0\];/);
     assert.equal(cap.text, ANSWER.join(''));
-    assert.equal(outcome.ai?.markdown, ANSWER.join(''));
+    // The model's answer, then its citations as checked (grounding.test.ts covers the checks).
+    assert.ok(outcome.ai!.markdown.startsWith(ANSWER.join('')));
+    assert.match(outcome.ai!.markdown.slice(ANSWER.join('').length), /^\n\n## Citations checked \(1 of 1 verified\)\n- ✓ file-line `src\/db\/orders.ts:9`/);
     for (const h of ['## Root cause', '## Evidence', '## Fix', '## Confidence']) assert.ok(outcome.ai!.markdown.includes(h));
     assert.equal(outcome.ai?.stopReason, 'answered');
     assert.equal(cap.calls[0]?.status, 'ok');
@@ -141,7 +144,7 @@ describe('LlmInvestigator tool loop', () => {
       { kind: 'tools', calls: [{ name: 'get_events', arguments: { limit: 20 } }] },
       { kind: 'text', chunks: ['answer'] },
     );
-    const { outcome, sent } = await investigate(s, { tokenBudget: 2000 });
+    const { outcome, sent } = await investigate(s, { tokenBudget: 4500 });
     assert.equal(sent.length, 2);
     assert.equal(sent[1]!.body?.tool_choice, 'none');
     assert.equal(outcome.ai?.stopReason, 'token-budget');

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
 import { codeServerInstalled, projectRoot } from '../../vscode/codeServer';
-import { runCommand } from '../../vscode/ui';
-import { openWorkbench, type Workbench } from '../../vscode/workbench';
+import type { Workbench } from '../../vscode/workbench';
+import { diagnosePoolIssue, openIncidentWorkbench } from './incidentUi';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
 
 const SHOTS = join(projectRoot, 'out', 'screenshots');
@@ -36,20 +36,9 @@ describe('Diagnose in a real VS Code', { skip: unavailable ?? false, timeout: 24
       { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'src/routes/checkout.mjs', startLine: 1, endLine: 30 } }] },
       { kind: 'text', delayMs: 120, chunks: ['## Root cause\n', 'The promo-code branch in `src/routes/checkout.mjs:15` returns ', 'before `conn.release()`, leaking a pooled connection per rejected code; ', 'after ten the pool is empty and `src/db/pool.mjs:44` throws.\n', '## Evidence\n- log orders-api-1: `WARN pool nearly exhausted (9/10 in use)`\n', '## Fix\nMove the early return inside the `try … finally`.\n', '## Confidence\nhigh'] },
     );
-    // VS Code reads the SSH setup from settings: absolute key path, the test known_hosts, no agent.
-    const sshConfig = join(inc.home, '.ssh', 'config-vscode');
-    writeFileSync(sshConfig, readFileSync(inc.sshConfig, 'utf8').replace(/~\/\.ssh\/id_orders/g, join(inc.home, '.ssh', 'id_orders'))
-      + `\nHost *\n  UserKnownHostsFile ${join(inc.home, '.ssh', 'known_hosts')}\n  IdentityAgent none\n`);
-    wb = await openWorkbench({
-      workspace: inc.workspace,
-      extensionDevelopmentPath: projectRoot,
+    wb = await openIncidentWorkbench(inc, {
       env: { OPENAI_API_KEY: 'sk-ui-0123456789abcdefghijkl', OPENAI_BASE_URL: ai.baseUrl },
-      settings: {
-        'sentryRca.baseUrl': inc.sentry.url, 'sentryRca.organization': inc.sentry.org, 'sentryRca.ai.model': 'gpt-test',
-        'sentryRca.logs.sources': [`orders-api-1=file:${inc.logFile}`], 'sentryRca.ssh.configFile': sshConfig,
-        'workbench.colorTheme': 'Default Dark Modern',
-      },
-      viewport: { width: 1400, height: 900 },
+      settings: { 'sentryRca.ai.model': 'gpt-test' },
       onLog: (l) => { log.push(l); },
     });
   });
@@ -61,17 +50,7 @@ describe('Diagnose in a real VS Code', { skip: unavailable ?? false, timeout: 24
 
   test('diagnose from the tree: the panel streams, a file:line opens the editor', async (t) => {
     const page = wb.page;
-    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
-    await runCommand(page, 'Sentry RCA: Set Auth Token');
-    const password = page.locator('.quick-input-widget input[type="password"]');
-    await password.waitFor({ timeout: 10_000 });
-    await password.fill(inc.sentry.token);
-    await page.keyboard.press('Enter');
-    const issueRow = page.locator('.monaco-list-row').filter({ hasText: /PoolExhaustedError/ }).first();
-    await issueRow.waitFor({ timeout: 30_000 });
-    await issueRow.hover();
-    await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
+    await diagnosePoolIssue(page, inc.sentry.token);
 
     const notWired = page.locator('.notification-toast').filter({ hasText: 'Diagnose is not available yet' });
     const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -102,7 +81,9 @@ describe('Diagnose in a real VS Code', { skip: unavailable ?? false, timeout: 24
     assert.match(await panel.locator('#evidence').textContent() ?? '', /Request 1: 2 messages/);
     await panel.locator('vscode-tab-header[data-tab=analysis]').click();
 
-    await panel.locator('#ai a.file-ref', { hasText: 'src/routes/checkout.mjs:15' }).click();
+    // The answer's own link (the checked-citations list below it links the same line too).
+    await panel.locator('#ai a.file-ref', { hasText: 'src/routes/checkout.mjs:15' }).first().click();
+    assert.match(await panel.locator('#ai').textContent() ?? '', /Citations checked \(\d+ of \d+ verified\)/);
     await page.locator('.tab', { hasText: 'checkout.mjs' }).first().waitFor({ timeout: 15_000 });
     await page.locator('.statusbar-item', { hasText: 'Ln 15' }).first().waitFor({ timeout: 10_000 });
     assert.equal(ai.requests.length, 2);

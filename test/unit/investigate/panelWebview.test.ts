@@ -138,4 +138,36 @@ describe('investigation panel webview in Chromium', { skip: unavailable ?? false
     await w.send({ type: 'aiDelta', runId: 3, step: 1, text: 'second-piece' });
     await w.page.waitForFunction(() => document.querySelector('#ai')?.textContent?.includes('first-piece second-piece'));
   });
+
+  test('suspect commits: clickable commits and files, hostile summaries as text, the skew notice', async () => {
+    const sha = 'a1b2c3d4e5f6';
+    await w.send({ type: 'runStarted', runId: 4 }, { type: 'history', runId: 4, history: {
+      release: { version: 'orders@3.1.0', commit: `${sha}0000000000000000000000000000`, previousVersion: 'orders@3.0.0', resolvedBy: 'tag' },
+      range: 'orders@3.0.0..orders@3.1.0', rangeCommits: 2,
+      suspects: [
+        { commit: sha, summary: 'checkout: promo codes <img src=x onerror="window.__pwned=1">', author: 'Ana', date: '2026-11-20T10:00:00Z', files: ['src/routes/checkout.mjs'], score: 8, why: ['src/routes/checkout.mjs:16 leaves before conn.release()'], cites: [{ path: 'src/routes/checkout.mjs', line: 16, text: 'return 422;' }] },
+        { commit: 'ffffeeee0000', summary: 'docs', author: 'Bo', date: '2026-11-19T10:00:00Z', files: ['README.md'], score: -5, why: ['touches only docs, lockfiles, CI or lint config'], cites: [] },
+      ],
+      skew: { summary: 'src/db/pool.mjs:44 changed after orders@3.1.0 by 0123456789ab — not deployed yet?', changedSinceRelease: true, relation: 'ahead', commits: [{ commit: '0123456789ab', summary: 'pool: wait for a connection', changedCrashLine: true }] },
+      skewNote: null,
+    } });
+    await w.page.waitForFunction(() => !document.querySelector('#history-section')?.classList.contains('hidden'));
+    const text = await w.page.$eval('#history-section', (e) => e.textContent ?? '');
+    assert.match(text, /Suspect commits/);
+    assert.match(text, /checkout: promo codes <img src=x/);
+    assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
+    assert.match(await w.page.$eval('#skew-notice', (e) => e.textContent ?? ''), /Version skew: src\/db\/pool.mjs:44 changed after orders@3.1.0 by 0123456789ab — not deployed yet\?/);
+    await w.page.click(`#suspects li[data-sha="${sha}"] .suspect-head a.commit-ref`);
+    await w.page.click(`#suspects li[data-sha="${sha}"] .files a.commit-ref`);
+    await w.page.click(`#suspects li[data-sha="${sha}"] .cites a.file-ref`);
+    await w.page.click('#skew-notice a.commit-ref');
+    const posted = (await w.posted()).filter((m) => m.type === 'openCommit' || m.type === 'openRef').slice(-4);
+    assert.deepEqual(posted.map((m) => (m.type === 'openCommit' ? ['commit', m.commit, m.path ?? null] : m.type === 'openRef' ? ['ref', m.path, m.line] : [])), [
+      ['commit', sha, null], ['commit', sha, 'src/routes/checkout.mjs'], ['ref', 'src/routes/checkout.mjs', 16], ['commit', '0123456789ab', null],
+    ]);
+    // Without skew the notice is hidden.
+    await w.send({ type: 'runStarted', runId: 5 }, { type: 'history', runId: 5, history: { release: { version: null, commit: null, previousVersion: null, resolvedBy: null }, range: null, rangeCommits: 0, suspects: [], skew: null, skewNote: 'No git history in the workspace.' } });
+    await w.page.waitForFunction(() => document.querySelector('#release-line')?.textContent?.includes('No git history'));
+    assert.equal(await w.page.$eval('#skew-notice', (e) => e.classList.contains('hidden')), true);
+  });
 });

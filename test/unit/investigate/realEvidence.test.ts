@@ -2,7 +2,7 @@
 // the sample service's own log fetched over real sshd, a git workspace replaying its releases.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runInvestigation } from '../../../src/core/investigate/investigation';
+import { runInvestigation, savedInvestigations } from '../../../src/core/investigate/investigation';
 import { diagnoseCommand, type DiagnoseJson } from '../../../src/cli/diagnoseCommand';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
@@ -40,9 +40,18 @@ describe('investigation of a real incident (SDK events, sshd logs, git history)'
       const down = e.logs.find((h) => h.host === 'orders-api-down')!;
       assert.notEqual(down.status, 'ok');
       assert.ok(down.message && down.message.length > 10);
-      // Analysis: pool exhaustion first, with the log line cited.
-      assert.match(r.hypotheses[0]!.title, /pool exhausted/i, r.hypotheses.map((h) => `${h.score} ${h.title}`).join('\n'));
-      assert.ok(r.hypotheses[0]!.evidence.some((x) => x.includes('pool nearly exhausted')));
+      // Analysis: the release's commit that leaks the connection first, citing the early return; the
+      // pool exhaustion in the log is there too, as its effect.
+      const ranked = r.hypotheses.map((h) => `${h.score} ${h.kind} ${h.title}`).join('\n');
+      assert.equal(e.history.release.resolvedBy, 'tag');
+      assert.equal(e.history.release.previousVersion, 'orders@2.3.0');
+      assert.match(e.history.suspects.list[0]!.summary, /^orders 2\.4\.0/);
+      assert.equal(r.hypotheses[0]!.kind, 'code-change', ranked);
+      assert.match(r.hypotheses[0]!.title, /orders 2\.4\.0: apply promo codes/, ranked);
+      assert.ok(r.hypotheses[0]!.evidence.some((x) => /src\/routes\/checkout\.mjs:16 .*return .*leaves before conn\.release\(\)/.test(x)), r.hypotheses[0]!.evidence.join('\n'));
+      const pool = r.hypotheses.find((h) => /pool exhausted/i.test(h.title));
+      assert.ok(pool && pool.evidence.some((x) => x.includes('pool nearly exhausted')), ranked);
+      assert.equal(e.history.skew?.relation, 'same');
       assert.ok(e.budget.usedTokens <= 12_000);
       assert.equal(e.issue.release, 'orders@2.4.0');
     } finally {
@@ -70,7 +79,15 @@ describe('investigation of a real incident (SDK events, sshd logs, git history)'
       assert.equal(j.evidence.logs[0]?.host, 'orders-api-1');
       assert.equal(j.evidence.logs[0]?.status, 'ok');
       assert.ok(j.evidence.logs[0]!.lines.length > 0);
-      assert.match(j.hypotheses[0]!.title, /pool exhausted/i);
+      assert.equal(j.hypotheses[0]!.kind, 'code-change');
+      assert.equal(j.release.version, 'orders@2.4.0');
+      assert.equal(j.release.resolvedBy, 'tag');
+      assert.match(j.suspects[0]!.summary, /^orders 2\.4\.0/);
+      assert.ok(j.suspects[0]!.cites.some((c) => c.path === 'src/routes/checkout.mjs' && /return/.test(c.text)));
+      assert.equal(j.skew?.changedSinceRelease, false);
+      // The saved record carries the suspects, so a reopened panel shows the section again.
+      const saved = savedInvestigations(inc.store.investigations(inc.poolIssue().id))[0]!;
+      assert.match(saved.history!.suspects.list[0]!.summary, /^orders 2\.4\.0/);
       // The model's fetch_logs call went over real SSH and returned only the grep'd lines.
       const toolResult = String(ai.requests[1]!.body!.messages!.find((m) => m.role === 'tool')!.content);
       assert.match(toolResult, /^orders-api-1 file:.*: ok, \d+ line\(s\)\n.*WARN pool nearly exhausted/);

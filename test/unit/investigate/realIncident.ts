@@ -15,7 +15,7 @@ import { SyncEngine } from '../../../src/core/sync/syncEngine';
 import { FrameMapper } from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import { SshLogFetcher, type LogRequest } from '../../../src/core/logs';
-import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider } from '../../../src/core/investigate/adapters';
+import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, workspaceAccess } from '../../../src/core/investigate/adapters';
 import type { InvestigationDeps } from '../../../src/core/investigate/ports';
 import type { StoredIssue } from '../../../src/core/store/model';
 import { runSampleApp, sampleAppDir, startSentryServer, type SentryTestServer } from '../../servers/sentry';
@@ -62,7 +62,11 @@ function copySampleApp(repoRoot: string, appRel: string, dest: string, rev: stri
   }
 }
 
-export async function buildRealIncident(opts: { hosts?: number; unreachableHost?: boolean } = {}): Promise<RealIncident> {
+/**
+ * `fixAfterRelease`: after the orders@2.4.0 tag, a commit changes the line that crashed (pool.mjs's
+ * throw), as a fix that is committed but not deployed: the diagnosis must report version skew.
+ */
+export async function buildRealIncident(opts: { hosts?: number; unreachableHost?: boolean; fixAfterRelease?: boolean } = {}): Promise<RealIncident> {
   const cleanups: Array<() => unknown> = [];
   const tmp = (p: string) => { const d = realpathSync(mkdtempSync(join(tmpdir(), p))); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d; };
   const sentry = await startSentryServer();
@@ -92,11 +96,18 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
       copySampleApp(repoRoot, appRel, workspace, first);
       git(workspace, ['add', '.']);
       git(workspace, ['commit', '-q', '-m', 'orders 2.3'], new Date(now - 20 * 86_400_000).toISOString());
+      git(workspace, ['tag', 'orders@2.3.0']);
       history = 'releases';
     }
     copySampleApp(repoRoot, appRel, workspace, null);
     git(workspace, ['add', '.']);
     git(workspace, ['commit', '-q', '--allow-empty', '-m', 'orders 2.4.0: apply promo codes at checkout'], new Date(now - 3600_000).toISOString());
+    git(workspace, ['tag', 'orders@2.4.0']);
+    if (opts.fixAfterRelease) {
+      const pool = join(workspace, 'src/db/pool.mjs');
+      writeFileSync(pool, readFileSync(pool, 'utf8').replace('      throw new PoolExhaustedError(this.inUse.size, this.size);', '      throw new PoolExhaustedError(this.inUse.size, this.size, { waited: 0 });'));
+      git(workspace, ['commit', '-q', '-am', 'pool: say how long acquire waited'], new Date(now - 600_000).toISOString());
+    }
 
     // SSH: one real sshd per host alias, all reading the service's log file.
     const home = tmp('rca-incident-home-');
@@ -141,7 +152,7 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
           },
         };
         return {
-          deps: { issues: issueSourceFromStore(store), frames, logs: sshLogProvider(fetcher, requests, o.concurrency ? { concurrency: o.concurrency } : {}), workspaceRoot: workspace },
+          deps: { issues: issueSourceFromStore(store), frames, logs: sshLogProvider(fetcher, requests, o.concurrency ? { concurrency: o.concurrency } : {}), ...workspaceAccess(workspace) },
           dispose: () => { fetcher.dispose(); mapper?.dispose(); index?.dispose(); },
         };
       },
