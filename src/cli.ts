@@ -20,8 +20,10 @@ const WORKSPACE_NOTE = `            A --workspace folder is treated as someone e
 
 const COMMAND_USAGE: Record<string, string> = {
   sync: `  sync      --store DIR [--url URL] [--org ORG] [--project SLUG]... [--min-level LEVEL]
-            [--events-per-issue N] [--full] [--json]
-            Sync Sentry into the store (token from SENTRY_AUTH_TOKEN).`,
+            [--events-per-issue N] [--eager-event-issues N] [--full] [--json]
+            Sync Sentry into the store (token from SENTRY_AUTH_TOKEN). Issues are stored as soon as
+            they are listed, events in batches; an interrupted sync resumes where it stopped.
+            --eager-event-issues caps the issues whose events are fetched (default 2000, 0 = all).`,
   issues: `  issues    --store DIR [--json] [--all] [--project SLUG]... [--min-level LEVEL]
             List the stored issues (offline).`,
   frames: `  frames    ISSUE_ID --store DIR --workspace DIR [--workspace-settings] [--json] [--all]
@@ -103,6 +105,7 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         project: { type: 'string', multiple: true },
         'min-level': { type: 'string' },
         'events-per-issue': { type: 'string' },
+        'eager-event-issues': { type: 'string' },
         'timeout': { type: 'string' },
         full: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -135,6 +138,7 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
           projects: v.project ?? [],
           minLevel: v['min-level'] ?? 'warning',
           eventsPerIssue: events,
+          eagerEventIssues: v['eager-event-issues'] === undefined ? undefined : Number(v['eager-event-issues']),
           full: v.full ?? false,
           json: v.json ?? false,
           timeoutMs: Number(v.timeout ?? 30) * 1000,

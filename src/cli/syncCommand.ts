@@ -3,7 +3,7 @@ import { tagged, type Logger } from '../core/common/logger';
 import { SentryClient } from '../core/sentry/sentryClient';
 import { IssueStore } from '../core/store/issueStore';
 import { isLevel, type Level } from '../core/store/model';
-import { SyncEngine } from '../core/sync/syncEngine';
+import { eventsProgressText, SyncEngine } from '../core/sync/syncEngine';
 import { EXIT, ProgressLine, type CliIo } from './cliIo';
 
 export interface SyncArgs {
@@ -13,6 +13,8 @@ export interface SyncArgs {
   projects: string[];
   minLevel: string;
   eventsPerIssue: number;
+  /** Issues whose events are fetched (most urgent first); 0 = all; default the engine's. */
+  eagerEventIssues?: number;
   full: boolean;
   json: boolean;
   timeoutMs: number;
@@ -31,6 +33,7 @@ export async function syncCommand(args: SyncArgs, io: CliIo, logger: Logger, sig
       projects: args.projects,
       minLevel: args.minLevel as Level,
       eventsPerIssue: args.eventsPerIssue,
+      ...(args.eagerEventIssues === undefined ? {} : { eagerEventIssues: args.eagerEventIssues }),
     });
     const progress = new ProgressLine(io);
     let summary;
@@ -39,7 +42,7 @@ export async function syncCommand(args: SyncArgs, io: CliIo, logger: Logger, sig
         signal,
         mode: args.full ? 'full' : 'auto',
         onProgress: (p) => progress.update(p.phase === 'events'
-          ? `Syncing ${args.org}: events ${p.eventsDone}/${p.eventsTotal} issues`
+          ? `Syncing ${args.org}: ${eventsProgressText(p)}${p.onDemand ? ` (${p.onDemand.toLocaleString('en-US')} on demand)` : ''}`
           : `Syncing ${args.org}: ${p.phase} (${p.issuesListed} issues listed)`),
       });
     } finally {
@@ -51,6 +54,7 @@ export async function syncCommand(args: SyncArgs, io: CliIo, logger: Logger, sig
       io.out(`${summary.kind === 'full' ? 'Full' : 'Incremental'} sync of ${args.org} (${summary.projects} project${summary.projects === 1 ? '' : 's'}): `
         + `${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved issues; ${summary.eventsAdded} events added; `
         + `${summary.requests} requests, ${summary.retries} retries, ${(summary.durationMs / 1000).toFixed(1)} s.\n`);
+      if (summary.eventsOnDemand) io.out(`${summary.eventsOnDemand} issues beyond --eager-event-issues have no events yet; the editor fetches them when an issue is opened.\n`);
       for (const w of summary.warnings) io.err(`warning: ${w}\n`);
     }
     return summary.warnings.length ? EXIT.partial : EXIT.ok;

@@ -37,6 +37,12 @@ export interface ApiIssue {
   isUnhandled?: boolean | null;
   stats?: Record<string, Array<[number, number]>> | null;
   firstRelease?: { version?: string | null; shortVersion?: string | null } | null;
+  /**
+   * The same seen-stats over all time. Top-level `count`, `userCount`, `firstSeen` and `lastSeen` of the
+   * issue list are scoped to its `statsPeriod`/`start`/`end` window (default 90 days); `lifetime` is
+   * not, and is sent unless `collapse=stats` or `collapse=lifetime` (see docs/SENTRY_SEMANTICS.md).
+   */
+  lifetime?: { count?: string | number | null; userCount?: number | null; firstSeen?: string | null; lastSeen?: string | null } | null;
 }
 
 export interface ApiFrame {

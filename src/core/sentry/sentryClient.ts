@@ -49,7 +49,15 @@ interface RequestOptions {
   family?: string;
   /** 403 and 404 answer null instead of failing (data the token may not read, or that does not exist). */
   optional?: boolean;
+  /** A send slot already taken with `acquireSlot` (for the first attempt). */
+  slot?: SendSlot;
 }
+
+/** Permission to send one request of a family now; release it if the request is not sent after all. */
+export type SendSlot = (headers?: Record<string, unknown>) => void;
+
+/** Rate-limit family of the issue-events endpoint (for `acquireSlot`). */
+export const EVENTS_FAMILY = 'events';
 
 /** A response's status classes that are worth another try. */
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -163,10 +171,14 @@ export class SentryClient {
     return all;
   }
 
-  /** Pages of the organisation's issues (`/organizations/{org}/issues/`). */
+  /**
+   * Pages of the organisation's issues (`/organizations/{org}/issues/`). No project ids means every
+   * project the token can access: `project=-1`. Omitting `project` would mean only the projects of the
+   * user's teams (Sentry's `ALL_ACCESS_PROJECTS`; see docs/SENTRY_SEMANTICS.md).
+   */
   issuePages(params: { projectIds?: string[]; query?: string; statsPeriod?: string; sort?: string; limit?: number }, signal?: AbortSignal): AsyncGenerator<ApiIssue[]> {
     return this.pages<ApiIssue>(`/organizations/${this.org}/issues/`, {
-      project: params.projectIds?.length ? params.projectIds : undefined,
+      project: params.projectIds?.length ? params.projectIds : ['-1'],
       query: params.query ?? 'is:unresolved',
       statsPeriod: params.statsPeriod,
       sort: params.sort ?? 'date',
@@ -174,15 +186,23 @@ export class SentryClient {
     }, { signal, family: 'issues' });
   }
 
+  /**
+   * Waits until a request of `family` may be sent and takes that slot, so a caller can decide *then*
+   * what to send (the sync picks the most urgent issue at that moment). Pass it as `slot`.
+   */
+  acquireSlot(family: string, signal?: AbortSignal): Promise<SendSlot> {
+    return this.gate.acquire(family, signal);
+  }
+
   /** Pages of one issue's events, newest first. */
-  eventPages(issueId: string, params: { full?: boolean; perPage?: number; start?: string; statsPeriod?: string }, signal?: AbortSignal): AsyncGenerator<ApiEvent[]> {
+  eventPages(issueId: string, params: { full?: boolean; perPage?: number; start?: string; statsPeriod?: string; slot?: SendSlot }, signal?: AbortSignal): AsyncGenerator<ApiEvent[]> {
     return this.pages<ApiEvent>(`/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/events/`, {
       full: params.full ? 'true' : undefined,
       per_page: params.perPage ?? 100,
       start: params.start,
       statsPeriod: params.start ? undefined : params.statsPeriod,
       end: params.start ? new Date(this.clock.now() + 60_000).toISOString() : undefined,
-    }, { signal, family: 'events' });
+    }, { signal, family: EVENTS_FAMILY, slot: params.slot });
   }
 
   getIssue(issueId: string, signal?: AbortSignal): Promise<ApiIssue> {
@@ -226,8 +246,8 @@ export class SentryClient {
     const seen = new Set<string>();
     let cursor: string | undefined;
     const pageSize = Number(params.limit ?? params.per_page ?? 100);
-    for (;;) {
-      const res = await this.request(path, { ...params, cursor }, opts);
+    for (let first = true; ; first = false) {
+      const res = await this.request(path, { ...params, cursor }, first ? opts : { ...opts, slot: undefined });
       const data = res.data as unknown;
       if (!Array.isArray(data)) throw new RcaError('remote', `Sentry returned ${describe(data)} instead of a list for GET ${path}.`, 'If you use a proxy or a Sentry-compatible server, check that it serves the Sentry REST API v0.');
       yield data as T[];
@@ -260,8 +280,12 @@ export class SentryClient {
     let url = this.apiRoot + path + queryString(params);
     let redirects = 0;
     for (let attempt = 0; ; attempt++) {
-      if (opts.signal?.aborted) throw cancelled(opts.signal);
-      const release = await this.gate.acquire(opts.family ?? path, opts.signal);
+      const slot = attempt === 0 && redirects === 0 ? opts.slot : undefined;
+      if (opts.signal?.aborted) {
+        slot?.();
+        throw cancelled(opts.signal);
+      }
+      const release = slot ?? await this.gate.acquire(opts.family ?? path, opts.signal);
       let res: AxiosResponse<string>;
       const started = this.clock.now();
       this.stats.requests++;

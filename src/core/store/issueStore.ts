@@ -1,14 +1,13 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { PRIVATE_DIR_MODE, PrivateJsonFile } from './privateJsonFile';
+import { PRIVATE_DIR_MODE, PrivateTextFile } from './privateJsonFile';
 import { Emitter, type Event } from '../common/emitter';
 import { RcaError } from '../common/errors';
 import type { Disposable } from '../common/lifecycle';
 import { nullLogger, type Logger } from '../common/logger';
 import { CURRENT_SCHEMA_VERSION, migrate, migrations as defaultMigrations, type Migration } from './migrations';
 import type { StoreData, StoredEvent, StoredIssue, StoredProject, StoreMeta } from './model';
-import { decode, encode, type DiskData } from './storeCodec';
+import { copyEvents, StoreCodec, type DiskData } from './storeCodec';
 
 export const STORE_FILE = 'sentry-rca.json';
 
@@ -50,7 +49,8 @@ export class IssueStore implements Disposable {
 
   private constructor(
     readonly file: string,
-    private readonly db: Low<DiskData>,
+    private readonly db: PrivateTextFile,
+    private readonly codec: StoreCodec,
     private current: StoreData,
     private readonly logger: Logger,
     private readonly options: IssueStoreOptions,
@@ -69,19 +69,21 @@ export class IssueStore implements Disposable {
       throw new RcaError('store', `Cannot create the store directory ${dir}: ${(e as Error).message}`, undefined, { cause: e });
     }
     const file = join(dir, STORE_FILE);
-    const db = new Low<DiskData>(new PrivateJsonFile<DiskData>(file), encode(emptyStore()));
-    const { data, recovery, migrated } = await IssueStore.load(file, db, options, logger);
-    const store = new IssueStore(file, db, data, logger, options, recovery);
+    // Written 0600 through a temp file and a rename: a kill mid-write keeps the old file.
+    const db = new PrivateTextFile(file);
+    const codec = new StoreCodec();
+    const { data, recovery, migrated } = await IssueStore.load(file, db, codec, options, logger);
+    const store = new IssueStore(file, db, codec, data, logger, options, recovery);
     if (migrated) await store.replace(data);
     return store;
   }
 
-  private static async load(file: string, db: Low<DiskData>, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean }> {
+  private static async load(file: string, db: PrivateTextFile, codec: StoreCodec, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean }> {
     const target = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
     let raw: unknown;
     try {
-      await db.read();
-      raw = db.data;
+      const text = await db.read();
+      raw = text === null ? null : JSON.parse(text);
     } catch (e) {
       if (e instanceof SyntaxError) return { data: emptyStore(), recovery: await moveAside(file, `it is not valid JSON (${e.message})`, logger), migrated: false };
       throw new RcaError('store', `Cannot read the store ${file}: ${(e as Error).message}`, undefined, { cause: e });
@@ -107,7 +109,7 @@ export class IssueStore implements Disposable {
       }
     }
     try {
-      return { data: validate(decode(upgraded as unknown as DiskData)), migrated };
+      return { data: validate(codec.decode(upgraded as unknown as DiskData)), migrated };
     } catch (e) {
       return { data: emptyStore(), recovery: await moveAside(file, `its content is damaged (${(e as Error).message})`, logger), migrated: false };
     }
@@ -115,7 +117,7 @@ export class IssueStore implements Disposable {
 
   /** Re-reads the file (another process, such as the CLI, may have written it). */
   async reload(): Promise<void> {
-    const { data } = await IssueStore.load(this.file, this.db, this.options, this.logger);
+    const { data } = await IssueStore.load(this.file, this.db, this.codec, this.options, this.logger);
     this.current = data;
     this.reindex();
     this.changed.fire();
@@ -163,30 +165,48 @@ export class IssueStore implements Disposable {
   }
 
   /** Replaces the whole store with one atomic write, then notifies listeners. */
-  async replace(next: StoreData): Promise<void> {
-    this.db.data = encode(next);
+  replace(next: StoreData): Promise<void> {
+    return this.serialized(() => this.write(next));
+  }
+
+  /**
+   * Applies a change to a copy of the top-level data and writes it atomically. Changes are applied one
+   * after the other, each to the data the previous one wrote, so a sync committing events and a panel
+   * saving an investigation at the same time both keep their change.
+   */
+  update(mutate: (draft: StoreData) => void): Promise<void> {
+    return this.serialized(async () => {
+      const draft: StoreData = {
+        ...this.current,
+        meta: { ...this.current.meta },
+        projects: [...this.current.projects],
+        issues: [...this.current.issues],
+        events: copyEvents(this.current.events),
+        investigations: { ...this.current.investigations },
+      };
+      mutate(draft);
+      await this.write(draft);
+    });
+  }
+
+  private queue: Promise<void> = Promise.resolve();
+
+  private serialized(fn: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(next: StoreData): Promise<void> {
+    const text = this.codec.serialize(next);
     try {
-      await this.db.write();
+      await this.db.write(text);
     } catch (e) {
       throw new RcaError('store', `Cannot write the store ${this.file}: ${(e as Error).message}`, 'Check the disk space and permissions of the store directory.', { cause: e });
     }
     this.current = next;
     this.reindex();
     this.changed.fire();
-  }
-
-  /** Applies a change to a copy of the top-level data and writes it atomically. */
-  async update(mutate: (draft: StoreData) => void): Promise<void> {
-    const draft: StoreData = {
-      ...this.current,
-      meta: { ...this.current.meta },
-      projects: [...this.current.projects],
-      issues: [...this.current.issues],
-      events: { ...this.current.events },
-      investigations: { ...this.current.investigations },
-    };
-    mutate(draft);
-    await this.replace(draft);
   }
 
   private reindex(): void {

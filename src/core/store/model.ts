@@ -42,9 +42,14 @@ export interface StoredIssue {
   platform: string | null;
   projectId: string;
   projectSlug: string;
-  /** Sentry sends `count` as a string; stored as a number. */
+  /** Events in the issue list's window (ISSUE_COUNT_PERIOD); Sentry sends `count` as a string, stored as a number. */
   count: number;
+  /** Users in the same window. */
   userCount: number;
+  /** All-time events and users (the list's `lifetime`), when Sentry sent them. */
+  lifetimeCount?: number | null;
+  lifetimeUserCount?: number | null;
+  /** When the issue was first seen, ever (from `lifetime` when sent; the top-level value is the window's). */
   firstSeen: string;
   lastSeen: string;
   /** Exception type/value, and the culprit file/function, as Sentry derived them. */
@@ -56,6 +61,22 @@ export interface StoredIssue {
   firstRelease: string | null;
   /** When this issue was last refreshed by a sync (ISO). */
   syncedAt: string;
+  /**
+   * The issue's `lastSeen` when its stored events were fetched; null when they never were. Events are
+   * due when this differs from `lastSeen` (new issue, new events since, or a sync stopped before them).
+   * Absent in stores written before progressive sync: then the stored events count as current.
+   */
+  eventsLastSeen?: string | null;
+}
+
+/** The window of the issue list's `count`/`userCount` (Sentry's default for the endpoint, sent explicitly). */
+export const ISSUE_COUNT_PERIOD = '90d';
+
+/** Whether an issue's events still have to be fetched (see `eventsLastSeen`). */
+export function eventsDue(issue: StoredIssue, storedEvents: number): boolean {
+  if (issue.status !== 'unresolved') return false;
+  if (issue.eventsLastSeen === undefined) return storedEvents === 0;
+  return issue.eventsLastSeen !== issue.lastSeen;
 }
 
 export interface StoredFrame {
@@ -131,6 +152,11 @@ export interface SyncSummary {
   rateLimited: number;
   /** Events skipped because they were malformed, pagination anomalies… */
   warnings: string[];
+  /** Unresolved issues stored, and how many have current events, when the sync ended. */
+  issuesWithEvents?: number;
+  issuesTotal?: number;
+  /** Issues beyond the eager cap (`eagerEventIssues`), whose events are fetched when opened. */
+  eventsOnDemand?: number;
 }
 
 export interface StoreMeta {
@@ -144,6 +170,11 @@ export interface StoreMeta {
   lastSuccessfulSync: string | null;
   /** Start time of the last full sync (a full listing also finds issues resolved without new events). */
   lastFullSync: string | null;
+  /**
+   * Start time of the last sync whose issue listing was committed, finished or not; the next
+   * incremental listing asks for changes since then. Absent in older stores (then lastSuccessfulSync).
+   */
+  lastListing?: string | null;
   lastSync: SyncSummary | null;
 }
 

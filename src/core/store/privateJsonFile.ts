@@ -11,12 +11,13 @@ export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 let writes = 0;
 
-export class PrivateJsonFile<T> implements Adapter<T> {
+/** The store file as text (the store codec writes its own JSON), with the same mode and temp-file rename. */
+export class PrivateTextFile implements Adapter<string> {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {}
 
-  async read(): Promise<T | null> {
+  async read(): Promise<string | null> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -25,14 +26,14 @@ export class PrivateJsonFile<T> implements Adapter<T> {
       throw e;
     }
     if (process.platform !== 'win32') await chmod(this.file, PRIVATE_FILE_MODE).catch(() => { /* not ours to change: reading still works */ });
-    return JSON.parse(text) as T;
+    return text;
   }
 
-  write(data: T): Promise<void> {
+  write(text: string): Promise<void> {
     const run = this.queue.then(async () => {
       const tmp = `${this.file}.${process.pid}.${++writes}.tmp`;
       try {
-        await writeFile(tmp, JSON.stringify(data), { mode: PRIVATE_FILE_MODE });
+        await writeFile(tmp, text, { mode: PRIVATE_FILE_MODE });
         await rename(tmp, this.file);
       } catch (e) {
         await rm(tmp, { force: true });
@@ -41,5 +42,22 @@ export class PrivateJsonFile<T> implements Adapter<T> {
     });
     this.queue = run.catch(() => {});
     return run;
+  }
+}
+
+export class PrivateJsonFile<T> implements Adapter<T> {
+  private readonly text: PrivateTextFile;
+
+  constructor(file: string) {
+    this.text = new PrivateTextFile(file);
+  }
+
+  async read(): Promise<T | null> {
+    const text = await this.text.read();
+    return text === null ? null : JSON.parse(text) as T;
+  }
+
+  write(data: T): Promise<void> {
+    return this.text.write(JSON.stringify(data));
   }
 }

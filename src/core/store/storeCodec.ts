@@ -56,38 +56,206 @@ function exactMs<T extends string | null>(iso: T): number | T {
   return !Number.isNaN(ms) && new Date(ms).toISOString() === iso ? ms : iso;
 }
 
-export function encode(data: StoreData): DiskData {
-  const frames: Record<string, string> = {};
-  const keyOfList = new Map<StoredFrame[], string>();
-  const keyOfJson = new Map<string, string>();
-  const framesKey = (list: StoredFrame[]): string => {
-    let key = keyOfList.get(list);
-    if (key === undefined) {
-      const json = JSON.stringify(list.map(frameOut));
-      key = keyOfJson.get(json);
-      if (key === undefined) {
-        key = keyOfJson.size.toString(36);
-        keyOfJson.set(json, key);
-        frames[key] = json;
-      }
-      keyOfList.set(list, key);
+/** One issue's events as written: the group's JSON text, that text as a JSON string literal, and the frame keys it names. */
+interface EncodedGroup {
+  text: string;
+  literal: string;
+  frameKeys: string[];
+}
+
+/**
+ * Encodes and decodes the store, remembering what it already encoded so that a commit only pays for
+ * what changed: an issue's event list (arrays are never mutated in place: a change is a new array)
+ * keeps its encoded text, frame lists keep their keys, and groups read from disk and not touched keep
+ * the text they were read as, without being decoded. A sync that commits every 2 s therefore costs
+ * one serialisation of the new events plus the concatenation of the file, not a re-encoding of every
+ * stored event. One codec per store file.
+ */
+export class StoreCodec {
+  /** Frames key → JSON of FrameTuple[]. */
+  private frameJson = new Map<string, string>();
+  private keyOfJson = new Map<string, string>();
+  private keyOfList = new WeakMap<StoredFrame[], string>();
+  private nextKey = 0;
+  private readonly groups = new WeakMap<StoredEvent[], EncodedGroup>();
+  /** Lazy groups read from disk, by their getter (which copies of the events record share). */
+  private readonly rawGroups = new WeakMap<() => unknown, { text: string; group?: EncodedGroup }>();
+
+  /** The file's text for `data`. */
+  serialize(data: StoreData): string {
+    const { events: diskEvents, frames: _frames, ...rest } = this.encodeParts(data);
+    const parts: string[] = [];
+    const used = new Set<string>();
+    for (const [issueId, group] of diskEvents) {
+      parts.push(`${JSON.stringify(issueId)}:${group.literal}`);
+      for (const k of group.frameKeys) used.add(k);
     }
-    return key;
-  };
-  const events: Record<string, string> = {};
-  for (const [issueId, list] of Object.entries(data.events)) {
+    const frames: string[] = [];
+    for (const k of used) frames.push(`${JSON.stringify(k)}:${JSON.stringify(this.frameJson.get(k) ?? '[]')}`);
+    this.forgetFramesExcept(used);
+    const head = JSON.stringify(rest);
+    return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"events":{${parts.join(',')}},"frames":{${frames.join(',')}}}`;
+  }
+
+  /** The DiskData object for `data` (what `serialize` writes, as an object). */
+  encode(data: StoreData): DiskData {
+    const { events, ...rest } = this.encodeParts(data);
+    const out: Record<string, string> = {};
+    const frames: Record<string, string> = {};
+    for (const [issueId, group] of events) {
+      out[issueId] = group.text;
+      for (const k of group.frameKeys) frames[k] = this.frameJson.get(k) ?? '[]';
+    }
+    return { ...rest, events: out, frames };
+  }
+
+  private encodeParts(data: StoreData): Omit<DiskData, 'events'> & { events: Array<[string, EncodedGroup]> } {
+    const events: Array<[string, EncodedGroup]> = [];
+    for (const issueId of Object.keys(data.events)) {
+      const desc = Object.getOwnPropertyDescriptor(data.events, issueId);
+      if (!desc) continue;
+      const raw = desc.get ? this.rawGroups.get(desc.get) : undefined;
+      let group: EncodedGroup | undefined;
+      if (raw) {
+        group = raw.group ??= this.groupOfText(raw.text);
+      } else {
+        const list = (desc.get ? desc.get.call(data.events) : desc.value) as StoredEvent[];
+        group = this.groups.get(list);
+        if (!group) {
+          group = this.encodeGroup(list);
+          this.groups.set(list, group);
+        }
+      }
+      events.push([issueId, group]);
+    }
+    const sample = data.issues.find((i) => i.permalink.endsWith(`/${i.id}/`));
+    const permalinkBase = sample ? sample.permalink.slice(0, -(sample.id.length + 1)) : undefined;
+    const syncedAt = data.meta.lastSuccessfulSync;
+    const { events: _e, ...rest } = data;
+    return { ...rest, permalinkBase, issues: data.issues.map((i) => packIssue(i, permalinkBase, syncedAt)), events, frames: {} };
+  }
+
+  private encodeGroup(list: StoredEvent[]): EncodedGroup {
+    const keys = new Set<string>();
     // The issue id is the key of the group; it is not written per event.
     const flat: EventFields[] = list.map(({ exceptions, breadcrumbs, issueId: _issueId, ...rest }) => ({
       ...rest,
       breadcrumbs: breadcrumbs.map(crumbOut) as unknown as StoredBreadcrumb[],
-      exc: exceptions.map((e): ExceptionHead => [e.type, e.value, e.module, e.handled, e.mechanism, framesKey(e.frames)]),
+      exc: exceptions.map((e): ExceptionHead => {
+        const key = this.framesKey(e.frames);
+        keys.add(key);
+        return [e.type, e.value, e.module, e.handled, e.mechanism, key];
+      }),
     }));
-    events[issueId] = JSON.stringify(factor(flat));
+    const text = JSON.stringify(factor(flat));
+    return { text, literal: JSON.stringify(text), frameKeys: [...keys] };
   }
-  const sample = data.issues.find((i) => i.permalink.endsWith(`/${i.id}/`));
-  const permalinkBase = sample ? sample.permalink.slice(0, -(sample.id.length + 1)) : undefined;
-  const syncedAt = data.meta.lastSuccessfulSync;
-  return { ...data, permalinkBase, issues: data.issues.map((i) => packIssue(i, permalinkBase, syncedAt)), events, frames };
+
+  /** A group read from disk: its text is kept as it was; only its frame keys are looked up (once). */
+  private groupOfText(text: string): EncodedGroup {
+    const keys = new Set<string>();
+    try {
+      const g = JSON.parse(text) as DiskIssueEvents;
+      const heads = [...(Array.isArray(g.base?.exc) ? g.base.exc : []), ...g.list.flatMap((t) => (Array.isArray(t[3]) ? (t[3] as ExceptionHead[]) : []))];
+      for (const h of heads) if (typeof h?.[5] === 'string') keys.add(h[5]);
+    } catch {
+      // Damaged text reads as no events (decode does the same); it is written back as it was.
+    }
+    return { text, literal: JSON.stringify(text), frameKeys: [...keys] };
+  }
+
+  private framesKey(list: StoredFrame[]): string {
+    let key = this.keyOfList.get(list);
+    if (key === undefined || !this.frameJson.has(key)) {
+      const json = JSON.stringify(list.map(frameOut));
+      key = this.keyOfJson.get(json);
+      if (key === undefined) {
+        do key = (this.nextKey++).toString(36); while (this.frameJson.has(key));
+        this.keyOfJson.set(json, key);
+        this.frameJson.set(key, json);
+      }
+      this.keyOfList.set(list, key);
+    }
+    return key;
+  }
+
+  /** Frame lists no stored event names any more are dropped (a long session must not grow without bound). */
+  private forgetFramesExcept(used: Set<string>): void {
+    if (used.size === this.frameJson.size) return;
+    for (const [k, json] of this.frameJson) {
+      if (used.has(k)) continue;
+      this.frameJson.delete(k);
+      this.keyOfJson.delete(json);
+    }
+  }
+
+  /**
+   * Inverse of encode. Issues are decoded at once; each issue's events on first access (a getter that
+   * replaces itself with the value, also on copies of the record made with its property descriptors).
+   * Events that share a frame list share one array (read-only by convention). An issue whose event
+   * text is damaged reads as having no events, so the next sync fetches them again.
+   */
+  decode(disk: DiskData): StoreData {
+    const { frames: diskFrames, events: diskEvents, permalinkBase, ...rest } = disk;
+    if (diskEvents !== undefined && (typeof diskEvents !== 'object' || diskEvents === null)) throw new Error('events is not an object');
+    for (const [k, json] of Object.entries(diskFrames ?? {})) {
+      if (typeof json !== 'string' || this.frameJson.has(k)) continue;
+      this.frameJson.set(k, json);
+      this.keyOfJson.set(json, k);
+    }
+    const frameCache = new Map<string, StoredFrame[]>();
+    const framesOf = (key: string): StoredFrame[] => {
+      let list = frameCache.get(key);
+      if (!list) {
+        const raw = this.frameJson.get(key);
+        list = typeof raw === 'string' ? (JSON.parse(raw) as FrameTuple[]).map(frameIn) : [];
+        frameCache.set(key, list);
+        this.keyOfList.set(list, key);
+      }
+      return list;
+    };
+    const events: Record<string, StoredEvent[]> = {};
+    for (const [issueId, text] of Object.entries(diskEvents ?? {})) {
+      if (typeof text !== 'string') throw new Error(`the events of issue ${issueId} are damaged`);
+      let value: StoredEvent[] | undefined;
+      const groups = this.groups;
+      const keyOfList = this.keyOfList;
+      const raw: { text: string; group?: EncodedGroup } = { text };
+      const get = function (this: Record<string, StoredEvent[]>): StoredEvent[] {
+        if (!value) {
+          try {
+            value = decodeGroup(issueId, JSON.parse(text) as DiskIssueEvents, framesOf);
+          } catch {
+            value = [];
+          }
+          // The decoded list still encodes to the text it came from.
+          const keys = new Set<string>();
+          for (const e of value) for (const x of e.exceptions) { const k = keyOfList.get(x.frames); if (k !== undefined) keys.add(k); }
+          groups.set(value, raw.group ?? { text, literal: JSON.stringify(text), frameKeys: [...keys] });
+        }
+        Object.defineProperty(this, issueId, { value, enumerable: true, configurable: true, writable: true });
+        return value;
+      };
+      this.rawGroups.set(get, raw);
+      Object.defineProperty(events, issueId, { enumerable: true, configurable: true, get });
+    }
+    const syncedAt = rest.meta?.lastSuccessfulSync ?? null;
+    return { ...rest, issues: Array.isArray(rest.issues) ? rest.issues.map((i) => unpackIssue(i, permalinkBase, syncedAt)) : rest.issues, events } as StoreData;
+  }
+}
+
+/** Stateless form, for tests and benchmarks: a fresh codec per call. */
+export function encode(data: StoreData): DiskData {
+  return new StoreCodec().encode(data);
+}
+
+export function decode(disk: DiskData): StoreData {
+  return new StoreCodec().decode(disk);
+}
+
+/** A copy of an events record that keeps not-yet-decoded groups lazy (a spread would decode them all). */
+export function copyEvents(events: Record<string, StoredEvent[]>): Record<string, StoredEvent[]> {
+  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(events)) as Record<string, StoredEvent[]>;
 }
 
 /** Drops what the issue shares with the whole store (permalink pattern, the last sync time) and packs its stats. */
@@ -161,47 +329,6 @@ function ownIn(t: OwnTuple): Partial<EventFields> {
   const own: Record<string, unknown> = { ...((t[6] as object | null) ?? {}) };
   OWN_ORDER.forEach((k, i) => { if (t[i] !== null && t[i] !== undefined) own[k] = t[i]; });
   return own as Partial<EventFields>;
-}
-
-/**
- * Inverse of encode. Issues are decoded at once; each issue's events on first access (a getter that
- * replaces itself with the value). Events that share a frame list share one array (read-only by
- * convention). An issue whose event text is damaged reads as having no events, so the next sync
- * fetches them again.
- */
-export function decode(disk: DiskData): StoreData {
-  const { frames: diskFrames, events: diskEvents, permalinkBase, ...rest } = disk;
-  if (diskEvents !== undefined && (typeof diskEvents !== 'object' || diskEvents === null)) throw new Error('events is not an object');
-  const frameCache = new Map<string, StoredFrame[]>();
-  const framesOf = (key: string): StoredFrame[] => {
-    let list = frameCache.get(key);
-    if (!list) {
-      const raw = diskFrames?.[key];
-      list = typeof raw === 'string' ? (JSON.parse(raw) as FrameTuple[]).map(frameIn) : [];
-      frameCache.set(key, list);
-    }
-    return list;
-  };
-  const events: Record<string, StoredEvent[]> = {};
-  for (const [issueId, text] of Object.entries(diskEvents ?? {})) {
-    if (typeof text !== 'string') throw new Error(`the events of issue ${issueId} are damaged`);
-    Object.defineProperty(events, issueId, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        let value: StoredEvent[];
-        try {
-          value = decodeGroup(issueId, JSON.parse(text) as DiskIssueEvents, framesOf);
-        } catch {
-          value = [];
-        }
-        Object.defineProperty(events, issueId, { value, enumerable: true, configurable: true, writable: true });
-        return value;
-      },
-    });
-  }
-  const syncedAt = rest.meta?.lastSuccessfulSync ?? null;
-  return { ...rest, issues: Array.isArray(rest.issues) ? rest.issues.map((i) => unpackIssue(i, permalinkBase, syncedAt)) : rest.issues, events } as StoreData;
 }
 
 function decodeGroup(issueId: string, group: DiskIssueEvents, framesOf: (key: string) => StoredFrame[]): StoredEvent[] {

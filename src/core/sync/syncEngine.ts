@@ -1,21 +1,26 @@
 import { systemClock, type Clock } from '../common/clock';
-import { mapLimit } from '../common/concurrency';
 import { RcaError } from '../common/errors';
 import { nullLogger, type Logger } from '../common/logger';
 import type { ApiIssue, ApiProject } from '../sentry/apiTypes';
 import { MalformedPayloadError, toStoredEvent, toStoredIssue, toStoredProject } from '../sentry/convert';
-import type { SentryClient } from '../sentry/sentryClient';
+import { EVENTS_FAMILY, type SendSlot, type SentryClient } from '../sentry/sentryClient';
 import type { IssueStore } from '../store/issueStore';
-import { levelRank, type StoreData, type StoredEvent, type StoredIssue, type StoredProject, type SyncSummary } from '../store/model';
+import { eventsDue, ISSUE_COUNT_PERIOD, levelRank, type StoreData, type StoredEvent, type StoredIssue, type StoredProject, type SyncSummary } from '../store/model';
+import { byEventPriority, EventQueue } from './eventQueue';
 import { DEFAULT_SYNC_OPTIONS, filterKey, levelQuery, type SyncOptions } from './syncOptions';
 
 export interface SyncProgress {
   phase: 'projects' | 'issues' | 'events' | 'writing';
   /** Issues listed so far. */
   issuesListed: number;
-  /** Issues whose events must be fetched, and how many are done. */
+  /** Unresolved issues in the store once the listing is committed, and how many of them have current events. */
+  issuesTotal: number;
+  issuesWithEvents: number;
+  /** Issues whose events this sync fetches, and how many are committed. */
   eventsTotal: number;
   eventsDone: number;
+  /** Issues beyond the eager cap: their events are fetched when opened. */
+  onDemand: number;
 }
 
 export interface SyncRunOptions {
@@ -29,19 +34,35 @@ export interface SyncRunOptions {
 const FULL_BREADCRUMB_EVENTS = 3;
 const OLD_EVENT_BREADCRUMBS = 5;
 
-/** Margin subtracted from the last sync time: events reach Sentry's index with some delay. */
+/** Margin subtracted from the last listing time: events reach Sentry's index with some delay. */
 const INGEST_DELAY_MS = 5 * 60_000;
 
+/** "4,812 / 5,000 issues with events" — the one wording of sync progress (status bar, notification, CLI). */
+export function eventsProgressText(p: Pick<SyncProgress, 'issuesTotal' | 'issuesWithEvents'>): string {
+  return `${p.issuesWithEvents.toLocaleString('en-US')} / ${p.issuesTotal.toLocaleString('en-US')} issues with events`;
+}
+
 /**
- * Pulls Sentry into the store. A full sync lists every unresolved issue of the selected projects;
- * an incremental one asks only for issues whose lastSeen moved since the last successful sync.
- * Events (full bodies) are fetched only for new or changed issues, and only the newest ones. The
- * store is written once, at the end: a failed or cancelled sync leaves it as it was.
+ * Pulls Sentry into the store, committing as it goes so the user sees issues at once and an
+ * interruption loses little:
+ * 1. the issue listing (full: every unresolved issue; incremental: those whose lastSeen moved since
+ *    the last committed listing) is committed as soon as it is complete, before any event;
+ * 2. events are fetched for every issue whose events are missing or stale (`eventsDue`), in priority
+ *    order, capped at `eagerEventIssues` (the rest on demand), and committed in batches (every
+ *    `commitEveryMs` or `commitEveryIssues`, whichever first). An issue the user asks for jumps the
+ *    queue and is committed at once;
+ * 3. a last commit marks the sync successful.
+ * Each commit is an atomic replace of the store file. A killed, cancelled or failed sync keeps what it
+ * committed, and the next one fetches only what is still due.
  */
 export class SyncEngine {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly options: SyncOptions;
+  private queue: EventQueue | null = null;
+  /** Progress of the running sync, updated at each commit. */
+  private progress: SyncProgress | null = null;
+  private region: Promise<void> | null = null;
 
   constructor(
     private readonly deps: { client: SentryClient; store: IssueStore; baseUrl: string; logger?: Logger; clock?: Clock },
@@ -53,17 +74,50 @@ export class SyncEngine {
     if (!Number.isInteger(this.options.eventsPerIssue) || this.options.eventsPerIssue < 1 || this.options.eventsPerIssue > 100) {
       throw new RcaError('usage', `Events per issue must be a whole number from 1 to 100 (got ${this.options.eventsPerIssue}).`);
     }
+    if (!Number.isInteger(this.options.eagerEventIssues) || this.options.eagerEventIssues < 0) {
+      throw new RcaError('usage', `The number of issues whose events are fetched eagerly must be a whole number, 0 for no limit (got ${this.options.eagerEventIssues}).`);
+    }
   }
 
   async run(opts: SyncRunOptions = {}): Promise<SyncSummary> {
     try {
       return await this.sync(opts);
     } catch (e) {
-      if (opts.signal?.aborted && !(e instanceof RcaError && e.kind === 'cancelled')) {
-        throw new RcaError('cancelled', 'Sync cancelled; the stored data is unchanged.', undefined, { cause: e });
+      if (opts.signal?.aborted) {
+        const kept = this.progress && this.progress.issuesTotal > 0 ? ` (${eventsProgressText(this.progress)})` : '';
+        throw new RcaError('cancelled', `Sync cancelled; what was fetched is kept${kept} and the next sync continues from there.`, undefined, { cause: e });
       }
       throw e;
+    } finally {
+      this.queue = null;
     }
+  }
+
+  /**
+   * The user opened an issue whose events are not there yet: during a sync it jumps the queue (the next
+   * request sent is for it); otherwise its events are fetched now. Resolves once they are committed.
+   */
+  async fetchNow(issueId: string, signal?: AbortSignal): Promise<void> {
+    const { store } = this.deps;
+    const issue = store.issue(issueId);
+    if (!issue || !eventsDue(issue, store.events(issueId).length)) return;
+    if (this.queue) {
+      await this.queue.prioritize(issue);
+      const now = store.issue(issueId);
+      // Committed by the sync; or the sync's workers had already finished: fetched here instead.
+      if (!now || !eventsDue(now, store.events(issueId).length)) return;
+    }
+    const regionUrl = store.meta().regionUrl;
+    if (regionUrl) this.deps.client.useRegion(regionUrl);
+    const warnings: string[] = [];
+    const events = await this.fetchEvents(issue, store.events(issueId), warnings, signal);
+    for (const w of warnings) this.logger.warn(`[sync] ${w}`);
+    await this.commitEvents(new Map([[issueId, { events, lastSeen: issue.lastSeen }]]));
+  }
+
+  /** Whether an issue's events are being fetched by the running sync (for an "events loading…" state). */
+  isLoading(issueId: string): boolean {
+    return this.queue?.isPending(issueId) ?? false;
   }
 
   private async sync(opts: SyncRunOptions): Promise<SyncSummary> {
@@ -78,10 +132,12 @@ export class SyncEngine {
     const warnings: string[] = [];
     const prev = store.data;
     const key = filterKey(this.deps.baseUrl, client.org, this.options);
-    const sameScope = prev.meta.filterKey === key && prev.meta.lastSuccessfulSync !== null;
+    const lastListing = prev.meta.lastListing ?? prev.meta.lastSuccessfulSync;
+    const sameScope = prev.meta.filterKey === key && !!lastListing;
     const fullDue = !prev.meta.lastFullSync || started - Date.parse(prev.meta.lastFullSync) >= this.options.fullSyncEveryMs;
     const kind: 'full' | 'incremental' = opts.mode === 'full' || !sameScope ? 'full' : opts.mode === 'incremental' ? 'incremental' : fullDue ? 'full' : 'incremental';
-    const progress: SyncProgress = { phase: 'projects', issuesListed: 0, eventsTotal: 0, eventsDone: 0 };
+    const progress: SyncProgress = { phase: 'projects', issuesListed: 0, issuesTotal: 0, issuesWithEvents: 0, eventsTotal: 0, eventsDone: 0, onDemand: 0 };
+    this.progress = progress;
     const report = () => opts.onProgress?.({ ...progress });
     report();
 
@@ -99,15 +155,15 @@ export class SyncEngine {
     }
     const projectIds = new Set(projects.map((p) => p.id));
 
-    // Issues.
+    // 1. Issues: listed, then committed before any event.
     progress.phase = 'issues';
     report();
-    const since = prev.meta.lastSuccessfulSync ? new Date(Date.parse(prev.meta.lastSuccessfulSync) - INGEST_DELAY_MS).toISOString() : null;
+    const since = lastListing ? new Date(Date.parse(lastListing) - INGEST_DELAY_MS).toISOString() : null;
     const level = levelQuery(this.options.minLevel);
     const query = kind === 'full' ? ['is:unresolved', level].filter(Boolean).join(' ') : [`lastSeen:>${since}`, level].filter(Boolean).join(' ');
     const listed: StoredIssue[] = [];
     const allProjects = this.options.projects.length === 0;
-    for await (const page of client.issuePages({ projectIds: allProjects ? undefined : [...projectIds], query, sort: 'date', limit: 100 }, signal)) {
+    for await (const page of client.issuePages({ projectIds: allProjects ? undefined : [...projectIds], query, sort: 'date', limit: 100, statsPeriod: ISSUE_COUNT_PERIOD }, signal)) {
       for (const raw of page) {
         const issue = this.convertIssue(raw, startedAt, warnings);
         if (!issue) continue;
@@ -117,61 +173,192 @@ export class SyncEngine {
       progress.issuesListed = listed.length;
       report();
     }
-
-    // Events for new and changed issues.
-    const prevIssues = new Map((sameScope ? prev.issues : []).map((i) => [i.id, i]));
-    const prevEvents = sameScope ? prev.events : {};
-    const needEvents = listed.filter((i) => {
-      const old = prevIssues.get(i.id);
-      return i.status === 'unresolved' && (!old || old.lastSeen !== i.lastSeen || !(prevEvents[i.id]?.length));
+    const before = new Map((sameScope ? prev.issues : []).map((i) => [i.id, i]));
+    let resolved = 0;
+    await store.update((d) => {
+      resolved = this.mergeListing(d, sameScope, kind, projects, listed, startedAt);
+      d.meta = {
+        ...d.meta,
+        baseUrl: this.deps.baseUrl,
+        org: client.org,
+        regionUrl: client.apiBase.replace(/\/api\/0$/, ''),
+        filterKey: key,
+        lastListing: startedAt,
+        lastFullSync: kind === 'full' ? startedAt : d.meta.lastFullSync,
+      };
     });
-    progress.phase = 'events';
-    progress.eventsTotal = needEvents.length;
-    report();
-    const fetched = new Map<string, StoredEvent[]>();
-    await mapLimit(needEvents, this.options.concurrency, async (issue) => {
-      fetched.set(issue.id, await this.fetchEvents(issue, prevEvents[issue.id] ?? [], warnings, signal));
-      progress.eventsDone++;
-      report();
-    }, signal);
-    if (signal?.aborted) throw new RcaError('cancelled', 'Sync cancelled; the stored data is unchanged.');
 
-    // Merge.
+    // 2. Events of every issue whose events are missing or stale, the most urgent first.
+    const due = store.issues().filter((i) => eventsDue(i, store.events(i.id).length));
+    progress.issuesTotal = store.issues().filter((i) => i.status === 'unresolved').length;
+    progress.issuesWithEvents = progress.issuesTotal - due.length;
+    // Only the first `eagerEventIssues` in priority order are fetched now; the others when asked for.
+    const cap = this.options.eagerEventIssues || Infinity;
+    const queue = new EventQueue([...due].sort(byEventPriority).slice(0, cap));
+    this.queue = queue;
+    progress.phase = 'events';
+    progress.eventsTotal = queue.eagerCount;
+    progress.onDemand = due.length - queue.eagerCount;
+    report();
+    const fetchedIds = new Set<string>();
+    let eventsAdded = 0;
+    const onCommitted = (ids: string[], added: number) => {
+      for (const id of ids) fetchedIds.add(id);
+      eventsAdded += added;
+      progress.eventsDone = fetchedIds.size;
+      progress.issuesWithEvents = Math.min(progress.issuesTotal, progress.issuesTotal - due.length + fetchedIds.size);
+      report();
+    };
+    let failure: unknown;
+    try {
+      await this.fetchQueued(queue, warnings, onCommitted, signal);
+    } catch (e) {
+      failure = e;
+    }
+    // From here on, an issue asked for is fetched on its own (fetchNow), not by this sync's workers.
+    this.queue = null;
+    queue.close(failure ?? (signal?.aborted ? new RcaError('cancelled', 'Sync cancelled.') : undefined));
+    if (failure !== undefined) throw failure;
+    if (signal?.aborted) throw new RcaError('cancelled', 'Sync cancelled.');
+
+    // 3. Done: the sync counts as successful.
     progress.phase = 'writing';
     report();
-    const next = this.merge(prev, sameScope, kind, projects, listed, fetched, startedAt);
-    const resolved = next.resolvedCount;
     const summary: SyncSummary = {
       kind,
       startedAt,
       finishedAt: new Date(this.clock.now()).toISOString(),
       durationMs: this.clock.now() - started,
       projects: projects.length,
-      issuesNew: listed.filter((i) => !prevIssues.has(i.id)).length,
+      issuesNew: listed.filter((i) => !before.has(i.id)).length,
       issuesUpdated: listed.filter((i) => {
-        const old = prevIssues.get(i.id);
+        const old = before.get(i.id);
         return old !== undefined && (old.lastSeen !== i.lastSeen || old.count !== i.count || old.status !== i.status);
       }).length,
       issuesResolved: resolved,
-      eventsAdded: [...fetched.entries()].reduce((n, [id, evs]) => n + evs.filter((e) => !(prevEvents[id] ?? []).some((p) => p.id === e.id)).length, 0),
+      eventsAdded,
       requests: client.stats.requests - requests0,
       retries: client.stats.retries - retries0,
       rateLimited: client.stats.rateLimited - limited0,
       warnings: [...client.warnings.slice(warnings0), ...warnings],
+      issuesWithEvents: progress.issuesWithEvents,
+      issuesTotal: progress.issuesTotal,
+      eventsOnDemand: progress.onDemand,
     };
-    next.data.meta = {
-      ...next.data.meta,
-      baseUrl: this.deps.baseUrl,
-      org: client.org,
-      regionUrl: client.apiBase.replace(/\/api\/0$/, ''),
-      filterKey: key,
-      lastSuccessfulSync: startedAt,
-      lastFullSync: kind === 'full' ? startedAt : prev.meta.lastFullSync,
-      lastSync: summary,
-    };
-    await store.replace(next.data);
-    this.logger.info(`[sync] ${kind} sync: ${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved, ${summary.eventsAdded} events, ${summary.requests} requests (${summary.retries} retries) in ${summary.durationMs} ms`);
+    await store.update((d) => {
+      d.meta = { ...d.meta, lastSuccessfulSync: startedAt, lastSync: summary };
+    });
+    const onDemand = summary.eventsOnDemand ? `, ${summary.eventsOnDemand} issues' events left for on demand` : '';
+    this.logger.info(`[sync] ${kind} sync: ${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved, ${summary.eventsAdded} events${onDemand}, ${summary.requests} requests (${summary.retries} retries) in ${summary.durationMs} ms`);
     return summary;
+  }
+
+  /**
+   * Workers take a send slot first and only then the most urgent issue, so an issue asked for while
+   * they wait is the next request sent. Fetched events are committed in batches.
+   */
+  private async fetchQueued(queue: EventQueue, warnings: string[], onCommitted: (ids: string[], added: number) => void, signal?: AbortSignal): Promise<void> {
+    const { client, store } = this.deps;
+    const batch = new Map<string, { events: StoredEvent[]; lastSeen: string; added: number }>();
+    let oldest = 0;
+    let committing: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    const commit = (): Promise<void> => {
+      if (batch.size === 0) return committing;
+      const items = new Map(batch);
+      batch.clear();
+      committing = committing.then(async () => {
+        await this.commitEvents(items);
+        for (const id of items.keys()) queue.committed(id);
+        onCommitted([...items.keys()], [...items.values()].reduce((n, x) => n + x.added, 0));
+      });
+      committing.catch((error: unknown) => { failure ??= { error }; });
+      return committing;
+    };
+    // A timer commits what waited `commitEveryMs`, even when fetching is slow.
+    const timer = new AbortController();
+    const ticker = (async () => {
+      for (;;) {
+        const wait = batch.size ? Math.max(1, oldest + this.options.commitEveryMs - this.clock.now()) : this.options.commitEveryMs;
+        try { await this.clock.sleep(wait, timer.signal); } catch { return; }
+        if (batch.size && this.clock.now() - oldest >= this.options.commitEveryMs) void commit();
+      }
+    })();
+    const worker = async () => {
+      while (!failure && !signal?.aborted && queue.remaining > 0) {
+        let slot: SendSlot;
+        try {
+          slot = await client.acquireSlot(EVENTS_FAMILY, signal);
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        const issue = queue.take();
+        if (!issue) { slot(); return; }
+        try {
+          const stored = store.events(issue.id);
+          const events = await this.fetchEvents(issue, stored, warnings, signal, slot);
+          const known = new Set(stored.map((e) => e.id));
+          if (batch.size === 0) oldest = this.clock.now();
+          batch.set(issue.id, { events, lastSeen: issue.lastSeen, added: events.filter((e) => !known.has(e.id)).length });
+          if (queue.isAwaited(issue.id) || batch.size >= this.options.commitEveryIssues) void commit();
+        } catch (error) {
+          queue.failed(issue.id, error);
+          failure ??= { error };
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency) }, worker));
+    } finally {
+      timer.abort();
+      await ticker;
+      // What was fetched is kept, also when the sync stops here.
+      await commit().catch(() => undefined);
+    }
+    if (failure) throw failure.error;
+  }
+
+  /** One commit of fetched events: each issue's list replaced and marked current for the lastSeen it was fetched at. */
+  private async commitEvents(items: Map<string, { events: StoredEvent[]; lastSeen: string }>): Promise<void> {
+    await this.deps.store.update((d) => {
+      const index = new Map(d.issues.map((i, n) => [i.id, n]));
+      for (const [id, { events, lastSeen }] of items) {
+        const n = index.get(id);
+        if (n === undefined) continue;
+        d.events[id] = events;
+        d.issues[n] = { ...d.issues[n]!, eventsLastSeen: lastSeen };
+      }
+    });
+  }
+
+  /** Merges a listing into the draft; returns how many issues it found resolved. */
+  private mergeListing(d: StoreData, sameScope: boolean, kind: 'full' | 'incremental', projects: StoredProject[], listed: StoredIssue[], now: string): number {
+    const issues = new Map<string, StoredIssue>(sameScope ? d.issues.map((i) => [i.id, i]) : []);
+    if (!sameScope) d.events = {};
+    let resolvedCount = 0;
+    const listedIds = new Set<string>();
+    for (const issue of listed) {
+      listedIds.add(issue.id);
+      const old = issues.get(issue.id);
+      if (old?.status === 'unresolved' && issue.status !== 'unresolved') resolvedCount++;
+      // Stores from before progressive sync have no eventsLastSeen: their events were current for the old lastSeen.
+      const eventsLastSeen = old ? (old.eventsLastSeen !== undefined ? old.eventsLastSeen : (d.events[old.id]?.length ? old.lastSeen : null)) : null;
+      issues.set(issue.id, { ...issue, eventsLastSeen });
+    }
+    if (kind === 'full') {
+      // A full listing holds every unresolved issue: a stored unresolved one that is missing was
+      // resolved or archived in Sentry without a new event.
+      for (const [id, issue] of issues) {
+        if (!listedIds.has(id) && issue.status === 'unresolved') {
+          issues.set(id, { ...issue, status: 'resolved', substatus: null, syncedAt: now });
+          resolvedCount++;
+        }
+      }
+    }
+    d.projects = projects;
+    d.issues = [...issues.values()].sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen));
+    return resolvedCount;
   }
 
   private selectProjects(api: ApiProject[], warnings: string[]): StoredProject[] {
@@ -199,12 +386,12 @@ export class SyncEngine {
   }
 
   /** The newest events of an issue, merged with the stored ones (newest first, capped). */
-  private async fetchEvents(issue: StoredIssue, stored: StoredEvent[], warnings: string[], signal?: AbortSignal): Promise<StoredEvent[]> {
+  private async fetchEvents(issue: StoredIssue, stored: StoredEvent[], warnings: string[], signal?: AbortSignal, slot?: SendSlot): Promise<StoredEvent[]> {
     const n = this.options.eventsPerIssue;
     const newestStored = stored[0]?.timestamp;
     const known = new Set(stored.map((e) => e.id));
     const fresh: StoredEvent[] = [];
-    for await (const page of this.deps.client.eventPages(issue.id, { full: true, perPage: n, start: newestStored }, signal)) {
+    for await (const page of this.deps.client.eventPages(issue.id, { full: true, perPage: n, start: newestStored, slot }, signal)) {
       for (const raw of page) {
         try {
           const ev = toStoredEvent(raw, issue.id, issue.projectId);
@@ -223,42 +410,5 @@ export class SyncEngine {
       .slice(0, n)
       // Older events keep only their last breadcrumbs: the newest events carry the trail that matters.
       .map((e, i) => (i < FULL_BREADCRUMB_EVENTS || e.breadcrumbs.length <= OLD_EVENT_BREADCRUMBS ? e : { ...e, breadcrumbs: e.breadcrumbs.slice(-OLD_EVENT_BREADCRUMBS) }));
-  }
-
-  private merge(prev: Readonly<StoreData>, sameScope: boolean, kind: 'full' | 'incremental', projects: StoredProject[], listed: StoredIssue[], fetched: Map<string, StoredEvent[]>, now: string): { data: StoreData; resolvedCount: number } {
-    const issues = new Map<string, StoredIssue>(sameScope ? prev.issues.map((i) => [i.id, i]) : []);
-    const events: Record<string, StoredEvent[]> = sameScope ? { ...prev.events } : {};
-    let resolvedCount = 0;
-    const listedIds = new Set<string>();
-    for (const issue of listed) {
-      listedIds.add(issue.id);
-      const old = issues.get(issue.id);
-      if (old?.status === 'unresolved' && issue.status !== 'unresolved') resolvedCount++;
-      issues.set(issue.id, issue);
-      const evs = fetched.get(issue.id);
-      if (evs) events[issue.id] = evs;
-    }
-    if (kind === 'full') {
-      // A full listing holds every unresolved issue: a stored unresolved one that is missing was
-      // resolved or archived in Sentry without a new event.
-      for (const [id, issue] of issues) {
-        if (!listedIds.has(id) && issue.status === 'unresolved') {
-          issues.set(id, { ...issue, status: 'resolved', substatus: null, syncedAt: now });
-          resolvedCount++;
-        }
-      }
-    }
-    const ordered = [...issues.values()].sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen));
-    return {
-      data: {
-        ...prev,
-        meta: { ...prev.meta },
-        projects,
-        issues: ordered,
-        events,
-        investigations: prev.investigations,
-      },
-      resolvedCount,
-    };
   }
 }

@@ -11,6 +11,15 @@ export interface SyncOptions {
   concurrency: number;
   /** A timer sync becomes a full listing when the last one is older than this (finds quiet resolutions). */
   fullSyncEveryMs: number;
+  /**
+   * Issues whose events a sync fetches, most severe, recent and frequent first; the others' events
+   * are fetched when the issue is opened. 0 = no limit.
+   */
+  eagerEventIssues: number;
+  /** Fetched events are committed at least this often… */
+  commitEveryMs: number;
+  /** …or as soon as this many issues' events are waiting, whichever comes first. */
+  commitEveryIssues: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -19,6 +28,9 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   eventsPerIssue: 5,
   concurrency: 5,
   fullSyncEveryMs: 60 * 60_000,
+  eagerEventIssues: 2000,
+  commitEveryMs: 2000,
+  commitEveryIssues: 50,
 };
 
 /** Levels at or above the minimum, most severe first. */

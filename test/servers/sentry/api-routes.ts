@@ -91,7 +91,11 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
   const { state } = ctx;
   const projectParams = sp.getAll('project');
   let projectIds: Set<string> | null = null;
-  if (projectParams.length && !projectParams.includes('-1')) {
+  if (projectParams.length === 0) {
+    // No `project`: the projects of the user's teams only; `-1` is "all projects I have access to"
+    // (src/sentry/api/bases/organization.py, ALL_ACCESS_PROJECTS in src/sentry/constants.py).
+    projectIds = new Set(state.projects.filter((p) => p.isMember).map((p) => p.id));
+  } else if (!projectParams.includes('-1')) {
     if (!projectParams.every((p) => /^\d+$/.test(p))) return badRequest('Invalid project parameter. Values must be numbers.');
     for (const id of projectParams) {
       if (!state.projectById(id)) return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
@@ -129,7 +133,7 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
 
   let cache = cacheByState.get(state);
   if (!cache) cacheByState.set(state, (cache = new IssueListCache()));
-  const key = JSON.stringify([[...(projectIds ?? [])].sort(), query, sort, sp.get('start'), sp.get('end'), sp.get('statsPeriod'), envs]);
+  const key = JSON.stringify([projectIds ? [...projectIds].sort() : '-1', query, sort, sp.get('start'), sp.get('end'), sp.get('statsPeriod'), envs]);
   let all = cache.get(key, state.version, req.now);
   if (!all) {
     all = state.issues.filter((i) => (!projectIds || projectIds.has(i.project.id)) && i.lastSeenMs >= win.start && i.firstSeenMs <= win.end && pred(i));
@@ -140,7 +144,7 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
   const collapse = new Set(sp.getAll('collapse'));
   const period = collapse.has('stats') ? '' : groupStatsPeriod === 'auto' ? '24h' : groupStatsPeriod;
   return paged(all, req, limit, (i) => {
-    const api = issueToApi(i, { baseUrl: ctx.baseUrl, org: ctx.org, now: req.now, groupStatsPeriod: period });
+    const api = issueToApi(i, { baseUrl: ctx.baseUrl, org: ctx.org, now: req.now, groupStatsPeriod: period, window: win });
     if (collapse.has('lifetime')) delete api.lifetime;
     if (collapse.has('unhandled')) delete (api as Partial<ApiIssue>).isUnhandled;
     return api;

@@ -26,7 +26,7 @@ export function projectToApi(p: ProjectRec): Record<string, unknown> {
     platform: p.platform,
     dateCreated: p.dateCreated,
     isBookmarked: false,
-    isMember: true,
+    isMember: p.isMember,
     hasAccess: true,
     features: ['releases'],
     firstEvent: null,
@@ -84,7 +84,37 @@ export function issueStats(issue: IssueRec, now: number, period: string): Record
   return undefined;
 }
 
-export function issueToApi(issue: IssueRec, o: { baseUrl: string; org: string; now: number; groupStatsPeriod: string; detail?: boolean }): ApiIssue {
+/**
+ * Seen-stats of the events in [start, end] (events are sorted oldest first), as Sentry's
+ * StreamGroupSerializerSnuba computes them for the list's date window.
+ */
+function seenStats(issue: IssueRec, win: { start: number; end: number } | undefined): { count: number; userCount: number; firstSeen: number; lastSeen: number } {
+  if (!win) return { count: issue.events.length, userCount: issue.users.size, firstSeen: issue.firstSeenMs, lastSeen: issue.lastSeenMs };
+  let count = 0;
+  const users = new Set<string>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = issue.events.length - 1; i >= 0; i--) {
+    const ev = issue.events[i]!;
+    if (ev.tsMs > win.end) continue;
+    if (ev.tsMs < win.start) break;
+    count++;
+    if (ev.userKey) users.add(ev.userKey);
+    first = Math.min(first, ev.tsMs);
+    last = Math.max(last, ev.tsMs);
+  }
+  // An issue listed in the window has events in it; a stray one reads as its lifetime edges.
+  return { count, userCount: users.size, firstSeen: count ? first : issue.firstSeenMs, lastSeen: count ? last : issue.lastSeenMs };
+}
+
+/**
+ * `window`: the list's date window (statsPeriod/start/end, default 90 days). Top-level `count`,
+ * `userCount`, `firstSeen` and `lastSeen` are scoped to it; `lifetime` holds the all-time values
+ * (src/sentry/api/serializers/models/group_stream.py, `__seen_stats_impl`). The detail endpoint has
+ * no window: all-time values.
+ */
+export function issueToApi(issue: IssueRec, o: { baseUrl: string; org: string; now: number; groupStatsPeriod: string; detail?: boolean; window?: { start: number; end: number } }): ApiIssue {
+  const seen = seenStats(issue, o.window);
   const status = issue.status;
   const substatus = status === 'resolved'
     ? null
@@ -119,10 +149,10 @@ export function issueToApi(issue: IssueRec, o: { baseUrl: string; org: string; n
     priority,
     priorityLockedAt: null,
     isUnhandled: issue.isUnhandled,
-    count: String(issue.events.length),
-    userCount: issue.users.size,
-    firstSeen: new Date(issue.firstSeenMs).toISOString(),
-    lastSeen: new Date(issue.lastSeenMs).toISOString(),
+    count: String(seen.count),
+    userCount: seen.userCount,
+    firstSeen: new Date(seen.firstSeen).toISOString(),
+    lastSeen: new Date(seen.lastSeen).toISOString(),
     firstRelease: releaseToApi(issue.project, issue.firstRelease),
     filtered: null,
     inbox: null,

@@ -21,6 +21,11 @@ export interface ProjectRec {
   dateCreated: string;
   nextShortNo: number;
   releases: Map<string, number>;
+  /**
+   * Whether the token's user is on one of the project's teams. Sentry's organisation endpoints with no
+   * `project` parameter cover only such projects; `project=-1` covers every project the user can access.
+   */
+  isMember: boolean;
 }
 
 export interface ReleaseCommitRec {
@@ -37,6 +42,8 @@ export interface EventRec {
   receivedMs: number;
   release: string | null;
   environment: string | null;
+  /** Who saw it (for the window-scoped `userCount`). */
+  userKey: string | null;
   make(): EventBody;
 }
 
@@ -106,7 +113,7 @@ export class ServerState {
     this.version++;
   }
 
-  addProject(p: { slug: string; name?: string; platform?: string }): ProjectRec {
+  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): ProjectRec {
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(p.slug)) throw new Error(`invalid project slug ${JSON.stringify(p.slug)}: use lower-case letters, digits, - and _`);
     const existing = this.projectBySlug(p.slug);
     if (existing) return existing;
@@ -120,6 +127,7 @@ export class ServerState {
       dateCreated: new Date(this.now()).toISOString(),
       nextShortNo: 1,
       releases: new Map(),
+      isMember: p.isMember ?? true,
     };
     this.projects.push(project);
     this.version++;
@@ -212,7 +220,7 @@ export class ServerState {
       this.issueByShortId.set(issue.shortId, issue);
       this.issueByKey.set(key, issue);
     }
-    const ev: EventRec = { id: n.eventId, issue, tsMs: n.timestampMs, receivedMs, release: n.release, environment: n.environment, make };
+    const ev: EventRec = { id: n.eventId, issue, tsMs: n.timestampMs, receivedMs, release: n.release, environment: n.environment, userKey: n.userKey, make };
     insertByTime(issue.events, ev);
     this.eventById.set(`${project.id}:${ev.id}`, ev);
     if (n.timestampMs >= issue.lastSeenMs) {

@@ -27,7 +27,8 @@ export interface SentryTestServer {
   token: string;
   /** Origin of the decoy listener that `redirect` faults send clients to. */
   decoyUrl: string;
-  addProject(p: { slug: string; name?: string; platform?: string }): { id: string; slug: string; dsn: string };
+  /** `isMember: false`: a project of another team (listed with `isMember: false`, left out of no-`project` queries). */
+  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): { id: string; slug: string; dsn: string };
   dsn(projectSlug: string): string;
   ingestEnvelope(projectId: string, body: Buffer | string): string;
   /** One event payload in ingest (snake_case) format, as `/api/{id}/store/` takes it. */
@@ -203,7 +204,7 @@ export class SentryServerImpl implements SentryTestServer {
     this.state.setReleaseCommits(project, version, commits, options.ref ?? null, options.createdMs);
   }
 
-  addProject(p: { slug: string; name?: string; platform?: string }): { id: string; slug: string; dsn: string } {
+  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): { id: string; slug: string; dsn: string } {
     const proj = this.state.addProject(p);
     return { id: proj.id, slug: proj.slug, dsn: this.dsnOf(proj) };
   }
@@ -530,7 +531,7 @@ export class SentryServerImpl implements SentryTestServer {
         this.setToken(b.token, Array.isArray(b.scopes) ? b.scopes.map(String) : undefined);
         return;
       case 'project':
-        return this.addProject(b as { slug: string });
+        return this.addProject(b as { slug: string; isMember?: boolean });
       case 'synthetic':
         this.generateSynthetic(b as unknown as SyntheticOptions);
         return { ok: true, issues: this.state.issues.length };

@@ -115,35 +115,46 @@ describe('SyncEngine: incremental sync, resolution, failures', () => {
     }
   });
 
-  test('a failed sync leaves the previous store byte for byte', async () => {
+  test('a failed sync keeps the listing and the events it had; the next sync fetches only what is still due', async () => {
     const { store, engine, dir } = await setup(sentry, { minLevel: 'warning' });
     await engine.run();
-    const before = readFileSync(join(dir, STORE_FILE));
-    sentry.touchIssues(20);
+    const touched = sentry.touchIssues(20);
     sentry.fault({ kind: '500', match: '/events/', times: Infinity });
     try {
       await assert.rejects(engine.run(), (e: unknown) => e instanceof RcaError && /HTTP 500/.test(e.message));
     } finally {
       sentry.clearFaults();
     }
-    assert.deepEqual(readFileSync(join(dir, STORE_FILE)), before);
-    assert.equal(store.issues().length, 300);
+    const reread = await IssueStore.open(dir);
+    assert.equal(reread.issues().length, 300);
+    assert.ok(reread.issues().every((i) => reread.events(i.id).length > 0), 'no stored event was lost');
+    const moved = touched.map((id) => reread.issue(id)!);
+    assert.ok(moved.every((i) => i.lastSeen !== i.eventsLastSeen), 'the touched issues are listed with their new lastSeen and marked as due');
+    sentry.resetRequests();
+    const next = await engine.run();
+    assert.equal(next.kind, 'incremental');
+    assert.equal(sentry.requests.filter((r) => r.path.includes('/events/')).length, 20, 'only the touched issues\' events are fetched again');
+    assert.ok(touched.every((id) => store.issue(id)!.eventsLastSeen === store.issue(id)!.lastSeen));
   });
 
-  test('a cancelled sync leaves the store unchanged', async () => {
-    const { engine, dir } = await setup(sentry, { minLevel: 'warning' });
+  test('a cancelled sync keeps what it fetched, says so, and the next sync fetches the rest', async () => {
+    const { engine, dir } = await setup(sentry, { minLevel: 'warning', concurrency: 2, commitEveryIssues: 2 });
     await engine.run();
-    const before = readFileSync(join(dir, STORE_FILE));
-    sentry.touchIssues(30);
+    const touched = sentry.touchIssues(30);
     sentry.setLatency(50);
     const ctl = new AbortController();
     try {
       const run = engine.run({ signal: ctl.signal, onProgress: (p) => { if (p.phase === 'events' && p.eventsDone >= 3) ctl.abort(); } });
-      await assert.rejects(run, (e: unknown) => e instanceof RcaError && e.kind === 'cancelled');
+      await assert.rejects(run, (e: unknown) => e instanceof RcaError && e.kind === 'cancelled' && /what was fetched is kept/.test(e.message) && /\/ 300 issues with events/.test(e.message));
     } finally {
       sentry.setLatency(0);
     }
-    assert.deepEqual(readFileSync(join(dir, STORE_FILE)), before);
+    const reread = await IssueStore.open(dir);
+    const current = touched.filter((id) => reread.issue(id)!.eventsLastSeen === reread.issue(id)!.lastSeen);
+    assert.ok(current.length >= 3 && current.length < 30, `${current.length} of the touched issues kept their new events`);
+    sentry.resetRequests();
+    await engine.run();
+    assert.equal(sentry.requests.filter((r) => r.path.includes('/events/')).length, 30 - current.length, 'the resumed sync fetches only the rest');
   });
 
   test('a malformed event is skipped with a warning, the rest is stored, hostile text stays text', async () => {
@@ -177,6 +188,8 @@ describe('SyncEngine: incremental sync, resolution, failures', () => {
     assert.deepEqual([...phases], ['projects', 'issues', 'events', 'writing']);
     assert.equal(lastDone, 300);
     assert.equal(s.requests, 1 + 1 + 3 + 300, 'org, projects, 3 issue pages, one events page per issue');
+    assert.equal(s.issuesWithEvents, 300);
+    assert.equal(s.issuesTotal, 300);
     const disk = readFileSync(join(dir, STORE_FILE), 'utf8');
     assert.ok(!disk.includes(sentry.token));
     assert.ok(!log.lines.join('\n').includes(sentry.token));
