@@ -92,7 +92,7 @@ describe('sentry-rca CLI', () => {
       big.generateSynthetic({ projects: ['shop'], issues: 3_000, eventsPerIssue: 3, seed: 5 });
       const store = tmp();
       // A first, complete sync so there is a previous store to protect.
-      const first = await run(['sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '1'], env);
+      const first = await run(['sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '1', '--eager-event-issues', '0'], env);
       assert.equal(first.code, 0, first.err);
       const before = readFileSync(join(store, STORE_FILE));
       const stored = (await IssueStore.open(store)).issues().length;
@@ -112,7 +112,7 @@ describe('sentry-rca CLI', () => {
       const reopened = await IssueStore.open(store);
       assert.equal(reopened.recovery, undefined);
       assert.equal(reopened.issues().length, stored);
-      const next = await run(['sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '3'], env);
+      const next = await run(['sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '3', '--eager-event-issues', '0'], env);
       assert.equal(next.code, 0, next.err);
       const after = await IssueStore.open(store);
       assert.ok(after.issues().every((i) => after.events(i.id).length === 2), 'each issue has its old event and the one added since');
