@@ -5,7 +5,7 @@ import { DisposableBase } from './core/common/lifecycle';
 import { tagged } from './core/common/logger';
 import { IssueStore } from './core/store/issueStore';
 import { StoreHandle } from './host/storeHandle';
-import type { SyncProgress } from './core/sync/syncEngine';
+import { syncProgressText } from './core/sync/syncProgress';
 import { SyncScheduler, type SyncOutcome } from './core/sync/syncScheduler';
 import { CommandTable, type CommandEntry, type LazyFeature } from './host/commands/commandTable';
 import { copyLink, copyShortId, openInSentry } from './host/commands/issueCommands';
@@ -101,9 +101,10 @@ export class App extends DisposableBase {
       // The start-up sync waits a moment, so it never competes with the editor's own start.
       startupDelayMs: 2_000,
     }));
-    this.issues = this.register(new IssuesView(store, context.workspaceState));
+    this.issues = this.register(new IssuesView(store, context.workspaceState, this.syncService));
     this.statusBar = this.register(new SyncStatusBar({
       store,
+      sync: this.syncService,
       schedulerState: () => this.scheduler.state,
       onSchedulerState: this.scheduler.onDidChangeState,
       configured: () => this.configured,
@@ -293,7 +294,7 @@ export class App extends DisposableBase {
       { location: vscode.ProgressLocation.Notification, title: 'Sentry RCA', cancellable: true },
       async (progress, ct) => {
         progress.report({ message: 'syncing…' });
-        const sub = this.syncService.onProgress((p) => progress.report({ message: progressText(p) }));
+        const sub = this.syncService.onProgress((p) => progress.report({ message: syncProgressText(p) }));
         const cancel = ct.onCancellationRequested(() => this.scheduler.cancel());
         try {
           return await this.scheduler.runNow('manual');
@@ -339,14 +340,5 @@ export class App extends DisposableBase {
       vscode.commands.executeCommand('setContext', ContextKeys.hasToken, this.hasToken),
       vscode.commands.executeCommand('setContext', ContextKeys.configured, this.configured),
     ]);
-  }
-}
-
-function progressText(p: SyncProgress): string {
-  switch (p.phase) {
-    case 'projects': return 'reading projects…';
-    case 'issues': return `listing issues (${p.issuesListed})…`;
-    case 'events': return `fetching events (${p.eventsDone}/${p.eventsTotal})…`;
-    case 'writing': return 'saving…';
   }
 }

@@ -111,6 +111,7 @@ export class Config extends DisposableBase {
       minLevel: isLevel(level) ? level : d.minLevel,
       syncIntervalMinutes: minInterval(num(SettingKeys.syncIntervalMinutes, d.syncIntervalMinutes, 0, 24 * 60)),
       eventsPerIssue: Math.round(num(SettingKeys.eventsPerIssue, d.eventsPerIssue, 1, 100)),
+      eagerEventIssues: Math.round(num(SettingKeys.eagerEventIssues, d.eagerEventIssues, 0, 1_000_000)),
       pathMappings: mappings.mappings,
       editorCodeLens: bool(SettingKeys.editorCodeLens, d.editorCodeLens),
       editorProblems: bool(SettingKeys.editorProblems, d.editorProblems),

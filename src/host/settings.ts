@@ -14,6 +14,8 @@ export interface Settings {
   minLevel: Level;
   syncIntervalMinutes: number;
   eventsPerIssue: number;
+  /** Issues whose events a sync fetches (most urgent first); 0 = all. */
+  eagerEventIssues: number;
   /** The valid entries; `Config.pathMappingErrors` says what was wrong with the others. */
   pathMappings: PathMapping[];
   editorCodeLens: boolean;
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: Settings = {
   minLevel: 'warning',
   syncIntervalMinutes: 10,
   eventsPerIssue: 5,
+  eagerEventIssues: 2000,
   pathMappings: [],
   editorCodeLens: true,
   editorProblems: false,
@@ -56,6 +59,7 @@ export const SettingKeys = {
   minLevel: 'minLevel',
   syncIntervalMinutes: 'syncIntervalMinutes',
   eventsPerIssue: 'eventsPerIssue',
+  eagerEventIssues: 'eagerEventIssues',
   pathMappings: 'pathMappings',
   editorCodeLens: 'editor.codeLens',
   editorProblems: 'editor.problems',

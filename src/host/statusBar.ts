@@ -4,6 +4,7 @@ import { errorMessage } from '../core/common/errors';
 import { DisposableBase, toDisposable } from '../core/common/lifecycle';
 import type { StoreHandle } from './storeHandle';
 import type { SchedulerState } from '../core/sync/syncScheduler';
+import { eventsProgressText, type SyncProgress } from '../core/sync/syncProgress';
 import { Commands, InternalIds } from './ids';
 import { relativeTime, shortTimestamp } from './tree/issueTreeFormat';
 
@@ -12,6 +13,8 @@ export interface StatusSource {
   schedulerState(): SchedulerState;
   onSchedulerState: Event<SchedulerState>;
   configured(): boolean;
+  /** The running sync's progress ("4,812 / 5,000 issues with events"). */
+  sync?: { readonly progress: SyncProgress | null; onProgress: Event<SyncProgress> };
 }
 
 /** Last sync time and unresolved count; a spinner while syncing; an error look after a failure. Click = Sync Now. */
@@ -25,6 +28,7 @@ export class SyncStatusBar extends DisposableBase {
     this.item.command = Commands.syncNow;
     this.register(source.store.onDidChange(() => this.update()));
     this.register(source.onSchedulerState(() => this.update()));
+    if (source.sync) this.register(source.sync.onProgress(() => this.update()));
     // The relative time ("5m ago") ages; a minute's resolution is enough.
     const tick = setInterval(() => this.update(), 60_000);
     this.register(toDisposable(() => clearInterval(tick)));
@@ -44,10 +48,14 @@ export class SyncStatusBar extends DisposableBase {
     tip.appendMarkdown(`Unresolved issues: ${unresolved}  \n`);
     if (state.nextRunAt) tip.appendMarkdown(`Next sync: in ${Math.max(1, Math.round((state.nextRunAt - Date.now()) / 60_000))} min  \n`);
     if (failed) tip.appendMarkdown(`\n$(error) Last sync failed: `).appendText(errorMessage(failed.error));
+    const progress = state.running ? this.source.sync?.progress ?? null : null;
+    if (progress?.phase === 'events') {
+      tip.appendMarkdown(`\nSyncing: ${eventsProgressText(progress)}${progress.onDemand ? ` (${progress.onDemand.toLocaleString('en-US')} more when opened)` : ''}  \n`);
+    }
     tip.appendMarkdown('\n\nClick to sync now.');
 
     if (state.running) {
-      this.item.text = '$(sync~spin) Sentry: syncing…';
+      this.item.text = progress?.phase === 'events' ? `$(sync~spin) Sentry: ${eventsProgressText(progress)}` : '$(sync~spin) Sentry: syncing…';
       this.item.backgroundColor = undefined;
     } else if (!this.source.configured()) {
       this.item.text = '$(bug) Sentry: not set up';

@@ -1,12 +1,13 @@
 import { Emitter, type Event } from '../core/common/emitter';
-import { RcaError } from '../core/common/errors';
+import { errorMessage, RcaError } from '../core/common/errors';
 import { DisposableBase } from '../core/common/lifecycle';
 import type { Logger } from '../core/common/logger';
 import type { IssueStore } from '../core/store/issueStore';
-import type { SyncSummary } from '../core/store/model';
-import type { SyncProgress } from '../core/sync/syncEngine';
+import { eventsDue, type SyncSummary } from '../core/store/model';
+import type { SyncEngine, SyncProgress } from '../core/sync/syncEngine';
 import type { SyncTrigger } from '../core/sync/syncScheduler';
 import type { Config } from './config';
+import { reportError } from './notify';
 import type { TokenStore } from './tokenStore';
 
 export interface SyncServiceDeps {
@@ -33,9 +34,55 @@ export class SyncService extends DisposableBase {
   private readonly progressEmitter = this.register(new Emitter<SyncProgress>());
   readonly onProgress: Event<SyncProgress> = this.progressEmitter.event;
   private lastSummaryValue: SyncSummary | null = null;
+  /** The running sync's engine: issues asked for go into its queue. */
+  private running: SyncEngine | null = null;
+  private progressValue: SyncProgress | null = null;
+  /** Issues whose events are being fetched on demand, outside a sync. */
+  private readonly onDemand = new Map<string, Promise<void>>();
+  private readonly loadingEmitter = this.register(new Emitter<void>());
+  /** Fires when the set of issues whose events are loading changes (a sync starts or ends, an on-demand fetch). */
+  readonly onDidChangeLoading: Event<void> = this.loadingEmitter.event;
 
   constructor(private readonly deps: SyncServiceDeps) {
     super();
+  }
+
+  /** Progress of the running sync, or null. */
+  get progress(): SyncProgress | null {
+    return this.running ? this.progressValue : null;
+  }
+
+  /** Whether an issue's events are on their way (queued in the running sync, or fetched on demand). */
+  isLoading(issueId: string): boolean {
+    return this.onDemand.has(issueId) || (this.running?.isLoading(issueId) ?? false);
+  }
+
+  get syncing(): boolean {
+    return this.running !== null;
+  }
+
+  /**
+   * The user opened, expanded or diagnoses an issue whose events are not there yet: during a sync it
+   * jumps the queue; otherwise its events are fetched now. Resolves when they are stored.
+   */
+  async requestEvents(issueId: string): Promise<void> {
+    const store = await this.deps.store();
+    const issue = store.issue(issueId);
+    if (!issue || !eventsDue(issue, store.events(issueId).length)) return;
+    if (this.running) return this.running.fetchNow(issueId);
+    const pending = this.onDemand.get(issueId);
+    if (pending) return pending;
+    const p = (async () => {
+      // The user opened the issue: the same gates as a manual sync (Restricted Mode, a confirmed baseUrl).
+      const engine = await this.createEngine(true);
+      await engine.fetchNow(issueId);
+    })().finally(() => {
+      this.onDemand.delete(issueId);
+      this.loadingEmitter.fire();
+    });
+    this.onDemand.set(issueId, p);
+    this.loadingEmitter.fire();
+    return p;
   }
 
   get lastSummary(): SyncSummary | null {
@@ -43,26 +90,55 @@ export class SyncService extends DisposableBase {
   }
 
   async run(trigger: SyncTrigger, signal: AbortSignal): Promise<SyncSummary> {
+    const { logger } = this.deps;
+    const s = this.deps.config.settings;
+    const engine = await this.createEngine(trigger === 'manual');
+    logger.info(`[sync] ${trigger} sync of ${s.organization} at ${s.baseUrl} (projects: ${s.projects.length ? s.projects.join(', ') : 'all'}; min level ${s.minLevel}; events of ${s.eagerEventIssues || 'all'} issues eagerly)`);
+    this.running = engine;
+    this.progressValue = null;
+    this.loadingEmitter.fire();
+    try {
+      const summary = await engine.run({ signal, onProgress: (p) => { this.progressValue = p; this.progressEmitter.fire(p); } });
+      for (const w of summary.warnings) logger.warn(`[sync] ${w}`);
+      this.lastSummaryValue = summary;
+      return summary;
+    } finally {
+      this.running = null;
+      this.loadingEmitter.fire();
+    }
+  }
+
+  /** A client and an engine over the current settings and token (both read at each call). */
+  private async createEngine(userAction: boolean): Promise<SyncEngine> {
     const { config, tokens, logger } = this.deps;
     this.deps.restricted.check('Syncing');
     const store = await this.deps.store();
-    await this.deps.trust.request(['baseUrl'], { userAction: trigger === 'manual' });
+    await this.deps.trust.request(['baseUrl'], { userAction });
     const s = config.settings;
     const token = await tokens.get();
     if (!token) throw new RcaError('auth', 'No Sentry auth token is set.', 'Run "Sentry RCA: Set Auth Token".');
     if (!s.organization) throw new RcaError('usage', 'No Sentry organization is set.', 'Set "sentryRca.organization" in the settings (the slug in your Sentry URL).');
     this.deps.onToken?.(token);
     const [{ SentryClient }, { SyncEngine }] = await Promise.all([import('../core/sentry/sentryClient'), import('../core/sync/syncEngine')]);
-    logger.info(`[sync] ${trigger} sync of ${s.organization} at ${s.baseUrl} (projects: ${s.projects.length ? s.projects.join(', ') : 'all'}; min level ${s.minLevel})`);
     const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger, timeoutMs: this.deps.timeoutMs ?? 30_000, allowHttp: s.allowHttp });
-    const engine = new SyncEngine(
+    return new SyncEngine(
       { client, store, baseUrl: s.baseUrl, logger },
-      { projects: s.projects, minLevel: s.minLevel, eventsPerIssue: s.eventsPerIssue },
+      { projects: s.projects, minLevel: s.minLevel, eventsPerIssue: s.eventsPerIssue, eagerEventIssues: s.eagerEventIssues },
     );
-    const summary = await engine.run({ signal, onProgress: (p) => this.progressEmitter.fire(p) });
-    for (const w of summary.warnings) logger.warn(`[sync] ${w}`);
-    this.lastSummaryValue = summary;
-    return summary;
+  }
+
+  /** `requestEvents` before a diagnosis: a failure (offline…) is logged, and the diagnosis uses what is stored. */
+  async ensureEvents(issueId: string): Promise<void> {
+    try {
+      await this.requestEvents(issueId);
+    } catch (e) {
+      this.deps.logger.warn(`[sync] could not fetch the events of issue ${issueId} before diagnosing: ${errorMessage(e)}`);
+    }
+  }
+
+  /** `requestEvents` for the tree (an issue expanded or selected): a failure is logged and shown, not thrown. */
+  loadEvents(issueId: string): void {
+    this.requestEvents(issueId).catch((e: unknown) => reportError(this.deps.logger, 'Loading the issue\'s events', e));
   }
 
   /** Validates a token with one API call before it is stored. */

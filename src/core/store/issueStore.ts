@@ -1,6 +1,7 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PrivateTextFile } from './privateJsonFile';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, PrivateTextFile } from './privateJsonFile';
 import { Emitter, type Event } from '../common/emitter';
 import { RcaError } from '../common/errors';
 import type { Disposable } from '../common/lifecycle';
@@ -10,6 +11,8 @@ import type { StoreData, StoredEvent, StoredIssue, StoredProject, StoreMeta } fr
 import { copyEvents, StoreCodec, type DiskData } from './storeCodec';
 
 export const STORE_FILE = 'sentry-rca.json';
+/** Event commits appended since the last snapshot (see IssueStore.commitEvents). */
+export const JOURNAL_FILE = 'sentry-rca.journal';
 
 export function emptyStore(): StoreData {
   return {
@@ -72,25 +75,47 @@ export class IssueStore implements Disposable {
     // Written 0600 through a temp file and a rename: a kill mid-write keeps the old file.
     const db = new PrivateTextFile(file);
     const codec = new StoreCodec();
-    const { data, recovery, migrated } = await IssueStore.load(file, db, codec, options, logger);
+    const { data, recovery, migrated, journal } = await IssueStore.load(file, db, codec, options, logger);
     const store = new IssueStore(file, db, codec, data, logger, options, recovery);
+    store.journalId = journal.id;
+    store.journalBytes = journal.bytes;
+    store.snapshotBytes = journal.snapshotBytes;
     if (migrated) await store.replace(data);
     return store;
   }
 
-  private static async load(file: string, db: PrivateTextFile, codec: StoreCodec, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean }> {
+  private static async load(file: string, db: PrivateTextFile, codec: StoreCodec, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean; journal: JournalState }> {
+    const { data, recovery, migrated, journalId, snapshotBytes } = await IssueStore.loadSnapshot(file, db, codec, options, logger);
+    const journal: JournalState = { id: journalId, bytes: 0, snapshotBytes };
+    if (journalId && !recovery) {
+      let text = '';
+      try {
+        text = await readFile(journalFileOf(file), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new RcaError('store', `Cannot read the store journal ${journalFileOf(file)}: ${(e as Error).message}`, undefined, { cause: e });
+      }
+      if (text && codec.applyJournal(data, journalId, text) > 0) journal.bytes = Buffer.byteLength(text);
+      // A journal of another snapshot, or none: the next commit starts a fresh one after a snapshot.
+      if (text && journal.bytes === 0) journal.id = undefined;
+    }
+    return { data: validate(data), recovery, migrated, journal };
+  }
+
+  private static async loadSnapshot(file: string, db: PrivateTextFile, codec: StoreCodec, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean; journalId?: string; snapshotBytes: number }> {
     const target = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
     let raw: unknown;
+    let snapshotBytes = 0;
     try {
       const text = await db.read();
+      snapshotBytes = text?.length ?? 0;
       raw = text === null ? null : JSON.parse(text);
     } catch (e) {
-      if (e instanceof SyntaxError) return { data: emptyStore(), recovery: await moveAside(file, `it is not valid JSON (${e.message})`, logger), migrated: false };
+      if (e instanceof SyntaxError) return { data: emptyStore(), recovery: await moveAside(file, `it is not valid JSON (${e.message})`, logger), migrated: false, snapshotBytes: 0 };
       throw new RcaError('store', `Cannot read the store ${file}: ${(e as Error).message}`, undefined, { cause: e });
     }
-    if (raw === null || raw === undefined) return { data: emptyStore(), migrated: false };
+    if (raw === null || raw === undefined) return { data: emptyStore(), migrated: false, snapshotBytes: 0 };
     if (typeof raw !== 'object' || Array.isArray(raw) || (raw as { app?: unknown }).app !== 'sentry-rca') {
-      return { data: emptyStore(), recovery: await moveAside(file, 'it is not a sentry-rca store', logger), migrated: false };
+      return { data: emptyStore(), recovery: await moveAside(file, 'it is not a sentry-rca store', logger), migrated: false, snapshotBytes: 0 };
     }
     const obj = raw as Record<string, unknown>;
     const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
@@ -105,20 +130,24 @@ export class IssueStore implements Disposable {
         migrated = true;
         logger.info(`[store] migrated ${file} from schema ${version} to ${target}`);
       } catch (e) {
-        return { data: emptyStore(), recovery: await moveAside(file, `it could not be migrated from schema ${version} (${(e as Error).message})`, logger), migrated: false };
+        return { data: emptyStore(), recovery: await moveAside(file, `it could not be migrated from schema ${version} (${(e as Error).message})`, logger), migrated: false, snapshotBytes: 0 };
       }
     }
     try {
-      return { data: validate(codec.decode(upgraded as unknown as DiskData)), migrated };
+      const journalId = typeof upgraded.journalId === 'string' ? upgraded.journalId : undefined;
+      return { data: validate(codec.decode(upgraded as unknown as DiskData)), migrated, journalId, snapshotBytes };
     } catch (e) {
-      return { data: emptyStore(), recovery: await moveAside(file, `its content is damaged (${(e as Error).message})`, logger), migrated: false };
+      return { data: emptyStore(), recovery: await moveAside(file, `its content is damaged (${(e as Error).message})`, logger), migrated: false, snapshotBytes: 0 };
     }
   }
 
   /** Re-reads the file (another process, such as the CLI, may have written it). */
   async reload(): Promise<void> {
-    const { data } = await IssueStore.load(this.file, this.db, this.codec, this.options, this.logger);
+    const { data, journal } = await IssueStore.load(this.file, this.db, this.codec, this.options, this.logger);
     this.current = data;
+    this.journalId = journal.id;
+    this.journalBytes = journal.bytes;
+    this.snapshotBytes = journal.snapshotBytes;
     this.reindex();
     this.changed.fire();
   }
@@ -197,13 +226,68 @@ export class IssueStore implements Disposable {
     return run;
   }
 
+  /**
+   * Commits fetched events: each issue's list replaced and marked current for the lastSeen it was
+   * fetched at. Appended to the journal as one line (the cost of the batch, not of the store), unless
+   * the journal has grown past the snapshot: then a new snapshot is written and the journal emptied,
+   * so the bytes written over a whole sync stay proportional to the store (geometric compaction).
+   */
+  commitEvents(items: ReadonlyMap<string, { events: StoredEvent[]; lastSeen: string }>): Promise<void> {
+    return this.serialized(async () => {
+      const cur = this.current;
+      const index = new Map(cur.issues.map((i, n) => [i.id, n]));
+      const issues = [...cur.issues];
+      const events = copyEvents(cur.events);
+      const kept = new Map<string, { events: StoredEvent[]; lastSeen: string }>();
+      for (const [id, item] of items) {
+        const n = index.get(id);
+        if (n === undefined) continue;
+        events[id] = item.events;
+        issues[n] = { ...issues[n]!, eventsLastSeen: item.lastSeen };
+        kept.set(id, item);
+      }
+      const next: StoreData = { ...cur, issues, events };
+      if (kept.size === 0) return;
+      if (this.journalId === undefined) return this.write(next);
+      const line = `\n${this.codec.journalLine(this.journalId, kept)}`;
+      const bytes = Buffer.byteLength(line);
+      if (this.journalBytes + bytes > this.snapshotBytes) return this.write(next);
+      try {
+        // One line per commit; a kill mid-append leaves a torn last line, which the next load skips.
+        await appendFile(journalFileOf(this.file), line, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
+      } catch (e) {
+        throw new RcaError('store', `Cannot write the store journal ${journalFileOf(this.file)}: ${(e as Error).message}`, 'Check the disk space and permissions of the store directory.', { cause: e });
+      }
+      this.journalBytes += bytes;
+      this.current = next;
+      this.reindex();
+      this.changed.fire();
+    });
+  }
+
+  /** Bytes of the last snapshot and of the journal since (for the benchmark and tests). */
+  get fileSizes(): { snapshot: number; journal: number } {
+    return { snapshot: this.snapshotBytes, journal: this.journalBytes };
+  }
+
+  private journalId: string | undefined;
+  private journalBytes = 0;
+  private snapshotBytes = 0;
+
+  /** A full snapshot (atomic replace), then the journal it absorbed is removed. */
   private async write(next: StoreData): Promise<void> {
-    const text = this.codec.serialize(next);
+    const journalId = randomBytes(6).toString('hex');
+    const text = this.codec.serialize(next, journalId);
     try {
       await this.db.write(text);
+      // A kill before this line leaves a journal of the previous snapshot, which the next load ignores.
+      await rm(journalFileOf(this.file), { force: true });
     } catch (e) {
       throw new RcaError('store', `Cannot write the store ${this.file}: ${(e as Error).message}`, 'Check the disk space and permissions of the store directory.', { cause: e });
     }
+    this.journalId = journalId;
+    this.journalBytes = 0;
+    this.snapshotBytes = text.length;
     this.current = next;
     this.reindex();
     this.changed.fire();
@@ -216,6 +300,17 @@ export class IssueStore implements Disposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+interface JournalState {
+  /** The snapshot's journal id; undefined when the next commit must write a snapshot first. */
+  id: string | undefined;
+  bytes: number;
+  snapshotBytes: number;
+}
+
+function journalFileOf(storeFile: string): string {
+  return join(dirname(storeFile), JOURNAL_FILE);
 }
 
 async function moveAside(file: string, reason: string, logger: Logger): Promise<StoreRecovery> {

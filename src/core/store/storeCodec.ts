@@ -23,6 +23,8 @@ export interface DiskIssueEvents {
 }
 
 export interface DiskData extends Omit<StoreData, 'events'> {
+  /** Names this snapshot: journal lines written after it carry the same id (others are stale). */
+  journalId?: string;
   /** Issues whose permalink is this + id + '/' store 0 instead. */
   permalinkBase?: string;
   /** Issue id → JSON of DiskIssueEvents. */
@@ -77,13 +79,20 @@ export class StoreCodec {
   private keyOfJson = new Map<string, string>();
   private keyOfList = new WeakMap<StoredFrame[], string>();
   private nextKey = 0;
+  /** Decoded frame lists by key, shared by every event that names the key. */
+  private readonly frameLists = new Map<string, StoredFrame[]>();
+  /** Frame keys already in the file (the last snapshot and the journal lines since). */
+  private persisted = new Set<string>();
   private readonly groups = new WeakMap<StoredEvent[], EncodedGroup>();
+  /** Issues as written, by the (never mutated) issue object and what packing depends on. */
+  private readonly packedIssues = new WeakMap<StoredIssue, { key: string; packed: StoredIssue }>();
   /** Lazy groups read from disk, by their getter (which copies of the events record share). */
   private readonly rawGroups = new WeakMap<() => unknown, { text: string; group?: EncodedGroup }>();
 
-  /** The file's text for `data`. */
-  serialize(data: StoreData): string {
-    const { events: diskEvents, frames: _frames, ...rest } = this.encodeParts(data);
+  /** The file's text for `data`; `journalId` names the snapshot for the journal lines that follow it. */
+  serialize(data: StoreData, journalId?: string): string {
+    const { events: diskEvents, frames: _frames, ...top } = this.encodeParts(data);
+    const rest = journalId === undefined ? top : { ...top, journalId };
     const parts: string[] = [];
     const used = new Set<string>();
     for (const [issueId, group] of diskEvents) {
@@ -93,6 +102,7 @@ export class StoreCodec {
     const frames: string[] = [];
     for (const k of used) frames.push(`${JSON.stringify(k)}:${JSON.stringify(this.frameJson.get(k) ?? '[]')}`);
     this.forgetFramesExcept(used);
+    this.persisted = used;
     const head = JSON.stringify(rest);
     return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"events":{${parts.join(',')}},"frames":{${frames.join(',')}}}`;
   }
@@ -132,7 +142,15 @@ export class StoreCodec {
     const permalinkBase = sample ? sample.permalink.slice(0, -(sample.id.length + 1)) : undefined;
     const syncedAt = data.meta.lastSuccessfulSync;
     const { events: _e, ...rest } = data;
-    return { ...rest, permalinkBase, issues: data.issues.map((i) => packIssue(i, permalinkBase, syncedAt)), events, frames: {} };
+    const packKey = `${permalinkBase ?? ''}\u0000${syncedAt ?? ''}`;
+    const issues = data.issues.map((i) => {
+      const cached = this.packedIssues.get(i);
+      if (cached?.key === packKey) return cached.packed;
+      const packed = packIssue(i, permalinkBase, syncedAt);
+      this.packedIssues.set(i, { key: packKey, packed });
+      return packed;
+    });
+    return { ...rest, permalinkBase, issues, events, frames: {} };
   }
 
   private encodeGroup(list: StoredEvent[]): EncodedGroup {
@@ -186,7 +204,108 @@ export class StoreCodec {
       if (used.has(k)) continue;
       this.frameJson.delete(k);
       this.keyOfJson.delete(json);
+      this.frameLists.delete(k);
     }
+  }
+
+  /**
+   * One journal line for a commit of events: each issue's encoded events, the frame lists the file
+   * does not hold yet, and the lastSeen the events are current for. Appending it costs the batch, not
+   * the store.
+   */
+  journalLine(journalId: string, items: ReadonlyMap<string, { events: StoredEvent[]; lastSeen: string }>): string {
+    const events: string[] = [];
+    const frames: string[] = [];
+    const seen: Record<string, string> = {};
+    for (const [issueId, { events: list, lastSeen }] of items) {
+      let group = this.groups.get(list);
+      if (!group) {
+        group = this.encodeGroup(list);
+        this.groups.set(list, group);
+      }
+      events.push(`${JSON.stringify(issueId)}:${group.literal}`);
+      for (const k of group.frameKeys) {
+        if (this.persisted.has(k)) continue;
+        this.persisted.add(k);
+        frames.push(`${JSON.stringify(k)}:${JSON.stringify(this.frameJson.get(k) ?? '[]')}`);
+      }
+      seen[issueId] = lastSeen;
+    }
+    return `{"j":${JSON.stringify(journalId)},"events":{${events.join(',')}},"frames":{${frames.join(',')}},"eventsLastSeen":${JSON.stringify(seen)}}`;
+  }
+
+  /**
+   * Applies the journal written after the snapshot `data` was decoded from: lines of another snapshot
+   * (a compaction stopped between its two steps) and a torn last line (a kill mid-append) are skipped.
+   * Returns how many lines applied.
+   */
+  applyJournal(data: StoreData, journalId: string | undefined, text: string): number {
+    if (!journalId) return 0;
+    let applied = 0;
+    const seen = new Map<string, string>();
+    for (const raw of text.split('\n')) {
+      if (!raw.trim()) continue;
+      let line: { j?: unknown; events?: Record<string, unknown>; frames?: Record<string, unknown>; eventsLastSeen?: Record<string, unknown> };
+      try {
+        line = JSON.parse(raw) as typeof line;
+      } catch {
+        continue;
+      }
+      if (line.j !== journalId) continue;
+      for (const [k, json] of Object.entries(line.frames ?? {})) {
+        if (typeof json !== 'string' || this.frameJson.has(k)) continue;
+        this.frameJson.set(k, json);
+        this.keyOfJson.set(json, k);
+        this.persisted.add(k);
+      }
+      for (const [issueId, groupText] of Object.entries(line.events ?? {})) {
+        if (typeof groupText === 'string') this.defineLazyGroup(data.events, issueId, groupText);
+      }
+      for (const [issueId, lastSeen] of Object.entries(line.eventsLastSeen ?? {})) if (typeof lastSeen === 'string') seen.set(issueId, lastSeen);
+      applied++;
+    }
+    if (seen.size) data.issues = data.issues.map((i) => (seen.has(i.id) ? { ...i, eventsLastSeen: seen.get(i.id)! } : i));
+    return applied;
+  }
+
+  private framesOf(key: string): StoredFrame[] {
+    let list = this.frameLists.get(key);
+    if (!list) {
+      const raw = this.frameJson.get(key);
+      try {
+        list = typeof raw === 'string' ? (JSON.parse(raw) as FrameTuple[]).map(frameIn) : [];
+      } catch {
+        list = [];
+      }
+      this.frameLists.set(key, list);
+      this.keyOfList.set(list, key);
+    }
+    return list;
+  }
+
+  /** An issue's events as a getter that decodes the text on first access and then replaces itself. */
+  private defineLazyGroup(events: Record<string, StoredEvent[]>, issueId: string, text: string): void {
+    let value: StoredEvent[] | undefined;
+    const raw: { text: string; group?: EncodedGroup } = { text };
+    const framesOf = (k: string) => this.framesOf(k);
+    const { groups, keyOfList } = this;
+    const get = function (this: Record<string, StoredEvent[]>): StoredEvent[] {
+      if (!value) {
+        try {
+          value = decodeGroup(issueId, JSON.parse(text) as DiskIssueEvents, framesOf);
+        } catch {
+          value = [];
+        }
+        // The decoded list still encodes to the text it came from.
+        const keys = new Set<string>();
+        for (const e of value) for (const x of e.exceptions) { const k = keyOfList.get(x.frames); if (k !== undefined) keys.add(k); }
+        groups.set(value, raw.group ?? { text, literal: JSON.stringify(text), frameKeys: [...keys] });
+      }
+      Object.defineProperty(this, issueId, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    };
+    this.rawGroups.set(get, raw);
+    Object.defineProperty(events, issueId, { enumerable: true, configurable: true, get });
   }
 
   /**
@@ -196,48 +315,18 @@ export class StoreCodec {
    * text is damaged reads as having no events, so the next sync fetches them again.
    */
   decode(disk: DiskData): StoreData {
-    const { frames: diskFrames, events: diskEvents, permalinkBase, ...rest } = disk;
+    const { frames: diskFrames, events: diskEvents, permalinkBase, journalId: _journalId, ...rest } = disk;
     if (diskEvents !== undefined && (typeof diskEvents !== 'object' || diskEvents === null)) throw new Error('events is not an object');
     for (const [k, json] of Object.entries(diskFrames ?? {})) {
       if (typeof json !== 'string' || this.frameJson.has(k)) continue;
       this.frameJson.set(k, json);
       this.keyOfJson.set(json, k);
+      this.persisted.add(k);
     }
-    const frameCache = new Map<string, StoredFrame[]>();
-    const framesOf = (key: string): StoredFrame[] => {
-      let list = frameCache.get(key);
-      if (!list) {
-        const raw = this.frameJson.get(key);
-        list = typeof raw === 'string' ? (JSON.parse(raw) as FrameTuple[]).map(frameIn) : [];
-        frameCache.set(key, list);
-        this.keyOfList.set(list, key);
-      }
-      return list;
-    };
     const events: Record<string, StoredEvent[]> = {};
     for (const [issueId, text] of Object.entries(diskEvents ?? {})) {
       if (typeof text !== 'string') throw new Error(`the events of issue ${issueId} are damaged`);
-      let value: StoredEvent[] | undefined;
-      const groups = this.groups;
-      const keyOfList = this.keyOfList;
-      const raw: { text: string; group?: EncodedGroup } = { text };
-      const get = function (this: Record<string, StoredEvent[]>): StoredEvent[] {
-        if (!value) {
-          try {
-            value = decodeGroup(issueId, JSON.parse(text) as DiskIssueEvents, framesOf);
-          } catch {
-            value = [];
-          }
-          // The decoded list still encodes to the text it came from.
-          const keys = new Set<string>();
-          for (const e of value) for (const x of e.exceptions) { const k = keyOfList.get(x.frames); if (k !== undefined) keys.add(k); }
-          groups.set(value, raw.group ?? { text, literal: JSON.stringify(text), frameKeys: [...keys] });
-        }
-        Object.defineProperty(this, issueId, { value, enumerable: true, configurable: true, writable: true });
-        return value;
-      };
-      this.rawGroups.set(get, raw);
-      Object.defineProperty(events, issueId, { enumerable: true, configurable: true, get });
+      this.defineLazyGroup(events, issueId, text);
     }
     const syncedAt = rest.meta?.lastSuccessfulSync ?? null;
     return { ...rest, issues: Array.isArray(rest.issues) ? rest.issues.map((i) => unpackIssue(i, permalinkBase, syncedAt)) : rest.issues, events } as StoreData;

@@ -8,20 +8,9 @@ import type { IssueStore } from '../store/issueStore';
 import { eventsDue, ISSUE_COUNT_PERIOD, levelRank, type StoreData, type StoredEvent, type StoredIssue, type StoredProject, type SyncSummary } from '../store/model';
 import { byEventPriority, EventQueue } from './eventQueue';
 import { DEFAULT_SYNC_OPTIONS, filterKey, levelQuery, type SyncOptions } from './syncOptions';
+import { eventsProgressText, type SyncProgress } from './syncProgress';
 
-export interface SyncProgress {
-  phase: 'projects' | 'issues' | 'events' | 'writing';
-  /** Issues listed so far. */
-  issuesListed: number;
-  /** Unresolved issues in the store once the listing is committed, and how many of them have current events. */
-  issuesTotal: number;
-  issuesWithEvents: number;
-  /** Issues whose events this sync fetches, and how many are committed. */
-  eventsTotal: number;
-  eventsDone: number;
-  /** Issues beyond the eager cap: their events are fetched when opened. */
-  onDemand: number;
-}
+export { eventsProgressText, type SyncProgress };
 
 export interface SyncRunOptions {
   signal?: AbortSignal;
@@ -36,11 +25,6 @@ const OLD_EVENT_BREADCRUMBS = 5;
 
 /** Margin subtracted from the last listing time: events reach Sentry's index with some delay. */
 const INGEST_DELAY_MS = 5 * 60_000;
-
-/** "4,812 / 5,000 issues with events" — the one wording of sync progress (status bar, notification, CLI). */
-export function eventsProgressText(p: Pick<SyncProgress, 'issuesTotal' | 'issuesWithEvents'>): string {
-  return `${p.issuesWithEvents.toLocaleString('en-US')} / ${p.issuesTotal.toLocaleString('en-US')} issues with events`;
-}
 
 /**
  * Pulls Sentry into the store, committing as it goes so the user sees issues at once and an
@@ -112,7 +96,7 @@ export class SyncEngine {
     const warnings: string[] = [];
     const events = await this.fetchEvents(issue, store.events(issueId), warnings, signal);
     for (const w of warnings) this.logger.warn(`[sync] ${w}`);
-    await this.commitEvents(new Map([[issueId, { events, lastSeen: issue.lastSeen }]]));
+    await store.commitEvents(new Map([[issueId, { events, lastSeen: issue.lastSeen }]]));
   }
 
   /** Whether an issue's events are being fetched by the running sync (for an "events loading…" state). */
@@ -268,7 +252,7 @@ export class SyncEngine {
       const items = new Map(batch);
       batch.clear();
       committing = committing.then(async () => {
-        await this.commitEvents(items);
+        await this.deps.store.commitEvents(items);
         for (const id of items.keys()) queue.committed(id);
         onCommitted([...items.keys()], [...items.values()].reduce((n, x) => n + x.added, 0));
       });
@@ -317,19 +301,6 @@ export class SyncEngine {
       await commit().catch(() => undefined);
     }
     if (failure) throw failure.error;
-  }
-
-  /** One commit of fetched events: each issue's list replaced and marked current for the lastSeen it was fetched at. */
-  private async commitEvents(items: Map<string, { events: StoredEvent[]; lastSeen: string }>): Promise<void> {
-    await this.deps.store.update((d) => {
-      const index = new Map(d.issues.map((i, n) => [i.id, n]));
-      for (const [id, { events, lastSeen }] of items) {
-        const n = index.get(id);
-        if (n === undefined) continue;
-        d.events[id] = events;
-        d.issues[n] = { ...d.issues[n]!, eventsLastSeen: lastSeen };
-      }
-    });
   }
 
   /** Merges a listing into the draft; returns how many issues it found resolved. */

@@ -54,10 +54,12 @@ export function copyShortId(store: IssueLookup) {
  * "Diagnose Issue" on a tree row, a CodeLens or an id, or from the palette with a pick of the stored
  * issues. The investigation feature provides it to the command table with its panels' `show`.
  */
-export function diagnoseIssue(store: IssueLookup, show: (issue: StoredIssue) => Promise<void> | void, pick: () => Promise<StoredIssue | undefined>) {
+export function diagnoseIssue(store: IssueLookup, show: (issue: StoredIssue) => Promise<void> | void, pick: () => Promise<StoredIssue | undefined>, ensureEvents?: (issueId: string) => Promise<void>) {
   return async (arg?: unknown): Promise<void> => {
     const issue = arg === undefined ? await pick() : resolveIssue(store, arg);
     if (!issue) return;
+    // An issue diagnosed before a sync reached it: its events are fetched first (jumping the queue).
+    await ensureEvents?.(issue.id);
     await show(issue);
   };
 }

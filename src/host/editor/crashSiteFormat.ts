@@ -4,20 +4,12 @@
  * hover, which is trusted for our own command links only.
  */
 import type { CrashSite } from '../../core/frames/crashSites';
-import { escapeMarkdown, relativeTime } from '../tree/issueTreeFormat';
+import { compactCount, escapeMarkdown, relativeTime } from '../tree/issueTreeFormat';
+
+export { compactCount };
 
 /** Lens titles are cut here: a lens wider than the editor is unreadable. */
 const MAX_TITLE = 90;
-
-/** 999 → `999`, 1234 → `1.2k`, 45_000 → `45k`, 1_250_000 → `1.3M`. */
-export function compactCount(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '0';
-  if (n < 1000) return String(Math.round(n));
-  const [div, unit] = n < 999_500 ? [1000, 'k'] : n < 999_500_000 ? [1_000_000, 'M'] : [1_000_000_000, 'B'];
-  const v = n / div;
-  const text = v < 9.95 ? v.toFixed(1).replace(/\.0$/, '') : String(Math.round(v));
-  return text + unit;
-}
 
 function clip(text: string, max: number): string {
   const one = text.replace(/\s+/g, ' ').trim();

@@ -43,6 +43,8 @@ export interface InvestigationHost {
   };
   /** The App's command table: Diagnose and the AI key commands are stubs there until this feature provides them. */
   commands: Pick<CommandTable, 'provide'>;
+  /** Fetches an issue's events before it is diagnosed when a sync has not reached it yet (never throws). */
+  syncService?: { ensureEvents(issueId: string): Promise<void> };
 }
 
 /** Index freshness: a run reuses the workspace file index when it is younger than this. */
@@ -80,7 +82,7 @@ export class InvestigationFeature extends DisposableBase {
       secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
       tokenBudget: () => host.config.settings.aiEvidenceTokens,
     }));
-    this.register(host.commands.provide(Commands.diagnoseIssue, diagnoseIssue(host.store, this.diagnose, () => pickIssueToDiagnose(host.store.issues()))));
+    this.register(host.commands.provide(Commands.diagnoseIssue, diagnoseIssue(host.store, this.diagnose, () => pickIssueToDiagnose(host.store.issues()), (id) => host.syncService?.ensureEvents(id) ?? Promise.resolve())));
     this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
     this.register(host.commands.provide(Commands.clearOpenAiKey, async () => {
       await host.context.secrets.delete(SECRET_AI_KEY);

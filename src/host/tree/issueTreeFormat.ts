@@ -2,7 +2,7 @@
  * Labels, descriptions, icons and tooltips of the tree's rows as plain data (no VS Code API), so the
  * wording is unit-tested and the 10k-issue benchmark measures what the provider really does per row.
  */
-import type { StoredEvent, StoredException, StoredFrame, StoredIssue, StoredProject } from '../../core/store/model';
+import { ISSUE_COUNT_PERIOD, type StoredEvent, type StoredException, type StoredFrame, type StoredIssue, type StoredProject } from '../../core/store/model';
 
 export interface RowIcon {
   /** Codicon id. */
@@ -58,6 +58,22 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, '  \n');
 }
 
+/** 999 → `999`, 1234 → `1.2k`, 45_000 → `45k`, 1_250_000 → `1.3M`. */
+export function compactCount(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '0';
+  if (n < 1000) return String(Math.round(n));
+  const [div, unit] = n < 999_500 ? [1000, 'k'] : n < 999_500_000 ? [1_000_000, 'M'] : [1_000_000_000, 'B'];
+  const v = n / div;
+  const text = v < 9.95 ? v.toFixed(1).replace(/\.0$/, '') : String(Math.round(v));
+  return text + unit;
+}
+
+/** `90d` → `90 d`: the window of the issue list's counts, as the tree words it. */
+const COUNT_WINDOW = ISSUE_COUNT_PERIOD.replace(/^(\d+)([a-z])$/, '$1 $2');
+
+/** Whether an issue's events are here, on their way (queued in a sync or fetched now), or fetched when opened. */
+export type EventsState = 'ready' | 'loading' | 'onOpen';
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
@@ -71,22 +87,30 @@ export function describeProject(project: StoredProject, shown: number, total: nu
   };
 }
 
-export function describeIssue(issue: StoredIssue, now: number): RowDescriptor {
+/**
+ * `SHOP-12 · 1.2k events in 90 d · 3h ago · POST /pay`: the count is Sentry's for the list's window
+ * (ISSUE_COUNT_PERIOD), not all time; the tooltip has both.
+ */
+export function describeIssue(issue: StoredIssue, now: number, events: EventsState = 'ready'): RowDescriptor {
+  const lifetime = (n: number | null | undefined) => (typeof n === 'number' ? ` (${n.toLocaleString('en-US')} since first seen)` : '');
   const lines = [
     `**${escapeMarkdown(issue.title)}**`,
     '',
     `${escapeMarkdown(issue.shortId)} · ${escapeMarkdown(issue.level)} · ${escapeMarkdown(issue.status)}${issue.substatus ? ` (${escapeMarkdown(issue.substatus)})` : ''}${issue.isUnhandled ? ' · unhandled' : ''}`,
     '',
     issue.culprit ? `Culprit: \`${issue.culprit.replace(/`/g, "'")}\`` : '',
-    `Events: ${issue.count.toLocaleString('en-US')} · Users: ${issue.userCount.toLocaleString('en-US')}`,
+    `Events: ${issue.count.toLocaleString('en-US')} in the last ${COUNT_WINDOW}${lifetime(issue.lifetimeCount)}`,
+    `Users: ${issue.userCount.toLocaleString('en-US')} in the last ${COUNT_WINDOW}${lifetime(issue.lifetimeUserCount)}`,
     `First seen: ${shortTimestamp(issue.firstSeen)} (${relativeTime(issue.firstSeen, now)})`,
     `Last seen: ${shortTimestamp(issue.lastSeen)} (${relativeTime(issue.lastSeen, now)})`,
     issue.firstRelease ? `First release: ${escapeMarkdown(issue.firstRelease)}` : '',
+    events === 'loading' ? '\nStack traces: loading…' : events === 'onOpen' ? '\nStack traces: fetched when you expand or open the issue' : '',
     issue.permalink && /^https?:\/\//.test(issue.permalink) ? `\n[Open in Sentry](${issue.permalink.replace(/[()\s]/g, encodeURIComponent)})` : '',
   ].filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '');
+  const state = events === 'loading' ? ' · events loading…' : events === 'onOpen' ? ' · events when opened' : '';
   return {
     label: issue.title,
-    description: `${issue.shortId} · ${plural(issue.count, 'event')} · ${relativeTime(issue.lastSeen, now)}${issue.culprit ? ` · ${issue.culprit}` : ''}`,
+    description: `${issue.shortId} · ${compactCount(issue.count)} event${issue.count === 1 ? '' : 's'} in ${COUNT_WINDOW} · ${relativeTime(issue.lastSeen, now)}${state}${issue.culprit ? ` · ${issue.culprit}` : ''}`,
     tooltip: lines.join('  \n'),
     icon: levelIcon(issue.level),
   };

@@ -1,9 +1,21 @@
 import * as vscode from 'vscode';
+import type { Event } from '../../core/common/emitter';
 import { DisposableBase, toDisposable } from '../../core/common/lifecycle';
+import { eventsDue, type StoredIssue } from '../../core/store/model';
 import { ContextKeys, StateKeys, Views } from '../ids';
 import { IssuesTreeProvider } from './issuesTreeProvider';
 import { toViewState, type IssueSource, IssueTreeModel, type TreeViewState } from './issueTreeModel';
+import type { EventsState } from './issueTreeFormat';
+import { IssueNode } from './nodes/issueNode';
 import type { TreeNode } from './nodes/treeNode';
+
+/** The sync service as the tree sees it: which issues' events are on their way, and asking for them. */
+export interface IssueEventsSource {
+  isLoading(issueId: string): boolean;
+  /** Fetches the issue's events now (jumping a running sync's queue); reports its own failures. */
+  loadEvents(issueId: string): void;
+  readonly onDidChangeLoading: Event<void>;
+}
 
 const SORT_LABELS = { lastSeen: 'last seen', count: 'event count', level: 'level' } as const;
 
@@ -17,17 +29,36 @@ export class IssuesView extends DisposableBase {
   readonly provider: IssuesTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
 
-  constructor(store: IssueSource, private readonly state: vscode.Memento) {
+  constructor(store: IssueSource, private readonly state: vscode.Memento, private readonly events?: IssueEventsSource) {
     super();
     this.model = this.register(new IssueTreeModel(store, toViewState(state.get(StateKeys.treeView))));
-    this.provider = this.register(new IssuesTreeProvider(this.model));
+    this.provider = this.register(new IssuesTreeProvider(this.model, Date.now, (issue) => this.eventsState(issue)));
     this.view = this.register(vscode.window.createTreeView(Views.issues, { treeDataProvider: this.provider, showCollapseAll: true }));
+    if (events) {
+      this.register(events.onDidChangeLoading(() => this.provider.refresh()));
+      // Expanding or selecting an issue whose events are not there yet fetches them first.
+      this.register(this.view.onDidExpandElement((e) => this.wantEvents(e.element)));
+      this.register(this.view.onDidChangeSelection((e) => { for (const node of e.selection) this.wantEvents(node); }));
+    }
     this.register(this.model.onDidChange(() => this.updateChrome()));
     this.updateChrome();
     // "5m ago" ages: re-render the rows while the view is on screen. Only shown rows are asked again;
     // the model's cache stays, so this costs a few TreeItems a minute.
     const tick = setInterval(() => { if (this.view.visible) this.provider.refresh(); }, 60_000);
     this.register(toDisposable(() => clearInterval(tick)));
+  }
+
+  /** 'ready' when the issue has events (or needs none), else whether they are loading or wait to be opened. */
+  eventsState(issue: StoredIssue): EventsState {
+    if (!this.events) return 'ready';
+    const n = this.model.events(issue.id).length;
+    if (n > 0 || !eventsDue(issue, n)) return 'ready';
+    return this.events.isLoading(issue.id) ? 'loading' : 'onOpen';
+  }
+
+  /** An issue the user expands or selects jumps the queue (or is fetched now) when its events are not there. */
+  private wantEvents(node: TreeNode): void {
+    if (node instanceof IssueNode && this.events && this.eventsState(node.issue) !== 'ready') this.events.loadEvents(node.issue.id);
   }
 
   async setViewState(patch: Partial<TreeViewState>): Promise<void> {

@@ -147,8 +147,9 @@ describe('kill -9 of the CLI mid-events, then a resumed sync', () => {
     for (let i = 0; i < 2000 && child.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 20));
       if (!existsSync(join(dir, 'sentry-rca.json'))) continue;
-      const peek = JSON.parse(readFileSync(join(dir, 'sentry-rca.json'), 'utf8')) as { events: Record<string, string> };
-      killedAt = Object.keys(peek.events).length;
+      const peek = await IssueStore.open(dir);
+      killedAt = withEvents(peek);
+      peek.dispose();
       if (killedAt >= 50) {
         child.kill('SIGKILL');
         break;

@@ -4,13 +4,13 @@ import type { TreeNode } from './treeNode';
 
 /** A leaf that explains an absence ("no events synced", "no stack trace"). */
 export class MessageNode implements TreeNode {
-  constructor(readonly parent: TreeNode | undefined, private readonly id: string, readonly text: string) {}
+  constructor(readonly parent: TreeNode | undefined, private readonly id: string, readonly text: string, private readonly icon = 'info') {}
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = ContextValues.message;
-    item.iconPath = new vscode.ThemeIcon('info');
+    item.iconPath = new vscode.ThemeIcon(this.icon);
     return item;
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { RowDescriptor } from '../issueTreeFormat';
+import type { StoredIssue } from '../../../core/store/model';
+import type { EventsState, RowDescriptor } from '../issueTreeFormat';
 import type { IssueTreeModel } from '../issueTreeModel';
 
 /** What every row of the issue tree offers the provider. One class per node kind implements it. */
@@ -12,6 +13,8 @@ export interface TreeNode {
 export interface TreeContext {
   model: IssueTreeModel;
   now(): number;
+  /** Whether an issue's events are here, loading, or fetched when opened (all 'ready' without a sync service). */
+  eventsState(issue: StoredIssue): EventsState;
 }
 
 /** The one place a plain row descriptor becomes a TreeItem. */
