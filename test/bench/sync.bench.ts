@@ -29,11 +29,41 @@ const RATE = 20;
 const EVENTS = 5;
 const serverArgs = (issues: number) => ['--synthetic', String(issues), '--events-per-issue', String(EVENTS), '--projects', '4', '--latency', '40', '--rate-limit', `${RATE}/5`, '--seed', '42'];
 
+/**
+ * Time from the start of a first sync until every issue is in the store and grouped by the tree model
+ * (what the view renders), on a fresh store; the sync is cancelled right after (it keeps that commit).
+ */
+async function timeToShown(sentry: SentryProcess, issues: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'rca-bench-shown-'));
+  try {
+    const store = await IssueStore.open(dir);
+    const tree = new IssueTreeModel(store);
+    const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org });
+    const engine = new SyncEngine({ client, store, baseUrl: sentry.url }, { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 });
+    const stop = new AbortController();
+    let shownMs = 0;
+    const t0 = performance.now();
+    store.onDidChange(() => {
+      if (!shownMs && tree.visibleCount() === issues) { shownMs = performance.now() - t0; stop.abort(); }
+    });
+    await engine.run({ signal: stop.signal }).catch(() => undefined);
+    store.dispose();
+    // Let the rate limiter's window pass before the next measurement.
+    await new Promise((r) => setTimeout(r, 1100));
+    return shownMs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function syncBench(): Promise<void> {
   const issues = Number(process.env.BENCH_ISSUES ?? 5000);
   const sentry = await startSentryProcess(serverArgs(issues));
   const dir = mkdtempSync(join(tmpdir(), 'rca-bench-sync-'));
   try {
+    const shown: number[] = [];
+    for (let i = 0; i < 3; i++) shown.push(await timeToShown(sentry, issues));
+    await sentry.control('reset-requests');
     const store = await IssueStore.open(dir);
     const tree = new IssueTreeModel(store);
     const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org });
@@ -41,7 +71,6 @@ async function syncBench(): Promise<void> {
     let lastLine = 0;
     let t0 = 0;
     let shownMs = 0;
-    // "Shown": the first store change after which the tree model groups every issue (what the view renders).
     const sub = store.onDidChange(() => {
       if (!shownMs && tree.visibleCount() === issues) shownMs = performance.now() - t0;
     });
@@ -52,11 +81,13 @@ async function syncBench(): Promise<void> {
     const allMs = performance.now() - t0;
     sub.dispose();
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+    shown.push(shownMs);
+    const medianShown = [...shown].sort((a, b) => a - b)[Math.floor(shown.length / 2)]!;
     const pages = Math.ceil(issues / 100);
     const listFloorMs = (pages / RATE) * 1000;
     const floorMs = (first.requests / RATE) * 1000;
     console.log(`first sync: ${store.issues().length} issues × ${EVENTS} events, ${first.requests} requests`);
-    console.log(`  all issues in the store and shown: ${fmt(shownMs)}; listing floor ${fmt(listFloorMs)} (${pages} list pages ÷ ${RATE} req/s); ratio ${(shownMs / listFloorMs).toFixed(3)} (target ≤ 1.15)`);
+    console.log(`  all issues in the store and shown: ${fmt(medianShown)} (median of ${shown.length}: ${shown.map((x) => (x / 1000).toFixed(2)).join(', ')} s); listing floor ${fmt(listFloorMs)} (${pages} list pages ÷ ${RATE} req/s); ratio ${(medianShown / listFloorMs).toFixed(3)} (target ≤ 1.15)`);
     console.log(`  all events in: ${fmt(allMs)}; floor ${fmt(floorMs)} (requests ÷ ${RATE} req/s); ratio ${(allMs / floorMs).toFixed(3)} (target ≤ 1.15)`);
     const log = await (await fetch(`${sentry.url}/__control/requests`)).json() as Array<{ fault?: string }>;
     const why = log.filter((r) => r.fault === 'rate-limit' || r.fault === 'concurrency-limit').map((r) => r.fault).join(', ');

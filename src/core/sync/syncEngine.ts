@@ -159,7 +159,9 @@ export class SyncEngine {
     }
     const before = new Map((sameScope ? prev.issues : []).map((i) => [i.id, i]));
     let resolved = 0;
-    await store.update((d) => {
+    // An incremental listing that found nothing changes nothing: no commit (a snapshot of a large store is not free).
+    const listingCommitted = kind === 'full' || !sameScope || listed.length > 0;
+    if (listingCommitted) await store.update((d) => {
       resolved = this.mergeListing(d, sameScope, kind, projects, listed, startedAt);
       d.meta = {
         ...d.meta,
@@ -230,7 +232,7 @@ export class SyncEngine {
       eventsOnDemand: progress.onDemand,
     };
     await store.update((d) => {
-      d.meta = { ...d.meta, lastSuccessfulSync: startedAt, lastSync: summary };
+      d.meta = { ...d.meta, lastSuccessfulSync: startedAt, lastSync: summary, ...(listingCommitted ? {} : { lastListing: startedAt }) };
     });
     const onDemand = summary.eventsOnDemand ? `, ${summary.eventsOnDemand} issues' events left for on demand` : '';
     this.logger.info(`[sync] ${kind} sync: ${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved, ${summary.eventsAdded} events${onDemand}, ${summary.requests} requests (${summary.retries} retries) in ${summary.durationMs} ms`);

@@ -88,11 +88,26 @@ describe('IssueTreeModel', () => {
 describe('tree row wording', () => {
   test('issue: short id, count and relative last seen in the description; markdown tooltip escapes event text', () => {
     const d = describeIssue(issue(3, { title: 'Bad *input* [x](y)', count: 1234, culprit: 'POST /pay' }), NOW);
-    assert.equal(d.description, 'SHOP-3 · 1,234 events · 3m ago · POST /pay');
+    assert.equal(d.description, 'SHOP-3 · 1.2k events in 90 d · 3m ago · POST /pay');
     assert.equal(d.icon?.id, 'error');
     assert.match(d.tooltip!, /\*\*Bad \\\*input\\\* \\\[x\\\]\\\(y\\\)\*\*/);
-    assert.match(d.tooltip!, /Events: 1,234/);
+    assert.match(d.tooltip!, /Events: 1,234 in the last 90 d/);
     assert.match(d.tooltip!, /\[Open in Sentry\]\(https:\/\/sentry\.example\/issues\/1003\/\)/);
+  });
+
+  test('issue counts say their window; the lifetime count is in the tooltip when Sentry sent it', () => {
+    const d = describeIssue(issue(4, { count: 1, userCount: 1, lifetimeCount: 5678, lifetimeUserCount: 40 }), NOW);
+    assert.match(d.description!, /^SHOP-4 · 1 event in 90 d · /);
+    assert.match(d.tooltip!, /Events: 1 in the last 90 d \(5,678 since first seen\)/);
+    assert.match(d.tooltip!, /Users: 1 in the last 90 d \(40 since first seen\)/);
+    assert.doesNotMatch(describeIssue(issue(5), NOW).tooltip!, /since first seen/, 'no lifetime line is invented');
+  });
+
+  test('an issue whose events are on their way, or wait to be opened, says so', () => {
+    assert.match(describeIssue(issue(6), NOW, 'loading').description!, / · events loading…/);
+    assert.match(describeIssue(issue(6), NOW, 'loading').tooltip!, /Stack traces: loading…/);
+    assert.match(describeIssue(issue(6), NOW, 'onOpen').description!, / · events when opened/);
+    assert.doesNotMatch(describeIssue(issue(6), NOW).description!, /events loading|when opened/);
   });
 
   test('relative times', () => {
