@@ -7,7 +7,7 @@ import { EVENTS_FAMILY, type SendSlot, type SentryClient } from '../sentry/sentr
 import type { IssueStore } from '../store/issueStore';
 import { eventsDue, ISSUE_COUNT_PERIOD, levelRank, type StoreData, type StoredEvent, type StoredIssue, type StoredProject, type SyncSummary } from '../store/model';
 import { byEventPriority, EventQueue } from './eventQueue';
-import { DEFAULT_SYNC_OPTIONS, filterKey, levelQuery, type SyncOptions } from './syncOptions';
+import { DEFAULT_SYNC_OPTIONS, filterKey, fullListingQueries, levelQuery, type SyncOptions } from './syncOptions';
 import { eventsProgressText, type SyncProgress } from './syncProgress';
 
 export { eventsProgressText, type SyncProgress };
@@ -143,20 +143,15 @@ export class SyncEngine {
     progress.phase = 'issues';
     report();
     const since = lastListing ? new Date(Date.parse(lastListing) - INGEST_DELAY_MS).toISOString() : null;
-    const level = levelQuery(this.options.minLevel);
-    const query = kind === 'full' ? ['is:unresolved', level].filter(Boolean).join(' ') : [`lastSeen:>${since}`, level].filter(Boolean).join(' ');
-    const listed: StoredIssue[] = [];
-    const allProjects = this.options.projects.length === 0;
-    for await (const page of client.issuePages({ projectIds: allProjects ? undefined : [...projectIds], query, sort: 'date', limit: 100, statsPeriod: ISSUE_COUNT_PERIOD }, signal)) {
-      for (const raw of page) {
-        const issue = this.convertIssue(raw, startedAt, warnings);
-        if (!issue) continue;
-        if (!projectIds.has(issue.projectId) || levelRank(issue.level) < levelRank(this.options.minLevel)) continue;
-        listed.push(issue);
-      }
-      progress.issuesListed = listed.length;
+    const queries = kind === 'full'
+      ? fullListingQueries(this.options.minLevel)
+      : [[`lastSeen:>${since}`, levelQuery(this.options.minLevel)].filter(Boolean).join(' ')];
+    const byId = new Map<string, StoredIssue>();
+    await this.listIssues(queries, byId, projectIds, startedAt, warnings, () => {
+      progress.issuesListed = byId.size;
       report();
-    }
+    }, signal);
+    const listed = [...byId.values()];
     const before = new Map((sameScope ? prev.issues : []).map((i) => [i.id, i]));
     let resolved = 0;
     // An incremental listing that found nothing changes nothing: no commit (a snapshot of a large store is not free).
@@ -237,6 +232,29 @@ export class SyncEngine {
     const onDemand = summary.eventsOnDemand ? `, ${summary.eventsOnDemand} issues' events left for on demand` : '';
     this.logger.info(`[sync] ${kind} sync: ${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved, ${summary.eventsAdded} events${onDemand}, ${summary.requests} requests (${summary.retries} retries) in ${summary.durationMs} ms`);
     return summary;
+  }
+
+  /**
+   * Lists issues with each query, the queries' cursor chains in parallel; stops them all at the first
+   * failure. Issues are keyed by id (an issue whose level changed between two pages is kept once).
+   */
+  private async listIssues(queries: string[], byId: Map<string, StoredIssue>, projectIds: Set<string>, startedAt: string, warnings: string[], onPage: () => void, signal?: AbortSignal): Promise<void> {
+    const { client } = this.deps;
+    const stop = new AbortController();
+    const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    const allProjects = this.options.projects.length === 0;
+    const chain = async (query: string) => {
+      for await (const page of client.issuePages({ projectIds: allProjects ? undefined : [...projectIds], query, sort: 'date', limit: 100, statsPeriod: ISSUE_COUNT_PERIOD }, both)) {
+        for (const raw of page) {
+          const issue = this.convertIssue(raw, startedAt, warnings);
+          if (!issue) continue;
+          if (!projectIds.has(issue.projectId) || levelRank(issue.level) < levelRank(this.options.minLevel)) continue;
+          byId.set(issue.id, issue);
+        }
+        onPage();
+      }
+    };
+    await Promise.all(queries.map((q) => chain(q).catch((e: unknown) => { stop.abort(); throw e; })));
   }
 
   /**

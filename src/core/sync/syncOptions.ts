@@ -44,6 +44,20 @@ export function levelQuery(min: Level): string {
   return levels.length === LEVELS.length ? '' : `level:[${levels.join(', ')}]`;
 }
 
+/**
+ * The full listing as one query per level, which together cover exactly `levelQuery(min)`: run in
+ * parallel, the listing is bound by the rate limit instead of one cursor chain's round trips (50
+ * pages one after the other take 50 round trips; five chains, a fifth of that). Each issue has one
+ * level, so no issue is in two chains. With every level wanted, the last chain is "none of the
+ * others" (Sentry also has `sample` and unset levels), written as AND-ed single negations.
+ */
+export function fullListingQueries(min: Level): string[] {
+  const levels = levelsAtLeast(min);
+  if (levels.length < LEVELS.length) return levels.map((l) => `is:unresolved level:${l}`);
+  const named = levels.slice(0, -1);
+  return [...named.map((l) => `is:unresolved level:${l}`), ['is:unresolved', ...named.map((l) => `!level:${l}`)].join(' ')];
+}
+
 /** What the stored data depends on; when it changes the next sync starts from scratch. */
 export function filterKey(baseUrl: string, org: string, o: Pick<SyncOptions, 'projects' | 'minLevel'>): string {
   return JSON.stringify([baseUrl.replace(/\/+$/, ''), org, [...o.projects].sort(), o.minLevel]);

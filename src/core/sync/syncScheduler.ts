@@ -124,7 +124,7 @@ export class SyncScheduler extends DisposableBase {
     return done;
   }
 
-  /** Cancels the running sync, if any (the store keeps its previous data). */
+  /** Cancels the running sync, if any (what it already committed is kept; the next sync continues). */
   cancel(): void {
     this.rerun = null;
     this.running?.abort.abort();

@@ -13,7 +13,7 @@ import { IssueStore } from '../../../src/core/store/issueStore';
 import { eventsDue, levelRank } from '../../../src/core/store/model';
 import { byEventPriority } from '../../../src/core/sync/eventQueue';
 import { SyncEngine } from '../../../src/core/sync/syncEngine';
-import type { SyncOptions } from '../../../src/core/sync/syncOptions';
+import { fullListingQueries, type SyncOptions } from '../../../src/core/sync/syncOptions';
 import { startSentryServer, type SentryTestServer } from '../../servers/sentry';
 import { repoRoot } from '../../support/paths';
 
@@ -102,6 +102,19 @@ describe('progressive sync', () => {
       sentry.setLatency(0);
     }
     assert.equal(eventRequests(sentry).filter((r) => issueIdOf(r.path) === store.issues()[0]!.id).length, 1, 'nothing is fetched twice');
+  });
+
+  test('the full listing runs one chain per level in parallel and still lists every issue exactly once', async () => {
+    const { store, engine } = await setup(sentry, { minLevel: 'debug', eagerEventIssues: 1 });
+    sentry.resetRequests();
+    const s = await engine.run();
+    const queries = sentry.requests.filter((r) => r.path.endsWith('/issues/')).map((r) => String(r.query.query));
+    assert.deepEqual([...new Set(queries)].sort(), fullListingQueries('debug').sort());
+    assert.deepEqual(fullListingQueries('debug').at(-1), 'is:unresolved !level:fatal !level:error !level:warning !level:info', 'the last chain takes every other level (debug, sample, unset)');
+    assert.deepEqual(fullListingQueries('warning'), ['is:unresolved level:fatal', 'is:unresolved level:error', 'is:unresolved level:warning']);
+    const unresolved = sentry.issues().filter((i) => i.status === 'unresolved');
+    assert.equal(store.issues().length, unresolved.length);
+    assert.equal(s.issuesNew, unresolved.length);
   });
 
   test('eagerEventIssues caps the eager fetches; the others are fetched on demand', async () => {
