@@ -2,6 +2,14 @@ import { levelRank, type StoredIssue } from '../store/model';
 
 const HOUR = 3600_000;
 
+/** Issues are never mutated, so each one's lastSeen is parsed once. */
+const parsed = new WeakMap<StoredIssue, number>();
+function lastSeenMs(i: StoredIssue): number {
+  let t = parsed.get(i);
+  if (t === undefined) parsed.set(i, t = Date.parse(i.lastSeen) || 0);
+  return t;
+}
+
 /** fatal and error first, then warning, then the rest. */
 function severityClass(level: string): number {
   const r = levelRank(level);
@@ -13,8 +21,8 @@ function severityClass(level: string): number {
  * class the most recent first (by the hour of lastSeen), and among those the most frequent.
  */
 export function byEventPriority(a: StoredIssue, b: StoredIssue): number {
-  const ta = Date.parse(a.lastSeen) || 0;
-  const tb = Date.parse(b.lastSeen) || 0;
+  const ta = lastSeenMs(a);
+  const tb = lastSeenMs(b);
   return severityClass(b.level) - severityClass(a.level)
     || Math.floor(tb / HOUR) - Math.floor(ta / HOUR)
     || b.count - a.count

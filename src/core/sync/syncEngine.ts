@@ -348,7 +348,8 @@ export class SyncEngine {
       }
     }
     d.projects = projects;
-    d.issues = [...issues.values()].sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen));
+    // Newest first; each timestamp parsed once (5,000 issues: 10k parses instead of 120k).
+    d.issues = [...issues.values()].map((i) => [Date.parse(i.lastSeen) || 0, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
     return resolvedCount;
   }
 
