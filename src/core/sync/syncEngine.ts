@@ -125,33 +125,45 @@ export class SyncEngine {
     const report = () => opts.onProgress?.({ ...progress });
     report();
 
-    // Region and projects: reuse what the last sync learned, unless this is a full sync.
-    let projects: StoredProject[];
-    if (kind === 'incremental' && prev.meta.regionUrl) {
-      client.useRegion(prev.meta.regionUrl);
-      projects = prev.projects;
-    } else {
-      await client.discoverRegion(signal);
-      projects = this.selectProjects(await client.listProjects(signal), warnings);
-    }
-    if (projects.length === 0) {
-      throw new RcaError('usage', `The organization "${client.org}" has no projects this token can see.`, 'Check the organization slug and that the token\'s user is a member of its teams.');
-    }
-    const projectIds = new Set(projects.map((p) => p.id));
-
-    // 1. Issues: listed, then committed before any event.
-    progress.phase = 'issues';
-    report();
+    // 1. Issues: listed (with the projects), then committed before any event.
     const since = lastListing ? new Date(Date.parse(lastListing) - INGEST_DELAY_MS).toISOString() : null;
     const queries = kind === 'full'
       ? fullListingQueries(this.options.minLevel)
       : [[`lastSeen:>${since}`, levelQuery(this.options.minLevel)].filter(Boolean).join(' ')];
     const byId = new Map<string, StoredIssue>();
-    await this.listIssues(queries, byId, projectIds, startedAt, warnings, () => {
-      progress.issuesListed = byId.size;
+    const list = (ids: Set<string> | null, s?: AbortSignal) => {
+      progress.phase = 'issues';
       report();
-    }, signal);
-    const listed = [...byId.values()];
+      return this.listIssues(queries, byId, ids, startedAt, warnings, () => {
+        progress.issuesListed = byId.size;
+        report();
+      }, s);
+    };
+    // Region and projects: reuse what the last sync learned, unless this is a full sync.
+    let projects: StoredProject[];
+    if (kind === 'incremental' && prev.meta.regionUrl) {
+      client.useRegion(prev.meta.regionUrl);
+      projects = prev.projects;
+      await list(new Set(projects.map((p) => p.id)), signal);
+    } else {
+      await client.discoverRegion(signal);
+      if (this.options.projects.length === 0) {
+        // With project=-1 the listing needs no project ids: it runs alongside the projects request.
+        const stop = new AbortController();
+        const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+        const failFast = <T>(p: Promise<T>) => p.catch((e: unknown) => { stop.abort(); throw e; });
+        const [api] = await Promise.all([failFast(client.listProjects(both)), failFast(list(null, both))]);
+        projects = this.selectProjects(api, warnings);
+      } else {
+        projects = this.selectProjects(await client.listProjects(signal), warnings);
+        await list(new Set(projects.map((p) => p.id)), signal);
+      }
+    }
+    if (projects.length === 0) {
+      throw new RcaError('usage', `The organization "${client.org}" has no projects this token can see.`, 'Check the organization slug and that the token\'s user is a member of its teams.');
+    }
+    const projectIds = new Set(projects.map((p) => p.id));
+    const listed = [...byId.values()].filter((i) => projectIds.has(i.projectId));
     const before = new Map((sameScope ? prev.issues : []).map((i) => [i.id, i]));
     let resolved = 0;
     // An incremental listing that found nothing changes nothing: no commit (a snapshot of a large store is not free).
@@ -238,17 +250,17 @@ export class SyncEngine {
    * Lists issues with each query, the queries' cursor chains in parallel; stops them all at the first
    * failure. Issues are keyed by id (an issue whose level changed between two pages is kept once).
    */
-  private async listIssues(queries: string[], byId: Map<string, StoredIssue>, projectIds: Set<string>, startedAt: string, warnings: string[], onPage: () => void, signal?: AbortSignal): Promise<void> {
+  private async listIssues(queries: string[], byId: Map<string, StoredIssue>, projectIds: Set<string> | null, startedAt: string, warnings: string[], onPage: () => void, signal?: AbortSignal): Promise<void> {
     const { client } = this.deps;
     const stop = new AbortController();
     const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     const allProjects = this.options.projects.length === 0;
     const chain = async (query: string) => {
-      for await (const page of client.issuePages({ projectIds: allProjects ? undefined : [...projectIds], query, sort: 'date', limit: 100, statsPeriod: ISSUE_COUNT_PERIOD }, both)) {
+      for await (const page of client.issuePages({ projectIds: allProjects || !projectIds ? undefined : [...projectIds], query, sort: 'date', limit: 100, statsPeriod: ISSUE_COUNT_PERIOD }, both)) {
         for (const raw of page) {
           const issue = this.convertIssue(raw, startedAt, warnings);
           if (!issue) continue;
-          if (!projectIds.has(issue.projectId) || levelRank(issue.level) < levelRank(this.options.minLevel)) continue;
+          if ((projectIds && !projectIds.has(issue.projectId)) || levelRank(issue.level) < levelRank(this.options.minLevel)) continue;
           byId.set(issue.id, issue);
         }
         onPage();

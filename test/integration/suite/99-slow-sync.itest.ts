@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { emptyStore } from '../../../src/core/store/issueStore';
 import { eventsDue } from '../../../src/core/store/model';
 import { byEventPriority } from '../../../src/core/sync/eventQueue';
+import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
 import type { ProjectNode } from '../../../src/host/tree/nodes/projectNode';
 import { api, control, rows, sentryEnv, waitFor } from './helpers';
 
@@ -21,7 +22,7 @@ describe('a slow first sync: issues at once, the expanded issue first', () => {
     if (!a.app.configured) {
       // Run on its own: set the token as a user would, and let the sync that starts finish.
       const previous = a.app.scheduler.state.lastOutcome;
-      await a.app.tokens.set(sentryEnv().token);
+      await vscode.commands.executeCommand('sentryRca.setAuthToken', sentryEnv().token);
       // A token change starts a sync (and would cancel one started before it): let it finish.
       await waitFor('the sync the token started', () => a.app.scheduler.state.lastOutcome !== previous && !a.app.scheduler.state.running, 60_000);
     }
@@ -42,7 +43,8 @@ describe('a slow first sync: issues at once, the expanded issue first', () => {
   it('shows every issue before any event, and fetches the issue expanded in the tree next', async () => {
     const a = await api();
     const store = await a.app.store.ready;
-    const outcome = a.app.scheduler.runNow('manual');
+    // Sync Now, as the user starts it (with its progress notification).
+    const outcome = Promise.resolve(vscode.commands.executeCommand<SyncOutcome>('sentryRca.syncNow'));
     await waitFor('the issue listing committed', () => store.issues().length >= 60, 60_000);
     const withEvents = () => store.issues().filter((i) => store.events(i.id).length > 0).length;
     const total = store.issues().length;
@@ -72,7 +74,7 @@ describe('a slow first sync: issues at once, the expanded issue first', () => {
     assert.ok(children.length > 0 && children.every((r) => r.contextValue === 'sentryRca.event'), 'the expanded row now holds its events');
 
     const o = await outcome;
-    assert.ok(o.ok, `the sync finished (${String(o.error ?? '')})`);
+    assert.ok(o?.ok, `the sync finished (${String(o?.error ?? '')})`);
     assert.equal(withEvents(), store.issues().filter((i) => i.status === 'unresolved').length);
   });
 });
