@@ -354,6 +354,8 @@ function packIssue(issue: StoredIssue, permalinkBase: string | undefined, synced
   if (syncedAt !== null && issue.syncedAt === syncedAt) out.syncedAt = 0;
   out.firstSeen = exactMs(issue.firstSeen);
   out.lastSeen = exactMs(issue.lastSeen);
+  // Events current for the issue's lastSeen (the usual case): a 1 instead of the timestamp again.
+  if (issue.eventsLastSeen !== undefined && issue.eventsLastSeen !== null && issue.eventsLastSeen === issue.lastSeen) out.eventsLastSeen = 1;
   const st = issue.stats24h;
   if (st.length >= 2) {
     const step = st[1]![0] - st[0]![0];
@@ -368,6 +370,7 @@ function unpackIssue(issue: StoredIssue, permalinkBase: string | undefined, sync
   if ((out.syncedAt as unknown) === 0) out.syncedAt = syncedAt ?? '';
   if (typeof out.firstSeen === 'number') out.firstSeen = new Date(out.firstSeen).toISOString();
   if (typeof out.lastSeen === 'number') out.lastSeen = new Date(out.lastSeen).toISOString();
+  if ((out.eventsLastSeen as unknown) === 1) out.eventsLastSeen = out.lastSeen;
   const st = out.stats24h as unknown as unknown[];
   if (Array.isArray(st) && st.length > 0 && !Array.isArray(st[0])) {
     const [t0, step, ...counts] = st as number[];
