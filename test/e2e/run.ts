@@ -3,7 +3,7 @@
  * driven by playwright-core). Opens the Sentry view unconfigured, sets the token through the command
  * palette's password box, watches the tree fill from the test Sentry server, expands an issue down to
  * its frames, and saves screenshots in test/e2e/screenshots/ (tree.png is the README's).
- * Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ * Writes `{passed, failed, skipped}` to SENTRY_RCA_TEST_SUMMARY.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     await sentry.close();
     rmSync(scratch, { recursive: true, force: true });
     console.log(`e2e: ${steps.passed} passed, ${steps.failed} failed`);
-    writeSummary({ passed: steps.passed, failed: steps.failed });
+    writeSummary(steps);
     process.exitCode = steps.failed > 0 ? 1 : 0;
   }
 }
@@ -141,6 +141,6 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   console.error(e);
   steps.failed++;
-  writeSummary({ passed: steps.passed, failed: steps.failed });
+  writeSummary(steps);
   process.exitCode = 1;
 });

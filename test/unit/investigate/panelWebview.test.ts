@@ -1,7 +1,8 @@
 // The panel bundle in a real browser (Debian Chromium) under the host's CSP: hostile strings from Sentry,
 // logs and the model stay inert, references post validated requests, streaming renders as it arrives.
-import { test, describe, before, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { describeNeeding } from '../../support/needs';
 import { WebviewHarness } from './webviewHarness';
 import type { HostToWebview, IssueHeader } from '../../../src/shared/protocol';
 
@@ -24,7 +25,7 @@ const issue: IssueHeader = {
   firstSeen: '2026-11-25T14:02:00Z', lastSeen: '2026-11-25T14:06:00Z', release: 'orders@1.4.2', environment: 'production', permalink: 'https://sentry.example.com/issues/101/',
 };
 
-describe('investigation panel webview in Chromium', { skip: unavailable ?? false }, () => {
+describeNeeding('investigation panel webview in Chromium', unavailable, {}, () => {
   let w: WebviewHarness;
   before(async () => { w = await new WebviewHarness().start(); });
   after(async () => { await w?.stop(); });

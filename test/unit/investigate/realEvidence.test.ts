@@ -1,15 +1,16 @@
 // Evidence and analysis from real parts: real @sentry/node events synced from the test Sentry server,
 // the sample service's own log fetched over real sshd, a git workspace replaying its releases.
-import { test, describe, before, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInvestigation, savedInvestigations } from '../../../src/core/investigate/investigation';
 import { diagnoseCommand, type DiagnoseJson } from '../../../src/cli/diagnoseCommand';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
+import { describeNeeding } from '../../support/needs';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
 
 const unavailable = realIncidentUnavailable();
 
-describe('investigation of a real incident (SDK events, sshd logs, git history)', { skip: unavailable ?? false }, () => {
+describeNeeding('investigation of a real incident (SDK events, sshd logs, git history)', unavailable, {}, () => {
   let inc: RealIncident;
   before(async () => { inc = await buildRealIncident({ hosts: 1, unreachableHost: true }); });
   after(async () => { await inc?.cleanup(); });
