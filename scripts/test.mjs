@@ -115,7 +115,8 @@ if (!unitOnly) {
   // e2e-vsix: the packaged .vsix installed into code-server (test/e2e/vsix.ts).
   // e2e-frames: frames, CodeLens, hover and Add Path Mapping… in the workbench (test/e2e/frames.ts).
   // trust: a hostile repository, with consent modals and in Restricted Mode (test/trust/run.ts).
-  const runners = [['integration', 'out/test/integration/run.js'], ['trust', 'out/test/trust/run.js'], ['e2e', 'out/test/e2e/run.js'], ['e2e-vsix', 'out/test/e2e/vsix.js'], ['e2e-frames', 'out/test/e2e/frames.js']];
+  // e2e-diagnose: Diagnose from the tree, the panel streaming the AI answer (test/e2e/diagnose.ts).
+  const runners = [['integration', 'out/test/integration/run.js'], ['trust', 'out/test/trust/run.js'], ['e2e', 'out/test/e2e/run.js'], ['e2e-vsix', 'out/test/e2e/vsix.js'], ['e2e-frames', 'out/test/e2e/frames.js'], ['e2e-diagnose', 'out/test/e2e/diagnose.js']];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {
       failures.push(`${suite} (${runner} was not built)`);

@@ -38,6 +38,23 @@ export function writeSummary(counts: SuiteCounts): void {
   if (file) writeFileSync(file, JSON.stringify(counts));
 }
 
+/**
+ * Runs a step-list UI suite's `main` and reports its counts whatever happens: a crash outside a step is
+ * one more failure, never a silent pass.
+ */
+export function runStepSuite(name: string, steps: { passed: number; failed: number; skipped: number }, main: () => Promise<void>): void {
+  const report = () => {
+    console.log(`${name}: ${steps.passed} passed, ${steps.failed} failed`);
+    writeSummary({ passed: steps.passed, failed: steps.failed, skipped: steps.skipped });
+    process.exitCode = steps.failed > 0 ? 1 : 0;
+  };
+  main().then(report, (e: unknown) => {
+    console.error(e);
+    steps.failed++;
+    report();
+  });
+}
+
 export function skipWithoutCodeServer(name: string): boolean {
   if (codeServerInstalled()) return false;
   console.error(`${name}: code-server is missing (.tools/code-server). Run: bash scripts/ensure-test-env.sh`);

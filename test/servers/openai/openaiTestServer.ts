@@ -25,7 +25,7 @@ export interface ScriptedToolCall {
 
 export type ScriptedReply =
   /** An assistant message streamed in the given pieces (or returned whole when not streaming). */
-  | { kind: 'text'; chunks: string[]; delayMs?: number; firstDelayMs?: number; finishReason?: 'stop' | 'length' | 'content_filter' }
+  | { kind: 'text'; chunks: string[]; delayMs?: number; firstDelayMs?: number; finishReason?: 'stop' | 'length' | 'content_filter'; pause?: StreamPause }
   /** One assistant turn asking for tool calls; `text` is optional content sent before them. */
   | { kind: 'tools'; calls: ScriptedToolCall[]; text?: string; delayMs?: number; fragmentSize?: number }
   /** An HTTP error with OpenAI's error body. */
@@ -43,6 +43,12 @@ export type ScriptedReply =
 export interface RejectedRequest {
   index: number;
   error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** Holds a stream after chunk `afterChunk` (0-based) until `until` settles: a test looks at a half answer. */
+export interface StreamPause {
+  afterChunk: number;
+  until: Promise<void>;
 }
 
 export interface RecordedRequest {
@@ -268,6 +274,7 @@ export class OpenAiTestServer {
       if (closed) return;
       completionText += pieces[i];
       write(delta({ content: pieces[i] }), pieces[i]!);
+      if (reply.kind === 'text' && reply.pause?.afterChunk === i) await reply.pause.until;
     }
 
     if (reply.kind === 'truncated') {
