@@ -50,8 +50,11 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
       { type: 'aiDelta', runId: run, step: 2, text: ' see [x](javascript:alert(1))' },
     ];
     await w.send(...msgs);
-    await w.page.waitForFunction(() => document.querySelector('#report')?.textContent?.includes('Culprit at'));
-    await w.page.waitForTimeout(150);
+    // Wait until every hostile string is on the page (the last message included), so the checks below
+    // look at rendered text, not at a page that has not drawn it yet.
+    await w.page.waitForFunction(() => document.querySelector('#report')?.textContent?.includes('Culprit at')
+      && document.querySelector('#ai')?.textContent?.includes('see [x]')
+      && document.querySelector('.log-line .text')?.textContent?.includes('pool exhausted'));
     const result = await w.page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
       scripts: document.querySelectorAll('script').length,
@@ -74,10 +77,16 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     assert.equal(result.title, HOSTILE.title, 'the title shows literally');
     assert.equal(result.logText, HOSTILE.log);
     assert.match(result.ai, /Root cause/);
+    assert.ok(result.ai.includes(`<img src=x onerror="window.__pwned='ai'">`), `the model's markup shows as text: ${result.ai}`);
+    assert.ok(result.ai.includes('see [x](javascript:alert(1))'), `the javascript: link shows as text: ${result.ai}`);
     // Open the Evidence and Tool tabs too: their hostile content must also stay text.
     await w.page.click('vscode-tab-header[data-tab=evidence]');
     await w.page.click('vscode-tab-header[data-tab=tools]');
     await w.page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await w.page.waitForFunction(() => document.querySelector('#tools')?.textContent?.includes('<script>window.__pwned="tool"</script>')
+      && document.querySelector('#evidence')?.textContent?.includes('<img src=x onerror=alert(1)>')
+      && document.querySelector('#evidence')?.textContent?.includes(`<img src=x onerror="window.__pwned='sent'">`));
+    assert.equal(await w.page.evaluate(() => document.querySelectorAll('#tools script, #evidence script, #tools iframe, #evidence img').length), 0);
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     assert.deepEqual(await w.csp(), [], 'the bundle and the element styles work under the CSP');
     assert.deepEqual(w.consoleErrors.filter((e) => !/favicon/.test(e)), []);
