@@ -108,6 +108,23 @@ describe('SentryClient against the test Sentry server', () => {
     }
   });
 
+  test('redirects within the allowed host are followed up to three times, a fourth is refused', async () => {
+    sentry.fault({ kind: 'redirect', match: '/projects/', times: 3, redirectTo: sentry.url });
+    assert.ok((await client().listProjects()).length > 0);
+    assert.equal(sentry.requests.length, 4, 'three redirects, then the answer');
+    sentry.resetRequests();
+    sentry.fault({ kind: 'redirect', match: '/projects/', times: 4, redirectTo: sentry.url });
+    await assert.rejects(client().listProjects(), (e: unknown) => e instanceof RcaError && /^Too many redirects for GET \/api\/0\/organizations\/acme\/projects\//.test(e.message));
+    assert.equal(sentry.requests.length, 4, 'the fourth redirect is not followed');
+  });
+
+  test('an unknown organization is a 404 that names it, not retried', async () => {
+    const c = client({ org: 'no-such-org' });
+    await assert.rejects(c.discoverRegion(), (e: unknown) => e instanceof RcaError && e.kind === 'remote'
+      && e.message === `Organization "no-such-org" was not found at ${sentry.url}.` && /Check the organization slug/.test(e.display));
+    assert.equal(sentry.requests.length, 1);
+  });
+
   test('a redirect to another host is refused and the token is not sent there', async () => {
     sentry.fault({ kind: 'redirect', match: '/projects/', times: 1 });
     const c = client();
