@@ -35,6 +35,13 @@ const cases: Array<[string, TimeContext, string | undefined]> = [
   ['    at handler (/srv/app/api.js:42:7)', utc, undefined],
   ['', utc, undefined],
   ['2026-13-45T10:00:00Z bad date', utc, undefined],
+  // Each field out of range makes the line untimed (not a time rolled into the next day or hour).
+  ['2026-11-25T24:00:00Z hour 24', utc, undefined],
+  ['2026-11-25T10:60:00Z minute 60', utc, undefined],
+  ['2026-11-25T10:00:61Z second 61', utc, undefined],
+  ['2026-11-25T10:00:60Z leap second', utc, '2026-11-25T10:01:00.000Z'],
+  ['2026-11-00T10:00:00Z day 0', utc, undefined],
+  ['2026-11-32T10:00:00Z day 32', utc, undefined],
 ];
 
 describe('parseLogTime', () => {
