@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         notWired.waitFor({ timeout: 30_000 }).then(() => 'not-wired' as const),
         panel.locator('#report h2').first().waitFor({ timeout: 30_000 }).then(() => 'panel' as const),
       ]);
-      expect(first === 'panel', `the investigation feature did not load: VS Code says "${await notWired.textContent().catch(() => '')}" (see the Sentry RCA log)`);
+      expect(first === 'panel', `the investigation feature did not load: VS Code says "${(await notWired.innerText().catch(() => "")).replace(/\s+/g, " ")}" (see the Sentry RCA log)`);
     });
     if (!opened) return;
 
