@@ -112,9 +112,10 @@ function sample(items, n, s) {
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((n) => n !== 'lowdb').concat(['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node']);
-const OUT = join('out', 'mutate');
+// One folder per run, so two runs never overwrite each other's bundles.
+const OUT = join('out', `mutate-${process.pid}`);
 
-/** Bundles the tests with `mutant` applied (or none), into out/mutate/ at the same depth as out/. */
+/** Bundles the tests with `mutant` applied (or none), into out/mutate-PID/ at the same depth as out/. */
 async function build(tests, mutant) {
   const plugin = {
     name: 'mutant',
