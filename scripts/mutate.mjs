@@ -36,11 +36,11 @@ const AREAS = {
   },
   sync: {
     files: ['syncEngine.ts', 'syncScheduler.ts', 'syncOptions.ts'].map((f) => `src/core/sync/${f}`),
-    tests: ['test/unit/sync/syncScheduler.test.ts', 'test/unit/sync/syncEngine.test.ts'],
+    tests: ['test/unit/sync/syncScheduler.test.ts', 'test/unit/sync/syncSummary.test.ts', 'test/unit/sync/syncEngine.test.ts'],
   },
   logs: {
     files: ['window.ts', 'lineFilter.ts', 'remoteScript.ts', 'shellQuote.ts', 'timestamps.ts', 'spec.ts', 'hostSelection.ts', 'sshConfig.ts'].map((f) => `src/core/logs/${f}`),
-    tests: ['lineFilter', 'timestamps', 'spec', 'redact', 'hostSelection', 'sshConfig', 'remoteScript'].map((t) => `test/unit/logs/${t}.test.ts`),
+    tests: ['lineFilter', 'window', 'timestamps', 'spec', 'redact', 'hostSelection', 'sshConfig', 'remoteScript'].map((t) => `test/unit/logs/${t}.test.ts`),
     notMutated: ['src/core/logs/sshConnector.ts', 'src/core/logs/sshLogFetcher.ts', 'src/core/logs/knownHosts.ts (tested over a real sshd in test/ssh)'],
   },
 };
