@@ -8,6 +8,7 @@ import { OpenAiTestServer, type RecordedRequest } from '../../servers/openai/ope
 import { runInvestigation } from '../../../src/core/investigate/investigation';
 import type { ToolCallRecord } from '../../../src/core/investigate/llmInvestigator';
 import { RcaError } from '../../../src/core/common/errors';
+import { workspaceAccess } from '../../../src/core/investigate/adapters';
 import { SENTRY_TOKEN, T0, makeScenario, type Scenario } from './scenario';
 
 const API_KEY = 'sk-proj-RETRYKEY0123456789abcdefghijklmn';
@@ -24,7 +25,7 @@ async function investigate(signal?: AbortSignal) {
   const calls: ToolCallRecord[] = [];
   const first = server.requests.length;
   const outcome = await runInvestigation(
-    { issues: s.issues, frames: s.frames, logs: s.logs, workspaceRoot: s.root },
+    { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
     '101',
     { collect: { now: () => T0 + 3600_000 }, ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test' }, secrets: [SENTRY_TOKEN] },
     { onToolCall: (c) => { if (c.status !== 'running') calls.push(c); } },
