@@ -9,14 +9,15 @@
  * as is any missing tool: this suite never skips. Writes `{passed, failed, skipped}` to
  * SENTRY_RCA_TEST_SUMMARY.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenAiTestServer } from '../servers/openai/openaiTestServer';
+import { diagnosePoolIssue, openIncidentWorkbench } from '../unit/investigate/incidentUi';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from '../unit/investigate/realIncident';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
-import { openWorkbench, type Workbench } from '../vscode/workbench';
+import { Steps } from '../vscode/ui';
+import type { Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 const AI_KEY = 'sk-ui-0123456789abcdefghijkl';
@@ -47,37 +48,16 @@ async function main(): Promise<void> {
       // The stream holds after its second chunk until the test has seen the half answer on screen.
       { kind: 'text', delayMs: 120, pause: { afterChunk: 1, until: halfSeen }, chunks: ['## Root cause\n', 'The promo-code branch in `src/routes/checkout.mjs:15` returns ', 'before `conn.release()`, leaking a pooled connection per rejected code; ', 'after ten the pool is empty and `src/db/pool.mjs:44` throws.\n', '## Evidence\n- log orders-api-1: `WARN pool nearly exhausted (9/10 in use)`\n', '## Fix\nMove the early return inside the `try … finally`.\n', '## Confidence\nhigh'] },
     );
-    // VS Code reads the SSH setup from settings: absolute key path, the test known_hosts, no agent.
-    const sshConfig = join(inc.home, '.ssh', 'config-vscode');
-    writeFileSync(sshConfig, readFileSync(inc.sshConfig, 'utf8').replace(/~\/\.ssh\/id_orders/g, join(inc.home, '.ssh', 'id_orders'))
-      + `\nHost *\n  UserKnownHostsFile ${join(inc.home, '.ssh', 'known_hosts')}\n  IdentityAgent none\n`);
-    wb = await openWorkbench({
-      workspace: inc.workspace,
-      extensionDevelopmentPath: projectRoot,
+    wb = await openIncidentWorkbench(inc, {
       env: { OPENAI_API_KEY: AI_KEY, OPENAI_BASE_URL: ai.baseUrl },
-      settings: {
-        'sentryRca.baseUrl': inc.sentry.url, 'sentryRca.organization': inc.sentry.org, 'sentryRca.ai.model': 'gpt-test',
-        'sentryRca.logs.sources': [`orders-api-1=file:${inc.logFile}`], 'sentryRca.ssh.configFile': sshConfig,
-        'workbench.colorTheme': 'Default Dark Modern',
-      },
-      viewport: { width: 1400, height: 900 },
+      settings: { 'sentryRca.ai.model': 'gpt-test' },
       onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
     });
     const page = wb.page;
     const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
     const opened = await step('Diagnose on the issue row opens the panel (not "not available")', async () => {
-      await page.locator('.activitybar').waitFor({ timeout: 60_000 });
-      await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
-      await runCommand(page, 'Sentry RCA: Set Auth Token');
-      const password = page.locator('.quick-input-widget input[type="password"]');
-      await password.waitFor({ timeout: 10_000 });
-      await password.fill(inc!.sentry.token);
-      await page.keyboard.press('Enter');
-      const issueRow = treeRow(page, /PoolExhaustedError/).first();
-      await issueRow.waitFor({ timeout: 30_000 });
-      await issueRow.hover();
-      await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
+      await diagnosePoolIssue(page, inc!.sentry.token);
       // The command table's words when the investigation feature did not load ("… not available: …").
       const notWired = page.locator('.notification-toast').filter({ hasText: /not available/ }).first();
       const first = await Promise.race([
@@ -112,7 +92,9 @@ async function main(): Promise<void> {
     });
 
     await step('a file:line in the answer opens the editor at that line; the token never reached the model', async () => {
-      await panel.locator('#ai a.file-ref', { hasText: 'src/routes/checkout.mjs:15' }).click();
+      // The answer's own link (the checked-citations list below it links the same line too).
+      await panel.locator('#ai a.file-ref', { hasText: 'src/routes/checkout.mjs:15' }).first().click();
+      expect(/Citations checked \(\d+ of \d+ verified\)/.test(await panel.locator('#ai').textContent() ?? ''), 'the citations of the answer were checked');
       await page.locator('.tab', { hasText: 'checkout.mjs' }).first().waitFor({ timeout: 15_000 });
       await page.locator('.statusbar-item', { hasText: 'Ln 15' }).first().waitFor({ timeout: 10_000 });
       expect(ai!.requests.length === 2, `2 model requests, got ${ai!.requests.length}`);
