@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the full test run needs on a fresh machine of this kind, and nothing when it is there:
-# Debian packages (OpenSSH server and systemd-journal-remote, which writes real journal files, for the SSH tests; BusyBox to check the remote log script on an Alpine-like toolset; Chromium and ripgrep for VS Code tests, git; Ruby with sentry-ruby for real Ruby stack frames) and
+# Debian packages (OpenSSH server and systemd-journal-remote, which writes real journal files, for the SSH tests; BusyBox and gawk to check the remote log script and its awk on the toolsets servers have; Chromium and ripgrep for VS Code tests, git; Ruby with sentry-ruby for real Ruby stack frames) and
 # code-server (real VS Code) in .tools/. Idempotent; safe to run on every `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(openssh-server openssh-client git chromium ripgrep libkrb5-dev systemd-journal-remote busybox ruby ruby-sentry-ruby)
+APT_PACKAGES=(openssh-server openssh-client git chromium ripgrep libkrb5-dev systemd-journal-remote busybox gawk ruby ruby-sentry-ruby)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

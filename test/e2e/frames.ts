@@ -5,7 +5,7 @@
  * opens or why it does not, clicking it opens the file at the line, the crashing line carries a
  * CodeLens and a hover with "Open in Sentry" / "Diagnose", the lens opens the diagnosis, and "Add Path
  * Mapping…" from a frame's context menu writes the workspace setting after the confirmation.
- * Screenshots go to test/e2e/screenshots/frames-*.png. Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ * Screenshots go to test/e2e/screenshots/frames-*.png. Writes `{passed, failed, skipped}` to SENTRY_RCA_TEST_SUMMARY.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

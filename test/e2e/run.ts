@@ -3,14 +3,14 @@
  * driven by playwright-core). Opens the Sentry view unconfigured, sets the token through the command
  * palette's password box, watches the tree fill from the test Sentry server, expands an issue down to
  * its frames, and saves screenshots in test/e2e/screenshots/ (tree.png is the README's).
- * Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ * Writes `{passed, failed, skipped}` to SENTRY_RCA_TEST_SUMMARY.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
-import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
+import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
 import { runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
@@ -21,7 +21,7 @@ const step = steps.step.bind(steps);
 const row = treeRow;
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('e2e')) { process.exitCode = 1; return; }
+  if (skipWithoutCodeServer('e2e')) { steps.failed++; return; }
   mkdirSync(SHOTS, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-e2e-'));
   const sentry = await startSentryServer({});
@@ -132,15 +132,7 @@ async function main(): Promise<void> {
     await wb?.close();
     await sentry.close();
     rmSync(scratch, { recursive: true, force: true });
-    console.log(`e2e: ${steps.passed} passed, ${steps.failed} failed`);
-    writeSummary({ passed: steps.passed, failed: steps.failed });
-    process.exitCode = steps.failed > 0 ? 1 : 0;
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  steps.failed++;
-  writeSummary({ passed: steps.passed, failed: steps.failed });
-  process.exitCode = 1;
-});
+runStepSuite('e2e', steps, main);

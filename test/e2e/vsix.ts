@@ -7,7 +7,7 @@
  * the editor, Diagnose. Screenshots go to test/e2e/screenshots/ (demo-*.png).
  *
  *   node out/test/e2e/vsix.js          (SENTRY_RCA_VSIX=FILE tests that .vsix instead of building one)
- * Writes `{passed, failed}` to SENTRY_RCA_TEST_SUMMARY.
+ * Writes `{passed, failed, skipped}` to SENTRY_RCA_TEST_SUMMARY.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -195,8 +195,10 @@ describe('failures', () => {
     await f.fetch([parseLogSpec(`target=file:${env.logDir}/app.log`), parseLogSpec(`target=file:${env.logDir}/syslog`)], W, { concurrency: 1 });
     await f.fetch([parseLogSpec(`target=file:${env.logDir}/access.log`)], W);
     assert.equal(count(), before + 1, 'one login for three fetches');
+    const logged = env.target.logs.join('').length;
     f.dispose();
-    await new Promise((r) => setTimeout(r, 300));
-    assert.match(env.target.logs.join(''), /(Disconnected from|Connection closed by|Received disconnect from) .*127\.0\.0\.1/);
+    // sshd logs the client's disconnect: wait for that line (written after dispose), not for a fixed time.
+    const after = await env.target.waitForLog(/(Disconnected from|Connection closed by|Received disconnect from) .*127\.0\.0\.1/, logged);
+    assert.match(after, /(Disconnected from|Connection closed by|Received disconnect from) .*127\.0\.0\.1/);
   });
 });

@@ -1,7 +1,7 @@
 // Time windows over the real sshd: every timestamp format, rotation, gzip, docker and command sources.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SshLogFetcher, parseLogSpec, windowAround, type HostLogResult, type LogWindow } from '../../src/core/logs';
 import { startSshTestEnv, T, type SshTestEnv } from './sshTestEnv';
@@ -173,10 +173,34 @@ describe('journald, docker and command sources', () => {
     assert.deepEqual(args, ['logs', '-t', '--since', String(W.since.getTime() / 1000), '--until', String(W.until.getTime() / 1000), 'api']);
   });
 
-  test('docker reports a missing container as an error with docker\'s own words', async () => {
+  test('a stopped container\'s log is read like a running one\'s', async () => {
+    const r = await one('target=docker:batch');
+    assert.equal(r.status, 'ok', r.message);
+    assert.deepEqual(r.lines.map((l) => [l.time, l.text.replace(/^\S+ /, '')]), [
+      ['2026-11-25T10:03:00.000Z', 'batch job started'],
+      ['2026-11-25T10:04:30.500Z', 'batch job exited with code 137'],
+    ]);
+  });
+
+  test('a missing container: an error naming the source and host, with what docker said, and no log lines', async () => {
     const r = await one('target=docker:nope');
     assert.equal(r.status, 'error');
-    assert.match(r.message!, /No such container: nope/);
+    assert.equal(r.message, 'docker logs on target failed (exit 1): Error response from daemon: No such container: nope');
+    assert.deepEqual(r.lines, [], 'docker\'s error is not shown as a log line');
+  });
+
+  test('no access to the docker socket: an error that says how to get access', async () => {
+    const denied = join(env.logDir, 'docker.denied');
+    writeFileSync(denied, '');
+    try {
+      const r = await one('target=docker:api');
+      assert.equal(r.status, 'error');
+      assert.match(r.message!, /^docker logs on target failed \(exit 1\): permission denied while trying to connect to the Docker daemon socket at unix:\/\/\/var\/run\/docker\.sock/);
+      assert.match(r.message!, /Add the SSH user to the docker group/);
+      assert.deepEqual(r.lines, []);
+    } finally {
+      rmSync(denied);
+    }
   });
 
   test('command template: placeholders are substituted quoted, output filtered to the window', async () => {

@@ -113,18 +113,29 @@ function writeStubs(binDir: string, logDir: string, journalDir: string): void {
   // journalctl is the real one; the only change is where it looks (no journald runs in a container).
   writeFileSync(join(binDir, 'journalctl'), `#!/bin/sh\nexec /usr/bin/journalctl --directory=${journalDir} "$@"\n`);
   chmodSync(join(binDir, 'journalctl'), 0o755);
-  // docker: no daemon runs here, so a stub stands in for the CLI: it records its argv (one per line,
-  // so quoting mistakes show) and answers like docker does.
+  // docker: no daemon runs here, so a stand-in answers as the docker 28 CLI does (its messages and exit
+  // codes were taken from the real CLI): "api" is running and "batch" has exited (docker logs reads a
+  // stopped container's log all the same, exit 0); any other name is "No such container" (exit 1);
+  // with docker.denied present the user may not use the daemon's socket (exit 1). It records its argv
+  // (one per line, so quoting mistakes show).
   writeFileSync(join(binDir, 'docker'), `#!/bin/sh
 printf '%s\\n' "$@" > ${logDir}/docker.args
 for last; do :; done
-if [ "$last" != "api" ]; then echo "Error response from daemon: No such container: $last" >&2; exit 1; fi
-cat ${logDir}/docker-api.txt
+if [ -e ${logDir}/docker.denied ]; then
+  echo "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \\"http://%2Fvar%2Frun%2Fdocker.sock/v1.50/containers/$last/json\\": dial unix /var/run/docker.sock: connect: permission denied" >&2
+  exit 1
+fi
+case "$last" in
+  api) cat ${logDir}/docker-api.txt ;;
+  batch) cat ${logDir}/docker-batch.txt ;;
+  *) echo "Error response from daemon: No such container: $last" >&2; exit 1 ;;
+esac
 `);
   chmodSync(join(binDir, 'docker'), 0o755);
   const lines: string[] = [];
   for (let t = Date.UTC(2026, 10, 25, 10); t <= Date.UTC(2026, 10, 25, 10, 7); t += 30_000) lines.push(`${new Date(t).toISOString().replace('.000Z', '.123456789Z')} container line at ${new Date(t).toISOString()}`);
   writeFileSync(join(logDir, 'docker-api.txt'), lines.join('\n') + '\n');
+  writeFileSync(join(logDir, 'docker-batch.txt'), ['2026-11-25T10:03:00.000000001Z batch job started', '2026-11-25T10:04:30.500000000Z batch job exited with code 137'].join('\n') + '\n');
 }
 
 export async function startSshTestEnv(): Promise<SshTestEnv> {

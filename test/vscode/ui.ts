@@ -7,6 +7,8 @@ import type { Page } from 'playwright-core';
 export class Steps {
   passed = 0;
   failed = 0;
+  /** A step list has no skips (a failed prerequisite ends the run as a failure); reported for the summary. */
+  readonly skipped = 0;
 
   /** Runs one step; a failure is counted and printed with its stack, and the next step still runs. */
   async step(name: string, fn: () => Promise<void>): Promise<boolean> {

@@ -9,6 +9,7 @@ import type { Claim } from './claimVerifier';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
 import { RcaError } from '../common/errors';
+import { abortError } from '../common/clock';
 import { nullLogger, type Logger } from '../common/logger';
 import type { AnalysisReport } from './analyzer';
 import type { Evidence } from './evidence';
@@ -225,13 +226,15 @@ export class LlmInvestigator {
     let firstTokenMs: number | null = null;
     const acc: Array<{ id: string; name: string; args: string }> = [];
     try {
-      const stream = await this.client.chat.completions.create({
+      // The SDK's retry back-off (a 429's `retry-after: 20`, twice) does not watch the signal: Stop
+      // must not wait it out.
+      const stream = await untilAborted(this.client.chat.completions.create({
         model: this.config.model,
         messages,
         stream: true,
         ...(this.config.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
         ...(defs.length ? { tools: defs, tool_choice: finalTurn ? 'none' as const : 'auto' as const } : {}),
-      }, { signal });
+      }, { signal }), signal);
       for await (const chunk of stream) {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices[0];
@@ -261,6 +264,20 @@ export class LlmInvestigator {
     const toolCalls = acc.filter(Boolean).map((c, i): ChatCompletionMessageFunctionToolCall => ({ id: c.id || `call_${step}_${i}`, type: 'function', function: { name: c.name, arguments: c.args } }));
     return { text, toolCalls, usage, firstTokenMs };
   }
+}
+
+/** `p`, or a rejection as soon as `signal` aborts (whatever `p` is still waiting for). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    if (signal.aborted) { onAbort(); return; }
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); },
+    );
+  });
 }
 
 /** A plain message for each way a provider call fails; the key is never part of it. */

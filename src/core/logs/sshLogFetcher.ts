@@ -206,7 +206,10 @@ function judge(source: LogSourceSpec, p: ParsedOutput, code: number | null, stde
   if (!ok) {
     const said = cleanLine(p.lines.filter((l) => l.trim() && l !== GAP_LINE).slice(-3).join(' '), 500);
     const what = source.kind === 'journald' ? 'journalctl' : source.kind === 'docker' ? 'docker logs' : 'The command';
-    return { status: 'error', message: `${what} on ${host} failed (exit ${p.exitCode ?? 'unknown'})${said ? `: ${said}` : ''}` };
+    const hint = source.kind === 'docker' && /permission denied while trying to connect to the Docker daemon socket/i.test(said)
+      ? ' Add the SSH user to the docker group on that host (or read the log with a cmd: source that may use the socket).'
+      : '';
+    return { status: 'error', message: `${what} on ${host} failed (exit ${p.exitCode ?? 'unknown'})${said ? `: ${said}` : ''}${hint}` };
   }
   return { status: 'ok' };
 }

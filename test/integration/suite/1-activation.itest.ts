@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID } from './helpers';
+import { api, control, EXTENSION_ID, givenSignedOut } from './helpers';
 
 describe('activation', () => {
   it('activates on start-up and returns the test API', async () => {
@@ -27,18 +27,29 @@ describe('activation', () => {
     assert.ok(declared.length >= 10);
   });
 
-  it('starts unconfigured: no token, no timer, Sync Now asks for setup instead of failing', async () => {
+  it('unconfigured: no token, no timer, Sync Now asks for setup instead of failing', async () => {
     const a = await api();
+    await givenSignedOut(a);
     assert.equal(await a.app.tokens.get(), undefined);
     assert.equal(a.app.configured, false);
     assert.equal(a.app.scheduler.isStarted, false);
     assert.match(a.app.statusBar.item.text, /not set up/);
-    // Resolves (with the warning shown) instead of throwing or syncing.
-    const outcome = await Promise.race([
-      vscode.commands.executeCommand('sentryRca.syncNow'),
-      new Promise((r) => setTimeout(() => r('still waiting'), 1500)),
-    ]);
-    assert.notEqual(outcome && typeof outcome === 'object' && 'ok' in outcome, true, 'no sync ran');
+    // The warning waits for the user: this stands in for the user closing it, and records what it said.
+    const shown: string[][] = [];
+    const win = vscode.window as { showWarningMessage: unknown };
+    const original = win.showWarningMessage;
+    win.showWarningMessage = (...args: unknown[]) => { shown.push(args.map(String)); return Promise.resolve(undefined); };
+    const apiCalls = async () => ((await control('requests')) as Array<{ path: string }>).filter((r) => r.path.startsWith('/api/0/')).length;
+    const callsBefore = await apiCalls();
+    let outcome: unknown;
+    try {
+      outcome = await vscode.commands.executeCommand('sentryRca.syncNow');
+    } finally {
+      win.showWarningMessage = original;
+    }
+    assert.deepEqual(shown, [['Sentry RCA: set the auth token first.', 'Set Auth Token']]);
+    assert.equal(outcome, undefined, 'no sync ran');
+    assert.equal(await apiCalls(), callsBefore, 'nothing was asked of Sentry');
     assert.equal(a.app.store.issues().length, 0);
   });
 });

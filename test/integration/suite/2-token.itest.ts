@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SetTokenResult } from '../../../src/host/commands/tokenCommands';
-import { api, sentryEnv, waitFor } from './helpers';
+import { api, givenSignedOut, sentryEnv, waitFor } from './helpers';
 
 describe('auth token (Set / Clear Auth Token, SecretStorage)', () => {
+  before(async () => { await givenSignedOut(await api()); });
+
   it('rejects a token the server answers with 401 and stores nothing', async () => {
     const a = await api();
     const r = await vscode.commands.executeCommand<SetTokenResult>('sentryRca.setAuthToken', 'sntryu_wrong_token_0123456789abcdef');

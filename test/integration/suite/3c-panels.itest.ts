@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/host/ids';
-import { api, sentryEnv, waitFor } from './helpers';
+import { api, givenSynced, waitFor } from './helpers';
 
 // Closed diagnosis panels must leave nothing behind: each one holds its webview and its run's whole
 // message history, and they used to stay registered until the extension deactivated.
 describe('diagnosis panels', () => {
   it('opening and closing 50 panels retains none of them', async () => {
     const a = await api();
-    // Runs after the token suite; on its own (SENTRY_RCA_TEST_GREP) it sets the token itself.
-    if (a.app.store.issues().length === 0 && !(await a.app.tokens.get())) {
-      await vscode.commands.executeCommand(Commands.setAuthToken, sentryEnv().token);
-    }
+    await givenSynced(a);
     const issue = await waitFor('a synced issue', () => a.app.store.issues()[0], 30_000);
     const panels = (await waitFor('the investigation feature', () => a.app.investigation)).panels;
     assert.deepEqual([...a.app.commands.ids].sort(), Object.values(Commands).sort(), 'the command table registered every id');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { levelRank } from '../../../src/core/store/model';
-import { api, rows } from './helpers';
+import { api, givenSynced, rows } from './helpers';
 
 async function visibleIssues(a: Awaited<ReturnType<typeof api>>) {
   const out = [];
@@ -10,6 +10,7 @@ async function visibleIssues(a: Awaited<ReturnType<typeof api>>) {
 }
 
 describe('sorting and filters (view title bar commands)', () => {
+  before(async () => { await givenSynced(await api()); });
   afterEach(async () => {
     await vscode.commands.executeCommand('sentryRca.clearFilters');
     await vscode.commands.executeCommand('sentryRca.sortIssues', 'lastSeen');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { api, control, setSetting, waitFor } from './helpers';
+import { api, control, givenSynced, setSetting, waitFor } from './helpers';
 
 describe('background sync on the timer', () => {
+  before(async () => { await givenSynced(await api()); });
   after(async () => { await setSetting('syncIntervalMinutes', undefined); });
 
   it('fires on a short interval and picks up a new event without Sync Now', async () => {

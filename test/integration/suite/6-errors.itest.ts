@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
 import { RcaError } from '../../../src/core/common/errors';
-import { api, control, sentryEnv, setSetting, waitFor } from './helpers';
+import { api, control, givenSynced, sentryEnv, setSetting, waitFor } from './helpers';
 
 function closedPort(): Promise<number> {
   return new Promise((res) => {
@@ -20,6 +20,7 @@ describe('sync errors', () => {
 
   before(async () => {
     const a = await api();
+    await givenSynced(a);
     issuesBefore.n = a.app.store.issues().length;
   });
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
-import { api, control, rows, setSetting, waitFor } from './helpers';
+import { api, control, givenSynced, rows, setSetting, waitFor } from './helpers';
 
 describe('settings and Sync Now', () => {
+  before(async () => { await givenSynced(await api()); });
   after(async () => {
     const a = await api();
     const before = a.app.store.meta().lastSuccessfulSync;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, waitFor } from './helpers';
+import { api, givenSynced, waitFor } from './helpers';
 
 describe('Clear Auth Token', () => {
+  before(async () => { await givenSynced(await api()); });
   it('removes the token from SecretStorage, stops the timer and keeps the synced data', async () => {
     const a = await api();
     const issues = a.app.store.issues().length;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { emptyStore } from '../../../src/core/store/issueStore';
 import type { StoredIssue } from '../../../src/core/store/model';
-import { api, rows } from './helpers';
+import { api, givenSynced, rows } from './helpers';
 
-// Last on purpose: it replaces the synced data with a large synthetic store.
+// It replaces the synced data with a large synthetic store; the next suite's set-up syncs afresh.
 describe('a 10k-issue store in the real extension host', () => {
+  before(async () => { await givenSynced(await api()); });
   it('shows it through the real provider and TreeItems, children built per expanded node', async () => {
     const a = await api();
     const now = Date.now();
@@ -21,18 +22,15 @@ describe('a 10k-issue store in the real extension host', () => {
 
     const provider = a.app.issues.provider;
     // A view-state change drops the model's cache; the listeners (the view's title counts) and the
-    // root request then filter, sort and group all 10k issues again, as after a sync.
-    let t = performance.now();
+    // root request then filter, sort and group all 10k issues again, as after a sync. (How long that
+    // takes is measured by `npm run bench`, test/bench/tree.bench.ts, not asserted here.)
     a.app.issues.model.setState({});
     const roots = await provider.getChildren();
-    const rootMs = performance.now() - t;
-    assert.equal(roots.length, 5);
-    t = performance.now();
+    assert.deepEqual((await rows(a)).map((r) => r.label), ['big-0', 'big-1', 'big-2', 'big-3', 'big-4']);
     const children = await provider.getChildren(roots[0]);
-    const items = children.map((c) => provider.getTreeItem(c));
-    const expandMs = performance.now() - t;
+    const items = await Promise.all(children.map((c) => provider.getTreeItem(c)));
     assert.equal(items.length, 2000);
-    console.log(`    real host, 10k issues: root children ${rootMs.toFixed(1)} ms; expand a 2,000-issue project to TreeItems ${expandMs.toFixed(1)} ms`);
+    assert.ok(items.every((i) => i.contextValue === 'sentryRca.issue'));
     const [first] = await rows(a, roots[0]);
     assert.match(first!.description, /^BIG0-0 · 0 events in 90 d · just now/);
   });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SentryRcaTestApi } from '../../../src/app';
 import type { TreeNode } from '../../../src/host/tree/nodes/treeNode';
+import { emptyStore } from '../../../src/core/store/issueStore';
 
 export const EXTENSION_ID = 'sentry-rca.sentry-rca';
 
@@ -63,4 +64,51 @@ export async function rows(a: SentryRcaTestApi, parent?: TreeNode): Promise<Row[
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('sentryRca').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Each suite states the state it starts from, so any one runs alone (SENTRY_RCA_TEST_GREP) or in any
+ * order; the numbered files still read as one user's path when they run together.
+ */
+
+/** No token, no timer, an empty store, default settings: a fresh install. */
+export async function givenSignedOut(a: SentryRcaTestApi): Promise<void> {
+  await restoreServer();
+  await waitFor('no sync in flight', () => !a.app.scheduler.state.running, 30_000);
+  if (await a.app.tokens.get()) await vscode.commands.executeCommand('sentryRca.clearAuthToken');
+  await waitFor('signed out', async () => !a.app.configured && !a.app.scheduler.isStarted && (await a.app.tokens.get()) === undefined);
+  const store = await a.app.store.ready;
+  await store.replace(emptyStore());
+}
+
+/** The test server's token stored, default settings, and a store freshly synced from the server. */
+export async function givenSynced(a: SentryRcaTestApi): Promise<void> {
+  await restoreServer();
+  const { token } = sentryEnv();
+  if ((await a.app.tokens.get()) !== token) {
+    const r = await vscode.commands.executeCommand<{ stored: boolean; message: string }>('sentryRca.setAuthToken', token);
+    if (!r.stored) throw new Error(`the test token was refused: ${r.message}`);
+  }
+  await waitFor('configured', () => a.app.configured);
+  await waitFor('no sync in flight', () => !a.app.scheduler.state.running, 30_000);
+  // A fresh store, filled by a full sync: no data left by another suite (a 10k synthetic store, a filter).
+  const store = await a.app.store.ready;
+  await store.replace(emptyStore());
+  const outcome = await vscode.commands.executeCommand<{ ok: boolean; error?: unknown }>('sentryRca.syncNow');
+  if (!outcome?.ok) throw new Error(`the set-up sync failed: ${String(outcome?.error)}`);
+  await waitFor('synced issues of both projects', () => new Set(a.app.store.issues().map((i) => i.projectSlug)).size >= 2, 30_000);
+}
+
+/** Settings, view filters and the test server back to how the runner started them. */
+async function restoreServer(): Promise<void> {
+  const { url, token } = sentryEnv();
+  await control('clear-faults', {});
+  await control('latency', { ms: 0 });
+  await control('token', { token });
+  const wanted: Record<string, unknown> = { baseUrl: url, projects: undefined, minLevel: undefined, syncIntervalMinutes: 10 };
+  for (const [key, value] of Object.entries(wanted)) {
+    const current = vscode.workspace.getConfiguration('sentryRca').inspect(key)?.globalValue;
+    if (JSON.stringify(current) !== JSON.stringify(value)) await setSetting(key, value);
+  }
+  await vscode.commands.executeCommand('sentryRca.clearFilters');
 }

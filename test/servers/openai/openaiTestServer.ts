@@ -7,9 +7,14 @@
  * Each test queues the replies it wants, in order; each request takes the next one. The server records
  * every request (headers and parsed body) so a test can assert exactly what the client sent, and it can
  * misbehave on purpose: delays, a stream cut off mid-way, a malformed chunk, a hang until the client aborts.
+ *
+ * Like the real endpoint it rejects a request that breaks the chat protocol (chatProtocol.ts: message
+ * sequence, roles, `tool_call_id`s, tool schemas, `stream_options`) with a 400 and OpenAI's error body,
+ * before any scripted reply is taken.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chatRequestError } from './chatProtocol';
 
 export interface ScriptedToolCall {
   name: string;
@@ -20,7 +25,7 @@ export interface ScriptedToolCall {
 
 export type ScriptedReply =
   /** An assistant message streamed in the given pieces (or returned whole when not streaming). */
-  | { kind: 'text'; chunks: string[]; delayMs?: number; firstDelayMs?: number; finishReason?: 'stop' | 'length' | 'content_filter' }
+  | { kind: 'text'; chunks: string[]; delayMs?: number; firstDelayMs?: number; finishReason?: 'stop' | 'length' | 'content_filter'; pause?: StreamPause }
   /** One assistant turn asking for tool calls; `text` is optional content sent before them. */
   | { kind: 'tools'; calls: ScriptedToolCall[]; text?: string; delayMs?: number; fragmentSize?: number }
   /** An HTTP error with OpenAI's error body. */
@@ -33,6 +38,18 @@ export type ScriptedReply =
   | { kind: 'hang' }
   /** Computes the reply from the request (e.g. to echo a tool result back). */
   | { kind: 'dynamic'; reply: (req: RecordedRequest) => Exclude<ScriptedReply, { kind: 'dynamic' }> };
+
+/** A request the server answered with a protocol 400 (the scripted queue was not touched). */
+export interface RejectedRequest {
+  index: number;
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** Holds a stream after chunk `afterChunk` (0-based) until `until` settles: a test looks at a half answer. */
+export interface StreamPause {
+  afterChunk: number;
+  until: Promise<void>;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -90,6 +107,8 @@ export function approxTokens(text: string): number {
 export class OpenAiTestServer {
   readonly requests: RecordedRequest[] = [];
   readonly sentChunks: SentChunk[] = [];
+  /** Requests refused for breaking the chat protocol, as the real API would refuse them. */
+  readonly rejected: RejectedRequest[] = [];
   private readonly queue: ScriptedReply[] = [];
   private readonly server: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -124,6 +143,11 @@ export class OpenAiTestServer {
     return this.queue.length;
   }
 
+  /** Drops the replies no request took (a test that expected fewer calls); returns how many. */
+  discardPending(): number {
+    return this.queue.splice(0).length;
+  }
+
   /** Every request body as text, for "this must never have been sent" assertions. */
   allReceivedText(): string {
     return this.requests.map((r) => JSON.stringify(r.headers) + '\n' + r.raw).join('\n');
@@ -151,8 +175,13 @@ export class OpenAiTestServer {
     if (this.options.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
       return sendError(res, 401, ERROR_DEFAULTS[401]!);
     }
-    if (!body || !Array.isArray(body.messages)) {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
       return sendError(res, 400, { type: 'invalid_request_error', code: null, message: "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)" });
+    }
+    const protocolError = chatRequestError(body);
+    if (protocolError) {
+      this.rejected.push({ index, error: protocolError });
+      return sendError(res, 400, protocolError);
     }
     if (this.options.contextLimitTokens !== undefined) {
       const tokens = approxTokens(JSON.stringify(body.messages)) + approxTokens(JSON.stringify(body.tools ?? []));
@@ -245,6 +274,7 @@ export class OpenAiTestServer {
       if (closed) return;
       completionText += pieces[i];
       write(delta({ content: pieces[i] }), pieces[i]!);
+      if (reply.kind === 'text' && reply.pause?.afterChunk === i) await reply.pause.until;
     }
 
     if (reply.kind === 'truncated') {

@@ -125,6 +125,22 @@ export class SshdServer {
     return new SshdServer(dir, port, hostKey, proc, logs);
   }
 
+  /**
+   * Resolves with sshd's log (stderr) from character `from` on, once that part matches `re`: the event
+   * a test waits for, instead of a sleep. `from` is `logs.join('').length` taken before the action.
+   */
+  waitForLog(re: RegExp, from = 0, timeoutMs = 10_000): Promise<string> {
+    const text = () => this.logs.join('').slice(from);
+    if (re.test(text())) return Promise.resolve(text());
+    const stderr = this.proc?.stderr;
+    if (!stderr) return Promise.reject(new Error(`sshd is not running; its log:\n${text()}`));
+    return new Promise((resolve, reject) => {
+      const onData = () => { if (re.test(text())) { clearTimeout(timer); stderr.off('data', onData); resolve(text()); } };
+      const timer = setTimeout(() => { stderr.off('data', onData); reject(new Error(`sshd never logged ${re} within ${timeoutMs} ms; its log:\n${text().slice(-2000)}`)); }, timeoutMs);
+      stderr.on('data', onData);
+    });
+  }
+
   /** known_hosts line for this server, as `ssh-keyscan -p PORT 127.0.0.1` would write it. */
   knownHostsLine(name = '127.0.0.1'): string {
     const [type, key] = this.hostKey.publicLine.split(/\s+/);

@@ -66,3 +66,49 @@ test('a stale window (reset in the past) does not wait', async () => {
   await gate.acquire('x');
   assert.deepEqual(clock.slept, []);
 });
+
+test('out-of-order answers: the lowest remaining count of a window wins, an older window never replaces a newer one', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  const now = Math.floor(clock.now() / 1000);
+  gate.observe('issues', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(now + 2) });
+  gate.observe('issues', { 'x-sentry-rate-limit-remaining': '7', 'x-sentry-rate-limit-reset': String(now + 2) });
+  await gate.acquire('issues');
+  assert.equal(clock.slept.length, 1, 'the later, higher count of the same window did not lift the 0');
+  const after = Math.floor(clock.now() / 1000);
+  gate.observe('events', { 'x-sentry-rate-limit-remaining': '5', 'x-sentry-rate-limit-reset': String(after + 10) });
+  gate.observe('events', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(after + 5) });
+  await gate.acquire('events');
+  assert.equal(clock.slept.length, 1, 'an answer from the older window did not block the newer one');
+  gate.observe('events', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(after + 20) });
+  await gate.acquire('events');
+  assert.equal(clock.slept.length, 2, 'a newer window replaces the older one');
+});
+
+test('headers that say nothing usable never block: a 0 concurrency limit, a count without a reset time', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  const r = await gate.acquire('issues');
+  r({ 'x-sentry-rate-limit-concurrentlimit': '0', 'x-sentry-rate-limit-remaining': '0' });
+  const [a, b] = await Promise.all([gate.acquire('issues'), gate.acquire('issues')]);
+  assert.deepEqual(clock.slept, []);
+  a(); b();
+});
+
+test('a request cancelled while waiting for a slot leaves the queue; the next waiter gets the slot', async () => {
+  const clock = fakeClock();
+  const gate = new RateGate(clock);
+  const first = await gate.acquire('issues');
+  first({ 'x-sentry-rate-limit-concurrentlimit': '1', 'x-sentry-rate-limit-remaining': '50', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 60) });
+  const holder = await gate.acquire('issues');
+  const ac = new AbortController();
+  const cancelled = gate.acquire('issues', ac.signal);
+  let second = false;
+  const waiting = gate.acquire('issues').then((release) => { second = true; return release; });
+  ac.abort();
+  await assert.rejects(cancelled);
+  holder();
+  const release = await waiting;
+  assert.ok(second, 'the slot went to the request still waiting');
+  release();
+});

@@ -4,17 +4,18 @@
  * writes (strict host key checking), stopped with its owner, and replaced after an owner was killed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describeNeeding, missingFile } from '../../support/needs';
 import { SSHD_PATH, startDemoSshd, type DemoSshd } from '../../../src/demo/demoSshd';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-demo-sshd-'));
 const running: DemoSshd[] = [];
-const skip = existsSync(SSHD_PATH) ? false : `no ${SSHD_PATH} (openssh-server)`;
+const noSshd = missingFile(SSHD_PATH, 'Debian: openssh-server');
 
 function ssh(configFile: string, command: string): { status: number | null; stdout: string; stderr: string } {
   return spawnSync('ssh', ['-F', configFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', 'orders-api-1', command], { encoding: 'utf8', timeout: 20_000 });
@@ -42,7 +43,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('demo sshd (orders-api-1)', { skip }, () => {
+describeNeeding('demo sshd (orders-api-1)', noSshd, {}, () => {
   test('serves the log over SSH through the config and known_hosts it writes, and stops', async () => {
     const dir = join(scratch, 'a');
     const log = join(scratch, 'orders.log');

@@ -3,7 +3,7 @@
  * Capistrano way (`/var/www/shop/releases/<timestamp>/`), mapped into the checkout, where a Rails
  * engine has the same relative paths and vendored gems sit under vendor/bundle.
  */
-import { before, describe, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
@@ -12,18 +12,19 @@ import { promisify } from 'node:util';
 import { FrameMapper, type FrameMapping } from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import type { StoredFrame } from '../../../src/core/store/model';
+import { describeNeeding } from '../../support/needs';
 import { framesFixture, ingestEventFrames, tempDir, writeTree } from './helpers';
 
-function rubyMissing(): string | false {
+function rubyMissing(): string | null {
   try {
     execFileSync('ruby', ['-e', 'require "sentry-ruby"'], { stdio: 'ignore' });
-    return false;
+    return null;
   } catch {
     return 'needs ruby and sentry-ruby (Debian: ruby ruby-sentry-ruby; scripts/ensure-test-env.sh installs them)';
   }
 }
 
-describe('frames from the real sentry-ruby SDK', { skip: rubyMissing() }, () => {
+describeNeeding('frames from the real sentry-ruby SDK', rubyMissing(), {}, () => {
   let frames: StoredFrame[];
   let release: string;
   before(async () => {

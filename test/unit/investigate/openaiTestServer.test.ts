@@ -110,3 +110,113 @@ describe('OpenAI test server through the real SDK', () => {
     assert.match(e.message, /no scripted reply left/);
   });
 });
+
+// What the real endpoint refuses, with its words (quoted from OpenAI 400 bodies seen in the wild).
+describe('OpenAI test server enforces the chat protocol like the real API', () => {
+  let server: OpenAiTestServer;
+  before(async () => { server = await new OpenAiTestServer({ apiKey: 'sk-test' }).start(); });
+  after(async () => { await server.stop(); });
+
+  const call = (id: string, name = 'read_file') => ({ id, type: 'function', function: { name, arguments: '{}' } });
+  const tool = { type: 'function', function: { name: 'read_file', description: 'x', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } } };
+
+  async function post(body: unknown): Promise<{ status: number; body: { error: { message: string; type: string; param: string | null; code: string | null } } }> {
+    const r = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() as never };
+  }
+
+  const cases: Array<{ name: string; body: Record<string, unknown>; error: { message: string | RegExp; param: string | null; code: string | null } }> = [
+    {
+      name: 'a tool message with no assistant tool_calls before it',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_1', content: 'r' }] },
+      error: { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", param: 'messages.[1].role', code: null },
+    },
+    {
+      name: 'a tool message whose tool_call_id is not one of the calls',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [call('call_1')] }, { role: 'tool', tool_call_id: 'call_2', content: 'r' }] },
+      error: { message: "Invalid parameter: 'tool_call_id' of 'call_2' not found in 'tool_calls' of previous message.", param: 'messages.[2].tool_call_id', code: null },
+    },
+    {
+      name: 'a call left unanswered before the next user message',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [call('call_1'), call('call_2', 'get_events')] }, { role: 'tool', tool_call_id: 'call_1', content: 'r' }, { role: 'user', content: 'go on' }] },
+      error: { message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: call_2", param: 'messages.[1].role', code: null },
+    },
+    {
+      name: 'a call left unanswered at the end',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [call('call_9')] }] },
+      error: { message: /did not have response messages: call_9$/, param: 'messages.[1].role', code: null },
+    },
+    {
+      name: 'a tool message without tool_call_id',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [call('call_1')] }, { role: 'tool', content: 'r' }] },
+      error: { message: "Missing required parameter: 'messages[2].tool_call_id'.", param: 'messages[2].tool_call_id', code: 'missing_required_parameter' },
+    },
+    {
+      name: 'an unknown role',
+      body: { model: 'm', messages: [{ role: 'robot', content: 'x' }] },
+      error: { message: "Invalid value: 'robot'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.", param: 'messages[0].role', code: 'invalid_value' },
+    },
+    {
+      name: 'no messages',
+      body: { model: 'm', messages: [] },
+      error: { message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", param: 'messages', code: 'empty_array' },
+    },
+    {
+      name: 'stream_options without stream',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: true } },
+      error: { message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: 'stream_options', code: null },
+    },
+    {
+      name: 'a tool whose parameters are not an object schema',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'read_file', parameters: { type: 'string' } } }] },
+      error: { message: `Invalid schema for function 'read_file': schema must be a JSON Schema of 'type: "object"', got 'type: "string"'.`, param: 'tools[0].function.parameters', code: 'invalid_function_parameters' },
+    },
+    {
+      name: 'a tool name with a space',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'read file', parameters: { type: 'object', properties: {} } } }] },
+      error: { message: "Invalid 'tools[0].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", param: 'tools[0].function.name', code: 'invalid_value' },
+    },
+    {
+      name: 'tool_choice without tools',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }], tool_choice: 'auto' },
+      error: { message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", param: 'tool_choice', code: null },
+    },
+    {
+      name: 'no model',
+      body: { messages: [{ role: 'user', content: 'x' }] },
+      error: { message: 'you must provide a model parameter', param: null, code: null },
+    },
+  ];
+  for (const c of cases) {
+    test(`400 for ${c.name}, with OpenAI's error body; the scripted reply stays queued`, async () => {
+      server.enqueue({ kind: 'text', chunks: ['kept for the next valid request'] });
+      const r = await post(c.body);
+      assert.equal(r.status, 400);
+      assert.deepEqual(Object.keys(r.body.error).sort(), ['code', 'message', 'param', 'type']);
+      assert.equal(r.body.error.type, 'invalid_request_error');
+      if (typeof c.error.message === 'string') assert.equal(r.body.error.message, c.error.message);
+      else assert.match(r.body.error.message, c.error.message);
+      assert.equal(r.body.error.param, c.error.param);
+      assert.equal(r.body.error.code, c.error.code);
+      assert.equal(server.pending, 1);
+      assert.equal(server.rejected.at(-1)?.error.message, r.body.error.message);
+      assert.equal(server.discardPending(), 1);
+    });
+  }
+
+  test('a complete tool round trip (ids answered in any order) is accepted, and the SDK raises BadRequestError otherwise', async () => {
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
+    server.enqueue({ kind: 'text', chunks: ['fine'] });
+    const ok = await client.chat.completions.create({ model: 'm', tools: [tool] as never, tool_choice: 'none', messages: [
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: null, tool_calls: [call('call_a'), call('call_b')] as never },
+      { role: 'tool', tool_call_id: 'call_b', content: 'b' },
+      { role: 'tool', tool_call_id: 'call_a', content: 'a' },
+      { role: 'user', content: 'answer now' },
+    ] });
+    assert.equal(ok.choices[0]?.message.content, 'fine');
+    const e = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_x', content: 'r' }] }).catch((err: unknown) => err);
+    assert.ok(e instanceof OpenAI.BadRequestError);
+    assert.equal(e.param, 'messages.[1].role');
+  });
+});

@@ -1,7 +1,8 @@
 // The panel bundle in a real browser (Debian Chromium) under the host's CSP: hostile strings from Sentry,
 // logs and the model stay inert, references post validated requests, streaming renders as it arrives.
-import { test, describe, before, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { describeNeeding } from '../../support/needs';
 import { WebviewHarness } from './webviewHarness';
 import type { HostToWebview, IssueHeader } from '../../../src/shared/protocol';
 
@@ -24,7 +25,7 @@ const issue: IssueHeader = {
   firstSeen: '2026-11-25T14:02:00Z', lastSeen: '2026-11-25T14:06:00Z', release: 'orders@1.4.2', environment: 'production', permalink: 'https://sentry.example.com/issues/101/',
 };
 
-describe('investigation panel webview in Chromium', { skip: unavailable ?? false }, () => {
+describeNeeding('investigation panel webview in Chromium', unavailable, {}, () => {
   let w: WebviewHarness;
   before(async () => { w = await new WebviewHarness().start(); });
   after(async () => { await w?.stop(); });
@@ -49,8 +50,11 @@ describe('investigation panel webview in Chromium', { skip: unavailable ?? false
       { type: 'aiDelta', runId: run, step: 2, text: ' see [x](javascript:alert(1))' },
     ];
     await w.send(...msgs);
-    await w.page.waitForFunction(() => document.querySelector('#report')?.textContent?.includes('Culprit at'));
-    await w.page.waitForTimeout(150);
+    // Wait until every hostile string is on the page (the last message included), so the checks below
+    // look at rendered text, not at a page that has not drawn it yet.
+    await w.page.waitForFunction(() => document.querySelector('#report')?.textContent?.includes('Culprit at')
+      && document.querySelector('#ai')?.textContent?.includes('see [x]')
+      && document.querySelector('.log-line .text')?.textContent?.includes('pool exhausted'));
     const result = await w.page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
       scripts: document.querySelectorAll('script').length,
@@ -73,10 +77,16 @@ describe('investigation panel webview in Chromium', { skip: unavailable ?? false
     assert.equal(result.title, HOSTILE.title, 'the title shows literally');
     assert.equal(result.logText, HOSTILE.log);
     assert.match(result.ai, /Root cause/);
+    assert.ok(result.ai.includes(`<img src=x onerror="window.__pwned='ai'">`), `the model's markup shows as text: ${result.ai}`);
+    assert.ok(result.ai.includes('see [x](javascript:alert(1))'), `the javascript: link shows as text: ${result.ai}`);
     // Open the Evidence and Tool tabs too: their hostile content must also stay text.
     await w.page.click('vscode-tab-header[data-tab=evidence]');
     await w.page.click('vscode-tab-header[data-tab=tools]');
     await w.page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await w.page.waitForFunction(() => document.querySelector('#tools')?.textContent?.includes('<script>window.__pwned="tool"</script>')
+      && document.querySelector('#evidence')?.textContent?.includes('<img src=x onerror=alert(1)>')
+      && document.querySelector('#evidence')?.textContent?.includes(`<img src=x onerror="window.__pwned='sent'">`));
+    assert.equal(await w.page.evaluate(() => document.querySelectorAll('#tools script, #evidence script, #tools iframe, #evidence img').length), 0);
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     assert.deepEqual(await w.csp(), [], 'the bundle and the element styles work under the CSP');
     assert.deepEqual(w.consoleErrors.filter((e) => !/favicon/.test(e)), []);

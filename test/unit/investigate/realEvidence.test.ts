@@ -1,15 +1,17 @@
 // Evidence and analysis from real parts: real @sentry/node events synced from the test Sentry server,
 // the sample service's own log fetched over real sshd, a git workspace replaying its releases.
-import { test, describe, before, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { runInvestigation, savedInvestigations } from '../../../src/core/investigate/investigation';
 import { diagnoseCommand, type DiagnoseJson } from '../../../src/cli/diagnoseCommand';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
+import { describeNeeding } from '../../support/needs';
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from './realIncident';
 
 const unavailable = realIncidentUnavailable();
 
-describe('investigation of a real incident (SDK events, sshd logs, git history)', { skip: unavailable ?? false }, () => {
+describeNeeding('investigation of a real incident (SDK events, sshd logs, git history)', unavailable, {}, () => {
   let inc: RealIncident;
   before(async () => { inc = await buildRealIncident({ hosts: 1, unreachableHost: true }); });
   after(async () => { await inc?.cleanup(); });
@@ -26,10 +28,15 @@ describe('investigation of a real incident (SDK events, sshd logs, git history)'
       assert.ok(e.code.frames.some((f) => f.path === 'src/routes/checkout.mjs' || f.path === 'src/routes/receipts.mjs'), e.code.frames.map((f) => f.path).join(', '));
       // Git: blame and git log -L ran on the workspace.
       assert.ok(e.git.available, e.git.reason);
-      if (inc.history === 'releases') {
-        const checkout = e.code.frames.find((f) => f.path === 'src/routes/checkout.mjs');
-        if (checkout) assert.ok(e.git.changes.some((c) => c.summary.startsWith('orders 2.4.0') && c.path === 'src/routes/checkout.mjs'), JSON.stringify(e.git.changes.map((c) => [c.path, c.summary])));
-      }
+      // The release history is replayed from this repository: 2.3 (the history's first commit, so its
+      // lines are the boundary, not changes), then 2.4.0 (the promo-code change to the checkout route)
+      // an hour before the errors. 2.4.0 left the stack's files alone, so blame and log -L on them
+      // report no change; the checkout route is where 2.4.0 is.
+      assert.equal(inc.history, 'releases', 'the sample app\'s history was replayed from git');
+      const lastCommit = (path: string) => execFileSync('git', ['log', '-1', '--format=%s', '--', path], { cwd: inc.workspace, encoding: 'utf8' }).trim();
+      assert.equal(lastCommit('src/routes/checkout.mjs'), 'orders 2.4.0: apply promo codes at checkout');
+      assert.equal(lastCommit('src/db/pool.mjs'), 'orders 2.3');
+      assert.deepEqual(e.git.changes.map((c) => [c.path, c.summary]), [], 'no change on the stack\'s files (2.4.0 did not touch them)');
       // Logs over real SSH: the host that is up has the window, the one that is down says so.
       const up = e.logs.find((h) => h.host === 'orders-api-1')!;
       assert.equal(up.status, 'ok', up.message);

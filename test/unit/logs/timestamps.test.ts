@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { describeNeeding, missingCommand } from '../../support/needs';
 import { AWK_TIMESTAMP_LIB, parseLogTime, parseZoneOffset, type TimeContext } from '../../../src/core/logs/timestamps';
 
 const utc: TimeContext = { tzOffsetMinutes: 0, refMs: Date.parse('2026-11-25T12:00:00Z') };
@@ -34,6 +35,13 @@ const cases: Array<[string, TimeContext, string | undefined]> = [
   ['    at handler (/srv/app/api.js:42:7)', utc, undefined],
   ['', utc, undefined],
   ['2026-13-45T10:00:00Z bad date', utc, undefined],
+  // Each field out of range makes the line untimed (not a time rolled into the next day or hour).
+  ['2026-11-25T24:00:00Z hour 24', utc, undefined],
+  ['2026-11-25T10:60:00Z minute 60', utc, undefined],
+  ['2026-11-25T10:00:61Z second 61', utc, undefined],
+  ['2026-11-25T10:00:60Z leap second', utc, '2026-11-25T10:01:00.000Z'],
+  ['2026-11-00T10:00:00Z day 0', utc, undefined],
+  ['2026-11-32T10:00:00Z day 32', utc, undefined],
 ];
 
 describe('parseLogTime', () => {
@@ -55,12 +63,15 @@ describe('parseLogTime', () => {
 });
 
 // Servers run different awks: Debian/Ubuntu mawk (the default `awk` here), BusyBox awk (Alpine), gawk.
-const awks: Array<{ name: string; cmd: string[] }> = [{ name: 'awk (mawk)', cmd: ['awk'] }];
-if (spawnSync('busybox', ['awk', 'BEGIN{}']).status === 0) awks.push({ name: 'busybox awk', cmd: ['busybox', 'awk'] });
-if (spawnSync('gawk', ['BEGIN{}']).status === 0) awks.push({ name: 'gawk', cmd: ['gawk'] });
+// Every variant is registered; one whose awk is missing skips (locally) or fails (CI).
+const awks: Array<{ name: string; cmd: string[]; missing: string | null }> = [
+  { name: 'awk (mawk)', cmd: ['awk'], missing: missingCommand('mawk', ['BEGIN{}'], 'Debian: mawk') },
+  { name: 'busybox awk', cmd: ['busybox', 'awk'], missing: missingCommand('busybox', ['awk', 'BEGIN{}'], 'Debian: busybox') },
+  { name: 'gawk', cmd: ['gawk'], missing: missingCommand('gawk', ['BEGIN{}'], 'Debian: gawk') },
+];
 
-describe('the awk version agrees with the TypeScript version', () => {
-  for (const awk of awks) test(`same epoch for every case: ${awk.name}`, () => {
+for (const awk of awks) describeNeeding(`the awk version agrees with the TypeScript version: ${awk.name}`, awk.missing, {}, () => {
+  test('same epoch for every case', () => {
     const lines = cases.map(([l]) => l.replace(/\n/g, ' '));
     const refs = [utc, berlin, { tzOffsetMinutes: -330, refMs: Date.parse('2027-01-01T00:10:00Z') }, { tzOffsetMinutes: 0, refMs: Date.parse('2026-12-31T23:50:00Z') }];
     for (const ctx of refs) {

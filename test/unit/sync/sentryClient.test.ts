@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import type { Clock } from '../../../src/core/common/clock';
 import { RcaError } from '../../../src/core/common/errors';
 import { SentryClient, type SentryClientOptions } from '../../../src/core/sentry/sentryClient';
 import { startSentryServer, type SentryTestServer } from '../../servers/sentry';
@@ -52,12 +53,15 @@ describe('SentryClient against the test Sentry server', () => {
     });
   }
 
-  test('Retry-After is honoured', async () => {
-    sentry.fault({ kind: '429-retry-after', match: '/projects/', times: 1, retryAfterSec: 1 });
-    const c = client({ backoffBaseMs: 1 });
-    const t0 = Date.now();
+  test('Retry-After is honoured (on the injected clock)', async () => {
+    sentry.fault({ kind: '429-retry-after', match: '/projects/', times: 1, retryAfterSec: 20 });
+    const sleeps: number[] = [];
+    let now = Date.now();
+    const clock: Clock = { now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+    const c = client({ backoffBaseMs: 1, clock });
     await c.listProjects();
-    assert.ok(Date.now() - t0 >= 900, 'waited about one second');
+    assert.deepEqual(sleeps, [20_000], 'one wait of exactly the Retry-After, not the 1 ms back-off');
+    assert.equal(sentry.requests.length, 2);
   });
 
   test('gives up after 5 retries with a message naming the endpoint', async () => {
@@ -102,6 +106,23 @@ describe('SentryClient against the test Sentry server', () => {
     } finally {
       sentry.setToken('sntryu_test', ['org:read', 'project:read', 'event:read']);
     }
+  });
+
+  test('redirects within the allowed host are followed up to three times, a fourth is refused', async () => {
+    sentry.fault({ kind: 'redirect', match: '/projects/', times: 3, redirectTo: sentry.url });
+    assert.ok((await client().listProjects()).length > 0);
+    assert.equal(sentry.requests.length, 4, 'three redirects, then the answer');
+    sentry.resetRequests();
+    sentry.fault({ kind: 'redirect', match: '/projects/', times: 4, redirectTo: sentry.url });
+    await assert.rejects(client().listProjects(), (e: unknown) => e instanceof RcaError && /^Too many redirects for GET \/api\/0\/organizations\/acme\/projects\//.test(e.message));
+    assert.equal(sentry.requests.length, 4, 'the fourth redirect is not followed');
+  });
+
+  test('an unknown organization is a 404 that names it, not retried', async () => {
+    const c = client({ org: 'no-such-org' });
+    await assert.rejects(c.discoverRegion(), (e: unknown) => e instanceof RcaError && e.kind === 'remote'
+      && e.message === `Organization "no-such-org" was not found at ${sentry.url}.` && /Check the organization slug/.test(e.display));
+    assert.equal(sentry.requests.length, 1);
   });
 
   test('a redirect to another host is refused and the token is not sent there', async () => {
@@ -156,13 +177,20 @@ describe('SentryClient against the test Sentry server', () => {
     assert.equal((await listAll(c)).length, 250);
   });
 
-  test('cancellation stops at once', async () => {
-    sentry.setLatency(300);
+  test('cancellation stops at once, mid-request', async () => {
+    // The server would answer after 30 s; Stop comes while the request is in flight.
+    sentry.setLatency(30_000);
     try {
       const ctl = new AbortController();
-      const c = client();
-      setTimeout(() => ctl.abort(), 50);
-      await assert.rejects((async () => { for await (const _ of c.issuePages({ query: '' }, ctl.signal)) { /* drain */ } })(), (e: unknown) => e instanceof RcaError && e.kind === 'cancelled');
+      const c = client({ timeoutMs: 60_000 });
+      const drained = (async () => { for await (const _ of c.issuePages({ query: '' }, ctl.signal)) { /* drain */ } })();
+      while (sentry.requests.length === 0) await new Promise((r) => setImmediate(r));
+      const t0 = performance.now();
+      ctl.abort();
+      await assert.rejects(drained, (e: unknown) => e instanceof RcaError && e.kind === 'cancelled');
+      assert.ok(performance.now() - t0 < 5_000, `stopped ${Math.round(performance.now() - t0)} ms after Stop, not when the 30 s answer came`);
+      assert.equal(sentry.requests.length, 1, 'no request after Stop');
+      assert.equal(c.stats.retries, 0, 'a cancel is not retried');
     } finally {
       sentry.setLatency(0);
     }

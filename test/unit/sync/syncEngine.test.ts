@@ -52,11 +52,26 @@ describe('SyncEngine with real @sentry/node events', () => {
   });
 
   test('the minimum level filters issues in the query and locally', async () => {
-    const { store, engine } = await setup(sentry, { minLevel: 'fatal' as Level });
-    await engine.run();
-    assert.ok(store.issues().every((i) => i.level === 'fatal'));
-    const q = sentry.requests.filter((r) => r.path.endsWith('/issues/')).at(-1)!.query.query;
-    assert.match(String(q), /level:(\[fatal\]|fatal\b)/);
+    // Fatal, error and warning issues exist, so both filters have something to drop and something to keep.
+    const mixed = await startSentryServer();
+    try {
+      mixed.generateSynthetic({ projects: ['orders'], issues: 6, eventsPerIssue: 1, seed: 11, levels: ['fatal', 'error', 'warning'] });
+      const { store, engine } = await setup(mixed, { minLevel: 'fatal' as Level });
+      await engine.run();
+      assert.deepEqual(store.issues().map((i) => i.level), ['fatal', 'fatal']);
+      const q = mixed.requests.filter((r) => r.path.endsWith('/issues/')).at(-1)!.query.query;
+      assert.match(String(q), /level:(\[fatal\]|fatal\b)/);
+      // A server that ignores the level search (older self-hosted, or a level changed since) still yields only fatal issues.
+      const { store: local, client, log } = await setup(mixed, { minLevel: 'fatal' as Level });
+      const ignoresLevel = Object.assign(Object.create(client) as SentryClient, {
+        issuePages: (p: Parameters<SentryClient['issuePages']>[0], signal?: AbortSignal) => client.issuePages({ ...p, query: p.query?.replace(/level:(\[[^\]]*\]|\w+)/, '') }, signal),
+      });
+      await new SyncEngine({ client: ignoresLevel, store: local, baseUrl: mixed.url, logger: log }, { concurrency: 4, minLevel: 'fatal' }).run();
+      assert.doesNotMatch(String(mixed.requests.filter((r) => r.path.endsWith('/issues/')).at(-1)!.query.query), /level:/, 'all six issues were listed');
+      assert.deepEqual(local.issues().map((i) => i.level), ['fatal', 'fatal']);
+    } finally {
+      await mixed.close();
+    }
   });
 
   test('an unknown project slug is a usage error that lists the real ones', async () => {

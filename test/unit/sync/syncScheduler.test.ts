@@ -207,3 +207,20 @@ describe('SyncScheduler', () => {
     scheduler.dispose();
   });
 });
+
+describe('SyncScheduler after stop() (the token was cleared)', () => {
+  test('a manual sync and a changed interval do not re-arm the timer', async () => {
+    const { clock, scheduler, runs } = setup({ lastSuccess: Date.parse('2026-11-25T12:00:00Z') });
+    scheduler.start();
+    await clock.advance(0);
+    assert.notEqual(scheduler.state.nextRunAt, null, 'armed while started');
+    scheduler.stop();
+    assert.equal((await scheduler.runNow('manual')).ok, true);
+    assert.equal(scheduler.state.nextRunAt, null, 'the manual sync did not re-arm the timer');
+    scheduler.reschedule();
+    assert.equal(scheduler.state.nextRunAt, null, 'a new interval does not re-arm a stopped scheduler');
+    await clock.advance(60 * MIN);
+    assert.deepEqual(runs.map((r) => r.trigger), ['manual'], 'no timer sync after stop()');
+    scheduler.dispose();
+  });
+});
