@@ -58,15 +58,21 @@ function walk(dir, out = []) {
 
 /** Runs node's test runner over compiled test files; counts come from a TAP copy of the report. */
 function nodeTests(title, dir) {
-  const files = walk(dir).filter((f) => f.endsWith('.test.js')).sort();
+  const files = walk(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) return;
   mkdirSync('out', { recursive: true });
   const tap = join('out', `${title.replace(/\W+/g, '-')}.tap`);
   run(title, process.execPath, [
-    '--enable-source-maps', '--test', '--test-concurrency=2',
+    '--enable-source-maps',
+    '--test',
+    '--test-concurrency=2',
     ...(grep ? [`--test-name-pattern=${grep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`] : []),
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...files,
   ]);
   const counts = tapCounts(existsSync(tap) ? readFileSync(tap, 'utf8') : '');
@@ -86,7 +92,12 @@ function tapCounts(text) {
   const n = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   if (!/^# tests \d+$/m.test(text)) return null;
   // (Tests left out by --grep are not skips: node marks them "test name does not match pattern".)
-  const directives = (d) => text.split('\n').filter((l) => new RegExp(`^\\s*ok \\d+ - .* # ${d}\\b`).test(l) && !/# SKIP test name does not match pattern$/.test(l)).length;
+  const directives = (d) =>
+    text
+      .split('\n')
+      .filter(
+        (l) => new RegExp(`^\\s*ok \\d+ - .* # ${d}\\b`).test(l) && !/# SKIP test name does not match pattern$/.test(l),
+      ).length;
   return { passed: n('pass'), failed: n('fail') + n('cancelled'), skipped: directives('SKIP') + directives('TODO') };
 }
 
@@ -98,7 +109,10 @@ function add(title, c) {
 }
 
 if (!unitOnly) run('environment', 'bash', ['scripts/ensure-test-env.sh']);
-if (!run('build', process.execPath, ['esbuild.mjs']) || !run('build tests', process.execPath, ['esbuild.mjs', '--tests'])) {
+if (
+  !run('build', process.execPath, ['esbuild.mjs']) ||
+  !run('build tests', process.execPath, ['esbuild.mjs', '--tests'])
+) {
   console.log(`\n0 passed, 1 failed, 0 skipped`);
   process.exit(1);
 }
@@ -108,6 +122,7 @@ for (const project of ['tsconfig.json', 'tsconfig.host.json', 'tsconfig.webview.
   run(`typecheck ${project}`, process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', project]);
 }
 run('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', 'src', 'test', '--max-warnings=0']);
+run('format', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
 
 nodeTests('unit', 'out/test/unit');
 if (!unitOnly) {
@@ -117,14 +132,23 @@ if (!unitOnly) {
   // e2e-frames: frames, CodeLens, hover and Add Path Mapping… in the workbench (test/e2e/frames.ts).
   // trust: a hostile repository, with consent modals and in Restricted Mode (test/trust/run.ts).
   // e2e-diagnose: Diagnose from the tree, the panel streaming the AI answer (test/e2e/diagnose.ts).
-  const runners = [['integration', 'out/test/integration/run.js'], ['trust', 'out/test/trust/run.js'], ['e2e', 'out/test/e2e/run.js'], ['e2e-vsix', 'out/test/e2e/vsix.js'], ['e2e-frames', 'out/test/e2e/frames.js'], ['e2e-diagnose', 'out/test/e2e/diagnose.js']];
+  const runners = [
+    ['integration', 'out/test/integration/run.js'],
+    ['trust', 'out/test/trust/run.js'],
+    ['e2e', 'out/test/e2e/run.js'],
+    ['e2e-vsix', 'out/test/e2e/vsix.js'],
+    ['e2e-frames', 'out/test/e2e/frames.js'],
+    ['e2e-diagnose', 'out/test/e2e/diagnose.js'],
+  ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {
       failures.push(`${suite} (${runner} was not built)`);
       continue;
     }
     const summary = join('out', `${suite}-summary.json`);
-    run(suite, process.execPath, ['--enable-source-maps', runner], { env: { SENTRY_RCA_TEST_SUMMARY: join(root, summary), ...(grep ? { SENTRY_RCA_TEST_GREP: grep } : {}) } });
+    run(suite, process.execPath, ['--enable-source-maps', runner], {
+      env: { SENTRY_RCA_TEST_SUMMARY: join(root, summary), ...(grep ? { SENTRY_RCA_TEST_GREP: grep } : {}) },
+    });
     if (existsSync(summary)) add(suite, JSON.parse(readFileSync(summary, 'utf8')));
     else failures.push(`${suite} (wrote no summary)`);
   }
@@ -132,7 +156,8 @@ if (!unitOnly) {
 
 if (skipped > 0) {
   console.log(`\nSkipped: ${skippedIn.join(', ')} (the spec output above says why)`);
-  if (ci && !grep) failures.push(`${skipped} skipped in CI (scripts/ensure-test-env.sh provides every tool, so nothing may skip)`);
+  if (ci && !grep)
+    failures.push(`${skipped} skipped in CI (scripts/ensure-test-env.sh provides every tool, so nothing may skip)`);
 }
 if (failures.length) {
   console.log(`\nFailed steps: ${failures.join(', ')}`);
