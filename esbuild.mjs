@@ -65,17 +65,43 @@ function testExternals() {
 
 const configs = [];
 if (!tests) {
-  configs.push({ ...common, entryPoints: ['src/extension.ts'], outfile: `${distDir}/extension.js`, external: ['vscode', ...nativeOptional] });
-  configs.push({ ...common, entryPoints: ['src/cli.ts'], outfile: `${distDir}/cli.js`, external: ['vscode', ...nativeOptional], banner: { js: '#!/usr/bin/env node' } });
+  configs.push({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: `${distDir}/extension.js`,
+    external: ['vscode', ...nativeOptional],
+  });
+  configs.push({
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outfile: `${distDir}/cli.js`,
+    external: ['vscode', ...nativeOptional],
+    banner: { js: '#!/usr/bin/env node' },
+  });
   if (existsSync('src/webview/main.ts')) {
-    configs.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['src/webview/main.ts'], outfile: `${distDir}/webview.js`, mainFields: ['browser', 'module', 'main'] });
+    configs.push({
+      ...common,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      entryPoints: ['src/webview/main.ts'],
+      outfile: `${distDir}/webview.js`,
+      mainFields: ['browser', 'module', 'main'],
+    });
   }
   // The "Try the Demo" server: a separate process the extension starts, so its code never loads in the host.
   if (existsSync('src/demo/main.ts')) {
-    configs.push({ ...common, entryPoints: ['src/demo/main.ts'], outfile: `${distDir}/demo.js`, external: [...nativeOptional] });
+    configs.push({
+      ...common,
+      entryPoints: ['src/demo/main.ts'],
+      outfile: `${distDir}/demo.js`,
+      external: [...nativeOptional],
+    });
   }
 } else {
-  const entries = walk('test').filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith(join('test', 'fixtures')));
+  const entries = walk('test').filter(
+    (f) => /\.ts$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith(join('test', 'fixtures')),
+  );
   const byDir = new Map();
   for (const f of entries) {
     const outdir = join('out', relative('.', f)).replace(/\/[^/]+$/, '');

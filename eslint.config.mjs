@@ -23,7 +23,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { 'sentry-rca': layersPlugin },
     rules: {
-      'sentry-rca/layers': ['error', { srcDir: join(root, 'src'), plainNode: plainNodeHostModules(root).map((f) => join(root, f)) }],
+      'sentry-rca/layers': [
+        'error',
+        { srcDir: join(root, 'src'), plainNode: plainNodeHostModules(root).map((f) => join(root, f)) },
+      ],
     },
   },
   { files: ['src/extension.ts', 'src/app.ts', 'src/host/**/*.ts'], rules: { 'no-console': 'error' } },

@@ -13,7 +13,11 @@ for (const args of [['esbuild.mjs'], ['esbuild.mjs', '--tests']]) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const dir = join('out', 'test', 'bench');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.js') && f.includes(filter)).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.js') && f.includes(filter))
+      .sort()
+  : [];
 if (files.length === 0) {
   console.error(`No benchmark matches "${filter}".`);
   process.exit(1);

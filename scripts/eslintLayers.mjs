@@ -25,7 +25,7 @@ const POLICY = {
 const WHY = {
   core: 'src/core is the vscode-free core the CLI and the extension share',
   shared: 'src/shared is bundled into the browser webview and the host alike',
-  webview: 'src/webview runs in the browser (the panel\'s iframe)',
+  webview: "src/webview runs in the browser (the panel's iframe)",
   cli: 'the CLI runs without VS Code',
   mcp: 'the MCP server runs without VS Code',
   demo: 'the demo server is a separate Node process',
@@ -49,7 +49,8 @@ export function layerOf(file, srcDir) {
 /** Static imports of a TypeScript file: `import … from 'x'`, `export … from 'x'`, `import('x')`; type-only ones marked. */
 function importsOf(text) {
   const out = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm)) out.push({ source: m[3], typeOnly: !!m[2] });
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm))
+    out.push({ source: m[3], typeOnly: !!m[2] });
   for (const m of text.matchAll(/^\s*import\s+'([^']+)'/gm)) out.push({ source: m[1], typeOnly: false });
   for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) out.push({ source: m[1], typeOnly: false });
   return out;
@@ -99,8 +100,16 @@ export const layersPlugin = {
     layers: {
       meta: {
         type: 'problem',
-        docs: { description: 'Keep src/ layered: core, shared, webview, cli, demo and host import only what their layer may.' },
-        schema: [{ type: 'object', properties: { srcDir: { type: 'string' }, plainNode: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }],
+        docs: {
+          description: 'Keep src/ layered: core, shared, webview, cli, demo and host import only what their layer may.',
+        },
+        schema: [
+          {
+            type: 'object',
+            properties: { srcDir: { type: 'string' }, plainNode: { type: 'array', items: { type: 'string' } } },
+            additionalProperties: false,
+          },
+        ],
       },
       create(context) {
         const { srcDir, plainNode = [] } = context.options[0] ?? {};
@@ -112,28 +121,49 @@ export const layersPlugin = {
         const check = (node, source, typeOnly) => {
           if (typeof source !== 'string') return;
           if (source === 'vscode') {
-            if (policy.vscode === 'never') context.report({ node, message: `${WHY[layer]}: it must not import 'vscode' (types included); put this in src/host/.` });
-            else if (plain && !typeOnly) context.report({ node, message: `This host module runs in plain-Node tests, where 'vscode' does not exist: import its types only (\`import type\`), or move the VS Code part to another module.` });
+            if (policy.vscode === 'never')
+              context.report({
+                node,
+                message: `${WHY[layer]}: it must not import 'vscode' (types included); put this in src/host/.`,
+              });
+            else if (plain && !typeOnly)
+              context.report({
+                node,
+                message: `This host module runs in plain-Node tests, where 'vscode' does not exist: import its types only (\`import type\`), or move the VS Code part to another module.`,
+              });
             return;
           }
           if (isNodeBuiltin(source)) {
-            if (!policy.node) context.report({ node, message: `${WHY[layer]}: it must not import the Node built-in '${source}'.` });
+            if (!policy.node)
+              context.report({ node, message: `${WHY[layer]}: it must not import the Node built-in '${source}'.` });
             return;
           }
           if (!source.startsWith('.')) return; // a package
           const target = layerOf(resolve(dirname(file), source), srcDir);
           if (!policy.may.includes(target)) {
-            context.report({ node, message: `${WHY[layer]}: ${layer} must not import from ${target === 'outside' ? 'outside src/' : `src/${target}`} ('${source}').` });
+            context.report({
+              node,
+              message: `${WHY[layer]}: ${layer} must not import from ${target === 'outside' ? 'outside src/' : `src/${target}`} ('${source}').`,
+            });
           }
         };
-        const typeOnlyDecl = (n) => n.importKind === 'type' || n.exportKind === 'type'
-          || (n.specifiers?.length > 0 && n.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
+        const typeOnlyDecl = (n) =>
+          n.importKind === 'type' ||
+          n.exportKind === 'type' ||
+          (n.specifiers?.length > 0 && n.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
         return {
           ImportDeclaration: (n) => check(n, n.source.value, typeOnlyDecl(n)),
-          ExportNamedDeclaration: (n) => { if (n.source) check(n, n.source.value, typeOnlyDecl(n)); },
+          ExportNamedDeclaration: (n) => {
+            if (n.source) check(n, n.source.value, typeOnlyDecl(n));
+          },
           ExportAllDeclaration: (n) => check(n, n.source.value, n.exportKind === 'type'),
-          ImportExpression: (n) => { if (n.source.type === 'Literal') check(n, n.source.value, false); },
-          TSImportEqualsDeclaration: (n) => { if (n.moduleReference.type === 'TSExternalModuleReference') check(n, n.moduleReference.expression.value, n.importKind === 'type'); },
+          ImportExpression: (n) => {
+            if (n.source.type === 'Literal') check(n, n.source.value, false);
+          },
+          TSImportEqualsDeclaration: (n) => {
+            if (n.moduleReference.type === 'TSExternalModuleReference')
+              check(n, n.moduleReference.expression.value, n.importKind === 'type');
+          },
         };
       },
     },

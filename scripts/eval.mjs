@@ -6,5 +6,7 @@ import { spawnSync } from 'node:child_process';
 process.chdir(new URL('..', import.meta.url).pathname);
 const build = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const r = spawnSync(process.execPath, ['--enable-source-maps', 'out/test/rca/main.js', ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--enable-source-maps', 'out/test/rca/main.js', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

@@ -17,7 +17,10 @@ import ts from 'typescript';
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
 
-const arg = (name) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : undefined; };
+const arg = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 const areas = (arg('area') ?? 'sentry,sync,logs').split(',');
 const onlyFile = arg('file');
 const maxPerFile = Number(arg('max-per-file') ?? Infinity);
@@ -31,17 +34,43 @@ const dryRun = process.argv.includes('--dry-run');
  */
 const AREAS = {
   sentry: {
-    files: ['sentryClient.ts', 'rateGate.ts', 'linkHeader.ts', 'convert.ts', 'scopes.ts'].map((f) => `src/core/sentry/${f}`),
-    tests: ['test/unit/core/convert.test.ts', 'test/unit/core/linkHeader.test.ts', 'test/unit/core/rateGate.test.ts', 'test/unit/sync/sentryClient.test.ts'],
+    files: ['sentryClient.ts', 'rateGate.ts', 'linkHeader.ts', 'convert.ts', 'scopes.ts'].map(
+      (f) => `src/core/sentry/${f}`,
+    ),
+    tests: [
+      'test/unit/core/convert.test.ts',
+      'test/unit/core/linkHeader.test.ts',
+      'test/unit/core/rateGate.test.ts',
+      'test/unit/sync/sentryClient.test.ts',
+    ],
   },
   sync: {
     files: ['syncEngine.ts', 'syncScheduler.ts', 'syncOptions.ts'].map((f) => `src/core/sync/${f}`),
-    tests: ['test/unit/sync/syncScheduler.test.ts', 'test/unit/sync/syncSummary.test.ts', 'test/unit/sync/syncEngine.test.ts'],
+    tests: [
+      'test/unit/sync/syncScheduler.test.ts',
+      'test/unit/sync/syncSummary.test.ts',
+      'test/unit/sync/syncEngine.test.ts',
+    ],
   },
   logs: {
-    files: ['window.ts', 'lineFilter.ts', 'remoteScript.ts', 'shellQuote.ts', 'timestamps.ts', 'spec.ts', 'hostSelection.ts', 'sshConfig.ts'].map((f) => `src/core/logs/${f}`),
-    tests: ['lineFilter', 'window', 'timestamps', 'spec', 'redact', 'hostSelection', 'sshConfig', 'remoteScript'].map((t) => `test/unit/logs/${t}.test.ts`),
-    notMutated: ['src/core/logs/sshConnector.ts', 'src/core/logs/sshLogFetcher.ts', 'src/core/logs/knownHosts.ts (tested over a real sshd in test/ssh)'],
+    files: [
+      'window.ts',
+      'lineFilter.ts',
+      'remoteScript.ts',
+      'shellQuote.ts',
+      'timestamps.ts',
+      'spec.ts',
+      'hostSelection.ts',
+      'sshConfig.ts',
+    ].map((f) => `src/core/logs/${f}`),
+    tests: ['lineFilter', 'window', 'timestamps', 'spec', 'redact', 'hostSelection', 'sshConfig', 'remoteScript'].map(
+      (t) => `test/unit/logs/${t}.test.ts`,
+    ),
+    notMutated: [
+      'src/core/logs/sshConnector.ts',
+      'src/core/logs/sshLogFetcher.ts',
+      'src/core/logs/knownHosts.ts (tested over a real sshd in test/ssh)',
+    ],
   },
 };
 
@@ -72,8 +101,19 @@ function mutantsOf(file) {
     if (ts.isBinaryExpression(node) && SWAP.has(node.operatorToken.kind)) {
       const op = node.operatorToken;
       // String concatenation with + is not arithmetic; a - on a string would just be a type error.
-      const isConcat = op.kind === ts.SyntaxKind.PlusToken && [node.left, node.right].some((n) => ts.isStringLiteral(n) || ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n));
-      if (!isConcat) add(node, op.getStart(sf), op.getEnd(), ts.tokenToString(SWAP.get(op.kind)), `${op.getText(sf)} → ${ts.tokenToString(SWAP.get(op.kind))}`);
+      const isConcat =
+        op.kind === ts.SyntaxKind.PlusToken &&
+        [node.left, node.right].some(
+          (n) => ts.isStringLiteral(n) || ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n),
+        );
+      if (!isConcat)
+        add(
+          node,
+          op.getStart(sf),
+          op.getEnd(),
+          ts.tokenToString(SWAP.get(op.kind)),
+          `${op.getText(sf)} → ${ts.tokenToString(SWAP.get(op.kind))}`,
+        );
     } else if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) {
       const flipped = node.kind === ts.SyntaxKind.TrueKeyword ? 'false' : 'true';
       add(node, node.getStart(sf), node.getEnd(), flipped, `${node.getText(sf)} → ${flipped}`);
@@ -83,7 +123,12 @@ function mutantsOf(file) {
       // The whole condition negated: the branch runs exactly when it should not.
       const c = node.expression;
       add(node, c.getStart(sf), c.getEnd(), `!(${c.getText(sf)})`, `if (${truncate(c.getText(sf))}) negated`);
-    } else if (ts.isNumericLiteral(node) && /^\d+$/.test(node.text) && Number(node.text) > 0 && !ts.isEnumMember(node.parent)) {
+    } else if (
+      ts.isNumericLiteral(node) &&
+      /^\d+$/.test(node.text) &&
+      Number(node.text) > 0 &&
+      !ts.isEnumMember(node.parent)
+    ) {
       const n = Number(node.text);
       add(node, node.getStart(sf), node.getEnd(), String(n + 1), `${node.text} → ${n + 1}`);
     }
@@ -104,14 +149,25 @@ function truncate(s, n = 40) {
 function sample(items, n, s) {
   if (items.length <= n) return items;
   let a = s >>> 0;
-  const next = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) { const j = Math.floor(next() * (i + 1)); [copy[i], copy[j]] = [copy[j], copy[i]]; }
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
   return copy.slice(0, n).sort((x, y) => x.start - y.start);
 }
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((n) => n !== 'lowdb').concat(['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node']);
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]
+  .filter((n) => n !== 'lowdb')
+  .concat(['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node']);
 // One folder per run, so two runs never overwrite each other's bundles.
 const OUT = join('out', `mutate-${process.pid}`);
 
@@ -132,7 +188,19 @@ async function build(tests, mutant) {
   const outputs = [];
   for (const t of tests) {
     const outfile = join(OUT, relative('.', t).replace(/\.ts$/, '.js'));
-    await esbuild.build({ entryPoints: [t], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: false, logLevel: 'silent', mainFields: ['module', 'main'], external, plugins: [plugin] });
+    await esbuild.build({
+      entryPoints: [t],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: false,
+      logLevel: 'silent',
+      mainFields: ['module', 'main'],
+      external,
+      plugins: [plugin],
+    });
     outputs.push(outfile);
   }
   return outputs;
@@ -141,10 +209,22 @@ async function build(tests, mutant) {
 /** Runs the bundles; stops at the first failing test. */
 function runTests(files, timeoutMs) {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...files], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: '' } });
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...files], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, CI: '' },
+    });
     let out = '';
     let verdict = null;
-    const stop = (v) => { if (verdict) return; verdict = v; try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
+    const stop = (v) => {
+      if (verdict) return;
+      verdict = v;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
     child.stdout.on('data', (d) => {
       out += d;
@@ -159,20 +239,36 @@ function runTests(files, timeoutMs) {
   });
 }
 
-const report = { date: new Date().toISOString(), seed, maxPerFile: Number.isFinite(maxPerFile) ? maxPerFile : null, areas: {} };
+const report = {
+  date: new Date().toISOString(),
+  seed,
+  maxPerFile: Number.isFinite(maxPerFile) ? maxPerFile : null,
+  areas: {},
+};
 for (const area of areas) {
   const cfg = AREAS[area];
   if (!cfg) throw new Error(`unknown area ${area} (sentry, sync, logs)`);
   const files = onlyFile ? cfg.files.filter((f) => f === onlyFile) : cfg.files;
   const mutants = files.flatMap((f) => sample(mutantsOf(f), maxPerFile, seed));
   console.log(`\n== ${area}: ${mutants.length} mutants in ${files.length} files; tests: ${cfg.tests.join(', ')}`);
-  const r = { files, tests: cfg.tests, notMutated: cfg.notMutated ?? [], mutants: mutants.length, killed: 0, timedOut: 0, survived: [], errors: 0, score: null };
+  const r = {
+    files,
+    tests: cfg.tests,
+    notMutated: cfg.notMutated ?? [],
+    mutants: mutants.length,
+    killed: 0,
+    timedOut: 0,
+    survived: [],
+    errors: 0,
+    score: null,
+  };
   report.areas[area] = r;
   if (dryRun || mutants.length === 0) continue;
   // The unmutated run must pass, and gives the time limit for a mutant (a mutant that loops is killed).
   const t0 = performance.now();
   const base = await runTests(await build(cfg.tests, null), 600_000);
-  if (base !== 'survived') throw new Error(`${area}: the tests fail without any mutant (${JSON.stringify(base)}); fix them first`);
+  if (base !== 'survived')
+    throw new Error(`${area}: the tests fail without any mutant (${JSON.stringify(base)}); fix them first`);
   const limit = Math.max(10_000, 3 * (performance.now() - t0));
   for (const [i, m] of mutants.entries()) {
     let verdict;
@@ -184,14 +280,24 @@ for (const area of areas) {
       r.errors++;
     }
     const where = `${m.file}:${m.line} ${m.what}`;
-    if (verdict === 'survived') { r.survived.push(where); console.log(`  [${i + 1}/${mutants.length}] SURVIVED ${where}`); }
-    else if (verdict === 'timeout') { r.timedOut++; r.killed++; }
-    else r.killed++;
+    if (verdict === 'survived') {
+      r.survived.push(where);
+      console.log(`  [${i + 1}/${mutants.length}] SURVIVED ${where}`);
+    } else if (verdict === 'timeout') {
+      r.timedOut++;
+      r.killed++;
+    } else r.killed++;
   }
   r.score = Math.round((1000 * r.killed) / mutants.length) / 10;
-  console.log(`${area}: ${r.killed} of ${mutants.length} mutants killed (${r.timedOut} by timeout), score ${r.score}%; ${r.survived.length} survived`);
+  console.log(
+    `${area}: ${r.killed} of ${mutants.length} mutants killed (${r.timedOut} by timeout), score ${r.score}%; ${r.survived.length} survived`,
+  );
 }
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync('out', { recursive: true });
 writeFileSync(join('out', 'mutation-report.json'), JSON.stringify(report, null, 2));
-console.log(`\n${Object.entries(report.areas).map(([a, r]) => `${a} ${r.score ?? '-'}% (${r.killed}/${r.mutants})`).join(', ')} — out/mutation-report.json`);
+console.log(
+  `\n${Object.entries(report.areas)
+    .map(([a, r]) => `${a} ${r.score ?? '-'}% (${r.killed}/${r.mutants})`)
+    .join(', ')} — out/mutation-report.json`,
+);

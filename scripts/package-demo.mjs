@@ -31,27 +31,45 @@ function startRecorder(key) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const ok = req.method === 'POST' && /^\/api\/1\/envelope\/?(\?|$)/.test(req.url ?? '') && (req.url ?? '').includes(`sentry_key=${key}`);
-      if (!ok) { res.writeHead(404).end(); return; }
+      const ok =
+        req.method === 'POST' &&
+        /^\/api\/1\/envelope\/?(\?|$)/.test(req.url ?? '') &&
+        (req.url ?? '').includes(`sentry_key=${key}`);
+      if (!ok) {
+        res.writeHead(404).end();
+        return;
+      }
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const text = body.toString('utf8');
       // Stored as text; an envelope that is not UTF-8 (an attachment) would not survive that.
-      if (!Buffer.from(text, 'utf8').equals(body)) { res.writeHead(400).end('binary envelope'); return; }
+      if (!Buffer.from(text, 'utf8').equals(body)) {
+        res.writeHead(400).end('binary envelope');
+        return;
+      }
       envelopes.push(text);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: randomBytes(16).toString('hex') }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: randomBytes(16).toString('hex') }));
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, envelopes, port: server.address().port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, envelopes, port: server.address().port })),
+  );
 }
 
 function runSample(dsn, logFile) {
   return new Promise((resolve, reject) => {
     import('node:child_process').then(({ execFile }) => {
-      execFile(process.execPath, [join(sampleDir, 'main.mjs'), '--dsn', dsn, '--log', logFile, '--release', RELEASE], { cwd: sampleDir, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`the sample service failed: ${err.message}\n${stderr.slice(-2000)}`));
-        else resolve(stdout);
-      });
+      execFile(
+        process.execPath,
+        [join(sampleDir, 'main.mjs'), '--dsn', dsn, '--log', logFile, '--release', RELEASE],
+        { cwd: sampleDir, timeout: 60_000, encoding: 'utf8' },
+        (err, stdout, stderr) => {
+          if (err) reject(new Error(`the sample service failed: ${err.message}\n${stderr.slice(-2000)}`));
+          else resolve(stdout);
+        },
+      );
     }, reject);
   });
 }
@@ -70,21 +88,28 @@ function history() {
   const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   try {
     const commits = git('log', '--reverse', '--format=%H%x09%s', '--', SAMPLE).trim().split('\n').filter(Boolean);
-    return commits.map((line) => {
-      const [hash, subject] = line.split('\t');
-      const files = {};
-      for (const path of git('ls-tree', '-r', '--name-only', hash, '--', `${SAMPLE}/`).trim().split('\n').filter(Boolean)) {
-        files[relative(SAMPLE, path)] = git('show', `${hash}:${path}`);
-      }
-      return { subject, files };
-    }).map((c, i, all) => ({
-      ...c,
-      // The sample's first version is release 2.3.0; the recorded release is its last commit.
-      ...(i === 0 && all.length > 1 ? { tag: 'orders@2.3.0' } : {}),
-      ...(i === all.length - 1 ? { tag: RELEASE } : {}),
-    }));
+    return commits
+      .map((line) => {
+        const [hash, subject] = line.split('\t');
+        const files = {};
+        for (const path of git('ls-tree', '-r', '--name-only', hash, '--', `${SAMPLE}/`)
+          .trim()
+          .split('\n')
+          .filter(Boolean)) {
+          files[relative(SAMPLE, path)] = git('show', `${hash}:${path}`);
+        }
+        return { subject, files };
+      })
+      .map((c, i, all) => ({
+        ...c,
+        // The sample's first version is release 2.3.0; the recorded release is its last commit.
+        ...(i === 0 && all.length > 1 ? { tag: 'orders@2.3.0' } : {}),
+        ...(i === all.length - 1 ? { tag: RELEASE } : {}),
+      }));
   } catch (e) {
-    console.warn(`  no git history for the demo (${e.message.split('\n')[0]}); the diagnosis will show no recent changes`);
+    console.warn(
+      `  no git history for the demo (${e.message.split('\n')[0]}); the diagnosis will show no recent changes`,
+    );
     return [];
   }
 }
@@ -109,7 +134,9 @@ try {
   };
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'recording.json'), JSON.stringify(recording));
-  console.log(`  demo recording: ${events} events in ${rec.envelopes.length} envelopes, ${recording.log.split('\n').length - 1} log lines, ${Object.keys(recording.sources).length} source files, ${recording.history.length} commits`);
+  console.log(
+    `  demo recording: ${events} events in ${rec.envelopes.length} envelopes, ${recording.log.split('\n').length - 1} log lines, ${Object.keys(recording.sources).length} source files, ${recording.history.length} commits`,
+  );
 } finally {
   rec.server.close();
   rmSync(scratch, { recursive: true, force: true });

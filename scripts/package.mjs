@@ -24,8 +24,14 @@ const stage = join(root, 'out', 'package');
 /** The budget the host bundle must stay within (minified); activation loads all of it. */
 const HOST_BUNDLE_BUDGET = 1.5 * 1024 * 1024;
 /** What may be in the .vsix besides VS Code's own manifest files (mirrors .vscodeignore). */
-const ALLOWED = [/^extension\/dist\/(extension|cli|webview|demo)\.js$/, /^extension\/dist\/demo\//, /^extension\/media\//,
-  /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i, /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
+const ALLOWED = [
+  /^extension\/dist\/(extension|cli|webview|demo)\.js$/,
+  /^extension\/dist\/demo\//,
+  /^extension\/media\//,
+  /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
+  /^extension\.vsixmanifest$/,
+  /^\[Content_Types\]\.xml$/,
+];
 
 function step(title, cmd, argv, opts = {}) {
   console.log(`▸ ${title}`);
@@ -51,17 +57,21 @@ function checkWalkthroughs() {
       const buttons = [...s.description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
       if (buttons.length === 0) problems.push(`${where}: no button`);
       for (const [, cmd, query] of buttons) {
-        if (!cmd.startsWith('workbench.') && !commands.has(cmd)) problems.push(`${where}: button runs undeclared ${cmd}`);
+        if (!cmd.startsWith('workbench.') && !commands.has(cmd))
+          problems.push(`${where}: button runs undeclared ${cmd}`);
         if (cmd === 'workbench.action.openSettings' && query) {
           const key = JSON.parse(decodeURIComponent(query))[0];
-          if (!settings.some((k) => k === key || k.startsWith(`${key}.`))) problems.push(`${where}: opens unknown setting ${key}`);
+          if (!settings.some((k) => k === key || k.startsWith(`${key}.`)))
+            problems.push(`${where}: opens unknown setting ${key}`);
         }
       }
       if (!s.completionEvents?.length) problems.push(`${where}: no completion event`);
       for (const e of s.completionEvents ?? []) {
         const [kind, arg] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
-        if (kind === 'onCommand' && !commands.has(arg)) problems.push(`${where}: completes on undeclared command ${arg}`);
-        if (kind === 'onSettingChanged' && !settings.some((k) => k === arg || k.startsWith(`${arg}.`))) problems.push(`${where}: completes on unknown setting ${arg}`);
+        if (kind === 'onCommand' && !commands.has(arg))
+          problems.push(`${where}: completes on undeclared command ${arg}`);
+        if (kind === 'onSettingChanged' && !settings.some((k) => k === arg || k.startsWith(`${arg}.`)))
+          problems.push(`${where}: completes on unknown setting ${arg}`);
       }
       for (const m of Object.values(s.media ?? {})) {
         if (typeof m === 'string' && !existsSync(m)) problems.push(`${where}: media ${m} is missing`);
@@ -79,7 +89,11 @@ rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 step('production bundles', process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(stage, 'dist')}`]);
 if (existsSync(join(stage, 'dist', 'demo.js'))) {
-  step('demo data (the sample service run once with the real @sentry/node SDK)', process.execPath, ['scripts/package-demo.mjs', '--out', join(stage, 'dist', 'demo')]);
+  step('demo data (the sample service run once with the real @sentry/node SDK)', process.execPath, [
+    'scripts/package-demo.mjs',
+    '--out',
+    join(stage, 'dist', 'demo'),
+  ]);
 }
 for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
   cpSync(f, join(stage, f), { recursive: true });
@@ -96,20 +110,36 @@ mkdirSync(join(stage, 'media', 'screenshots'), { recursive: true });
 for (const name of shots) cpSync(join('test', 'e2e', 'screenshots', name), join(stage, 'media', 'screenshots', name));
 writeFileSync(join(stage, 'README.md'), readme);
 rmSync(out, { force: true });
-step('vsce package', process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: stage });
+step(
+  'vsce package',
+  process.execPath,
+  [
+    join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
+    'package',
+    '--no-dependencies',
+    '--no-rewrite-relative-links',
+    '--out',
+    out,
+  ],
+  { cwd: stage },
+);
 
 const entries = listZip(readFileSync(out));
 const stray = entries.filter((e) => !ALLOWED.some((re) => re.test(e.name)));
 const host = statSync(join(stage, 'dist', 'extension.js')).size;
 console.log(`\n${out}`);
 for (const e of entries) console.log(`  ${kib(e.size).padStart(9)}  ${e.name}`);
-console.log(`.vsix: ${mib(statSync(out).size)} (${entries.length} files, ${mib(entries.reduce((a, e) => a + e.size, 0))} unpacked)`);
+console.log(
+  `.vsix: ${mib(statSync(out).size)} (${entries.length} files, ${mib(entries.reduce((a, e) => a + e.size, 0))} unpacked)`,
+);
 console.log(`host bundle dist/extension.js: ${mib(host)} minified (budget ${mib(HOST_BUNDLE_BUDGET)})`);
 if (stray.length) {
   console.error(`package: files outside the .vscodeignore allowlist: ${stray.map((e) => e.name).join(', ')}`);
   process.exit(1);
 }
 if (host > HOST_BUNDLE_BUDGET) {
-  console.error('package: the host bundle is over budget; see what it holds with esbuild\'s --metafile (https://esbuild.github.io/analyze/).');
+  console.error(
+    "package: the host bundle is over budget; see what it holds with esbuild's --metafile (https://esbuild.github.io/analyze/).",
+  );
   process.exit(1);
 }

@@ -82,33 +82,53 @@ export class App extends DisposableBase {
     super();
     this.register(log);
     // Errors caught so the rest keeps working (a throwing listener, a failing dispose) go to the log.
-    this.register({ dispose: setUnexpectedErrorHandler((e, what) => log.error(`[app] ${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)) });
+    this.register({
+      dispose: setUnexpectedErrorHandler((e, what) =>
+        log.error(`[app] ${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      ),
+    });
     this.register(trust);
     this.register(config);
     this.register(tokens);
     this.register(store);
     this.restricted = this.register(new RestrictedMode(log));
-    this.syncService = this.register(new SyncService({ config, tokens, store: () => store.ready, logger: log, onToken: (t) => log.setSecrets([t]), trust, restricted: this.restricted }));
-    this.scheduler = this.register(new SyncScheduler({
-      clock: systemClock,
-      logger: tagged(log, 'scheduler'),
-      intervalMs: () => config.syncIntervalMs,
-      lastSuccess: () => {
-        const t = Date.parse(store.meta().lastSuccessfulSync ?? '');
-        return Number.isFinite(t) ? t : null;
-      },
-      run: async (trigger, signal) => { await this.syncService.run(trigger, signal); },
-      // The start-up sync waits a moment, so it never competes with the editor's own start.
-      startupDelayMs: 2_000,
-    }));
+    this.syncService = this.register(
+      new SyncService({
+        config,
+        tokens,
+        store: () => store.ready,
+        logger: log,
+        onToken: (t) => log.setSecrets([t]),
+        trust,
+        restricted: this.restricted,
+      }),
+    );
+    this.scheduler = this.register(
+      new SyncScheduler({
+        clock: systemClock,
+        logger: tagged(log, 'scheduler'),
+        intervalMs: () => config.syncIntervalMs,
+        lastSuccess: () => {
+          const t = Date.parse(store.meta().lastSuccessfulSync ?? '');
+          return Number.isFinite(t) ? t : null;
+        },
+        run: async (trigger, signal) => {
+          await this.syncService.run(trigger, signal);
+        },
+        // The start-up sync waits a moment, so it never competes with the editor's own start.
+        startupDelayMs: 2_000,
+      }),
+    );
     this.issues = this.register(new IssuesView(store, context.workspaceState, this.syncService));
-    this.statusBar = this.register(new SyncStatusBar({
-      store,
-      sync: this.syncService,
-      schedulerState: () => this.scheduler.state,
-      onSchedulerState: this.scheduler.onDidChangeState,
-      configured: () => this.configured,
-    }));
+    this.statusBar = this.register(
+      new SyncStatusBar({
+        store,
+        sync: this.syncService,
+        schedulerState: () => this.scheduler.state,
+        onSchedulerState: this.scheduler.onDidChangeState,
+        configured: () => this.configured,
+      }),
+    );
   }
 
   static async create(context: vscode.ExtensionContext): Promise<App> {
@@ -122,7 +142,9 @@ export class App extends DisposableBase {
       const store = new StoreHandle(async () => {
         const opened = await IssueStore.open(dir, { logger: log });
         if (opened.recovery) {
-          void vscode.window.showWarningMessage(`Sentry RCA: the stored issues could not be read (${opened.recovery.reason}); they were moved aside and will sync again.`);
+          void vscode.window.showWarningMessage(
+            `Sentry RCA: the stored issues could not be read (${opened.recovery.reason}); they were moved aside and will sync again.`,
+          );
         }
         return opened;
       });
@@ -151,35 +173,47 @@ export class App extends DisposableBase {
 
   private init(): void {
     // "Try the Demo", and in the demo workspace: the demo server restarted, the demo token stored.
-    this.demo = this.register(new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log, trust: this.trust }));
+    this.demo = this.register(
+      new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log, trust: this.trust }),
+    );
     // Feature loading starts on a later macrotask, so the table exists before a feature provides to it.
     const features = this.loadFeatures();
-    this.commands = this.register(new CommandTable(this.commandEntries(features), {
-      registerCommand: (id, handler) => vscode.commands.registerCommand(id, handler),
-      reportError: (context, e) => reportError(this.log, context, e),
-    }));
+    this.commands = this.register(
+      new CommandTable(this.commandEntries(features), {
+        registerCommand: (id, handler) => vscode.commands.registerCommand(id, handler),
+        reportError: (context, e) => reportError(this.log, context, e),
+      }),
+    );
     this.register(this.scheduler.onDidFinish((o) => this.onSyncFinished(o)));
     let syncing = false;
-    this.register(this.scheduler.onDidChangeState((st) => {
-      if (st.running === syncing) return;
-      syncing = st.running;
-      void vscode.commands.executeCommand('setContext', ContextKeys.syncing, syncing);
-    }));
+    this.register(
+      this.scheduler.onDidChangeState((st) => {
+        if (st.running === syncing) return;
+        syncing = st.running;
+        void vscode.commands.executeCommand('setContext', ContextKeys.syncing, syncing);
+      }),
+    );
     this.register(this.tokens.onDidChange(() => void this.onTokenChanged()));
-    this.register(this.config.onDidChange((c) => {
-      this.log.info(`[config] changed: ${c.changed.join(', ')}`);
-      void this.updateContext();
-      // A value the user just allowed is used by the run that asked; it needs no second sync.
-      if (!this.configured || this.restricted.active || c.consented) return;
-      if (c.syncScopeChanged) {
-        this.scheduler.start();
-        void this.scheduler.runNow('settings');
-      } else if (c.intervalChanged) {
-        if (this.scheduler.isStarted) this.scheduler.reschedule();
-        else this.scheduler.start();
-      }
-    }));
-    this.register(this.restricted.onDidGrant(() => void this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Workspace trust', e))));
+    this.register(
+      this.config.onDidChange((c) => {
+        this.log.info(`[config] changed: ${c.changed.join(', ')}`);
+        void this.updateContext();
+        // A value the user just allowed is used by the run that asked; it needs no second sync.
+        if (!this.configured || this.restricted.active || c.consented) return;
+        if (c.syncScopeChanged) {
+          this.scheduler.start();
+          void this.scheduler.runNow('settings');
+        } else if (c.intervalChanged) {
+          if (this.scheduler.isStarted) this.scheduler.reschedule();
+          else this.scheduler.start();
+        }
+      }),
+    );
+    this.register(
+      this.restricted.onDidGrant(
+        () => void this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Workspace trust', e)),
+      ),
+    );
     this.ready = Promise.all([
       this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e)),
       this.features,
@@ -216,11 +250,16 @@ export class App extends DisposableBase {
     });
     // Frames first: the investigation reuses its mapper instead of indexing the workspace again. Each
     // feature loads on its own, so one failing leaves the other working.
-    const investigation = frames.catch(() => undefined).then(async () => {
-      const { InvestigationFeature } = await import('./host/panel/investigationFeature');
-      if (!this.isDisposed) this.investigation = this.register(new InvestigationFeature(this));
-    });
-    const features = { frames: { name: 'clickable frames', loaded: frames }, investigation: { name: 'the investigation feature', loaded: investigation } };
+    const investigation = frames
+      .catch(() => undefined)
+      .then(async () => {
+        const { InvestigationFeature } = await import('./host/panel/investigationFeature');
+        if (!this.isDisposed) this.investigation = this.register(new InvestigationFeature(this));
+      });
+    const features = {
+      frames: { name: 'clickable frames', loaded: frames },
+      investigation: { name: 'the investigation feature', loaded: investigation },
+    };
     // A feature that loaded but left one of its commands a stub is a bug; say so in the log.
     const provided = (f: LazyFeature) => () => {
       const missing = this.isDisposed ? [] : this.commands.unprovided(f);
@@ -228,7 +267,9 @@ export class App extends DisposableBase {
     };
     this.features = Promise.all([
       frames.then(provided(features.frames), (e: unknown) => reportError(this.log, 'Loading clickable frames', e)),
-      investigation.then(provided(features.investigation), (e: unknown) => reportError(this.log, 'Loading the investigation feature', e)),
+      investigation.then(provided(features.investigation), (e: unknown) =>
+        reportError(this.log, 'Loading the investigation feature', e),
+      ),
     ]).then(() => undefined);
     return features;
   }
@@ -240,7 +281,8 @@ export class App extends DisposableBase {
     if (token) this.log.setSecrets([token]);
     await this.updateContext();
     this.statusBar.update();
-    if (this.configured && this.restricted.active) this.log.info('[app] Restricted Mode: no sync until the workspace is trusted');
+    if (this.configured && this.restricted.active)
+      this.log.info('[app] Restricted Mode: no sync until the workspace is trusted');
     else if (this.configured) this.scheduler.start();
     else this.log.info('[app] not set up yet: no token or organization; syncing waits for "Set Auth Token"');
   }
@@ -249,7 +291,10 @@ export class App extends DisposableBase {
    * One entry per command id (a missing id does not compile). Entries with a `feature` are stubs until
    * that feature loads and provides the handler; the command table says why when it could not load.
    */
-  private commandEntries(features: { frames: LazyFeature; investigation: LazyFeature }): Record<CommandId, CommandEntry> {
+  private commandEntries(features: {
+    frames: LazyFeature;
+    investigation: LazyFeature;
+  }): Record<CommandId, CommandEntry> {
     const log = this.log;
     const deps = { config: this.config, tokens: this.tokens, sync: this.syncService, logger: log };
     return {
@@ -258,7 +303,10 @@ export class App extends DisposableBase {
       [Commands.syncNow]: { title: 'Sync', run: () => this.syncNow() },
       [Commands.cancelSync]: { title: 'Cancel Sync', run: () => this.scheduler.cancel() },
       [Commands.showLog]: { title: 'Show Log', run: () => log.show() },
-      [Commands.openSettings]: { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`) },
+      [Commands.openSettings]: {
+        title: 'Open Settings',
+        run: () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`),
+      },
       [Commands.openInSentry]: { title: 'Open in Sentry', run: openInSentry(this.store) },
       [Commands.copyLink]: { title: 'Copy Link', run: copyLink(this.store) },
       [Commands.copyShortId]: { title: 'Copy Short ID', run: copyShortId(this.store) },
@@ -284,9 +332,13 @@ export class App extends DisposableBase {
     }
     if (!this.configured) {
       const missing = this.hasToken ? 'organization' : 'auth token';
-      const pick = await vscode.window.showWarningMessage(`Sentry RCA: set the ${missing} first.`, this.hasToken ? 'Open Settings' : 'Set Auth Token');
+      const pick = await vscode.window.showWarningMessage(
+        `Sentry RCA: set the ${missing} first.`,
+        this.hasToken ? 'Open Settings' : 'Set Auth Token',
+      );
       if (pick === 'Set Auth Token') void vscode.commands.executeCommand(Commands.setAuthToken);
-      if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.organization`);
+      if (pick === 'Open Settings')
+        void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.organization`);
       return undefined;
     }
     this.scheduler.start();
@@ -306,7 +358,10 @@ export class App extends DisposableBase {
     );
     if (outcome.ok) {
       const s = this.syncService.lastSummary;
-      void vscode.window.setStatusBarMessage(`Sentry RCA: synced${s ? ` (${s.issuesNew} new, ${s.issuesUpdated} updated, ${s.eventsAdded} events)` : ''}`, 5000);
+      void vscode.window.setStatusBarMessage(
+        `Sentry RCA: synced${s ? ` (${s.issuesNew} new, ${s.issuesUpdated} updated, ${s.eventsAdded} events)` : ''}`,
+        5000,
+      );
     }
     return outcome;
   }
@@ -316,7 +371,8 @@ export class App extends DisposableBase {
     // Manual syncs always say why they failed; background ones only at the start of a failure streak,
     // so an offline laptop is not nagged on every timer tick (the status bar keeps showing the error).
     if (o.trigger === 'manual' || o.consecutiveFailures === 1) reportError(this.log, 'Sync failed', o.error);
-    else this.log.warn(`[app] background sync failed again (${o.consecutiveFailures} in a row): ${errorMessage(o.error)}`);
+    else
+      this.log.warn(`[app] background sync failed again (${o.consecutiveFailures} in a row): ${errorMessage(o.error)}`);
   }
 
   private async onTokenChanged(): Promise<void> {

@@ -83,10 +83,15 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
     return EXIT.ok;
   }
   const logLevel = (io.env.SENTRY_RCA_LOG as 'debug' | 'info' | 'warn' | undefined) ?? 'warn';
-  const logger = streamLogger((l) => io.err(l + '\n'), ['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'warn');
+  const logger = streamLogger(
+    (l) => io.err(l + '\n'),
+    ['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'warn',
+  );
   if (command === 'logs' || command === 'mcp') {
     try {
-      return command === 'logs' ? await logsCommand(rest, io, logger, signal) : await (await import('./mcp/mcpCommand')).mcpCommand(rest, { env: io.env }, logger, version, signal);
+      return command === 'logs'
+        ? await logsCommand(rest, io, logger, signal)
+        : await (await import('./mcp/mcpCommand')).mcpCommand(rest, { env: io.env }, logger, version, signal);
     } catch (e) {
       io.err(`sentry-rca: ${errorMessage(e)}\n`);
       return exitCodeFor(e);
@@ -106,7 +111,7 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
         'min-level': { type: 'string' },
         'events-per-issue': { type: 'string' },
         'eager-event-issues': { type: 'string' },
-        'timeout': { type: 'string' },
+        timeout: { type: 'string' },
         full: { type: 'boolean' },
         json: { type: 'boolean' },
         all: { type: 'boolean' },
@@ -131,36 +136,78 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
     switch (command) {
       case 'sync': {
         const events = Number(v['events-per-issue'] ?? 5);
-        return await syncCommand({
-          store: need('store', v.store),
-          url: v.url ?? io.env.SENTRY_URL ?? 'https://sentry.io',
-          org: need('org (or SENTRY_ORG)', v.org ?? io.env.SENTRY_ORG),
-          projects: v.project ?? [],
-          minLevel: v['min-level'] ?? 'warning',
-          eventsPerIssue: events,
-          eagerEventIssues: v['eager-event-issues'] === undefined ? undefined : Number(v['eager-event-issues']),
-          full: v.full ?? false,
-          json: v.json ?? false,
-          timeoutMs: Number(v.timeout ?? 30) * 1000,
-        }, io, logger, signal);
+        return await syncCommand(
+          {
+            store: need('store', v.store),
+            url: v.url ?? io.env.SENTRY_URL ?? 'https://sentry.io',
+            org: need('org (or SENTRY_ORG)', v.org ?? io.env.SENTRY_ORG),
+            projects: v.project ?? [],
+            minLevel: v['min-level'] ?? 'warning',
+            eventsPerIssue: events,
+            eagerEventIssues: v['eager-event-issues'] === undefined ? undefined : Number(v['eager-event-issues']),
+            full: v.full ?? false,
+            json: v.json ?? false,
+            timeoutMs: Number(v.timeout ?? 30) * 1000,
+          },
+          io,
+          logger,
+          signal,
+        );
       }
       case 'issues':
-        return await issuesCommand({ store: need('store', v.store), json: v.json ?? false, all: v.all ?? false, projects: v.project ?? [], minLevel: v['min-level'] }, io);
+        return await issuesCommand(
+          {
+            store: need('store', v.store),
+            json: v.json ?? false,
+            all: v.all ?? false,
+            projects: v.project ?? [],
+            minLevel: v['min-level'],
+          },
+          io,
+        );
       case 'frames':
       case 'diagnose': {
         const issueId = parsed.positionals[0];
-        if (!issueId) throw new RcaError('usage', `${command} needs an ISSUE_ID (numeric id or short id such as ORDERS-1).`);
+        if (!issueId)
+          throw new RcaError('usage', `${command} needs an ISSUE_ID (numeric id or short id such as ORDERS-1).`);
         const workspace = need('workspace', v.workspace);
         const store = await IssueStore.open(need('store', v.store));
         try {
-          if (store.issues().length === 0) throw new RcaError('usage', `The store ${store.file} holds no issues.`, 'Run `sentry-rca sync` first.');
-          if (command === 'frames') return await framesCommand({ store, issueId, workspace, json: v.json ?? false, expand: v.all ?? false, workspaceSettings: v['workspace-settings'] ?? false, err: io.err }, io.out);
-          if (v.ai !== undefined && v.ai !== 'openai' && v.ai !== 'none') throw new RcaError('usage', `--ai must be openai or none (got "${v.ai}").`);
+          if (store.issues().length === 0)
+            throw new RcaError('usage', `The store ${store.file} holds no issues.`, 'Run `sentry-rca sync` first.');
+          if (command === 'frames')
+            return await framesCommand(
+              {
+                store,
+                issueId,
+                workspace,
+                json: v.json ?? false,
+                expand: v.all ?? false,
+                workspaceSettings: v['workspace-settings'] ?? false,
+                err: io.err,
+              },
+              io.out,
+            );
+          if (v.ai !== undefined && v.ai !== 'openai' && v.ai !== 'none')
+            throw new RcaError('usage', `--ai must be openai or none (got "${v.ai}").`);
           if (v.json && v.markdown) throw new RcaError('usage', 'Choose one of --json and --markdown.');
-          return await diagnoseCommand({
-            store, issueId, workspace, sshConfig: v['ssh-config'], logs: v.logs ?? [], ai: v.ai as 'openai' | 'none' | undefined, workspaceSettings: v['workspace-settings'] ?? false,
-            format: v.json ? 'json' : v.markdown ? 'markdown' : 'text', env: io.env, logger, signal, err: io.err,
-          }, io.out);
+          return await diagnoseCommand(
+            {
+              store,
+              issueId,
+              workspace,
+              sshConfig: v['ssh-config'],
+              logs: v.logs ?? [],
+              ai: v.ai as 'openai' | 'none' | undefined,
+              workspaceSettings: v['workspace-settings'] ?? false,
+              format: v.json ? 'json' : v.markdown ? 'markdown' : 'text',
+              env: io.env,
+              logger,
+              signal,
+              err: io.err,
+            },
+            io.out,
+          );
         } finally {
           store.dispose();
         }
@@ -192,8 +239,13 @@ if (require.main === module) {
     env: process.env,
     columns: process.stdout.columns || 100,
   };
-  main(process.argv.slice(2), io, controller.signal).then((code) => { process.exitCode = code; }, (e) => {
-    process.stderr.write(`sentry-rca: ${errorMessage(e)}\n`);
-    process.exitCode = EXIT.remote;
-  });
+  main(process.argv.slice(2), io, controller.signal).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`sentry-rca: ${errorMessage(e)}\n`);
+      process.exitCode = EXIT.remote;
+    },
+  );
 }

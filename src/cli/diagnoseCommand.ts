@@ -12,9 +12,22 @@ import { nullLogger, type Logger } from '../core/common/logger';
 import { FrameMapper } from '../core/frames/frameMapper';
 import type { PathMapping } from '../core/frames/pathMappings';
 import { WorkspaceFileIndex } from '../core/frames/workspaceFileIndex';
-import { frameResolverFromMapper, issueSourceFromStore, latestEventFromSentry, parseLogSources, releaseLookupFromSentry, sshLogProvider, workspaceAccess, type IssueStoreReader } from '../core/investigate/adapters';
+import {
+  frameResolverFromMapper,
+  issueSourceFromStore,
+  latestEventFromSentry,
+  parseLogSources,
+  releaseLookupFromSentry,
+  sshLogProvider,
+  workspaceAccess,
+  type IssueStoreReader,
+} from '../core/investigate/adapters';
 import { SentryClient } from '../core/sentry/sentryClient';
-import { runInvestigation, type InvestigationOutcome, type InvestigationRecord } from '../core/investigate/investigation';
+import {
+  runInvestigation,
+  type InvestigationOutcome,
+  type InvestigationRecord,
+} from '../core/investigate/investigation';
 import type { LlmConfig } from '../core/investigate/llmInvestigator';
 import type { LogProvider } from '../core/investigate/ports';
 import { secretsFromEnv } from '../core/investigate/secretScrubber';
@@ -53,25 +66,106 @@ export interface DiagnoseArgs {
 /** `--json` output (documented in the README). */
 export interface DiagnoseJson {
   issue: { id: string; shortId: string; title: string; project: string; permalink: string };
-  culprit: null | { function: string | null; path: string; line: number; column: number | null; mapped: boolean; why: string; exception: string };
+  culprit: null | {
+    function: string | null;
+    path: string;
+    line: number;
+    column: number | null;
+    mapped: boolean;
+    why: string;
+    exception: string;
+  };
   evidence: {
     code: Array<{ path: string; line: number; function: string | null; excerpt: Array<[number, string]> }>;
-    git: { available: boolean; reason: string | null; changes: Array<{ commit: string; author: string; date: string; summary: string; path: string; lines: number[]; touchesCrashLine: boolean; minutesBeforeFirstSeen: number }> };
-    trend: { verdict: string; why: string; hourly24h: Array<[number, number]>; daily14d: Array<[number, number]>; source: string; firstSeenVsRelease: string | null };
+    git: {
+      available: boolean;
+      reason: string | null;
+      changes: Array<{
+        commit: string;
+        author: string;
+        date: string;
+        summary: string;
+        path: string;
+        lines: number[];
+        touchesCrashLine: boolean;
+        minutesBeforeFirstSeen: number;
+      }>;
+    };
+    trend: {
+      verdict: string;
+      why: string;
+      hourly24h: Array<[number, number]>;
+      daily14d: Array<[number, number]>;
+      source: string;
+      firstSeenVsRelease: string | null;
+    };
     related: Array<{ shortId: string; project: string; title: string; relation: string; minutesFromThis: number }>;
-    logs: Array<{ host: string; source: string; status: string; message: string | null; lines: Array<{ text: string; time: string | null; phase: string; marks: string[] }>; counts: Record<string, number> }>;
+    logs: Array<{
+      host: string;
+      source: string;
+      status: string;
+      message: string | null;
+      lines: Array<{ text: string; time: string | null; phase: string; marks: string[] }>;
+      counts: Record<string, number>;
+    }>;
   };
-  tokens: { used: number; limit: number; sections: Array<{ name: string; tokens: number; chars: number; cut: string | null }>; cuts: string[] };
-  hypotheses: Array<{ rank: number; title: string; kind: string; confidence: string; score: number; evidence: string[]; check: string }>;
+  tokens: {
+    used: number;
+    limit: number;
+    sections: Array<{ name: string; tokens: number; chars: number; cut: string | null }>;
+    cuts: string[];
+  };
+  hypotheses: Array<{
+    rank: number;
+    title: string;
+    kind: string;
+    confidence: string;
+    score: number;
+    evidence: string[];
+    check: string;
+  }>;
   /** The release the issue appeared in and the commit it was built from (`resolvedBy` null: not found). */
-  release: { version: string | null; commit: string | null; previousVersion: string | null; previousCommit: string | null; resolvedBy: 'sentry' | 'tag' | 'sha' | 'time' | null; notes: string[] };
+  release: {
+    version: string | null;
+    commit: string | null;
+    previousVersion: string | null;
+    previousCommit: string | null;
+    resolvedBy: 'sentry' | 'tag' | 'sha' | 'time' | null;
+    notes: string[];
+  };
   /** Commits of the release range, best first; the first one's author is the suggested owner. */
-  suspects: Array<{ commit: string; summary: string; author: string; date: string; files: string[]; score: number; why: string[]; cites: Array<{ path: string; line: number; text: string }> }>;
+  suspects: Array<{
+    commit: string;
+    summary: string;
+    author: string;
+    date: string;
+    files: string[];
+    score: number;
+    why: string[];
+    cites: Array<{ path: string; line: number; text: string }>;
+  }>;
   /** The workspace against the release's commit for the crash lines; null when it cannot be compared. */
-  skew: null | { releaseCommit: string; head: string; relation: string; changedSinceRelease: boolean; summary: string; commits: Array<{ commit: string; summary: string; date: string; changedCrashLine: boolean }>; lines: Array<{ path: string; line: number; nowLine: number | null; changedBy: string | null }> };
+  skew: null | {
+    releaseCommit: string;
+    head: string;
+    relation: string;
+    changedSinceRelease: boolean;
+    summary: string;
+    commits: Array<{ commit: string; summary: string; date: string; changedCrashLine: boolean }>;
+    lines: Array<{ path: string; line: number; nowLine: number | null; changedBy: string | null }>;
+  };
   report: string;
   /** `claims`: each citation of the answer (`file-line`, `commit`, `log-line`, `event`), checked; `verified: false` ones are flagged in `markdown` too. */
-  ai: null | { model: string; markdown: string; stopReason: string | null; steps: number; toolCalls: Array<{ name: string; args: string; status: string; resultChars: number }>; usage: unknown; error: string | null; claims: Array<{ text: string; kind: string; verified: boolean; why: string }> };
+  ai: null | {
+    model: string;
+    markdown: string;
+    stopReason: string | null;
+    steps: number;
+    toolCalls: Array<{ name: string; args: string; status: string; resultChars: number }>;
+    usage: unknown;
+    error: string | null;
+    claims: Array<{ text: string; kind: string; verified: boolean; why: string }>;
+  };
   timings: Record<string, number>;
   /** How the evidence was gathered, when it matters (a refreshed event, a failed fetch). */
   notes: string[];
@@ -83,49 +177,109 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
   const err = args.err ?? (() => {});
   const format = args.format ?? 'text';
   const workspace = resolve(args.workspace);
-  if (!isDir(workspace)) throw new RcaError('usage', `--workspace ${args.workspace} is not a folder.`, 'Pass the folder of the project checkout the frames map into.');
+  if (!isDir(workspace))
+    throw new RcaError(
+      'usage',
+      `--workspace ${args.workspace} is not a folder.`,
+      'Pass the folder of the project checkout the frames map into.',
+    );
   const issue = args.store.findIssue(args.issueId);
-  if (!issue) throw new RcaError('usage', `Issue ${args.issueId} is not in the store.`, 'Run `sentry-rca sync` first, or list stored issues with `sentry-rca issues`.');
+  if (!issue)
+    throw new RcaError(
+      'usage',
+      `Issue ${args.issueId} is not in the store.`,
+      'Run `sentry-rca sync` first, or list stored issues with `sentry-rca issues`.',
+    );
 
   const settings = readRepoSettings(workspace);
   for (const w of settings.warnings) logger.warn(w);
   const useRepo = args.workspaceSettings === true;
   const specs = args.logs?.length ? args.logs : useRepo ? settings.logSources : [];
-  const ignored = ignoredRepoSettingsLine(settings, { logSources: useRepo || !!args.logs?.length, mappings: useRepo || args.mappings !== undefined });
+  const ignored = ignoredRepoSettingsLine(settings, {
+    logSources: useRepo || !!args.logs?.length,
+    mappings: useRepo || args.mappings !== undefined,
+  });
   if (ignored) err(ignored);
-  const requests: LogRequest[] = parseLogSources(specs, args.logs?.length ? '--logs' : `${settings.file} sentryRca.logs.sources`);
+  const requests: LogRequest[] = parseLogSources(
+    specs,
+    args.logs?.length ? '--logs' : `${settings.file} sentryRca.logs.sources`,
+  );
   let ai: LlmConfig | null = null;
   if ((args.ai ?? 'openai') === 'openai') {
     const apiKey = env.OPENAI_API_KEY ?? '';
     if (!apiKey) {
-      if (args.ai === 'openai') throw new RcaError('usage', '--ai openai needs OPENAI_API_KEY.', 'Set OPENAI_API_KEY (and OPENAI_BASE_URL for another compatible endpoint), or pass --ai none.');
+      if (args.ai === 'openai')
+        throw new RcaError(
+          'usage',
+          '--ai openai needs OPENAI_API_KEY.',
+          'Set OPENAI_API_KEY (and OPENAI_BASE_URL for another compatible endpoint), or pass --ai none.',
+        );
       err('No OPENAI_API_KEY: deterministic report only.\n');
     } else {
       // Never the repository's sentryRca.ai.baseUrl: the key goes only where the user's environment says.
       const baseUrl = env.OPENAI_BASE_URL;
-      ai = { apiKey, model: env.OPENAI_MODEL || env.SENTRY_RCA_AI_MODEL || settings.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
+      ai = {
+        apiKey,
+        model: env.OPENAI_MODEL || env.SENTRY_RCA_AI_MODEL || settings.aiModel || 'gpt-4o-mini',
+        ...(baseUrl ? { baseUrl } : {}),
+      };
     }
   }
 
-  const index = await WorkspaceFileIndex.build([{ name: workspace.split(/[\\/]/).pop() || 'workspace', path: workspace }], { logger }, args.signal);
+  const index = await WorkspaceFileIndex.build(
+    [{ name: workspace.split(/[\\/]/).pop() || 'workspace', path: workspace }],
+    { logger },
+    args.signal,
+  );
   const mapper = new FrameMapper(index, { mappings: args.mappings ?? (useRepo ? settings.mappings : []), logger });
   const meta = args.store.meta?.();
   const token = env.SENTRY_AUTH_TOKEN;
   // Online only when the store says where it came from and a token is there; otherwise stored events only.
-  const client = token && meta?.baseUrl && meta.org ? new SentryClient({ baseUrl: meta.baseUrl, token, org: meta.org, logger, timeoutMs: 15_000, maxRetries: 1, allowHttp: env.SENTRY_RCA_ALLOW_HTTP === '1' }) : null;
+  const client =
+    token && meta?.baseUrl && meta.org
+      ? new SentryClient({
+          baseUrl: meta.baseUrl,
+          token,
+          org: meta.org,
+          logger,
+          timeoutMs: 15_000,
+          maxRetries: 1,
+          allowHttp: env.SENTRY_RCA_ALLOW_HTTP === '1',
+        })
+      : null;
   const latestEvent = client ? latestEventFromSentry(client) : undefined;
   const releases = client ? releaseLookupFromSentry(client, () => issue.projectId) : undefined;
-  const fetcher = requests.length ? new SshLogFetcher({ ...(args.sshConfig ? { sshConfigPath: resolve(args.sshConfig) } : {}), ...args.ssh, logger }) : null;
+  const fetcher = requests.length
+    ? new SshLogFetcher({ ...(args.sshConfig ? { sshConfigPath: resolve(args.sshConfig) } : {}), ...args.ssh, logger })
+    : null;
   const logs: LogProvider | undefined = fetcher ? sshLogProvider(fetcher, requests) : undefined;
   let outcome: InvestigationOutcome;
   try {
     outcome = await runInvestigation(
-      { issues: issueSourceFromStore(args.store), frames: frameResolverFromMapper(mapper), ...(logs ? { logs } : {}), ...(latestEvent ? { latestEvent } : {}), ...(releases ? { releases } : {}), ...workspaceAccess(workspace) },
-      issue.id,
-      { collect: { ...(args.tokenBudget ? { tokenBudget: args.tokenBudget } : {}) }, ai, secrets: secretsFromEnv(env), logger },
       {
-        phase: (p, m) => { if (m && format === 'text') err(`${m}\n`); else if (p === 'error' || p === 'cancelled') err(`${p}${m ? `: ${m}` : ''}\n`); },
-        onToolCall: (c) => { if (c.status !== 'running') err(`tool ${c.name}(${c.args.slice(0, 120)}) → ${c.status}, ${c.resultChars} chars\n`); },
+        issues: issueSourceFromStore(args.store),
+        frames: frameResolverFromMapper(mapper),
+        ...(logs ? { logs } : {}),
+        ...(latestEvent ? { latestEvent } : {}),
+        ...(releases ? { releases } : {}),
+        ...workspaceAccess(workspace),
+      },
+      issue.id,
+      {
+        collect: { ...(args.tokenBudget ? { tokenBudget: args.tokenBudget } : {}) },
+        ai,
+        secrets: secretsFromEnv(env),
+        logger,
+      },
+      {
+        phase: (p, m) => {
+          if (m && format === 'text') err(`${m}\n`);
+          else if (p === 'error' || p === 'cancelled') err(`${p}${m ? `: ${m}` : ''}\n`);
+        },
+        onToolCall: (c) => {
+          if (c.status !== 'running')
+            err(`tool ${c.name}(${c.args.slice(0, 120)}) → ${c.status}, ${c.resultChars} chars\n`);
+        },
         aiError: (e) => err(`AI investigation failed: ${e.message}\n`),
       },
       args.signal,
@@ -146,7 +300,10 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
 
 function toMarkdown(o: InvestigationOutcome): string {
   const parts = [o.report.markdown];
-  if (o.ai) parts.push(`---\n\n# AI investigation (${o.ai.model}, ${o.ai.steps} step(s), ${o.ai.toolCalls.length} tool call(s))\n\n${o.ai.markdown}`);
+  if (o.ai)
+    parts.push(
+      `---\n\n# AI investigation (${o.ai.model}, ${o.ai.steps} step(s), ${o.ai.toolCalls.length} tool call(s))\n\n${o.ai.markdown}`,
+    );
   if (o.aiError) parts.push(`---\n\n**AI investigation failed:** ${o.aiError.display}`);
   return parts.join('\n\n');
 }
@@ -154,22 +311,113 @@ function toMarkdown(o: InvestigationOutcome): string {
 export function toJson(o: InvestigationOutcome): DiagnoseJson {
   const e = o.evidence;
   return {
-    issue: { id: e.issue.id, shortId: e.issue.shortId, title: e.issue.title, project: e.issue.projectSlug, permalink: e.issue.permalink },
-    culprit: e.culprit ? { function: e.culprit.function, path: e.culprit.path, line: e.culprit.line, column: e.culprit.column, mapped: e.culprit.mapped, why: e.culprit.why, exception: `${e.culprit.exceptionType}: ${e.culprit.exceptionValue}` } : null,
+    issue: {
+      id: e.issue.id,
+      shortId: e.issue.shortId,
+      title: e.issue.title,
+      project: e.issue.projectSlug,
+      permalink: e.issue.permalink,
+    },
+    culprit: e.culprit
+      ? {
+          function: e.culprit.function,
+          path: e.culprit.path,
+          line: e.culprit.line,
+          column: e.culprit.column,
+          mapped: e.culprit.mapped,
+          why: e.culprit.why,
+          exception: `${e.culprit.exceptionType}: ${e.culprit.exceptionValue}`,
+        }
+      : null,
     evidence: {
       code: e.code.frames.map((f) => ({ path: f.path, line: f.line, function: f.function, excerpt: f.excerpt })),
       git: { available: e.git.available, reason: e.git.reason ?? null, changes: e.git.changes },
-      trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, source: e.trend.source, firstSeenVsRelease: e.trend.firstSeenVsRelease },
-      related: e.related.map((r) => ({ shortId: r.shortId, project: r.projectSlug, title: r.title, relation: r.relation, minutesFromThis: r.minutesFromThis })),
-      logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, message: h.message ?? null, lines: h.lines.filter(nearOrMarked).map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })), counts: h.counts })),
+      trend: {
+        verdict: e.trend.verdict,
+        why: e.trend.why,
+        hourly24h: e.trend.hourly24h,
+        daily14d: e.trend.daily14d,
+        source: e.trend.source,
+        firstSeenVsRelease: e.trend.firstSeenVsRelease,
+      },
+      related: e.related.map((r) => ({
+        shortId: r.shortId,
+        project: r.projectSlug,
+        title: r.title,
+        relation: r.relation,
+        minutesFromThis: r.minutesFromThis,
+      })),
+      logs: e.logs.map((h) => ({
+        host: h.host,
+        source: h.source,
+        status: h.status,
+        message: h.message ?? null,
+        lines: h.lines
+          .filter(nearOrMarked)
+          .map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })),
+        counts: h.counts,
+      })),
     },
-    tokens: { used: e.budget.usedTokens, limit: e.budget.limitTokens, sections: e.budget.sections.map((s) => ({ name: s.name, tokens: s.tokens, chars: s.chars, cut: s.cut ?? null })), cuts: e.budget.cuts },
-    hypotheses: o.report.hypotheses.map((h, i) => ({ rank: i + 1, title: h.title, kind: h.kind, confidence: h.confidence, score: h.score, evidence: h.evidence, check: h.check })),
+    tokens: {
+      used: e.budget.usedTokens,
+      limit: e.budget.limitTokens,
+      sections: e.budget.sections.map((s) => ({ name: s.name, tokens: s.tokens, chars: s.chars, cut: s.cut ?? null })),
+      cuts: e.budget.cuts,
+    },
+    hypotheses: o.report.hypotheses.map((h, i) => ({
+      rank: i + 1,
+      title: h.title,
+      kind: h.kind,
+      confidence: h.confidence,
+      score: h.score,
+      evidence: h.evidence,
+      check: h.check,
+    })),
     release: e.history.release,
-    suspects: e.history.suspects.list.map((x) => ({ commit: x.commit, summary: x.summary, author: x.author, date: x.date, files: x.files, score: x.score, why: x.why, cites: x.cites })),
-    skew: e.history.skew ? { releaseCommit: e.history.skew.releaseCommit, head: e.history.skew.head, relation: e.history.skew.relation, changedSinceRelease: e.history.skew.changedSinceRelease, summary: e.history.skew.summary, commits: e.history.skew.commits.map((c) => ({ commit: c.commit, summary: c.summary, date: c.date, changedCrashLine: c.changedCrashLine })), lines: e.history.skew.lines } : null,
+    suspects: e.history.suspects.list.map((x) => ({
+      commit: x.commit,
+      summary: x.summary,
+      author: x.author,
+      date: x.date,
+      files: x.files,
+      score: x.score,
+      why: x.why,
+      cites: x.cites,
+    })),
+    skew: e.history.skew
+      ? {
+          releaseCommit: e.history.skew.releaseCommit,
+          head: e.history.skew.head,
+          relation: e.history.skew.relation,
+          changedSinceRelease: e.history.skew.changedSinceRelease,
+          summary: e.history.skew.summary,
+          commits: e.history.skew.commits.map((c) => ({
+            commit: c.commit,
+            summary: c.summary,
+            date: c.date,
+            changedCrashLine: c.changedCrashLine,
+          })),
+          lines: e.history.skew.lines,
+        }
+      : null,
     report: o.report.markdown,
-    ai: o.record.ai ? { model: o.record.ai.model, markdown: o.record.ai.markdown, stopReason: o.record.ai.stopReason, steps: o.record.ai.steps, toolCalls: o.record.ai.toolCalls.map((c) => ({ name: c.name, args: c.args, status: c.status, resultChars: c.resultChars })), usage: o.record.ai.usage, error: o.record.ai.error?.message ?? null, claims: o.record.ai.claims ?? [] } : null,
+    ai: o.record.ai
+      ? {
+          model: o.record.ai.model,
+          markdown: o.record.ai.markdown,
+          stopReason: o.record.ai.stopReason,
+          steps: o.record.ai.steps,
+          toolCalls: o.record.ai.toolCalls.map((c) => ({
+            name: c.name,
+            args: c.args,
+            status: c.status,
+            resultChars: c.resultChars,
+          })),
+          usage: o.record.ai.usage,
+          error: o.record.ai.error?.message ?? null,
+          claims: o.record.ai.claims ?? [],
+        }
+      : null,
     timings: e.timings,
     notes: e.notes,
   };
@@ -198,5 +446,9 @@ async function saveRecord(store: DiagnoseArgs['store'], record: InvestigationRec
 }
 
 function isDir(p: string): boolean {
-  try { return statSync(p).isDirectory(); } catch { return false; }
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -82,10 +82,19 @@ export async function framesCommand(args: FramesArgs, out: (s: string) => void):
   } catch {
     isDir = false;
   }
-  if (!isDir) throw new RcaError('usage', `--workspace ${args.workspace} is not a folder.`, 'Pass the folder of the project checkout the frames should map into.');
+  if (!isDir)
+    throw new RcaError(
+      'usage',
+      `--workspace ${args.workspace} is not a folder.`,
+      'Pass the folder of the project checkout the frames should map into.',
+    );
   const issue = args.store.findIssue(args.issueId);
   if (!issue) {
-    throw new RcaError('usage', `Issue ${args.issueId} is not in the store.`, 'Run `sentry-rca sync` first, or list stored issues with `sentry-rca issues`.');
+    throw new RcaError(
+      'usage',
+      `Issue ${args.issueId} is not in the store.`,
+      'Run `sentry-rca sync` first, or list stored issues with `sentry-rca issues`.',
+    );
   }
   const event = args.store.events(issue.id)[0];
   const head: FramesJson = {
@@ -98,7 +107,9 @@ export async function framesCommand(args: FramesArgs, out: (s: string) => void):
   const frames: Array<{ frame: StoredFrame; exception: string }> = [];
   for (const ex of event?.exceptions ?? []) for (const frame of ex.frames) frames.push({ frame, exception: ex.type });
   if (!event || frames.length === 0) {
-    const why = event ? `The latest stored event of ${issue.shortId} has no stack frames.` : `No events of ${issue.shortId} are stored.`;
+    const why = event
+      ? `The latest stored event of ${issue.shortId} has no stack frames.`
+      : `No events of ${issue.shortId} are stored.`;
     head.warnings.push(why);
     out(args.json ? JSON.stringify(head, null, 2) + '\n' : `${why}\n`);
     return EXIT.partial;
@@ -106,14 +117,26 @@ export async function framesCommand(args: FramesArgs, out: (s: string) => void):
 
   // The folder's files.exclude always applies (it only hides files); its path mappings with --workspace-settings.
   const settings = args.mappings && args.exclude ? undefined : readWorkspaceFrameSettings(workspace);
-  const repoMappings = args.mappings ? undefined : settings?.mappings ?? [];
+  const repoMappings = args.mappings ? undefined : (settings?.mappings ?? []);
   if (repoMappings?.length && !args.workspaceSettings) {
-    args.err?.(ignoredRepoSettingsLine({ ...readRepoSettings(workspace), logSources: [], neverUsed: [] }, { logSources: true, mappings: false }));
+    args.err?.(
+      ignoredRepoSettingsLine(
+        { ...readRepoSettings(workspace), logSources: [], neverUsed: [] },
+        { logSources: true, mappings: false },
+      ),
+    );
   }
-  const index = await WorkspaceFileIndex.build([{ name: basename(workspace), path: workspace }], { exclude: args.exclude ?? settings?.exclude ?? [] });
-  const mapper = new FrameMapper(index, { mappings: args.mappings ?? (args.workspaceSettings ? repoMappings : undefined) ?? [] });
+  const index = await WorkspaceFileIndex.build([{ name: basename(workspace), path: workspace }], {
+    exclude: args.exclude ?? settings?.exclude ?? [],
+  });
+  const mapper = new FrameMapper(index, {
+    mappings: args.mappings ?? (args.workspaceSettings ? repoMappings : undefined) ?? [],
+  });
   try {
-    const mapped = await mapper.mapAll(frames.map((f) => f.frame), issue.projectSlug);
+    const mapped = await mapper.mapAll(
+      frames.map((f) => f.frame),
+      issue.projectSlug,
+    );
     head.warnings.push(...(settings?.warnings ?? []), ...index.warnings, ...mapper.checkMappings());
     head.frames = frames.map(({ frame, exception }, i) => toJson(i, exception, frame, mapped[i]!));
   } finally {
@@ -146,13 +169,13 @@ function toJson(index: number, exception: string, f: StoredFrame, m: FrameMappin
 /** Short words for why library frames did not map (the folded row counts them by kind). */
 const UNMAPPED_WORDS: Record<string, string> = {
   'no-match': 'not in the workspace',
-  'runtime': 'Node.js runtime',
-  'native': 'native code',
+  runtime: 'Node.js runtime',
+  native: 'native code',
   'not-a-file': 'generated at run time',
-  'url': 'URL without source map',
+  url: 'URL without source map',
   'library-frame': 'file name only',
   'excluded-dir': 'dependency or build folder',
-  'ambiguous': 'ambiguous',
+  ambiguous: 'ambiguous',
   'no-path': 'no file path',
 };
 
@@ -182,7 +205,13 @@ function libraryCells(run: FrameJson[]): string[] {
   const kinds = [...byKind].sort((a, b) => b[1] - a[1]).map(([word, n]) => (byKind.size === 1 ? word : `${n} ${word}`));
   const first = run[0]!;
   const where = printable(shortFolder(first.absPath ?? first.filename ?? first.module ?? '?'));
-  return [`${first.index}-${run.at(-1)!.index}`, '', `${run.length} library frames`, `${where}${run.length > 1 ? ' …' : ''}`, `- not mapped: ${kinds.join(', ')}`];
+  return [
+    `${first.index}-${run.at(-1)!.index}`,
+    '',
+    `${run.length} library frames`,
+    `${where}${run.length > 1 ? ' …' : ''}`,
+    `- not mapped: ${kinds.join(', ')}`,
+  ];
 }
 
 /** The package folder of a library path (`node_modules/express`), else the path itself. */
@@ -196,29 +225,48 @@ function renderTable(r: FramesJson, expand: boolean): string {
   const lines: string[] = [];
   const ev = r.event!;
   lines.push(`${r.issue.shortId}  ${printable(r.issue.title)}`);
-  lines.push(`event ${ev.id} at ${ev.timestamp}${ev.release ? ` (release ${printable(ev.release)})` : ''}; most recent call first; * = in-app`);
+  lines.push(
+    `event ${ev.id} at ${ev.timestamp}${ev.release ? ` (release ${printable(ev.release)})` : ''}; most recent call first; * = in-app`,
+  );
   lines.push('');
   const grouped = tableRows(r.frames, expand);
   const rows = grouped.map((row) => {
     if ('library' in row) return libraryCells(row.library);
     const f = row.frame;
-    const where = printable(`${f.absPath ?? f.filename ?? f.module ?? '?'}${f.lineNo ? `:${f.lineNo}${f.colNo ? `:${f.colNo}` : ''}` : ''}`);
+    const where = printable(
+      `${f.absPath ?? f.filename ?? f.module ?? '?'}${f.lineNo ? `:${f.lineNo}${f.colNo ? `:${f.colNo}` : ''}` : ''}`,
+    );
     const local = f.local
       ? `${f.local.path}:${f.local.line}:${f.local.column}${f.moved ? `  (moved from line ${f.moved.from})` : ''}`
       : `- ${f.reason}`;
     return [String(f.index), f.inApp ? '*' : '', printable(f.function ?? '?'), where, local];
   });
   const headRow = ['#', '', 'FUNCTION', 'FRAME', 'LOCAL'];
-  const widths = [0, 1, 2, 3].map((c) => Math.min(c === 3 ? 60 : 40, Math.max(headRow[c]!.length, ...rows.map((row) => row[c]!.length))));
+  const widths = [0, 1, 2, 3].map((c) =>
+    Math.min(c === 3 ? 60 : 40, Math.max(headRow[c]!.length, ...rows.map((row) => row[c]!.length))),
+  );
   const fit = (s: string, w: number) => (s.length > w ? '…' + s.slice(s.length - w + 1) : s.padEnd(w));
   for (const row of [headRow, ...rows]) {
-    lines.push([row[0]!.padStart(widths[0]!), fit(row[1]!, widths[1]!), fit(row[2]!, widths[2]!), fit(row[3]!, widths[3]!), row[4]].join('  ').trimEnd());
+    lines.push(
+      [
+        row[0]!.padStart(widths[0]!),
+        fit(row[1]!, widths[1]!),
+        fit(row[2]!, widths[2]!),
+        fit(row[3]!, widths[3]!),
+        row[4],
+      ]
+        .join('  ')
+        .trimEnd(),
+    );
   }
   const mappedCount = r.frames.filter((f) => f.local).length;
   lines.push('');
   lines.push(`${mappedCount} of ${r.frames.length} frames map to files in ${r.workspace}.`);
   const folded = grouped.filter((g) => 'library' in g);
-  if (folded.length) lines.push(`${folded.reduce((n, g) => n + g.library.length, 0)} library frames are folded into ${folded.length} row${folded.length === 1 ? '' : 's'}; --all lists each with its reason.`);
+  if (folded.length)
+    lines.push(
+      `${folded.reduce((n, g) => n + g.library.length, 0)} library frames are folded into ${folded.length} row${folded.length === 1 ? '' : 's'}; --all lists each with its reason.`,
+    );
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }

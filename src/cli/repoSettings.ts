@@ -39,7 +39,9 @@ export function readRepoSettings(workspace: string): RepoSettings {
   out.mappings = mappings;
   out.warnings.push(...errors.map((e) => `${file}: ${e}`));
   out.aiModel = typeof s['sentryRca.ai.model'] === 'string' ? s['sentryRca.ai.model'] : '';
-  out.neverUsed = ['sentryRca.ai.baseUrl', 'sentryRca.baseUrl', 'sentryRca.ssh.configFile'].filter((k) => s[k] !== undefined && s[k] !== '');
+  out.neverUsed = ['sentryRca.ai.baseUrl', 'sentryRca.baseUrl', 'sentryRca.ssh.configFile'].filter(
+    (k) => s[k] !== undefined && s[k] !== '',
+  );
   return out;
 }
 
@@ -50,7 +52,13 @@ export function ignoredRepoSettingsLine(r: RepoSettings, used: { logSources: boo
     ...(!used.mappings && r.mappings.length ? ['sentryRca.pathMappings'] : []),
   ];
   const parts: string[] = [];
-  if (skipped.length) parts.push(`ignoring ${skipped.join(' and ')} from ${r.file} (a repository's settings choose no commands or paths; pass ${WORKSPACE_SETTINGS_FLAG} to use them)`);
-  if (r.neverUsed.length) parts.push(`${parts.length ? 'and ' : 'ignoring '}${r.neverUsed.join(', ')} there (never read from a repository: use --url, OPENAI_BASE_URL or --ssh-config)`);
+  if (skipped.length)
+    parts.push(
+      `ignoring ${skipped.join(' and ')} from ${r.file} (a repository's settings choose no commands or paths; pass ${WORKSPACE_SETTINGS_FLAG} to use them)`,
+    );
+  if (r.neverUsed.length)
+    parts.push(
+      `${parts.length ? 'and ' : 'ignoring '}${r.neverUsed.join(', ')} there (never read from a repository: use --url, OPENAI_BASE_URL or --ssh-config)`,
+    );
   return parts.length ? `sentry-rca: ${parts.join('; ')}.\n` : '';
 }

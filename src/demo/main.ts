@@ -24,7 +24,10 @@ import { SSHD_PATH, startDemoSshd, type DemoSshd } from './demoSshd';
 import { newestEventMs, parseRecording, shiftEnvelope, shiftLog, type DemoRecording } from './recording';
 
 function readRecording(file: string): DemoRecording {
-  if (!existsSync(file)) throw new Error(`no demo recording at ${file}; build it with: node scripts/package-demo.mjs --out ${dirname(file)}`);
+  if (!existsSync(file))
+    throw new Error(
+      `no demo recording at ${file}; build it with: node scripts/package-demo.mjs --out ${dirname(file)}`,
+    );
   return parseRecording(readFileSync(file, 'utf8'), file);
 }
 
@@ -37,7 +40,8 @@ function writeAtomic(file: string, text: string): void {
 
 async function listen(port: number): Promise<SentryServerImpl> {
   // No control routes, no recorded headers, loopback Host values only: this server runs on users' machines.
-  const make = (p: number) => new SentryServerImpl({ port: p, host: '127.0.0.1', org: DEMO_ORG, token: DEMO_TOKEN, ...DEMO_SERVER_HARDENING });
+  const make = (p: number) =>
+    new SentryServerImpl({ port: p, host: '127.0.0.1', org: DEMO_ORG, token: DEMO_TOKEN, ...DEMO_SERVER_HARDENING });
   const server = make(port);
   try {
     await server.listen();
@@ -52,7 +56,13 @@ async function listen(port: number): Promise<SentryServerImpl> {
   }
 }
 
-async function serve(a: { recording: string; state: string; port: number; logFile?: string; idleMinutes: number }): Promise<void> {
+async function serve(a: {
+  recording: string;
+  state: string;
+  port: number;
+  logFile?: string;
+  idleMinutes: number;
+}): Promise<void> {
   const rec = readRecording(a.recording);
   const newest = newestEventMs(rec);
   // The newest recorded event lands two minutes ago, and everything else keeps its distance from it.
@@ -87,13 +97,25 @@ async function serve(a: { recording: string; state: string; port: number; logFil
   let seen = 0;
   let idleSince = Date.now();
   setInterval(() => {
-    if (server.requests.length !== seen) { seen = server.requests.length; idleSince = Date.now(); }
+    if (server.requests.length !== seen) {
+      seen = server.requests.length;
+      idleSince = Date.now();
+    }
     if (Date.now() - idleSince > a.idleMinutes * 60_000) stop();
   }, 30_000).unref();
 
   const d = server.describe();
-  const state: DemoState = { pid: process.pid, url: d.url, org: d.org, token: DEMO_TOKEN, issues: d.issues, logFile: a.logFile ?? null,
-    ssh: sshd ? { configFile: sshd.configFile, logSources: [sshd.logSource] } : null, sshNote, startedAt: new Date().toISOString() };
+  const state: DemoState = {
+    pid: process.pid,
+    url: d.url,
+    org: d.org,
+    token: DEMO_TOKEN,
+    issues: d.issues,
+    logFile: a.logFile ?? null,
+    ssh: sshd ? { configFile: sshd.configFile, logSources: [sshd.logSource] } : null,
+    sshNote,
+    startedAt: new Date().toISOString(),
+  };
   writeAtomic(a.state, JSON.stringify(state, null, 2));
   process.stdout.write(`${JSON.stringify(state)}\n`);
 }
@@ -124,16 +146,19 @@ function workspace(a: { recording: string; into: string }): void {
   if (rec.history.length > 0 && hasGit() && !existsSync(join(a.into, '.git'))) {
     // The release with the bug (the last commit) went out yesterday, just before the errors; the
     // service's earlier history is months old, as it would be, so it does not read as a recent change.
-    const git = (args: string[], date?: string) => execFileSync('git', args, {
-      cwd: a.into,
-      stdio: 'ignore',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'Orders Team', GIT_AUTHOR_EMAIL: 'orders-team@example.com',
-        GIT_COMMITTER_NAME: 'Orders Team', GIT_COMMITTER_EMAIL: 'orders-team@example.com',
-        ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
-      },
-    });
+    const git = (args: string[], date?: string) =>
+      execFileSync('git', args, {
+        cwd: a.into,
+        stdio: 'ignore',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'Orders Team',
+          GIT_AUTHOR_EMAIL: 'orders-team@example.com',
+          GIT_COMMITTER_NAME: 'Orders Team',
+          GIT_COMMITTER_EMAIL: 'orders-team@example.com',
+          ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+        },
+      });
     git(['init', '-q', '-b', 'main']);
     rec.history.forEach((c, i) => {
       const last = i === rec.history.length - 1;
@@ -146,11 +171,17 @@ function workspace(a: { recording: string; into: string }): void {
     });
     writeFiles(a.into, rec.sources);
     git(['add', '-A']);
-    try { git(['diff', '--cached', '--quiet']); } catch { git(['commit', '-q', '-m', 'orders: current sources']); }
+    try {
+      git(['diff', '--cached', '--quiet']);
+    } catch {
+      git(['commit', '-q', '-m', 'orders: current sources']);
+    }
   } else {
     writeFiles(a.into, rec.sources);
   }
-  process.stdout.write(`${JSON.stringify({ workspace: a.into, files: Object.keys(rec.sources).length, commits: rec.history.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ workspace: a.into, files: Object.keys(rec.sources).length, commits: rec.history.length })}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -178,7 +209,9 @@ async function main(): Promise<void> {
     if (!v.into) throw new Error('workspace needs --into DIR');
     workspace({ recording: v.recording, into: v.into });
   } else {
-    throw new Error('usage: demo.js serve --recording FILE --state FILE [--port N] [--log-file FILE] | demo.js workspace --recording FILE --into DIR');
+    throw new Error(
+      'usage: demo.js serve --recording FILE --state FILE [--port N] [--log-file FILE] | demo.js workspace --recording FILE --into DIR',
+    );
   }
 }
 

@@ -31,10 +31,20 @@ export function parseRecording(text: string, where: string): DemoRecording {
   try {
     r = JSON.parse(text) as Partial<DemoRecording>;
   } catch (e) {
-    throw new Error(`${where} is not valid JSON (${e instanceof Error ? e.message : String(e)}); rebuild it with: node scripts/package-demo.mjs`);
+    throw new Error(
+      `${where} is not valid JSON (${e instanceof Error ? e.message : String(e)}); rebuild it with: node scripts/package-demo.mjs`,
+    );
   }
-  if (r.version !== RECORDING_VERSION || !Array.isArray(r.envelopes) || typeof r.log !== 'string' || !r.sources || !r.project) {
-    throw new Error(`${where} is not a demo recording of version ${RECORDING_VERSION}; rebuild it with: node scripts/package-demo.mjs`);
+  if (
+    r.version !== RECORDING_VERSION ||
+    !Array.isArray(r.envelopes) ||
+    typeof r.log !== 'string' ||
+    !r.sources ||
+    !r.project
+  ) {
+    throw new Error(
+      `${where} is not a demo recording of version ${RECORDING_VERSION}; rebuild it with: node scripts/package-demo.mjs`,
+    );
   }
   return r as DemoRecording;
 }
@@ -56,7 +66,8 @@ function shiftEvent(ev: Record<string, unknown>, offsetMs: number): void {
   const crumbs = ev.breadcrumbs;
   const list = Array.isArray(crumbs) ? crumbs : (crumbs as { values?: unknown[] } | undefined)?.values;
   for (const c of Array.isArray(list) ? list : []) {
-    if (c && typeof c === 'object' && 'timestamp' in c) (c as Record<string, unknown>).timestamp = shiftTimestamp((c as Record<string, unknown>).timestamp, offsetMs);
+    if (c && typeof c === 'object' && 'timestamp' in c)
+      (c as Record<string, unknown>).timestamp = shiftTimestamp((c as Record<string, unknown>).timestamp, offsetMs);
   }
 }
 
@@ -94,5 +105,7 @@ export function shiftEnvelope(body: string, offsetMs: number): string {
 
 /** Moves the ISO timestamp that starts each log line by `offsetMs`; other lines stay as they are. */
 export function shiftLog(text: string, offsetMs: number): string {
-  return text.replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/gm, (iso) => new Date(Date.parse(iso) + offsetMs).toISOString());
+  return text.replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/gm, (iso) =>
+    new Date(Date.parse(iso) + offsetMs).toISOString(),
+  );
 }

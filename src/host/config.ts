@@ -20,7 +20,14 @@ export interface WorkspaceValueGuard {
 const MACHINE_SCOPED = new Set<string>([SettingKeys.allowHttp]);
 
 /** Settings whose change makes the stored data stale, so a fresh sync follows. */
-const SYNC_SCOPE: Array<keyof Settings> = ['allowHttp', 'baseUrl', 'organization', 'projects', 'minLevel', 'eventsPerIssue'];
+const SYNC_SCOPE: Array<keyof Settings> = [
+  'allowHttp',
+  'baseUrl',
+  'organization',
+  'projects',
+  'minLevel',
+  'eventsPerIssue',
+];
 
 export interface ConfigChange {
   /** Which settings changed. */
@@ -42,16 +49,20 @@ export class Config extends DisposableBase {
   constructor(private readonly guard: WorkspaceValueGuard) {
     super();
     ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(guard));
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(CONFIG_SECTION)) this.refresh(false);
-    }));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(CONFIG_SECTION)) this.refresh(false);
+      }),
+    );
     this.register(guard.onDidAllow(() => this.refresh(true)));
   }
 
   private refresh(consented: boolean): void {
     const before = this.current;
     ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(this.guard));
-    const changed = (Object.keys(SettingKeys) as Array<keyof Settings>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(this.current[k]));
+    const changed = (Object.keys(SettingKeys) as Array<keyof Settings>).filter(
+      (k) => JSON.stringify(before[k]) !== JSON.stringify(this.current[k]),
+    );
     if (changed.length === 0) return;
     this.changed.fire({
       changed,
@@ -76,7 +87,9 @@ export class Config extends DisposableBase {
 
   /** Writes one setting to the user's (global) settings. */
   async update<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
-    await vscode.workspace.getConfiguration(CONFIG_SECTION).update(SettingKeys[key], value, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(CONFIG_SECTION)
+      .update(SettingKeys[key], value, vscode.ConfigurationTarget.Global);
     ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(this.guard));
   }
 
@@ -87,23 +100,42 @@ export class Config extends DisposableBase {
   static read(guard: WorkspaceValueGuard): { settings: Settings; pathMappingErrors: string[] } {
     const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
     const d = DEFAULT_SETTINGS;
-    const consent: Record<string, ConsentSetting> = { [SettingKeys.baseUrl]: 'baseUrl', [SettingKeys.aiBaseUrl]: 'aiBaseUrl', [SettingKeys.sshConfigFile]: 'sshConfigFile', [SettingKeys.logSources]: 'logSources' };
+    const consent: Record<string, ConsentSetting> = {
+      [SettingKeys.baseUrl]: 'baseUrl',
+      [SettingKeys.aiBaseUrl]: 'aiBaseUrl',
+      [SettingKeys.sshConfigFile]: 'sshConfigFile',
+      [SettingKeys.logSources]: 'logSources',
+    };
     const get = (k: string): unknown => {
       if (consent[k]) return guard.decision<unknown>(consent[k], undefined).value;
       // VS Code ignores workspace values of these; read only the user's, whatever the version does.
       if (MACHINE_SCOPED.has(k)) return c.inspect<unknown>(k)?.globalValue;
       return c.get<unknown>(k);
     };
-    const str = (k: string, def: string) => { const v = get(k); return typeof v === 'string' ? v.trim() : def; };
+    const str = (k: string, def: string) => {
+      const v = get(k);
+      return typeof v === 'string' ? v.trim() : def;
+    };
     const num = (k: string, def: number, min: number, max: number) => {
       const v = get(k);
       return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
     };
-    const strings = (k: string) => { const v = get(k); return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []; };
+    const strings = (k: string) => {
+      const v = get(k);
+      return Array.isArray(v)
+        ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim())
+        : [];
+    };
     const level = c.get<unknown>(SettingKeys.minLevel);
     const ai = c.get<unknown>(SettingKeys.aiProvider);
-    const bool = (k: string, def: boolean) => { const v = get(k); return typeof v === 'boolean' ? v : def; };
-    const mappings = parsePathMappings(c.get<unknown>(SettingKeys.pathMappings), `${CONFIG_SECTION}.${SettingKeys.pathMappings}`);
+    const bool = (k: string, def: boolean) => {
+      const v = get(k);
+      return typeof v === 'boolean' ? v : def;
+    };
+    const mappings = parsePathMappings(
+      c.get<unknown>(SettingKeys.pathMappings),
+      `${CONFIG_SECTION}.${SettingKeys.pathMappings}`,
+    );
     const settings: Settings = {
       baseUrl: str(SettingKeys.baseUrl, d.baseUrl) || d.baseUrl,
       organization: str(SettingKeys.organization, d.organization),
@@ -118,7 +150,9 @@ export class Config extends DisposableBase {
       aiProvider: ai === 'none' ? 'none' : 'openai',
       aiModel: str(SettingKeys.aiModel, d.aiModel) || d.aiModel,
       aiBaseUrl: str(SettingKeys.aiBaseUrl, d.aiBaseUrl),
-      aiEvidenceTokens: Math.floor(num(SettingKeys.aiEvidenceTokens, d.aiEvidenceTokens, MIN_EVIDENCE_TOKENS, Number.MAX_SAFE_INTEGER)),
+      aiEvidenceTokens: Math.floor(
+        num(SettingKeys.aiEvidenceTokens, d.aiEvidenceTokens, MIN_EVIDENCE_TOKENS, Number.MAX_SAFE_INTEGER),
+      ),
       sshConfigFile: str(SettingKeys.sshConfigFile, d.sshConfigFile),
       logSources: strings(SettingKeys.logSources),
       allowHttp: bool(SettingKeys.allowHttp, d.allowHttp),

@@ -30,18 +30,30 @@ export class LogChannel implements Logger, vscode.Disposable {
   }
 
   private keep(level: string, message: string, args: unknown[]): void {
-    this.tail.push(`${level} ${message}${args.length ? ' ' + args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : ''}`);
+    this.tail.push(
+      `${level} ${message}${args.length ? ' ' + args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : ''}`,
+    );
     if (this.tail.length > 500) this.tail.shift();
   }
 
   private args(args: unknown[]): unknown[] {
-    return args.map((a) => (typeof a === 'string' ? this.scrub(a) : a instanceof Error ? this.scrub(a.stack ?? a.message) : a));
+    return args.map((a) =>
+      typeof a === 'string' ? this.scrub(a) : a instanceof Error ? this.scrub(a.stack ?? a.message) : a,
+    );
   }
 
-  trace(message: string, ...args: unknown[]): void { this.write('trace', message, args); }
-  debug(message: string, ...args: unknown[]): void { this.write('debug', message, args); }
-  info(message: string, ...args: unknown[]): void { this.write('info', message, args); }
-  warn(message: string, ...args: unknown[]): void { this.write('warn', message, args); }
+  trace(message: string, ...args: unknown[]): void {
+    this.write('trace', message, args);
+  }
+  debug(message: string, ...args: unknown[]): void {
+    this.write('debug', message, args);
+  }
+  info(message: string, ...args: unknown[]): void {
+    this.write('info', message, args);
+  }
+  warn(message: string, ...args: unknown[]): void {
+    this.write('warn', message, args);
+  }
   error(message: string | Error, ...args: unknown[]): void {
     this.write('error', message instanceof Error ? (message.stack ?? message.message) : message, args);
   }

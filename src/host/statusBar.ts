@@ -23,7 +23,9 @@ export class SyncStatusBar extends DisposableBase {
 
   constructor(private readonly source: StatusSource) {
     super();
-    this.item = this.register(vscode.window.createStatusBarItem(InternalIds.statusBarItem, vscode.StatusBarAlignment.Left, 50));
+    this.item = this.register(
+      vscode.window.createStatusBarItem(InternalIds.statusBarItem, vscode.StatusBarAlignment.Left, 50),
+    );
     this.item.name = 'Sentry RCA';
     this.item.command = Commands.syncNow;
     this.register(source.store.onDidChange(() => this.update()));
@@ -41,21 +43,28 @@ export class SyncStatusBar extends DisposableBase {
     const meta = this.source.store.meta();
     const unresolved = this.source.store.issues().filter((i) => i.status === 'unresolved').length;
     const last = meta.lastSuccessfulSync;
-    const failed = state.lastOutcome && !state.lastOutcome.ok && !state.lastOutcome.cancelled ? state.lastOutcome : null;
+    const failed =
+      state.lastOutcome && !state.lastOutcome.ok && !state.lastOutcome.cancelled ? state.lastOutcome : null;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Sentry RCA**\n\n');
     if (last) tip.appendMarkdown(`Last sync: ${shortTimestamp(last)} UTC (${relativeTime(last, Date.now())})  \n`);
     tip.appendMarkdown(`Unresolved issues: ${unresolved}  \n`);
-    if (state.nextRunAt) tip.appendMarkdown(`Next sync: in ${Math.max(1, Math.round((state.nextRunAt - Date.now()) / 60_000))} min  \n`);
+    if (state.nextRunAt)
+      tip.appendMarkdown(`Next sync: in ${Math.max(1, Math.round((state.nextRunAt - Date.now()) / 60_000))} min  \n`);
     if (failed) tip.appendMarkdown(`\n$(error) Last sync failed: `).appendText(errorMessage(failed.error));
-    const progress = state.running ? this.source.sync?.progress ?? null : null;
+    const progress = state.running ? (this.source.sync?.progress ?? null) : null;
     if (progress?.phase === 'events') {
-      tip.appendMarkdown(`\nSyncing: ${eventsProgressText(progress)}${progress.onDemand ? ` (${progress.onDemand.toLocaleString('en-US')} more when opened)` : ''}  \n`);
+      tip.appendMarkdown(
+        `\nSyncing: ${eventsProgressText(progress)}${progress.onDemand ? ` (${progress.onDemand.toLocaleString('en-US')} more when opened)` : ''}  \n`,
+      );
     }
     tip.appendMarkdown('\n\nClick to sync now.');
 
     if (state.running) {
-      this.item.text = progress?.phase === 'events' ? `$(sync~spin) Sentry: ${eventsProgressText(progress)}` : '$(sync~spin) Sentry: syncing…';
+      this.item.text =
+        progress?.phase === 'events'
+          ? `$(sync~spin) Sentry: ${eventsProgressText(progress)}`
+          : '$(sync~spin) Sentry: syncing…';
       this.item.backgroundColor = undefined;
     } else if (!this.source.configured()) {
       this.item.text = '$(bug) Sentry: not set up';

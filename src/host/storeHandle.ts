@@ -33,10 +33,22 @@ export class StoreHandle extends DisposableBase {
     return this.store;
   }
 
-  meta(): StoreMeta { return this.store?.meta() ?? this.empty.meta; }
-  projects(): StoredProject[] { return this.store?.projects() ?? []; }
-  issues(): StoredIssue[] { return this.store?.issues() ?? []; }
-  issue(id: string): StoredIssue | undefined { return this.store?.issue(id); }
-  findIssue(idOrShortId: string): StoredIssue | undefined { return this.store?.findIssue(idOrShortId); }
-  events(issueId: string): StoredEvent[] { return this.store?.events(issueId) ?? []; }
+  meta(): StoreMeta {
+    return this.store?.meta() ?? this.empty.meta;
+  }
+  projects(): StoredProject[] {
+    return this.store?.projects() ?? [];
+  }
+  issues(): StoredIssue[] {
+    return this.store?.issues() ?? [];
+  }
+  issue(id: string): StoredIssue | undefined {
+    return this.store?.issue(id);
+  }
+  findIssue(idOrShortId: string): StoredIssue | undefined {
+    return this.store?.findIssue(idOrShortId);
+  }
+  events(issueId: string): StoredEvent[] {
+    return this.store?.events(issueId) ?? [];
+  }
 }

@@ -93,12 +93,20 @@ export class SyncService extends DisposableBase {
     const { logger } = this.deps;
     const s = this.deps.config.settings;
     const engine = await this.createEngine(trigger === 'manual');
-    logger.info(`[sync] ${trigger} sync of ${s.organization} at ${s.baseUrl} (projects: ${s.projects.length ? s.projects.join(', ') : 'all'}; min level ${s.minLevel}; events of ${s.eagerEventIssues || 'all'} issues eagerly)`);
+    logger.info(
+      `[sync] ${trigger} sync of ${s.organization} at ${s.baseUrl} (projects: ${s.projects.length ? s.projects.join(', ') : 'all'}; min level ${s.minLevel}; events of ${s.eagerEventIssues || 'all'} issues eagerly)`,
+    );
     this.running = engine;
     this.progressValue = null;
     this.loadingEmitter.fire();
     try {
-      const summary = await engine.run({ signal, onProgress: (p) => { this.progressValue = p; this.progressEmitter.fire(p); } });
+      const summary = await engine.run({
+        signal,
+        onProgress: (p) => {
+          this.progressValue = p;
+          this.progressEmitter.fire(p);
+        },
+      });
       for (const w of summary.warnings) logger.warn(`[sync] ${w}`);
       this.lastSummaryValue = summary;
       return summary;
@@ -117,13 +125,33 @@ export class SyncService extends DisposableBase {
     const s = config.settings;
     const token = await tokens.get();
     if (!token) throw new RcaError('auth', 'No Sentry auth token is set.', 'Run "Sentry RCA: Set Auth Token".');
-    if (!s.organization) throw new RcaError('usage', 'No Sentry organization is set.', 'Set "sentryRca.organization" in the settings (the slug in your Sentry URL).');
+    if (!s.organization)
+      throw new RcaError(
+        'usage',
+        'No Sentry organization is set.',
+        'Set "sentryRca.organization" in the settings (the slug in your Sentry URL).',
+      );
     this.deps.onToken?.(token);
-    const [{ SentryClient }, { SyncEngine }] = await Promise.all([import('../core/sentry/sentryClient'), import('../core/sync/syncEngine')]);
-    const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger, timeoutMs: this.deps.timeoutMs ?? 30_000, allowHttp: s.allowHttp });
+    const [{ SentryClient }, { SyncEngine }] = await Promise.all([
+      import('../core/sentry/sentryClient'),
+      import('../core/sync/syncEngine'),
+    ]);
+    const client = new SentryClient({
+      baseUrl: s.baseUrl,
+      token,
+      org: s.organization,
+      logger,
+      timeoutMs: this.deps.timeoutMs ?? 30_000,
+      allowHttp: s.allowHttp,
+    });
     return new SyncEngine(
       { client, store, baseUrl: s.baseUrl, logger },
-      { projects: s.projects, minLevel: s.minLevel, eventsPerIssue: s.eventsPerIssue, eagerEventIssues: s.eagerEventIssues },
+      {
+        projects: s.projects,
+        minLevel: s.minLevel,
+        eventsPerIssue: s.eventsPerIssue,
+        eagerEventIssues: s.eagerEventIssues,
+      },
     );
   }
 
@@ -132,31 +160,48 @@ export class SyncService extends DisposableBase {
     try {
       await this.requestEvents(issueId);
     } catch (e) {
-      this.deps.logger.warn(`[sync] could not fetch the events of issue ${issueId} before diagnosing: ${errorMessage(e)}`);
+      this.deps.logger.warn(
+        `[sync] could not fetch the events of issue ${issueId} before diagnosing: ${errorMessage(e)}`,
+      );
     }
   }
 
   /** `requestEvents` for the tree (an issue expanded or selected): a failure is logged and shown, not thrown. */
   loadEvents(issueId: string): void {
-    this.requestEvents(issueId).catch((e: unknown) => reportError(this.deps.logger, 'Loading the issue\'s events', e));
+    this.requestEvents(issueId).catch((e: unknown) => reportError(this.deps.logger, "Loading the issue's events", e));
   }
 
   /** Validates a token with one API call before it is stored. */
-  async checkToken(token: string, signal?: AbortSignal): Promise<{ ok: boolean; message: string; missingScopes: string[] }> {
+  async checkToken(
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<{ ok: boolean; message: string; missingScopes: string[] }> {
     this.deps.restricted.check('Checking the token');
     await this.deps.trust.request(['baseUrl'], { userAction: true });
     const s = this.deps.config.settings;
     const { SentryClient } = await import('../core/sentry/sentryClient');
-    const client = new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.deps.logger, timeoutMs: this.deps.timeoutMs ?? 30_000, allowHttp: s.allowHttp });
+    const client = new SentryClient({
+      baseUrl: s.baseUrl,
+      token,
+      org: s.organization,
+      logger: this.deps.logger,
+      timeoutMs: this.deps.timeoutMs ?? 30_000,
+      allowHttp: s.allowHttp,
+    });
     try {
       return await client.checkToken(signal);
     } catch (e) {
       // Some Sentry-compatible servers have no API index (GET /api/0/). Reading the organization
       // still proves the token authenticates and has org:read; the other scopes show at the first sync.
-      if (!(e instanceof RcaError) || e.kind !== 'remote' || !/HTTP 404|does not exist|not found/i.test(e.message)) throw e;
+      if (!(e instanceof RcaError) || e.kind !== 'remote' || !/HTTP 404|does not exist|not found/i.test(e.message))
+        throw e;
       this.deps.logger.info('[token] the server has no API index; checking the token by reading the organization');
       await client.discoverRegion(signal);
-      return { ok: true, missingScopes: [], message: 'The token can read the organization (this server does not list token scopes).' };
+      return {
+        ok: true,
+        missingScopes: [],
+        message: 'The token can read the organization (this server does not list token scopes).',
+      };
     }
   }
 }

@@ -13,7 +13,11 @@ export class TokenStore extends DisposableBase {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     super();
-    this.register(secrets.onDidChange((e) => { if (e.key === SECRET_TOKEN_KEY) this.changed.fire(); }));
+    this.register(
+      secrets.onDidChange((e) => {
+        if (e.key === SECRET_TOKEN_KEY) this.changed.fire();
+      }),
+    );
   }
 
   async get(): Promise<string | undefined> {

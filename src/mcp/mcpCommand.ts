@@ -24,7 +24,13 @@ export interface McpCommandIo {
   stdout?: Writable;
 }
 
-export async function mcpCommand(argv: string[], io: McpCommandIo, logger: Logger, version: string, signal?: AbortSignal): Promise<number> {
+export async function mcpCommand(
+  argv: string[],
+  io: McpCommandIo,
+  logger: Logger,
+  version: string,
+  signal?: AbortSignal,
+): Promise<number> {
   let v;
   try {
     v = parseArgs({
@@ -42,17 +48,40 @@ export async function mcpCommand(argv: string[], io: McpCommandIo, logger: Logge
     throw new RcaError('usage', `mcp: ${(e as Error).message}`, `Usage:\n${MCP_USAGE}`);
   }
   const storeDir = v.store ?? io.env.SENTRY_RCA_STORE;
-  if (!storeDir) throw new RcaError('usage', 'mcp needs --store DIR (or SENTRY_RCA_STORE).', 'Point it at the directory `sentry-rca sync --store` writes.');
+  if (!storeDir)
+    throw new RcaError(
+      'usage',
+      'mcp needs --store DIR (or SENTRY_RCA_STORE).',
+      'Point it at the directory `sentry-rca sync --store` writes.',
+    );
   // Read-only: a mistyped --store is an error, not a new empty store.
-  if (!isDir(resolve(storeDir))) throw new RcaError('usage', `The store folder ${storeDir} does not exist.`, `Run \`sentry-rca sync --store ${storeDir}\` first, or point --store at the folder sync writes.`);
+  if (!isDir(resolve(storeDir)))
+    throw new RcaError(
+      'usage',
+      `The store folder ${storeDir} does not exist.`,
+      `Run \`sentry-rca sync --store ${storeDir}\` first, or point --store at the folder sync writes.`,
+    );
   const workspace = resolve(v.workspace ?? process.cwd());
   if (!isDir(workspace)) throw new RcaError('usage', `--workspace ${v.workspace} is not a folder.`);
   const fromFlags = v.logs ?? [];
-  const fromEnv = (io.env.SENTRY_RCA_LOGS ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-  const logSources = fromFlags.length ? parseLogSources(fromFlags, '--logs') : parseLogSources(fromEnv, 'SENTRY_RCA_LOGS');
+  const fromEnv = (io.env.SENTRY_RCA_LOGS ?? '')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const logSources = fromFlags.length
+    ? parseLogSources(fromFlags, '--logs')
+    : parseLogSources(fromEnv, 'SENTRY_RCA_LOGS');
 
   const store = await IssueStore.open(resolve(storeDir), { logger });
-  const server = createMcpServer({ store, workspace, logSources, ...(v['ssh-config'] ? { sshConfig: resolve(v['ssh-config']) } : {}), env: io.env, logger, version });
+  const server = createMcpServer({
+    store,
+    workspace,
+    logSources,
+    ...(v['ssh-config'] ? { sshConfig: resolve(v['ssh-config']) } : {}),
+    env: io.env,
+    logger,
+    version,
+  });
   const transport = new StdioServerTransport(io.stdin, io.stdout);
   const closed = new Promise<void>((done) => {
     transport.onclose = () => done();
@@ -61,7 +90,9 @@ export async function mcpCommand(argv: string[], io: McpCommandIo, logger: Logge
   });
   try {
     await server.connect(transport);
-    logger.info(`[mcp] serving ${store.file} for ${workspace}; log sources: ${logSources.map((r) => r.host).join(', ') || 'none'}`);
+    logger.info(
+      `[mcp] serving ${store.file} for ${workspace}; log sources: ${logSources.map((r) => r.host).join(', ') || 'none'}`,
+    );
     await closed;
   } finally {
     await server.close().catch(() => {});
@@ -71,5 +102,9 @@ export async function mcpCommand(argv: string[], io: McpCommandIo, logger: Logge
 }
 
 function isDir(p: string): boolean {
-  try { return statSync(p).isDirectory(); } catch { return false; }
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

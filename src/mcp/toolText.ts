@@ -40,7 +40,12 @@ export function textResult(text: string, max = MAX_RESULT_CHARS): ToolText {
 
 export function errorResult(e: unknown): ToolText {
   const kind = e instanceof RcaError ? e.kind : 'internal';
-  return { content: [{ type: 'text', text: capText(`${kind === 'usage' ? 'Error' : `Error (${kind})`}: ${errorMessage(e)}`, 4000) }], isError: true };
+  return {
+    content: [
+      { type: 'text', text: capText(`${kind === 'usage' ? 'Error' : `Error (${kind})`}: ${errorMessage(e)}`, 4000) },
+    ],
+    isError: true,
+  };
 }
 
 /** A user-supplied string quoted for an error message: JSON escapes control characters, long input is cut. */

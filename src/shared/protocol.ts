@@ -99,7 +99,12 @@ export interface HistoryView {
   rangeCommits: number;
   suspects: SuspectView[];
   /** Set when the workspace could be compared with the release. */
-  skew: { summary: string; changedSinceRelease: boolean; relation: string; commits: Array<{ commit: string; summary: string; changedCrashLine: boolean }> } | null;
+  skew: {
+    summary: string;
+    changedSinceRelease: boolean;
+    relation: string;
+    commits: Array<{ commit: string; summary: string; changedCrashLine: boolean }>;
+  } | null;
   skewNote: string | null;
 }
 
@@ -108,7 +113,14 @@ export type HostToWebview =
   | { type: 'runStarted'; runId: number }
   | { type: 'phase'; runId: number; phase: Phase; message?: string }
   | { type: 'trend'; runId: number; trend: TrendView }
-  | { type: 'evidence'; runId: number; sections: EvidenceSectionView[]; usedTokens: number; limitTokens: number; cuts: string[] }
+  | {
+      type: 'evidence';
+      runId: number;
+      sections: EvidenceSectionView[];
+      usedTokens: number;
+      limitTokens: number;
+      cuts: string[];
+    }
   | { type: 'logs'; runId: number; hosts: HostLogsView[] }
   | { type: 'report'; runId: number; markdown: string }
   | { type: 'history'; runId: number; history: HistoryView }
@@ -151,11 +163,22 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     case 'openInSentry':
       return true;
     case 'openRef':
-      return isInt(m.requestId) && isStr(m.path) && m.path.length > 0 && m.path.length <= MAX_REF_PATH && isInt(m.line) && m.line >= 1
-        && (m.column === undefined || (isInt(m.column) && m.column >= 1));
+      return (
+        isInt(m.requestId) &&
+        isStr(m.path) &&
+        m.path.length > 0 &&
+        m.path.length <= MAX_REF_PATH &&
+        isInt(m.line) &&
+        m.line >= 1 &&
+        (m.column === undefined || (isInt(m.column) && m.column >= 1))
+      );
     case 'openCommit':
-      return isInt(m.requestId) && isStr(m.commit) && /^[0-9a-f]{7,40}$/.test(m.commit)
-        && (m.path === undefined || (isStr(m.path) && m.path.length > 0 && m.path.length <= MAX_REF_PATH));
+      return (
+        isInt(m.requestId) &&
+        isStr(m.commit) &&
+        /^[0-9a-f]{7,40}$/.test(m.commit) &&
+        (m.path === undefined || (isStr(m.path) && m.path.length > 0 && m.path.length <= MAX_REF_PATH))
+      );
     case 'openEvent':
       return isStr(m.eventId) && /^[0-9a-zA-Z_-]{1,64}$/.test(m.eventId);
     case 'copyMarkdown':
@@ -166,41 +189,134 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
 }
 
 function isIssueHeader(v: unknown): v is IssueHeader {
-  return isObj(v) && isStr(v.id) && isStr(v.shortId) && isStr(v.title) && isStr(v.level) && isStr(v.status) && isStr(v.projectSlug)
-    && isNum(v.count) && isNum(v.userCount) && isStr(v.firstSeen) && isStr(v.lastSeen) && isStrOrNull(v.release) && isStrOrNull(v.environment) && isStr(v.permalink);
+  return (
+    isObj(v) &&
+    isStr(v.id) &&
+    isStr(v.shortId) &&
+    isStr(v.title) &&
+    isStr(v.level) &&
+    isStr(v.status) &&
+    isStr(v.projectSlug) &&
+    isNum(v.count) &&
+    isNum(v.userCount) &&
+    isStr(v.firstSeen) &&
+    isStr(v.lastSeen) &&
+    isStrOrNull(v.release) &&
+    isStrOrNull(v.environment) &&
+    isStr(v.permalink)
+  );
 }
 
 const isStrs = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 
 function isHistoryView(v: unknown): v is HistoryView {
-  if (!isObj(v) || !isObj(v.release) || !isStrOrNull(v.release.version) || !isStrOrNull(v.release.commit) || !isStrOrNull(v.range) || !isNum(v.rangeCommits) || !isStrOrNull(v.skewNote)) return false;
-  if (!Array.isArray(v.suspects) || !v.suspects.every((s) => isObj(s) && isStr(s.commit) && isStr(s.summary) && isStr(s.author) && isStr(s.date) && isStrs(s.files) && isNum(s.score) && isStrs(s.why)
-    && Array.isArray(s.cites) && s.cites.every((c) => isObj(c) && isStr(c.path) && isInt(c.line) && isStr(c.text)))) return false;
-  return v.skew === null || (isObj(v.skew) && isStr(v.skew.summary) && typeof v.skew.changedSinceRelease === 'boolean' && isStr(v.skew.relation) && Array.isArray(v.skew.commits));
+  if (
+    !isObj(v) ||
+    !isObj(v.release) ||
+    !isStrOrNull(v.release.version) ||
+    !isStrOrNull(v.release.commit) ||
+    !isStrOrNull(v.range) ||
+    !isNum(v.rangeCommits) ||
+    !isStrOrNull(v.skewNote)
+  )
+    return false;
+  if (
+    !Array.isArray(v.suspects) ||
+    !v.suspects.every(
+      (s) =>
+        isObj(s) &&
+        isStr(s.commit) &&
+        isStr(s.summary) &&
+        isStr(s.author) &&
+        isStr(s.date) &&
+        isStrs(s.files) &&
+        isNum(s.score) &&
+        isStrs(s.why) &&
+        Array.isArray(s.cites) &&
+        s.cites.every((c) => isObj(c) && isStr(c.path) && isInt(c.line) && isStr(c.text)),
+    )
+  )
+    return false;
+  return (
+    v.skew === null ||
+    (isObj(v.skew) &&
+      isStr(v.skew.summary) &&
+      typeof v.skew.changedSinceRelease === 'boolean' &&
+      isStr(v.skew.relation) &&
+      Array.isArray(v.skew.commits))
+  );
 }
 
-const isPairs = (v: unknown): v is Array<[number, number]> => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]));
+const isPairs = (v: unknown): v is Array<[number, number]> =>
+  Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]));
 
 export function isHostToWebview(m: unknown): m is HostToWebview {
   if (!isObj(m) || !isStr(m.type)) return false;
   const run = isInt(m.runId);
   switch (m.type) {
-    case 'init': return isIssueHeader(m.issue) && typeof m.aiEnabled === 'boolean' && isStrOrNull(m.model) && isStrOrNull(m.restoredFrom);
-    case 'runStarted': return run;
-    case 'phase': return run && isStr(m.phase) && (m.message === undefined || isStr(m.message));
-    case 'trend': return run && isObj(m.trend) && isStr(m.trend.verdict) && isStr(m.trend.why) && isPairs(m.trend.hourly24h) && isPairs(m.trend.daily14d);
-    case 'evidence': return run && Array.isArray(m.sections) && m.sections.every((s) => isObj(s) && isStr(s.name) && isStr(s.text) && isNum(s.chars) && isNum(s.tokens)) && isNum(m.usedTokens) && isNum(m.limitTokens) && Array.isArray(m.cuts);
-    case 'logs': return run && Array.isArray(m.hosts) && m.hosts.every((h) => isObj(h) && isStr(h.host) && isStr(h.source) && isStr(h.status) && Array.isArray(h.lines));
-    case 'report': return run && isStr(m.markdown);
-    case 'history': return run && isHistoryView(m.history);
-    case 'sent': return run && isInt(m.step) && Array.isArray(m.messages) && m.messages.every((x) => isObj(x) && isStr(x.role) && isStr(x.content) && isNum(x.chars));
-    case 'aiDelta': return run && isInt(m.step) && isStr(m.text);
-    case 'toolCall': return run && isObj(m.call) && isStr(m.call.id) && isStr(m.call.name) && isStr(m.call.args) && isStr(m.call.status);
-    case 'aiDone': return run && isStr(m.markdown);
-    case 'aiError': return run && isStr(m.kind) && isStr(m.message);
-    case 'openRefResult': return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
-    case 'openCommitResult': return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
-    case 'copyResult': return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
-    default: return false;
+    case 'init':
+      return (
+        isIssueHeader(m.issue) &&
+        typeof m.aiEnabled === 'boolean' &&
+        isStrOrNull(m.model) &&
+        isStrOrNull(m.restoredFrom)
+      );
+    case 'runStarted':
+      return run;
+    case 'phase':
+      return run && isStr(m.phase) && (m.message === undefined || isStr(m.message));
+    case 'trend':
+      return (
+        run &&
+        isObj(m.trend) &&
+        isStr(m.trend.verdict) &&
+        isStr(m.trend.why) &&
+        isPairs(m.trend.hourly24h) &&
+        isPairs(m.trend.daily14d)
+      );
+    case 'evidence':
+      return (
+        run &&
+        Array.isArray(m.sections) &&
+        m.sections.every((s) => isObj(s) && isStr(s.name) && isStr(s.text) && isNum(s.chars) && isNum(s.tokens)) &&
+        isNum(m.usedTokens) &&
+        isNum(m.limitTokens) &&
+        Array.isArray(m.cuts)
+      );
+    case 'logs':
+      return (
+        run &&
+        Array.isArray(m.hosts) &&
+        m.hosts.every((h) => isObj(h) && isStr(h.host) && isStr(h.source) && isStr(h.status) && Array.isArray(h.lines))
+      );
+    case 'report':
+      return run && isStr(m.markdown);
+    case 'history':
+      return run && isHistoryView(m.history);
+    case 'sent':
+      return (
+        run &&
+        isInt(m.step) &&
+        Array.isArray(m.messages) &&
+        m.messages.every((x) => isObj(x) && isStr(x.role) && isStr(x.content) && isNum(x.chars))
+      );
+    case 'aiDelta':
+      return run && isInt(m.step) && isStr(m.text);
+    case 'toolCall':
+      return (
+        run && isObj(m.call) && isStr(m.call.id) && isStr(m.call.name) && isStr(m.call.args) && isStr(m.call.status)
+      );
+    case 'aiDone':
+      return run && isStr(m.markdown);
+    case 'aiError':
+      return run && isStr(m.kind) && isStr(m.message);
+    case 'openRefResult':
+      return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
+    case 'openCommitResult':
+      return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
+    case 'copyResult':
+      return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
+    default:
+      return false;
   }
 }

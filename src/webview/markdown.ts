@@ -8,10 +8,38 @@ import DOMPurify from 'dompurify';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false, breaks: false });
 
-const ALLOWED_TAGS = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'code', 'pre', 'strong', 'em', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr', 'br', 'a', 's', 'del'];
+const ALLOWED_TAGS = [
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'code',
+  'pre',
+  'strong',
+  'em',
+  'blockquote',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'hr',
+  'br',
+  'a',
+  's',
+  'del',
+];
 
 /** `src/db/orders.ts:42` or `orders.ts:42:7`; the path needs an extension so times like 14:02 don't match. */
-const FILE_REF = /(^|[\s(\[`'"“])((?:[\w@.+-]+\/)*[\w@+-][\w@.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}):(\d{1,7})(?::(\d{1,5}))?(?=$|[\s)\]`'",.;:!?”])/g;
+const FILE_REF =
+  /(^|[\s(\[`'"“])((?:[\w@.+-]+\/)*[\w@+-][\w@.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}):(\d{1,7})(?::(\d{1,5}))?(?=$|[\s)\]`'",.;:!?”])/g;
 /** Sentry event ids (32 hex) when introduced as an event. */
 const EVENT_REF = /(\bevent\s+(?:id\s+)?)([0-9a-f]{32})\b/gi;
 
@@ -60,7 +88,10 @@ export function linkifyRefs(root: Node): void {
     for (const m of text.matchAll(FILE_REF)) {
       const lead = m[1] ?? '';
       const path = m[2]!;
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text.slice(Math.max(0, (m.index ?? 0) - 10), (m.index ?? 0) + lead.length + 3))) continue;
+      if (
+        /^[a-z][a-z0-9+.-]*:\/\//i.test(text.slice(Math.max(0, (m.index ?? 0) - 10), (m.index ?? 0) + lead.length + 3))
+      )
+        continue;
       const el = document.createElement('a');
       el.className = 'ref file-ref';
       el.setAttribute('role', 'button');
@@ -103,11 +134,18 @@ export function handleRefClicks(container: HTMLElement, handlers: RefHandlers): 
       return;
     }
     e.preventDefault();
-    if (el.dataset.path && el.dataset.line) handlers.file(el.dataset.path, Number(el.dataset.line), el.dataset.column ? Number(el.dataset.column) : undefined);
+    if (el.dataset.path && el.dataset.line)
+      handlers.file(
+        el.dataset.path,
+        Number(el.dataset.line),
+        el.dataset.column ? Number(el.dataset.column) : undefined,
+      );
     else if (el.dataset.event) handlers.event(el.dataset.event);
     else if (el.dataset.log) handlers.log(el.dataset.log);
     else if (el.dataset.commit) handlers.commit?.(el.dataset.commit, el.dataset.commitPath);
   };
   container.addEventListener('click', (e) => activate(e.target, e));
-  container.addEventListener('keydown', (e) => { if (e.key === 'Enter') activate(e.target, e); });
+  container.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') activate(e.target, e);
+  });
 }

@@ -27,23 +27,55 @@ function repoRoot(): string {
 function vscodeStub(): unknown {
   const make = (): unknown => {
     const members = new Map<PropertyKey, unknown>();
-    return new Proxy(function stub() { /* any API call */ }, {
-      get(_t, prop) {
-        if (prop === 'then') return undefined;
-        if (prop === Symbol.toPrimitive) return () => 'stub';
-        // Messages and pickers answer "dismissed", as a promise, like the real API.
-        if (typeof prop === 'string' && /^show|^withProgress$/.test(prop)) return () => Promise.resolve(undefined);
-        if (!members.has(prop)) members.set(prop, make());
-        return members.get(prop);
+    return new Proxy(
+      function stub() {
+        /* any API call */
       },
-      set(_t, prop, value) { members.set(prop, value); return true; },
-      apply() { return make(); },
-      construct() { return make() as object; },
-    });
+      {
+        get(_t, prop) {
+          if (prop === 'then') return undefined;
+          if (prop === Symbol.toPrimitive) return () => 'stub';
+          // Messages and pickers answer "dismissed", as a promise, like the real API.
+          if (typeof prop === 'string' && /^show|^withProgress$/.test(prop)) return () => Promise.resolve(undefined);
+          if (!members.has(prop)) members.set(prop, make());
+          return members.get(prop);
+        },
+        set(_t, prop, value) {
+          members.set(prop, value);
+          return true;
+        },
+        apply() {
+          return make();
+        },
+        construct() {
+          return make() as object;
+        },
+      },
+    );
   };
   // The bundle copies the module's own keys (esbuild's ESM interop), so the top level is a plain object.
   const api: Record<string, unknown> = {};
-  for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'Uri', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'EventEmitter', 'StatusBarAlignment', 'ProgressLocation', 'ConfigurationTarget', 'ExtensionMode', 'Disposable', 'l10n']) api[name] = make();
+  for (const name of [
+    'window',
+    'workspace',
+    'commands',
+    'env',
+    'extensions',
+    'Uri',
+    'TreeItem',
+    'TreeItemCollapsibleState',
+    'ThemeIcon',
+    'ThemeColor',
+    'MarkdownString',
+    'EventEmitter',
+    'StatusBarAlignment',
+    'ProgressLocation',
+    'ConfigurationTarget',
+    'ExtensionMode',
+    'Disposable',
+    'l10n',
+  ])
+    api[name] = make();
   api.ExtensionMode = { Production: 1, Development: 2, Test: 3 };
   return api;
 }
@@ -66,12 +98,17 @@ async function child(entry: string, storeDir: string): Promise<void> {
     storageUri: { fsPath: storeDir },
     globalStorageUri: { fsPath: storeDir },
     workspaceState: { get: () => undefined, update: async () => {} },
-    secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
+    secrets: {
+      get: async () => undefined,
+      store: async () => {},
+      delete: async () => {},
+      onDidChange: () => ({ dispose() {} }),
+    },
   };
   const t0 = performance.now();
   const ext = createRequire(__filename)(entry) as { activate(c: unknown): unknown };
   const t1 = performance.now();
-  const api = await ext.activate(context) as { app?: { store: { ready: Promise<unknown> } } } | undefined;
+  const api = (await ext.activate(context)) as { app?: { store: { ready: Promise<unknown> } } } | undefined;
   const t2 = performance.now();
   await api?.app?.store.ready;
   const t3 = performance.now();
@@ -85,7 +122,10 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function measure(entry: string, storeDir: string): { requireMs: number; activateMs: number; totalMs: number; storeMs: number } {
+function measure(
+  entry: string,
+  storeDir: string,
+): { requireMs: number; activateMs: number; totalMs: number; storeMs: number } {
   const req: number[] = [];
   const act: number[] = [];
   const tot: number[] = [];
@@ -109,16 +149,35 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-activation-bench-'));
   try {
     const hello = join(scratch, 'hello.js');
-    writeFileSync(hello, "const vscode = require('vscode');\nexports.activate = (ctx) => { ctx.subscriptions.push(vscode.commands.registerCommand('hello.world', () => vscode.window.showInformationMessage('Hello'))); };\n");
+    writeFileSync(
+      hello,
+      "const vscode = require('vscode');\nexports.activate = (ctx) => { ctx.subscriptions.push(vscode.commands.registerCommand('hello.world', () => vscode.window.showInformationMessage('Hello'))); };\n",
+    );
     const emptyDir = join(scratch, 'empty');
     const bigDir = join(scratch, 'big');
     const big = await IssueStore.open(bigDir);
     const now = Date.now();
     const issues: StoredIssue[] = Array.from({ length: 10_000 }, (_, i) => ({
-      id: String(i), shortId: `APP-${i}`, title: `Error number ${i}`, culprit: `handler${i % 50}`, permalink: `https://sentry.io/issues/${i}/`,
-      level: 'error', status: 'unresolved', substatus: null, platform: 'node', projectId: String(i % 5), projectSlug: `p${i % 5}`,
-      count: i, userCount: 1, firstSeen: new Date(now - 86_400_000).toISOString(), lastSeen: new Date(now - i * 1000).toISOString(),
-      metadata: {}, isUnhandled: false, stats24h: [], firstRelease: null, syncedAt: new Date(now).toISOString(),
+      id: String(i),
+      shortId: `APP-${i}`,
+      title: `Error number ${i}`,
+      culprit: `handler${i % 50}`,
+      permalink: `https://sentry.io/issues/${i}/`,
+      level: 'error',
+      status: 'unresolved',
+      substatus: null,
+      platform: 'node',
+      projectId: String(i % 5),
+      projectSlug: `p${i % 5}`,
+      count: i,
+      userCount: 1,
+      firstSeen: new Date(now - 86_400_000).toISOString(),
+      lastSeen: new Date(now - i * 1000).toISOString(),
+      metadata: {},
+      isUnhandled: false,
+      stats24h: [],
+      firstRelease: null,
+      syncedAt: new Date(now).toISOString(),
     }));
     await big.replace({ ...emptyStore(), issues });
     big.dispose();
@@ -126,19 +185,34 @@ async function main(): Promise<void> {
     const base = measure(hello, emptyDir);
     const ours = measure(bundle, emptyDir);
     const ours10k = measure(bundle, bigDir);
-    const fmt = (m: typeof ours) => `require ${m.requireMs.toFixed(1)} ms + activate ${m.activateMs.toFixed(1)} ms = ${m.totalMs.toFixed(1)} ms`;
-    console.log(`bundle ${(statSync(bundle).size / 1024).toFixed(0)} KiB; machine load average ${loadavg()[0]!.toFixed(1)} on this run (figures scale with it)`);
+    const fmt = (m: typeof ours) =>
+      `require ${m.requireMs.toFixed(1)} ms + activate ${m.activateMs.toFixed(1)} ms = ${m.totalMs.toFixed(1)} ms`;
+    console.log(
+      `bundle ${(statSync(bundle).size / 1024).toFixed(0)} KiB; machine load average ${loadavg()[0]!.toFixed(1)} on this run (figures scale with it)`,
+    );
     console.log(`baseline (one-command extension): ${fmt(base)} (median of ${RUNS} fresh processes)`);
-    console.log(`sentry-rca, empty store:          ${fmt(ours)} — ratio ours/baseline ${(ours.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours.totalMs <= 100 ? 'met' : 'missed'})`);
-    console.log(`sentry-rca, 10k-issue store:      ${fmt(ours10k)} — ratio ours/baseline ${(ours10k.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours10k.totalMs <= 100 ? 'met' : 'missed'})`);
-    console.log(`after activation, in the background: stored issues ready for the tree in ${ours.storeMs.toFixed(1)} ms (empty store), ${ours10k.storeMs.toFixed(1)} ms (10k issues)`);
+    console.log(
+      `sentry-rca, empty store:          ${fmt(ours)} — ratio ours/baseline ${(ours.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours.totalMs <= 100 ? 'met' : 'missed'})`,
+    );
+    console.log(
+      `sentry-rca, 10k-issue store:      ${fmt(ours10k)} — ratio ours/baseline ${(ours10k.totalMs / base.totalMs).toFixed(1)}; target ≤ 100 ms (${ours10k.totalMs <= 100 ? 'met' : 'missed'})`,
+    );
+    console.log(
+      `after activation, in the background: stored issues ready for the tree in ${ours.storeMs.toFixed(1)} ms (empty store), ${ours10k.storeMs.toFixed(1)} ms (10k issues)`,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 if (process.argv[2] === '--child') {
-  child(process.argv[3]!, process.argv[4]!).catch((e: unknown) => { console.error(e); process.exit(1); });
+  child(process.argv[3]!, process.argv[4]!).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
 } else {
-  main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }

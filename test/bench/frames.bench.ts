@@ -73,7 +73,11 @@ function memory(): number {
 }
 
 /** Builds `runs` times (the last one measured for memory); returns the last index. */
-async function measureBuild<T extends AnyIndex>(label: string, runs: number, build: () => Promise<T>): Promise<{ index: T; ms: number; bytes: number; files: number; cpu: number }> {
+async function measureBuild<T extends AnyIndex>(
+  label: string,
+  runs: number,
+  build: () => Promise<T>,
+): Promise<{ index: T; ms: number; bytes: number; files: number; cpu: number }> {
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const childTimes: number[] = [];
@@ -97,7 +101,9 @@ async function measureBuild<T extends AnyIndex>(label: string, runs: number, bui
       const bytes = memory() - before;
       const t = median(times);
       const git = median(childTimes);
-      console.log(`${label}: ${index.size} files in ${t.toFixed(0)} ms wall (median of ${runs}: ${times.map((x) => x.toFixed(0)).join(', ')}; CPU ${median(cpuTimes).toFixed(0)} ms node${git > 0 ? ` + ${git.toFixed(0)} ms git` : ''}), ${gc ? `${mb(bytes)} MB, ${(bytes / index.size).toFixed(0)} bytes/file` : 'memory ? (run with --expose-gc)'}`);
+      console.log(
+        `${label}: ${index.size} files in ${t.toFixed(0)} ms wall (median of ${runs}: ${times.map((x) => x.toFixed(0)).join(', ')}; CPU ${median(cpuTimes).toFixed(0)} ms node${git > 0 ? ` + ${git.toFixed(0)} ms git` : ''}), ${gc ? `${mb(bytes)} MB, ${(bytes / index.size).toFixed(0)} bytes/file` : 'memory ? (run with --expose-gc)'}`,
+      );
       return { index, ms: t, bytes, files: index.size, cpu: median(cpuTimes) + (git > 0 ? git : 0) };
     }
   }
@@ -105,7 +111,12 @@ async function measureBuild<T extends AnyIndex>(label: string, runs: number, bui
 }
 
 /** Maps every frame through a fresh mapper, `runs` times; median time and the mapped count. */
-async function measureMapping(index: unknown, frames: StoredFrame[], project: (i: number) => string, runs: number): Promise<{ ms: number; cpu: number; mapped: number }> {
+async function measureMapping(
+  index: unknown,
+  frames: StoredFrame[],
+  project: (i: number) => string,
+  runs: number,
+): Promise<{ ms: number; cpu: number; mapped: number }> {
   const times: number[] = [];
   const cpus: number[] = [];
   let mapped = 0;
@@ -125,7 +136,10 @@ async function measureMapping(index: unknown, frames: StoredFrame[], project: (i
 
 /** Baseline of issue 4: for each frame, try root + each suffix of its path, longest first. */
 function probeSync(root: string, frame: StoredFrame): string | undefined {
-  const segs = frame.filename!.replace(/^webpack:\/\/[^/]*\//, '').split('/').filter((s) => s && s !== '.');
+  const segs = frame
+    .filename!.replace(/^webpack:\/\/[^/]*\//, '')
+    .split('/')
+    .filter((s) => s && s !== '.');
   for (let i = 0; i < segs.length; i++) {
     const p = join(root, ...segs.slice(i));
     if (existsSync(p)) return p;
@@ -154,9 +168,15 @@ async function case100k(): Promise<void> {
   let found = 0;
   for (const f of frames) if (probeSync(root, f)) found++;
   const probe = ms(t0);
-  console.log(`map ${FRAMES} frames: ${oneProject.ms.toFixed(1)} ms one project (learned prefixes; CPU ${oneProject.cpu.toFixed(0)} ms), ${suffixOnly.ms.toFixed(1)} ms no learned prefixes (CPU ${suffixOnly.cpu.toFixed(0)} ms; ${suffixOnly.mapped} mapped; previous index ${oldMap.ms.toFixed(1)} ms, CPU ${oldMap.cpu.toFixed(0)} ms, ${oldMap.mapped} mapped) — target ≤ 100 ms`);
-  console.log(`baseline fs probe per suffix (existsSync): ${probe.toFixed(1)} ms, ${found} found → ${(probe / suffixOnly.ms).toFixed(1)}× — target ≥ 20×`);
-  console.log(`ratios vs previous index: build ${(old.ms / now.ms).toFixed(2)}× faster wall, ${(old.cpu / now.cpu).toFixed(2)}× less CPU; memory ${(old.bytes / now.bytes).toFixed(1)}× smaller (${(old.bytes / old.files).toFixed(0)} → ${(now.bytes / now.files).toFixed(0)} bytes/file); mapping ${(oldMap.ms / suffixOnly.ms).toFixed(2)}× wall, ${(oldMap.cpu / suffixOnly.cpu).toFixed(2)}× CPU`);
+  console.log(
+    `map ${FRAMES} frames: ${oneProject.ms.toFixed(1)} ms one project (learned prefixes; CPU ${oneProject.cpu.toFixed(0)} ms), ${suffixOnly.ms.toFixed(1)} ms no learned prefixes (CPU ${suffixOnly.cpu.toFixed(0)} ms; ${suffixOnly.mapped} mapped; previous index ${oldMap.ms.toFixed(1)} ms, CPU ${oldMap.cpu.toFixed(0)} ms, ${oldMap.mapped} mapped) — target ≤ 100 ms`,
+  );
+  console.log(
+    `baseline fs probe per suffix (existsSync): ${probe.toFixed(1)} ms, ${found} found → ${(probe / suffixOnly.ms).toFixed(1)}× — target ≥ 20×`,
+  );
+  console.log(
+    `ratios vs previous index: build ${(old.ms / now.ms).toFixed(2)}× faster wall, ${(old.cpu / now.cpu).toFixed(2)}× less CPU; memory ${(old.bytes / now.bytes).toFixed(1)}× smaller (${(old.bytes / old.files).toFixed(0)} → ${(now.bytes / now.files).toFixed(0)} bytes/file); mapping ${(oldMap.ms / suffixOnly.ms).toFixed(2)}× wall, ${(oldMap.cpu / suffixOnly.cpu).toFixed(2)}× CPU`,
+  );
   now.index.dispose();
 }
 
@@ -170,23 +190,39 @@ async function case1m(): Promise<void> {
   // Baseline: the previous index's walk, cap lifted (with its default it stops at 500,000 files).
   // FRAMES_BENCH_QUICK=1 skips the baselines (profiling the new index alone).
   const quick = process.env.FRAMES_BENCH_QUICK === '1';
-  const old = quick ? { ms: NaN, bytes: NaN, files: NaN, cpu: NaN } : await measureBuild('previous index (walk, 500k cap lifted)', 1, () => LegacyIndex.build(roots, { ...options, maxFiles: 10_000_000 }));
+  const old = quick
+    ? { ms: NaN, bytes: NaN, files: NaN, cpu: NaN }
+    : await measureBuild('previous index (walk, 500k cap lifted)', 1, () =>
+        LegacyIndex.build(roots, { ...options, maxFiles: 10_000_000 }),
+      );
   const frames = makeFrames(relPaths(500), FRAMES);
-  const oldMap = 'index' in old ? await measureMapping(old.index, frames, perFrameProject, 1) : { ms: NaN, cpu: NaN, mapped: NaN };
+  const oldMap =
+    'index' in old ? await measureMapping(old.index, frames, perFrameProject, 1) : { ms: NaN, cpu: NaN, mapped: NaN };
   if ('index' in old) old.index.dispose();
-  if (!quick) (await measureBuild('compact index, walk (non-git path)', 1, () => WorkspaceFileIndex.build(roots, { ...options, listing: 'walk' }))).index.dispose();
+  if (!quick)
+    (
+      await measureBuild('compact index, walk (non-git path)', 1, () =>
+        WorkspaceFileIndex.build(roots, { ...options, listing: 'walk' }),
+      )
+    ).index.dispose();
   // As the editor builds it: usable once listed; tracked files deleted from the working tree are
   // dropped when git's check of every tracked file ends (timed below).
-  const now = await measureBuild('compact index, git ls-files', 3, () => WorkspaceFileIndex.build(roots, { ...options, deletedFiles: 'background' }));
+  const now = await measureBuild('compact index, git ls-files', 3, () =>
+    WorkspaceFileIndex.build(roots, { ...options, deletedFiles: 'background' }),
+  );
   const index = now.index;
   const s0 = performance.now();
   await index.settled();
   console.log(`  deleted-files check still running after the build: ${ms(s0).toFixed(0)} ms more`);
-  console.log(`  ${index.size === expected ? 'all' : `MISSING ${expected - index.size} of`} ${expected} listed files indexed (truncated: ${index.truncated}) — targets ≤ 3000 ms, ≤ 100 MB`);
+  console.log(
+    `  ${index.size === expected ? 'all' : `MISSING ${expected - index.size} of`} ${expected} listed files indexed (truncated: ${index.truncated}) — targets ≤ 3000 ms, ≤ 100 MB`,
+  );
 
   const oneProject = await measureMapping(index, frames, () => 'app', 5);
   const suffixOnly = await measureMapping(index, frames, perFrameProject, 5);
-  console.log(`map ${FRAMES} frames: ${oneProject.ms.toFixed(1)} ms one project (learned prefixes; CPU ${oneProject.cpu.toFixed(0)} ms), ${suffixOnly.ms.toFixed(1)} ms no learned prefixes (CPU ${suffixOnly.cpu.toFixed(0)} ms; ${suffixOnly.mapped} mapped; previous index ${oldMap.ms.toFixed(1)} ms, CPU ${oldMap.cpu.toFixed(0)} ms, ${oldMap.mapped} mapped) — target ≤ 150 ms`);
+  console.log(
+    `map ${FRAMES} frames: ${oneProject.ms.toFixed(1)} ms one project (learned prefixes; CPU ${oneProject.cpu.toFixed(0)} ms), ${suffixOnly.ms.toFixed(1)} ms no learned prefixes (CPU ${suffixOnly.cpu.toFixed(0)} ms; ${suffixOnly.mapped} mapped; previous index ${oldMap.ms.toFixed(1)} ms, CPU ${oldMap.cpu.toFixed(0)} ms, ${oldMap.mapped} mapped) — target ≤ 150 ms`,
+  );
 
   // Watcher events: a file created / deleted, timed from the event handler's call until the index
   // (and a mapper over it) sees the change.
@@ -211,8 +247,12 @@ async function case1m(): Promise<void> {
     if (gone && !(await mapper.map({ ...frames[0]!, filename: `/srv/app/${rel}` }, 'w')).ok) seen++;
   }
   mapper.dispose();
-  console.log(`watcher: file created reflected in median ${median(adds).toFixed(2)} ms (max ${Math.max(...adds).toFixed(2)}), deleted in median ${median(removes).toFixed(2)} ms (max ${Math.max(...removes).toFixed(2)}); ${seen}/40 mapper checks saw the change — target ≤ 5 ms`);
-  console.log(`ratios vs previous index: build ${(old.ms / now.ms).toFixed(2)}× faster wall (${old.ms.toFixed(0)} → ${now.ms.toFixed(0)} ms), ${(old.cpu / now.cpu).toFixed(2)}× less CPU (${old.cpu.toFixed(0)} → ${now.cpu.toFixed(0)} ms, git's included); memory ${(old.bytes / now.bytes).toFixed(1)}× smaller (${mb(old.bytes)} → ${mb(now.bytes)} MB; ${(old.bytes / old.files).toFixed(0)} → ${(now.bytes / now.files).toFixed(0)} bytes/file); mapping ${(oldMap.ms / suffixOnly.ms).toFixed(2)}× wall, ${(oldMap.cpu / suffixOnly.cpu).toFixed(2)}× CPU (${oldMap.cpu.toFixed(0)} → ${suffixOnly.cpu.toFixed(0)} ms)`);
+  console.log(
+    `watcher: file created reflected in median ${median(adds).toFixed(2)} ms (max ${Math.max(...adds).toFixed(2)}), deleted in median ${median(removes).toFixed(2)} ms (max ${Math.max(...removes).toFixed(2)}); ${seen}/40 mapper checks saw the change — target ≤ 5 ms`,
+  );
+  console.log(
+    `ratios vs previous index: build ${(old.ms / now.ms).toFixed(2)}× faster wall (${old.ms.toFixed(0)} → ${now.ms.toFixed(0)} ms), ${(old.cpu / now.cpu).toFixed(2)}× less CPU (${old.cpu.toFixed(0)} → ${now.cpu.toFixed(0)} ms, git's included); memory ${(old.bytes / now.bytes).toFixed(1)}× smaller (${mb(old.bytes)} → ${mb(now.bytes)} MB; ${(old.bytes / old.files).toFixed(0)} → ${(now.bytes / now.files).toFixed(0)} bytes/file); mapping ${(oldMap.ms / suffixOnly.ms).toFixed(2)}× wall, ${(oldMap.cpu / suffixOnly.cpu).toFixed(2)}× CPU (${oldMap.cpu.toFixed(0)} → ${suffixOnly.cpu.toFixed(0)} ms)`,
+  );
   index.dispose();
 }
 
@@ -220,7 +260,8 @@ async function main(): Promise<void> {
   const only = process.env.FRAMES_BENCH_CASE;
   if (!only || only === '100k') await case100k();
   if (!only || only === '1m') await case1m();
-  if (process.env.FRAMES_BENCH_CLEAN) rmSync(join(repoRoot(), '.bench', 'frames-1m-git'), { recursive: true, force: true });
+  if (process.env.FRAMES_BENCH_CLEAN)
+    rmSync(join(repoRoot(), '.bench', 'frames-1m-git'), { recursive: true, force: true });
 }
 
 main().catch((e) => {

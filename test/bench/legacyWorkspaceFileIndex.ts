@@ -158,7 +158,10 @@ export class WorkspaceFileIndex extends DisposableBase {
 
   readonly onDidChange: Event<FileIndexChange> = this.onDidChangeEmitter.event;
 
-  private constructor(readonly roots: readonly WorkspaceRoot[], options: FileIndexOptions) {
+  private constructor(
+    readonly roots: readonly WorkspaceRoot[],
+    options: FileIndexOptions,
+  ) {
     super();
     const { matcher, errors } = compileExcludeGlobs(options.exclude ?? []);
     this.exclude = matcher;
@@ -168,19 +171,31 @@ export class WorkspaceFileIndex extends DisposableBase {
     this.logger = options.logger ?? nullLogger;
     const names = new Set<string>();
     for (const r of roots) {
-      if (names.has(r.name)) this.warnings.push(`Two workspace folders are named "${r.name}"; \${workspaceFolder:${r.name}} refers to the first.`);
+      if (names.has(r.name))
+        this.warnings.push(
+          `Two workspace folders are named "${r.name}"; \${workspaceFolder:${r.name}} refers to the first.`,
+        );
       names.add(r.name);
     }
   }
 
   /** Walks every root and returns the finished index. Unreadable folders are skipped with a warning. */
-  static async build(roots: readonly WorkspaceRoot[], options: FileIndexOptions = {}, signal?: AbortSignal): Promise<WorkspaceFileIndex> {
-    const index = new WorkspaceFileIndex(roots.map((r) => ({ name: r.name, path: trimSep(r.path) })), options);
+  static async build(
+    roots: readonly WorkspaceRoot[],
+    options: FileIndexOptions = {},
+    signal?: AbortSignal,
+  ): Promise<WorkspaceFileIndex> {
+    const index = new WorkspaceFileIndex(
+      roots.map((r) => ({ name: r.name, path: trimSep(r.path) })),
+      options,
+    );
     const started = performance.now();
     for (const root of index.roots) {
       await index.walk(root, '', signal);
     }
-    index.logger.info(`indexed ${index.size} files in ${index.roots.length} folder(s) in ${Math.round(performance.now() - started)} ms${index._truncated ? ' (truncated)' : ''}`);
+    index.logger.info(
+      `indexed ${index.size} files in ${index.roots.length} folder(s) in ${Math.round(performance.now() - started)} ms${index._truncated ? ' (truncated)' : ''}`,
+    );
     return index;
   }
 
@@ -226,7 +241,10 @@ export class WorkspaceFileIndex extends DisposableBase {
   /** The indexed file at a root-relative, `/`-separated path, if any. */
   fileAt(root: WorkspaceRoot, rel: string): IndexedFile | undefined {
     const i = rel.lastIndexOf('/');
-    return this.byDir.get(root)?.get(i < 0 ? '' : rel.slice(0, i))?.get(i < 0 ? rel : rel.slice(i + 1));
+    return this.byDir
+      .get(root)
+      ?.get(i < 0 ? '' : rel.slice(0, i))
+      ?.get(i < 0 ? rel : rel.slice(i + 1));
   }
 
   /** Files whose last two segments are `parent/basename` (for a file at a root, parent is the root's name). */
@@ -288,7 +306,9 @@ export class WorkspaceFileIndex extends DisposableBase {
     if (!this.isIncluded(loc.root, loc.rel, isDir)) return false;
     if (isDir) {
       // A folder moved or unpacked into the workspace is reported once, without its files.
-      this.pending = this.pending.then(() => this.rescan(loc.root, loc.rel)).catch((e) => this.logger.error(e as Error));
+      this.pending = this.pending
+        .then(() => this.rescan(loc.root, loc.rel))
+        .catch((e) => this.logger.error(e as Error));
       return false;
     }
     if (this.count >= this.maxFiles) {
@@ -297,7 +317,11 @@ export class WorkspaceFileIndex extends DisposableBase {
     }
     const segs = loc.rel.split('/');
     const name = segs.pop()!;
-    this.insert(loc.root, segs.map((x) => this.intern(x)), name);
+    this.insert(
+      loc.root,
+      segs.map((x) => this.intern(x)),
+      name,
+    );
     this.onDidChangeEmitter.fire({ added: [path], removed: [], changed: [] });
     return true;
   }
@@ -474,7 +498,11 @@ export class WorkspaceFileIndex extends DisposableBase {
     // Drop cached rules at and below the folder: they are re-read as the walk meets them.
     const prefix = `${root.path}\0${dirRel}`;
     for (const k of [...this.gitignores.keys()]) {
-      if (k === prefix || (dirRel === '' ? k.startsWith(`${root.path}\0`) && !k.endsWith('\0info') : k.startsWith(prefix + '/'))) this.gitignores.delete(k);
+      if (
+        k === prefix ||
+        (dirRel === '' ? k.startsWith(`${root.path}\0`) && !k.endsWith('\0info') : k.startsWith(prefix + '/'))
+      )
+        this.gitignores.delete(k);
     }
     this.pending = this.pending.then(() => this.rescan(root, dirRel)).catch((e) => this.logger.error(e as Error));
   }
@@ -507,7 +535,9 @@ export class WorkspaceFileIndex extends DisposableBase {
   private async walk(root: WorkspaceRoot, startRel: string, signal?: AbortSignal): Promise<void> {
     const startChain = this.useGitignore ? this.chainTo(root, startRel) : [];
     const segs = startRel ? startRel.split('/').map((x) => this.intern(x)) : [];
-    const queue: DirJob[] = [{ root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, segs, chain: startChain }];
+    const queue: DirJob[] = [
+      { root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, segs, chain: startChain },
+    ];
     let active = 0;
     await new Promise<void>((resolve, reject) => {
       const pump = (): void => {
@@ -519,8 +549,14 @@ export class WorkspaceFileIndex extends DisposableBase {
           const job = queue.pop()!;
           active++;
           this.readDir(job, queue).then(
-            () => { active--; pump(); },
-            (e) => { active--; reject(e); },
+            () => {
+              active--;
+              pump();
+            },
+            (e) => {
+              active--;
+              reject(e);
+            },
           );
         }
         if (active === 0 && queue.length === 0) resolve();
@@ -548,7 +584,10 @@ export class WorkspaceFileIndex extends DisposableBase {
       entries = await fsp.readdir(job.abs, { withFileTypes: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (job.rel === '') this.warnings.push(`Cannot read workspace folder ${job.abs} (${code ?? (e as Error).message}); its files will not map.`);
+      if (job.rel === '')
+        this.warnings.push(
+          `Cannot read workspace folder ${job.abs} (${code ?? (e as Error).message}); its files will not map.`,
+        );
       else this.logger.debug(`skipping unreadable folder ${job.abs}: ${code}`);
       return;
     }
@@ -581,9 +620,16 @@ export class WorkspaceFileIndex extends DisposableBase {
       if (isDir) {
         if (ALWAYS_SKIPPED_DIRS.has(d.name) || this.exclude(rel)) continue;
         // A folder that is itself a workspace folder (nested roots) is indexed once, under its own root.
-        if (this.roots.length > 1 && this.roots.some((r) => r !== job.root && r.path === join(job.abs, d.name))) continue;
+        if (this.roots.length > 1 && this.roots.some((r) => r !== job.root && r.path === join(job.abs, d.name)))
+          continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, true)) continue;
-        queue.push({ root: job.root, abs: join(job.abs, d.name), rel, segs: [...job.segs, this.intern(d.name)], chain });
+        queue.push({
+          root: job.root,
+          abs: join(job.abs, d.name),
+          rel,
+          segs: [...job.segs, this.intern(d.name)],
+          chain,
+        });
       } else if (isFile) {
         if (this.exclude(rel)) continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, false)) continue;

@@ -29,7 +29,8 @@ function fileNames(p: number, d: number): string[] {
   const out = [...SHARED_NAMES];
   // Most names are unique to their package, as in real code; every 10th also exists in the package
   // next door at the same relative path (copied features), for ties the longer suffix must settle.
-  for (let k = out.length; k < FILES_PER_DIR; k++) out.push(`${k % 10 === 0 ? `shared${p >> 1}` : `pkg${p}`}Area${d}Part${k}.ts`);
+  for (let k = out.length; k < FILES_PER_DIR; k++)
+    out.push(`${k % 10 === 0 ? `shared${p >> 1}` : `pkg${p}`}Area${d}Part${k}.ts`);
   return out;
 }
 
@@ -79,12 +80,18 @@ function git(root: string, args: string[]): void {
 /** Streams a fast-import script with one commit holding every file (all the same empty blob). */
 async function fastImport(root: string, packages: number): Promise<void> {
   const child = spawn('git', ['fast-import', '--quiet'], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise<void>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))));
-  const write = (s: string) => (child.stdin.write(s) ? Promise.resolve() : new Promise<void>((r) => child.stdin.once('drain', () => r())));
-  await write(`blob\nmark :1\ndata 0\n\ncommit refs/heads/main\ncommitter bench <bench@example.invalid> 1700000000 +0000\ndata 9\ngenerated\nM 100644 inline .gitignore\ndata ${GITIGNORE.length}\n${GITIGNORE}\n`);
+  const done = new Promise<void>((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))),
+  );
+  const write = (s: string) =>
+    child.stdin.write(s) ? Promise.resolve() : new Promise<void>((r) => child.stdin.once('drain', () => r()));
+  await write(
+    `blob\nmark :1\ndata 0\n\ncommit refs/heads/main\ncommitter bench <bench@example.invalid> 1700000000 +0000\ndata 9\ngenerated\nM 100644 inline .gitignore\ndata ${GITIGNORE.length}\n${GITIGNORE}\n`,
+  );
   for (let p = 0; p < packages; p++) {
     let chunk = '';
-    for (let d = 0; d < DIRS; d++) for (const f of fileNames(p, d)) chunk += `M 100644 :1 packages/pkg${p}/src/area${d}/${f}\n`;
+    for (let d = 0; d < DIRS; d++)
+      for (const f of fileNames(p, d)) chunk += `M 100644 :1 packages/pkg${p}/src/area${d}/${f}\n`;
     await write(chunk);
   }
   await write('\n');
@@ -100,7 +107,9 @@ export async function ensureGitTree(root: string, packages: number): Promise<num
   if (existsSync(marker)) return expected;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  console.log(`creating a git repository of ${packages * DIRS * FILES_PER_DIR} files under ${root} (once; git writes the files)…`);
+  console.log(
+    `creating a git repository of ${packages * DIRS * FILES_PER_DIR} files under ${root} (once; git writes the files)…`,
+  );
   const t0 = performance.now();
   git(root, ['init', '-q', '-b', 'main']);
   await fastImport(root, packages);
@@ -141,7 +150,18 @@ export function makeFrames(rels: string[], count: number): StoredFrame[] {
       filename = `/srv/app/node_modules/dep${i % 200}/lib/index${i % 50}.js`;
       inApp = false;
     } else filename = `/srv/app/${rel.replace(/\.ts$/, '.missing.ts')}`;
-    frames.push({ filename, absPath: null, module: null, package: null, platform: 'node', function: `fn${i}`, lineNo: 1 + (i % 300), colNo: 5, inApp, context: [] });
+    frames.push({
+      filename,
+      absPath: null,
+      module: null,
+      package: null,
+      platform: 'node',
+      function: `fn${i}`,
+      lineNo: 1 + (i % 300),
+      colNo: 5,
+      inApp,
+      context: [],
+    });
   }
   return frames;
 }

@@ -36,7 +36,7 @@ async function generate(): Promise<void> {
     const parts: string[] = [];
     for (let k = 0; k < 20_000 && written < GB; k++, i++) {
       const ms = START + Math.floor(i * step);
-      const s = `${new Date(ms).toISOString()} ${levels[i % levels.length]} api[${1000 + (i % 8)}]: GET /api/orders/${i % 100_000} status=${i % 97 === 0 ? 500 : 200} took=${i % 250}ms req=${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}\n`;
+      const s = `${new Date(ms).toISOString()} ${levels[i % levels.length]} api[${1000 + (i % 8)}]: GET /api/orders/${i % 100_000} status=${i % 97 === 0 ? 500 : 200} took=${i % 250}ms req=${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}\n`;
       parts.push(s);
       written += s.length;
     }
@@ -59,13 +59,20 @@ async function main(): Promise<void> {
   const sshd = await SshdServer.start({ authorizedKeys: [user.publicLine] });
   try {
     writeFileSync(join(home, '.ssh', 'known_hosts'), sshd.knownHostsLine() + '\n');
-    writeFileSync(join(home, '.ssh', 'config'), `Host bench\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/id_bench\n`);
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      `Host bench\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/id_bench\n`,
+    );
     const config = join(home, '.ssh', 'config');
     delete process.env.SSH_AUTH_SOCK;
 
     // A 7-minute window around an event in the middle of day 4.
     const event = START + 3.5 * 86_400_000;
-    const window = { since: new Date(event - 5 * 60_000), until: new Date(event + 2 * 60_000), around: [new Date(event)] };
+    const window = {
+      since: new Date(event - 5 * 60_000),
+      until: new Date(event + 2 * 60_000),
+      around: [new Date(event)],
+    };
     const request = { host: 'bench', source: { kind: 'file' as const, path: file } };
 
     const runs: Array<{ ms: number; bytes: number; lines: number }> = [];
@@ -90,7 +97,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       const f = new SshLogFetcher({ sshConfigPath: config, home });
       const t0 = performance.now();
-      const [r] = await f.fetch([request], { ...window, grep: ['status=500', 'req=deadbeef'] }, { maxLines: 100_000, maxBytes: 2 * 1024 * 1024 });
+      const [r] = await f.fetch(
+        [request],
+        { ...window, grep: ['status=500', 'req=deadbeef'] },
+        { maxLines: 100_000, maxBytes: 2 * 1024 * 1024 },
+      );
       grepRuns.push(performance.now() - t0);
       f.dispose();
       grepBytes = r!.bytes;
@@ -127,17 +138,30 @@ async function main(): Promise<void> {
     const baseMs = performance.now() - t0;
     conn.dispose();
 
-    console.log(`file: ${fmtBytes(statSync(file).size)}, window: 7 min (${window.since.toISOString()} .. ${window.until.toISOString()})`);
-    console.log(`SshLogFetcher (server-side window), 5 runs incl. connect: median ${median.ms.toFixed(0)} ms [${runs.map((r) => r.ms.toFixed(0)).join(', ')}], ` +
-      `${fmtBytes(median.bytes)} transferred, ${median.lines} lines   (targets: ≤ 2000 ms, ≤ 2 MiB)`);
-    console.log(`  with 2 grep terms, 3 runs: median ${grepRuns[1]!.toFixed(0)} ms, ${fmtBytes(grepBytes)} transferred, ${grepMatched} lines matched`);
-    console.log(`baseline (SFTP download + local filter): ${baseMs.toFixed(0)} ms, ${fmtBytes(bytes)} transferred, ${inWindow} lines`);
+    console.log(
+      `file: ${fmtBytes(statSync(file).size)}, window: 7 min (${window.since.toISOString()} .. ${window.until.toISOString()})`,
+    );
+    console.log(
+      `SshLogFetcher (server-side window), 5 runs incl. connect: median ${median.ms.toFixed(0)} ms [${runs.map((r) => r.ms.toFixed(0)).join(', ')}], ` +
+        `${fmtBytes(median.bytes)} transferred, ${median.lines} lines   (targets: ≤ 2000 ms, ≤ 2 MiB)`,
+    );
+    console.log(
+      `  with 2 grep terms, 3 runs: median ${grepRuns[1]!.toFixed(0)} ms, ${fmtBytes(grepBytes)} transferred, ${grepMatched} lines matched`,
+    );
+    console.log(
+      `baseline (SFTP download + local filter): ${baseMs.toFixed(0)} ms, ${fmtBytes(bytes)} transferred, ${inWindow} lines`,
+    );
     console.log(`ratio: ${(baseMs / median.ms).toFixed(1)}x faster, ${(bytes / median.bytes).toFixed(0)}x fewer bytes`);
-    console.log(`time target ${median.ms <= 2000 ? 'met' : 'MISSED'}; bytes target ${median.bytes <= 2 * 1024 * 1024 ? 'met' : 'MISSED'}; ` +
-      `line count ${median.lines === inWindow ? 'matches the baseline' : `DIFFERS from the baseline (${median.lines} vs ${inWindow})`}`);
+    console.log(
+      `time target ${median.ms <= 2000 ? 'met' : 'MISSED'}; bytes target ${median.bytes <= 2 * 1024 * 1024 ? 'met' : 'MISSED'}; ` +
+        `line count ${median.lines === inWindow ? 'matches the baseline' : `DIFFERS from the baseline (${median.lines} vs ${inWindow})`}`,
+    );
   } finally {
     await sshd.stop();
   }
 }
 
-main().catch((e: unknown) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

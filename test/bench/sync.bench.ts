@@ -27,7 +27,20 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const MB = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 const RATE = 20;
 const EVENTS = 5;
-const serverArgs = (issues: number) => ['--synthetic', String(issues), '--events-per-issue', String(EVENTS), '--projects', '4', '--latency', '40', '--rate-limit', `${RATE}/5`, '--seed', '42'];
+const serverArgs = (issues: number) => [
+  '--synthetic',
+  String(issues),
+  '--events-per-issue',
+  String(EVENTS),
+  '--projects',
+  '4',
+  '--latency',
+  '40',
+  '--rate-limit',
+  `${RATE}/5`,
+  '--seed',
+  '42',
+];
 
 /**
  * Time from the start of a first sync until every issue is in the store and grouped by the tree model
@@ -39,12 +52,18 @@ async function timeToShown(sentry: SentryProcess, issues: number): Promise<numbe
     const store = await IssueStore.open(dir);
     const tree = new IssueTreeModel(store);
     const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org });
-    const engine = new SyncEngine({ client, store, baseUrl: sentry.url }, { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 });
+    const engine = new SyncEngine(
+      { client, store, baseUrl: sentry.url },
+      { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 },
+    );
     const stop = new AbortController();
     let shownMs = 0;
     const t0 = performance.now();
     store.onDidChange(() => {
-      if (!shownMs && tree.visibleCount() === issues) { shownMs = performance.now() - t0; stop.abort(); }
+      if (!shownMs && tree.visibleCount() === issues) {
+        shownMs = performance.now() - t0;
+        stop.abort();
+      }
     });
     await engine.run({ signal: stop.signal }).catch(() => undefined);
     store.dispose();
@@ -67,7 +86,10 @@ async function syncBench(): Promise<void> {
     const store = await IssueStore.open(dir);
     const tree = new IssueTreeModel(store);
     const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org });
-    const engine = new SyncEngine({ client, store, baseUrl: sentry.url }, { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 });
+    const engine = new SyncEngine(
+      { client, store, baseUrl: sentry.url },
+      { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 },
+    );
     let lastLine = 0;
     let t0 = 0;
     let shownMs = 0;
@@ -75,9 +97,14 @@ async function syncBench(): Promise<void> {
       if (!shownMs && tree.visibleCount() === issues) shownMs = performance.now() - t0;
     });
     t0 = performance.now();
-    const first = await engine.run({ onProgress: (p) => {
-      if (process.stderr.isTTY && Date.now() - lastLine > 500) { lastLine = Date.now(); process.stderr.write(`\r  ${p.issuesWithEvents}/${p.issuesTotal} issues with events   `); }
-    } });
+    const first = await engine.run({
+      onProgress: (p) => {
+        if (process.stderr.isTTY && Date.now() - lastLine > 500) {
+          lastLine = Date.now();
+          process.stderr.write(`\r  ${p.issuesWithEvents}/${p.issuesTotal} issues with events   `);
+        }
+      },
+    });
     const allMs = performance.now() - t0;
     sub.dispose();
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
@@ -87,18 +114,29 @@ async function syncBench(): Promise<void> {
     const listFloorMs = (pages / RATE) * 1000;
     const floorMs = (first.requests / RATE) * 1000;
     console.log(`first sync: ${store.issues().length} issues × ${EVENTS} events, ${first.requests} requests`);
-    console.log(`  all issues in the store and shown: ${fmt(medianShown)} (median of ${shown.length}: ${shown.map((x) => (x / 1000).toFixed(2)).join(', ')} s); listing floor ${fmt(listFloorMs)} (${pages} list pages ÷ ${RATE} req/s); ratio ${(medianShown / listFloorMs).toFixed(3)} (target ≤ 1.15)`);
-    console.log(`  all events in: ${fmt(allMs)}; floor ${fmt(floorMs)} (requests ÷ ${RATE} req/s); ratio ${(allMs / floorMs).toFixed(3)} (target ≤ 1.15)`);
-    const log = await (await fetch(`${sentry.url}/__control/requests`)).json() as Array<{ fault?: string }>;
-    const why = log.filter((r) => r.fault === 'rate-limit' || r.fault === 'concurrency-limit').map((r) => r.fault).join(', ');
-    console.log(`  requests answered 429: ${first.rateLimited} (target 0)${why ? ` [${why}]` : ''}; retries ${first.retries}`);
+    console.log(
+      `  all issues in the store and shown: ${fmt(medianShown)} (median of ${shown.length}: ${shown.map((x) => (x / 1000).toFixed(2)).join(', ')} s); listing floor ${fmt(listFloorMs)} (${pages} list pages ÷ ${RATE} req/s); ratio ${(medianShown / listFloorMs).toFixed(3)} (target ≤ 1.15)`,
+    );
+    console.log(
+      `  all events in: ${fmt(allMs)}; floor ${fmt(floorMs)} (requests ÷ ${RATE} req/s); ratio ${(allMs / floorMs).toFixed(3)} (target ≤ 1.15)`,
+    );
+    const log = (await (await fetch(`${sentry.url}/__control/requests`)).json()) as Array<{ fault?: string }>;
+    const why = log
+      .filter((r) => r.fault === 'rate-limit' || r.fault === 'concurrency-limit')
+      .map((r) => r.fault)
+      .join(', ');
+    console.log(
+      `  requests answered 429: ${first.rateLimited} (target 0)${why ? ` [${why}]` : ''}; retries ${first.retries}`,
+    );
 
     const quiet = await engine.run();
     console.log(`incremental, no change: ${quiet.requests} requests (target ≤ 2), ${fmt(quiet.durationMs)}`);
 
     await sentry.control('touch', { n: 50, newEvents: 2 });
     const changed = await engine.run();
-    console.log(`incremental, 50 changed issues: ${changed.requests} requests, ${changed.issuesUpdated} updated, ${changed.eventsAdded} events added, ${fmt(changed.durationMs)}`);
+    console.log(
+      `incremental, 50 changed issues: ${changed.requests} requests, ${changed.issuesUpdated} updated, ${changed.eventsAdded} events added, ${fmt(changed.durationMs)}`,
+    );
     store.dispose();
   } finally {
     await sentry.stop();
@@ -114,9 +152,20 @@ async function killAndResumeBench(issues: number): Promise<void> {
   const sentry: SentryProcess = await startSentryProcess(serverArgs(issues));
   const dir = mkdtempSync(join(tmpdir(), 'rca-bench-kill-'));
   try {
-    const env = { PATH: process.env.PATH, SENTRY_AUTH_TOKEN: sentry.token, SENTRY_URL: sentry.url, SENTRY_ORG: sentry.org };
-    const child = spawn(process.execPath, [cli, 'sync', '--store', dir, '--min-level', 'debug', '--eager-event-issues', '0'], { env, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    const env = {
+      PATH: process.env.PATH,
+      SENTRY_AUTH_TOKEN: sentry.token,
+      SENTRY_URL: sentry.url,
+      SENTRY_ORG: sentry.org,
+    };
+    const child = spawn(
+      process.execPath,
+      [cli, 'sync', '--store', dir, '--min-level', 'debug', '--eager-event-issues', '0'],
+      { env, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
     const file = join(dir, STORE_FILE);
     while (child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 500));
@@ -124,18 +173,28 @@ async function killAndResumeBench(issues: number): Promise<void> {
       const peek = await IssueStore.open(dir);
       const withEvents = peek.issues().filter((i) => peek.events(i.id).length > 0).length;
       peek.dispose();
-      if (withEvents >= issues / 2) { child.kill('SIGKILL'); break; }
+      if (withEvents >= issues / 2) {
+        child.kill('SIGKILL');
+        break;
+      }
     }
     const how = await exited;
     const killed = await IssueStore.open(dir);
     const remaining = killed.issues().filter((i) => eventsDue(i, killed.events(i.id).length)).length;
-    console.log(`kill -9 at 50%: ${how === 'SIGKILL' ? 'killed' : `not killed (${String(how)})`}; store readable with ${killed.issues().length} issues, ${killed.issues().length - remaining} with events, ${remaining} left`);
+    console.log(
+      `kill -9 at 50%: ${how === 'SIGKILL' ? 'killed' : `not killed (${String(how)})`}; store readable with ${killed.issues().length} issues, ${killed.issues().length - remaining} with events, ${remaining} left`,
+    );
     await sentry.control('reset-requests');
     const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org });
     const t = performance.now();
-    const resumed = await new SyncEngine({ client, store: killed, baseUrl: sentry.url }, { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 }).run();
-    const served = (await (await fetch(`${sentry.url}/__control/requests`)).json() as unknown[]).length;
-    console.log(`  resumed (${resumed.kind}): ${resumed.requests} requests (server saw ${served}) for ${remaining} issues left; ratio ${(resumed.requests / remaining).toFixed(4)} (target ≤ 1.02); ${fmt(performance.now() - t)}`);
+    const resumed = await new SyncEngine(
+      { client, store: killed, baseUrl: sentry.url },
+      { minLevel: 'debug', eventsPerIssue: EVENTS, concurrency: 5, eagerEventIssues: 0 },
+    ).run();
+    const served = ((await (await fetch(`${sentry.url}/__control/requests`)).json()) as unknown[]).length;
+    console.log(
+      `  resumed (${resumed.kind}): ${resumed.requests} requests (server saw ${served}) for ${remaining} issues left; ratio ${(resumed.requests / remaining).toFixed(4)} (target ≤ 1.02); ${fmt(performance.now() - t)}`,
+    );
     killed.dispose();
   } finally {
     await sentry.stop();
@@ -144,18 +203,32 @@ async function killAndResumeBench(issues: number): Promise<void> {
 }
 
 async function storeBench(): Promise<void> {
-  const sentry = await startSentryProcess(['--synthetic', '10000', '--events-per-issue', '10', '--projects', '5', '--seed', '7']);
+  const sentry = await startSentryProcess([
+    '--synthetic',
+    '10000',
+    '--events-per-issue',
+    '10',
+    '--projects',
+    '5',
+    '--seed',
+    '7',
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'rca-bench-store-'));
   try {
     const store = await IssueStore.open(dir);
     const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org });
-    await new SyncEngine({ client, store, baseUrl: sentry.url }, { minLevel: 'debug', eventsPerIssue: 10, concurrency: 8, eagerEventIssues: 0 }).run();
+    await new SyncEngine(
+      { client, store, baseUrl: sentry.url },
+      { minLevel: 'debug', eventsPerIssue: 10, concurrency: 8, eagerEventIssues: 0 },
+    ).run();
     const file = join(dir, STORE_FILE);
     const size = statSync(file).size;
     const events = store.issues().reduce((n, i) => n + store.events(i.id).length, 0);
     const flat = Buffer.byteLength(JSON.stringify(store.data));
     console.log(`store: ${store.issues().length} issues, ${events} events`);
-    console.log(`  size on disk ${MB(size)} (target ≤ 60 MB); the same data as plain JSON ${MB(flat)}; ratio ${(flat / size).toFixed(2)}×`);
+    console.log(
+      `  size on disk ${MB(size)} (target ≤ 60 MB); the same data as plain JSON ${MB(flat)}; ratio ${(flat / size).toFixed(2)}×`,
+    );
     store.dispose();
 
     const times: number[] = [];
@@ -172,7 +245,9 @@ async function storeBench(): Promise<void> {
       s.dispose();
     }
     const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-    console.log(`  load ${median(times).toFixed(0)} ms median of 5 (target ≤ 500 ms); baseline readFile+JSON.parse ${median(parses).toFixed(0)} ms; ratio ${(median(times) / median(parses)).toFixed(2)}×`);
+    console.log(
+      `  load ${median(times).toFixed(0)} ms median of 5 (target ≤ 500 ms); baseline readFile+JSON.parse ${median(parses).toFixed(0)} ms; ratio ${(median(times) / median(parses)).toFixed(2)}×`,
+    );
     await commitBench(dir);
   } finally {
     await sentry.stop();
@@ -191,13 +266,18 @@ async function commitBench(source: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rca-bench-commits-'));
   try {
     const store = await IssueStore.open(dir);
-    await store.update((d) => { d.projects = from.projects(); d.issues = from.issues(); });
+    await store.update((d) => {
+      d.projects = from.projects();
+      d.issues = from.issues();
+    });
     const ids = from.issues().map((i) => i.id);
     const costs: number[] = [];
     for (let k = 0; k < ids.length; k += 50) {
       const batch = ids.slice(k, k + 50).map((id) => [id, from.events(id)] as const);
       const t = performance.now();
-      await store.commitEvents(new Map(batch.map(([id, events]) => [id, { events, lastSeen: from.issue(id)!.lastSeen }])));
+      await store.commitEvents(
+        new Map(batch.map(([id, events]) => [id, { events, lastSeen: from.issue(id)!.lastSeen }])),
+      );
       costs.push(performance.now() - t);
     }
     const total = costs.reduce((a, b) => a + b, 0);
@@ -208,9 +288,15 @@ async function commitBench(source: string): Promise<void> {
     JSON.stringify(encode(store.data));
     const full = performance.now() - t;
     const maxCost = Math.max(...costs);
-    console.log(`progressive commits (journal), 10k issues in ${costs.length} batches of 50: total ${fmt(total)}; first ${costs[0]!.toFixed(0)} ms, last 10 ${last.toFixed(0)} ms each, slowest ${maxCost.toFixed(0)} ms (a snapshot); snapshot ${MB(sizes.snapshot)}, journal ${MB(sizes.journal)}`);
-    console.log(`  re-encoding the full store per commit instead: ${full.toFixed(0)} ms each; ratio last commit / re-encode ${(last / full).toFixed(2)}`);
-    console.log(`  share of a 2 s commit interval at 10k issues: ${((last / 2000) * 100).toFixed(1)}% (the sync's own floor there is ${fmt((10_000 / RATE) * 1000)})`);
+    console.log(
+      `progressive commits (journal), 10k issues in ${costs.length} batches of 50: total ${fmt(total)}; first ${costs[0]!.toFixed(0)} ms, last 10 ${last.toFixed(0)} ms each, slowest ${maxCost.toFixed(0)} ms (a snapshot); snapshot ${MB(sizes.snapshot)}, journal ${MB(sizes.journal)}`,
+    );
+    console.log(
+      `  re-encoding the full store per commit instead: ${full.toFixed(0)} ms each; ratio last commit / re-encode ${(last / full).toFixed(2)}`,
+    );
+    console.log(
+      `  share of a 2 s commit interval at 10k issues: ${((last / 2000) * 100).toFixed(1)}% (the sync's own floor there is ${fmt((10_000 / RATE) * 1000)})`,
+    );
     store.dispose();
   } finally {
     from.dispose();
@@ -225,4 +311,7 @@ async function main(): Promise<void> {
   if (which === 'kill') await killAndResumeBench(Number(process.env.BENCH_ISSUES ?? 5000));
 }
 
-main().catch((e: unknown) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

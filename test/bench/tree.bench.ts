@@ -33,33 +33,94 @@ function time(fn: () => void, runs = 7): number[] {
   return out;
 }
 
-function makeData(now: number): { projects: StoredProject[]; issues: StoredIssue[]; events: Record<string, StoredEvent[]> } {
-  const projects = Array.from({ length: PROJECTS }, (_, p) => ({ id: String(p + 1), slug: `service-${p + 1}`, name: `Service ${p + 1}`, platform: 'node' }));
+function makeData(now: number): {
+  projects: StoredProject[];
+  issues: StoredIssue[];
+  events: Record<string, StoredEvent[]>;
+} {
+  const projects = Array.from({ length: PROJECTS }, (_, p) => ({
+    id: String(p + 1),
+    slug: `service-${p + 1}`,
+    name: `Service ${p + 1}`,
+    platform: 'node',
+  }));
   const issues: StoredIssue[] = [];
   const events: Record<string, StoredEvent[]> = {};
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < ISSUES; i++) {
     const p = projects[i % PROJECTS]!;
     const id = String(100000 + i);
-    const lastSeen = new Date(now - Math.floor(rnd() * 14 * 86_400_000)).toISOString().replace('Z', `${i % 3 ? '' : '123'}Z`);
+    const lastSeen = new Date(now - Math.floor(rnd() * 14 * 86_400_000))
+      .toISOString()
+      .replace('Z', `${i % 3 ? '' : '123'}Z`);
     issues.push({
-      id, shortId: `${p.slug.toUpperCase()}-${i + 1}`, title: `TypeError: Cannot read properties of undefined (reading 'field${i % 97}')`,
-      culprit: `src/handlers/h${i % 113}.ts in handle${i % 31}`, permalink: `https://sentry.io/organizations/acme/issues/${id}/`,
-      level: LEVELS[i % LEVELS.length]!, status: 'unresolved', substatus: 'ongoing', platform: 'node', projectId: p.id, projectSlug: p.slug,
-      count: Math.floor(rnd() * 5000), userCount: Math.floor(rnd() * 300), firstSeen: new Date(now - 30 * 86_400_000).toISOString(), lastSeen,
-      metadata: { type: 'TypeError', value: `Cannot read properties of undefined (reading 'field${i % 97}')` }, isUnhandled: i % 2 === 0,
-      stats24h: [], firstRelease: `1.${i % 20}.0`, syncedAt: new Date(now).toISOString(),
+      id,
+      shortId: `${p.slug.toUpperCase()}-${i + 1}`,
+      title: `TypeError: Cannot read properties of undefined (reading 'field${i % 97}')`,
+      culprit: `src/handlers/h${i % 113}.ts in handle${i % 31}`,
+      permalink: `https://sentry.io/organizations/acme/issues/${id}/`,
+      level: LEVELS[i % LEVELS.length]!,
+      status: 'unresolved',
+      substatus: 'ongoing',
+      platform: 'node',
+      projectId: p.id,
+      projectSlug: p.slug,
+      count: Math.floor(rnd() * 5000),
+      userCount: Math.floor(rnd() * 300),
+      firstSeen: new Date(now - 30 * 86_400_000).toISOString(),
+      lastSeen,
+      metadata: { type: 'TypeError', value: `Cannot read properties of undefined (reading 'field${i % 97}')` },
+      isUnhandled: i % 2 === 0,
+      stats24h: [],
+      firstRelease: `1.${i % 20}.0`,
+      syncedAt: new Date(now).toISOString(),
     });
-    events[id] = [{
-      id: `e${id}`, issueId: id, projectId: p.id, timestamp: lastSeen, level: 'error', title: 'TypeError', message: 'Cannot read…',
-      platform: 'node', environment: 'production', release: '1.0.0', tags: { browser: 'Chrome', os: 'Linux' }, breadcrumbs: [], traceId: null, requestId: null,
-      request: { method: 'GET', url: '/x' }, contexts: {},
-      exceptions: [{ type: 'TypeError', value: 'x', module: null, handled: false, mechanism: 'onerror', frames: Array.from({ length: 20 }, (_, f) => ({
-        filename: `/srv/app/src/f${f}.ts`, absPath: `/srv/app/src/f${f}.ts`, module: null, package: null, platform: null, function: `fn${f}`, lineNo: 10 + f, colNo: 2, inApp: f % 4 === 0,
-        context: [[9 + f, 'a'], [10 + f, 'b'], [11 + f, 'c']] as Array<[number, string]>,
-      })) }],
-    }];
+    events[id] = [
+      {
+        id: `e${id}`,
+        issueId: id,
+        projectId: p.id,
+        timestamp: lastSeen,
+        level: 'error',
+        title: 'TypeError',
+        message: 'Cannot read…',
+        platform: 'node',
+        environment: 'production',
+        release: '1.0.0',
+        tags: { browser: 'Chrome', os: 'Linux' },
+        breadcrumbs: [],
+        traceId: null,
+        requestId: null,
+        request: { method: 'GET', url: '/x' },
+        contexts: {},
+        exceptions: [
+          {
+            type: 'TypeError',
+            value: 'x',
+            module: null,
+            handled: false,
+            mechanism: 'onerror',
+            frames: Array.from({ length: 20 }, (_, f) => ({
+              filename: `/srv/app/src/f${f}.ts`,
+              absPath: `/srv/app/src/f${f}.ts`,
+              module: null,
+              package: null,
+              platform: null,
+              function: `fn${f}`,
+              lineNo: 10 + f,
+              colNo: 2,
+              inApp: f % 4 === 0,
+              context: [
+                [9 + f, 'a'],
+                [10 + f, 'b'],
+                [11 + f, 'c'],
+              ] as Array<[number, string]>,
+            })),
+          },
+        ],
+      },
+    ];
   }
   return { projects, issues, events };
 }
@@ -80,7 +141,9 @@ async function main(): Promise<void> {
       opens.push(performance.now() - t);
       if (i < 4) store.dispose();
     }
-    console.log(`IssueStore.open with ${ISSUES} issues (1 event of 20 frames each): ${median(opens).toFixed(1)} ms median of 5`);
+    console.log(
+      `IssueStore.open with ${ISSUES} issues (1 event of 20 frames each): ${median(opens).toFixed(1)} ms median of 5`,
+    );
 
     const model = new IssueTreeModel(store);
     // What a sync does to the tree: new issue objects arrive, the model drops its cache, the view asks
@@ -88,12 +151,20 @@ async function main(): Promise<void> {
     const root: number[] = [];
     for (let r = 0; r < 7; r++) {
       const fresh = store.issues().map((i) => ({ ...i }));
-      const source = { onDidChange: store.onDidChange, projects: () => store.projects(), issues: () => fresh, events: (id: string) => store.events(id) };
+      const source = {
+        onDidChange: store.onDidChange,
+        projects: () => store.projects(),
+        issues: () => fresh,
+        events: (id: string) => store.events(id),
+      };
       const t = performance.now();
       new IssueTreeModel(source).projectGroups();
       root.push(performance.now() - t);
     }
-    const warm = time(() => { model.setState({}); model.projectGroups(); });
+    const warm = time(() => {
+      model.setState({});
+      model.projectGroups();
+    });
     const baseline = time(() => {
       const byProject = new Map<string, StoredIssue[]>();
       for (const i of store.issues().filter((x) => levelRank(x.level) >= 0)) {
@@ -105,12 +176,18 @@ async function main(): Promise<void> {
     });
     const ours = median(root);
     const base = median(baseline);
-    console.log(`root children after a sync (filter + sort by last seen + group ${ISSUES} new issue objects): ${ours.toFixed(2)} ms median of ${root.length}; baseline (Date.parse in the comparator) ${base.toFixed(2)} ms; ratio ours/baseline ${(ours / base).toFixed(2)}`);
+    console.log(
+      `root children after a sync (filter + sort by last seen + group ${ISSUES} new issue objects): ${ours.toFixed(2)} ms median of ${root.length}; baseline (Date.parse in the comparator) ${base.toFixed(2)} ms; ratio ours/baseline ${(ours / base).toFixed(2)}`,
+    );
     console.log(`root children after a filter change (same issue objects): ${median(warm).toFixed(2)} ms median`);
 
     const group = model.projectGroups()[0]!;
-    const expand = time(() => { for (const i of group.issues) describeIssue(i, now); });
-    console.log(`expand one project: ${group.issues.length} issue rows (label, description, markdown tooltip, icon): ${median(expand).toFixed(2)} ms median (${(median(expand) * 1000 / group.issues.length).toFixed(1)} µs a row)`);
+    const expand = time(() => {
+      for (const i of group.issues) describeIssue(i, now);
+    });
+    console.log(
+      `expand one project: ${group.issues.length} issue rows (label, description, markdown tooltip, icon): ${median(expand).toFixed(2)} ms median (${((median(expand) * 1000) / group.issues.length).toFixed(1)} µs a row)`,
+    );
 
     const issue = group.issues[0]!;
     const deep = time(() => {
@@ -121,15 +198,30 @@ async function main(): Promise<void> {
     }, 20);
     console.log(`expand an issue to its event and 20 frames: ${median(deep).toFixed(3)} ms median`);
 
-    const text = time(() => { model.setState({ text: 'field42' }); model.projectGroups(); });
-    console.log(`text filter over ${ISSUES} issues: ${median(text).toFixed(2)} ms median, ${model.visibleCount()} match`);
+    const text = time(() => {
+      model.setState({ text: 'field42' });
+      model.projectGroups();
+    });
+    console.log(
+      `text filter over ${ISSUES} issues: ${median(text).toFixed(2)} ms median, ${model.visibleCount()} match`,
+    );
     model.setState({ text: '' });
-    const byCount = time(() => { model.setState({ sort: 'count' }); model.projectGroups(); });
+    const byCount = time(() => {
+      model.setState({ sort: 'count' });
+      model.projectGroups();
+    });
     console.log(`sort by count: ${median(byCount).toFixed(2)} ms median`);
-    const byLevel = time(() => { model.setState({ sort: 'level', minLevel: 'warning' }); model.projectGroups(); });
-    console.log(`sort by level with a level filter: ${median(byLevel).toFixed(2)} ms median, ${model.visibleCount()} shown`);
+    const byLevel = time(() => {
+      model.setState({ sort: 'level', minLevel: 'warning' });
+      model.projectGroups();
+    });
+    console.log(
+      `sort by level with a level filter: ${median(byLevel).toFixed(2)} ms median, ${model.visibleCount()} shown`,
+    );
     const budget = ours + median(expand);
-    console.log(`open the view and expand a 2,000-issue project after a sync: ${budget.toFixed(1)} ms of provider work — target ≤ 100 ms (${budget <= 100 ? 'met' : 'missed'})`);
+    console.log(
+      `open the view and expand a 2,000-issue project after a sync: ${budget.toFixed(1)} ms of provider work — target ≤ 100 ms (${budget <= 100 ? 'met' : 'missed'})`,
+    );
     store.dispose();
     model.dispose();
   } finally {

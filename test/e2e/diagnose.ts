@@ -23,7 +23,9 @@ const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 const AI_KEY = 'sk-ui-0123456789abcdefghijkl';
 
 let seeHalf!: () => void;
-const halfSeen = new Promise<void>((resolve) => { seeHalf = resolve; });
+const halfSeen = new Promise<void>((resolve) => {
+  seeHalf = resolve;
+});
 
 const steps = new Steps();
 const step = steps.step.bind(steps);
@@ -33,7 +35,10 @@ function expect(cond: boolean, message: string): void {
 }
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('e2e-diagnose')) { steps.failed++; return; }
+  if (skipWithoutCodeServer('e2e-diagnose')) {
+    steps.failed++;
+    return;
+  }
   const missing = realIncidentUnavailable();
   if (missing) throw new Error(`e2e-diagnose needs ${missing}`);
   mkdirSync(SHOTS, { recursive: true });
@@ -44,9 +49,25 @@ async function main(): Promise<void> {
     inc = await buildRealIncident({ hosts: 1 });
     ai = await new OpenAiTestServer({ apiKey: AI_KEY }).start();
     ai.enqueue(
-      { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'src/routes/checkout.mjs', startLine: 1, endLine: 30 } }] },
+      {
+        kind: 'tools',
+        calls: [{ name: 'read_file', arguments: { path: 'src/routes/checkout.mjs', startLine: 1, endLine: 30 } }],
+      },
       // The stream holds after its second chunk until the test has seen the half answer on screen.
-      { kind: 'text', delayMs: 120, pause: { afterChunk: 1, until: halfSeen }, chunks: ['## Root cause\n', 'The promo-code branch in `src/routes/checkout.mjs:15` returns ', 'before `conn.release()`, leaking a pooled connection per rejected code; ', 'after ten the pool is empty and `src/db/pool.mjs:44` throws.\n', '## Evidence\n- log orders-api-1: `WARN pool nearly exhausted (9/10 in use)`\n', '## Fix\nMove the early return inside the `try … finally`.\n', '## Confidence\nhigh'] },
+      {
+        kind: 'text',
+        delayMs: 120,
+        pause: { afterChunk: 1, until: halfSeen },
+        chunks: [
+          '## Root cause\n',
+          'The promo-code branch in `src/routes/checkout.mjs:15` returns ',
+          'before `conn.release()`, leaking a pooled connection per rejected code; ',
+          'after ten the pool is empty and `src/db/pool.mjs:44` throws.\n',
+          '## Evidence\n- log orders-api-1: `WARN pool nearly exhausted (9/10 in use)`\n',
+          '## Fix\nMove the early return inside the `try … finally`.\n',
+          '## Confidence\nhigh',
+        ],
+      },
     );
     wb = await openIncidentWorkbench(inc, {
       env: { OPENAI_API_KEY: AI_KEY, OPENAI_BASE_URL: ai.baseUrl },
@@ -59,57 +80,102 @@ async function main(): Promise<void> {
     const opened = await step('Diagnose on the issue row opens the panel (not "not available")', async () => {
       await diagnosePoolIssue(page, inc!.sentry.token);
       // The command table's words when the investigation feature did not load ("… not available: …").
-      const notWired = page.locator('.notification-toast').filter({ hasText: /not available/ }).first();
+      const notWired = page
+        .locator('.notification-toast')
+        .filter({ hasText: /not available/ })
+        .first();
       const first = await Promise.race([
         notWired.waitFor({ timeout: 30_000 }).then(() => 'not-wired' as const),
-        panel.locator('#report h2').first().waitFor({ timeout: 30_000 }).then(() => 'panel' as const),
+        panel
+          .locator('#report h2')
+          .first()
+          .waitFor({ timeout: 30_000 })
+          .then(() => 'panel' as const),
       ]);
-      expect(first === 'panel', `the investigation feature did not load: VS Code says "${(await notWired.innerText().catch(() => "")).replace(/\s+/g, " ")}" (see the Sentry RCA log)`);
+      expect(
+        first === 'panel',
+        `the investigation feature did not load: VS Code says "${(await notWired.innerText().catch(() => '')).replace(/\s+/g, ' ')}" (see the Sentry RCA log)`,
+      );
     });
     if (!opened) return;
 
-    await step('the deterministic report shows first, then the model\'s answer streams in', async () => {
+    await step("the deterministic report shows first, then the model's answer streams in", async () => {
       await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 30_000 });
       await panel.locator('#ai', { hasText: 'returns' }).waitFor({ timeout: 30_000 });
-      const partial = await panel.locator('#ai').textContent() ?? '';
+      const partial = (await panel.locator('#ai').textContent()) ?? '';
       await page.screenshot({ path: join(SHOTS, 'investigate-streaming-dark.png') });
       seeHalf();
       await panel.locator('#ai', { hasText: 'Confidence' }).waitFor({ timeout: 30_000 });
-      expect(/Root cause/.test(partial) && !partial.includes('Confidence'), `the half answer was on screen before the rest came: ${JSON.stringify(partial.slice(0, 200))}`);
-      expect(/Connection pool exhausted shortly before the errors/.test(await panel.locator('#report').textContent() ?? ''), 'the report names the pool exhaustion');
+      expect(
+        /Root cause/.test(partial) && !partial.includes('Confidence'),
+        `the half answer was on screen before the rest came: ${JSON.stringify(partial.slice(0, 200))}`,
+      );
+      expect(
+        /Connection pool exhausted shortly before the errors/.test(
+          (await panel.locator('#report').textContent()) ?? '',
+        ),
+        'the report names the pool exhaustion',
+      );
       await page.screenshot({ path: join(SHOTS, 'investigate-dark.png') });
     });
 
     await step('the logs, tools and evidence tabs show what was read and sent', async () => {
       await panel.locator('vscode-tab-header[data-tab=logs]').click();
       await panel.locator('.host-status.ok').first().waitFor({ timeout: 10_000 });
-      expect(/WARN pool nearly exhausted/.test(await panel.locator('#logs').textContent() ?? ''), 'the log line read over SSH is shown');
+      expect(
+        /WARN pool nearly exhausted/.test((await panel.locator('#logs').textContent()) ?? ''),
+        'the log line read over SSH is shown',
+      );
       await panel.locator('vscode-tab-header[data-tab=tools]').click();
-      expect(/read_file.*→ ok/.test(await panel.locator('#tools').textContent() ?? ''), 'the read_file call is listed as ok');
+      expect(
+        /read_file.*→ ok/.test((await panel.locator('#tools').textContent()) ?? ''),
+        'the read_file call is listed as ok',
+      );
       await panel.locator('vscode-tab-header[data-tab=evidence]').click();
-      expect(/Request 1: 2 messages/.test(await panel.locator('#evidence').textContent() ?? ''), 'the first request is listed');
+      expect(
+        /Request 1: 2 messages/.test((await panel.locator('#evidence').textContent()) ?? ''),
+        'the first request is listed',
+      );
       await panel.locator('vscode-tab-header[data-tab=analysis]').click();
     });
 
-    await step('a file:line in the answer opens the editor at that line; the token never reached the model', async () => {
-      // The answer's own link (the checked-citations list below it links the same line too).
-      await panel.locator('#ai a.file-ref', { hasText: 'src/routes/checkout.mjs:15' }).first().click();
-      expect(/Citations checked \(\d+ of \d+ verified\)/.test(await panel.locator('#ai').textContent() ?? ''), 'the citations of the answer were checked');
-      await page.locator('.tab', { hasText: 'checkout.mjs' }).first().waitFor({ timeout: 15_000 });
-      await page.locator('.statusbar-item', { hasText: 'Ln 15' }).first().waitFor({ timeout: 10_000 });
-      expect(ai!.requests.length === 2, `2 model requests, got ${ai!.requests.length}`);
-      expect(!ai!.allReceivedText().includes(inc!.sentry.token), 'the Sentry token never reached the model');
-    });
+    await step(
+      'a file:line in the answer opens the editor at that line; the token never reached the model',
+      async () => {
+        // The answer's own link (the checked-citations list below it links the same line too).
+        await panel.locator('#ai a.file-ref', { hasText: 'src/routes/checkout.mjs:15' }).first().click();
+        expect(
+          /Citations checked \(\d+ of \d+ verified\)/.test((await panel.locator('#ai').textContent()) ?? ''),
+          'the citations of the answer were checked',
+        );
+        await page.locator('.tab', { hasText: 'checkout.mjs' }).first().waitFor({ timeout: 15_000 });
+        await page.locator('.statusbar-item', { hasText: 'Ln 15' }).first().waitFor({ timeout: 10_000 });
+        expect(ai!.requests.length === 2, `2 model requests, got ${ai!.requests.length}`);
+        expect(!ai!.allReceivedText().includes(inc!.sentry.token), 'the Sentry token never reached the model');
+      },
+    );
 
     await step('the panel follows a switch to the light theme', async () => {
       // The theme picker, as a user switches themes.
       // (Not runCommand: Enter would take the palette's first fuzzy match, "Browse Color Themes in Marketplace".)
       await page.keyboard.press('F1');
       await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Preferences: Color Theme/ }).first().click();
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Dark Modern/ }).first().waitFor();
+      await page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ hasText: /^Preferences: Color Theme/ })
+        .first()
+        .click();
+      await page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ hasText: /^Dark Modern/ })
+        .first()
+        .waitFor();
       await page.locator('.quick-input-widget input').fill('Light Modern');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Light Modern/ }).first().click();
+      await page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ hasText: /^Light Modern/ })
+        .first()
+        .click();
       await page.locator('.monaco-workbench.vs').waitFor({ timeout: 10_000 });
       await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
       await panel.locator('#ai', { hasText: 'Confidence' }).waitFor({ timeout: 10_000 });
@@ -118,7 +184,11 @@ async function main(): Promise<void> {
   } finally {
     seeHalf();
     if (steps.failed > 0 && wb) {
-      try { await wb.page.screenshot({ path: join(SHOTS, 'investigate-failure.png') }); } catch { /* the page may be gone */ }
+      try {
+        await wb.page.screenshot({ path: join(SHOTS, 'investigate-failure.png') });
+      } catch {
+        /* the page may be gone */
+      }
     }
     await wb?.close();
     await ai?.stop();

@@ -43,7 +43,10 @@ async function clearHover(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('e2e-frames')) { process.exitCode = 1; return; }
+  if (skipWithoutCodeServer('e2e-frames')) {
+    process.exitCode = 1;
+    return;
+  }
   mkdirSync(SHOTS, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-e2e-frames-'));
   const sentry = await startSentryServer({});
@@ -54,17 +57,22 @@ async function main(): Promise<void> {
     // The service's repository as a developer has it checked out (the events were made from SAMPLE_APP).
     const workspace = join(scratch, 'orders-service');
     mkdirSync(workspace);
-    for (const name of ['src', 'main.mjs', 'README.md']) cpSync(join(SAMPLE_APP, name), join(workspace, name), { recursive: true });
+    for (const name of ['src', 'main.mjs', 'README.md'])
+      cpSync(join(SAMPLE_APP, name), join(workspace, name), { recursive: true });
     wb = await openWorkbench({
       workspace,
       extensionDevelopmentPath: projectRoot,
-      settings: { 'sentryRca.baseUrl': sentry.url, 'sentryRca.organization': sentry.org, 'workbench.colorTheme': 'Default Dark Modern' },
+      settings: {
+        'sentryRca.baseUrl': sentry.url,
+        'sentryRca.organization': sentry.org,
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
       viewport: { width: 1400, height: 850 },
       onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
     });
     const page = wb.page;
 
-    const ready = await step('the workbench loads and syncs the sample service\'s issues', async () => {
+    const ready = await step("the workbench loads and syncs the sample service's issues", async () => {
       await page.locator('.activitybar').waitFor({ timeout: 60_000 });
       await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
       await runCommand(page, 'Sentry RCA: Set Auth Token');
@@ -75,7 +83,9 @@ async function main(): Promise<void> {
       await expand(page, /PoolExhaustedError/);
       await expand(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
       await expand(page, /\d+ library frames?/);
-      await treeRow(page, /pool\.mjs:\d+/).first().waitFor({ timeout: 10_000 });
+      await treeRow(page, /pool\.mjs:\d+/)
+        .first()
+        .waitFor({ timeout: 10_000 });
     });
     if (!ready) return;
 
@@ -104,10 +114,16 @@ async function main(): Promise<void> {
     });
 
     await step('clicking the frame opens src/db/pool.mjs at the crashing line, centred', async () => {
-      await treeRow(page, /pool\.mjs:\d+/).first().click();
+      await treeRow(page, /pool\.mjs:\d+/)
+        .first()
+        .click();
       await page.locator('.tabs-container .tab').filter({ hasText: 'pool.mjs' }).first().waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'frames-opened.png') });
-      await page.locator('.statusbar-item').filter({ hasText: new RegExp(`Ln ${crashLine}, Col \\d+`) }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.statusbar-item')
+        .filter({ hasText: new RegExp(`Ln ${crashLine}, Col \\d+`) })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().waitFor();
     });
 
@@ -115,16 +131,33 @@ async function main(): Promise<void> {
       const lens = page.locator('.codelens-decoration').filter({ hasText: '⚠' }).first();
       await lens.waitFor({ timeout: 20_000 });
       const text = ((await lens.textContent()) ?? '').trim();
-      if (!/^⚠ PoolExhaustedError: connection pool exhausted \(\d+\/\d+ in use\) · \d+(\.\d)?k? events? · (just now|\d+m ago)$/.test(text)) throw new Error(`lens: ${text}`);
+      if (
+        !/^⚠ PoolExhaustedError: connection pool exhausted \(\d+\/\d+ in use\) · \d+(\.\d)?k? events? · (just now|\d+m ago)$/.test(
+          text,
+        )
+      )
+        throw new Error(`lens: ${text}`);
       // Right above the crashing line.
       const lensBox = await lens.boundingBox();
-      const lineBox = await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().boundingBox();
-      if (!lensBox || !lineBox || lensBox.y >= lineBox.y || lineBox.y - lensBox.y > 2 * lineBox.height) throw new Error(`lens at y=${lensBox?.y}, line at y=${lineBox?.y}`);
+      const lineBox = await page
+        .locator('.view-line')
+        .filter({ hasText: 'throw new PoolExhaustedError' })
+        .first()
+        .boundingBox();
+      if (!lensBox || !lineBox || lensBox.y >= lineBox.y || lineBox.y - lensBox.y > 2 * lineBox.height)
+        throw new Error(`lens at y=${lensBox?.y}, line at y=${lineBox?.y}`);
       await page.screenshot({ path: join(SHOTS, 'frames-codelens.png') });
     });
 
     await step('hovering the crashing line shows the issue with Open in Sentry and Diagnose', async () => {
-      await page.locator('.view-line').filter({ hasText: 'throw new PoolExhaustedError' }).first().locator('span').filter({ hasText: 'PoolExhaustedError' }).first().hover();
+      await page
+        .locator('.view-line')
+        .filter({ hasText: 'throw new PoolExhaustedError' })
+        .first()
+        .locator('span')
+        .filter({ hasText: 'PoolExhaustedError' })
+        .first()
+        .hover();
       const hover = page.locator('.monaco-hover').filter({ hasText: 'Open in Sentry' }).first();
       await hover.waitFor({ timeout: 10_000 });
       const text = (await hover.textContent()) ?? '';
@@ -133,38 +166,65 @@ async function main(): Promise<void> {
       await clearHover(page);
     });
 
-    await step('"Add Path Mapping…" on a frame pre-fills the prefix and writes the workspace setting after confirming', async () => {
-      await treeRow(page, /pool\.mjs:\d+/).first().click({ button: 'right' });
-      await page.locator('.context-view .action-label').filter({ hasText: 'Add Path Mapping' }).first().click();
-      const box = page.locator('.quick-input-widget input');
-      await box.waitFor({ timeout: 10_000 });
-      const from = await box.inputValue();
-      // The learned stack root: everything before the folders the workspace has (src/…).
-      if (from !== `${SAMPLE_APP}/`) throw new Error(`pre-filled prefix: ${from}`);
-      await page.keyboard.press('Enter');
-      await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === '${workspaceFolder}/', undefined, { timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      const add = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /^Add$/ }).first();
-      await add.waitFor({ timeout: 10_000 });
-      await page.screenshot({ path: join(SHOTS, 'frames-add-mapping.png') });
-      await add.click();
-      const settings = join(workspace, '.vscode', 'settings.json');
-      const deadline = Date.now() + 10_000;
-      while (!(existsSync(settings) && readFileSync(settings, 'utf8').includes('sentryRca.pathMappings')) && Date.now() < deadline) await page.waitForTimeout(100);
-      const written = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
-      const expected = [{ from: `${SAMPLE_APP}/`, to: '${workspaceFolder}/', project: 'orders' }];
-      if (JSON.stringify(written['sentryRca.pathMappings']) !== JSON.stringify(expected)) throw new Error(`settings.json: ${JSON.stringify(written)}`);
-      // The frame still opens (now through the mapping) and the user is told where.
-      await page.locator('.notification-toast').filter({ hasText: /the frame now opens src\/db\/pool\.mjs:\d+:\d+/ }).first().waitFor({ timeout: 10_000 });
-    });
+    await step(
+      '"Add Path Mapping…" on a frame pre-fills the prefix and writes the workspace setting after confirming',
+      async () => {
+        await treeRow(page, /pool\.mjs:\d+/)
+          .first()
+          .click({ button: 'right' });
+        await page.locator('.context-view .action-label').filter({ hasText: 'Add Path Mapping' }).first().click();
+        const box = page.locator('.quick-input-widget input');
+        await box.waitFor({ timeout: 10_000 });
+        const from = await box.inputValue();
+        // The learned stack root: everything before the folders the workspace has (src/…).
+        if (from !== `${SAMPLE_APP}/`) throw new Error(`pre-filled prefix: ${from}`);
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(
+          () =>
+            (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ===
+            '${workspaceFolder}/',
+          undefined,
+          { timeout: 10_000 },
+        );
+        await page.keyboard.press('Enter');
+        const add = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /^Add$/ }).first();
+        await add.waitFor({ timeout: 10_000 });
+        await page.screenshot({ path: join(SHOTS, 'frames-add-mapping.png') });
+        await add.click();
+        const settings = join(workspace, '.vscode', 'settings.json');
+        const deadline = Date.now() + 10_000;
+        while (
+          !(existsSync(settings) && readFileSync(settings, 'utf8').includes('sentryRca.pathMappings')) &&
+          Date.now() < deadline
+        )
+          await page.waitForTimeout(100);
+        const written = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
+        const expected = [{ from: `${SAMPLE_APP}/`, to: '${workspaceFolder}/', project: 'orders' }];
+        if (JSON.stringify(written['sentryRca.pathMappings']) !== JSON.stringify(expected))
+          throw new Error(`settings.json: ${JSON.stringify(written)}`);
+        // The frame still opens (now through the mapping) and the user is told where.
+        await page
+          .locator('.notification-toast')
+          .filter({ hasText: /the frame now opens src\/db\/pool\.mjs:\d+:\d+/ })
+          .first()
+          .waitFor({ timeout: 10_000 });
+      },
+    );
     await step('clicking the CodeLens opens the diagnosis of that issue', async () => {
       await page.locator('.codelens-decoration a').filter({ hasText: '⚠' }).first().click();
-      await page.locator('.tabs-container .tab').filter({ hasText: /Diagnose ORDERS-\w+/ }).first().waitFor({ timeout: 20_000 });
+      await page
+        .locator('.tabs-container .tab')
+        .filter({ hasText: /Diagnose ORDERS-\w+/ })
+        .first()
+        .waitFor({ timeout: 20_000 });
     });
-
   } finally {
     if (steps.failed > 0 && wb) {
-      try { await wb.page.screenshot({ path: join(SHOTS, 'frames-failure.png') }); } catch { /* the page may be gone */ }
+      try {
+        await wb.page.screenshot({ path: join(SHOTS, 'frames-failure.png') });
+      } catch {
+        /* the page may be gone */
+      }
     }
     await wb?.close();
     await sentry.close();

@@ -21,7 +21,10 @@ const step = steps.step.bind(steps);
 const row = treeRow;
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('e2e')) { steps.failed++; return; }
+  if (skipWithoutCodeServer('e2e')) {
+    steps.failed++;
+    return;
+  }
   mkdirSync(SHOTS, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-e2e-'));
   const sentry = await startSentryServer({});
@@ -70,7 +73,9 @@ async function main(): Promise<void> {
     await step('the tree fills from the test Sentry server', async () => {
       await row(page, 'orders').first().waitFor({ timeout: 30_000 });
       await row(page, 'billing').first().waitFor({ timeout: 10_000 });
-      await row(page, /ORDERS-\w+/).first().waitFor({ timeout: 10_000 });
+      await row(page, /ORDERS-\w+/)
+        .first()
+        .waitFor({ timeout: 10_000 });
     });
 
     await step('an issue expands to its events and stack frames', async () => {
@@ -81,7 +86,9 @@ async function main(): Promise<void> {
       await event.waitFor({ timeout: 10_000 });
       await event.click();
       await page.keyboard.press('ArrowRight');
-      await row(page, /\.(m?js|ts):\d+/).first().waitFor({ timeout: 10_000 });
+      await row(page, /\.(m?js|ts):\d+/)
+        .first()
+        .waitFor({ timeout: 10_000 });
       // A wider sidebar so titles and file:line are readable, and no toast over the picture.
       const sidebar = await page.locator('.part.sidebar').boundingBox();
       if (sidebar) {
@@ -93,41 +100,71 @@ async function main(): Promise<void> {
         await page.mouse.move(x + 320, y, { steps: 6 });
         await page.mouse.up();
       }
-      for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all()) await close.click().catch(() => {});
-      await page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+      for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
+        await close.click().catch(() => {});
+      await page
+        .locator('.notification-toast')
+        .first()
+        .waitFor({ state: 'detached', timeout: 5000 })
+        .catch(() => {});
       await page.mouse.move(1200, 700);
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(SHOTS, 'tree.png') });
     });
 
     await step('the status bar shows the unresolved count', async () => {
-      await page.locator('.statusbar-item').filter({ hasText: /\d+ · (just now|\d+m ago)/ }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.statusbar-item')
+        .filter({ hasText: /\d+ · (just now|\d+m ago)/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
     });
 
     await step('the issue tooltip shows the details', async () => {
-      await row(page, /ORDERS-\w+/).first().hover();
-      await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'First seen' }).first().waitFor({ timeout: 10_000 });
+      await row(page, /ORDERS-\w+/)
+        .first()
+        .hover();
+      await page
+        .locator('.monaco-hover, .workbench-hover')
+        .filter({ hasText: 'First seen' })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'tooltip.png') });
     });
 
     await step('a revoked token: Sync Now shows one short error with "Show Log", which opens the log', async () => {
       sentry.setToken('sntryu_revoked_on_the_server_0000000000');
       await page.locator('.part.sidebar .actions-container [aria-label="Sync Now"]').first().click();
-      const toast = page.locator('.notification-toast').filter({ hasText: /Sync failed.*401/ }).first();
+      const toast = page
+        .locator('.notification-toast')
+        .filter({ hasText: /Sync failed.*401/ })
+        .first();
       await toast.waitFor({ timeout: 20_000 });
-      await page.locator('.part.statusbar .statusbar-item').filter({ hasText: 'sync failed' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.part.statusbar .statusbar-item')
+        .filter({ hasText: 'sync failed' })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.mouse.move(1000, 150);
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(SHOTS, 'sync-error.png') });
       await toast.getByRole('button', { name: 'Show Log' }).click();
       // The output panel switches to the "Sentry RCA" channel and shows the error with its stack.
       // (The view scrolls to the end, so the visible lines may be the stack rather than the message.)
-      await page.locator('.part.panel .view-lines').filter({ hasText: /Sync failed|SyncEngine/ }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.part.panel .view-lines')
+        .filter({ hasText: /Sync failed|SyncEngine/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'log.png') });
     });
   } finally {
     if (steps.failed > 0 && wb) {
-      try { await wb.page.screenshot({ path: join(SHOTS, 'failure.png') }); } catch { /* the page may be gone */ }
+      try {
+        await wb.page.screenshot({ path: join(SHOTS, 'failure.png') });
+      } catch {
+        /* the page may be gone */
+      }
     }
     await wb?.close();
     await sentry.close();

@@ -25,21 +25,30 @@ const EXTENSION_ID = 'sentry-rca.sentry-rca';
 const SSHD_PATH = '/usr/sbin/sshd';
 
 const steps = new Steps();
-const check = (name: string, fn: () => Promise<void> | void) => steps.step(name, async () => { await fn(); });
+const check = (name: string, fn: () => Promise<void> | void) =>
+  steps.step(name, async () => {
+    await fn();
+  });
 
 function buildVsix(dir: string): string {
   const given = process.env.SENTRY_RCA_VSIX;
   if (given) return given;
   const out = join(dir, 'sentry-rca.vsix');
-  const r = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'package.mjs'), '--out', out], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  const r = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'package.mjs'), '--out', out], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0)
+    throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   const sizes = r.stdout.split('\n').filter((l) => /^(\.vsix|host bundle)/.test(l));
   for (const l of sizes) console.log(`  ${l}`);
   return out;
 }
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('vsix')) { process.exitCode = 1; return; }
+  if (skipWithoutCodeServer('vsix')) {
+    process.exitCode = 1;
+    return;
+  }
   mkdirSync(SHOTS, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-vsix-'));
   const dataRoot = join(scratch, 'profile');
@@ -48,25 +57,46 @@ async function main(): Promise<void> {
   let demoWorkspace = '';
   try {
     let vsix = '';
-    if (!await check('npm run package builds the .vsix', () => { vsix = buildVsix(scratch); })) return;
+    if (
+      !(await check('npm run package builds the .vsix', () => {
+        vsix = buildVsix(scratch);
+      }))
+    )
+      return;
 
     const ok = await check('code-server installs the .vsix into a fresh extensions folder', () => {
       mkdirSync(exts, { recursive: true });
-      const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--user-data-dir', join(dataRoot, 'data'), '--extensions-dir', exts, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(
+        process.execPath,
+        [
+          CODE_SERVER_ENTRY,
+          '--user-data-dir',
+          join(dataRoot, 'data'),
+          '--extensions-dir',
+          exts,
+          '--install-extension',
+          vsix,
+        ],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
       const out = `${r.stdout}\n${r.stderr}`;
-      if (r.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`install failed (exit ${r.status}):\n${out.slice(-2000)}`);
+      if (r.status !== 0 || !/successfully installed/i.test(out))
+        throw new Error(`install failed (exit ${r.status}):\n${out.slice(-2000)}`);
       const installed = readdirSync(exts).filter((d) => d.startsWith(EXTENSION_ID));
       const folder = installed[0];
-      if (installed.length !== 1 || !folder) throw new Error(`expected one ${EXTENSION_ID} folder in ${exts}, found: ${readdirSync(exts).join(', ')}`);
+      if (installed.length !== 1 || !folder)
+        throw new Error(`expected one ${EXTENSION_ID} folder in ${exts}, found: ${readdirSync(exts).join(', ')}`);
       const dir = join(exts, folder);
       for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/sentry.svg']) {
         if (!existsSync(join(dir, f))) throw new Error(`the installed extension lacks ${f}`);
       }
       for (const f of ['src', 'node_modules', 'test', 'tsconfig.json', 'dist/extension.js.map']) {
-        if (existsSync(join(dir, f))) throw new Error(`the installed extension carries ${f}, which the allowlist should keep out`);
+        if (existsSync(join(dir, f)))
+          throw new Error(`the installed extension carries ${f}, which the allowlist should keep out`);
       }
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { main: string };
-      if (!existsSync(join(dir, manifest.main))) throw new Error(`package.json main ${manifest.main} is missing from the package`);
+      if (!existsSync(join(dir, manifest.main)))
+        throw new Error(`package.json main ${manifest.main} is missing from the package`);
     });
     if (!ok) return;
 
@@ -80,39 +110,62 @@ async function main(): Promise<void> {
       onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
     });
     const page = wb.page;
-    if (!await check('the workbench loads with no extension under development', async () => {
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.activitybar').waitFor({ timeout: 30_000 });
-    })) return;
+    if (
+      !(await check('the workbench loads with no extension under development', async () => {
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        await page.locator('.activitybar').waitFor({ timeout: 30_000 });
+      }))
+    )
+      return;
 
     await check('the installed extension contributes its view: the Sentry container shows the welcome', async () => {
       const icon = page.locator('.activitybar [aria-label^="Sentry"]').first();
       await icon.waitFor({ timeout: 30_000 });
       await icon.click();
       await page.getByRole('button', { name: 'Set Auth Token' }).waitFor({ timeout: 20_000 });
-      await page.locator('.part.sidebar .welcome-view-content').getByText('Try the Demo').first().waitFor({ timeout: 5_000 });
+      await page
+        .locator('.part.sidebar .welcome-view-content')
+        .getByText('Try the Demo')
+        .first()
+        .waitFor({ timeout: 5_000 });
     });
 
-    await check('the installed extension activates: "Show Log" opens its channel with the activation line', async () => {
-      await runCommand(page, 'Sentry RCA: Show Log');
-      await page.locator('.part.panel .view-lines').filter({ hasText: /\[app\]\s+activated\s+in/ }).first().waitFor({ timeout: 20_000 });
-    });
+    await check(
+      'the installed extension activates: "Show Log" opens its channel with the activation line',
+      async () => {
+        await runCommand(page, 'Sentry RCA: Show Log');
+        await page
+          .locator('.part.panel .view-lines')
+          .filter({ hasText: /\[app\]\s+activated\s+in/ })
+          .first()
+          .waitFor({ timeout: 20_000 });
+      },
+    );
 
     await check('the extension host loaded it from the extensions folder, not from a development path', () => {
       const logs = findFiles(join(dataRoot, 'data', 'logs'), /exthost.*\.log$/);
       const text = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
-      if (!new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}\\b`).test(text)) throw new Error(`no extension host log shows ${EXTENSION_ID} activating (looked at ${logs.length} files)`);
+      if (!new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}\\b`).test(text))
+        throw new Error(`no extension host log shows ${EXTENSION_ID} activating (looked at ${logs.length} files)`);
       if (text.includes(projectRoot + '/dist')) throw new Error('the extension host loaded code from the source tree');
     });
 
     await check('the walkthrough opens from "Welcome: Open Walkthrough…" with its first step and button', async () => {
       await runCommand(page, 'Welcome: Open Walkthrough...');
-      const pick = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get started with Sentry RCA' }).first();
+      const pick = page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ hasText: 'Get started with Sentry RCA' })
+        .first();
       await pick.waitFor({ timeout: 15_000 });
       await pick.click();
       const editor = page.locator('.gettingStartedContainer');
       await editor.getByText('Connect to Sentry').first().waitFor({ timeout: 15_000 });
-      for (const title of ['Run the first sync', 'Diagnose an issue', 'Read server logs over SSH', 'Add an AI key (optional)']) {
+      for (const title of [
+        'Run the first sync',
+        'Diagnose an issue',
+        'Read server logs over SSH',
+        'Add an AI key (optional)',
+      ]) {
         await editor.getByText(title).first().waitFor({ timeout: 5_000 });
       }
       await editor.getByRole('button', { name: 'Set Auth Token' }).first().waitFor({ timeout: 5_000 });
@@ -122,30 +175,47 @@ async function main(): Promise<void> {
       await page.screenshot({ path: join(SHOTS, 'walkthrough.png') });
     });
 
-    if (!await check('"Try the Demo" from the walkthrough opens the demo workspace with the sample service', async () => {
-      await page.locator('.gettingStartedContainer').getByRole('button', { name: 'Try the Demo' }).first().click();
-      // The window reloads into the scratch folder the command prepared.
-      await page.waitForURL(/folder=[^&]*orders-service/, { timeout: 60_000 });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      const folder = new URL(page.url()).searchParams.get('folder') ?? '';
-      demoWorkspace = folder.replace(/^vscode-remote:\/\/[^/]+/, '');
-      for (const f of ['src/routes/checkout.mjs', 'src/db/pool.mjs', '.vscode/settings.json']) {
-        if (!existsSync(join(demoWorkspace, f))) throw new Error(`the demo workspace ${demoWorkspace} lacks ${f}`);
-      }
-      const settings = JSON.parse(readFileSync(join(demoWorkspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, string>;
-      if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(settings['sentryRca.baseUrl'] ?? '') || settings['sentryRca.organization'] !== 'demo') {
-        throw new Error(`unexpected demo settings: ${JSON.stringify(settings)}`);
-      }
-      const log = spawnSync('git', ['log', '--format=%s'], { cwd: demoWorkspace, encoding: 'utf8' }).stdout;
-      if (!/promo codes/.test(log)) throw new Error(`the demo workspace has no git history of the 2.4.0 change: ${log}`);
-    })) return;
+    if (
+      !(await check(
+        '"Try the Demo" from the walkthrough opens the demo workspace with the sample service',
+        async () => {
+          await page.locator('.gettingStartedContainer').getByRole('button', { name: 'Try the Demo' }).first().click();
+          // The window reloads into the scratch folder the command prepared.
+          await page.waitForURL(/folder=[^&]*orders-service/, { timeout: 60_000 });
+          await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+          const folder = new URL(page.url()).searchParams.get('folder') ?? '';
+          demoWorkspace = folder.replace(/^vscode-remote:\/\/[^/]+/, '');
+          for (const f of ['src/routes/checkout.mjs', 'src/db/pool.mjs', '.vscode/settings.json']) {
+            if (!existsSync(join(demoWorkspace, f))) throw new Error(`the demo workspace ${demoWorkspace} lacks ${f}`);
+          }
+          const settings = JSON.parse(readFileSync(join(demoWorkspace, '.vscode', 'settings.json'), 'utf8')) as Record<
+            string,
+            string
+          >;
+          if (
+            !/^http:\/\/127\.0\.0\.1:\d+$/.test(settings['sentryRca.baseUrl'] ?? '') ||
+            settings['sentryRca.organization'] !== 'demo'
+          ) {
+            throw new Error(`unexpected demo settings: ${JSON.stringify(settings)}`);
+          }
+          const log = spawnSync('git', ['log', '--format=%s'], { cwd: demoWorkspace, encoding: 'utf8' }).stdout;
+          if (!/promo codes/.test(log))
+            throw new Error(`the demo workspace has no git history of the 2.4.0 change: ${log}`);
+        },
+      ))
+    )
+      return;
 
     await check('the demo tree fills from the demo server without any account', async () => {
-      await treeRow(page, /PoolExhaustedError/).first().waitFor({ timeout: 60_000 });
-      await treeRow(page, /ORDERS-\w+/).first().waitFor({ timeout: 10_000 });
+      await treeRow(page, /PoolExhaustedError/)
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await treeRow(page, /ORDERS-\w+/)
+        .first()
+        .waitFor({ timeout: 10_000 });
     });
 
-    await check('a demo stack frame opens the sample service\'s file at its line', async () => {
+    await check("a demo stack frame opens the sample service's file at its line", async () => {
       const issue = treeRow(page, /PoolExhaustedError/).first();
       await issue.click();
       await page.keyboard.press('ArrowRight');
@@ -156,11 +226,14 @@ async function main(): Promise<void> {
       // The crash frame: the pool that ran dry (src/db/pool.mjs), the first in-app frame of the newest event.
       const frame = treeRow(page, /pool\.mjs:\d+/).first();
       await frame.waitFor({ timeout: 10_000 });
-      const line = /pool\.mjs:(\d+)/.exec(await frame.textContent() ?? '')?.[1];
+      const line = /pool\.mjs:(\d+)/.exec((await frame.textContent()) ?? '')?.[1];
       if (!line) throw new Error(`no line number in the frame row: ${await frame.textContent()}`);
       await frame.click();
       await page.locator('.tab', { hasText: 'pool.mjs' }).first().waitFor({ timeout: 15_000 });
-      await page.locator('.statusbar-item', { hasText: `Ln ${line}` }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.statusbar-item', { hasText: `Ln ${line}` })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(SHOTS, 'demo-frame.png') });
     });
@@ -171,54 +244,79 @@ async function main(): Promise<void> {
       await issue.locator('.action-label[aria-label^="Diagnose Issue"]').click();
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 60_000 });
-      const report = await panel.locator('#report').textContent() ?? '';
-      if (!/PoolExhausted|pool/i.test(report)) throw new Error(`the report does not talk about the pool: ${report.slice(0, 500)}`);
+      const report = (await panel.locator('#report').textContent()) ?? '';
+      if (!/PoolExhausted|pool/i.test(report))
+        throw new Error(`the report does not talk about the pool: ${report.slice(0, 500)}`);
       // The git history the demo workspace carries: the buggy release is the change the report points at.
-      if (!/orders@2\.4\.0/.test(report)) throw new Error(`the report does not name the release orders@2.4.0: ${report.slice(0, 500)}`);
+      if (!/orders@2\.4\.0/.test(report))
+        throw new Error(`the report does not name the release orders@2.4.0: ${report.slice(0, 500)}`);
       await page.mouse.move(900, 700);
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(SHOTS, 'demo-diagnosis.png') });
     });
 
     if (existsSync(SSHD_PATH)) {
-      await check('the demo diagnosis reads orders-api-1\'s log over SSH from the demo\'s local sshd (Logs tab)', async () => {
-        const settings = JSON.parse(readFileSync(join(demoWorkspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
-        const sources = settings['sentryRca.logs.sources'];
-        const config = settings['sentryRca.ssh.configFile'];
-        if (typeof config !== 'string' || !existsSync(config) || !Array.isArray(sources) || !sources.some((x) => /^orders-api-1=file:/.test(String(x)))) {
-          throw new Error(`the demo settings do not point Diagnose at the demo sshd: ${JSON.stringify(settings)}`);
-        }
-        const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-        await panel.locator('vscode-tab-header[data-tab="logs"]').click();
-        const host = panel.locator('#logs h3', { hasText: 'orders-api-1' }).first();
-        await host.waitFor({ timeout: 30_000 });
-        const status = (await host.locator('.host-status').textContent() ?? '').trim();
-        if (status !== 'ok') throw new Error(`orders-api-1 has status "${status}": ${await panel.locator('#logs').textContent()}`);
-        await panel.locator('#logs .log-line', { hasText: /WARN pool nearly exhausted/ }).first().waitFor({ timeout: 10_000 });
-        await page.waitForTimeout(500);
-        await page.screenshot({ path: join(SHOTS, 'demo-logs.png') });
-      });
+      await check(
+        "the demo diagnosis reads orders-api-1's log over SSH from the demo's local sshd (Logs tab)",
+        async () => {
+          const settings = JSON.parse(readFileSync(join(demoWorkspace, '.vscode', 'settings.json'), 'utf8')) as Record<
+            string,
+            unknown
+          >;
+          const sources = settings['sentryRca.logs.sources'];
+          const config = settings['sentryRca.ssh.configFile'];
+          if (
+            typeof config !== 'string' ||
+            !existsSync(config) ||
+            !Array.isArray(sources) ||
+            !sources.some((x) => /^orders-api-1=file:/.test(String(x)))
+          ) {
+            throw new Error(`the demo settings do not point Diagnose at the demo sshd: ${JSON.stringify(settings)}`);
+          }
+          const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+          await panel.locator('vscode-tab-header[data-tab="logs"]').click();
+          const host = panel.locator('#logs h3', { hasText: 'orders-api-1' }).first();
+          await host.waitFor({ timeout: 30_000 });
+          const status = ((await host.locator('.host-status').textContent()) ?? '').trim();
+          if (status !== 'ok')
+            throw new Error(`orders-api-1 has status "${status}": ${await panel.locator('#logs').textContent()}`);
+          await panel
+            .locator('#logs .log-line', { hasText: /WARN pool nearly exhausted/ })
+            .first()
+            .waitFor({ timeout: 10_000 });
+          await page.waitForTimeout(500);
+          await page.screenshot({ path: join(SHOTS, 'demo-logs.png') });
+        },
+      );
     } else {
       console.log(`  (no ${SSHD_PATH}: the demo runs without an SSH host, so its Logs tab is not checked)`);
     }
 
-    await check('walkthrough steps are checked off by their completion events (Try the Demo, Sync Now), others stay open', async () => {
-      await runCommand(page, 'Welcome: Open Walkthrough...');
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get started with Sentry RCA' }).first().click();
-      const editor = page.locator('.gettingStartedContainer');
-      await editor.getByText('Connect to Sentry').first().waitFor({ timeout: 15_000 });
-      // Observed in VS Code 1.100: commands run in this window before the walkthrough was opened here
-      // (tree clicks, Diagnose) do not check steps off; commands run while it is open do. So the
-      // user's way: expand "Run the first sync" and press its button.
-      await editor.locator('.getting-started-step[data-step-id$="#firstSync"]').click();
-      await editor.getByRole('button', { name: 'Sync Now' }).first().click();
-      const step = (id: string, done: boolean) => editor.locator(`.getting-started-step[data-step-id$="#${id}"][aria-checked="${done}"]`);
-      // Attached, not visible: the step list scrolls, and completed steps sit outside its window.
-      await step('setToken', true).waitFor({ state: 'attached', timeout: 10_000 });
-      await step('firstSync', true).waitFor({ state: 'attached', timeout: 10_000 });
-      await step('aiKey', false).waitFor({ state: 'attached', timeout: 5_000 });
-      await step('logSources', false).waitFor({ state: 'attached', timeout: 5_000 });
-    });
+    await check(
+      'walkthrough steps are checked off by their completion events (Try the Demo, Sync Now), others stay open',
+      async () => {
+        await runCommand(page, 'Welcome: Open Walkthrough...');
+        await page
+          .locator('.quick-input-list .monaco-list-row')
+          .filter({ hasText: 'Get started with Sentry RCA' })
+          .first()
+          .click();
+        const editor = page.locator('.gettingStartedContainer');
+        await editor.getByText('Connect to Sentry').first().waitFor({ timeout: 15_000 });
+        // Observed in VS Code 1.100: commands run in this window before the walkthrough was opened here
+        // (tree clicks, Diagnose) do not check steps off; commands run while it is open do. So the
+        // user's way: expand "Run the first sync" and press its button.
+        await editor.locator('.getting-started-step[data-step-id$="#firstSync"]').click();
+        await editor.getByRole('button', { name: 'Sync Now' }).first().click();
+        const step = (id: string, done: boolean) =>
+          editor.locator(`.getting-started-step[data-step-id$="#${id}"][aria-checked="${done}"]`);
+        // Attached, not visible: the step list scrolls, and completed steps sit outside its window.
+        await step('setToken', true).waitFor({ state: 'attached', timeout: 10_000 });
+        await step('firstSync', true).waitFor({ state: 'attached', timeout: 10_000 });
+        await step('aiKey', false).waitFor({ state: 'attached', timeout: 5_000 });
+        await step('logSources', false).waitFor({ state: 'attached', timeout: 5_000 });
+      },
+    );
 
     await check('after the demo server died, reopening the demo workspace restarts it on the same port', async () => {
       const [stateFile] = findFiles(dataRoot, /^server\.json$/);
@@ -227,15 +325,19 @@ async function main(): Promise<void> {
       const sshdPidFile = before.ssh ? join(dirname(before.ssh.configFile), 'sshd.pid') : '';
       const oldSshd = sshdPidFile ? Number(readFileSync(sshdPidFile, 'utf8').trim()) : 0;
       process.kill(before.pid, 'SIGKILL');
-      for (let i = 0; i < 50 && await isAlive(before); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await isAlive(before)); i++) await new Promise((r) => setTimeout(r, 100));
       // A browser reload is code-server's window reload: a new extension host activates in the demo folder.
       await page.reload({ waitUntil: 'domcontentloaded' });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       const deadline = Date.now() + 60_000;
       let after = before;
       while (Date.now() < deadline) {
-        try { after = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState; } catch { /* being rewritten */ }
-        if (after.pid !== before.pid && await isAlive(after)) break;
+        try {
+          after = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState;
+        } catch {
+          /* being rewritten */
+        }
+        if (after.pid !== before.pid && (await isAlive(after))) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       if (after.pid === before.pid) throw new Error('the demo server was not restarted');
@@ -243,15 +345,24 @@ async function main(): Promise<void> {
       if (before.ssh) {
         // SIGKILL left the old sshd behind; the restarted demo stops it and serves the log with its own.
         if (!after.ssh) throw new Error(`the restarted demo has no sshd: ${after.sshNote ?? 'no note'}`);
-        const r = spawnSync('ssh', ['-F', after.ssh.configFile, '-o', 'BatchMode=yes', 'orders-api-1', 'echo ok'], { encoding: 'utf8', timeout: 15_000 });
+        const r = spawnSync('ssh', ['-F', after.ssh.configFile, '-o', 'BatchMode=yes', 'orders-api-1', 'echo ok'], {
+          encoding: 'utf8',
+          timeout: 15_000,
+        });
         if (r.stdout.trim() !== 'ok') throw new Error(`the restarted demo's sshd does not answer: ${r.stderr}`);
-        if (Number(readFileSync(sshdPidFile, 'utf8').trim()) === oldSshd) throw new Error('the restarted demo did not start its own sshd');
+        if (Number(readFileSync(sshdPidFile, 'utf8').trim()) === oldSshd)
+          throw new Error('the restarted demo did not start its own sshd');
         for (let i = 0; i < 30 && running(oldSshd); i++) await new Promise((res) => setTimeout(res, 100));
         if (running(oldSshd)) throw new Error(`the killed demo's sshd (pid ${oldSshd}) is still running`);
       }
       // The reloaded window restores the Sentry view from the stored data; the icon opens it otherwise.
       const row = treeRow(page, /PoolExhaustedError/).first();
-      if (!await row.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
+      if (
+        !(await row.waitFor({ timeout: 15_000 }).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
         await row.waitFor({ timeout: 15_000 });
       }
@@ -259,7 +370,11 @@ async function main(): Promise<void> {
   } finally {
     stopDemoServer(dataRoot);
     if (steps.failed > 0 && wb) {
-      try { await wb.page.screenshot({ path: join(SHOTS, 'vsix-failure.png') }); } catch { /* the page may be gone */ }
+      try {
+        await wb.page.screenshot({ path: join(SHOTS, 'vsix-failure.png') });
+      } catch {
+        /* the page may be gone */
+      }
     }
     await wb?.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -275,7 +390,9 @@ function stopDemoServer(dataRoot: string): void {
     try {
       const { pid } = JSON.parse(readFileSync(f, 'utf8')) as { pid: number };
       process.kill(pid, 'SIGTERM');
-    } catch { /* gone already */ }
+    } catch {
+      /* gone already */
+    }
   }
 }
 

@@ -10,7 +10,10 @@ import { runSuiteInVsCode, skipWithoutCodeServer, writeSummary } from '../vscode
 import { startIntegrationSentry } from './sentryFixture';
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('integration')) { process.exitCode = 1; return; }
+  if (skipWithoutCodeServer('integration')) {
+    process.exitCode = 1;
+    return;
+  }
   const sentry = await startIntegrationSentry();
   try {
     console.log(`integration: test Sentry at ${sentry.url} with ${sentry.issues} issues`);

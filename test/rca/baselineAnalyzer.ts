@@ -7,7 +7,13 @@
  * at those lines, whether the rate is rising, which log lines coincide with the errors, and hypotheses
  * ranked by the evidence that supports each. Shown first, and the whole answer when there is no AI key.
  */
-import type { Culprit, Evidence, HostLogEvidence, LogLineEvidence, LogPhase } from '../../src/core/investigate/evidence';
+import type {
+  Culprit,
+  Evidence,
+  HostLogEvidence,
+  LogLineEvidence,
+  LogPhase,
+} from '../../src/core/investigate/evidence';
 import { formatMinutes } from '../../src/core/investigate/trend';
 import { formatOffset } from '../../src/core/investigate/logCorrelation';
 
@@ -36,7 +42,17 @@ export interface AnalysisReport {
   culprit: Culprit | null;
   changes: string[];
   trend: string;
-  logCounts: Array<{ host: string; source: string; status: string; before: number; during: number; after: number; notableBefore: number; notableDuring: number; notableAfter: number }>;
+  logCounts: Array<{
+    host: string;
+    source: string;
+    status: string;
+    before: number;
+    during: number;
+    after: number;
+    notableBefore: number;
+    notableDuring: number;
+    notableAfter: number;
+  }>;
   coinciding: CoincidingLine[];
   hypotheses: Hypothesis[];
   markdown: string;
@@ -44,13 +60,49 @@ export interface AnalysisReport {
 
 /** Log wording that points at a cause outside the crashing code. */
 const SIGNALS: Array<{ kind: string; re: RegExp; title: string; check: string }> = [
-  { kind: 'pool', re: /pool (is |nearly |almost )?(exhausted|depleted)|pool ?exhausted|exhausted.*pool|too many (connections|clients)|no (available|free|idle) connections?|remaining connection slots|acquir\w* (a )?connection.*(timed? ?out|timeout)|connection pool.*(full|limit|max)|max(imum)? (pool|connections?) (size )?reached/i, title: 'Connection pool exhausted shortly before the errors', check: 'Check pool size vs concurrent requests and look for connections not released (missing release/finally) or slow queries holding them.' },
-  { kind: 'memory', re: /out of memory|\bOOM\b|heap (out of memory|limit)|ENOMEM|killed process|memory (limit|pressure)/i, title: 'Memory exhaustion around the errors', check: 'Check process memory graphs and OOM-killer entries at that time.' },
-  { kind: 'disk', re: /no space left|ENOSPC|disk (is )?full|quota exceeded/i, title: 'Disk full around the errors', check: 'Check free disk space on the host at that time.' },
-  { kind: 'upstream', re: /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|connection (refused|reset)|upstream .*(unavailable|failed)|503 Service Unavailable|bad gateway/i, title: 'A dependency was unreachable when the errors began', check: 'Check the health of the dependency named in the log line at that time.' },
-  { kind: 'timeout', re: /timed? ?out|timeout|ETIMEDOUT|deadline exceeded/i, title: 'Timeouts logged around the errors', check: 'Check latency of the slow dependency and the timeout settings.' },
-  { kind: 'ratelimit', re: /rate.?limit|throttl|too many requests|\b429\b/i, title: 'Rate limiting around the errors', check: 'Check the rate-limit headers and quotas of the dependency.' },
-  { kind: 'restart', re: /SIGTERM|SIGKILL|shutting down|restart(ed|ing)|deploy(ed|ing)|starting (server|app|service)/i, title: 'A restart or deploy coincided with the errors', check: 'Check the deploy log and whether the errors stop after the new instance is warm.' },
+  {
+    kind: 'pool',
+    re: /pool (is |nearly |almost )?(exhausted|depleted)|pool ?exhausted|exhausted.*pool|too many (connections|clients)|no (available|free|idle) connections?|remaining connection slots|acquir\w* (a )?connection.*(timed? ?out|timeout)|connection pool.*(full|limit|max)|max(imum)? (pool|connections?) (size )?reached/i,
+    title: 'Connection pool exhausted shortly before the errors',
+    check:
+      'Check pool size vs concurrent requests and look for connections not released (missing release/finally) or slow queries holding them.',
+  },
+  {
+    kind: 'memory',
+    re: /out of memory|\bOOM\b|heap (out of memory|limit)|ENOMEM|killed process|memory (limit|pressure)/i,
+    title: 'Memory exhaustion around the errors',
+    check: 'Check process memory graphs and OOM-killer entries at that time.',
+  },
+  {
+    kind: 'disk',
+    re: /no space left|ENOSPC|disk (is )?full|quota exceeded/i,
+    title: 'Disk full around the errors',
+    check: 'Check free disk space on the host at that time.',
+  },
+  {
+    kind: 'upstream',
+    re: /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|connection (refused|reset)|upstream .*(unavailable|failed)|503 Service Unavailable|bad gateway/i,
+    title: 'A dependency was unreachable when the errors began',
+    check: 'Check the health of the dependency named in the log line at that time.',
+  },
+  {
+    kind: 'timeout',
+    re: /timed? ?out|timeout|ETIMEDOUT|deadline exceeded/i,
+    title: 'Timeouts logged around the errors',
+    check: 'Check latency of the slow dependency and the timeout settings.',
+  },
+  {
+    kind: 'ratelimit',
+    re: /rate.?limit|throttl|too many requests|\b429\b/i,
+    title: 'Rate limiting around the errors',
+    check: 'Check the rate-limit headers and quotas of the dependency.',
+  },
+  {
+    kind: 'restart',
+    re: /SIGTERM|SIGKILL|shutting down|restart(ed|ing)|deploy(ed|ing)|starting (server|app|service)/i,
+    title: 'A restart or deploy coincided with the errors',
+    check: 'Check the deploy log and whether the errors stop after the new instance is warm.',
+  },
 ];
 
 const NEAR_BEFORE_MIN = 15;
@@ -60,7 +112,17 @@ export function analyze(e: Evidence): AnalysisReport {
   const firstSeen = e.issue.firstSeen;
 
   // Logs: counts per host and the lines that coincide with the errors.
-  const logCounts = e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, before: h.counts.before, during: h.counts.during, after: h.counts.after, notableBefore: h.notable.before, notableDuring: h.notable.during, notableAfter: h.notable.after }));
+  const logCounts = e.logs.map((h) => ({
+    host: h.host,
+    source: h.source,
+    status: h.status,
+    before: h.counts.before,
+    during: h.counts.during,
+    after: h.counts.after,
+    notableBefore: h.notable.before,
+    notableDuring: h.notable.during,
+    notableAfter: h.notable.after,
+  }));
   const coinciding = coincidingLines(e.logs);
 
   // Hypothesis: an infrastructure signal in the logs, preferably before the first error.
@@ -68,7 +130,10 @@ export function analyze(e: Evidence): AnalysisReport {
     const hits = coinciding.filter((l) => sig.re.test(l.text) && (l.phase === 'before' || l.phase === 'during'));
     if (hits.length === 0) continue;
     const firstHit = hits.reduce((a, b) => ((a.minutesFromFirstEvent ?? 0) <= (b.minutesFromFirstEvent ?? 0) ? a : b));
-    const leads = firstHit.phase === 'before' && firstHit.minutesFromFirstEvent !== null && firstHit.minutesFromFirstEvent >= -NEAR_BEFORE_MIN;
+    const leads =
+      firstHit.phase === 'before' &&
+      firstHit.minutesFromFirstEvent !== null &&
+      firstHit.minutesFromFirstEvent >= -NEAR_BEFORE_MIN;
     let score = 0.45;
     if (leads) score += 0.25;
     if (hits.some((h) => h.level === 'warn' || h.level === 'error')) score += 0.1;
@@ -80,7 +145,11 @@ export function analyze(e: Evidence): AnalysisReport {
       confidence: 'low',
       evidence: [
         ...hits.slice(0, 4).map((h) => `log ${h.host} ${h.source} ${when(h)}: \`${code(h.text)}\``),
-        ...(leads ? [`first such line ${formatOffset(firstHit.minutesFromFirstEvent ?? 0).slice(1)} before the first error event`] : []),
+        ...(leads
+          ? [
+              `first such line ${formatOffset(firstHit.minutesFromFirstEvent ?? 0).slice(1)} before the first error event`,
+            ]
+          : []),
         ...(hits.length > 4 ? [`${hits.length - 4} more matching line(s)`] : []),
       ],
       check: sig.check,
@@ -90,9 +159,21 @@ export function analyze(e: Evidence): AnalysisReport {
   // Hypothesis: other warnings/errors shortly before the first error that no signal above explains.
   // Lines that are another issue's own failure (its exception type and message) belong to that issue:
   // they count for the knock-on hypothesis below, not as unexplained warnings.
-  const otherFailures = e.related.map((r) => r.title.toLowerCase().slice(0, 60)).filter((t) => t.length >= 12 && !t.startsWith((e.culprit?.exceptionType ?? '\0').toLowerCase()));
-  const isOtherFailure = (text: string) => { const l = text.toLowerCase(); return otherFailures.some((t) => l.includes(t)); };
-  const unexplained = coinciding.filter((l) => l.phase === 'before' && (l.level === 'warn' || l.level === 'error') && !SIGNALS.some((s) => s.re.test(l.text)) && !isOtherFailure(l.text) && (l.minutesFromFirstEvent ?? -999) >= -NEAR_BEFORE_MIN);
+  const otherFailures = e.related
+    .map((r) => r.title.toLowerCase().slice(0, 60))
+    .filter((t) => t.length >= 12 && !t.startsWith((e.culprit?.exceptionType ?? '\0').toLowerCase()));
+  const isOtherFailure = (text: string) => {
+    const l = text.toLowerCase();
+    return otherFailures.some((t) => l.includes(t));
+  };
+  const unexplained = coinciding.filter(
+    (l) =>
+      l.phase === 'before' &&
+      (l.level === 'warn' || l.level === 'error') &&
+      !SIGNALS.some((s) => s.re.test(l.text)) &&
+      !isOtherFailure(l.text) &&
+      (l.minutesFromFirstEvent ?? -999) >= -NEAR_BEFORE_MIN,
+  );
   if (unexplained.length) {
     hypotheses.push({
       title: 'Warnings logged just before the errors began',
@@ -107,10 +188,15 @@ export function analyze(e: Evidence): AnalysisReport {
   const changes: string[] = [];
   const recent = e.git.changes.filter((c) => c.minutesBeforeFirstSeen >= -60 && c.minutesBeforeFirstSeen <= 14 * 1440);
   for (const c of e.git.changes.slice(0, 6)) {
-    changes.push(`\`${c.commit}\` ${c.date} by ${c.author}: ${c.summary} — \`${c.path}\` lines ${c.lines.length ? `${Math.min(...c.lines)}-${Math.max(...c.lines)}` : '?'}${c.touchesCrashLine ? ' (at or next to the crash line)' : ''}, ${c.minutesBeforeFirstSeen >= 0 ? `${formatMinutes(c.minutesBeforeFirstSeen)} before` : `${formatMinutes(c.minutesBeforeFirstSeen)} after`} first seen`);
+    changes.push(
+      `\`${c.commit}\` ${c.date} by ${c.author}: ${c.summary} — \`${c.path}\` lines ${c.lines.length ? `${Math.min(...c.lines)}-${Math.max(...c.lines)}` : '?'}${c.touchesCrashLine ? ' (at or next to the crash line)' : ''}, ${c.minutesBeforeFirstSeen >= 0 ? `${formatMinutes(c.minutesBeforeFirstSeen)} before` : `${formatMinutes(c.minutesBeforeFirstSeen)} after`} first seen`,
+    );
   }
   if (!e.git.available) changes.push(`No git history: ${e.git.reason ?? 'unavailable'}`);
-  const top = recent.sort((a, b) => Number(b.touchesCrashLine) - Number(a.touchesCrashLine) || a.minutesBeforeFirstSeen - b.minutesBeforeFirstSeen)[0];
+  const top = recent.sort(
+    (a, b) =>
+      Number(b.touchesCrashLine) - Number(a.touchesCrashLine) || a.minutesBeforeFirstSeen - b.minutesBeforeFirstSeen,
+  )[0];
   if (top && top.commit !== 'uncommitted') {
     let score = 0.45;
     if (top.touchesCrashLine) score += 0.2;
@@ -121,7 +207,9 @@ export function analyze(e: Evidence): AnalysisReport {
       confidence: 'low',
       evidence: [
         `${top.commit} by ${top.author} on ${top.date} changed \`${top.path}:${Math.min(...top.lines)}\`${top.touchesCrashLine ? ' — at or next to the crash line' : ''}`,
-        top.minutesBeforeFirstSeen >= 0 ? `committed ${formatMinutes(top.minutesBeforeFirstSeen)} before the issue was first seen (${firstSeen})` : `committed ${formatMinutes(top.minutesBeforeFirstSeen)} after first seen — the issue predates it`,
+        top.minutesBeforeFirstSeen >= 0
+          ? `committed ${formatMinutes(top.minutesBeforeFirstSeen)} before the issue was first seen (${firstSeen})`
+          : `committed ${formatMinutes(top.minutesBeforeFirstSeen)} after first seen — the issue predates it`,
       ],
       check: `Compare the behaviour before and after ${top.commit} (git show ${top.commit}); revert it on a branch and replay the failing request.`,
     });
@@ -148,8 +236,16 @@ export function analyze(e: Evidence): AnalysisReport {
       score: 0.4 + (r.projectSlug !== e.issue.projectSlug ? 0.1 : 0),
       confidence: 'low',
       evidence: [
-        ...earlier.slice(0, 3).map((x) => `${x.shortId} [${x.projectSlug}] “${x.title}” ${x.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(x.minutesFromThis)} before this issue's first event`),
-        ...coinciding.filter((l) => l.phase === 'before' && isOtherFailure(l.text)).slice(0, 2).map((h) => `its failure logged on ${h.host} ${when(h)}: \`${code(h.text)}\``),
+        ...earlier
+          .slice(0, 3)
+          .map(
+            (x) =>
+              `${x.shortId} [${x.projectSlug}] “${x.title}” ${x.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(x.minutesFromThis)} before this issue's first event`,
+          ),
+        ...coinciding
+          .filter((l) => l.phase === 'before' && isOtherFailure(l.text))
+          .slice(0, 2)
+          .map((h) => `its failure logged on ${h.host} ${when(h)}: \`${code(h.text)}\``),
       ],
       check: `Open ${r.shortId} and check whether its failure is upstream of this code path.`,
     });
@@ -158,7 +254,9 @@ export function analyze(e: Evidence): AnalysisReport {
   // Baseline: a defect at the culprit frame itself (always present, ranked by the others).
   if (e.culprit) {
     const c = e.culprit;
-    const matchLines = coinciding.filter((l) => l.marks.includes('exception-type') || l.marks.includes('message') || l.marks.includes('trace-id'));
+    const matchLines = coinciding.filter(
+      (l) => l.marks.includes('exception-type') || l.marks.includes('message') || l.marks.includes('trace-id'),
+    );
     hypotheses.push({
       title: `${defectKind(c.exceptionType, c.exceptionValue)} at ${c.path}:${c.line}${c.function ? ` in ${c.function}` : ''}`,
       score: 0.25 + (e.code.frames.length ? 0.05 : 0),
@@ -178,7 +276,14 @@ export function analyze(e: Evidence): AnalysisReport {
     h.confidence = h.score >= 0.7 ? 'high' : h.score >= 0.45 ? 'medium' : 'low';
   }
 
-  const report: Omit<AnalysisReport, 'markdown'> = { culprit: e.culprit, changes, trend: e.trend.why, logCounts, coinciding, hypotheses };
+  const report: Omit<AnalysisReport, 'markdown'> = {
+    culprit: e.culprit,
+    changes,
+    trend: e.trend.why,
+    logCounts,
+    coinciding,
+    hypotheses,
+  };
   return { ...report, markdown: renderMarkdown(e, report) };
 }
 
@@ -187,14 +292,27 @@ function coincidingLines(logs: HostLogEvidence[]): CoincidingLine[] {
   for (const h of logs) {
     for (const l of h.lines) {
       if (l.marks.length === 0 || l.phase === 'unknown') continue;
-      out.push({ host: h.host, source: h.source, phase: l.phase, minutesFromFirstEvent: l.minutesFromFirstEvent, level: l.level, marks: l.marks, text: l.text });
+      out.push({
+        host: h.host,
+        source: h.source,
+        phase: l.phase,
+        minutesFromFirstEvent: l.minutesFromFirstEvent,
+        level: l.level,
+        marks: l.marks,
+        text: l.text,
+      });
     }
   }
   return out;
 }
 
 function defectKind(type: string, value: string): string {
-  if (/cannot read propert|undefined is not|null is not|of undefined|of null|NoneType|NullPointer|nil pointer/i.test(`${type} ${value}`)) return 'Missing null/undefined check';
+  if (
+    /cannot read propert|undefined is not|null is not|of undefined|of null|NoneType|NullPointer|nil pointer/i.test(
+      `${type} ${value}`,
+    )
+  )
+    return 'Missing null/undefined check';
   if (/timeout|timed out/i.test(`${type} ${value}`)) return 'Unhandled timeout';
   if (/KeyError|IndexError|out of (range|bounds)/i.test(`${type} ${value}`)) return 'Missing key/bounds check';
   return `Unhandled ${type}`;
@@ -216,12 +334,16 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   const L: string[] = [];
   L.push(`# ${i.shortId}: ${code(i.title)}`);
   L.push('');
-  L.push(`${i.level} · ${i.status} · ${i.count} events · ${i.userCount} users · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`);
+  L.push(
+    `${i.level} · ${i.status} · ${i.count} events · ${i.userCount} users · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`,
+  );
   for (const n of e.notes) L.push('', `_Note: ${n}_`);
   L.push('');
   L.push('## Culprit');
   if (r.culprit) {
-    L.push(`\`${r.culprit.path}:${r.culprit.line}\`${r.culprit.function ? ` in \`${code(r.culprit.function)}\`` : ''} — \`${code(`${r.culprit.exceptionType}: ${r.culprit.exceptionValue}`)}\``);
+    L.push(
+      `\`${r.culprit.path}:${r.culprit.line}\`${r.culprit.function ? ` in \`${code(r.culprit.function)}\`` : ''} — \`${code(`${r.culprit.exceptionType}: ${r.culprit.exceptionValue}`)}\``,
+    );
     L.push('');
     L.push(r.culprit.why);
     const f = e.code.frames[0];
@@ -229,7 +351,8 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
       const near = f.excerpt.filter(([n]) => Math.abs(n - f.line) <= 3);
       L.push('');
       L.push('```');
-      for (const [n, t] of near) L.push(`${n === f.line ? '>' : ' '}${String(n).padStart(5)} | ${t.replace(/```/g, 'ʼʼʼ')}`);
+      for (const [n, t] of near)
+        L.push(`${n === f.line ? '>' : ' '}${String(n).padStart(5)} | ${t.replace(/```/g, 'ʼʼʼ')}`);
       L.push('```');
     }
   } else {
@@ -237,7 +360,9 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   }
   L.push('');
   L.push('## What changed at these lines');
-  L.push(...(r.changes.length ? r.changes.map((c) => `- ${c}`) : ['- Nothing: no commit in the blame of these lines.']));
+  L.push(
+    ...(r.changes.length ? r.changes.map((c) => `- ${c}`) : ['- Nothing: no commit in the blame of these lines.']),
+  );
   L.push('');
   L.push('## Error rate');
   L.push(`**${e.trend.verdict}** — ${r.trend}${e.trend.firstSeenVsRelease ? ` ${e.trend.firstSeenVsRelease}` : ''}`);
@@ -248,7 +373,10 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   } else {
     L.push('| host | source | status | before | during | after |');
     L.push('|---|---|---|---|---|---|');
-    for (const c of r.logCounts) L.push(`| ${cell(c.host)} | ${cell(c.source)} | ${cell(c.status)} | ${c.before} (${c.notableBefore} notable) | ${c.during} (${c.notableDuring}) | ${c.after} (${c.notableAfter}) |`);
+    for (const c of r.logCounts)
+      L.push(
+        `| ${cell(c.host)} | ${cell(c.source)} | ${cell(c.status)} | ${c.before} (${c.notableBefore} notable) | ${c.during} (${c.notableDuring}) | ${c.after} (${c.notableAfter}) |`,
+      );
     const shown = r.coinciding.filter((l) => l.phase !== 'after').slice(0, 12);
     if (shown.length) {
       L.push('');

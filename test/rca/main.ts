@@ -15,13 +15,29 @@ async function main(): Promise<void> {
     const r = await runCase(c);
     results.push(r);
     if (process.env.RCA_EVAL_VERBOSE) {
-      process.stderr.write(`\n## ${c.name}\n${r.evidence.history.suspects.list.slice(0, 3).map((s) => `  ${s.score} ${s.summary} — ${s.why.join('; ')}`).join('\n')}\n`);
+      process.stderr.write(
+        `\n## ${c.name}\n${r.evidence.history.suspects.list
+          .slice(0, 3)
+          .map((s) => `  ${s.score} ${s.summary} — ${s.why.join('; ')}`)
+          .join('\n')}\n`,
+      );
     }
   }
   process.stdout.write(`${formatTable(results)}\n`);
   const jsonAt = process.argv.indexOf('--json');
   if (jsonAt > 0 && process.argv[jsonAt + 1]) {
-    writeFileSync(process.argv[jsonAt + 1]!, JSON.stringify({ current: totals(results.map((r) => r.current)), baseline: totals(results.map((r) => r.baseline)), cases: results.map((r) => ({ current: r.current, baseline: r.baseline })) }, null, 2));
+    writeFileSync(
+      process.argv[jsonAt + 1]!,
+      JSON.stringify(
+        {
+          current: totals(results.map((r) => r.current)),
+          baseline: totals(results.map((r) => r.baseline)),
+          cases: results.map((r) => ({ current: r.current, baseline: r.baseline })),
+        },
+        null,
+        2,
+      ),
+    );
   }
 }
 

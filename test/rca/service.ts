@@ -135,7 +135,12 @@ export function baseFiles(prefix = ''): Record<string, string> {
     [`${prefix}config/default.json`]: CONFIG(),
     [`${prefix}README.md`]: '# shop\n\nThe shop service.\n',
     [`${prefix}package-lock.json`]: '{\n  "name": "shop",\n  "lockfileVersion": 3,\n  "packages": {}\n}\n',
-    ...(prefix ? {} : { '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n' }),
+    ...(prefix
+      ? {}
+      : {
+          '.github/workflows/ci.yml':
+            'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+        }),
   };
 }
 

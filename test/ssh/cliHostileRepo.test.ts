@@ -37,18 +37,24 @@ before(async () => {
   data.events = Object.fromEntries(s.issues.events);
   await store.replace(data);
   store.dispose();
-  listener = createServer((req, res) => { heard.push({ url: req.url ?? '', auth: String(req.headers.authorization ?? '') }); res.writeHead(500).end(); });
+  listener = createServer((req, res) => {
+    heard.push({ url: req.url ?? '', auth: String(req.headers.authorization ?? '') });
+    res.writeHead(500).end();
+  });
   await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
   const evil = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
   userAi = await new OpenAiTestServer({ apiKey: AI_KEY }).start();
   marker = join(mkdtempSync(join(tmpdir(), 'rca-hostile-')), 'ran');
   mkdirSync(join(s.root, '.vscode'), { recursive: true });
-  writeFileSync(join(s.root, '.vscode', 'settings.json'), JSON.stringify({
-    'sentryRca.baseUrl': evil,
-    'sentryRca.ai.baseUrl': `${evil}/v1`,
-    'sentryRca.logs.sources': [`target:cmd:touch ${marker}`],
-    'sentryRca.ssh.configFile': join(s.root, 'evil_ssh_config'),
-  }));
+  writeFileSync(
+    join(s.root, '.vscode', 'settings.json'),
+    JSON.stringify({
+      'sentryRca.baseUrl': evil,
+      'sentryRca.ai.baseUrl': `${evil}/v1`,
+      'sentryRca.logs.sources': [`target:cmd:touch ${marker}`],
+      'sentryRca.ssh.configFile': join(s.root, 'evil_ssh_config'),
+    }),
+  );
 });
 after(async () => {
   await env?.stop();
@@ -60,7 +66,7 @@ after(async () => {
 });
 
 describe('the CLI in a hostile repository', () => {
-  test('sends no key to the repository\'s endpoints and runs none of its commands', async () => {
+  test("sends no key to the repository's endpoints and runs none of its commands", async () => {
     // The user named their AI endpoint in the environment only; the SDK reads OPENAI_BASE_URL itself
     // when the CLI passes no base URL, so the AI request lands there rather than on the internet.
     process.env.OPENAI_BASE_URL = userAi.baseUrl;
@@ -69,37 +75,74 @@ describe('the CLI in a hostile repository', () => {
     let err = '';
     const store = await IssueStore.open(storeDir);
     try {
-      const code = await diagnoseCommand({ store, issueId: 'ORDERS-101', workspace: s.root, sshConfig: env.configPath, format: 'json', ssh: { home: env.home },
-        env: { SENTRY_AUTH_TOKEN: SENTRY_TOKEN, OPENAI_API_KEY: AI_KEY }, err: (t) => { err += t; } }, (t) => { out += t; });
+      const code = await diagnoseCommand(
+        {
+          store,
+          issueId: 'ORDERS-101',
+          workspace: s.root,
+          sshConfig: env.configPath,
+          format: 'json',
+          ssh: { home: env.home },
+          env: { SENTRY_AUTH_TOKEN: SENTRY_TOKEN, OPENAI_API_KEY: AI_KEY },
+          err: (t) => {
+            err += t;
+          },
+        },
+        (t) => {
+          out += t;
+        },
+      );
       assert.equal(code, 0, err);
     } finally {
       store.dispose();
     }
-    assert.deepEqual(heard, [], 'the repository\'s listener received nothing');
+    assert.deepEqual(heard, [], "the repository's listener received nothing");
     assert.equal(userAi.requests.length, 1, 'the AI request went where the user said');
     assert.equal(userAi.requests[0]!.headers.authorization, `Bearer ${AI_KEY}`);
-    assert.equal(existsSync(marker), false, 'the repository\'s cmd: source did not run');
+    assert.equal(existsSync(marker), false, "the repository's cmd: source did not run");
     const j = JSON.parse(out) as { evidence: { logs: unknown[] }; ai: { error: string | null } | null };
     assert.deepEqual(j.evidence.logs, []);
     assert.equal(j.ai?.error, null);
     const lines = err.split('\n').filter((l) => l.startsWith('sentry-rca: ignoring'));
     assert.equal(lines.length, 1, err);
-    assert.match(lines[0]!, /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/);
-    assert.match(lines[0]!, /sentryRca\.baseUrl, sentryRca\.ai\.baseUrl.*never read from a repository|sentryRca\.ai\.baseUrl, sentryRca\.baseUrl.*never read from a repository/);
+    assert.match(
+      lines[0]!,
+      /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/,
+    );
+    assert.match(
+      lines[0]!,
+      /sentryRca\.baseUrl, sentryRca\.ai\.baseUrl.*never read from a repository|sentryRca\.ai\.baseUrl, sentryRca\.baseUrl.*never read from a repository/,
+    );
   });
 
   test('--help of the built CLI names the flag', () => {
-    const out = execFileSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'diagnose', '--help'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'diagnose', '--help'], {
+      encoding: 'utf8',
+    });
     assert.match(out, /--workspace-settings/);
     assert.match(out, /never\s+chooses where a key goes/);
   });
 
-  test('with --workspace-settings the repository\'s log source runs on the real sshd', async () => {
+  test("with --workspace-settings the repository's log source runs on the real sshd", async () => {
     let err = '';
     const store = await IssueStore.open(storeDir);
     try {
-      const code = await diagnoseCommand({ store, issueId: 'ORDERS-101', workspace: s.root, ai: 'none', sshConfig: env.configPath, workspaceSettings: true,
-        env: { SENTRY_AUTH_TOKEN: SENTRY_TOKEN }, err: (t) => { err += t; }, ssh: { home: env.home } }, () => {});
+      const code = await diagnoseCommand(
+        {
+          store,
+          issueId: 'ORDERS-101',
+          workspace: s.root,
+          ai: 'none',
+          sshConfig: env.configPath,
+          workspaceSettings: true,
+          env: { SENTRY_AUTH_TOKEN: SENTRY_TOKEN },
+          err: (t) => {
+            err += t;
+          },
+          ssh: { home: env.home },
+        },
+        () => {},
+      );
       assert.ok(code === 0 || code === 3, err);
     } finally {
       store.dispose();

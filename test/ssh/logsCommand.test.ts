@@ -11,18 +11,43 @@ before(async () => {
   delete process.env.SSH_AUTH_SOCK;
   env = await startSshTestEnv();
 });
-after(async () => { await env?.stop(); });
+after(async () => {
+  await env?.stop();
+});
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await logsCommand(['--ssh-config', env.configPath, ...args], { out: (s) => { out += s; }, err: (s) => { err += s; } }, nullLogger, undefined, { home: env.home });
+  const code = await logsCommand(
+    ['--ssh-config', env.configPath, ...args],
+    {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+    },
+    nullLogger,
+    undefined,
+    { home: env.home },
+  );
   return { code, out, err };
 }
 
 describe('sentry-rca logs', () => {
   test('--json prints the window with times and matches', async () => {
-    const r = await run(['--host', 'target', '--source', `file:${env.logDir}/app.log`, '--around', '2026-11-25T10:05:00Z', '--grep', 'TypeError', '--json']);
+    const r = await run([
+      '--host',
+      'target',
+      '--source',
+      `file:${env.logDir}/app.log`,
+      '--around',
+      '2026-11-25T10:05:00Z',
+      '--grep',
+      'TypeError',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out) as LogsJson;
     assert.equal(j.host, 'target');
@@ -35,21 +60,58 @@ describe('sentry-rca logs', () => {
   });
 
   test('text output with --before/--after', async () => {
-    const r = await run(['--host', 'target', '--source', `file:${env.logDir}/app.log`, '--around', '2026-11-25T10:05:00Z', '--before', '30s', '--after', '10s', '--grep', 'TypeError']);
+    const r = await run([
+      '--host',
+      'target',
+      '--source',
+      `file:${env.logDir}/app.log`,
+      '--around',
+      '2026-11-25T10:05:00Z',
+      '--before',
+      '30s',
+      '--after',
+      '10s',
+      '--grep',
+      'TypeError',
+    ]);
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trimEnd().split('\n');
-    assert.match(lines[0]!, /^== target file:.*app\.log: ok, 11 lines, 2026-11-25T10:04:30\.000Z \.\. 2026-11-25T10:05:10\.000Z$/);
+    assert.match(
+      lines[0]!,
+      /^== target file:.*app\.log: ok, 11 lines, 2026-11-25T10:04:30\.000Z \.\. 2026-11-25T10:05:10\.000Z$/,
+    );
     assert.ok(lines.some((l) => l.startsWith('> ') && l.includes('TypeError')));
   });
 
   test('exit 2 when the host refuses us, 3 when only some hosts answered', async () => {
-    const refused = await run(['--host', 'stranger', '--source', `file:${env.logDir}/app.log`, '--around', '2026-11-25T10:05:00Z', '--json']);
+    const refused = await run([
+      '--host',
+      'stranger',
+      '--source',
+      `file:${env.logDir}/app.log`,
+      '--around',
+      '2026-11-25T10:05:00Z',
+      '--json',
+    ]);
     assert.equal(refused.code, 2);
     assert.equal((JSON.parse(refused.out) as LogsJson).status, 'host-key-unknown');
     assert.match(refused.err, /ssh-keyscan/);
-    const partial = await run(['--host', 'target', '--host', 'closed', '--source', `file:${env.logDir}/app.log`, '--around', '2026-11-25T10:05:00Z', '--json']);
+    const partial = await run([
+      '--host',
+      'target',
+      '--host',
+      'closed',
+      '--source',
+      `file:${env.logDir}/app.log`,
+      '--around',
+      '2026-11-25T10:05:00Z',
+      '--json',
+    ]);
     assert.equal(partial.code, 3);
-    assert.deepEqual((JSON.parse(partial.out) as LogsJson[]).map((j) => j.status), ['ok', 'unreachable']);
+    assert.deepEqual(
+      (JSON.parse(partial.out) as LogsJson[]).map((j) => j.status),
+      ['ok', 'unreachable'],
+    );
   });
 
   test('usage errors', async () => {
@@ -57,9 +119,18 @@ describe('sentry-rca logs', () => {
     await assert.rejects(run(['--source', 'file:/x', '--around', '2026-11-25T10:05:00Z']), usage(/needs --host/));
     await assert.rejects(run(['--host', 'target', '--around', '2026-11-25T10:05:00Z']), usage(/needs --source/));
     await assert.rejects(run(['--host', 'target', '--source', 'file:/x']), usage(/needs --around/));
-    await assert.rejects(run(['--host', 'target', '--source', 'file:/x', '--around', 'yesterday']), usage(/not an ISO 8601 time/));
-    await assert.rejects(run(['--host', 'target', '--source', 'file:/x', '--around', '2026-11-25T10:05:00Z', '--before', '5 minutes']), usage(/not understood/));
-    await assert.rejects(run(['--host', 'target', '--source', 'nope', '--around', '2026-11-25T10:05:00Z']), usage(/no kind prefix/));
+    await assert.rejects(
+      run(['--host', 'target', '--source', 'file:/x', '--around', 'yesterday']),
+      usage(/not an ISO 8601 time/),
+    );
+    await assert.rejects(
+      run(['--host', 'target', '--source', 'file:/x', '--around', '2026-11-25T10:05:00Z', '--before', '5 minutes']),
+      usage(/not understood/),
+    );
+    await assert.rejects(
+      run(['--host', 'target', '--source', 'nope', '--around', '2026-11-25T10:05:00Z']),
+      usage(/no kind prefix/),
+    );
     await assert.rejects(run(['--bogus']), usage(/Unknown option/));
   });
 });

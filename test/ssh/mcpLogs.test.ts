@@ -23,10 +23,26 @@ before(async () => {
   const data = emptyStore();
   data.issues = [issue('404', { shortId: 'API-404' })];
   // The fixture's app.log has a TypeError with this trace id at 10:05:00Z.
-  data.events = { '404': [event('ev1', Date.parse('2026-11-25T10:05:00Z'), { issueId: '404', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' })] };
+  data.events = {
+    '404': [
+      event('ev1', Date.parse('2026-11-25T10:05:00Z'), { issueId: '404', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }),
+    ],
+  };
   await store.replace(data);
   store.dispose();
-  mcp = await startMcp(['--store', storeDir, '--workspace', workspace, '--ssh-config', env.configPath, '--logs', `target=file:${env.logDir}/app.log`], { HOME: env.home });
+  mcp = await startMcp(
+    [
+      '--store',
+      storeDir,
+      '--workspace',
+      workspace,
+      '--ssh-config',
+      env.configPath,
+      '--logs',
+      `target=file:${env.logDir}/app.log`,
+    ],
+    { HOME: env.home },
+  );
 });
 after(async () => {
   await mcp?.close();
@@ -53,15 +69,24 @@ describe('sentry-rca mcp fetch_logs over SSH', () => {
     assert.equal(h.until, '2026-11-25T10:06:00.000Z');
     const hit = h.lines.find((l: { text: string }) => l.text.includes('TypeError'));
     assert.ok(hit, 'the error line is in the window');
-    assert.ok(hit.match.includes('TypeError') && hit.match.includes('4bf92f3577b34da6a3ce929d0e0e4736'), JSON.stringify(hit.match));
-    assert.ok(!r.text.includes('hunter2') && !r.text.includes('AKIAIOSFODNN7EXAMPLE'), 'secrets in the log are redacted');
+    assert.ok(
+      hit.match.includes('TypeError') && hit.match.includes('4bf92f3577b34da6a3ce929d0e0e4736'),
+      JSON.stringify(hit.match),
+    );
+    assert.ok(
+      !r.text.includes('hunter2') && !r.text.includes('AKIAIOSFODNN7EXAMPLE'),
+      'secrets in the log are redacted',
+    );
     assert.match(r.text, /10:04:00.000Z INFO app\[42\]: request \d+ served Authorization: \[REDACTED\]"/);
   });
 
   test('refuses a host that is in the ssh config but not configured, and hostile host names', async () => {
     const stranger = await mcp.call('fetch_logs', { issue: 'API-404', host: 'jump' });
     assert.equal(stranger.isError, true);
-    assert.match(stranger.text, /Host "jump" is not a configured log source\. Configured: target \(file:.*app\.log\)\./);
+    assert.match(
+      stranger.text,
+      /Host "jump" is not a configured log source\. Configured: target \(file:.*app\.log\)\./,
+    );
     const hostile = await mcp.call('fetch_logs', { issue: 'API-404', host: 'target; cat /etc/passwd' });
     assert.equal(hostile.isError, true);
     assert.match(hostile.text, /Host "target; cat \/etc\/passwd" is not a configured log source/);
@@ -80,6 +105,9 @@ describe('sentry-rca mcp fetch_logs over SSH', () => {
     const r = await mcp.call('diagnose', { issue: 'API-404', format: 'json' });
     assert.equal(r.isError, false, r.text);
     const j = JSON.parse(r.text);
-    assert.deepEqual(j.evidence.logs.map((l: { host: string; status: string }) => [l.host, l.status]), [['target', 'ok']]);
+    assert.deepEqual(
+      j.evidence.logs.map((l: { host: string; status: string }) => [l.host, l.status]),
+      [['target', 'ok']],
+    );
   });
 });

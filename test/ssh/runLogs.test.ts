@@ -27,8 +27,16 @@ after(async () => {
 
 /** The TypeError in the fixture's app.log is at 10:05:00Z; the issue's events are there too. */
 const AT = Date.parse('2026-11-25T10:05:00Z');
-const stored = issue('101', { firstSeen: new Date(AT).toISOString(), lastSeen: new Date(AT + 60_000).toISOString(), syncedAt: new Date(AT + 600_000).toISOString() });
-const issues: IssueSource = { getIssue: (id) => (id === stored.id ? stored : undefined), getEvents: () => [event('e1', AT), event('e2', AT + 30_000)], listIssues: () => [stored] };
+const stored = issue('101', {
+  firstSeen: new Date(AT).toISOString(),
+  lastSeen: new Date(AT + 60_000).toISOString(),
+  syncedAt: new Date(AT + 600_000).toISOString(),
+});
+const issues: IssueSource = {
+  getIssue: (id) => (id === stored.id ? stored : undefined),
+  getEvents: () => [event('e1', AT), event('e2', AT + 30_000)],
+  listIssues: () => [stored],
+};
 
 async function waitForFile(path: string, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -42,7 +50,16 @@ async function waitForFile(path: string, what: string): Promise<void> {
 async function diagnose(lease: RunLogLease | undefined): Promise<InvestigationOutcome> {
   assert.ok(lease, 'log sources are configured');
   try {
-    return await runInvestigation({ issues, frames: { resolve: () => ({ reason: 'no mapping in this test' }) }, logs: lease.provider, ...workspaceAccess(workspace) }, stored.id, { ai: null });
+    return await runInvestigation(
+      {
+        issues,
+        frames: { resolve: () => ({ reason: 'no mapping in this test' }) },
+        logs: lease.provider,
+        ...workspaceAccess(workspace),
+      },
+      stored.id,
+      { ai: null },
+    );
   } finally {
     lease.dispose();
   }
@@ -55,7 +72,7 @@ function targetLogs(o: InvestigationOutcome) {
 }
 
 describe('RunLogs: each diagnosis run owns its SSH connections', () => {
-  test('a second run starting and ending while the first one\'s log command runs leaves the first run its logs', async () => {
+  test("a second run starting and ending while the first one's log command runs leaves the first run its logs", async () => {
     const runLogs = new RunLogs({ home: env.home, timeoutMs: 5000 });
     const started = join(env.home, 'first-run-started');
     const release = join(env.home, 'second-run-done');
@@ -63,22 +80,36 @@ describe('RunLogs: each diagnosis run owns its SSH connections', () => {
       // The first run's command signals that it runs on the host, then waits until the second run is over.
       const slow = `target:cmd:touch ${started}; while [ ! -e ${release} ]; do sleep 0.05; done; cat ${env.logDir}/app.log`;
       let firstEnded = false;
-      const first = diagnose(runLogs.forRun([slow], env.configPath, 'sentryRca.logs.sources')).finally(() => { firstEnded = true; });
-      await waitForFile(started, 'the first run\'s log command to start on the host');
+      const first = diagnose(runLogs.forRun([slow], env.configPath, 'sentryRca.logs.sources')).finally(() => {
+        firstEnded = true;
+      });
+      await waitForFile(started, "the first run's log command to start on the host");
       assert.equal(runLogs.openRuns, 1);
 
       // The second panel's run: opens its own connections, gets its logs and closes them.
-      const second = await diagnose(runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'));
+      const second = await diagnose(
+        runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'),
+      );
       const s = targetLogs(second);
       assert.equal(s.status, 'ok', s.message);
-      assert.ok(s.lines.some((l) => l.text.includes('TypeError')), 'the second run read the error line');
-      assert.equal(firstEnded, false, 'the first run is still reading its logs: the second run did not close its connection');
-      assert.equal(runLogs.openRuns, 1, 'the second run closed its own fetcher, not the first one\'s');
+      assert.ok(
+        s.lines.some((l) => l.text.includes('TypeError')),
+        'the second run read the error line',
+      );
+      assert.equal(
+        firstEnded,
+        false,
+        'the first run is still reading its logs: the second run did not close its connection',
+      );
+      assert.equal(runLogs.openRuns, 1, "the second run closed its own fetcher, not the first one's");
 
       writeFileSync(release, '');
       const f = targetLogs(await first);
       assert.equal(f.status, 'ok', f.message);
-      assert.ok(f.lines.some((l) => l.text.includes('TypeError')), 'the first run still got its logs');
+      assert.ok(
+        f.lines.some((l) => l.text.includes('TypeError')),
+        'the first run still got its logs',
+      );
       assert.equal(runLogs.openRuns, 0, 'both runs released their connections');
     } finally {
       runLogs.dispose();
@@ -94,6 +125,9 @@ describe('RunLogs: each diagnosis run owns its SSH connections', () => {
     assert.throws(() => runLogs.forRun(['target:nonsense'], '', 'sentryRca.logs.sources'), /sentryRca\.logs\.sources/);
     runLogs.dispose();
     assert.equal(runLogs.openRuns, 0);
-    assert.throws(() => runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'), /shutting down/);
+    assert.throws(
+      () => runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'),
+      /shutting down/,
+    );
   });
 });

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { SshLogFetcher, parseLogSpec, selectLogRequests, type LogSourceSpec, type LogWindow } from '../../src/core/logs';
+import {
+  SshLogFetcher,
+  parseLogSpec,
+  selectLogRequests,
+  type LogSourceSpec,
+  type LogWindow,
+} from '../../src/core/logs';
 import { RcaError } from '../../src/core/common/errors';
 import { startSshTestEnv, T, type SshTestEnv } from './sshTestEnv';
 
@@ -26,13 +32,24 @@ after(async () => {
 
 /** Live (non-zombie) processes whose command line matches, polled briefly: signals take a moment. */
 async function remoteLeftovers(re: RegExp): Promise<string[]> {
-  const live = () => spawnSync('ps', ['-e', '-o', 'stat=,args=']).stdout.toString().split('\n').filter((l) => re.test(l) && !l.trim().startsWith('Z'));
+  const live = () =>
+    spawnSync('ps', ['-e', '-o', 'stat=,args='])
+      .stdout.toString()
+      .split('\n')
+      .filter((l) => re.test(l) && !l.trim().startsWith('Z'));
   let found = live();
-  for (let i = 0; i < 40 && found.length; i++) { await new Promise((r) => setTimeout(r, 50)); found = live(); }
+  for (let i = 0; i < 40 && found.length; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    found = live();
+  }
   return found;
 }
 
-const W: LogWindow = { since: T('2026-11-25T10:00:00Z'), until: T('2026-11-25T10:07:00Z'), around: [T('2026-11-25T10:05:00Z')] };
+const W: LogWindow = {
+  since: T('2026-11-25T10:00:00Z'),
+  until: T('2026-11-25T10:07:00Z'),
+  around: [T('2026-11-25T10:05:00Z')],
+};
 
 const hostile = [
   `$(touch ${marker})`,
@@ -55,7 +72,10 @@ describe('hostile input', () => {
   });
 
   test('grep terms substituted into a command template are quoted', async () => {
-    const r = await fetcher.fetch([parseLogSpec(`target=cmd:grep -E {grep} ${env.logDir}/app.log; echo {grep} >/dev/null`)], { ...W, grep: hostile });
+    const r = await fetcher.fetch(
+      [parseLogSpec(`target=cmd:grep -E {grep} ${env.logDir}/app.log; echo {grep} >/dev/null`)],
+      { ...W, grep: hostile },
+    );
     assert.ok(['ok'].includes(r[0]!.status), r[0]!.message);
     assert.equal(existsSync(marker), false);
   });
@@ -68,7 +88,9 @@ describe('hostile input', () => {
       assert.deepEqual(sel.requests, [], JSON.stringify(value));
     }
     // A legitimate alias in server_name, with hostile tag values as the grep terms.
-    const sel = selectLogRequests(rules, { project: 'api', tags: { server_name: 'target' } }, (a) => fetcher.sshConfig.hasAlias(a));
+    const sel = selectLogRequests(rules, { project: 'api', tags: { server_name: 'target' } }, (a) =>
+      fetcher.sshConfig.hasAlias(a),
+    );
     assert.equal(sel.requests.length, 1);
     const rs = await fetcher.fetch(sel.requests, { ...W, grep: hostile });
     assert.equal(rs[0]!.status, 'ok', rs[0]!.message);
@@ -91,7 +113,11 @@ describe('hostile input', () => {
       `web1=ftp:/x`,
       `web1`,
     ]) {
-      assert.throws(() => parseLogSpec(spec), (e: unknown) => e instanceof RcaError && e.kind === 'usage' && e.message.length > 10, spec);
+      assert.throws(
+        () => parseLogSpec(spec),
+        (e: unknown) => e instanceof RcaError && e.kind === 'usage' && e.message.length > 10,
+        spec,
+      );
     }
     assert.equal(existsSync(marker), false);
   });
@@ -102,13 +128,19 @@ describe('hostile input', () => {
       { kind: 'journald', unit: `a;touch ${marker}` },
       { kind: 'file', path: `/tmp/$(touch ${marker})` },
     ];
-    const rs = await fetcher.fetch(bad.map((source) => ({ host: 'target', source })), W);
+    const rs = await fetcher.fetch(
+      bad.map((source) => ({ host: 'target', source })),
+      W,
+    );
     for (const r of rs) {
       assert.equal(r.status, 'error');
       assert.match(r.message!, /not (allowed|a valid)/);
       assert.equal(r.command, undefined, 'nothing ran');
     }
-    const badHost = await fetcher.fetch([{ host: `-oProxyCommand=touch ${marker}`, source: { kind: 'file', path: '/var/log/x' } }], W);
+    const badHost = await fetcher.fetch(
+      [{ host: `-oProxyCommand=touch ${marker}`, source: { kind: 'file', path: '/var/log/x' } }],
+      W,
+    );
     assert.equal(badHost[0]!.status, 'error');
     assert.equal(existsSync(marker), false);
   });
@@ -123,7 +155,10 @@ describe('junk in logs', () => {
       assert.doesNotMatch(l.text, /[\x00-\x08\x0b-\x1f\x7f]/, JSON.stringify(l.text.slice(0, 80)));
       assert.ok(l.text.length < 20_000, 'huge line cut');
     }
-    assert.ok(r!.lines.some((l) => /ERROR coloured line$/.test(l.text)), 'colour codes and the OSC title are gone, the text stays');
+    assert.ok(
+      r!.lines.some((l) => /ERROR coloured line$/.test(l.text)),
+      'colour codes and the OSC title are gone, the text stays',
+    );
     const huge = r!.lines.find((l) => l.text.includes(' HUGE '))!;
     assert.match(huge.text, /more (bytes cut on the server|characters cut)/);
     assert.ok(r!.bytes < 200_000, `the 3 MB line was cut on the server (${r!.bytes} bytes received)`);
@@ -132,18 +167,29 @@ describe('junk in logs', () => {
 
 describe('caps, timeouts, cancellation', () => {
   test('line cap keeps the lines nearest the event and marks the cuts', async () => {
-    const [r] = await fetcher.fetch([parseLogSpec(`target=file:${env.logDir}/app.log`)], { ...W, around: [T('2026-11-25T10:02:00Z')] }, { maxLines: 11 });
+    const [r] = await fetcher.fetch(
+      [parseLogSpec(`target=file:${env.logDir}/app.log`)],
+      { ...W, around: [T('2026-11-25T10:02:00Z')] },
+      { maxLines: 11 },
+    );
     assert.equal(r!.status, 'ok');
     assert.equal(r!.truncated, true);
     const kept = r!.lines.filter((l) => !l.marker);
     assert.equal(kept.length, 11);
-    assert.deepEqual(kept.map((l) => l.time), Array.from({ length: 11 }, (_, i) => new Date(Date.parse('2026-11-25T10:01:35Z') + i * 5000).toISOString()));
+    assert.deepEqual(
+      kept.map((l) => l.time),
+      Array.from({ length: 11 }, (_, i) => new Date(Date.parse('2026-11-25T10:01:35Z') + i * 5000).toISOString()),
+    );
     assert.equal(r!.lines[0]!.marker, 'truncated');
     assert.equal(r!.lines.at(-1)!.marker, 'truncated');
   });
 
   test('byte cap applies on the server: little crosses the wire, centred on the event', async () => {
-    const w = { since: T('2026-11-25T08:00:00Z'), until: T('2026-11-25T11:00:00Z'), around: [T('2026-11-25T10:05:00Z')] };
+    const w = {
+      since: T('2026-11-25T08:00:00Z'),
+      until: T('2026-11-25T11:00:00Z'),
+      around: [T('2026-11-25T10:05:00Z')],
+    };
     const [r] = await fetcher.fetch([parseLogSpec(`target=file:${env.logDir}/app.log`)], w, { maxBytes: 8 * 1024 });
     assert.equal(r!.status, 'ok');
     assert.equal(r!.truncated, true);
@@ -165,11 +211,17 @@ describe('caps, timeouts, cancellation', () => {
   test('cancellation rejects promptly and leaves the fetcher usable', async () => {
     const ac = new AbortController();
     const t0 = Date.now();
-    const p = fetcher.fetch([parseLogSpec('target=cmd:sleep 41.25'), parseLogSpec('target=cmd:sleep 41.5')], W, { signal: ac.signal });
+    const p = fetcher.fetch([parseLogSpec('target=cmd:sleep 41.25'), parseLogSpec('target=cmd:sleep 41.5')], W, {
+      signal: ac.signal,
+    });
     setTimeout(() => ac.abort(), 500);
     await assert.rejects(p, (e: unknown) => e instanceof RcaError && e.kind === 'cancelled');
     assert.ok(Date.now() - t0 < 3000, `cancelled after ${Date.now() - t0} ms`);
-    assert.deepEqual(await remoteLeftovers(/sleep 41\.(25|5)/), [], 'the remote commands were stopped, not left running');
+    assert.deepEqual(
+      await remoteLeftovers(/sleep 41\.(25|5)/),
+      [],
+      'the remote commands were stopped, not left running',
+    );
     const [r] = await fetcher.fetch([parseLogSpec(`target=file:${env.logDir}/app.log`)], W);
     assert.equal(r!.status, 'ok');
   });

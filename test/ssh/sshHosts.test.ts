@@ -21,7 +21,10 @@ after(async () => {
 
 const W: LogWindow = { since: T('2026-11-25T10:00:00Z'), until: T('2026-11-25T10:07:00Z') };
 
-async function fetchHost(host: string, opts: ConstructorParameters<typeof SshLogFetcher>[0] = {}): Promise<HostLogResult> {
+async function fetchHost(
+  host: string,
+  opts: ConstructorParameters<typeof SshLogFetcher>[0] = {},
+): Promise<HostLogResult> {
   const f = new SshLogFetcher({ sshConfigPath: env.configPath, home: env.home, timeoutMs: 5000, ...opts });
   try {
     const [r] = await f.fetch([parseLogSpec(`${host}=file:${env.logDir}/app.log`)], W);
@@ -77,7 +80,13 @@ describe('ssh config resolution', () => {
     try {
       a.add(env.keys.encrypted.privatePath, PASSPHRASE);
       const asked: string[] = [];
-      const r = await fetchHost('encrypted', { identityAgent: a.socket, askPassphrase: async (p) => { asked.push(p); return undefined; } });
+      const r = await fetchHost('encrypted', {
+        identityAgent: a.socket,
+        askPassphrase: async (p) => {
+          asked.push(p);
+          return undefined;
+        },
+      });
       assert.equal(r.status, 'ok', r.message);
       assert.deepEqual(asked, []);
     } finally {
@@ -87,7 +96,12 @@ describe('ssh config resolution', () => {
 
   test('an encrypted key: passphrase asked once and used; without it a clear message', async () => {
     const asked: string[] = [];
-    const ok = await fetchHost('encrypted', { askPassphrase: async (p) => { asked.push(p); return PASSPHRASE; } });
+    const ok = await fetchHost('encrypted', {
+      askPassphrase: async (p) => {
+        asked.push(p);
+        return PASSPHRASE;
+      },
+    });
     assert.equal(ok.status, 'ok', ok.message);
     assert.deepEqual(asked, [env.keys.encrypted.privatePath]);
     const no = await fetchHost('encrypted');
@@ -140,12 +154,19 @@ describe('host keys', () => {
   });
 
   test('an unknown key on the jump host refuses the whole chain', async () => {
-    const f = new SshLogFetcher({ sshConfigPath: env.configPath, home: env.home, knownHostsPath: `${env.home}/empty_known_hosts`, timeoutMs: 5000 });
+    const f = new SshLogFetcher({
+      sshConfigPath: env.configPath,
+      home: env.home,
+      knownHostsPath: `${env.home}/empty_known_hosts`,
+      timeoutMs: 5000,
+    });
     try {
       const [r] = await f.fetch([parseLogSpec(`behind-jump=file:${env.logDir}/app.log`)], W);
       assert.equal(r!.status, 'host-key-unknown');
       assert.match(r!.message!, /jump host jump for behind-jump/);
-    } finally { f.dispose(); }
+    } finally {
+      f.dispose();
+    }
   });
 });
 
@@ -180,25 +201,44 @@ describe('failures', () => {
     try {
       const hosts = ['target', 'closed', 'stranger', 'silent', 'wrongkey', 'web-02'];
       const t0 = Date.now();
-      const rs = await f.fetch(hosts.map((h) => parseLogSpec(`${h}=file:${env.logDir}/app.log`)), W, { concurrency: 6 });
-      assert.deepEqual(rs.map((r) => r.host), hosts);
-      assert.deepEqual(rs.map((r) => r.status), ['ok', 'unreachable', 'host-key-unknown', 'timeout', 'auth-failed', 'ok']);
+      const rs = await f.fetch(
+        hosts.map((h) => parseLogSpec(`${h}=file:${env.logDir}/app.log`)),
+        W,
+        { concurrency: 6 },
+      );
+      assert.deepEqual(
+        rs.map((r) => r.host),
+        hosts,
+      );
+      assert.deepEqual(
+        rs.map((r) => r.status),
+        ['ok', 'unreachable', 'host-key-unknown', 'timeout', 'auth-failed', 'ok'],
+      );
       for (const r of rs) assert.ok(r.status === 'ok' || r.message, `${r.host} has a message`);
       assert.ok(Date.now() - t0 < 4000, 'hosts ran in parallel (the silent one alone takes 1 s)');
-    } finally { f.dispose(); }
+    } finally {
+      f.dispose();
+    }
   });
 
   test('connections are reused within a fetcher and closed by dispose()', async () => {
     const f = new SshLogFetcher({ sshConfigPath: env.configPath, home: env.home, timeoutMs: 5000 });
     const count = () => env.target.logs.join('').match(/Accepted publickey/g)?.length ?? 0;
     const before = count();
-    await f.fetch([parseLogSpec(`target=file:${env.logDir}/app.log`), parseLogSpec(`target=file:${env.logDir}/syslog`)], W, { concurrency: 1 });
+    await f.fetch(
+      [parseLogSpec(`target=file:${env.logDir}/app.log`), parseLogSpec(`target=file:${env.logDir}/syslog`)],
+      W,
+      { concurrency: 1 },
+    );
     await f.fetch([parseLogSpec(`target=file:${env.logDir}/access.log`)], W);
     assert.equal(count(), before + 1, 'one login for three fetches');
     const logged = env.target.logs.join('').length;
     f.dispose();
     // sshd logs the client's disconnect: wait for that line (written after dispose), not for a fixed time.
-    const after = await env.target.waitForLog(/(Disconnected from|Connection closed by|Received disconnect from) .*127\.0\.0\.1/, logged);
+    const after = await env.target.waitForLog(
+      /(Disconnected from|Connection closed by|Received disconnect from) .*127\.0\.0\.1/,
+      logged,
+    );
     assert.match(after, /(Disconnected from|Connection closed by|Received disconnect from) .*127\.0\.0\.1/);
   });
 });

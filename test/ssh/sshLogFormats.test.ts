@@ -19,7 +19,11 @@ after(async () => {
   await env?.stop();
 });
 
-const W: LogWindow = { since: T('2026-11-25T10:00:00Z'), until: T('2026-11-25T10:07:00Z'), around: [T('2026-11-25T10:05:00Z')] };
+const W: LogWindow = {
+  since: T('2026-11-25T10:00:00Z'),
+  until: T('2026-11-25T10:07:00Z'),
+  around: [T('2026-11-25T10:05:00Z')],
+};
 
 async function one(spec: string, window: LogWindow = W, opts = {}): Promise<HostLogResult> {
   const [r] = await fetcher.fetch([parseLogSpec(spec)], window, opts);
@@ -32,7 +36,8 @@ function timed(r: HostLogResult) {
 }
 
 function assertInWindow(r: HostLogResult, w: LogWindow) {
-  for (const t of timed(r)) assert.ok(t >= w.since.toISOString() && t <= w.until.toISOString(), `${t} outside the window`);
+  for (const t of timed(r))
+    assert.ok(t >= w.since.toISOString() && t <= w.until.toISOString(), `${t} outside the window`);
   const ts = timed(r);
   assert.deepEqual(ts, [...ts].sort(), 'lines are in time order');
 }
@@ -126,7 +131,10 @@ describe('file sources over a real sshd', () => {
     const kinds = r.lines.map((l) => (l.text.includes('json seconds') ? 's' : 'ms'));
     assert.deepEqual(kinds, [...Array(15).fill(kinds[0]), ...Array(15).fill(kinds[15])]);
     assert.notEqual(kinds[0], kinds[15]);
-    assert.deepEqual(timed({ ...r, lines: r.lines.slice(0, 15) }), [...timed({ ...r, lines: r.lines.slice(0, 15) })].sort());
+    assert.deepEqual(
+      timed({ ...r, lines: r.lines.slice(0, 15) }),
+      [...timed({ ...r, lines: r.lines.slice(0, 15) })].sort(),
+    );
   });
 
   test('a file that does not exist', async () => {
@@ -150,8 +158,14 @@ describe('journald, docker and command sources', () => {
     const r = await one('target=journald:app.service');
     assert.equal(r.status, 'ok', r.message);
     assert.equal(r.lines.length, 15);
-    assert.ok(r.lines.every((l) => l.text.includes('app.service entry')), 'only the unit asked for');
-    assert.match(r.lines[0]!.text, /^2026-11-25T11:00:00\+0100 web1 app\[42\]: app\.service entry 20 at 2026-11-25T10:00:00\.000Z$/);
+    assert.ok(
+      r.lines.every((l) => l.text.includes('app.service entry')),
+      'only the unit asked for',
+    );
+    assert.match(
+      r.lines[0]!.text,
+      /^2026-11-25T11:00:00\+0100 web1 app\[42\]: app\.service entry 20 at 2026-11-25T10:00:00\.000Z$/,
+    );
     assert.equal(r.lines[0]!.time, '2026-11-25T10:00:00.000Z');
     assert.equal(r.lines.at(-1)!.time, '2026-11-25T10:07:00.000Z');
   });
@@ -170,23 +184,37 @@ describe('journald, docker and command sources', () => {
     assert.equal(r.lines.length, 14);
     assert.equal(r.lines[0]!.time, '2026-11-25T10:00:00.123Z');
     const args = readFileSync(join(env.logDir, 'docker.args'), 'utf8').trim().split('\n');
-    assert.deepEqual(args, ['logs', '-t', '--since', String(W.since.getTime() / 1000), '--until', String(W.until.getTime() / 1000), 'api']);
+    assert.deepEqual(args, [
+      'logs',
+      '-t',
+      '--since',
+      String(W.since.getTime() / 1000),
+      '--until',
+      String(W.until.getTime() / 1000),
+      'api',
+    ]);
   });
 
-  test('a stopped container\'s log is read like a running one\'s', async () => {
+  test("a stopped container's log is read like a running one's", async () => {
     const r = await one('target=docker:batch');
     assert.equal(r.status, 'ok', r.message);
-    assert.deepEqual(r.lines.map((l) => [l.time, l.text.replace(/^\S+ /, '')]), [
-      ['2026-11-25T10:03:00.000Z', 'batch job started'],
-      ['2026-11-25T10:04:30.500Z', 'batch job exited with code 137'],
-    ]);
+    assert.deepEqual(
+      r.lines.map((l) => [l.time, l.text.replace(/^\S+ /, '')]),
+      [
+        ['2026-11-25T10:03:00.000Z', 'batch job started'],
+        ['2026-11-25T10:04:30.500Z', 'batch job exited with code 137'],
+      ],
+    );
   });
 
   test('a missing container: an error naming the source and host, with what docker said, and no log lines', async () => {
     const r = await one('target=docker:nope');
     assert.equal(r.status, 'error');
-    assert.equal(r.message, 'docker logs on target failed (exit 1): Error response from daemon: No such container: nope');
-    assert.deepEqual(r.lines, [], 'docker\'s error is not shown as a log line');
+    assert.equal(
+      r.message,
+      'docker logs on target failed (exit 1): Error response from daemon: No such container: nope',
+    );
+    assert.deepEqual(r.lines, [], "docker's error is not shown as a log line");
   });
 
   test('no access to the docker socket: an error that says how to get access', async () => {
@@ -195,7 +223,10 @@ describe('journald, docker and command sources', () => {
     try {
       const r = await one('target=docker:api');
       assert.equal(r.status, 'error');
-      assert.match(r.message!, /^docker logs on target failed \(exit 1\): permission denied while trying to connect to the Docker daemon socket at unix:\/\/\/var\/run\/docker\.sock/);
+      assert.match(
+        r.message!,
+        /^docker logs on target failed \(exit 1\): permission denied while trying to connect to the Docker daemon socket at unix:\/\/\/var\/run\/docker\.sock/,
+      );
       assert.match(r.message!, /Add the SSH user to the docker group/);
       assert.deepEqual(r.lines, []);
     } finally {
@@ -204,22 +235,38 @@ describe('journald, docker and command sources', () => {
   });
 
   test('command template: placeholders are substituted quoted, output filtered to the window', async () => {
-    const r = await one(`target=cmd:printf '%s\\n' {since} {until} @{sinceEpoch} >${env.logDir}/cmd.args; grep -E {grep} ${env.logDir}/app.log`, { ...W, grep: ['request 123', 'TypeError'] });
+    const r = await one(
+      `target=cmd:printf '%s\\n' {since} {until} @{sinceEpoch} >${env.logDir}/cmd.args; grep -E {grep} ${env.logDir}/app.log`,
+      { ...W, grep: ['request 123', 'TypeError'] },
+    );
     assert.equal(r.status, 'ok', r.message);
-    assert.deepEqual(readFileSync(join(env.logDir, 'cmd.args'), 'utf8').trim().split('\n'), [W.since.toISOString(), W.until.toISOString(), `@${W.since.getTime() / 1000}`]);
+    assert.deepEqual(readFileSync(join(env.logDir, 'cmd.args'), 'utf8').trim().split('\n'), [
+      W.since.toISOString(),
+      W.until.toISOString(),
+      `@${W.since.getTime() / 1000}`,
+    ]);
     assert.ok(r.lines.length > 0);
     assertInWindow(r, W);
-    assert.ok(r.lines.every((l) => l.matched?.length), 'grep ran on the server with the terms');
+    assert.ok(
+      r.lines.every((l) => l.matched?.length),
+      'grep ran on the server with the terms',
+    );
   });
 
   test('command output without timestamps is kept whole', async () => {
     const r = await one("target=cmd:printf 'no time on this line\\nnor on this one\\n'");
     assert.equal(r.status, 'ok', r.message);
-    assert.deepEqual(r.lines.map((l) => l.text), ['no time on this line', 'nor on this one']);
+    assert.deepEqual(
+      r.lines.map((l) => l.text),
+      ['no time on this line', 'nor on this one'],
+    );
   });
 
   test('a failing command is an error; grep finding nothing is not', async () => {
-    const none = await one(`target=cmd:grep -E {grep} ${env.logDir}/app.log`, { ...W, grep: ['no such text anywhere'] });
+    const none = await one(`target=cmd:grep -E {grep} ${env.logDir}/app.log`, {
+      ...W,
+      grep: ['no such text anywhere'],
+    });
     assert.equal(none.status, 'ok', none.message);
     assert.equal(none.lines.length, 0);
     const bad = await one('target=cmd:no-such-command-xyz --flag');

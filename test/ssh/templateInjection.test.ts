@@ -30,7 +30,11 @@ after(async () => {
   for (const f of markersLeft()) rmSync(join(tmpdir(), f), { force: true });
 });
 
-const W: LogWindow = { since: T('2026-11-25T10:00:00Z'), until: T('2026-11-25T10:07:00Z'), around: [T('2026-11-25T10:05:00Z')] };
+const W: LogWindow = {
+  since: T('2026-11-25T10:00:00Z'),
+  until: T('2026-11-25T10:07:00Z'),
+  around: [T('2026-11-25T10:05:00Z')],
+};
 
 /** Each entry tries to create `marker-N` through a different shell feature. */
 const corpus = (m: (n: number) => string): string[] => [
@@ -73,10 +77,21 @@ describe('command template placeholders on the real sshd', () => {
       if (style === 'none') continue;
       for (const p of TEMPLATE_PLACEHOLDERS) {
         const template = make(p);
-        assert.throws(() => parseLogSpec(`target=cmd:${template}`), (e: unknown) => e instanceof RcaError && e.kind === 'usage'
-          && e.message.includes(`{${p}}`) && /Unsafe command template/.test(e.message) && /already passed as one quoted argument/.test(e.hint ?? ''), `${style} ${p}`);
+        assert.throws(
+          () => parseLogSpec(`target=cmd:${template}`),
+          (e: unknown) =>
+            e instanceof RcaError &&
+            e.kind === 'usage' &&
+            e.message.includes(`{${p}}`) &&
+            /Unsafe command template/.test(e.message) &&
+            /already passed as one quoted argument/.test(e.hint ?? ''),
+          `${style} ${p}`,
+        );
         // Built in code (as settings, tags or the AI could), the spec is refused all the same, before SSH runs it.
-        const [r] = await fetcher.fetch([{ host: 'target', source: { kind: 'command', template } }], { ...W, grep: hostile });
+        const [r] = await fetcher.fetch([{ host: 'target', source: { kind: 'command', template } }], {
+          ...W,
+          grep: hostile,
+        });
         assert.notEqual(r!.status, 'ok', `${style} ${p}: ${r!.message}`);
         assert.match(r!.message ?? '', /Unsafe command template/);
         refused++;
@@ -94,7 +109,11 @@ describe('command template placeholders on the real sshd', () => {
         const p = TEMPLATE_PLACEHOLDERS[i]!;
         assert.equal(r.status, 'ok', `${p} ${JSON.stringify(term)}: ${r.message}`);
         const printed = r.lines.filter((l) => l.text.startsWith('V=')).map((l) => l.text.slice(2));
-        assert.equal(printed.length, 1, `${p} ${JSON.stringify(term)}: one argument, not split: ${JSON.stringify(r.lines.map((l) => l.text))}`);
+        assert.equal(
+          printed.length,
+          1,
+          `${p} ${JSON.stringify(term)}: one argument, not split: ${JSON.stringify(r.lines.map((l) => l.text))}`,
+        );
         if (p === 'grep') assert.equal(printed[0], grepPattern([term]), JSON.stringify(term));
         else assert.match(printed[0]!, p.endsWith('Epoch') ? /^\d{10}$/ : /^2026-11-25T10:0\d:00\.000Z$/);
       }
@@ -104,9 +123,15 @@ describe('command template placeholders on the real sshd', () => {
   });
 
   test('a grep term starting with "-" stays a pattern, not an option of grep', async () => {
-    const [r] = await fetcher.fetch([parseLogSpec(`target=cmd:grep -a -c -E {grep} ${env.logDir}/app.log`)], { ...W, grep: ['-v'] });
+    const [r] = await fetcher.fetch([parseLogSpec(`target=cmd:grep -a -c -E {grep} ${env.logDir}/app.log`)], {
+      ...W,
+      grep: ['-v'],
+    });
     assert.equal(r!.status, 'ok', r!.message);
     // "-v" read as an option would count the non-matching lines (thousands); as a pattern it matches none.
-    assert.deepEqual(r!.lines.map((l) => l.text), ['0']);
+    assert.deepEqual(
+      r!.lines.map((l) => l.text),
+      ['0'],
+    );
   });
 });

@@ -21,7 +21,9 @@ export async function startMcp(args: string[], env: Record<string, string> = {})
     stderr: 'pipe',
   });
   let err = '';
-  transport.stderr?.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+  transport.stderr?.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+  });
   const client = new Client({ name: 'sentry-rca-test', version: '1.0.0' });
   await client.connect(transport);
   return {

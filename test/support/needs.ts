@@ -30,11 +30,21 @@ export function firstMissing(...reasons: Array<string | null | false | undefined
  * `describe` for a suite that needs tools. With `missing` null it is a plain describe. Otherwise,
  * locally: skipped with the reason; in CI: one failing test naming what is missing instead of the body.
  */
-export function describeNeeding(name: string, missing: string | null, options: Omit<TestOptions, 'skip' | 'todo'>, fn: () => void): void {
-  if (!missing) { describe(name, options, fn); return; }
+export function describeNeeding(
+  name: string,
+  missing: string | null,
+  options: Omit<TestOptions, 'skip' | 'todo'>,
+  fn: () => void,
+): void {
+  if (!missing) {
+    describe(name, options, fn);
+    return;
+  }
   if (inCi()) {
     describe(name, options, () => {
-      test('the tools this suite needs are installed', () => { throw new Error(`${name}: ${missing}`); });
+      test('the tools this suite needs are installed', () => {
+        throw new Error(`${name}: ${missing}`);
+      });
     });
     return;
   }

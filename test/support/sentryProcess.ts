@@ -18,19 +18,27 @@ export interface SentryProcess {
  */
 export async function startSentryProcess(args: string[]): Promise<SentryProcess> {
   const main = join(repoRoot(), 'out', 'test', 'servers', 'sentry', 'main.js');
-  const child: ChildProcess = spawn(process.execPath, [main, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const info = await new Promise<{ url: string; token: string; org: string; projects: SentryProcess['projects'] }>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      buf += d;
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) {
-        try { resolve(JSON.parse(buf.slice(0, nl))); } catch (e) { reject(e as Error); }
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`test Sentry server exited with ${code}`)));
+  const child: ChildProcess = spawn(process.execPath, [main, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const info = await new Promise<{ url: string; token: string; org: string; projects: SentryProcess['projects'] }>(
+    (resolve, reject) => {
+      let buf = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (d: string) => {
+        buf += d;
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          try {
+            resolve(JSON.parse(buf.slice(0, nl)));
+          } catch (e) {
+            reject(e as Error);
+          }
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`test Sentry server exited with ${code}`)));
+    },
+  );
   return {
     ...info,
     async control(op, body = {}) {
@@ -38,10 +46,11 @@ export async function startSentryProcess(args: string[]): Promise<SentryProcess>
       if (!res.ok) throw new Error(`control ${op}: ${res.status} ${await res.text()}`);
       return res.json();
     },
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -16,8 +16,12 @@ import { startSentryServer } from '../servers/sentry/index';
 import { generateKey, sshdAvailable, SshdServer } from '../servers/sshd/sshdServer';
 
 async function main(): Promise<void> {
-  if (skipWithoutCodeServer('trust')) { process.exitCode = 1; return; }
-  if (!sshdAvailable()) throw new Error('trust: /usr/sbin/sshd is not installed (scripts/ensure-test-env.sh installs openssh-server)');
+  if (skipWithoutCodeServer('trust')) {
+    process.exitCode = 1;
+    return;
+  }
+  if (!sshdAvailable())
+    throw new Error('trust: /usr/sbin/sshd is not installed (scripts/ensure-test-env.sh installs openssh-server)');
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-trust-'));
   const sentry = await startSentryServer({});
   let sshd: SshdServer | undefined;
@@ -29,7 +33,10 @@ async function main(): Promise<void> {
     const knownHosts = join(scratch, 'known_hosts');
     writeFileSync(knownHosts, `${sshd.knownHostsLine()}\n`);
     const sshConfig = join(scratch, 'ssh_config');
-    writeFileSync(sshConfig, `Host buildhost\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  IdentityFile ${key.privatePath}\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile ${knownHosts}\n`);
+    writeFileSync(
+      sshConfig,
+      `Host buildhost\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  IdentityFile ${key.privatePath}\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile ${knownHosts}\n`,
+    );
 
     const run = async (name: string, workspaceTrust: boolean, drive?: (page: Page) => Promise<void>) => {
       const ws = join(scratch, `${name}-repo`);
@@ -37,13 +44,20 @@ async function main(): Promise<void> {
       mkdirSync(join(ws, '.vscode'), { recursive: true });
       mkdirSync(join(ws, 'src'), { recursive: true });
       writeFileSync(join(ws, 'src', 'index.js'), 'module.exports = 1;\n');
-      writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({
-        'sentryRca.baseUrl': sentry.url,
-        'sentryRca.ai.baseUrl': 'http://127.0.0.1:9/v1',
-        'sentryRca.logs.sources': [`buildhost:cmd:touch ${marker}`],
-        // Application scope: a workspace cannot accept a clear-text token for the user.
-        'sentryRca.allowHttp': true,
-      }, null, 2));
+      writeFileSync(
+        join(ws, '.vscode', 'settings.json'),
+        JSON.stringify(
+          {
+            'sentryRca.baseUrl': sentry.url,
+            'sentryRca.ai.baseUrl': 'http://127.0.0.1:9/v1',
+            'sentryRca.logs.sources': [`buildhost:cmd:touch ${marker}`],
+            // Application scope: a workspace cannot accept a clear-text token for the user.
+            'sentryRca.allowHttp': true,
+          },
+          null,
+          2,
+        ),
+      );
       // A copy of the demo's marker asking for the demo token: outside the demo folder it means nothing.
       writeFileSync(join(ws, '.vscode', 'sentry-rca-demo.json'), JSON.stringify({ demo: 1, pendingToken: true }));
       return runSuiteInVsCode({
@@ -53,7 +67,13 @@ async function main(): Promise<void> {
         workspaceTrust,
         ...(drive ? { drive } : {}),
         env: {
-          SENTRY_RCA_TRUST_TEST: JSON.stringify({ sentryUrl: sentry.url, token: sentry.token, org: sentry.org, marker, workspace: ws }),
+          SENTRY_RCA_TRUST_TEST: JSON.stringify({
+            sentryUrl: sentry.url,
+            token: sentry.token,
+            org: sentry.org,
+            marker,
+            workspace: ws,
+          }),
         },
         settings: {
           // The user's own values: a closed port (no request leaves the machine), their ssh config.

@@ -13,7 +13,16 @@ import { repoRoot } from '../support/paths';
 /** The project root, wherever this file was bundled to (out/test/<suite>/, out/test/unit/<dir>/…). */
 export const projectRoot = repoRoot();
 
-export const CODE_SERVER_ENTRY = join(projectRoot, '.tools', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CODE_SERVER_ENTRY = join(
+  projectRoot,
+  '.tools',
+  'code-server',
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
 
 export function codeServerInstalled(): boolean {
   return existsSync(CODE_SERVER_ENTRY);
@@ -89,8 +98,17 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const userDir = join(dataRoot, 'data', 'User');
   mkdirSync(userDir, { recursive: true });
   mkdirSync(join(dataRoot, 'exts'), { recursive: true });
-  const trust = opts.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {};
-  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...trust, ...opts.settings }, null, 2));
+  const trust = opts.workspaceTrust
+    ? {
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
+      }
+    : {};
+  writeFileSync(
+    join(userDir, 'settings.json'),
+    JSON.stringify({ ...TEST_SETTINGS, ...trust, ...opts.settings }, null, 2),
+  );
   writeFileSync(join(dataRoot, 'config.yaml'), 'auth: none\ncert: false\n');
 
   let lastError: Error | undefined;
@@ -107,18 +125,28 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   throw lastError ?? new Error('code-server did not start');
 }
 
-async function launch(port: number, dataRoot: string, ownsDataRoot: boolean, opts: CodeServerOptions): Promise<CodeServer> {
+async function launch(
+  port: number,
+  dataRoot: string,
+  ownsDataRoot: boolean,
+  opts: CodeServerOptions,
+): Promise<CodeServer> {
   const args = [
     CODE_SERVER_ENTRY,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
-    '--user-data-dir', join(dataRoot, 'data'),
-    '--extensions-dir', join(dataRoot, 'exts'),
-    '--config', join(dataRoot, 'config.yaml'),
+    '--user-data-dir',
+    join(dataRoot, 'data'),
+    '--extensions-dir',
+    join(dataRoot, 'exts'),
+    '--config',
+    join(dataRoot, 'config.yaml'),
     opts.workspace,
   ];
   // Its own process group, so stopping it also stops the extension hosts and watchers it forked.
@@ -139,19 +167,26 @@ async function launch(port: number, dataRoot: string, ownsDataRoot: boolean, opt
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
   let exited: number | null | undefined;
-  child.on('exit', (code) => { exited = code; });
+  child.on('exit', (code) => {
+    exited = code;
+  });
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   for (;;) {
-    if (exited !== undefined) throw new Error(`code-server exited with ${exited} before it was ready:\n${lines.slice(-20).join('\n')}`);
+    if (exited !== undefined)
+      throw new Error(`code-server exited with ${exited} before it was ready:\n${lines.slice(-20).join('\n')}`);
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       killGroup(child);
-      throw new Error(`code-server did not answer ${url}/healthz within ${opts.readyTimeoutMs ?? 30_000} ms:\n${lines.slice(-20).join('\n')}`);
+      throw new Error(
+        `code-server did not answer ${url}/healthz within ${opts.readyTimeoutMs ?? 30_000} ms:\n${lines.slice(-20).join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -175,10 +210,19 @@ async function launch(port: number, dataRoot: string, ownsDataRoot: boolean, opt
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (!child.pid) return;
-  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
-async function stop(child: ChildProcess, hasExited: () => boolean, dataRoot: string, ownsDataRoot: boolean): Promise<void> {
+async function stop(
+  child: ChildProcess,
+  hasExited: () => boolean,
+  dataRoot: string,
+  ownsDataRoot: boolean,
+): Promise<void> {
   killGroup(child, 'SIGTERM');
   const deadline = Date.now() + 5000;
   while (!hasExited() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

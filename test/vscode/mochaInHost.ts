@@ -12,7 +12,9 @@ export async function runMochaInHost(dir: string, suffix: string, timeoutMs = 60
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: timeoutMs, reporter: 'spec' });
   const grep = process.env.SENTRY_RCA_TEST_GREP;
   if (grep) mocha.grep(grep);
-  const files = readdirSync(dir).filter((n) => n.endsWith(suffix)).sort();
+  const files = readdirSync(dir)
+    .filter((n) => n.endsWith(suffix))
+    .sort();
   // SENTRY_RCA_TEST_SHUFFLE=<seed> runs the suite files in a seeded random order: each suite sets up
   // its own state, so any order must pass.
   const seed = Number(process.env.SENTRY_RCA_TEST_SHUFFLE);
@@ -23,7 +25,13 @@ export async function runMochaInHost(dir: string, suffix: string, timeoutMs = 60
   for (const f of files) mocha.addFile(join(dir, f));
   const counts = await new Promise<SuiteCounts>((resolve, reject) => {
     try {
-      const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, skipped: runner.stats?.pending ?? 0 }));
+      const runner = mocha.run(() =>
+        resolve({
+          passed: runner.stats?.passes ?? 0,
+          failed: runner.stats?.failures ?? 0,
+          skipped: runner.stats?.pending ?? 0,
+        }),
+      );
     } catch (e) {
       reject(e);
     }

@@ -35,14 +35,19 @@ export interface SuiteCounts {
 
 export function writeSummary(counts: Omit<SuiteCounts, 'skipped'> & { skipped?: number }): void {
   const file = process.env.SENTRY_RCA_TEST_SUMMARY;
-  if (file) writeFileSync(file, JSON.stringify({ passed: counts.passed, failed: counts.failed, skipped: counts.skipped ?? 0 }));
+  if (file)
+    writeFileSync(file, JSON.stringify({ passed: counts.passed, failed: counts.failed, skipped: counts.skipped ?? 0 }));
 }
 
 /**
  * Runs a step-list UI suite's `main` and reports its counts whatever happens: a crash outside a step is
  * one more failure, never a silent pass.
  */
-export function runStepSuite(name: string, steps: { passed: number; failed: number; skipped: number }, main: () => Promise<void>): void {
+export function runStepSuite(
+  name: string,
+  steps: { passed: number; failed: number; skipped: number },
+  main: () => Promise<void>,
+): void {
   const report = () => {
     console.log(`${name}: ${steps.passed} passed, ${steps.failed} failed`);
     writeSummary({ passed: steps.passed, failed: steps.failed, skipped: steps.skipped });
@@ -79,12 +84,17 @@ export async function runSuiteInVsCode(opts: SuiteRunOptions): Promise<SuiteCoun
       timeoutMs: opts.timeoutMs,
       ...(opts.workspaceTrust ? { workspaceTrust: true } : {}),
       ...(opts.drive ? { drive: opts.drive } : {}),
-      onLog: (line) => { console.log(line); },
+      onLog: (line) => {
+        console.log(line);
+      },
       onOutput: verbose ? (line) => console.log(`[code-server] ${line}`) : undefined,
     });
-    if (existsSync(resultFile)) counts = { skipped: 0, ...(JSON.parse(readFileSync(resultFile, 'utf8')) as Partial<SuiteCounts>) } as SuiteCounts;
+    if (existsSync(resultFile))
+      counts = { skipped: 0, ...(JSON.parse(readFileSync(resultFile, 'utf8')) as Partial<SuiteCounts>) } as SuiteCounts;
     else counts = { passed: 0, failed: 1, skipped: 0 };
-    console.log(`${opts.name}: exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${(run.durationMs / 1000).toFixed(1)} s; ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    console.log(
+      `${opts.name}: exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${(run.durationMs / 1000).toFixed(1)} s; ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
     if (run.exitCode !== 0 && counts.failed === 0) counts.failed = 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

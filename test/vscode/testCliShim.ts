@@ -17,10 +17,17 @@ function parse(argv: string[]): { dev?: string; tests?: string; folder?: string 
   const out: { dev?: string; tests?: string; folder?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const value = (name: string) => (a.startsWith(`${name}=`) ? a.slice(name.length + 1) : a === name ? argv[++i] : undefined);
+    const value = (name: string) =>
+      a.startsWith(`${name}=`) ? a.slice(name.length + 1) : a === name ? argv[++i] : undefined;
     out.dev ??= value('--extensionDevelopmentPath');
     out.tests ??= value('--extensionTestsPath');
-    if (!a.startsWith('-') && !out.folder && argv[i - 1] !== '--extensionDevelopmentPath' && argv[i - 1] !== '--extensionTestsPath') out.folder = a;
+    if (
+      !a.startsWith('-') &&
+      !out.folder &&
+      argv[i - 1] !== '--extensionDevelopmentPath' &&
+      argv[i - 1] !== '--extensionTestsPath'
+    )
+      out.folder = a;
   }
   return out;
 }
@@ -53,4 +60,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { process.exitCode = code; }, (e: unknown) => { console.error(e); process.exitCode = 1; });
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

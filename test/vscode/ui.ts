@@ -20,7 +20,7 @@ export class Steps {
       return true;
     } catch (e) {
       this.failed++;
-      console.log(`  ✘ ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      console.log(`  ✘ ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return false;
     }
   }

@@ -13,13 +13,29 @@ import { startCodeServer, type CodeServer, type CodeServerOptions } from './code
 export const CHROMIUM = process.env.SENTRY_RCA_CHROMIUM ?? '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   '--disable-dev-shm-usage',
 ];
 
 /** Workbench noise that says nothing about the extension (no gallery offline, no vsda). */
-const HARMLESS = [/open-vsx\.org/, /vsda/, /An unknown error occurred/, /^(Resolving|Resolved) connection token/, /^Creating a socket/, /Service Worker/, /ChatSessionStore/, /additional builtin extensions/, /^\s+at (async )?\S+ \(http/];
+const HARMLESS = [
+  /open-vsx\.org/,
+  /vsda/,
+  /An unknown error occurred/,
+  /^(Resolving|Resolved) connection token/,
+  /^Creating a socket/,
+  /Service Worker/,
+  /ChatSessionStore/,
+  /additional builtin extensions/,
+  /^\s+at (async )?\S+ \(http/,
+];
 
 export interface WorkbenchOptions extends CodeServerOptions {
   /** The extension under development; leave out to test what is installed in the profile's extensions dir. */
@@ -52,21 +68,26 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
       args: CHROMIUM_ARGS,
       viewport: opts.viewport ?? { width: 1280, height: 800 },
     });
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     let resolveExit!: (code: number) => void;
-    const exitCode = new Promise<number>((r) => { resolveExit = r; });
+    const exitCode = new Promise<number>((r) => {
+      resolveExit = r;
+    });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
       if (!HARMLESS.some((re) => re.test(text))) log(type === 'info' || type === 'log' ? text : `[${type}] ${text}`);
     });
-    await page.exposeFunction('codeAutomationExit', (code: number) => { resolveExit(code); });
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      resolveExit(code);
+    });
     page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
 
     const payload: Array<[string, string]> = [
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
     ];
-    if (opts.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', server.remoteUri(opts.extensionDevelopmentPath)]);
+    if (opts.extensionDevelopmentPath)
+      payload.push(['extensionDevelopmentPath', server.remoteUri(opts.extensionDevelopmentPath)]);
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(opts.extensionTestsPath)]);
     await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded' });
 
@@ -77,14 +98,23 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
       context: ctx,
       page,
       exitCode,
-      close: () => (closed ??= (async () => {
-        try { await ctx.close(); } catch { /* the browser may already be gone */ }
-        await server.stop();
-        rmSync(profile, { recursive: true, force: true });
-      })()),
+      close: () =>
+        (closed ??= (async () => {
+          try {
+            await ctx.close();
+          } catch {
+            /* the browser may already be gone */
+          }
+          await server.stop();
+          rmSync(profile, { recursive: true, force: true });
+        })()),
     };
   } catch (e) {
-    try { await context?.close(); } catch { /* ignore */ }
+    try {
+      await context?.close();
+    } catch {
+      /* ignore */
+    }
     await server.stop();
     rmSync(profile, { recursive: true, force: true });
     throw e;
@@ -98,19 +128,28 @@ export interface ExtensionTestRun {
 }
 
 /** Runs an extension-test entry in the real workbench and returns its exit code; always cleans up. */
-export async function runExtensionTests(opts: WorkbenchOptions & { extensionTestsPath: string; timeoutMs?: number; drive?: (page: Page) => Promise<void> }): Promise<ExtensionTestRun> {
+export async function runExtensionTests(
+  opts: WorkbenchOptions & { extensionTestsPath: string; timeoutMs?: number; drive?: (page: Page) => Promise<void> },
+): Promise<ExtensionTestRun> {
   const started = Date.now();
   const wb = await openWorkbench(opts);
   try {
     // What only a user can do while the tests run (e.g. click "Trust" in the workspace trust editor).
-    if (opts.drive) void opts.drive(wb.page).catch((e: unknown) => opts.onLog?.(`[harness] drive: ${e instanceof Error ? e.message : String(e)}`));
+    if (opts.drive)
+      void opts
+        .drive(wb.page)
+        .catch((e: unknown) => opts.onLog?.(`[harness] drive: ${e instanceof Error ? e.message : String(e)}`));
     const timeoutMs = opts.timeoutMs ?? 300_000;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
+    const timeout = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), timeoutMs);
+    });
     const result = await Promise.race([wb.exitCode, timeout]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      opts.onLog?.(`[harness] no exit code after ${timeoutMs} ms; last server output:\n${wb.server.output().split('\n').slice(-30).join('\n')}`);
+      opts.onLog?.(
+        `[harness] no exit code after ${timeoutMs} ms; last server output:\n${wb.server.output().split('\n').slice(-30).join('\n')}`,
+      );
       return { exitCode: 1, timedOut: true, durationMs: Date.now() - started };
     }
     return { exitCode: result, timedOut: false, durationMs: Date.now() - started };

@@ -10,13 +10,21 @@ export class Emitter<T> implements Disposable {
 
   readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);
-    return { dispose: () => { this.listeners.delete(listener); } };
+    return {
+      dispose: () => {
+        this.listeners.delete(listener);
+      },
+    };
   };
 
   fire(e: T): void {
     for (const l of [...this.listeners]) {
       // A failing listener must not break the others; it is logged, not lost.
-      try { l(e); } catch (err) { onUnexpectedError(err, 'an event listener failed'); }
+      try {
+        l(e);
+      } catch (err) {
+        onUnexpectedError(err, 'an event listener failed');
+      }
     }
   }
 

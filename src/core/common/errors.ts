@@ -20,7 +20,10 @@ export class RcaError extends Error {
 }
 
 export function isAbortError(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || e.name === 'CanceledError' || (e instanceof RcaError && e.kind === 'cancelled'));
+  return (
+    e instanceof Error &&
+    (e.name === 'AbortError' || e.name === 'CanceledError' || (e instanceof RcaError && e.kind === 'cancelled'))
+  );
 }
 
 export function errorMessage(e: unknown): string {
@@ -41,7 +44,9 @@ let unexpectedErrorHandler: UnexpectedErrorHandler = (e, context) => console.err
 export function setUnexpectedErrorHandler(handler: UnexpectedErrorHandler): () => void {
   const previous = unexpectedErrorHandler;
   unexpectedErrorHandler = handler;
-  return () => { if (unexpectedErrorHandler === handler) unexpectedErrorHandler = previous; };
+  return () => {
+    if (unexpectedErrorHandler === handler) unexpectedErrorHandler = previous;
+  };
 }
 
 /** Reports an error that was caught so that the rest keeps working; see `setUnexpectedErrorHandler`. */

@@ -7,7 +7,14 @@ export interface Disposable {
 
 export function toDisposable(fn: () => void): Disposable {
   let done = false;
-  return { dispose: () => { if (!done) { done = true; fn(); } } };
+  return {
+    dispose: () => {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
 }
 
 /** Disposes `d`; a throwing dispose is reported (logged), never allowed to keep other disposables alive. */

@@ -22,13 +22,18 @@ export function tagged(logger: Logger, component: string): Logger {
 }
 
 /** Logger that writes to a stream (the CLI's stderr), filtered by level. */
-export function streamLogger(write: (line: string) => void, level: 'trace' | 'debug' | 'info' | 'warn' | 'error' = 'info'): Logger {
+export function streamLogger(
+  write: (line: string) => void,
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' = 'info',
+): Logger {
   const order = ['trace', 'debug', 'info', 'warn', 'error'] as const;
   const min = order.indexOf(level);
   const fmt = (lvl: (typeof order)[number], m: string | Error, args: unknown[]) => {
     if (order.indexOf(lvl) < min) return;
     const text = m instanceof Error ? (m.stack ?? m.message) : m;
-    const rest = args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    const rest = args
+      .map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a)))
+      .join(' ');
     write(`${new Date().toISOString()} ${lvl.toUpperCase()} ${text}${rest ? ' ' + rest : ''}`);
   };
   return {

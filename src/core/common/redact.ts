@@ -7,16 +7,21 @@
 const MARK = '[REDACTED]';
 
 /** Whole PEM private-key blocks (an unterminated block is redacted to the end of the text). */
-const PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g;
+const PRIVATE_KEY =
+  /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g;
 
 /** HTTP headers whose whole value is a credential. */
-const HEADER = /\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|x-sentry-auth|cookie|set-cookie)(["']?\s*[:=]\s*["']?)([^\r\n"']+)/gi;
+const HEADER =
+  /\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|x-sentry-auth|cookie|set-cookie)(["']?\s*[:=]\s*["']?)([^\r\n"']+)/gi;
 
 /** Words in a name that say its value is a secret. */
 const SECRET_NAME = String.raw`(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|session[_-]?id|credentials?)`;
 
 /** `name=value`, `name: value`, `"name": "value"` where the name says it holds a secret. */
-const KEY_VALUE = new RegExp(String.raw`\b([A-Za-z0-9_.-]*${SECRET_NAME}[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s,;&"'}\]]+)`, 'gi');
+const KEY_VALUE = new RegExp(
+  String.raw`\b([A-Za-z0-9_.-]*${SECRET_NAME}[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s,;&"'}\]]+)`,
+  'gi',
+);
 const SECRET_KEY = new RegExp(SECRET_NAME, 'i');
 
 /** Credentials embedded in URLs: scheme://user:password@host. */
@@ -60,6 +65,7 @@ export function redactValue(value: unknown, key?: string): unknown {
   if (typeof value === 'string') return key && SECRET_KEY.test(key) ? MARK : redactSecrets(value);
   if (typeof value === 'number') return key && SECRET_KEY.test(key) ? MARK : value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
   return value;
 }

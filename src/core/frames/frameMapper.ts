@@ -26,7 +26,14 @@ import { Emitter, type Event } from '../common/emitter';
 import { DisposableBase } from '../common/lifecycle';
 import { nullLogger, tagged, type Logger } from '../common/logger';
 import type { StoredFrame } from '../store/model';
-import { LIBRARY_DIRS, candidatePaths, normalizeFramePath, type NormalizedPath, type PathCandidate, type UnmappedCode } from './framePath';
+import {
+  LIBRARY_DIRS,
+  candidatePaths,
+  normalizeFramePath,
+  type NormalizedPath,
+  type PathCandidate,
+  type UnmappedCode,
+} from './framePath';
 import { applyMapping, describeMapping, mappingsFor, resolveMappingTarget, type PathMapping } from './pathMappings';
 import { relocateLine, sameSourceLine, splitLines, type LineStatus } from './relocateLine';
 import type { IndexedFile, WorkspaceFileIndex, WorkspaceRoot } from './workspaceFileIndex';
@@ -172,20 +179,25 @@ export class FrameMapper extends DisposableBase {
    */
   readonly onDidChange: Event<void> = this.onDidChangeEmitter.event;
 
-  constructor(private readonly index: WorkspaceFileIndex, options: FrameMapperOptions = {}) {
+  constructor(
+    private readonly index: WorkspaceFileIndex,
+    options: FrameMapperOptions = {},
+  ) {
     super();
     this.mappings = options.mappings ?? [];
     this.readText = options.readText ?? defaultReadText;
     this.fileExists = options.fileExists ?? isFile;
     this.logger = tagged(options.logger ?? nullLogger, 'frames');
-    this.register(index.onDidChange((e) => {
-      this.memo.clear();
-      this.memoFailed.clear();
-      let affected = e.added.length > 0 || e.removed.length > 0;
-      for (const p of [...e.changed, ...e.removed]) if (this.lines.delete(p)) affected = true;
-      // Saving a file no frame maps to changes nothing a view shows.
-      if (affected) this.onDidChangeEmitter.fire();
-    }));
+    this.register(
+      index.onDidChange((e) => {
+        this.memo.clear();
+        this.memoFailed.clear();
+        let affected = e.added.length > 0 || e.removed.length > 0;
+        for (const p of [...e.changed, ...e.removed]) if (this.lines.delete(p)) affected = true;
+        // Saving a file no frame maps to changes nothing a view shows.
+        if (affected) this.onDidChangeEmitter.fire();
+      }),
+    );
   }
 
   setMappings(mappings: readonly PathMapping[]): void {
@@ -214,7 +226,14 @@ export class FrameMapper extends DisposableBase {
   exportLearned(): SavedPrefix[] {
     const out: SavedPrefix[] = [];
     for (const [project, list] of this.learned) {
-      for (const l of list) out.push({ project, stackRoot: l.stackRoot, rootName: l.root.name, localDir: l.localDir, ignoreCase: l.ignoreCase });
+      for (const l of list)
+        out.push({
+          project,
+          stackRoot: l.stackRoot,
+          rootName: l.root.name,
+          localDir: l.localDir,
+          ignoreCase: l.ignoreCase,
+        });
     }
     return out;
   }
@@ -224,12 +243,25 @@ export class FrameMapper extends DisposableBase {
     if (!Array.isArray(saved)) return 0;
     let n = 0;
     for (const s of saved as Array<Partial<SavedPrefix>>) {
-      if (!s || typeof s.project !== 'string' || typeof s.stackRoot !== 'string' || !s.stackRoot || typeof s.localDir !== 'string') continue;
+      if (
+        !s ||
+        typeof s.project !== 'string' ||
+        typeof s.stackRoot !== 'string' ||
+        !s.stackRoot ||
+        typeof s.localDir !== 'string'
+      )
+        continue;
       const root = this.index.roots.find((r) => r.name === s.rootName);
       if (!root) continue;
       const list = this.learned.get(s.project) ?? [];
       if (list.some((l) => l.stackRoot === s.stackRoot)) continue;
-      list.push({ stackRoot: s.stackRoot, root, localDir: s.localDir, ignoreCase: s.ignoreCase === true, learnedFrom: '(saved)' });
+      list.push({
+        stackRoot: s.stackRoot,
+        root,
+        localDir: s.localDir,
+        ignoreCase: s.ignoreCase === true,
+        learnedFrom: '(saved)',
+      });
       this.learned.set(s.project, list);
       n++;
     }
@@ -359,7 +391,8 @@ export class FrameMapper extends DisposableBase {
       const target = resolveMappingTarget(m.to, this.index.roots);
       for (const raw of rawPaths) {
         if (!target.ok) {
-          if (applyMapping(raw, m, '/') !== undefined) misses.mappingError ??= `Path mapping ${describeMapping(m)} cannot be used: ${target.error}.`;
+          if (applyMapping(raw, m, '/') !== undefined)
+            misses.mappingError ??= `Path mapping ${describeMapping(m)} cannot be used: ${target.error}.`;
           continue;
         }
         const local = applyMapping(raw, m, target.path);
@@ -372,7 +405,11 @@ export class FrameMapper extends DisposableBase {
     }
 
     if (this.index.roots.length === 0) {
-      return { ok: false, code: 'no-workspace', reason: 'No folder is open; open the project folder to map frames to files.' };
+      return {
+        ok: false,
+        code: 'no-workspace',
+        reason: 'No folder is open; open the project folder to map frames to files.',
+      };
     }
 
     // Normalise; a URL absPath decides even when filename looks like a path (it was derived from the URL).
@@ -387,11 +424,14 @@ export class FrameMapper extends DisposableBase {
     const python = (frame.platform ?? '').toLowerCase() === 'python';
     if (paths.length === 0 && !(python && frame.module)) {
       if (rejection) return withMappingHints(rejection, misses);
-      return withMappingHints({
-        ok: false,
-        code: 'no-path',
-        reason: `The frame has no file name${frame.module ? ` (only the module ${frame.module}, e.g. a compiler-generated class)` : ''}; there is nothing to open.`,
-      }, misses);
+      return withMappingHints(
+        {
+          ok: false,
+          code: 'no-path',
+          reason: `The frame has no file name${frame.module ? ` (only the module ${frame.module}, e.g. a compiler-generated class)` : ''}; there is nothing to open.`,
+        },
+        misses,
+      );
     }
 
     // 2. The frame's own path is a workspace file.
@@ -455,7 +495,11 @@ export class FrameMapper extends DisposableBase {
     for (const p of paths) {
       const segs = p.segments;
       let i = -1;
-      for (let k = segs.length - 2; k >= 0; k--) if (segs[k] === 'node_modules' || segs[k] === 'vendor') { i = k; break; }
+      for (let k = segs.length - 2; k >= 0; k--)
+        if (segs[k] === 'node_modules' || segs[k] === 'vendor') {
+          i = k;
+          break;
+        }
       if (i < 0) continue;
       for (const root of this.index.roots) {
         const local = join(root.path, ...segs.slice(i));
@@ -509,7 +553,12 @@ export class FrameMapper extends DisposableBase {
   }
 
   /** Synchronous unless a tie has to be settled by reading files (most frames never wait). */
-  private bySuffix(c: PathCandidate, frame: StoredFrame, project: string | undefined, misses: Misses): Resolved | undefined | Promise<Resolved | undefined> {
+  private bySuffix(
+    c: PathCandidate,
+    frame: StoredFrame,
+    project: string | undefined,
+    misses: Misses,
+  ): Resolved | undefined | Promise<Resolved | undefined> {
     const segs = c.segments;
     const n = segs.length;
     const name = segs[n - 1]!;
@@ -528,7 +577,9 @@ export class FrameMapper extends DisposableBase {
             continue;
           }
         }
-        let len = c.ignoreCase ? commonSuffix(segs, f.segments, true) : f.commonSuffix((segIds ??= this.index.segmentIds(segs)));
+        let len = c.ignoreCase
+          ? commonSuffix(segs, f.segments, true)
+          : f.commonSuffix((segIds ??= this.index.segmentIds(segs)));
         if (len === 0) continue;
         // Servers usually deploy a checkout under the repository's own name (`/home/ci/shop/main.go`
         // for a workspace folder named `shop`): the folder name counts as one more matching segment.
@@ -554,7 +605,14 @@ export class FrameMapper extends DisposableBase {
     if (best.length === 0) scan(this.index.filesNamed(name, c.ignoreCase));
     if (best.length === 0) return undefined;
     const matchedSuffix = best[0]!.segments.slice(-bestLen).join('/');
-    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({ file: f.path, root: f.root, via: c.via, matchedSuffix, indexed: f, ...(tieBreak ? { tieBreak } : {}) });
+    const make = (f: IndexedFile, tieBreak?: TieBreak): Resolved => ({
+      file: f.path,
+      root: f.root,
+      via: c.via,
+      matchedSuffix,
+      indexed: f,
+      ...(tieBreak ? { tieBreak } : {}),
+    });
     if (best.length === 1) return make(best[0]!);
 
     // Ties. A fully matched relative path that is exactly a root-relative path beats deeper copies.
@@ -564,7 +622,9 @@ export class FrameMapper extends DisposableBase {
     }
     const learned = this.learnedPrefixes(project);
     if (learned.length) {
-      const under = best.filter((f) => learned.some((l) => l.root === f.root && (l.localDir === '' || f.rel.startsWith(l.localDir + '/'))));
+      const under = best.filter((f) =>
+        learned.some((l) => l.root === f.root && (l.localDir === '' || f.rel.startsWith(l.localDir + '/'))),
+      );
       if (under.length === 1) return make(under[0]!, 'learned-prefix');
     }
     const ambiguous = () => {
@@ -573,7 +633,8 @@ export class FrameMapper extends DisposableBase {
       }
       return undefined;
     };
-    if (!frame.context.some(([, t]) => t.trim().length >= 3) || best.length > MAX_CONTEXT_CANDIDATES) return ambiguous();
+    if (!frame.context.some(([, t]) => t.trim().length >= 3) || best.length > MAX_CONTEXT_CANDIDATES)
+      return ambiguous();
     return this.pickByContext(best, frame).then((byContext) => (byContext ? make(byContext, 'context') : ambiguous()));
   }
 
@@ -606,7 +667,8 @@ export class FrameMapper extends DisposableBase {
     let out: UnmappedFrame;
     if (misses.ambiguous) {
       const a = misses.ambiguous;
-      const list = a.files.slice(0, 3).map(rel).join(', ') + (a.files.length > 3 ? `, and ${a.files.length - 3} more` : '');
+      const list =
+        a.files.slice(0, 3).map(rel).join(', ') + (a.files.length > 3 ? `, and ${a.files.length - 3} more` : '');
       out = {
         ok: false,
         code: 'ambiguous',
@@ -614,7 +676,9 @@ export class FrameMapper extends DisposableBase {
         candidates: a.files.map((f) => f.path),
       };
     } else if (misses.excluded.length > 0 && misses.bareName.length === 0) {
-      const dirs = [...new Set(misses.excluded.flatMap((f) => f.segments.slice(0, -1).filter((s) => LIBRARY_DIRS.has(s))))];
+      const dirs = [
+        ...new Set(misses.excluded.flatMap((f) => f.segments.slice(0, -1).filter((s) => LIBRARY_DIRS.has(s)))),
+      ];
       out = {
         ok: false,
         code: 'excluded-dir',
@@ -630,13 +694,18 @@ export class FrameMapper extends DisposableBase {
       };
     } else {
       const name = paths[0]?.segments[paths[0].segments.length - 1] ?? frame.module ?? '';
-      const where = this.index.roots.length === 1 ? 'the workspace folder' : `${this.index.roots.length} workspace folders`;
+      const where =
+        this.index.roots.length === 1 ? 'the workspace folder' : `${this.index.roots.length} workspace folders`;
       const lib = frame.inApp
-        ? ' Files ignored by .gitignore or files.exclude are not searched; if the project is checked out under other folder names, add a path mapping for this frame\'s folder.'
+        ? " Files ignored by .gitignore or files.exclude are not searched; if the project is checked out under other folder names, add a path mapping for this frame's folder."
         : ' It is a library frame, so its source is usually not part of the project.';
       const note = this.index.incompleteNote;
       const trunc = note ? ` ${note}` : '';
-      out = { ok: false, code: 'no-match', reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}` };
+      out = {
+        ok: false,
+        code: 'no-match',
+        reason: `No file named ${name} in ${where} matches ${shown}.${lib}${trunc}`,
+      };
     }
     return withMappingHints(out, misses);
   }
@@ -645,7 +714,8 @@ export class FrameMapper extends DisposableBase {
 /** A mapping that matched but failed is the more useful explanation: the user wrote it. */
 function withMappingHints(out: UnmappedFrame, misses: Misses): UnmappedFrame {
   if (misses.mappingError) return { ok: false, code: 'bad-mapping', reason: misses.mappingError };
-  if (misses.mappingMissing) return { ...out, code: 'mapping-target-missing', reason: `${misses.mappingMissing} ${out.reason}` };
+  if (misses.mappingMissing)
+    return { ...out, code: 'mapping-target-missing', reason: `${misses.mappingMissing} ${out.reason}` };
   return out;
 }
 

@@ -49,7 +49,10 @@ export function normalizeFramePath(input: string): NormalizeResult {
     return rejected('native', `The frame is in native code (${text}); there is no source file to open.`);
   }
   if (/^<[^>]*>$/.test(text) || /^\(?eval\)?$/.test(text) || /^eval at /.test(text)) {
-    return rejected('not-a-file', `The frame's file is ${text}: code created at run time (eval, new Function, a REPL) has no source file.`);
+    return rejected(
+      'not-a-file',
+      `The frame's file is ${text}: code created at run time (eval, new Function, a REPL) has no source file.`,
+    );
   }
   if (/^node:/.test(text) || /^internal\//.test(text)) {
     return rejected('runtime', `${text} is part of the Node.js runtime, not a file of your workspace.`);
@@ -75,7 +78,10 @@ export function normalizeFramePath(input: string): NormalizeResult {
     raw = rest;
   } else if (SCHEME.test(raw) && !/^[A-Za-z]:\//.test(raw)) {
     const s = SCHEME.exec(raw)![1]!.toLowerCase();
-    return rejected('url', `The frame points at a URL (${text})${s === 'http' || s === 'https' ? '; upload source maps to Sentry so it resolves to a source file, or add a path mapping from that URL prefix to a local folder' : ''}.`);
+    return rejected(
+      'url',
+      `The frame points at a URL (${text})${s === 'http' || s === 'https' ? '; upload source maps to Sentry so it resolves to a source file, or add a path mapping from that URL prefix to a local folder' : ''}.`,
+    );
   }
 
   let ignoreCase = /\\/.test(text);
@@ -107,7 +113,15 @@ export function normalizeFramePath(input: string): NormalizeResult {
 }
 
 /** Folders whose files are dependencies or build output, not the project's sources. */
-export const LIBRARY_DIRS: ReadonlySet<string> = new Set(['node_modules', 'vendor', 'site-packages', 'dist-packages', 'dist', 'build', '.git']);
+export const LIBRARY_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  'vendor',
+  'site-packages',
+  'dist-packages',
+  'dist',
+  'build',
+  '.git',
+]);
 
 /** A path the mapper will try, in order, with the rule that produced it. */
 export interface PathCandidate {
@@ -124,12 +138,15 @@ const JVM_EXT = /\.(java|kt|kts|scala|groovy|clj|cljc)$/i;
  * Candidate paths for a frame, most specific first: a Capistrano/Deployer release folder stripped,
  * the JVM package path, the frame's own path(s), then the Python and Go module fallbacks.
  */
-export function candidatePaths(frame: {
-  filename: string | null;
-  absPath: string | null;
-  module: string | null;
-  platform: string | null;
-}, paths: readonly NormalizedPath[]): PathCandidate[] {
+export function candidatePaths(
+  frame: {
+    filename: string | null;
+    absPath: string | null;
+    module: string | null;
+    platform: string | null;
+  },
+  paths: readonly NormalizedPath[],
+): PathCandidate[] {
   const out: PathCandidate[] = [];
   const push = (c: PathCandidate) => {
     if (!out.some((o) => sameSegments(o.segments, c.segments))) out.push(c);
@@ -142,10 +159,17 @@ export function candidatePaths(frame: {
 
   const fileName = frame.filename ?? '';
   const platform = (frame.platform ?? '').toLowerCase();
-  if (frame.module && fileName && !fileName.includes('/') && !fileName.includes('\\') && (JVM_EXT.test(fileName) || platform === 'java')) {
+  if (
+    frame.module &&
+    fileName &&
+    !fileName.includes('/') &&
+    !fileName.includes('\\') &&
+    (JVM_EXT.test(fileName) || platform === 'java')
+  ) {
     const parts = frame.module.split('.').filter(Boolean);
     // The last part is the class (`Cart$Line`, `CartKt`); the rest is the package, i.e. the folders.
-    if (parts.length > 1) push({ segments: [...parts.slice(0, -1), fileName], via: 'java-package', ignoreCase: false, from: undefined });
+    if (parts.length > 1)
+      push({ segments: [...parts.slice(0, -1), fileName], via: 'java-package', ignoreCase: false, from: undefined });
   }
 
   for (const p of paths) {
@@ -156,7 +180,12 @@ export function candidatePaths(frame: {
   const last = paths[0]?.segments[paths[0].segments.length - 1] ?? '';
   if (frame.module && (platform === 'python' || /\.py[wi]?$/.test(last)) && /^[A-Za-z_][\w.]*$/.test(frame.module)) {
     const parts = frame.module.split('.');
-    push({ segments: [...parts.slice(0, -1), parts[parts.length - 1]! + '.py'], via: 'python-module', ignoreCase: false, from: undefined });
+    push({
+      segments: [...parts.slice(0, -1), parts[parts.length - 1]! + '.py'],
+      via: 'python-module',
+      ignoreCase: false,
+      from: undefined,
+    });
     push({ segments: [...parts, '__init__.py'], via: 'python-module', ignoreCase: false, from: undefined });
   }
 

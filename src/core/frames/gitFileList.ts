@@ -98,22 +98,45 @@ function streamRecords(cwd: string, args: string[], onRecord: GitPathSink, signa
  * sparse checkout `S`), untracked files not ignored (a nested repository shows as `dir/`), and
  * tracked files deleted from the working tree (`deleted`, resolved when that run ends).
  */
-async function lsFiles(cwd: string, sinks: { cached: GitPathSink; others: GitPathSink }, onNested: (rel: string) => void, counts: { sparse: number }, signal?: AbortSignal): Promise<{ ok: boolean; deleted: Promise<string[]> }> {
+async function lsFiles(
+  cwd: string,
+  sinks: { cached: GitPathSink; others: GitPathSink },
+  onNested: (rel: string) => void,
+  counts: { sparse: number },
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; deleted: Promise<string[]> }> {
   const quiet = ['-c', 'core.quotePath=false', 'ls-files', '-z'];
   const deletedPaths: string[] = [];
-  const deleted = streamRecords(cwd, [...quiet, '--deleted'], (buf, start, end) => void deletedPaths.push(buf.toString('utf8', start, end)), signal)
-    .then((ok) => (ok ? deletedPaths : []), () => []);
+  const deleted = streamRecords(
+    cwd,
+    [...quiet, '--deleted'],
+    (buf, start, end) => void deletedPaths.push(buf.toString('utf8', start, end)),
+    signal,
+  ).then(
+    (ok) => (ok ? deletedPaths : []),
+    () => [],
+  );
   const oks = await Promise.all([
-    streamRecords(cwd, [...quiet, '--cached', '-t'], (buf, start, end) => {
-      // `T path`: a one-letter tag, a space, the path.
-      if (end <= start + 2) return;
-      if (buf[start] === 0x53 /* S: skip-worktree, not on disk */) counts.sparse++;
-      else sinks.cached(buf, start + 2, end);
-    }, signal),
-    streamRecords(cwd, [...quiet, '--others', '--exclude-standard'], (buf, start, end) => {
-      if (buf[end - 1] === SLASH) onNested(buf.toString('utf8', start, end - 1));
-      else sinks.others(buf, start, end);
-    }, signal),
+    streamRecords(
+      cwd,
+      [...quiet, '--cached', '-t'],
+      (buf, start, end) => {
+        // `T path`: a one-letter tag, a space, the path.
+        if (end <= start + 2) return;
+        if (buf[start] === 0x53 /* S: skip-worktree, not on disk */) counts.sparse++;
+        else sinks.cached(buf, start + 2, end);
+      },
+      signal,
+    ),
+    streamRecords(
+      cwd,
+      [...quiet, '--others', '--exclude-standard'],
+      (buf, start, end) => {
+        if (buf[end - 1] === SLASH) onNested(buf.toString('utf8', start, end - 1));
+        else sinks.others(buf, start, end);
+      },
+      signal,
+    ),
   ]);
   return { ok: oks.every(Boolean), deleted };
 }
@@ -125,7 +148,11 @@ async function submodulePaths(top: string, signal?: AbortSignal): Promise<string
   const out = await gitText(top, ['config', '-z', '--file', file, '--get-regexp', '^submodule\\..*\\.path$'], signal);
   if (!out) return [];
   // `-z`: `key\nvalue\0` per entry.
-  return out.split('\0').filter(Boolean).map((e) => e.slice(e.indexOf('\n') + 1)).filter(Boolean);
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((e) => e.slice(e.indexOf('\n') + 1))
+    .filter(Boolean);
 }
 
 /**
@@ -140,7 +167,12 @@ export async function listGitWorkspace(
   signal?: AbortSignal,
 ): Promise<GitListing | undefined> {
   const deletedLists: Array<Promise<string[]>> = [];
-  const result: GitListing = { sparseSkipped: 0, nestedRepos: [], uncheckedSubmodules: [], deleted: Promise.resolve([]) };
+  const result: GitListing = {
+    sparseSkipped: 0,
+    nestedRepos: [],
+    uncheckedSubmodules: [],
+    deleted: Promise.resolve([]),
+  };
   const listOne = async (prefix: string, first: boolean): Promise<boolean> => {
     const cwd = prefix ? join(root, ...prefix.split('/')) : root;
     // Where the folder sits in its repository, to find the repository's .gitmodules.
@@ -158,7 +190,13 @@ export async function listGitWorkspace(
     const nested: string[] = [];
     const counts = { sparse: 0 };
     const inRoot = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
-    const { ok, deleted } = await lsFiles(cwd, { cached: sink(prefix), others: sink(prefix) }, (rel) => nested.push(inRoot(rel)), counts, signal);
+    const { ok, deleted } = await lsFiles(
+      cwd,
+      { cached: sink(prefix), others: sink(prefix) },
+      (rel) => nested.push(inRoot(rel)),
+      counts,
+      signal,
+    );
     deletedLists.push(deleted.then((paths) => paths.map(inRoot)));
     if (!ok) {
       if (first) return false;

@@ -36,7 +36,10 @@ export function globToRegExpSource(glob: string, opts: GlobOptions): string {
         const atSegStart = i === 0 || prev === '/' || (opts.braces && braceDepth > 0 && (prev === '{' || prev === ','));
         let j = i;
         while (glob[j] === '*') j++;
-        const atSegEnd = j === glob.length || glob[j] === '/' || (opts.braces && braceDepth > 0 && (glob[j] === ',' || glob[j] === '}'));
+        const atSegEnd =
+          j === glob.length ||
+          glob[j] === '/' ||
+          (opts.braces && braceDepth > 0 && (glob[j] === ',' || glob[j] === '}'));
         if (atSegStart && atSegEnd) {
           if (glob[j] === '/') {
             out += '(?:[^/]*/)*'; // `**/` : zero or more whole segments

@@ -19,7 +19,10 @@ export interface PathMapping {
  * Validates the raw setting value. Bad entries are dropped with a message naming the entry and what
  * is wrong, so the host can show it once instead of silently ignoring the user's setting.
  */
-export function parsePathMappings(raw: unknown, setting = 'sentryRca.pathMappings'): { mappings: PathMapping[]; errors: string[] } {
+export function parsePathMappings(
+  raw: unknown,
+  setting = 'sentryRca.pathMappings',
+): { mappings: PathMapping[]; errors: string[] } {
   const mappings: PathMapping[] = [];
   const errors: string[] = [];
   if (raw === undefined || raw === null) return { mappings, errors };
@@ -48,7 +51,9 @@ export function parsePathMappings(raw: unknown, setting = 'sentryRca.pathMapping
     }
     const bad = /\$\{(?!workspaceFolder(?::[^}]+)?\})[^}]*\}/.exec(to);
     if (bad) {
-      errors.push(`${where}: "to" uses ${bad[0]}; only \${workspaceFolder} and \${workspaceFolder:name} are supported.`);
+      errors.push(
+        `${where}: "to" uses ${bad[0]}; only \${workspaceFolder} and \${workspaceFolder:name} are supported.`,
+      );
       return;
     }
     mappings.push(project === undefined ? { from, to } : { from, to, project: (project as string).trim() });
@@ -57,7 +62,10 @@ export function parsePathMappings(raw: unknown, setting = 'sentryRca.pathMapping
 }
 
 /** Expands `${workspaceFolder}` / `${workspaceFolder:name}`; an error names the missing folder. */
-export function resolveMappingTarget(to: string, roots: readonly WorkspaceRoot[]): { ok: true; path: string } | { ok: false; error: string } {
+export function resolveMappingTarget(
+  to: string,
+  roots: readonly WorkspaceRoot[],
+): { ok: true; path: string } | { ok: false; error: string } {
   let error: string | undefined;
   const path = to.replace(/\$\{workspaceFolder(?::([^}]+))?\}/g, (_m, name: string | undefined) => {
     if (roots.length === 0) {
@@ -88,7 +96,10 @@ export function applyMapping(framePath: string, mapping: PathMapping, target: st
   if (!hay.startsWith(needle)) return undefined;
   const atBoundary = needle.endsWith('/') || hay.length === needle.length || hay[needle.length] === '/';
   if (!atBoundary) return undefined;
-  const rest = path.slice(from.length).replace(/^\/+/, '').replace(/[?#].*$/, '');
+  const rest = path
+    .slice(from.length)
+    .replace(/^\/+/, '')
+    .replace(/[?#].*$/, '');
   if (!rest) return join(target);
   const mapped = join(target, ...rest.split('/'));
   // A frame path is data from Sentry: `..` segments must not lead out of the mapping's folder.

@@ -25,7 +25,10 @@ class IdTable {
   private mask: number;
   private count = 0;
 
-  constructor(private readonly hashOf: (id: number) => number, capacity = 1024) {
+  constructor(
+    private readonly hashOf: (id: number) => number,
+    capacity = 1024,
+  ) {
     this.slots = new Int32Array(capacity).fill(EMPTY);
     this.mask = capacity - 1;
   }
@@ -237,7 +240,8 @@ export class PathTable {
    */
   trim(): void {
     const fit = (used: number) => used + Math.max(4096, used >> 5);
-    const cut = <T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(a: T, used: number): T => (a.length > fit(used) ? (a.slice(0, fit(used)) as T) : a);
+    const cut = <T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(a: T, used: number): T =>
+      a.length > fit(used) ? (a.slice(0, fit(used)) as T) : a;
     const grow = (a: Int32Array<ArrayBuffer>, used: number) => {
       const out = cut(a, used);
       if (out !== a) out.fill(EMPTY, used);
@@ -276,7 +280,8 @@ export class PathTable {
       this.segOff = copyInto(new Int32Array(n), this.segOff);
     }
     const len = end - start;
-    if (this.poolLen + len > this.pool.length) this.pool = copyInto(new Uint8Array(Math.max(this.pool.length * 2, this.poolLen + len)), this.pool);
+    if (this.poolLen + len > this.pool.length)
+      this.pool = copyInto(new Uint8Array(Math.max(this.pool.length * 2, this.poolLen + len)), this.pool);
     const pool = this.pool;
     for (let i = 0, o = this.poolLen; i < len; i++) pool[o + i] = buf[start + i]!;
     this.segOff[id] = this.poolLen;

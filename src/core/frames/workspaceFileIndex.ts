@@ -66,7 +66,8 @@ export class IndexedFile {
   get libraryDirs(): readonly string[] | undefined {
     if (this.libs === null) {
       let out: string[] | undefined;
-      if (this.table.inLibraryDir(this.dir)) for (const s of this.segments.slice(0, -1)) if (LIBRARY_DIRS.has(s)) (out ??= []).push(s);
+      if (this.table.inLibraryDir(this.dir))
+        for (const s of this.segments.slice(0, -1)) if (LIBRARY_DIRS.has(s)) (out ??= []).push(s);
       this.libs = out;
     }
     return this.libs;
@@ -188,7 +189,10 @@ export class WorkspaceFileIndex extends DisposableBase {
 
   readonly onDidChange: Event<FileIndexChange> = this.onDidChangeEmitter.event;
 
-  private constructor(readonly roots: readonly WorkspaceRoot[], options: FileIndexOptions) {
+  private constructor(
+    readonly roots: readonly WorkspaceRoot[],
+    options: FileIndexOptions,
+  ) {
     super();
     const { matcher, errors, names: excludeNames, needsPath } = compileExcludeGlobs(options.exclude ?? []);
     this.exclude = matcher;
@@ -202,7 +206,10 @@ export class WorkspaceFileIndex extends DisposableBase {
     this.logger = options.logger ?? nullLogger;
     const names = new Set<string>();
     for (const r of roots) {
-      if (names.has(r.name)) this.warnings.push(`Two workspace folders are named "${r.name}"; \${workspaceFolder:${r.name}} refers to the first.`);
+      if (names.has(r.name))
+        this.warnings.push(
+          `Two workspace folders are named "${r.name}"; \${workspaceFolder:${r.name}} refers to the first.`,
+        );
       names.add(r.name);
       const d = this.table.addRoot(r.name);
       this.rootDir.set(r, d);
@@ -212,13 +219,22 @@ export class WorkspaceFileIndex extends DisposableBase {
   }
 
   /** Lists every root and returns the finished index. Unreadable folders are skipped with a warning. */
-  static async build(roots: readonly WorkspaceRoot[], options: FileIndexOptions = {}, signal?: AbortSignal): Promise<WorkspaceFileIndex> {
-    const index = new WorkspaceFileIndex(roots.map((r) => ({ name: r.name, path: trimSep(r.path) })), options);
+  static async build(
+    roots: readonly WorkspaceRoot[],
+    options: FileIndexOptions = {},
+    signal?: AbortSignal,
+  ): Promise<WorkspaceFileIndex> {
+    const index = new WorkspaceFileIndex(
+      roots.map((r) => ({ name: r.name, path: trimSep(r.path) })),
+      options,
+    );
     const started = performance.now();
     for (const root of index.roots) await index.listRoot(root, signal);
     index.table.trim();
     const how = index.roots.map((r) => index.listedBy.get(r)).join(', ');
-    index.logger.info(`indexed ${index.size} files in ${index.roots.length} folder(s) (${how}) in ${Math.round(performance.now() - started)} ms${index._truncated ? ` (limit of ${index.maxFiles} files reached: ${index.dropped} left out)` : ''}`);
+    index.logger.info(
+      `indexed ${index.size} files in ${index.roots.length} folder(s) (${how}) in ${Math.round(performance.now() - started)} ms${index._truncated ? ` (limit of ${index.maxFiles} files reached: ${index.dropped} left out)` : ''}`,
+    );
     return index;
   }
 
@@ -242,8 +258,14 @@ export class WorkspaceFileIndex extends DisposableBase {
    */
   get incompleteNote(): string {
     const out: string[] = [];
-    if (this._truncated) out.push(`The file index stopped at its limit of ${this.maxFiles} files; ${this.dropped} files were left out and were not checked.`);
-    if (this.sparseSkipped > 0) out.push(`${this.sparseSkipped} tracked files are outside the sparse checkout (not on disk) and were not searched.`);
+    if (this._truncated)
+      out.push(
+        `The file index stopped at its limit of ${this.maxFiles} files; ${this.dropped} files were left out and were not checked.`,
+      );
+    if (this.sparseSkipped > 0)
+      out.push(
+        `${this.sparseSkipped} tracked files are outside the sparse checkout (not on disk) and were not searched.`,
+      );
     return out.join(' ');
   }
 
@@ -353,7 +375,9 @@ export class WorkspaceFileIndex extends DisposableBase {
     if (!this.isIncluded(loc.root, loc.rel, isDir)) return false;
     if (isDir) {
       // A folder moved or unpacked into the workspace is reported once, without its files.
-      this.pending = this.pending.then(() => this.rescan(loc.root, loc.rel)).catch((e) => this.logger.error(e as Error));
+      this.pending = this.pending
+        .then(() => this.rescan(loc.root, loc.rel))
+        .catch((e) => this.logger.error(e as Error));
       return false;
     }
     const segs = loc.rel.split('/');
@@ -511,7 +535,8 @@ export class WorkspaceFileIndex extends DisposableBase {
 
   /** Folders created by a watcher event passed isIncluded; record them as indexed. */
   private includeNewDirs(dir: number): void {
-    for (let d = dir; d >= 0 && (this.dirState[d] ?? DIR_UNKNOWN) === DIR_UNKNOWN; d = this.table.parentOf(d)) this.setDirState(d, DIR_INCLUDED);
+    for (let d = dir; d >= 0 && (this.dirState[d] ?? DIR_UNKNOWN) === DIR_UNKNOWN; d = this.table.parentOf(d))
+      this.setDirState(d, DIR_INCLUDED);
   }
 
   // ---- listing --------------------------------------------------------------------------------
@@ -533,10 +558,15 @@ export class WorkspaceFileIndex extends DisposableBase {
       const base = prefix ? t.dirAt(rootDir, prefix.split('/'), true) : rootDir;
       return this.gitSink(root, base);
     };
-    const listing = await listGitWorkspace(root.path, sinkFor, {
-      isFile: (rel) => this.fileIdAt(root, rel) >= 0,
-      dropFile: (rel) => this.delete(this.fileIdAt(root, rel)),
-    }, signal);
+    const listing = await listGitWorkspace(
+      root.path,
+      sinkFor,
+      {
+        isFile: (rel) => this.fileIdAt(root, rel) >= 0,
+        dropFile: (rel) => this.delete(this.fileIdAt(root, rel)),
+      },
+      signal,
+    );
     this.dirRels = [];
     if (!listing) {
       for (const f of this.filesUnder(rootDir)) this.delete(f);
@@ -551,20 +581,33 @@ export class WorkspaceFileIndex extends DisposableBase {
         removed.push(this.object(id).path);
         this.delete(id);
       }
-      if (removed.length) this.logger.debug(`${root.name}: ${removed.length} tracked files are deleted from the working tree`);
+      if (removed.length)
+        this.logger.debug(`${root.name}: ${removed.length} tracked files are deleted from the working tree`);
       return removed;
     };
     if (this.deletedFiles === 'wait') dropDeleted(await listing.deleted);
     else {
-      this.pending = this.pending.then(() => listing.deleted).then((paths) => {
-        const removed = dropDeleted(paths);
-        if (removed.length) this.onDidChangeEmitter.fire({ added: [], removed, changed: [] });
-      }).catch((e) => this.logger.error(e as Error));
+      this.pending = this.pending
+        .then(() => listing.deleted)
+        .then((paths) => {
+          const removed = dropDeleted(paths);
+          if (removed.length) this.onDidChangeEmitter.fire({ added: [], removed, changed: [] });
+        })
+        .catch((e) => this.logger.error(e as Error));
     }
     this.sparseSkipped += listing.sparseSkipped;
-    if (listing.sparseSkipped) this.logger.info(`${root.name}: sparse checkout, ${listing.sparseSkipped} tracked files outside it are not on disk and not indexed`);
-    if (listing.nestedRepos.length) this.logger.info(`${root.name}: listed ${listing.nestedRepos.length} submodule(s)/nested repositories separately: ${listing.nestedRepos.slice(0, 5).join(', ')}${listing.nestedRepos.length > 5 ? ', …' : ''}`);
-    if (listing.uncheckedSubmodules.length) this.logger.info(`${root.name}: submodule(s) not checked out, no files to index: ${listing.uncheckedSubmodules.join(', ')}`);
+    if (listing.sparseSkipped)
+      this.logger.info(
+        `${root.name}: sparse checkout, ${listing.sparseSkipped} tracked files outside it are not on disk and not indexed`,
+      );
+    if (listing.nestedRepos.length)
+      this.logger.info(
+        `${root.name}: listed ${listing.nestedRepos.length} submodule(s)/nested repositories separately: ${listing.nestedRepos.slice(0, 5).join(', ')}${listing.nestedRepos.length > 5 ? ', …' : ''}`,
+      );
+    if (listing.uncheckedSubmodules.length)
+      this.logger.info(
+        `${root.name}: submodule(s) not checked out, no files to index: ${listing.uncheckedSubmodules.join(', ')}`,
+      );
     this.table.namesChanged();
     this.topLevel = undefined;
     return true;
@@ -634,7 +677,8 @@ export class WorkspaceFileIndex extends DisposableBase {
       const name = t.segment(t.dirNameOf(dir));
       const rel = this.dirRel(dir).slice(0, -1);
       if (ALWAYS_SKIPPED_DIRS.has(name) || this.exclude(rel)) ok = false;
-      else if (this.roots.length > 1 && this.roots.some((r) => r !== root && r.path === join(root.path, rel))) ok = false;
+      else if (this.roots.length > 1 && this.roots.some((r) => r !== root && r.path === join(root.path, rel)))
+        ok = false;
     }
     this.setDirState(dir, ok ? DIR_INCLUDED : DIR_EXCLUDED);
     return ok;
@@ -701,7 +745,11 @@ export class WorkspaceFileIndex extends DisposableBase {
     // Drop cached rules at and below the folder: they are re-read as the walk meets them.
     const prefix = `${root.path}\0${dirRel}`;
     for (const k of [...this.gitignores.keys()]) {
-      if (k === prefix || (dirRel === '' ? k.startsWith(`${root.path}\0`) && !k.endsWith('\0info') : k.startsWith(prefix + '/'))) this.gitignores.delete(k);
+      if (
+        k === prefix ||
+        (dirRel === '' ? k.startsWith(`${root.path}\0`) && !k.endsWith('\0info') : k.startsWith(prefix + '/'))
+      )
+        this.gitignores.delete(k);
     }
     this.pending = this.pending.then(() => this.rescan(root, dirRel)).catch((e) => this.logger.error(e as Error));
   }
@@ -740,7 +788,9 @@ export class WorkspaceFileIndex extends DisposableBase {
     const startChain = this.useGitignore ? this.chainTo(root, startRel) : [];
     const dir = this.table.dirAt(this.rootDir.get(root)!, startRel ? startRel.split('/') : [], true);
     this.includeNewDirs(dir);
-    const queue: DirJob[] = [{ root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, dir, chain: startChain }];
+    const queue: DirJob[] = [
+      { root, abs: startRel ? join(root.path, startRel) : root.path, rel: startRel, dir, chain: startChain },
+    ];
     let active = 0;
     await new Promise<void>((resolve, reject) => {
       const pump = (): void => {
@@ -752,8 +802,14 @@ export class WorkspaceFileIndex extends DisposableBase {
           const job = queue.pop()!;
           active++;
           this.readDir(job, queue).then(
-            () => { active--; pump(); },
-            (e) => { active--; reject(e); },
+            () => {
+              active--;
+              pump();
+            },
+            (e) => {
+              active--;
+              reject(e);
+            },
           );
         }
         if (active === 0 && queue.length === 0) resolve();
@@ -783,7 +839,10 @@ export class WorkspaceFileIndex extends DisposableBase {
       entries = await fsp.readdir(job.abs, { withFileTypes: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (job.rel === '') this.warnings.push(`Cannot read workspace folder ${job.abs} (${code ?? (e as Error).message}); its files will not map.`);
+      if (job.rel === '')
+        this.warnings.push(
+          `Cannot read workspace folder ${job.abs} (${code ?? (e as Error).message}); its files will not map.`,
+        );
       else this.logger.debug(`skipping unreadable folder ${job.abs}: ${code}`);
       return;
     }
@@ -818,7 +877,8 @@ export class WorkspaceFileIndex extends DisposableBase {
       if (isDir) {
         if (ALWAYS_SKIPPED_DIRS.has(d.name) || this.exclude(rel)) continue;
         // A folder that is itself a workspace folder (nested roots) is indexed once, under its own root.
-        if (this.roots.length > 1 && this.roots.some((r) => r !== job.root && r.path === join(job.abs, d.name))) continue;
+        if (this.roots.length > 1 && this.roots.some((r) => r !== job.root && r.path === join(job.abs, d.name)))
+          continue;
         if (this.useGitignore && isIgnoredByChain(chain, rel, true)) continue;
         const child = t.child(job.dir, t.intern(d.name), true);
         this.setDirState(child, DIR_INCLUDED);

@@ -28,7 +28,9 @@ export function readWorkspaceFrameSettings(workspace: string): WorkspaceFrameSet
   try {
     json = parseJsonc(text);
   } catch (e) {
-    out.warnings.push(`${file} is not valid JSON (${(e as Error).message}); its path mappings and excludes are not used.`);
+    out.warnings.push(
+      `${file} is not valid JSON (${(e as Error).message}); its path mappings and excludes are not used.`,
+    );
     return out;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

@@ -59,23 +59,44 @@ export function parseLog(out: string): CommitDiff[] {
         continue;
       }
       if (!file) continue;
-      if (l.startsWith('rename from ')) { file.oldPath = l.slice(12); continue; }
-      if (l.startsWith('rename to ')) { file.path = l.slice(10); continue; }
-      if (l.startsWith('+++ ')) { if (l !== '+++ /dev/null') file.path = l.slice(l.startsWith('+++ b/') ? 6 : 4); continue; }
+      if (l.startsWith('rename from ')) {
+        file.oldPath = l.slice(12);
+        continue;
+      }
+      if (l.startsWith('rename to ')) {
+        file.path = l.slice(10);
+        continue;
+      }
+      if (l.startsWith('+++ ')) {
+        if (l !== '+++ /dev/null') file.path = l.slice(l.startsWith('+++ b/') ? 6 : 4);
+        continue;
+      }
       if (l.startsWith('--- ')) continue;
       if (l.startsWith('@@')) {
         const h = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(l);
         if (h) {
           oldNo = Number(h[1]);
           newNo = Number(h[3]);
-          file.hunks.push({ oldStart: oldNo, oldLines: h[2] === undefined ? 1 : Number(h[2]), newStart: newNo, newLines: h[4] === undefined ? 1 : Number(h[4]) });
+          file.hunks.push({
+            oldStart: oldNo,
+            oldLines: h[2] === undefined ? 1 : Number(h[2]),
+            newStart: newNo,
+            newLines: h[4] === undefined ? 1 : Number(h[4]),
+          });
         }
         continue;
       }
       if (kept >= MAX_LINES_PER_FILE) continue;
-      if (l.startsWith('+')) { file.added.push({ line: newNo++, text: l.slice(1) }); kept++; }
-      else if (l.startsWith('-')) { file.removed.push({ line: oldNo++, text: l.slice(1) }); kept++; }
-      else if (l.startsWith(' ')) { oldNo++; newNo++; }
+      if (l.startsWith('+')) {
+        file.added.push({ line: newNo++, text: l.slice(1) });
+        kept++;
+      } else if (l.startsWith('-')) {
+        file.removed.push({ line: oldNo++, text: l.slice(1) });
+        kept++;
+      } else if (l.startsWith(' ')) {
+        oldNo++;
+        newNo++;
+      }
     }
   }
   return commits;
@@ -84,7 +105,11 @@ export function parseLog(out: string): CommitDiff[] {
 /** `pool.acquire` → `acquire`; `Object.<anonymous>` / `<anonymous>` → null. */
 export function shortFunctionName(fn: string | null): string | null {
   if (!fn) return null;
-  const last = fn.split(/[.#:]|::/).filter(Boolean).pop() ?? '';
+  const last =
+    fn
+      .split(/[.#:]|::/)
+      .filter(Boolean)
+      .pop() ?? '';
   const clean = last.replace(/^(async|new|get|set) /, '').replace(/[^A-Za-z0-9_$]/g, '');
   return clean.length >= 3 && !/^(anonymous|Object|Module|default|exports)$/.test(clean) ? clean : null;
 }
@@ -130,11 +155,17 @@ export function addedEarlyExits(file: string[], added: DiffLine[], take: string,
     let takeLine = -1;
     for (let n = ex.line - 1; n >= 1 && ex.line - n < 200; n--) {
       const t = file[n - 1] ?? '';
-      if (callsFunction(t, take)) { takeLine = n; break; }
+      if (callsFunction(t, take)) {
+        takeLine = n;
+        break;
+      }
       if (/^\s*(export\s+)?(async\s+)?function\b|^\s*(def|func|fn)\s/.test(t) && indent(t) < indent(ex.text)) break;
     }
     if (takeLine < 0) continue;
-    const varName = /(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/.exec(file[takeLine - 1] ?? '')?.[1] ?? /^\s*([A-Za-z_$][\w$]*)\s*=/.exec(file[takeLine - 1] ?? '')?.[1] ?? null;
+    const varName =
+      /(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/.exec(file[takeLine - 1] ?? '')?.[1] ??
+      /^\s*([A-Za-z_$][\w$]*)\s*=/.exec(file[takeLine - 1] ?? '')?.[1] ??
+      null;
     const gives_ = (t: string) => gives.some((g) => callsFunction(t, g) && (!varName || t.includes(varName)));
     // Given back between take and exit: no leak on this path.
     let givenBefore = false;
@@ -142,18 +173,33 @@ export function addedEarlyExits(file: string[], added: DiffLine[], take: string,
     if (givenBefore) continue;
     // Inside a try whose finally gives it back: safe.
     let tryDepth = false;
-    for (let n = takeLine + 1; n < ex.line; n++) if (/\btry\s*\{|\btry:\s*$/.test(file[n - 1] ?? '') && indent(file[n - 1] ?? '') < indent(ex.text)) tryDepth = true;
+    for (let n = takeLine + 1; n < ex.line; n++)
+      if (/\btry\s*\{|\btry:\s*$/.test(file[n - 1] ?? '') && indent(file[n - 1] ?? '') < indent(ex.text))
+        tryDepth = true;
     if (tryDepth) continue;
     // The function normally gives it back later: this exit skips that.
     let give: string | null = null;
     for (let n = ex.line + 1; n <= file.length && n - ex.line < 300; n++) {
       const t = file[n - 1] ?? '';
       const g = gives.find((x) => callsFunction(t, x) && (!varName || t.includes(varName)));
-      if (g) { give = g; break; }
-      if (/^\s*(export\s+)?(async\s+)?function\b|^\s*(def|func|fn)\s/.test(t) && indent(t) <= indent(file[takeLine - 1] ?? '') - 2) break;
+      if (g) {
+        give = g;
+        break;
+      }
+      if (
+        /^\s*(export\s+)?(async\s+)?function\b|^\s*(def|func|fn)\s/.test(t) &&
+        indent(t) <= indent(file[takeLine - 1] ?? '') - 2
+      )
+        break;
     }
     if (!give) continue;
-    out.push({ line: ex.line, text: ex.text.trim(), takeLine, takeText: (file[takeLine - 1] ?? '').trim(), give: varName ? `${varName}.${give}()` : `${give}()` });
+    out.push({
+      line: ex.line,
+      text: ex.text.trim(),
+      takeLine,
+      takeText: (file[takeLine - 1] ?? '').trim(),
+      give: varName ? `${varName}.${give}()` : `${give}()`,
+    });
   }
   return out;
 }

@@ -24,22 +24,37 @@ const NOT_COMMITTED = /^0{40}$/;
 export interface GitRunner {
   isRepo(): Promise<boolean>;
   /** stdout of `git ARGS`; rejects with git's first stderr line. `maxBytes` raises the output cap for one call. */
-  run(args: string[], options?: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number; input?: string }): Promise<string>;
+  run(
+    args: string[],
+    options?: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number; input?: string },
+  ): Promise<string>;
 }
 
 /** A revision name we pass to git: a SHA, or a ref name without option-like or range syntax. */
 export function isSafeRevision(rev: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._@/+-]{0,200}$/.test(rev) && !rev.includes('..') && !rev.endsWith('.lock') && !rev.includes('@{');
+  return (
+    /^[A-Za-z0-9][A-Za-z0-9._@/+-]{0,200}$/.test(rev) &&
+    !rev.includes('..') &&
+    !rev.endsWith('.lock') &&
+    !rev.includes('@{')
+  );
 }
 
 export class GitHistory implements GitRunner {
   private repo: Promise<boolean> | undefined;
 
-  constructor(private readonly root: string, private readonly timeoutMs = 5_000, private readonly maxBytes = 2 * 1024 * 1024) {}
+  constructor(
+    private readonly root: string,
+    private readonly timeoutMs = 5_000,
+    private readonly maxBytes = 2 * 1024 * 1024,
+  ) {}
 
   /** Whether the workspace is inside a git work tree (and git is installed). */
   isRepo(): Promise<boolean> {
-    this.repo ??= this.git(['rev-parse', '--is-inside-work-tree']).then((o) => o.trim() === 'true', () => false);
+    this.repo ??= this.git(['rev-parse', '--is-inside-work-tree']).then(
+      (o) => o.trim() === 'true',
+      () => false,
+    );
     return this.repo;
   }
 
@@ -47,39 +62,91 @@ export class GitHistory implements GitRunner {
    * `sinceMs` bounds the walk (in a long history, lines older than that are attributed to the boundary
    * commit instead of walking every commit back to the one that wrote them).
    */
-  async blame(relPath: string, start: number, end: number, signal?: AbortSignal, sinceMs?: number): Promise<BlameLine[]> {
-    const out = await this.git(['blame', '--porcelain', ...(sinceMs ? [`--since=${Math.floor(sinceMs / 1000)}`] : []), '-L', `${start},${end}`, '--', relPath], signal);
+  async blame(
+    relPath: string,
+    start: number,
+    end: number,
+    signal?: AbortSignal,
+    sinceMs?: number,
+  ): Promise<BlameLine[]> {
+    const out = await this.git(
+      [
+        'blame',
+        '--porcelain',
+        ...(sinceMs ? [`--since=${Math.floor(sinceMs / 1000)}`] : []),
+        '-L',
+        `${start},${end}`,
+        '--',
+        relPath,
+      ],
+      signal,
+    );
     return parseBlamePorcelain(out);
   }
 
   /** `git log -L start,end:path` for the newest `maxCommits` commits, in a compact format. */
-  async logLines(relPath: string, start: number, end: number, maxCommits = 3, signal?: AbortSignal, sinceMs?: number): Promise<string> {
-    return this.git(['log', `-L${start},${end}:${relPath}`, `-n${maxCommits}`, ...(sinceMs ? [`--since=${Math.floor(sinceMs / 1000)}`] : []), '--no-color', '--date=iso-strict', '--format=commit %h  %an  %ad%n    %s'], signal);
+  async logLines(
+    relPath: string,
+    start: number,
+    end: number,
+    maxCommits = 3,
+    signal?: AbortSignal,
+    sinceMs?: number,
+  ): Promise<string> {
+    return this.git(
+      [
+        'log',
+        `-L${start},${end}:${relPath}`,
+        `-n${maxCommits}`,
+        ...(sinceMs ? [`--since=${Math.floor(sinceMs / 1000)}`] : []),
+        '--no-color',
+        '--date=iso-strict',
+        '--format=commit %h  %an  %ad%n    %s',
+      ],
+      signal,
+    );
   }
 
   /** The newest commits touching a file, one line each. */
   async logFile(relPath: string, maxCommits = 10, signal?: AbortSignal): Promise<string> {
-    return this.git(['log', `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=%h  %ad  %an  %s', '--', relPath], signal);
+    return this.git(
+      ['log', `-n${maxCommits}`, '--no-color', '--date=iso-strict', '--format=%h  %ad  %an  %s', '--', relPath],
+      signal,
+    );
   }
 
-  run(args: string[], options: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number; input?: string } = {}): Promise<string> {
+  run(
+    args: string[],
+    options: { signal?: AbortSignal; maxBytes?: number; timeoutMs?: number; input?: string } = {},
+  ): Promise<string> {
     return this.git(args, options.signal, options.maxBytes, options.timeoutMs, options.input);
   }
 
-  private git(args: string[], signal?: AbortSignal, maxBytes = this.maxBytes, timeoutMs = this.timeoutMs, input?: string): Promise<string> {
+  private git(
+    args: string[],
+    signal?: AbortSignal,
+    maxBytes = this.maxBytes,
+    timeoutMs = this.timeoutMs,
+    input?: string,
+  ): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = execFile('git', ['-c', 'core.quotepath=off', ...args], {
-        cwd: this.root,
-        timeout: timeoutMs,
-        maxBuffer: maxBytes,
-        signal,
-        windowsHide: true,
-        // Never prompt, never take locks a user's git might be waiting on.
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-      }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim().split('\n')[0]}`));
-        else resolve(stdout);
-      });
+      const child = execFile(
+        'git',
+        ['-c', 'core.quotepath=off', ...args],
+        {
+          cwd: this.root,
+          timeout: timeoutMs,
+          maxBuffer: maxBytes,
+          signal,
+          windowsHide: true,
+          // Never prompt, never take locks a user's git might be waiting on.
+          env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        },
+        (err, stdout, stderr) => {
+          if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim().split('\n')[0]}`));
+          else resolve(stdout);
+        },
+      );
       // Input for batch commands (`cat-file --batch`): names, one a line.
       if (input !== undefined) child.stdin?.end(input);
     });
@@ -105,7 +172,15 @@ export function parseBlamePorcelain(out: string): BlameLine[] {
     else if (l === 'boundary') info.boundary = true;
     else if (l.startsWith('\t')) {
       const uncommitted = NOT_COMMITTED.test(current.commit);
-      lines.push({ line: current.line, commit: uncommitted ? 'uncommitted' : current.commit.slice(0, 12), author: uncommitted ? 'you (not committed)' : info.author, time: info.time, summary: uncommitted ? 'Local change not committed yet' : info.summary, uncommitted, ...(info.boundary ? { boundary: true } : {}) });
+      lines.push({
+        line: current.line,
+        commit: uncommitted ? 'uncommitted' : current.commit.slice(0, 12),
+        author: uncommitted ? 'you (not committed)' : info.author,
+        time: info.time,
+        summary: uncommitted ? 'Local change not committed yet' : info.summary,
+        uncommitted,
+        ...(info.boundary ? { boundary: true } : {}),
+      });
       current = null;
     }
   }

@@ -45,7 +45,10 @@ export interface Tag {
 
 /** Every tag with its peeled commit, in one `git for-each-ref` (cheap even with thousands of tags). */
 export async function listTags(git: GitRunner, signal?: AbortSignal): Promise<Tag[]> {
-  const out = await git.run(['for-each-ref', 'refs/tags', '--format=%(refname:strip=2)%09%(objectname)%09%(*objectname)%09%(creatordate:unix)'], { signal, maxBytes: 64 * 1024 * 1024 });
+  const out = await git.run(
+    ['for-each-ref', 'refs/tags', '--format=%(refname:strip=2)%09%(objectname)%09%(*objectname)%09%(creatordate:unix)'],
+    { signal, maxBytes: 64 * 1024 * 1024 },
+  );
   const tags: Tag[] = [];
   for (const line of out.split('\n')) {
     const [name, obj, peeled, date] = line.split('\t');
@@ -68,7 +71,10 @@ export function tagCandidates(version: string): string[] {
 function scheme(name: string): { pattern: string; parts: number[] } | null {
   const m = /(\d+(?:\.\d+)*)([-+][0-9A-Za-z.-]+)?$/.exec(name);
   if (!m) return null;
-  return { pattern: `${name.slice(0, m.index)}#${m[2] && /^-/.test(m[2]) ? '-pre' : ''}`, parts: m[1]!.split('.').map(Number) };
+  return {
+    pattern: `${name.slice(0, m.index)}#${m[2] && /^-/.test(m[2]) ? '-pre' : ''}`,
+    parts: m[1]!.split('.').map(Number),
+  };
 }
 
 function compareParts(a: number[], b: number[]): number {
@@ -84,7 +90,11 @@ export function previousTag(tags: Tag[], tag: Tag): Tag | null {
   const s = scheme(tag.name);
   if (!s) {
     // No version number: the newest other tag older than this one.
-    return tags.filter((t) => t.name !== tag.name && t.date < tag.date && t.commit !== tag.commit).sort((a, b) => b.date - a.date)[0] ?? null;
+    return (
+      tags
+        .filter((t) => t.name !== tag.name && t.date < tag.date && t.commit !== tag.commit)
+        .sort((a, b) => b.date - a.date)[0] ?? null
+    );
   }
   let best: { tag: Tag; parts: number[] } | null = null;
   for (const t of tags) {
@@ -93,7 +103,12 @@ export function previousTag(tags: Tag[], tag: Tag): Tag | null {
     if (!ts || ts.pattern.replace('-pre', '') !== s.pattern.replace('-pre', '')) continue;
     const c = compareParts(ts.parts, s.parts);
     if (c > 0 || (c === 0 && t.date >= tag.date)) continue;
-    if (!best || compareParts(ts.parts, best.parts) > 0 || (compareParts(ts.parts, best.parts) === 0 && t.date > best.tag.date)) best = { tag: t, parts: ts.parts };
+    if (
+      !best ||
+      compareParts(ts.parts, best.parts) > 0 ||
+      (compareParts(ts.parts, best.parts) === 0 && t.date > best.tag.date)
+    )
+      best = { tag: t, parts: ts.parts };
   }
   return best?.tag ?? null;
 }
@@ -108,14 +123,25 @@ export interface ResolveReleaseInput {
 
 export async function resolveRelease(git: GitRunner, input: ResolveReleaseInput): Promise<ReleaseInfo> {
   const { version, signal } = input;
-  const info: ReleaseInfo = { version, commit: null, previousVersion: null, previousCommit: null, resolvedBy: null, notes: [] };
+  const info: ReleaseInfo = {
+    version,
+    commit: null,
+    previousVersion: null,
+    previousCommit: null,
+    resolvedBy: null,
+    notes: [],
+  };
   if (!(await git.isRepo())) {
     info.notes.push('The workspace is not a git repository, so the release cannot be tied to a commit.');
     return info;
   }
   const verify = async (rev: string | null): Promise<string | null> => {
     if (!rev || !isSafeRevision(rev)) return null;
-    try { return (await git.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { signal })).trim() || null; } catch { return null; }
+    try {
+      return (await git.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { signal })).trim() || null;
+    } catch {
+      return null;
+    }
   };
 
   if (version && input.sentry) {
@@ -123,23 +149,42 @@ export async function resolveRelease(git: GitRunner, input: ResolveReleaseInput)
       const r = await input.sentry(version, signal);
       const commit = await verify(r?.commit ?? null);
       if (r && commit) {
-        Object.assign(info, { commit, resolvedBy: 'sentry' as const, previousVersion: r.previousVersion, previousCommit: await verify(r.previousCommit) });
+        Object.assign(info, {
+          commit,
+          resolvedBy: 'sentry' as const,
+          previousVersion: r.previousVersion,
+          previousCommit: await verify(r.previousCommit),
+        });
         info.notes.push(`Release ${version} → ${commit.slice(0, 12)} from Sentry's releases API.`);
       } else if (r?.commit) {
-        info.notes.push(`Sentry says release ${version} is commit ${r.commit.slice(0, 12)}, which this workspace does not have (fetch it, or the clone is shallow).`);
+        info.notes.push(
+          `Sentry says release ${version} is commit ${r.commit.slice(0, 12)}, which this workspace does not have (fetch it, or the clone is shallow).`,
+        );
       } else if (r) {
-        info.notes.push(`Sentry knows release ${version} but has no commits for it (no repository integration, or \`sentry-cli releases set-commits\` was not run).`);
+        info.notes.push(
+          `Sentry knows release ${version} but has no commits for it (no repository integration, or \`sentry-cli releases set-commits\` was not run).`,
+        );
       }
     } catch (e) {
       if (signal?.aborted) throw e;
-      info.notes.push(`Sentry's releases API could not be read (${errorMessage(e)}); the release is looked up in git instead.`);
+      info.notes.push(
+        `Sentry's releases API could not be read (${errorMessage(e)}); the release is looked up in git instead.`,
+      );
     }
   }
 
   let tags: Tag[] = [];
-  try { tags = await listTags(git, signal); } catch (e) { info.notes.push(`git tags could not be listed: ${errorMessage(e)}`); }
+  try {
+    tags = await listTags(git, signal);
+  } catch (e) {
+    info.notes.push(`git tags could not be listed: ${errorMessage(e)}`);
+  }
   const byName = new Map(tags.map((t) => [t.name, t]));
-  const tag = version ? tagCandidates(version).map((n) => byName.get(n)).find((t) => t !== undefined) : undefined;
+  const tag = version
+    ? tagCandidates(version)
+        .map((n) => byName.get(n))
+        .find((t) => t !== undefined)
+    : undefined;
 
   if (!info.commit && tag) {
     info.commit = tag.commit;
@@ -168,19 +213,24 @@ export async function resolveRelease(git: GitRunner, input: ResolveReleaseInput)
   }
   if (!info.commit && input.firstEventMs !== null && Number.isFinite(input.firstEventMs)) {
     try {
-      const c = (await git.run(['rev-list', '-1', `--before=${Math.floor(input.firstEventMs / 1000)}`, 'HEAD'], { signal })).trim();
+      const c = (
+        await git.run(['rev-list', '-1', `--before=${Math.floor(input.firstEventMs / 1000)}`, 'HEAD'], { signal })
+      ).trim();
       if (c) {
         info.commit = c;
         info.resolvedBy = 'time';
-        info.notes.push(version
-          ? `No tag or SHA names release ${version}; the newest commit before its first event (${new Date(input.firstEventMs).toISOString()}) stands in for it.`
-          : `No release on the events; the newest commit before the first event (${new Date(input.firstEventMs).toISOString()}) stands in for the deployed code.`);
+        info.notes.push(
+          version
+            ? `No tag or SHA names release ${version}; the newest commit before its first event (${new Date(input.firstEventMs).toISOString()}) stands in for it.`
+            : `No release on the events; the newest commit before the first event (${new Date(input.firstEventMs).toISOString()}) stands in for the deployed code.`,
+        );
       }
     } catch (e) {
       info.notes.push(`git rev-list by time failed: ${errorMessage(e)}`);
     }
   }
-  if (!info.commit && !info.notes.length) info.notes.push(`Release ${version ?? '(none)'} could not be tied to a commit.`);
+  if (!info.commit && !info.notes.length)
+    info.notes.push(`Release ${version ?? '(none)'} could not be tied to a commit.`);
   return info;
 }
 
@@ -188,6 +238,7 @@ export async function resolveRelease(git: GitRunner, input: ResolveReleaseInput)
 function previousVersionName(version: string | null, own: Tag, prev: Tag): string {
   const ownNum = scheme(own.name) && /(\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]+)?)$/.exec(own.name)?.[1];
   const prevNum = /(\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]+)?)$/.exec(prev.name)?.[1];
-  if (version && version !== own.name && ownNum && prevNum && version.endsWith(ownNum)) return version.slice(0, version.length - ownNum.length) + prevNum;
+  if (version && version !== own.name && ownNum && prevNum && version.endsWith(ownNum))
+    return version.slice(0, version.length - ownNum.length) + prevNum;
   return prev.name;
 }

@@ -35,12 +35,32 @@ export interface Skew {
   summary: string;
 }
 
-export async function computeSkew(git: GitRunner, release: { commit: string; version: string | null }, crash: Array<{ path: string; line: number }>, signal?: AbortSignal): Promise<Skew | { error: string }> {
+export async function computeSkew(
+  git: GitRunner,
+  release: { commit: string; version: string | null },
+  crash: Array<{ path: string; line: number }>,
+  signal?: AbortSignal,
+): Promise<Skew | { error: string }> {
   if (!isSafeRevision(release.commit)) return { error: 'the release commit is not a revision' };
   let head: string;
-  try { head = (await git.run(['rev-parse', 'HEAD'], { signal })).trim(); } catch (e) { return { error: `no HEAD: ${errorMessage(e)}` }; }
-  const isAncestor = async (a: string, b: string) => git.run(['merge-base', '--is-ancestor', a, b], { signal }).then(() => true, () => false);
-  const relation: SkewRelation = head === release.commit ? 'same' : await isAncestor(release.commit, head) ? 'ahead' : await isAncestor(head, release.commit) ? 'behind' : 'diverged';
+  try {
+    head = (await git.run(['rev-parse', 'HEAD'], { signal })).trim();
+  } catch (e) {
+    return { error: `no HEAD: ${errorMessage(e)}` };
+  }
+  const isAncestor = async (a: string, b: string) =>
+    git.run(['merge-base', '--is-ancestor', a, b], { signal }).then(
+      () => true,
+      () => false,
+    );
+  const relation: SkewRelation =
+    head === release.commit
+      ? 'same'
+      : (await isAncestor(release.commit, head))
+        ? 'ahead'
+        : (await isAncestor(head, release.commit))
+          ? 'behind'
+          : 'diverged';
   const name = release.version ?? release.commit.slice(0, 12);
   const paths = [...new Set(crash.map((c) => c.path))];
   const lines: SkewLine[] = crash.map((c) => ({ path: c.path, line: c.line, nowLine: c.line, changedBy: null }));
@@ -48,18 +68,43 @@ export async function computeSkew(git: GitRunner, release: { commit: string; ver
 
   if (relation === 'ahead' || relation === 'diverged') {
     // Oldest first, so each hunk moves the tracked lines in order. Renames are followed per file.
-    const out = await git.run(['log', '--reverse', '--no-merges', '-p', '-U0', '--no-color', '--no-ext-diff', '-M', LOG_FORMAT, `${release.commit}..${head}`, '--', ...paths], { signal, maxBytes: 32 * 1024 * 1024 });
+    const out = await git.run(
+      [
+        'log',
+        '--reverse',
+        '--no-merges',
+        '-p',
+        '-U0',
+        '--no-color',
+        '--no-ext-diff',
+        '-M',
+        LOG_FORMAT,
+        `${release.commit}..${head}`,
+        '--',
+        ...paths,
+      ],
+      { signal, maxBytes: 32 * 1024 * 1024 },
+    );
     for (const c of parseLog(out)) {
       let changedCrashLine = false;
       for (const f of c.files) {
         for (const l of lines) {
           if (l.nowLine === null || !(l.path === f.path || l.path === f.oldPath)) continue;
           const moved = follow(l.nowLine, f);
-          if (moved === null) { l.nowLine = null; l.changedBy = c.sha.slice(0, 12); changedCrashLine = true; }
-          else l.nowLine = moved;
+          if (moved === null) {
+            l.nowLine = null;
+            l.changedBy = c.sha.slice(0, 12);
+            changedCrashLine = true;
+          } else l.nowLine = moved;
         }
       }
-      commits.push({ commit: c.sha.slice(0, 12), summary: c.subject, date: c.date, files: c.files.map((f) => f.path), changedCrashLine });
+      commits.push({
+        commit: c.sha.slice(0, 12),
+        summary: c.subject,
+        date: c.date,
+        files: c.files.map((f) => f.path),
+        changedCrashLine,
+      });
     }
   }
   // Uncommitted edits to the crash lines.
@@ -70,19 +115,24 @@ export async function computeSkew(git: GitRunner, release: { commit: string; ver
       for (const l of lines) {
         if (l.nowLine === null || l.path !== f.path) continue;
         const moved = follow(l.nowLine, f);
-        if (moved === null) { l.nowLine = null; l.changedBy = 'uncommitted'; }
-        else l.nowLine = moved;
+        if (moved === null) {
+          l.nowLine = null;
+          l.changedBy = 'uncommitted';
+        } else l.nowLine = moved;
       }
     }
-  } catch { /* a path git does not track: nothing uncommitted to report */ }
+  } catch {
+    /* a path git does not track: nothing uncommitted to report */
+  }
 
   const changed = lines.filter((l) => l.changedBy);
   let summary: string;
   if (changed.length) {
     const l = changed[0]!;
-    summary = l.changedBy === 'uncommitted'
-      ? `${l.path}:${l.line} has uncommitted edits since ${name} — the workspace is not what crashed.`
-      : `${l.path}:${l.line} changed after ${name} by ${l.changedBy} — not deployed yet?`;
+    summary =
+      l.changedBy === 'uncommitted'
+        ? `${l.path}:${l.line} has uncommitted edits since ${name} — the workspace is not what crashed.`
+        : `${l.path}:${l.line} changed after ${name} by ${l.changedBy} — not deployed yet?`;
   } else if (relation === 'behind') {
     summary = `The workspace (${head.slice(0, 12)}) is behind ${name} (${release.commit.slice(0, 12)}): the crashing code may not be checked out; pull or check out ${name}.`;
   } else if (relation === 'same') {
@@ -92,7 +142,15 @@ export async function computeSkew(git: GitRunner, release: { commit: string; ver
   } else {
     summary = `The crash files are unchanged since ${name}.`;
   }
-  return { releaseCommit: release.commit, head, relation, changedSinceRelease: changed.length > 0, commits, lines, summary };
+  return {
+    releaseCommit: release.commit,
+    head,
+    relation,
+    changedSinceRelease: changed.length > 0,
+    commits,
+    lines,
+    summary,
+  };
 }
 
 /** Where old line `n` is after this file diff (`-U0` hunks), or null when the diff changed it. */
@@ -117,7 +175,13 @@ function follow(n: number, f: FileDiff): number | null {
  * the release. Null when the release cannot be tied to a commit (by tag or SHA: a guess by time would
  * mislead here) or nothing differs.
  */
-export async function skewAtLine(git: GitRunner, version: string, relPath: string, eventLine: number, signal?: AbortSignal): Promise<string | null> {
+export async function skewAtLine(
+  git: GitRunner,
+  version: string,
+  relPath: string,
+  eventLine: number,
+  signal?: AbortSignal,
+): Promise<string | null> {
   const rel = await resolveRelease(git, { version, firstEventMs: null, ...(signal ? { signal } : {}) });
   if (!rel.commit || (rel.resolvedBy !== 'tag' && rel.resolvedBy !== 'sha')) return null;
   const s = await computeSkew(git, { commit: rel.commit, version }, [{ path: relPath, line: eventLine }], signal);

@@ -4,11 +4,28 @@
  */
 import type { FrameMapper } from '../frames/frameMapper';
 import { RcaError } from '../common/errors';
-import { formatLogSource, parseLogSpec, type HostLogResult, type LogRequest, type SshLogFetcher, type FetchOptions } from '../logs';
+import {
+  formatLogSource,
+  parseLogSpec,
+  type HostLogResult,
+  type LogRequest,
+  type SshLogFetcher,
+  type FetchOptions,
+} from '../logs';
 import type { StoredEvent, StoredIssue } from '../store/model';
 import type { SentryClient } from '../sentry/sentryClient';
 import { toStoredEvent } from '../sentry/convert';
-import type { CodeFiles, FetchedLogs, FrameResolver, IssueSource, LatestEventFetcher, LogProvider, LogQuery, RepoHistory, ResolvedFrame } from './ports';
+import type {
+  CodeFiles,
+  FetchedLogs,
+  FrameResolver,
+  IssueSource,
+  LatestEventFetcher,
+  LogProvider,
+  LogQuery,
+  RepoHistory,
+  ResolvedFrame,
+} from './ports';
 import { GitHistory } from '../history/gitHistory';
 import type { ReleaseLookup } from '../history/release';
 import { WorkspaceFiles } from './workspaceFiles';
@@ -30,7 +47,8 @@ export function issueSourceFromStore(store: IssueStoreReader): IssueSource {
 
 /** The newest event of an issue straight from Sentry, trimmed to the stored shape like a sync would. */
 export function latestEventFromSentry(client: Pick<SentryClient, 'getEvent'>): LatestEventFetcher {
-  return async (issue, signal) => toStoredEvent(await client.getEvent(issue.id, 'latest', signal), issue.id, issue.projectId);
+  return async (issue, signal) =>
+    toStoredEvent(await client.getEvent(issue.id, 'latest', signal), issue.id, issue.projectId);
 }
 
 /** The workspace's files and git, for an investigation rooted at `root`. */
@@ -43,21 +61,31 @@ export function workspaceAccess(root: string): { workspaceRoot: string; files: C
  * before it in the same project. 403 (the token lacks `project:releases`/`org:read`) and 404 (unknown
  * release) answer null so the caller falls back to git.
  */
-export function releaseLookupFromSentry(client: Pick<SentryClient, 'getRelease' | 'listReleases'>, projectId: () => string | null): ReleaseLookup {
+export function releaseLookupFromSentry(
+  client: Pick<SentryClient, 'getRelease' | 'listReleases'>,
+  projectId: () => string | null,
+): ReleaseLookup {
   return async (version, signal) => {
     const r = await client.getRelease(version, signal);
     if (!r) return null;
-    const commitOf = (x: { lastCommit?: { id?: string } | null; ref?: string | null }) => x.lastCommit?.id ?? (x.ref && /^[0-9a-f]{7,40}$/i.test(x.ref) ? x.ref : null);
+    const commitOf = (x: { lastCommit?: { id?: string } | null; ref?: string | null }) =>
+      x.lastCommit?.id ?? (x.ref && /^[0-9a-f]{7,40}$/i.test(x.ref) ? x.ref : null);
     let previous: { version: string; commit: string | null } | null = null;
     const pid = projectId();
     if (pid) {
       const list = await client.listReleases(pid, signal);
       const at = Date.parse(r.dateReleased ?? r.dateCreated);
-      const older = list.filter((x) => x.version !== r.version && Date.parse(x.dateReleased ?? x.dateCreated) < at)
+      const older = list
+        .filter((x) => x.version !== r.version && Date.parse(x.dateReleased ?? x.dateCreated) < at)
         .sort((a, b) => Date.parse(b.dateReleased ?? b.dateCreated) - Date.parse(a.dateReleased ?? a.dateCreated))[0];
       if (older) previous = { version: older.version, commit: commitOf(older) };
     }
-    return { version: r.version, commit: commitOf(r), previousVersion: previous?.version ?? null, previousCommit: previous?.commit ?? null };
+    return {
+      version: r.version,
+      commit: commitOf(r),
+      previousVersion: previous?.version ?? null,
+      previousCommit: previous?.commit ?? null,
+    };
   };
 }
 
@@ -71,20 +99,28 @@ export function frameResolverFromMapper(mapper: Pick<FrameMapper, 'map'>): Frame
 }
 
 /** Only the configured requests can ever be fetched; the AI picks among them by host and source name. */
-export function sshLogProvider(fetcher: Pick<SshLogFetcher, 'fetch'>, requests: LogRequest[], options: Omit<FetchOptions, 'signal'> = {}): LogProvider {
+export function sshLogProvider(
+  fetcher: Pick<SshLogFetcher, 'fetch'>,
+  requests: LogRequest[],
+  options: Omit<FetchOptions, 'signal'> = {},
+): LogProvider {
   const named = requests.map((r) => ({ req: r, host: r.host, source: formatLogSource(r.source) }));
   return {
     sources: () => named.map(({ host, source }) => ({ host, source })),
     fetch: async (q: LogQuery, signal?: AbortSignal): Promise<FetchedLogs[]> => {
       const chosen = named.filter((n) => (!q.host || n.host === q.host) && (!q.source || n.source === q.source));
       if (chosen.length === 0) return [];
-      const results = await fetcher.fetch(chosen.map((n) => n.req), {
-        since: q.window.since,
-        until: q.window.until,
-        ...(q.around?.length ? { around: q.around } : {}),
-        // The log module uses these terms to keep matching lines when it must cut; it never filters by them.
-        grep: [...(q.grep ? [q.grep] : []), ...(q.markTerms ?? [])],
-      }, { ...options, ...(signal ? { signal } : {}) });
+      const results = await fetcher.fetch(
+        chosen.map((n) => n.req),
+        {
+          since: q.window.since,
+          until: q.window.until,
+          ...(q.around?.length ? { around: q.around } : {}),
+          // The log module uses these terms to keep matching lines when it must cut; it never filters by them.
+          grep: [...(q.grep ? [q.grep] : []), ...(q.markTerms ?? [])],
+        },
+        { ...options, ...(signal ? { signal } : {}) },
+      );
       return results.map((r, i) => toFetched(r, chosen[i]!.source, q.grep));
     },
   };
@@ -117,7 +153,12 @@ export function parseLogSources(sources: readonly string[], where: string): LogR
     try {
       return parseLogSpec(!s.includes('=') && colonForm ? `${colonForm[1]}=${colonForm[2]}` : s);
     } catch (e) {
-      throw new RcaError('usage', `${where}: ${e instanceof Error ? e.message : String(e)}`, e instanceof RcaError ? e.hint : undefined, { cause: e });
+      throw new RcaError(
+        'usage',
+        `${where}: ${e instanceof Error ? e.message : String(e)}`,
+        e instanceof RcaError ? e.hint : undefined,
+        { cause: e },
+      );
     }
   });
 }

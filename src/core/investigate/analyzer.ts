@@ -10,7 +10,8 @@ import type { Culprit, Evidence, HostLogEvidence, LogLineEvidence, LogPhase } fr
 import { formatMinutes } from './trend';
 import { formatOffset } from './logCorrelation';
 
-export type HypothesisKind = 'code-change' | 'infrastructure' | 'dependency' | 'data' | 'config' | 'cascade' | 'unknown';
+export type HypothesisKind =
+  'code-change' | 'infrastructure' | 'dependency' | 'data' | 'config' | 'cascade' | 'unknown';
 
 export interface Hypothesis {
   title: string;
@@ -38,7 +39,17 @@ export interface AnalysisReport {
   culprit: Culprit | null;
   changes: string[];
   trend: string;
-  logCounts: Array<{ host: string; source: string; status: string; before: number; during: number; after: number; notableBefore: number; notableDuring: number; notableAfter: number }>;
+  logCounts: Array<{
+    host: string;
+    source: string;
+    status: string;
+    before: number;
+    during: number;
+    after: number;
+    notableBefore: number;
+    notableDuring: number;
+    notableAfter: number;
+  }>;
   coinciding: CoincidingLine[];
   hypotheses: Hypothesis[];
   /** What was looked at and set aside (periodic warnings), for the report. */
@@ -48,16 +59,78 @@ export interface AnalysisReport {
 
 /** Log wording that points at a cause outside the crashing code. */
 const SIGNALS: Array<{ kind: string; hk: HypothesisKind; re: RegExp; title: string; check: string }> = [
-  { kind: 'dns', hk: 'infrastructure', re: /ENOTFOUND|EAI_AGAIN|getaddrinfo|\bNXDOMAIN\b|SERVFAIL|name resolution|could not resolve|DNS (lookup|resolution|query) (failed|timed? ?out)/i, title: 'DNS resolution failing around the errors', check: 'Check the resolver (/etc/resolv.conf, the DNS server) and the record of the host named in the log lines.' },
-  { kind: 'cert', hk: 'infrastructure', re: /CERT_HAS_EXPIRED|certificate (has )?expired|certificate verify failed|x509: certificate|SSL certificate problem|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED/i, title: 'A TLS certificate expired or was not accepted', check: 'Check the certificate dates of the endpoint named in the log (openssl s_client -connect HOST:443) and renew it.' },
-  { kind: 'config', hk: 'config', re: /(missing|invalid|unknown|unset|bad) (config|configuration|setting|environment variable|env var)|config(uration)? (error|invalid|missing)|feature flag .*(changed|enabled|disabled|flipped)|env var \w+ (is )?(not set|missing)/i, title: 'A configuration change around the errors', check: 'Compare the service configuration (env, flags, config files) before and after the errors began.' },
-  { kind: 'pool', hk: 'infrastructure', re: /pool (is |nearly |almost )?(exhausted|depleted)|pool ?exhausted|exhausted.*pool|too many (connections|clients)|no (available|free|idle) connections?|remaining connection slots|acquir\w* (a )?connection.*(timed? ?out|timeout)|connection pool.*(full|limit|max)|max(imum)? (pool|connections?) (size )?reached/i, title: 'Connection pool exhausted shortly before the errors', check: 'Check pool size vs concurrent requests and look for connections not released (missing release/finally) or slow queries holding them.' },
-  { kind: 'memory', hk: 'infrastructure', re: /out of memory|\bOOM\b|heap (out of memory|limit)|ENOMEM|killed process|memory (limit|pressure)/i, title: 'Memory exhaustion around the errors', check: 'Check process memory graphs and OOM-killer entries at that time.' },
-  { kind: 'disk', hk: 'infrastructure', re: /no space left|ENOSPC|disk (is )?full|quota exceeded/i, title: 'Disk full around the errors', check: 'Check free disk space on the host at that time.' },
-  { kind: 'upstream', hk: 'dependency', re: /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|connection (refused|reset)|upstream .*(unavailable|failed)|503 Service Unavailable|bad gateway/i, title: 'A dependency was unreachable when the errors began', check: 'Check the health of the dependency named in the log line at that time.' },
-  { kind: 'timeout', hk: 'dependency', re: /timed? ?out|timeout|ETIMEDOUT|deadline exceeded/i, title: 'Timeouts logged around the errors', check: 'Check latency of the slow dependency and the timeout settings.' },
-  { kind: 'ratelimit', hk: 'dependency', re: /rate.?limit|throttl|too many requests|\b429\b/i, title: 'Rate limiting around the errors', check: 'Check the rate-limit headers and quotas of the dependency.' },
-  { kind: 'restart', hk: 'infrastructure', re: /SIGTERM|SIGKILL|shutting down|restart(ed|ing)|deploy(ed|ing)|starting (server|app|service)/i, title: 'A restart or deploy coincided with the errors', check: 'Check the deploy log and whether the errors stop after the new instance is warm.' },
+  {
+    kind: 'dns',
+    hk: 'infrastructure',
+    re: /ENOTFOUND|EAI_AGAIN|getaddrinfo|\bNXDOMAIN\b|SERVFAIL|name resolution|could not resolve|DNS (lookup|resolution|query) (failed|timed? ?out)/i,
+    title: 'DNS resolution failing around the errors',
+    check: 'Check the resolver (/etc/resolv.conf, the DNS server) and the record of the host named in the log lines.',
+  },
+  {
+    kind: 'cert',
+    hk: 'infrastructure',
+    re: /CERT_HAS_EXPIRED|certificate (has )?expired|certificate verify failed|x509: certificate|SSL certificate problem|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED/i,
+    title: 'A TLS certificate expired or was not accepted',
+    check:
+      'Check the certificate dates of the endpoint named in the log (openssl s_client -connect HOST:443) and renew it.',
+  },
+  {
+    kind: 'config',
+    hk: 'config',
+    re: /(missing|invalid|unknown|unset|bad) (config|configuration|setting|environment variable|env var)|config(uration)? (error|invalid|missing)|feature flag .*(changed|enabled|disabled|flipped)|env var \w+ (is )?(not set|missing)/i,
+    title: 'A configuration change around the errors',
+    check: 'Compare the service configuration (env, flags, config files) before and after the errors began.',
+  },
+  {
+    kind: 'pool',
+    hk: 'infrastructure',
+    re: /pool (is |nearly |almost )?(exhausted|depleted)|pool ?exhausted|exhausted.*pool|too many (connections|clients)|no (available|free|idle) connections?|remaining connection slots|acquir\w* (a )?connection.*(timed? ?out|timeout)|connection pool.*(full|limit|max)|max(imum)? (pool|connections?) (size )?reached/i,
+    title: 'Connection pool exhausted shortly before the errors',
+    check:
+      'Check pool size vs concurrent requests and look for connections not released (missing release/finally) or slow queries holding them.',
+  },
+  {
+    kind: 'memory',
+    hk: 'infrastructure',
+    re: /out of memory|\bOOM\b|heap (out of memory|limit)|ENOMEM|killed process|memory (limit|pressure)/i,
+    title: 'Memory exhaustion around the errors',
+    check: 'Check process memory graphs and OOM-killer entries at that time.',
+  },
+  {
+    kind: 'disk',
+    hk: 'infrastructure',
+    re: /no space left|ENOSPC|disk (is )?full|quota exceeded/i,
+    title: 'Disk full around the errors',
+    check: 'Check free disk space on the host at that time.',
+  },
+  {
+    kind: 'upstream',
+    hk: 'dependency',
+    re: /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|connection (refused|reset)|upstream .*(unavailable|failed)|503 Service Unavailable|bad gateway/i,
+    title: 'A dependency was unreachable when the errors began',
+    check: 'Check the health of the dependency named in the log line at that time.',
+  },
+  {
+    kind: 'timeout',
+    hk: 'dependency',
+    re: /timed? ?out|timeout|ETIMEDOUT|deadline exceeded/i,
+    title: 'Timeouts logged around the errors',
+    check: 'Check latency of the slow dependency and the timeout settings.',
+  },
+  {
+    kind: 'ratelimit',
+    hk: 'dependency',
+    re: /rate.?limit|throttl|too many requests|\b429\b/i,
+    title: 'Rate limiting around the errors',
+    check: 'Check the rate-limit headers and quotas of the dependency.',
+  },
+  {
+    kind: 'restart',
+    hk: 'infrastructure',
+    re: /SIGTERM|SIGKILL|shutting down|restart(ed|ing)|deploy(ed|ing)|starting (server|app|service)/i,
+    title: 'A restart or deploy coincided with the errors',
+    check: 'Check the deploy log and whether the errors stop after the new instance is warm.',
+  },
 ];
 
 const NEAR_BEFORE_MIN = 15;
@@ -67,7 +140,17 @@ export function analyze(e: Evidence): AnalysisReport {
   const firstSeen = e.issue.firstSeen;
 
   // Logs: counts per host and the lines that coincide with the errors.
-  const logCounts = e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, before: h.counts.before, during: h.counts.during, after: h.counts.after, notableBefore: h.notable.before, notableDuring: h.notable.during, notableAfter: h.notable.after }));
+  const logCounts = e.logs.map((h) => ({
+    host: h.host,
+    source: h.source,
+    status: h.status,
+    before: h.counts.before,
+    during: h.counts.during,
+    after: h.counts.after,
+    notableBefore: h.notable.before,
+    notableDuring: h.notable.during,
+    notableAfter: h.notable.after,
+  }));
   const coinciding = coincidingLines(e.logs);
   const baseline = new LogBaseline(e.logs);
 
@@ -83,11 +166,16 @@ export function analyze(e: Evidence): AnalysisReport {
     if (hits.length === 0) continue;
     const rate = baseline.compare(sig.re);
     if (!rate.above) {
-      notes.push(`${sig.title.replace(/ (shortly before|around|when) .*$/, '')}: ${rate.why} — periodic, not counted as a cause.`);
+      notes.push(
+        `${sig.title.replace(/ (shortly before|around|when) .*$/, '')}: ${rate.why} — periodic, not counted as a cause.`,
+      );
       continue;
     }
     const firstHit = hits.reduce((a, b) => ((a.minutesFromFirstEvent ?? 0) <= (b.minutesFromFirstEvent ?? 0) ? a : b));
-    const leads = firstHit.phase === 'before' && firstHit.minutesFromFirstEvent !== null && firstHit.minutesFromFirstEvent >= -NEAR_BEFORE_MIN;
+    const leads =
+      firstHit.phase === 'before' &&
+      firstHit.minutesFromFirstEvent !== null &&
+      firstHit.minutesFromFirstEvent >= -NEAR_BEFORE_MIN;
     let score = 0.45;
     if (leads) score += 0.2;
     if (hits.some((h) => h.level === 'warn' || h.level === 'error')) score += 0.1;
@@ -96,7 +184,10 @@ export function analyze(e: Evidence): AnalysisReport {
     // Weak kinds: a timeout, a rate limit or a restart is usually a symptom, rarely the cause on its own.
     if (sig.kind === 'timeout' || sig.kind === 'ratelimit' || sig.kind === 'restart') score = Math.min(score, 0.55);
     // Exhaustion a linked commit explains (a leak) is its effect, not a separate cause.
-    const effectOf = (sig.kind === 'pool' || sig.kind === 'memory') && topLinked?.why.some((w) => / leaves before /.test(w)) ? topLinked : undefined;
+    const effectOf =
+      (sig.kind === 'pool' || sig.kind === 'memory') && topLinked?.why.some((w) => / leaves before /.test(w))
+        ? topLinked
+        : undefined;
     if (effectOf) score = Math.min(score, 0.6);
     hypotheses.push({
       title: sig.title,
@@ -105,7 +196,11 @@ export function analyze(e: Evidence): AnalysisReport {
       confidence: 'low',
       evidence: [
         ...hits.slice(0, 4).map((h) => `log ${h.host} ${h.source} ${when(h)}: \`${code(h.text)}\``),
-        ...(leads ? [`first such line ${formatOffset(firstHit.minutesFromFirstEvent ?? 0).slice(1)} before the first error event`] : []),
+        ...(leads
+          ? [
+              `first such line ${formatOffset(firstHit.minutesFromFirstEvent ?? 0).slice(1)} before the first error event`,
+            ]
+          : []),
         ...(hits.length > 4 ? [`${hits.length - 4} more matching line(s)`] : []),
         rate.why,
         ...(effectOf ? [`likely the effect of commit ${effectOf.commit} (see the code-change hypothesis)`] : []),
@@ -116,12 +211,27 @@ export function analyze(e: Evidence): AnalysisReport {
 
   // Other warnings/errors shortly before the first error that no signal above explains, and only
   // those logged more often than earlier in the log (a health check warning every 5 minutes is not news).
-  const otherFailures = e.related.map((r) => r.title.toLowerCase().slice(0, 60)).filter((t) => t.length >= 12 && !t.startsWith((e.culprit?.exceptionType ?? '\0').toLowerCase()));
-  const isOtherFailure = (text: string) => { const l = text.toLowerCase(); return otherFailures.some((t) => l.includes(t)); };
-  const candidates = coinciding.filter((l) => l.phase === 'before' && (l.level === 'warn' || l.level === 'error') && !SIGNALS.some((s) => s.re.test(l.text)) && !isOtherFailure(l.text) && (l.minutesFromFirstEvent ?? -999) >= -NEAR_BEFORE_MIN);
+  const otherFailures = e.related
+    .map((r) => r.title.toLowerCase().slice(0, 60))
+    .filter((t) => t.length >= 12 && !t.startsWith((e.culprit?.exceptionType ?? '\0').toLowerCase()));
+  const isOtherFailure = (text: string) => {
+    const l = text.toLowerCase();
+    return otherFailures.some((t) => l.includes(t));
+  };
+  const candidates = coinciding.filter(
+    (l) =>
+      l.phase === 'before' &&
+      (l.level === 'warn' || l.level === 'error') &&
+      !SIGNALS.some((s) => s.re.test(l.text)) &&
+      !isOtherFailure(l.text) &&
+      (l.minutesFromFirstEvent ?? -999) >= -NEAR_BEFORE_MIN,
+  );
   const unexplained = candidates.filter((l) => baseline.compareTemplate(l.text).above);
   const periodic = candidates.length - unexplained.length;
-  if (periodic) notes.push(`${periodic} warning line(s) before the errors repeat at their usual rate earlier in the log — periodic, not counted as a cause.`);
+  if (periodic)
+    notes.push(
+      `${periodic} warning line(s) before the errors repeat at their usual rate earlier in the log — periodic, not counted as a cause.`,
+    );
   if (unexplained.length) {
     hypotheses.push({
       title: 'New warnings logged just before the errors began',
@@ -147,7 +257,10 @@ export function analyze(e: Evidence): AnalysisReport {
         `${top.commit} by ${top.author} on ${top.date}${e.history.suspects.range ? `, in ${e.history.suspects.range}` : ''}`,
         ...top.why.slice(0, 5),
         ...top.cites.slice(0, 3).map((c) => `\`${c.path}:${c.line}\`: \`${code(c.text)}\``),
-        ...coinciding.filter((l) => SIGNALS.find((s) => s.kind === 'pool')!.re.test(l.text) && l.phase !== 'after').slice(0, 1).map((h) => `consistent with log ${h.host} ${when(h)}: \`${code(h.text)}\``),
+        ...coinciding
+          .filter((l) => SIGNALS.find((s) => s.kind === 'pool')!.re.test(l.text) && l.phase !== 'after')
+          .slice(0, 1)
+          .map((h) => `consistent with log ${h.host} ${when(h)}: \`${code(h.text)}\``),
       ],
       check: `Read the diff (git show ${top.commit}); revert it on a branch and replay the failing request${top.author ? `; ask ${top.author}, its author` : ''}.`,
     });
@@ -157,19 +270,33 @@ export function analyze(e: Evidence): AnalysisReport {
   const changes: string[] = [];
   const recent = e.git.changes.filter((c) => c.minutesBeforeFirstSeen >= -60 && c.minutesBeforeFirstSeen <= 14 * 1440);
   for (const c of e.git.changes.slice(0, 6)) {
-    changes.push(`\`${c.commit}\` ${c.date} by ${c.author}: ${c.summary} — \`${c.path}\` lines ${c.lines.length ? `${Math.min(...c.lines)}-${Math.max(...c.lines)}` : '?'}${c.touchesCrashLine ? ' (at or next to the crash line)' : ''}, ${c.minutesBeforeFirstSeen >= 0 ? `${formatMinutes(c.minutesBeforeFirstSeen)} before` : `${formatMinutes(c.minutesBeforeFirstSeen)} after`} first seen`);
+    changes.push(
+      `\`${c.commit}\` ${c.date} by ${c.author}: ${c.summary} — \`${c.path}\` lines ${c.lines.length ? `${Math.min(...c.lines)}-${Math.max(...c.lines)}` : '?'}${c.touchesCrashLine ? ' (at or next to the crash line)' : ''}, ${c.minutesBeforeFirstSeen >= 0 ? `${formatMinutes(c.minutesBeforeFirstSeen)} before` : `${formatMinutes(c.minutesBeforeFirstSeen)} after`} first seen`,
+    );
   }
   if (!e.git.available) changes.push(`No git history: ${e.git.reason ?? 'unavailable'}`);
-  const blamed = recent.sort((a, b) => Number(b.touchesCrashLine) - Number(a.touchesCrashLine) || a.minutesBeforeFirstSeen - b.minutesBeforeFirstSeen)[0];
-  if (blamed && blamed.commit !== 'uncommitted' && !suspects.some((x) => x.commit.startsWith(blamed.commit) || blamed.commit.startsWith(x.commit))) {
+  const blamed = recent.sort(
+    (a, b) =>
+      Number(b.touchesCrashLine) - Number(a.touchesCrashLine) || a.minutesBeforeFirstSeen - b.minutesBeforeFirstSeen,
+  )[0];
+  if (
+    blamed &&
+    blamed.commit !== 'uncommitted' &&
+    !suspects.some((x) => x.commit.startsWith(blamed.commit) || blamed.commit.startsWith(x.commit))
+  ) {
     hypotheses.push({
       title: `Recent change to the crash lines: commit ${blamed.commit} (“${blamed.summary}”)`,
       kind: 'code-change',
-      score: 0.35 + (blamed.touchesCrashLine ? 0.1 : 0) + (blamed.minutesBeforeFirstSeen >= 0 && blamed.minutesBeforeFirstSeen <= 2 * 1440 ? 0.05 : 0),
+      score:
+        0.35 +
+        (blamed.touchesCrashLine ? 0.1 : 0) +
+        (blamed.minutesBeforeFirstSeen >= 0 && blamed.minutesBeforeFirstSeen <= 2 * 1440 ? 0.05 : 0),
       confidence: 'low',
       evidence: [
         `${blamed.commit} by ${blamed.author} on ${blamed.date} changed \`${blamed.path}:${Math.min(...blamed.lines)}\`${blamed.touchesCrashLine ? ' — at or next to the crash line' : ''}`,
-        blamed.minutesBeforeFirstSeen >= 0 ? `committed ${formatMinutes(blamed.minutesBeforeFirstSeen)} before the issue was first seen (${firstSeen})` : `committed ${formatMinutes(blamed.minutesBeforeFirstSeen)} after first seen — the issue predates it`,
+        blamed.minutesBeforeFirstSeen >= 0
+          ? `committed ${formatMinutes(blamed.minutesBeforeFirstSeen)} before the issue was first seen (${firstSeen})`
+          : `committed ${formatMinutes(blamed.minutesBeforeFirstSeen)} after first seen — the issue predates it`,
       ],
       check: `Compare the behaviour before and after ${blamed.commit} (git show ${blamed.commit}).`,
     });
@@ -187,21 +314,27 @@ export function analyze(e: Evidence): AnalysisReport {
       evidence: [
         ...r.links,
         `${r.shortId} ${r.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(r.minutesFromThis)} ${r.minutesFromThis <= 0 ? 'before' : 'after'} this issue's first event`,
-        ...coinciding.filter((l) => l.phase === 'before' && isOtherFailure(l.text)).slice(0, 2).map((h) => `its failure logged on ${h.host} ${when(h)}: \`${code(h.text)}\``),
+        ...coinciding
+          .filter((l) => l.phase === 'before' && isOtherFailure(l.text))
+          .slice(0, 2)
+          .map((h) => `its failure logged on ${h.host} ${when(h)}: \`${code(h.text)}\``),
       ],
       check: `Open ${r.shortId} and check that its failure is upstream of this code path; fixing it should stop this one.`,
     });
   }
 
   // This issue's own error is a failure to reach a dependency, and nothing links it to an issue there.
-  const ownExc = e.culprit ? `${e.culprit.exceptionType}: ${e.culprit.exceptionValue}` : e.events[0]?.exception ?? '';
+  const ownExc = e.culprit ? `${e.culprit.exceptionType}: ${e.culprit.exceptionValue}` : (e.events[0]?.exception ?? '');
   if (DEPENDENCY_ERROR.test(ownExc) && !linked.length) {
     hypotheses.push({
       title: 'A dependency this code calls failed',
       kind: 'dependency',
       score: 0.55,
       confidence: 'low',
-      evidence: [`the error itself is a dependency failure: \`${code(ownExc)}\``, ...(e.events[0] ? [`event ${e.events[0].id} at ${e.events[0].timestamp}`] : [])],
+      evidence: [
+        `the error itself is a dependency failure: \`${code(ownExc)}\``,
+        ...(e.events[0] ? [`event ${e.events[0].id} at ${e.events[0].timestamp}`] : []),
+      ],
       check: 'Check the health of the service or host named in the error at that time.',
     });
   }
@@ -211,8 +344,10 @@ export function analyze(e: Evidence): AnalysisReport {
   if (e.culprit) {
     const c = e.culprit;
     const dataLike = DATA_ERROR.test(`${c.exceptionType} ${c.exceptionValue}`);
-    const noCodeLink = !topLinked && !(e.history.skew?.changedSinceRelease);
-    const matchLines = coinciding.filter((l) => l.marks.includes('exception-type') || l.marks.includes('message') || l.marks.includes('trace-id'));
+    const noCodeLink = !topLinked && !e.history.skew?.changedSinceRelease;
+    const matchLines = coinciding.filter(
+      (l) => l.marks.includes('exception-type') || l.marks.includes('message') || l.marks.includes('trace-id'),
+    );
     hypotheses.push({
       title: `${dataLike && noCodeLink ? 'Unexpected data: ' : ''}${defectKind(c.exceptionType, c.exceptionValue)} at ${c.path}:${c.line}${c.function ? ` in ${c.function}` : ''}`,
       kind: dataLike ? 'data' : 'unknown',
@@ -220,7 +355,11 @@ export function analyze(e: Evidence): AnalysisReport {
       confidence: 'low',
       evidence: [
         `\`${c.path}:${c.line}\` raises \`${code(`${c.exceptionType}: ${c.exceptionValue}`)}\` — ${c.why}`,
-        ...(dataLike && noCodeLink ? [`no commit of ${e.history.suspects.range ?? 'the recent history'} touches the stack: the code did not change, the data did`] : []),
+        ...(dataLike && noCodeLink
+          ? [
+              `no commit of ${e.history.suspects.range ?? 'the recent history'} touches the stack: the code did not change, the data did`,
+            ]
+          : []),
         ...(e.events[0] ? [`event ${e.events[0].id} at ${e.events[0].timestamp}`] : []),
         ...matchLines.slice(0, 2).map((h) => `same failure logged on ${h.host} ${when(h)}: \`${code(h.text)}\``),
       ],
@@ -234,13 +373,24 @@ export function analyze(e: Evidence): AnalysisReport {
     h.confidence = h.score >= 0.7 ? 'high' : h.score >= 0.45 ? 'medium' : 'low';
   }
 
-  const report: Omit<AnalysisReport, 'markdown'> = { culprit: e.culprit, changes, trend: e.trend.why, logCounts, coinciding, hypotheses, notes };
+  const report: Omit<AnalysisReport, 'markdown'> = {
+    culprit: e.culprit,
+    changes,
+    trend: e.trend.why,
+    logCounts,
+    coinciding,
+    hypotheses,
+    notes,
+  };
   return { ...report, markdown: renderMarkdown(e, report) };
 }
 
-const CONFIG_FILE = /(^|\/)(config|conf|settings)(\/|\.)|\.(ya?ml|toml|ini|env|properties|conf)$|(^|\/)\.env(\.\w+)?$|(^|\/)[^/]*config[^/]*\.json$/i;
-const DEPENDENCY_ERROR = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up|\b50[234]\b|service unavailable|bad gateway/i;
-const DATA_ERROR = /cannot read propert|undefined is not|null is not|of undefined|of null|NoneType|NullPointer|nil pointer|JSON|Unexpected token|parse|invalid (date|number|value|input)|NaN|KeyError|IndexError|out of (range|bounds)|ValueError|RangeError/i;
+const CONFIG_FILE =
+  /(^|\/)(config|conf|settings)(\/|\.)|\.(ya?ml|toml|ini|env|properties|conf)$|(^|\/)\.env(\.\w+)?$|(^|\/)[^/]*config[^/]*\.json$/i;
+const DEPENDENCY_ERROR =
+  /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up|\b50[234]\b|service unavailable|bad gateway/i;
+const DATA_ERROR =
+  /cannot read propert|undefined is not|null is not|of undefined|of null|NoneType|NullPointer|nil pointer|JSON|Unexpected token|parse|invalid (date|number|value|input)|NaN|KeyError|IndexError|out of (range|bounds)|ValueError|RangeError/i;
 
 interface WindowLine extends CoincidingLine {
   inWindow: boolean;
@@ -265,7 +415,16 @@ class LogBaseline {
         earliest = Math.min(earliest, l.minutesFromFirstEvent);
         if (l.phase === 'during') latest = Math.max(latest, l.minutesFromFirstEvent);
         const inWindow = l.phase === 'during' || (l.phase === 'before' && l.minutesFromFirstEvent >= -NEAR_BEFORE_MIN);
-        this.lines.push({ host: h.host, source: h.source, phase: l.phase, minutesFromFirstEvent: l.minutesFromFirstEvent, level: l.level, marks: l.marks, text: l.text, inWindow });
+        this.lines.push({
+          host: h.host,
+          source: h.source,
+          phase: l.phase,
+          minutesFromFirstEvent: l.minutesFromFirstEvent,
+          level: l.level,
+          marks: l.marks,
+          text: l.text,
+          inWindow,
+        });
       }
     }
     this.baselineMinutes = Math.max(0, -NEAR_BEFORE_MIN - earliest);
@@ -295,17 +454,31 @@ class LogBaseline {
     }
     const b = this.baselineMinutes;
     const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
-    if (b < 10) return { above: inW > 0, why: `${inW} such line(s) in the error window; the log fetched before it is too short (${fmt(b)} min) to compare with a baseline`, baselineMinutes: b };
+    if (b < 10)
+      return {
+        above: inW > 0,
+        why: `${inW} such line(s) in the error window; the log fetched before it is too short (${fmt(b)} min) to compare with a baseline`,
+        baselineMinutes: b,
+      };
     const rw = inW / this.windowMinutes;
     const rb = base / b;
     const above = inW > 0 && (base === 0 || rw >= 2 * rb);
-    return { above, why: `${inW} such line(s) in the ${fmt(this.windowMinutes)} min error window (${fmt(rw)}/min) vs ${base} in the ${fmt(b)} min before it (${fmt(rb)}/min)`, baselineMinutes: b };
+    return {
+      above,
+      why: `${inW} such line(s) in the ${fmt(this.windowMinutes)} min error window (${fmt(rw)}/min) vs ${base} in the ${fmt(b)} min before it (${fmt(rb)}/min)`,
+      baselineMinutes: b,
+    };
   }
 }
 
 /** A log line with its timestamp, numbers and ids blanked: lines of the same kind share a template. */
 function template(text: string): string {
-  return text.replace(/^\S*\d{2}:\d{2}:\d{2}\S*\s*/, '').replace(/\b[0-9a-f]{8,}\b/gi, '#').replace(/\d+/g, '#').trim().toLowerCase();
+  return text
+    .replace(/^\S*\d{2}:\d{2}:\d{2}\S*\s*/, '')
+    .replace(/\b[0-9a-f]{8,}\b/gi, '#')
+    .replace(/\d+/g, '#')
+    .trim()
+    .toLowerCase();
 }
 
 function coincidingLines(logs: HostLogEvidence[]): CoincidingLine[] {
@@ -313,14 +486,27 @@ function coincidingLines(logs: HostLogEvidence[]): CoincidingLine[] {
   for (const h of logs) {
     for (const l of h.lines) {
       if (l.marks.length === 0 || l.phase === 'unknown') continue;
-      out.push({ host: h.host, source: h.source, phase: l.phase, minutesFromFirstEvent: l.minutesFromFirstEvent, level: l.level, marks: l.marks, text: l.text });
+      out.push({
+        host: h.host,
+        source: h.source,
+        phase: l.phase,
+        minutesFromFirstEvent: l.minutesFromFirstEvent,
+        level: l.level,
+        marks: l.marks,
+        text: l.text,
+      });
     }
   }
   return out;
 }
 
 function defectKind(type: string, value: string): string {
-  if (/cannot read propert|undefined is not|null is not|of undefined|of null|NoneType|NullPointer|nil pointer/i.test(`${type} ${value}`)) return 'Missing null/undefined check';
+  if (
+    /cannot read propert|undefined is not|null is not|of undefined|of null|NoneType|NullPointer|nil pointer/i.test(
+      `${type} ${value}`,
+    )
+  )
+    return 'Missing null/undefined check';
   if (/timeout|timed out/i.test(`${type} ${value}`)) return 'Unhandled timeout';
   if (/KeyError|IndexError|out of (range|bounds)/i.test(`${type} ${value}`)) return 'Missing key/bounds check';
   return `Unhandled ${type}`;
@@ -342,12 +528,16 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   const L: string[] = [];
   L.push(`# ${i.shortId}: ${code(i.title)}`);
   L.push('');
-  L.push(`${i.level} · ${i.status} · ${i.count} events · ${i.userCount} users · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`);
+  L.push(
+    `${i.level} · ${i.status} · ${i.count} events · ${i.userCount} users · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`,
+  );
   for (const n of e.notes) L.push('', `_Note: ${n}_`);
   L.push('');
   L.push('## Culprit');
   if (r.culprit) {
-    L.push(`\`${r.culprit.path}:${r.culprit.line}\`${r.culprit.function ? ` in \`${code(r.culprit.function)}\`` : ''} — \`${code(`${r.culprit.exceptionType}: ${r.culprit.exceptionValue}`)}\``);
+    L.push(
+      `\`${r.culprit.path}:${r.culprit.line}\`${r.culprit.function ? ` in \`${code(r.culprit.function)}\`` : ''} — \`${code(`${r.culprit.exceptionType}: ${r.culprit.exceptionValue}`)}\``,
+    );
     L.push('');
     L.push(r.culprit.why);
     const f = e.code.frames[0];
@@ -355,7 +545,8 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
       const near = f.excerpt.filter(([n]) => Math.abs(n - f.line) <= 3);
       L.push('');
       L.push('```');
-      for (const [n, t] of near) L.push(`${n === f.line ? '>' : ' '}${String(n).padStart(5)} | ${t.replace(/```/g, 'ʼʼʼ')}`);
+      for (const [n, t] of near)
+        L.push(`${n === f.line ? '>' : ' '}${String(n).padStart(5)} | ${t.replace(/```/g, 'ʼʼʼ')}`);
       L.push('```');
     }
   } else {
@@ -365,15 +556,21 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   L.push('');
   L.push('## Release and suspect commits');
   const rl = h.release;
-  L.push(rl.commit
-    ? `Release ${rl.version ? `\`${code(rl.version)}\`` : '(none on the events)'} → \`${rl.commit.slice(0, 12)}\` (${rl.resolvedBy}); previous release ${rl.previousVersion ? `\`${code(rl.previousVersion)}\`` : '—'}${rl.previousCommit ? ` (\`${rl.previousCommit.slice(0, 12)}\`)` : ''}.`
-    : `Release ${rl.version ? `\`${code(rl.version)}\`` : '(none on the events)'}: no commit found.`);
+  L.push(
+    rl.commit
+      ? `Release ${rl.version ? `\`${code(rl.version)}\`` : '(none on the events)'} → \`${rl.commit.slice(0, 12)}\` (${rl.resolvedBy}); previous release ${rl.previousVersion ? `\`${code(rl.previousVersion)}\`` : '—'}${rl.previousCommit ? ` (\`${rl.previousCommit.slice(0, 12)}\`)` : ''}.`
+      : `Release ${rl.version ? `\`${code(rl.version)}\`` : '(none on the events)'}: no commit found.`,
+  );
   for (const n of rl.notes) L.push(`- ${n}`);
   if (h.suspects.list.length) {
     L.push('');
-    L.push(`Suspects in ${h.suspects.range ?? 'the range'} (${h.suspects.rangeCommits} commit(s)), best first${h.suspects.list[0]!.score >= 3 ? ` — suggested owner: **${code(h.suspects.list[0]!.author)}**` : ''}:`);
+    L.push(
+      `Suspects in ${h.suspects.range ?? 'the range'} (${h.suspects.rangeCommits} commit(s)), best first${h.suspects.list[0]!.score >= 3 ? ` — suggested owner: **${code(h.suspects.list[0]!.author)}**` : ''}:`,
+    );
     h.suspects.list.slice(0, 5).forEach((x, n) => {
-      L.push(`${n + 1}. \`${x.commit}\` ${code(x.summary)} — ${code(x.author)}, ${x.date.slice(0, 10)} (score ${x.score})`);
+      L.push(
+        `${n + 1}. \`${x.commit}\` ${code(x.summary)} — ${code(x.author)}, ${x.date.slice(0, 10)} (score ${x.score})`,
+      );
       for (const w of x.why.slice(0, 4)) L.push(`   - ${w}`);
     });
   } else if (h.suspects.range) {
@@ -383,10 +580,16 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   L.push('');
   L.push('## Is the workspace the code that crashed? (version skew)');
   L.push(h.skew ? h.skew.summary : (h.skewNote ?? 'Unknown.'));
-  if (h.skew?.commits.length) for (const c of h.skew.commits.slice(-5)) L.push(`- \`${c.commit}\` ${c.date.slice(0, 10)} ${code(c.summary)}${c.changedCrashLine ? ' — changes a crash line' : ''}`);
+  if (h.skew?.commits.length)
+    for (const c of h.skew.commits.slice(-5))
+      L.push(
+        `- \`${c.commit}\` ${c.date.slice(0, 10)} ${code(c.summary)}${c.changedCrashLine ? ' — changes a crash line' : ''}`,
+      );
   L.push('');
   L.push('## What changed at these lines');
-  L.push(...(r.changes.length ? r.changes.map((c) => `- ${c}`) : ['- Nothing: no commit in the blame of these lines.']));
+  L.push(
+    ...(r.changes.length ? r.changes.map((c) => `- ${c}`) : ['- Nothing: no commit in the blame of these lines.']),
+  );
   L.push('');
   L.push('## Error rate');
   L.push(`**${e.trend.verdict}** — ${r.trend}${e.trend.firstSeenVsRelease ? ` ${e.trend.firstSeenVsRelease}` : ''}`);
@@ -397,7 +600,10 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   } else {
     L.push('| host | source | status | before | during | after |');
     L.push('|---|---|---|---|---|---|');
-    for (const c of r.logCounts) L.push(`| ${cell(c.host)} | ${cell(c.source)} | ${cell(c.status)} | ${c.before} (${c.notableBefore} notable) | ${c.during} (${c.notableDuring}) | ${c.after} (${c.notableAfter}) |`);
+    for (const c of r.logCounts)
+      L.push(
+        `| ${cell(c.host)} | ${cell(c.source)} | ${cell(c.status)} | ${c.before} (${c.notableBefore} notable) | ${c.during} (${c.notableDuring}) | ${c.after} (${c.notableAfter}) |`,
+      );
     const shown = r.coinciding.filter((l) => l.phase !== 'after').slice(0, 12);
     if (shown.length) {
       L.push('');
@@ -416,7 +622,10 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   if (timingOnly.length || r.notes.length) {
     L.push('');
     L.push('## Related (not ranked)');
-    for (const x of timingOnly.slice(0, 5)) L.push(`- ${x.shortId} [${code(x.projectSlug)}] “${code(x.title)}” ${x.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(x.minutesFromThis)} ${x.minutesFromThis <= 0 ? 'before' : 'after'} this issue — timing only, nothing links them.`);
+    for (const x of timingOnly.slice(0, 5))
+      L.push(
+        `- ${x.shortId} [${code(x.projectSlug)}] “${code(x.title)}” ${x.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${formatMinutes(x.minutesFromThis)} ${x.minutesFromThis <= 0 ? 'before' : 'after'} this issue — timing only, nothing links them.`,
+      );
     for (const n of r.notes) L.push(`- ${n}`);
   }
   if (e.budget.cuts.length) {

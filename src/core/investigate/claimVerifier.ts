@@ -31,7 +31,8 @@ export interface ClaimContext {
   transcript?: ChatCompletionMessageParam[];
 }
 
-const SOURCE_EXT = 'js|mjs|cjs|jsx|ts|tsx|mts|cts|py|go|rb|java|kt|kts|scala|rs|php|cs|swift|c|cc|cpp|h|hpp|json|ya?ml|toml|ini|sql|sh|vue|svelte|ex|exs|erl|clj|dart|lua';
+const SOURCE_EXT =
+  'js|mjs|cjs|jsx|ts|tsx|mts|cts|py|go|rb|java|kt|kts|scala|rs|php|cs|swift|c|cc|cpp|h|hpp|json|ya?ml|toml|ini|sql|sh|vue|svelte|ex|exs|erl|clj|dart|lua';
 const FILE_LINE = new RegExp(`((?:[\\w@.-]+/)*[\\w@.-]+\\.(?:${SOURCE_EXT})):(\\d+)(?:-(\\d+))?`, 'g');
 const FILE_LINE_ONE = new RegExp(FILE_LINE.source);
 const HEX = /\b[0-9a-f]{7,40}\b/g;
@@ -47,20 +48,28 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
   const claims: Claim[] = [];
   const seen = new Set<string>();
   const logs = fetchedLogText(ctx);
-  const add = (c: Claim) => { if (!seen.has(`${c.kind}:${c.text}`) && claims.length < MAX_CLAIMS) { seen.add(`${c.kind}:${c.text}`); claims.push(c); } };
+  const add = (c: Claim) => {
+    if (!seen.has(`${c.kind}:${c.text}`) && claims.length < MAX_CLAIMS) {
+      seen.add(`${c.kind}:${c.text}`);
+      claims.push(c);
+    }
+  };
   const fileCache = new Map<string, Promise<{ lines: string[] } | { error: string }>>();
   const readFile = (path: string) => {
     if (!fileCache.has(path)) {
-      fileCache.set(path, (async () => {
-        const r = await ctx.files.resolve(path);
-        if ('error' in r) return { error: r.error };
-        try {
-          const { lines } = await ctx.files.readLines(r.abs, 1, 1_000_000);
-          return { lines: lines.map(([, t]) => t) };
-        } catch (e) {
-          return { error: e instanceof Error ? e.message : String(e) };
-        }
-      })());
+      fileCache.set(
+        path,
+        (async () => {
+          const r = await ctx.files.resolve(path);
+          if ('error' in r) return { error: r.error };
+          try {
+            const { lines } = await ctx.files.readLines(r.abs, 1, 1_000_000);
+            return { lines: lines.map(([, t]) => t) };
+          } catch (e) {
+            return { error: e instanceof Error ? e.message : String(e) };
+          }
+        })(),
+      );
     }
     return fileCache.get(path)!;
   };
@@ -78,12 +87,29 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
       const end = to ? Number(to) : start;
       const quote = quotedAfter(line, (m.index ?? 0) + ref.length, spans);
       const f = await readFile(path);
-      if ('error' in f) { add({ text: ref, kind: 'file-line', verified: false, why: `not in the workspace (${f.error})` }); continue; }
-      if (start < 1 || end > f.lines.length || end < start) { add({ text: ref, kind: 'file-line', verified: false, why: `${path} has ${f.lines.length} lines` }); continue; }
+      if ('error' in f) {
+        add({ text: ref, kind: 'file-line', verified: false, why: `not in the workspace (${f.error})` });
+        continue;
+      }
+      if (start < 1 || end > f.lines.length || end < start) {
+        add({ text: ref, kind: 'file-line', verified: false, why: `${path} has ${f.lines.length} lines` });
+        continue;
+      }
       if (quote) {
-        const window = f.lines.slice(Math.max(0, start - 3), Math.min(f.lines.length, end + 2)).map(norm).join('\n');
+        const window = f.lines
+          .slice(Math.max(0, start - 3), Math.min(f.lines.length, end + 2))
+          .map(norm)
+          .join('\n');
         const q = norm(quote);
-        if (!window.includes(q)) { add({ text: ref, kind: 'file-line', verified: false, why: `line ${start} of ${path} does not say \`${q.slice(0, 80)}\`` }); continue; }
+        if (!window.includes(q)) {
+          add({
+            text: ref,
+            kind: 'file-line',
+            verified: false,
+            why: `line ${start} of ${path} does not say \`${q.slice(0, 80)}\``,
+          });
+          continue;
+        }
         add({ text: ref, kind: 'file-line', verified: true, why: `${path}:${start} says \`${q.slice(0, 80)}\`` });
       } else {
         add({ text: ref, kind: 'file-line', verified: true, why: `${path} has line ${start}` });
@@ -97,17 +123,43 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
       if (h.length === 32) {
         const known = ctx.eventIds.has(h) || ctx.evidence.events.some((e) => e.id === h);
         if (known || !(await isCommit(ctx.git, h, signal))) {
-          add({ text: h, kind: 'event', verified: known, why: known ? 'an event of this issue' : 'no event of this issue has this id' });
+          add({
+            text: h,
+            kind: 'event',
+            verified: known,
+            why: known ? 'an event of this issue' : 'no event of this issue has this id',
+          });
           continue;
         }
       }
-      if (!(await isCommit(ctx.git, h, signal))) { add({ text: h, kind: 'commit', verified: false, why: 'no such commit in the workspace repository' }); continue; }
-      if (pathsNamed.length) {
-        const touched = await ctx.git.run(['show', '--name-only', '--format=', '-M', h], { signal }).then((o) => o.split('\n').filter(Boolean), () => [] as string[]);
-        const missing = pathsNamed.filter((p) => !touched.some((t) => t === p || t.endsWith(`/${p}`) || p.endsWith(`/${t}`)));
-        if (missing.length) { add({ text: h, kind: 'commit', verified: false, why: `the commit exists but does not touch ${missing.join(', ')}` }); continue; }
+      if (!(await isCommit(ctx.git, h, signal))) {
+        add({ text: h, kind: 'commit', verified: false, why: 'no such commit in the workspace repository' });
+        continue;
       }
-      add({ text: h, kind: 'commit', verified: true, why: pathsNamed.length ? `the commit touches ${pathsNamed.join(', ')}` : 'the commit exists' });
+      if (pathsNamed.length) {
+        const touched = await ctx.git.run(['show', '--name-only', '--format=', '-M', h], { signal }).then(
+          (o) => o.split('\n').filter(Boolean),
+          () => [] as string[],
+        );
+        const missing = pathsNamed.filter(
+          (p) => !touched.some((t) => t === p || t.endsWith(`/${p}`) || p.endsWith(`/${t}`)),
+        );
+        if (missing.length) {
+          add({
+            text: h,
+            kind: 'commit',
+            verified: false,
+            why: `the commit exists but does not touch ${missing.join(', ')}`,
+          });
+          continue;
+        }
+      }
+      add({
+        text: h,
+        kind: 'commit',
+        verified: true,
+        why: pathsNamed.length ? `the commit touches ${pathsNamed.join(', ')}` : 'the commit exists',
+      });
     }
 
     // Quoted log lines: a line of the answer about logs (or a quote that looks like one).
@@ -117,7 +169,12 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
         if (!LOGGY.test(line) && !LOGGY.test(q)) continue;
         const n = norm(q);
         const found = logs.some((l) => l.includes(n));
-        add({ text: q, kind: 'log-line', verified: found, why: found ? 'in the fetched logs' : 'not in any log line that was fetched' });
+        add({
+          text: q,
+          kind: 'log-line',
+          verified: found,
+          why: found ? 'in the fetched logs' : 'not in any log line that was fetched',
+        });
       }
     }
   }
@@ -131,14 +188,19 @@ export async function verifyClaims(markdown: string, ctx: ClaimContext, signal?:
  */
 function quotedAfter(line: string, from: number, spans: string[]): string | undefined {
   const rest = line.slice(from).replace(/^`/, '');
-  const m = /^\s*(?:(?:reads|says|does|has|holds|contains|is|shows|calls)\b)?\s*[:=—-]?\s*`([^`\n]{6,400})`/i.exec(rest);
+  const m = /^\s*(?:(?:reads|says|does|has|holds|contains|is|shows|calls)\b)?\s*[:=—-]?\s*`([^`\n]{6,400})`/i.exec(
+    rest,
+  );
   const q = m?.[1];
   return q && spans.includes(q) && !FILE_LINE_ONE.test(q) && /[A-Za-z]/.test(q) ? q : undefined;
 }
 
 async function isCommit(git: RepoHistory, sha: string, signal?: AbortSignal): Promise<boolean> {
   if (!/^[0-9a-f]{7,40}$/.test(sha)) return false;
-  return git.run(['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], { signal }).then((o) => o.trim().length > 0, () => false);
+  return git.run(['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], { signal }).then(
+    (o) => o.trim().length > 0,
+    () => false,
+  );
 }
 
 /** The log text that was fetched: the evidence's lines and what the model's own fetch_logs calls returned. */
@@ -146,10 +208,12 @@ function fetchedLogText(ctx: ClaimContext): string[] {
   const out = ctx.evidence.logs.flatMap((h) => h.lines.map((l) => norm(l.text)));
   const fetchIds = new Set<string>();
   for (const m of ctx.transcript ?? []) {
-    if (m.role === 'assistant' && m.tool_calls) for (const c of m.tool_calls) if (c.type === 'function' && c.function.name === 'fetch_logs') fetchIds.add(c.id);
+    if (m.role === 'assistant' && m.tool_calls)
+      for (const c of m.tool_calls) if (c.type === 'function' && c.function.name === 'fetch_logs') fetchIds.add(c.id);
   }
   for (const m of ctx.transcript ?? []) {
-    if (m.role === 'tool' && fetchIds.has(m.tool_call_id) && typeof m.content === 'string') out.push(...m.content.split('\n').map(norm));
+    if (m.role === 'tool' && fetchIds.has(m.tool_call_id) && typeof m.content === 'string')
+      out.push(...m.content.split('\n').map(norm));
   }
   return out;
 }

@@ -9,8 +9,18 @@ import { RcaError, errorMessage } from '../common/errors';
 import { nullLogger, type Logger } from '../common/logger';
 import type { InvestigationDeps, TimeWindow } from './ports';
 import type {
-  BreadcrumbEvidence, CodeFrame, Culprit, EventSummary, Evidence, GitChange, GitEvidence, HistoryEvidence, HostLogEvidence,
-  IssueFacts, RelatedIssue, UnmappedFrame,
+  BreadcrumbEvidence,
+  CodeFrame,
+  Culprit,
+  EventSummary,
+  Evidence,
+  GitChange,
+  GitEvidence,
+  HistoryEvidence,
+  HostLogEvidence,
+  IssueFacts,
+  RelatedIssue,
+  UnmappedFrame,
 } from './evidence';
 import { collectHistory, type HistoryInput } from '../history/issueHistory';
 import { computeTrend, releaseStarts } from './trend';
@@ -43,7 +53,10 @@ export class EvidenceCollector {
   private readonly scrubber: SecretScrubber;
   private readonly logger: Logger;
 
-  constructor(private readonly deps: InvestigationDeps, private readonly options: CollectOptions = {}) {
+  constructor(
+    private readonly deps: InvestigationDeps,
+    private readonly options: CollectOptions = {},
+  ) {
     this.scrubber = options.scrubber ?? new SecretScrubber();
     this.logger = options.logger ?? nullLogger;
   }
@@ -52,28 +65,53 @@ export class EvidenceCollector {
     const t0 = performance.now();
     const timings: Record<string, number> = {};
     const issue = this.deps.issues.getIssue(issueId);
-    if (!issue) throw new RcaError('usage', `Issue ${issueId} is not in the store.`, 'Run a sync first, or check the id with `sentry-rca issues`.');
+    if (!issue)
+      throw new RcaError(
+        'usage',
+        `Issue ${issueId} is not in the store.`,
+        'Run a sync first, or check the id with `sentry-rca issues`.',
+      );
     const notes: string[] = [];
     const events = await this.freshEvents(issue, notes, signal);
     const latest = events[0];
     const s = (x: string) => this.scrubber.scrub(x);
 
-    const times = events.map((e) => Date.parse(e.timestamp)).filter(Number.isFinite).sort((a, b) => a - b);
+    const times = events
+      .map((e) => Date.parse(e.timestamp))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     // The store keeps only the newest events; when the issue began shortly before them, its first
     // occurrence is the real start of the error window (what "before the errors" is measured from).
     const firstSeenMs = Date.parse(issue.firstSeen);
-    if (times.length && firstSeenMs < times[0]! && times[0]! - firstSeenMs <= MAX_WINDOW_SPAN_MS) times.unshift(firstSeenMs);
-    const eventWindow = times.length ? { first: new Date(times[0]!).toISOString(), last: new Date(times[times.length - 1]!).toISOString() } : null;
+    if (times.length && firstSeenMs < times[0]! && times[0]! - firstSeenMs <= MAX_WINDOW_SPAN_MS)
+      times.unshift(firstSeenMs);
+    const eventWindow = times.length
+      ? { first: new Date(times[0]!).toISOString(), last: new Date(times[times.length - 1]!).toISOString() }
+      : null;
     const logWindow = this.logWindow(times, issue);
 
     // When the release started reporting is judged from the other issues' events: this issue's own first
     // event says nothing about when the release went out.
-    const otherEvents = this.deps.issues.listIssues().filter((i) => i.id !== issue.id).flatMap((i) => this.deps.issues.getEvents(i.id));
+    const otherEvents = this.deps.issues
+      .listIssues()
+      .filter((i) => i.id !== issue.id)
+      .flatMap((i) => this.deps.issues.getEvents(i.id));
     const release = issue.firstRelease ?? oldestRelease(events);
     const facts: IssueFacts = {
-      id: issue.id, shortId: issue.shortId, title: s(issue.title), culprit: s(issue.culprit), level: issue.level, status: issue.status,
-      projectSlug: issue.projectSlug, firstSeen: issue.firstSeen, lastSeen: issue.lastSeen, count: issue.count, userCount: issue.userCount,
-      release, environment: latest?.environment ?? null, permalink: issue.permalink,
+      id: issue.id,
+      shortId: issue.shortId,
+      title: s(issue.title),
+      culprit: s(issue.culprit),
+      level: issue.level,
+      status: issue.status,
+      projectSlug: issue.projectSlug,
+      firstSeen: issue.firstSeen,
+      lastSeen: issue.lastSeen,
+      count: issue.count,
+      userCount: issue.userCount,
+      release,
+      environment: latest?.environment ?? null,
+      permalink: issue.permalink,
     };
     const trend = computeTrend(issue, events, this.now(), releaseStarts(otherEvents), release);
 
@@ -81,15 +119,23 @@ export class EvidenceCollector {
     // Each timing is that step's own duration; `totalMs` is the whole collection.
     const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
       const start = performance.now();
-      try { return await f(); } finally { timings[name] = Math.round(performance.now() - start); }
+      try {
+        return await f();
+      } finally {
+        timings[name] = Math.round(performance.now() - start);
+      }
     };
     const logsP = timed('logsMs', () => this.collectLogs(logWindow, events, times, signal));
     // A rejected log fetch is handled where it is awaited; this only keeps it from being reported as unhandled meanwhile.
     logsP.catch(() => {});
-    const { culprit, frames, unmapped } = await timed('codeMs', () => this.collectCode(latest, issue.projectSlug, signal));
+    const { culprit, frames, unmapped } = await timed('codeMs', () =>
+      this.collectCode(latest, issue.projectSlug, signal),
+    );
     const [git, history] = await Promise.all([
       timed('gitMs', () => this.collectGit(culprit, frames, issue, signal)),
-      timed('historyMs', () => this.collectHistoryEvidence(issue, events, release, culprit, frames, otherEvents, signal)),
+      timed('historyMs', () =>
+        this.collectHistoryEvidence(issue, events, release, culprit, frames, otherEvents, signal),
+      ),
     ]);
     const logs = await logsP;
     signal?.throwIfAborted();
@@ -106,8 +152,21 @@ export class EvidenceCollector {
       history,
       logs,
       breadcrumbs: (latest?.breadcrumbs ?? []).map((b): BreadcrumbEvidence => ({
-        timestamp: b.timestamp, category: b.category, level: b.level,
-        message: s([b.message ?? '', b.data ? Object.entries(b.data).map(([k, v]) => `${k}=${v}`).join(' ') : ''].filter(Boolean).join(' ')),
+        timestamp: b.timestamp,
+        category: b.category,
+        level: b.level,
+        message: s(
+          [
+            b.message ?? '',
+            b.data
+              ? Object.entries(b.data)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ')
+              : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+        ),
       })),
       tags: tagCounts(events, s),
       related: this.relatedIssues(issue, times, logWindow, events, logs),
@@ -131,11 +190,15 @@ export class EvidenceCollector {
     try {
       const fetched = await this.deps.latestEvent(issue, signal);
       if (!fetched || stored.some((e) => e.id === fetched.id)) return stored;
-      notes.push(`Event ${fetched.id} (${fetched.timestamp}) was fetched from Sentry: the stored events ended at ${stored[0]?.timestamp ?? 'none'}, before the issue was last seen.`);
+      notes.push(
+        `Event ${fetched.id} (${fetched.timestamp}) was fetched from Sentry: the stored events ended at ${stored[0]?.timestamp ?? 'none'}, before the issue was last seen.`,
+      );
       return [fetched, ...stored];
     } catch (e) {
       if (signal?.aborted) throw e;
-      notes.push(`Could not fetch the latest event from Sentry (${this.scrubber.scrub(errorMessage(e))}); using the stored events up to ${stored[0]?.timestamp ?? 'none'}.`);
+      notes.push(
+        `Could not fetch the latest event from Sentry (${this.scrubber.scrub(errorMessage(e))}); using the stored events up to ${stored[0]?.timestamp ?? 'none'}.`,
+      );
       return stored;
     }
   }
@@ -159,7 +222,11 @@ export class EvidenceCollector {
     return { since: new Date(first - before), until: new Date(last + after) };
   }
 
-  private async collectCode(latest: StoredEvent | undefined, project: string, signal?: AbortSignal): Promise<{ culprit: Culprit | null; frames: CodeFrame[]; unmapped: UnmappedFrame[] }> {
+  private async collectCode(
+    latest: StoredEvent | undefined,
+    project: string,
+    signal?: AbortSignal,
+  ): Promise<{ culprit: Culprit | null; frames: CodeFrame[]; unmapped: UnmappedFrame[] }> {
     const exc = latest ? raisedException(latest) : undefined;
     if (!exc) return { culprit: null, frames: [], unmapped: [] };
     const frames: CodeFrame[] = [];
@@ -174,33 +241,62 @@ export class EvidenceCollector {
       const f = exc.frames[i]!;
       const r = await this.deps.frames.resolve(f, project);
       if ('reason' in r) {
-        if (f.inApp || unmapped.length < 10) unmapped.push({ function: f.function, filename: f.filename ?? f.absPath, line: f.lineNo, inApp: f.inApp, reason: r.reason });
+        if (f.inApp || unmapped.length < 10)
+          unmapped.push({
+            function: f.function,
+            filename: f.filename ?? f.absPath,
+            line: f.lineNo,
+            inApp: f.inApp,
+            reason: r.reason,
+          });
         if (f.inApp && !firstInAppUnmapped) firstInAppUnmapped = { frame: f, index: i, reason: r.reason };
         if (!f.inApp && !culprit) skippedLibrary++;
         continue;
       }
       // Library frames that happen to map (vendored code) don't take the excerpt slots of application frames.
-      if (!f.inApp) { if (!culprit) skippedLibrary++; continue; }
+      if (!f.inApp) {
+        if (!culprit) skippedLibrary++;
+        continue;
+      }
       if (frames.length >= maxCode) continue;
       const rel = relative(this.deps.workspaceRoot, r.path).split(sep).join('/');
       const excerpt = await this.excerpt(r.path, r.line, ctx, f);
-      frames.push({ function: f.function, path: rel, line: r.line, column: r.column, inApp: f.inApp, frameIndex: i, excerpt });
+      frames.push({
+        function: f.function,
+        path: rel,
+        line: r.line,
+        column: r.column,
+        inApp: f.inApp,
+        frameIndex: i,
+        excerpt,
+      });
       if (!culprit && f.inApp) {
         const below = exc.frames.length - 1 - i;
         culprit = {
-          function: f.function, path: rel, mapped: true, line: r.line, column: r.column,
-          exceptionType: this.scrubber.scrub(exc.type), exceptionValue: this.scrubber.scrub(exc.value),
-          why: below === 0
-            ? `Innermost frame of the ${exc.type} that was raised, and it is application code (frame ${i + 1} of ${exc.frames.length}).`
-            : `Innermost application frame of the ${exc.type}: the ${below} frame(s) after it ${skippedLibrary ? 'are library code' : 'could not be mapped to the workspace'} (frame ${i + 1} of ${exc.frames.length}).`,
+          function: f.function,
+          path: rel,
+          mapped: true,
+          line: r.line,
+          column: r.column,
+          exceptionType: this.scrubber.scrub(exc.type),
+          exceptionValue: this.scrubber.scrub(exc.value),
+          why:
+            below === 0
+              ? `Innermost frame of the ${exc.type} that was raised, and it is application code (frame ${i + 1} of ${exc.frames.length}).`
+              : `Innermost application frame of the ${exc.type}: the ${below} frame(s) after it ${skippedLibrary ? 'are library code' : 'could not be mapped to the workspace'} (frame ${i + 1} of ${exc.frames.length}).`,
         };
       }
     }
     if (!culprit && firstInAppUnmapped) {
       const f = firstInAppUnmapped.frame;
       culprit = {
-        function: f.function, path: f.filename ?? f.absPath ?? '?', mapped: false, line: f.lineNo ?? 0, column: f.colNo,
-        exceptionType: this.scrubber.scrub(exc.type), exceptionValue: this.scrubber.scrub(exc.value),
+        function: f.function,
+        path: f.filename ?? f.absPath ?? '?',
+        mapped: false,
+        line: f.lineNo ?? 0,
+        column: f.colNo,
+        exceptionType: this.scrubber.scrub(exc.type),
+        exceptionValue: this.scrubber.scrub(exc.value),
         why: `Innermost application frame of the ${exc.type}, but it is not in this workspace (${firstInAppUnmapped.reason}).`,
       };
     }
@@ -220,9 +316,21 @@ export class EvidenceCollector {
     }
   }
 
-  private async collectGit(culprit: Culprit | null, frames: CodeFrame[], issue: StoredIssue, signal?: AbortSignal): Promise<GitEvidence> {
-    if (!(await this.deps.git.isRepo())) return { available: false, reason: 'The workspace is not a git repository (or git is not installed).', changes: [], history: '' };
-    if (!culprit || !culprit.mapped) return { available: false, reason: 'No crash frame maps to a file in this workspace.', changes: [], history: '' };
+  private async collectGit(
+    culprit: Culprit | null,
+    frames: CodeFrame[],
+    issue: StoredIssue,
+    signal?: AbortSignal,
+  ): Promise<GitEvidence> {
+    if (!(await this.deps.git.isRepo()))
+      return {
+        available: false,
+        reason: 'The workspace is not a git repository (or git is not installed).',
+        changes: [],
+        history: '',
+      };
+    if (!culprit || !culprit.mapped)
+      return { available: false, reason: 'No crash frame maps to a file in this workspace.', changes: [], history: '' };
     const firstSeen = Date.parse(issue.firstSeen);
     // Recent history is what matters here; bounding the walk keeps blame and log -L fast in a long history.
     const since = Number.isFinite(firstSeen) ? firstSeen - HISTORY_DAYS * 86_400_000 : undefined;
@@ -237,7 +345,16 @@ export class EvidenceCollector {
         for (const b of await this.deps.git.blame(f.path, first, last, signal, since)) {
           if (b.boundary) continue; // last changed before the window: not a recent change
           const key = `${b.commit}:${f.path}`;
-          const c = byCommit.get(key) ?? { commit: b.commit, author: this.scrubber.scrub(b.author), date: new Date(b.time).toISOString(), summary: this.scrubber.scrub(b.summary), path: f.path, lines: [], touchesCrashLine: false, minutesBeforeFirstSeen: Math.round((firstSeen - b.time) / 60000) };
+          const c = byCommit.get(key) ?? {
+            commit: b.commit,
+            author: this.scrubber.scrub(b.author),
+            date: new Date(b.time).toISOString(),
+            summary: this.scrubber.scrub(b.summary),
+            path: f.path,
+            lines: [],
+            touchesCrashLine: false,
+            minutesBeforeFirstSeen: Math.round((firstSeen - b.time) / 60000),
+          };
           c.lines.push(b.line);
           if (f.path === culprit.path && Math.abs(b.line - culprit.line) <= 1) c.touchesCrashLine = true;
           byCommit.set(key, c);
@@ -248,16 +365,31 @@ export class EvidenceCollector {
     }
     let history = '';
     try {
-      history = this.scrubber.scrub(await this.deps.git.logLines(culprit.path, Math.max(1, culprit.line - 2), culprit.line + 2, 3, signal, since));
+      history = this.scrubber.scrub(
+        await this.deps.git.logLines(culprit.path, Math.max(1, culprit.line - 2), culprit.line + 2, 3, signal, since),
+      );
     } catch (e) {
       errors.push(`git log -L ${culprit.path}: ${errorMessage(e)}`);
     }
     const changes = [...byCommit.values()].sort((a, b) => b.date.localeCompare(a.date));
-    return { available: changes.length > 0 || history.length > 0, ...(errors.length ? { reason: errors.join('; ') } : {}), changes, history };
+    return {
+      available: changes.length > 0 || history.length > 0,
+      ...(errors.length ? { reason: errors.join('; ') } : {}),
+      changes,
+      history,
+    };
   }
 
   /** Release → commit, suspect commits of the release range, and version skew of the crash lines. */
-  private async collectHistoryEvidence(issue: StoredIssue, events: StoredEvent[], release: string | null, culprit: Culprit | null, frames: CodeFrame[], otherEvents: StoredEvent[], signal?: AbortSignal): Promise<HistoryEvidence> {
+  private async collectHistoryEvidence(
+    issue: StoredIssue,
+    events: StoredEvent[],
+    release: string | null,
+    culprit: Culprit | null,
+    frames: CodeFrame[],
+    otherEvents: StoredEvent[],
+    signal?: AbortSignal,
+  ): Promise<HistoryEvidence> {
     const s = (x: string) => this.scrubber.scrub(x);
     const stackFrames: HistoryInput['frames'] = [];
     const seen = new Set<string>();
@@ -266,26 +398,39 @@ export class EvidenceCollector {
       for (const x of e.exceptions) {
         for (let i = x.frames.length - 1; i >= 0; i--) {
           const f = x.frames[i]!;
-          if (f.function && !functions.includes(f.function) && (f.inApp || functions.length < 12)) functions.push(f.function);
+          if (f.function && !functions.includes(f.function) && (f.inApp || functions.length < 12))
+            functions.push(f.function);
           if (!f.inApp) continue;
           const key = `${f.filename ?? f.absPath}:${f.lineNo}`;
           if (seen.has(key)) continue;
           seen.add(key);
           const r = await this.deps.frames.resolve(f, issue.projectSlug);
-          const path = 'reason' in r ? (f.filename ?? f.absPath ?? '') : relative(this.deps.workspaceRoot, r.path).split(sep).join('/');
+          const path =
+            'reason' in r
+              ? (f.filename ?? f.absPath ?? '')
+              : relative(this.deps.workspaceRoot, r.path).split(sep).join('/');
           if (!path) continue;
-          stackFrames.push({ path, function: f.function, line: f.lineNo ?? 0, eventLine: f.lineNo, mapped: !('reason' in r), culprit: !!culprit && culprit.path === path && (culprit.function === f.function) });
+          stackFrames.push({
+            path,
+            function: f.function,
+            line: f.lineNo ?? 0,
+            eventLine: f.lineNo,
+            mapped: !('reason' in r),
+            culprit: !!culprit && culprit.path === path && culprit.function === f.function,
+          });
         }
       }
     }
     // The release's first event anywhere in the store is when it went out; else this issue's first sighting.
-    const releaseFirst = release ? releaseStarts([...otherEvents, ...events]).get(release) ?? null : null;
+    const releaseFirst = release ? (releaseStarts([...otherEvents, ...events]).get(release) ?? null) : null;
     const firstSeen = Date.parse(issue.firstSeen);
     const routes = new Set<string>();
     for (const e of events.slice(0, 20)) {
       if (e.tags.transaction) routes.add(e.tags.transaction);
       if (e.request?.url) routes.add(`${e.request.method ?? ''} ${e.request.url}`.trim());
-      for (const b of e.breadcrumbs) if ((b.category === 'http' || b.type === 'http') && b.data?.url) routes.add(`${b.data.method ?? ''} ${b.data.url}`.trim());
+      for (const b of e.breadcrumbs)
+        if ((b.category === 'http' || b.type === 'http') && b.data?.url)
+          routes.add(`${b.data.method ?? ''} ${b.data.url}`.trim());
     }
     const exc = events[0] ? raisedException(events[0]) : undefined;
     const h = await collectHistory(this.deps.git, {
@@ -293,36 +438,75 @@ export class EvidenceCollector {
       releaseFirstEventMs: releaseFirst,
       firstSeenMs: Number.isFinite(firstSeen) ? firstSeen : null,
       frames: stackFrames,
-      crashLines: frames.slice(0, 3).map((f) => ({ path: f.path, line: stackFrames.find((x) => x.path === f.path && x.function === f.function)?.eventLine ?? f.line })),
+      crashLines: frames.slice(0, 3).map((f) => ({
+        path: f.path,
+        line: stackFrames.find((x) => x.path === f.path && x.function === f.function)?.eventLine ?? f.line,
+      })),
       stackFunctions: functions,
       routes: [...routes].slice(0, 10),
       errorText: [issue.title, exc?.type, exc?.value].filter(Boolean).join(' '),
-      contextText: [...frames.flatMap((f) => f.excerpt.map(([, t]) => t)), ...(events[0]?.breadcrumbs ?? []).map((b) => `${b.message ?? ''} ${b.data ? Object.values(b.data).join(' ') : ''}`)].join('\n'),
+      contextText: [
+        ...frames.flatMap((f) => f.excerpt.map(([, t]) => t)),
+        ...(events[0]?.breadcrumbs ?? []).map(
+          (b) => `${b.message ?? ''} ${b.data ? Object.values(b.data).join(' ') : ''}`,
+        ),
+      ].join('\n'),
       ...(this.deps.releases ? { sentry: this.deps.releases } : {}),
       signal,
     });
     // Commit messages and authors are user text: redacted like everything else.
-    for (const x of h.suspects.list) { x.summary = s(x.summary); x.author = s(x.author); x.why = x.why.map(s); x.cites = x.cites.map((c) => ({ ...c, text: s(c.text) })); }
+    for (const x of h.suspects.list) {
+      x.summary = s(x.summary);
+      x.author = s(x.author);
+      x.why = x.why.map(s);
+      x.cites = x.cites.map((c) => ({ ...c, text: s(c.text) }));
+    }
     if (h.skew) for (const c of h.skew.commits) c.summary = s(c.summary);
     return h;
   }
 
-  private async collectLogs(window: TimeWindow | null, events: StoredEvent[], times: number[], signal?: AbortSignal): Promise<HostLogEvidence[]> {
+  private async collectLogs(
+    window: TimeWindow | null,
+    events: StoredEvent[],
+    times: number[],
+    signal?: AbortSignal,
+  ): Promise<HostLogEvidence[]> {
     if (!this.deps.logs || !window) return [];
     const exc = events.flatMap((e) => e.exceptions);
     const traceIds = [...new Set(events.map((e) => e.traceId).filter((x): x is string => !!x))];
     let fetched;
     try {
-      fetched = await this.deps.logs.fetch({ window, around: times.map((t) => new Date(t)), markTerms: [...new Set(exc.map((x) => x.type))].concat(traceIds).slice(0, 8) }, signal);
+      fetched = await this.deps.logs.fetch(
+        {
+          window,
+          around: times.map((t) => new Date(t)),
+          markTerms: [...new Set(exc.map((x) => x.type))].concat(traceIds).slice(0, 8),
+        },
+        signal,
+      );
     } catch (e) {
       if (signal?.aborted) throw e;
-      return [{ host: '*', source: '*', status: 'error', message: this.scrubber.scrub(errorMessage(e)), totalLines: 0, lines: [], counts: { before: 0, during: 0, after: 0, unknown: 0 }, notable: { before: 0, during: 0, after: 0, unknown: 0 } }];
+      return [
+        {
+          host: '*',
+          source: '*',
+          status: 'error',
+          message: this.scrubber.scrub(errorMessage(e)),
+          totalLines: 0,
+          lines: [],
+          counts: { before: 0, during: 0, after: 0, unknown: 0 },
+          notable: { before: 0, during: 0, after: 0, unknown: 0 },
+        },
+      ];
     }
     const ctx = {
       firstEvent: times[0] ?? window.since.getTime(),
       lastEvent: times[times.length - 1] ?? window.until.getTime(),
       exceptionTypes: [...new Set(exc.map((x) => x.type))],
-      messages: [...new Set([...exc.map((x) => x.value), ...events.map((e) => e.message)].filter(Boolean))].slice(0, 10),
+      messages: [...new Set([...exc.map((x) => x.value), ...events.map((e) => e.message)].filter(Boolean))].slice(
+        0,
+        10,
+      ),
       traceIds,
       requestIds: [...new Set(events.map((e) => e.requestId).filter((x): x is string => !!x))],
       year: new Date(window.until).getUTCFullYear(),
@@ -337,14 +521,25 @@ export class EvidenceCollector {
     const x = raisedException(e);
     const s = (t: string) => this.scrubber.scrub(t);
     return {
-      id: e.id, timestamp: e.timestamp, release: e.release, environment: e.environment,
-      exception: x ? s(`${x.type}: ${x.value}`) : '', message: s(e.message || e.title), traceId: e.traceId,
+      id: e.id,
+      timestamp: e.timestamp,
+      release: e.release,
+      environment: e.environment,
+      exception: x ? s(`${x.type}: ${x.value}`) : '',
+      message: s(e.message || e.title),
+      traceId: e.traceId,
       request: e.request ? s(`${e.request.method ?? ''} ${e.request.url ?? ''}`.trim()) : null,
     };
   }
 
   /** Other issues that began, or spiked, in the window of this one's events. */
-  private relatedIssues(issue: StoredIssue, times: number[], window: TimeWindow | null, events: StoredEvent[], logs: HostLogEvidence[]): RelatedIssue[] {
+  private relatedIssues(
+    issue: StoredIssue,
+    times: number[],
+    window: TimeWindow | null,
+    events: StoredEvent[],
+    logs: HostLogEvidence[],
+  ): RelatedIssue[] {
     if (!window) return [];
     const links = relatedLinker(events, logs);
     const thisStart = times[0] ?? Date.parse(issue.firstSeen);
@@ -355,25 +550,48 @@ export class EvidenceCollector {
       if (other.id === issue.id) continue;
       const fs = Date.parse(other.firstSeen);
       if (fs >= from && fs <= to) {
-        out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'first-seen-in-window', minutesFromThis: minutesBetween(thisStart, fs), links: links(other, this.deps.issues.getEvents(other.id)).map((l) => this.scrubber.scrub(l)) });
+        out.push({
+          id: other.id,
+          shortId: other.shortId,
+          title: this.scrubber.scrub(other.title),
+          projectSlug: other.projectSlug,
+          firstSeen: other.firstSeen,
+          relation: 'first-seen-in-window',
+          minutesFromThis: minutesBetween(thisStart, fs),
+          links: links(other, this.deps.issues.getEvents(other.id)).map((l) => this.scrubber.scrub(l)),
+        });
         continue;
       }
       const spike = spikeIn(other, from, to);
-      if (spike !== null) out.push({ id: other.id, shortId: other.shortId, title: this.scrubber.scrub(other.title), projectSlug: other.projectSlug, firstSeen: other.firstSeen, relation: 'spiked-in-window', minutesFromThis: minutesBetween(thisStart, spike), links: links(other, this.deps.issues.getEvents(other.id)).map((l) => this.scrubber.scrub(l)) });
+      if (spike !== null)
+        out.push({
+          id: other.id,
+          shortId: other.shortId,
+          title: this.scrubber.scrub(other.title),
+          projectSlug: other.projectSlug,
+          firstSeen: other.firstSeen,
+          relation: 'spiked-in-window',
+          minutesFromThis: minutesBetween(thisStart, spike),
+          links: links(other, this.deps.issues.getEvents(other.id)).map((l) => this.scrubber.scrub(l)),
+        });
     }
     return out.sort((a, b) => a.minutesFromThis - b.minutesFromThis).slice(0, 20);
   }
 }
 
 /** Failures that say a dependency was unreachable or broken, in an error's own words. */
-const DEPENDENCY_FAILURE = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up|connection (refused|reset)|timed? ?out|\b50[234]\b|service unavailable|bad gateway|upstream/i;
+const DEPENDENCY_FAILURE =
+  /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up|connection (refused|reset)|timed? ?out|\b50[234]\b|service unavailable|bad gateway|upstream/i;
 
 /**
  * What links another issue to this one beyond timing: a trace id both have; the other's project,
  * service or host named in this issue's breadcrumbs, exception messages, request URLs or warning/error
  * log lines; and whether this issue's own error is a dependency failure pointing there.
  */
-function relatedLinker(events: StoredEvent[], logs: HostLogEvidence[]): (other: StoredIssue, otherEvents: StoredEvent[]) => string[] {
+function relatedLinker(
+  events: StoredEvent[],
+  logs: HostLogEvidence[],
+): (other: StoredIssue, otherEvents: StoredEvent[]) => string[] {
   const traces = new Set(events.map((e) => e.traceId).filter((x): x is string => !!x));
   const ownHosts = new Set(events.map((e) => e.tags.server_name).filter(Boolean));
   const ownService = new Set(events.flatMap((e) => [e.tags.service, e.tags.server_name]).filter(Boolean));
@@ -381,21 +599,39 @@ function relatedLinker(events: StoredEvent[], logs: HostLogEvidence[]): (other: 
   for (const e of events.slice(0, 10)) {
     for (const x of e.exceptions) texts.push({ where: `event ${e.id} exception`, text: `${x.type}: ${x.value}` });
     if (e.request?.url) texts.push({ where: `event ${e.id} request`, text: e.request.url });
-    for (const b of e.breadcrumbs) texts.push({ where: `breadcrumb ${b.category ?? ''}`.trim(), text: `${b.message ?? ''} ${b.data ? Object.values(b.data).join(' ') : ''}` });
+    for (const b of e.breadcrumbs)
+      texts.push({
+        where: `breadcrumb ${b.category ?? ''}`.trim(),
+        text: `${b.message ?? ''} ${b.data ? Object.values(b.data).join(' ') : ''}`,
+      });
   }
-  for (const h of logs) for (const l of h.lines) if ((l.level === 'error' || l.level === 'warn') && l.phase !== 'after') texts.push({ where: `log ${h.host}`, text: l.text });
-  const ownIsDependencyFailure = events.some((e) => e.exceptions.some((x) => DEPENDENCY_FAILURE.test(`${x.type} ${x.value}`)));
+  for (const h of logs)
+    for (const l of h.lines)
+      if ((l.level === 'error' || l.level === 'warn') && l.phase !== 'after')
+        texts.push({ where: `log ${h.host}`, text: l.text });
+  const ownIsDependencyFailure = events.some((e) =>
+    e.exceptions.some((x) => DEPENDENCY_FAILURE.test(`${x.type} ${x.value}`)),
+  );
   return (other, otherEvents) => {
     const out: string[] = [];
     const shared = otherEvents.find((e) => e.traceId && traces.has(e.traceId));
     if (shared) out.push(`shares trace ${shared.traceId} with this issue (its event ${shared.id})`);
-    const names = new Set<string>([other.projectSlug, ...otherEvents.flatMap((e) => [e.tags.service, e.tags.server_name])].filter((n): n is string => !!n && n.length >= 4 && !ownService.has(n) && !ownHosts.has(n)));
+    const names = new Set<string>(
+      [other.projectSlug, ...otherEvents.flatMap((e) => [e.tags.service, e.tags.server_name])].filter(
+        (n): n is string => !!n && n.length >= 4 && !ownService.has(n) && !ownHosts.has(n),
+      ),
+    );
     for (const n of names) {
       const re = new RegExp(`(^|[^A-Za-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9]|$)`, 'i');
       const hit = texts.find((t) => re.test(t.text));
-      if (hit) { out.push(`${n} (its ${n === other.projectSlug ? 'project' : 'service/host'}) is named in this issue's ${hit.where}: "${hit.text.trim().slice(0, 160)}"`); break; }
+      if (hit) {
+        out.push(
+          `${n} (its ${n === other.projectSlug ? 'project' : 'service/host'}) is named in this issue's ${hit.where}: "${hit.text.trim().slice(0, 160)}"`,
+        );
+        break;
+      }
     }
-    if (out.length && ownIsDependencyFailure) out.push('this issue\'s error is a failure to reach a dependency');
+    if (out.length && ownIsDependencyFailure) out.push("this issue's error is a failure to reach a dependency");
     return out;
   };
 }

@@ -9,7 +9,13 @@ import { nullLogger, type Logger } from '../common/logger';
 import { analyze, type AnalysisReport } from './analyzer';
 import type { Evidence } from './evidence';
 import { EvidenceCollector, type CollectOptions } from './evidenceCollector';
-import { LlmInvestigator, type LlmConfig, type LlmProgress, type LlmResult, type ToolCallRecord } from './llmInvestigator';
+import {
+  LlmInvestigator,
+  type LlmConfig,
+  type LlmProgress,
+  type LlmResult,
+  type ToolCallRecord,
+} from './llmInvestigator';
 import type { InvestigationDeps } from './ports';
 import { SecretScrubber } from './secretScrubber';
 import { InvestigationTools } from './tools';
@@ -35,9 +41,21 @@ export interface InvestigationRecord {
   status: 'done' | 'ai-failed' | 'cancelled';
   reportMarkdown: string;
   /** For the panel header when the record reopens. */
-  trend: { verdict: string; why: string; hourly24h: Array<[number, number]>; daily14d: Array<[number, number]>; firstSeenVsRelease: string | null };
+  trend: {
+    verdict: string;
+    why: string;
+    hourly24h: Array<[number, number]>;
+    daily14d: Array<[number, number]>;
+    firstSeenVsRelease: string | null;
+  };
   hypotheses: AnalysisReport['hypotheses'];
-  evidence: { rendered: string; usedTokens: number; limitTokens: number; sections: Array<{ name: string; chars: number; tokens: number; cut?: string }>; cuts: string[] };
+  evidence: {
+    rendered: string;
+    usedTokens: number;
+    limitTokens: number;
+    sections: Array<{ name: string; chars: number; tokens: number; cut?: string }>;
+    cuts: string[];
+  };
   logs: Array<{ host: string; source: string; status: string; message?: string; lines: number }>;
   /** Release, the best suspects and skew, so a reopened investigation shows them (absent in older records). */
   history?: Evidence['history'];
@@ -73,13 +91,22 @@ export interface InvestigationOutcome {
   record: InvestigationRecord;
 }
 
-export async function runInvestigation(deps: InvestigationDeps, issueId: string, options: InvestigationOptions, sink: InvestigationSink = {}, signal?: AbortSignal): Promise<InvestigationOutcome> {
+export async function runInvestigation(
+  deps: InvestigationDeps,
+  issueId: string,
+  options: InvestigationOptions,
+  sink: InvestigationSink = {},
+  signal?: AbortSignal,
+): Promise<InvestigationOutcome> {
   const startedAt = new Date().toISOString();
   const logger = options.logger ?? nullLogger;
   const scrubber = new SecretScrubber([...(options.secrets ?? []), options.ai?.apiKey]);
   try {
     sink.phase?.('collecting', 'Collecting evidence: events, code, git history, logs…');
-    const evidence = await new EvidenceCollector(deps, { ...options.collect, scrubber, logger }).collect(issueId, signal);
+    const evidence = await new EvidenceCollector(deps, { ...options.collect, scrubber, logger }).collect(
+      issueId,
+      signal,
+    );
     sink.evidence?.(evidence);
     sink.phase?.('analyzing');
     const report = analyze(evidence);
@@ -91,13 +118,30 @@ export async function runInvestigation(deps: InvestigationDeps, issueId: string,
       sink.phase?.('ai', `Asking ${options.ai.model}…`);
       try {
         const tools = new InvestigationTools({
-          issueId: evidence.issue.id, workspaceRoot: deps.workspaceRoot, issues: deps.issues, logs: deps.logs, scrubber,
-          eventWindow: evidence.eventWindow ? { first: Date.parse(evidence.eventWindow.first), last: Date.parse(evidence.eventWindow.last) } : null,
+          issueId: evidence.issue.id,
+          workspaceRoot: deps.workspaceRoot,
+          issues: deps.issues,
+          logs: deps.logs,
+          scrubber,
+          eventWindow: evidence.eventWindow
+            ? { first: Date.parse(evidence.eventWindow.first), last: Date.parse(evidence.eventWindow.last) }
+            : null,
         });
-        ai = await new LlmInvestigator(options.ai, { logger, scrubber, ...(options.fetch ? { fetch: options.fetch } : {}) }).run(evidence, report, tools, sink, signal);
+        ai = await new LlmInvestigator(options.ai, {
+          logger,
+          scrubber,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }).run(evidence, report, tools, sink, signal);
         // Grounding: every citation is checked; the unverified ones are flagged under the answer.
-        const eventIds = new Set([...deps.issues.getEvents(evidence.issue.id).map((x) => x.id), ...evidence.events.map((x) => x.id)]);
-        const claims = await verifyClaims(ai.markdown, { evidence, files: deps.files, git: deps.git, eventIds, transcript: ai.transcript }, signal);
+        const eventIds = new Set([
+          ...deps.issues.getEvents(evidence.issue.id).map((x) => x.id),
+          ...evidence.events.map((x) => x.id),
+        ]);
+        const claims = await verifyClaims(
+          ai.markdown,
+          { evidence, files: deps.files, git: deps.git, eventIds, transcript: ai.transcript },
+          signal,
+        );
         const section = claimsMarkdown(claims);
         ai = { ...ai, claims, markdown: section ? `${ai.markdown}\n\n${section}` : ai.markdown };
       } catch (e) {
@@ -107,7 +151,15 @@ export async function runInvestigation(deps: InvestigationDeps, issueId: string,
         sink.aiError?.({ kind: aiError.kind, message: aiError.display });
       }
     }
-    const record = toRecord(evidence, report, ai, aiError, options.ai?.model ?? null, startedAt, signal?.aborted ? 'cancelled' : aiError ? 'ai-failed' : 'done');
+    const record = toRecord(
+      evidence,
+      report,
+      ai,
+      aiError,
+      options.ai?.model ?? null,
+      startedAt,
+      signal?.aborted ? 'cancelled' : aiError ? 'ai-failed' : 'done',
+    );
     sink.phase?.('done');
     return { evidence, report, ai, aiError, record };
   } catch (e) {
@@ -120,7 +172,15 @@ export async function runInvestigation(deps: InvestigationDeps, issueId: string,
   }
 }
 
-function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError: RcaError | null, model: string | null, startedAt: string, status: InvestigationRecord['status']): InvestigationRecord {
+function toRecord(
+  e: Evidence,
+  r: AnalysisReport,
+  ai: LlmResult | null,
+  aiError: RcaError | null,
+  model: string | null,
+  startedAt: string,
+  status: InvestigationRecord['status'],
+): InvestigationRecord {
   return {
     version: 1,
     id: `${e.issue.id}-${Date.parse(startedAt)}`,
@@ -130,25 +190,57 @@ function toRecord(e: Evidence, r: AnalysisReport, ai: LlmResult | null, aiError:
     finishedAt: new Date().toISOString(),
     status,
     reportMarkdown: r.markdown,
-    trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, firstSeenVsRelease: e.trend.firstSeenVsRelease },
-    hypotheses: r.hypotheses,
-    evidence: { rendered: e.rendered, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, sections: e.budget.sections.map(({ name, chars, tokens, cut }) => ({ name, chars, tokens, ...(cut ? { cut } : {}) })), cuts: e.budget.cuts },
-    logs: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), lines: h.totalLines })),
-    history: { ...e.history, suspects: { ...e.history.suspects, list: e.history.suspects.list.slice(0, 8) } },
-    ai: model === null ? null : {
-      model,
-      markdown: ai?.markdown ?? '',
-      stopReason: ai?.stopReason ?? null,
-      steps: ai?.steps ?? 0,
-      toolCalls: ai?.toolCalls ?? [],
-      usage: ai?.usage ?? null,
-      claims: ai?.claims ?? [],
-      error: aiError ? { kind: aiError.kind, message: aiError.display } : null,
+    trend: {
+      verdict: e.trend.verdict,
+      why: e.trend.why,
+      hourly24h: e.trend.hourly24h,
+      daily14d: e.trend.daily14d,
+      firstSeenVsRelease: e.trend.firstSeenVsRelease,
     },
+    hypotheses: r.hypotheses,
+    evidence: {
+      rendered: e.rendered,
+      usedTokens: e.budget.usedTokens,
+      limitTokens: e.budget.limitTokens,
+      sections: e.budget.sections.map(({ name, chars, tokens, cut }) => ({
+        name,
+        chars,
+        tokens,
+        ...(cut ? { cut } : {}),
+      })),
+      cuts: e.budget.cuts,
+    },
+    logs: e.logs.map((h) => ({
+      host: h.host,
+      source: h.source,
+      status: h.status,
+      ...(h.message ? { message: h.message } : {}),
+      lines: h.totalLines,
+    })),
+    history: { ...e.history, suspects: { ...e.history.suspects, list: e.history.suspects.list.slice(0, 8) } },
+    ai:
+      model === null
+        ? null
+        : {
+            model,
+            markdown: ai?.markdown ?? '',
+            stopReason: ai?.stopReason ?? null,
+            steps: ai?.steps ?? 0,
+            toolCalls: ai?.toolCalls ?? [],
+            usage: ai?.usage ?? null,
+            claims: ai?.claims ?? [],
+            error: aiError ? { kind: aiError.kind, message: aiError.display } : null,
+          },
   };
 }
 
 /** Reads saved records back from the store's untyped list, skipping anything of another shape. */
 export function savedInvestigations(raw: unknown[]): InvestigationRecord[] {
-  return raw.filter((x): x is InvestigationRecord => !!x && typeof x === 'object' && (x as { version?: unknown }).version === 1 && typeof (x as { reportMarkdown?: unknown }).reportMarkdown === 'string');
+  return raw.filter(
+    (x): x is InvestigationRecord =>
+      !!x &&
+      typeof x === 'object' &&
+      (x as { version?: unknown }).version === 1 &&
+      typeof (x as { reportMarkdown?: unknown }).reportMarkdown === 'string',
+  );
 }

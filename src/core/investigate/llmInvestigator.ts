@@ -7,7 +7,10 @@
  */
 import type { Claim } from './claimVerifier';
 import OpenAI from 'openai';
-import type { ChatCompletionMessageParam, ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionMessageFunctionToolCall,
+} from 'openai/resources/chat/completions';
 import { RcaError } from '../common/errors';
 import { abortError } from '../common/clock';
 import { nullLogger, type Logger } from '../common/logger';
@@ -87,17 +90,35 @@ export class LlmInvestigator {
   private readonly logger: Logger;
   private readonly scrubber: SecretScrubber;
 
-  constructor(private readonly config: LlmConfig, options: { logger?: Logger; scrubber?: SecretScrubber; fetch?: typeof fetch } = {}) {
-    if (!config.apiKey) throw new RcaError('usage', 'No AI API key is set.', 'Set one with "Sentry RCA: Set OpenAI API Key" (or OPENAI_API_KEY for the CLI), or use the report without AI.');
+  constructor(
+    private readonly config: LlmConfig,
+    options: { logger?: Logger; scrubber?: SecretScrubber; fetch?: typeof fetch } = {},
+  ) {
+    if (!config.apiKey)
+      throw new RcaError(
+        'usage',
+        'No AI API key is set.',
+        'Set one with "Sentry RCA: Set OpenAI API Key" (or OPENAI_API_KEY for the CLI), or use the report without AI.',
+      );
     if (!config.model) throw new RcaError('usage', 'No AI model is configured.', 'Set sentryRca.ai.model.');
     const log = options.logger ?? nullLogger;
     // The key itself is a secret the evidence and the log must never carry, whatever else the host knows.
     const scrubber = options.scrubber ?? new SecretScrubber([config.apiKey]);
-    const line = (args: unknown[]) => scrubber.scrub(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ')).slice(0, 500);
+    const line = (args: unknown[]) =>
+      scrubber
+        .scrub(
+          args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' '),
+        )
+        .slice(0, 500);
     this.client = new OpenAI({
       apiKey: config.apiKey,
       // The SDK's own diagnostics go to our log channel, not to the console.
-      logger: { error: (...a: unknown[]) => log.warn(`openai: ${line(a)}`), warn: (...a: unknown[]) => log.warn(`openai: ${line(a)}`), info: (...a: unknown[]) => log.debug(`openai: ${line(a)}`), debug: () => {} },
+      logger: {
+        error: (...a: unknown[]) => log.warn(`openai: ${line(a)}`),
+        warn: (...a: unknown[]) => log.warn(`openai: ${line(a)}`),
+        info: (...a: unknown[]) => log.debug(`openai: ${line(a)}`),
+        debug: () => {},
+      },
       ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
       timeout: config.timeoutMs ?? DEFAULTS.timeoutMs,
       maxRetries: config.maxRetries ?? DEFAULTS.maxRetries,
@@ -107,13 +128,25 @@ export class LlmInvestigator {
     this.scrubber = scrubber;
   }
 
-  async run(evidence: Evidence, report: AnalysisReport, tools: InvestigationTools, progress: LlmProgress = {}, signal?: AbortSignal): Promise<LlmResult> {
+  async run(
+    evidence: Evidence,
+    report: AnalysisReport,
+    tools: InvestigationTools,
+    progress: LlmProgress = {},
+    signal?: AbortSignal,
+  ): Promise<LlmResult> {
     const maxSteps = Math.max(1, this.config.maxSteps ?? DEFAULTS.maxSteps);
     const outCap = this.config.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars;
     const budget = this.config.tokenBudget ?? DEFAULTS.tokenBudget;
     const defs = tools.definitions();
     const messages: ChatCompletionMessageParam[] = [
-      { role: 'system', content: systemPrompt(maxSteps, defs.map((d) => d.function.name)) },
+      {
+        role: 'system',
+        content: systemPrompt(
+          maxSteps,
+          defs.map((d) => d.function.name),
+        ),
+      },
       { role: 'user', content: this.scrubber.scrub(userPrompt(evidence, report)) },
     ];
     const calls: ToolCallRecord[] = [];
@@ -159,8 +192,18 @@ export class LlmInvestigator {
         // The model asked for tools on the turn it was told to answer: stop here with what it said.
         this.logger.warn(`model requested ${turn.toolCalls.length} tool call(s) on its final turn; stopping`);
         messages.push({ role: 'assistant', content: turn.text || null, tool_calls: turn.toolCalls });
-        answerParts.push(`_The model did not answer within ${maxSteps} steps${stopReason === 'token-budget' ? ' and the token budget' : ''}; it asked for more tools instead._`);
-        return this.result(answerParts, stopReason === 'token-budget' ? 'token-budget' : 'step-cap', step, calls, usage, messages, firstTokenMs);
+        answerParts.push(
+          `_The model did not answer within ${maxSteps} steps${stopReason === 'token-budget' ? ' and the token budget' : ''}; it asked for more tools instead._`,
+        );
+        return this.result(
+          answerParts,
+          stopReason === 'token-budget' ? 'token-budget' : 'step-cap',
+          step,
+          calls,
+          usage,
+          messages,
+          firstTokenMs,
+        );
       }
 
       messages.push({ role: 'assistant', content: turn.text || null, tool_calls: turn.toolCalls });
@@ -174,15 +217,52 @@ export class LlmInvestigator {
     return this.result(answerParts, 'step-cap', maxSteps, calls, usage, messages, firstTokenMs);
   }
 
-  private result(parts: string[], stopReason: StopReason, steps: number, toolCalls: ToolCallRecord[], usage: LlmResult['usage'], transcript: ChatCompletionMessageParam[], firstTokenMs: number | null): LlmResult {
-    return { markdown: parts.join('\n\n').trim(), model: this.config.model, steps, stopReason, toolCalls, usage, transcript, firstTokenMs };
+  private result(
+    parts: string[],
+    stopReason: StopReason,
+    steps: number,
+    toolCalls: ToolCallRecord[],
+    usage: LlmResult['usage'],
+    transcript: ChatCompletionMessageParam[],
+    firstTokenMs: number | null,
+  ): LlmResult {
+    return {
+      markdown: parts.join('\n\n').trim(),
+      model: this.config.model,
+      steps,
+      stopReason,
+      toolCalls,
+      usage,
+      transcript,
+      firstTokenMs,
+    };
   }
 
-  private async runTool(tc: ChatCompletionMessageFunctionToolCall, step: number, tools: InvestigationTools, seen: Map<string, number>, index: number, outCap: number, progress: LlmProgress, signal?: AbortSignal): Promise<{ record: ToolCallRecord; content: string }> {
+  private async runTool(
+    tc: ChatCompletionMessageFunctionToolCall,
+    step: number,
+    tools: InvestigationTools,
+    seen: Map<string, number>,
+    index: number,
+    outCap: number,
+    progress: LlmProgress,
+    signal?: AbortSignal,
+  ): Promise<{ record: ToolCallRecord; content: string }> {
     const started = performance.now();
     const name = tc.function.name;
     const rawArgs = this.scrubber.scrub(tc.function.arguments ?? '');
-    const base: ToolCallRecord = { id: tc.id, step, name, args: rawArgs, status: 'running', resultChars: 0, sentChars: 0, truncated: false, preview: '', durationMs: 0 };
+    const base: ToolCallRecord = {
+      id: tc.id,
+      step,
+      name,
+      args: rawArgs,
+      status: 'running',
+      resultChars: 0,
+      sentChars: 0,
+      truncated: false,
+      preview: '',
+      durationMs: 0,
+    };
     progress.onToolCall?.({ ...base });
 
     let args: Record<string, unknown> | null = null;
@@ -191,7 +271,9 @@ export class LlmInvestigator {
     try {
       const parsed: unknown = rawArgs.trim() ? JSON.parse(rawArgs) : {};
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
-    } catch { /* handled below */ }
+    } catch {
+      /* handled below */
+    }
     const key = args ? `${name}:${stableJson(args)}` : null;
     if (!args) {
       output = 'Refused: the arguments are not a JSON object. Send valid JSON matching the tool schema.';
@@ -213,12 +295,32 @@ export class LlmInvestigator {
       truncated = true;
       content = `${output.slice(0, outCap)}\n[output truncated: ${outCap} of ${output.length} characters shown. Narrow the request: a smaller line range, a more specific pattern or grep, or a shorter time window.]`;
     }
-    const record: ToolCallRecord = { ...base, status, resultChars, sentChars: content.length, truncated, preview: content.slice(0, 400), durationMs: Math.round(performance.now() - started) };
+    const record: ToolCallRecord = {
+      ...base,
+      status,
+      resultChars,
+      sentChars: content.length,
+      truncated,
+      preview: content.slice(0, 400),
+      durationMs: Math.round(performance.now() - started),
+    };
     progress.onToolCall?.(record);
     return { record, content };
   }
 
-  private async request(messages: ChatCompletionMessageParam[], defs: ReturnType<InvestigationTools['definitions']>, finalTurn: boolean, step: number, progress: LlmProgress, signal?: AbortSignal): Promise<{ text: string; toolCalls: ChatCompletionMessageFunctionToolCall[]; usage: OpenAI.CompletionUsage | null; firstTokenMs: number | null }> {
+  private async request(
+    messages: ChatCompletionMessageParam[],
+    defs: ReturnType<InvestigationTools['definitions']>,
+    finalTurn: boolean,
+    step: number,
+    progress: LlmProgress,
+    signal?: AbortSignal,
+  ): Promise<{
+    text: string;
+    toolCalls: ChatCompletionMessageFunctionToolCall[];
+    usage: OpenAI.CompletionUsage | null;
+    firstTokenMs: number | null;
+  }> {
     const started = performance.now();
     let text = '';
     let finish: string | null = null;
@@ -228,13 +330,19 @@ export class LlmInvestigator {
     try {
       // The SDK's retry back-off (a 429's `retry-after: 20`, twice) does not watch the signal: Stop
       // must not wait it out.
-      const stream = await untilAborted(this.client.chat.completions.create({
-        model: this.config.model,
-        messages,
-        stream: true,
-        ...(this.config.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
-        ...(defs.length ? { tools: defs, tool_choice: finalTurn ? 'none' as const : 'auto' as const } : {}),
-      }, { signal }), signal);
+      const stream = await untilAborted(
+        this.client.chat.completions.create(
+          {
+            model: this.config.model,
+            messages,
+            stream: true,
+            ...(this.config.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+            ...(defs.length ? { tools: defs, tool_choice: finalTurn ? ('none' as const) : ('auto' as const) } : {}),
+          },
+          { signal },
+        ),
+        signal,
+      );
       for await (const chunk of stream) {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices[0];
@@ -257,11 +365,19 @@ export class LlmInvestigator {
       throw providerError(e, signal);
     }
     if (finish === null) {
-      throw new RcaError('remote', 'The AI response stream ended before the answer was complete (connection dropped).', 'Re-run the investigation; if it keeps happening, check the provider or proxy in between.');
+      throw new RcaError(
+        'remote',
+        'The AI response stream ended before the answer was complete (connection dropped).',
+        'Re-run the investigation; if it keeps happening, check the provider or proxy in between.',
+      );
     }
     if (finish === 'length') text += '\n\n_(The model hit its output length limit; the answer is cut.)_';
     if (finish === 'content_filter') text += '\n\n_(The provider filtered the rest of the answer.)_';
-    const toolCalls = acc.filter(Boolean).map((c, i): ChatCompletionMessageFunctionToolCall => ({ id: c.id || `call_${step}_${i}`, type: 'function', function: { name: c.name, arguments: c.args } }));
+    const toolCalls = acc.filter(Boolean).map((c, i): ChatCompletionMessageFunctionToolCall => ({
+      id: c.id || `call_${step}_${i}`,
+      type: 'function',
+      function: { name: c.name, arguments: c.args },
+    }));
     return { text, toolCalls, usage, firstTokenMs };
   }
 }
@@ -271,46 +387,115 @@ function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal));
-    if (signal.aborted) { onAbort(); return; }
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); },
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
     );
   });
 }
 
 /** A plain message for each way a provider call fails; the key is never part of it. */
 export function providerError(e: unknown, signal?: AbortSignal): RcaError {
-  if (signal?.aborted || e instanceof OpenAI.APIUserAbortError) return new RcaError('cancelled', 'AI investigation stopped.', undefined, { cause: e });
+  if (signal?.aborted || e instanceof OpenAI.APIUserAbortError)
+    return new RcaError('cancelled', 'AI investigation stopped.', undefined, { cause: e });
   if (e instanceof RcaError) return e;
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new RcaError('network', 'The AI provider did not answer in time.', 'Check the base URL and your connection, or raise the timeout.', { cause: e });
-  if (e instanceof OpenAI.APIConnectionError) return new RcaError('network', `Could not reach the AI provider: ${e.cause instanceof Error ? e.cause.message : e.message}`, 'Check sentryRca.ai.baseUrl and your network or proxy.', { cause: e });
+  if (e instanceof OpenAI.APIConnectionTimeoutError)
+    return new RcaError(
+      'network',
+      'The AI provider did not answer in time.',
+      'Check the base URL and your connection, or raise the timeout.',
+      { cause: e },
+    );
+  if (e instanceof OpenAI.APIConnectionError)
+    return new RcaError(
+      'network',
+      `Could not reach the AI provider: ${e.cause instanceof Error ? e.cause.message : e.message}`,
+      'Check sentryRca.ai.baseUrl and your network or proxy.',
+      { cause: e },
+    );
   if (e instanceof OpenAI.APIError) {
     const detail = apiMessage(e);
     switch (e.status) {
-      case 401: return new RcaError('auth', `The AI provider rejected the API key (401${e.code ? ` ${e.code}` : ''}).`, 'Set a valid key with "Sentry RCA: Set OpenAI API Key" (CLI: OPENAI_API_KEY).', { cause: e });
-      case 403: return new RcaError('auth', `The AI provider refused the request (403): ${detail}`, undefined, { cause: e });
-      case 404: return new RcaError('usage', `The AI provider does not know this model or endpoint (404): ${detail}`, 'Check sentryRca.ai.model and sentryRca.ai.baseUrl.', { cause: e });
+      case 401:
+        return new RcaError(
+          'auth',
+          `The AI provider rejected the API key (401${e.code ? ` ${e.code}` : ''}).`,
+          'Set a valid key with "Sentry RCA: Set OpenAI API Key" (CLI: OPENAI_API_KEY).',
+          { cause: e },
+        );
+      case 403:
+        return new RcaError('auth', `The AI provider refused the request (403): ${detail}`, undefined, { cause: e });
+      case 404:
+        return new RcaError(
+          'usage',
+          `The AI provider does not know this model or endpoint (404): ${detail}`,
+          'Check sentryRca.ai.model and sentryRca.ai.baseUrl.',
+          { cause: e },
+        );
       case 429: {
         const after = e.headers?.get('retry-after');
-        return new RcaError('remote', `The AI provider is rate-limiting requests (429)${after ? `; it asks to retry after ${after} s` : ''}: ${detail}`, 'Wait and press Re-run, or use a key with a higher limit.', { cause: e });
+        return new RcaError(
+          'remote',
+          `The AI provider is rate-limiting requests (429)${after ? `; it asks to retry after ${after} s` : ''}: ${detail}`,
+          'Wait and press Re-run, or use a key with a higher limit.',
+          { cause: e },
+        );
       }
       case 400:
-        if (e.code === 'context_length_exceeded') return new RcaError('remote', `The evidence is too long for this model's context window: ${detail}`, 'Lower sentryRca.ai.evidenceTokens or pick a model with a larger context.', { cause: e });
+        if (e.code === 'context_length_exceeded')
+          return new RcaError(
+            'remote',
+            `The evidence is too long for this model's context window: ${detail}`,
+            'Lower sentryRca.ai.evidenceTokens or pick a model with a larger context.',
+            { cause: e },
+          );
         return new RcaError('remote', `The AI provider rejected the request (400): ${detail}`, undefined, { cause: e });
       default:
-        return new RcaError('remote', `The AI provider failed (${e.status ?? 'no status'}): ${detail}`, 'Re-run in a moment.', { cause: e });
+        return new RcaError(
+          'remote',
+          `The AI provider failed (${e.status ?? 'no status'}): ${detail}`,
+          'Re-run in a moment.',
+          { cause: e },
+        );
     }
   }
   // A connection dropped mid-stream surfaces from fetch as "terminated" / a socket error.
-  if (e instanceof Error && (e.message === 'terminated' || /ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed/i.test(`${e.message} ${(e.cause as { code?: string } | undefined)?.code ?? ''} ${e.cause instanceof Error ? e.cause.message : ''}`))) {
-    return new RcaError('remote', 'The AI response stream ended before the answer was complete (connection dropped).', 'Re-run the investigation; if it keeps happening, check the provider or proxy in between.', { cause: e });
+  if (
+    e instanceof Error &&
+    (e.message === 'terminated' ||
+      /ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed/i.test(
+        `${e.message} ${(e.cause as { code?: string } | undefined)?.code ?? ''} ${e.cause instanceof Error ? e.cause.message : ''}`,
+      ))
+  ) {
+    return new RcaError(
+      'remote',
+      'The AI response stream ended before the answer was complete (connection dropped).',
+      'Re-run the investigation; if it keeps happening, check the provider or proxy in between.',
+      { cause: e },
+    );
   }
   if (e instanceof SyntaxError || (e instanceof Error && /parse|JSON/i.test(e.message))) {
-    return new RcaError('remote', `The AI provider sent a malformed response: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`, 'The endpoint may not be fully OpenAI-compatible; check sentryRca.ai.baseUrl.', { cause: e });
+    return new RcaError(
+      'remote',
+      `The AI provider sent a malformed response: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`,
+      'The endpoint may not be fully OpenAI-compatible; check sentryRca.ai.baseUrl.',
+      { cause: e },
+    );
   }
-  return new RcaError('internal', `AI investigation failed: ${e instanceof Error ? e.message : String(e)}`, undefined, { cause: e });
+  return new RcaError('internal', `AI investigation failed: ${e instanceof Error ? e.message : String(e)}`, undefined, {
+    cause: e,
+  });
 }
 
 function apiMessage(e: InstanceType<typeof OpenAI.APIError>): string {
@@ -322,6 +507,10 @@ function apiMessage(e: InstanceType<typeof OpenAI.APIError>): string {
 /** JSON with sorted keys, so `{a,b}` and `{b,a}` count as the same call. */
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }

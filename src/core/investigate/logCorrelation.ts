@@ -38,7 +38,9 @@ export function parseLogTime(line: string, year: number): number | null {
   if (m) {
     const mon = MONTHS.indexOf(m[2]!.toLowerCase());
     if (mon < 0) return null;
-    const t = Date.parse(`${m[3]}-${String(mon + 1).padStart(2, '0')}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]!.slice(0, 3)}:${m[7]!.slice(3)}`);
+    const t = Date.parse(
+      `${m[3]}-${String(mon + 1).padStart(2, '0')}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]!.slice(0, 3)}:${m[7]!.slice(3)}`,
+    );
     return Number.isFinite(t) ? t : null;
   }
   m = /^(\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})/.exec(head);
@@ -51,8 +53,9 @@ export function parseLogTime(line: string, year: number): number | null {
 }
 
 export function parseLogLevel(line: string): LogLineEvidence['level'] {
-  const m = /\b(FATAL|CRITICAL|CRIT|ERROR|ERR|WARNING|WARN|INFO|DEBUG|TRACE)\b/i.exec(line.slice(0, 200))
-    ?? /"level"\s*:\s*"(\w+)"/i.exec(line);
+  const m =
+    /\b(FATAL|CRITICAL|CRIT|ERROR|ERR|WARNING|WARN|INFO|DEBUG|TRACE)\b/i.exec(line.slice(0, 200)) ??
+    /"level"\s*:\s*"(\w+)"/i.exec(line);
   if (!m) return null;
   const l = m[1]!.toLowerCase();
   if (l === 'fatal' || l === 'critical' || l === 'crit' || l === 'error' || l === 'err') return 'error';
@@ -76,10 +79,8 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
     const own = given ? Date.parse(given) : parseLogTime(text, ctx.year);
     const t = own ?? lastTime;
     if (own !== null) lastTime = own;
-    const phase: LogPhase = t === null ? 'unknown'
-      : t < ctx.firstEvent ? 'before'
-      : t > ctx.lastEvent + AFTER_SLACK_MS ? 'after'
-      : 'during';
+    const phase: LogPhase =
+      t === null ? 'unknown' : t < ctx.firstEvent ? 'before' : t > ctx.lastEvent + AFTER_SLACK_MS ? 'after' : 'during';
     const level = parseLogLevel(text);
     const marks: string[] = [];
     const lower = text.toLowerCase();
@@ -90,9 +91,25 @@ export function correlateLogs(fetched: FetchedLogs, ctx: CorrelationContext): Ho
     if (level === 'error' || level === 'warn') marks.push(`${level}-level`);
     counts[phase]++;
     if (marks.length > 0) notable[phase]++;
-    lines.push({ text, time: t === null ? null : new Date(t).toISOString(), phase, level, marks, minutesFromFirstEvent: t === null ? null : (t - ctx.firstEvent) / 60_000 });
+    lines.push({
+      text,
+      time: t === null ? null : new Date(t).toISOString(),
+      phase,
+      level,
+      marks,
+      minutesFromFirstEvent: t === null ? null : (t - ctx.firstEvent) / 60_000,
+    });
   }
-  return { host: fetched.host, source: fetched.source, status: fetched.status, ...(fetched.message ? { message: fetched.message } : {}), totalLines: lines.length, lines, counts, notable };
+  return {
+    host: fetched.host,
+    source: fetched.source,
+    status: fetched.status,
+    ...(fetched.message ? { message: fetched.message } : {}),
+    totalLines: lines.length,
+    lines,
+    counts,
+    notable,
+  };
 }
 
 /** The start of a message up to its first variable-looking part (numbers, ids, quotes), lower-cased. */

@@ -78,7 +78,14 @@ export interface CodeFiles {
 /** The workspace's git (GitHistory has it): raw questions for the history module, plus line history. */
 export interface RepoHistory extends GitRunner {
   blame(relPath: string, start: number, end: number, signal?: AbortSignal, sinceMs?: number): Promise<BlameLine[]>;
-  logLines(relPath: string, start: number, end: number, maxCommits?: number, signal?: AbortSignal, sinceMs?: number): Promise<string>;
+  logLines(
+    relPath: string,
+    start: number,
+    end: number,
+    maxCommits?: number,
+    signal?: AbortSignal,
+    sinceMs?: number,
+  ): Promise<string>;
 }
 
 /** Everything an investigation reads from the outside world. */

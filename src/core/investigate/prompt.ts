@@ -31,7 +31,10 @@ export function systemPrompt(maxSteps: number, toolNames: string[]): string {
 }
 
 export function userPrompt(e: Evidence, report: AnalysisReport): string {
-  const ranked = report.hypotheses.slice(0, 5).map((h, i) => `${i + 1}. [${h.kind}] ${h.title} (${h.confidence})`).join('\n');
+  const ranked = report.hypotheses
+    .slice(0, 5)
+    .map((h, i) => `${i + 1}. [${h.kind}] ${h.title} (${h.confidence})`)
+    .join('\n');
   return [
     `Find the root cause of Sentry issue ${e.issue.shortId}.`,
     '',
@@ -45,4 +48,5 @@ export function userPrompt(e: Evidence, report: AnalysisReport): string {
   ].join('\n');
 }
 
-export const FINAL_TURN_NOTE = 'Tool budget used up. Answer now from what you have, in the required sections; say what you could not check.';
+export const FINAL_TURN_NOTE =
+  'Tool budget used up. Answer now from what you have, in the required sections; say what you could not check.';

@@ -16,8 +16,9 @@ export class SecretScrubber {
 
   /** Values shorter than 6 characters are ignored: scrubbing them would mangle ordinary text. */
   constructor(knownSecrets: Array<string | undefined | null> = []) {
-    this.known = [...new Set(knownSecrets.filter((s): s is string => typeof s === 'string' && s.length >= 6))]
-      .sort((a, b) => b.length - a.length);
+    this.known = [...new Set(knownSecrets.filter((s): s is string => typeof s === 'string' && s.length >= 6))].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   scrub(text: string): string {

@@ -11,7 +11,13 @@ const DAY = 24 * HOUR;
 /** The most recent hours compared against the rest of the day. */
 const RECENT_HOURS = 6;
 
-export function computeTrend(issue: StoredIssue, events: StoredEvent[], now: number, releaseFirstSeen: Map<string, number>, release: string | null): TrendEvidence {
+export function computeTrend(
+  issue: StoredIssue,
+  events: StoredEvent[],
+  now: number,
+  releaseFirstSeen: Map<string, number>,
+  release: string | null,
+): TrendEvidence {
   const lastSeen = Date.parse(issue.lastSeen);
   // A quiet issue's day is the day it was last seen, not a flat line ending now.
   const end = Number.isFinite(lastSeen) && lastSeen < now - DAY ? ceilHour(lastSeen) : ceilHour(now);
@@ -36,27 +42,42 @@ export function computeTrend(issue: StoredIssue, events: StoredEvent[], now: num
     const relStart = releaseFirstSeen.get(release);
     if (relStart !== undefined && Number.isFinite(firstSeen)) {
       minutesAfterRelease = Math.round((firstSeen - relStart) / 6_000) / 10;
-      firstSeenVsRelease = minutesAfterRelease < 0
-        ? `First seen in release ${release}, ${formatMinutes(minutesAfterRelease)} before any other issue reported that release.`
-        : `First seen ${formatMinutes(minutesAfterRelease)} after release ${release} reported its first event elsewhere (${new Date(relStart).toISOString()}).`;
+      firstSeenVsRelease =
+        minutesAfterRelease < 0
+          ? `First seen in release ${release}, ${formatMinutes(minutesAfterRelease)} before any other issue reported that release.`
+          : `First seen ${formatMinutes(minutesAfterRelease)} after release ${release} reported its first event elsewhere (${new Date(relStart).toISOString()}).`;
     } else {
       firstSeenVsRelease = `First seen in release ${release}.`;
     }
   }
-  return { hourly24h: hourly, daily14d: daily, source, endsAt: new Date(end).toISOString(), verdict, why, firstSeenVsRelease, minutesAfterRelease };
+  return {
+    hourly24h: hourly,
+    daily14d: daily,
+    source,
+    endsAt: new Date(end).toISOString(),
+    verdict,
+    why,
+    firstSeenVsRelease,
+    minutesAfterRelease,
+  };
 }
 
-function judge(hourly: Array<[number, number]>, source: TrendEvidence['source']): { verdict: TrendVerdict; why: string } {
+function judge(
+  hourly: Array<[number, number]>,
+  source: TrendEvidence['source'],
+): { verdict: TrendVerdict; why: string } {
   const counts = hourly.map(([, n]) => n);
   const total = counts.reduce((a, b) => a + b, 0);
   const from = source === 'sentry-stats' ? 'Sentry stats' : 'stored events';
-  if (total < 3) return { verdict: 'unknown', why: `Only ${total} event(s) in the last 24 h (${from}); too few to call a trend.` };
+  if (total < 3)
+    return { verdict: 'unknown', why: `Only ${total} event(s) in the last 24 h (${from}); too few to call a trend.` };
   const recent = counts.slice(-RECENT_HOURS).reduce((a, b) => a + b, 0) / RECENT_HOURS;
   const earlierCounts = counts.slice(0, -RECENT_HOURS);
   const earlier = earlierCounts.reduce((a, b) => a + b, 0) / Math.max(1, earlierCounts.length);
   const fmt = (x: number) => (Math.round(x * 10) / 10).toString();
   const base = `${fmt(recent)}/h over the last ${RECENT_HOURS} h vs ${fmt(earlier)}/h in the ${earlierCounts.length} h before (${total} in 24 h, ${from}).`;
-  if (earlier === 0 && recent > 0) return { verdict: 'rising', why: `Started within the last ${RECENT_HOURS} h: ${base}` };
+  if (earlier === 0 && recent > 0)
+    return { verdict: 'rising', why: `Started within the last ${RECENT_HOURS} h: ${base}` };
   const ratio = recent / earlier;
   if (ratio >= 1.5) return { verdict: 'rising', why: `Rising ${fmt(ratio)}×: ${base}` };
   if (ratio <= 0.67) return { verdict: 'falling', why: `Falling: ${base}` };

@@ -8,8 +8,26 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export type Resolved = { abs: string; rel: string } | { error: string };
 
-const SECRET_FILES = [/^\.env(\..*)?$/i, /\.(pem|key|p12|pfx|keystore|jks)$/i, /^id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/i, /^\.(npmrc|netrc|pgpass|git-credentials)$/i];
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'coverage', '.tools', '.venv', 'venv', '__pycache__', 'target', '.next']);
+const SECRET_FILES = [
+  /^\.env(\..*)?$/i,
+  /\.(pem|key|p12|pfx|keystore|jks)$/i,
+  /^id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/i,
+  /^\.(npmrc|netrc|pgpass|git-credentials)$/i,
+];
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'out',
+  'build',
+  'coverage',
+  '.tools',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'target',
+  '.next',
+]);
 
 export class WorkspaceFiles {
   private realRoot: Promise<string> | undefined;
@@ -58,7 +76,11 @@ export class WorkspaceFiles {
   }
 
   /** Literal, case-insensitive search over text files; stops at `maxHits`. */
-  async search(pattern: string, maxHits = 50, maxFiles = 20_000): Promise<{ hits: Array<{ path: string; line: number; text: string }>; filesScanned: number; complete: boolean }> {
+  async search(
+    pattern: string,
+    maxHits = 50,
+    maxFiles = 20_000,
+  ): Promise<{ hits: Array<{ path: string; line: number; text: string }>; filesScanned: number; complete: boolean }> {
     const needle = pattern.toLowerCase();
     const hits: Array<{ path: string; line: number; text: string }> = [];
     const root = await this.root_();
@@ -66,10 +88,17 @@ export class WorkspaceFiles {
     let complete = true;
     const walk = async (dir: string): Promise<void> => {
       let entries;
-      try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
       entries.sort((a, b) => a.name.localeCompare(b.name));
       for (const ent of entries) {
-        if (hits.length >= maxHits || filesScanned >= maxFiles) { complete = false; return; }
+        if (hits.length >= maxHits || filesScanned >= maxFiles) {
+          complete = false;
+          return;
+        }
         const p = join(dir, ent.name);
         if (ent.isDirectory()) {
           if (!SKIP_DIRS.has(ent.name.toLowerCase())) await walk(p);
@@ -82,12 +111,19 @@ export class WorkspaceFiles {
           const st = await stat(p);
           if (st.size > 512 * 1024) continue;
           text = await readText(p, st.size);
-        } catch { continue; }
+        } catch {
+          continue;
+        }
         if (text.includes('\0')) continue; // binary
         if (!text.toLowerCase().includes(needle)) continue;
         const lines = text.split(/\r?\n/);
         for (let i = 0; i < lines.length && hits.length < maxHits; i++) {
-          if (lines[i]!.toLowerCase().includes(needle)) hits.push({ path: relative(root, p).split(sep).join('/'), line: i + 1, text: lines[i]!.trim().slice(0, 200) });
+          if (lines[i]!.toLowerCase().includes(needle))
+            hits.push({
+              path: relative(root, p).split(sep).join('/'),
+              line: i + 1,
+              text: lines[i]!.trim().slice(0, 200),
+            });
         }
       }
     };

@@ -32,10 +32,19 @@ export interface SelectionContext {
 export function parseLogRule(rule: string): LogRule {
   const m = /^\s*(?:\[([^\]/\s]+)(?:\/([^\]\s]+))?\]\s*)?([^=\s]+)=(.+)$/s.exec(rule);
   if (!m) {
-    throw new RcaError('usage', `Log source rule ${JSON.stringify(truncateForMessage(rule))} is not [PROJECT/ENV] HOST=SPEC.`,
-      'e.g. web1=file:/var/log/app/*.log, [api/production] web1=journald:api.service or [api] {server_name}=docker:api.');
+    throw new RcaError(
+      'usage',
+      `Log source rule ${JSON.stringify(truncateForMessage(rule))} is not [PROJECT/ENV] HOST=SPEC.`,
+      'e.g. web1=file:/var/log/app/*.log, [api/production] web1=journald:api.service or [api] {server_name}=docker:api.',
+    );
   }
-  const [, project = '*', environment = '*', hostText, spec] = m as unknown as [string, string | undefined, string | undefined, string, string];
+  const [, project = '*', environment = '*', hostText, spec] = m as unknown as [
+    string,
+    string | undefined,
+    string | undefined,
+    string,
+    string,
+  ];
   const tag = /^\{(server_name|host)\}$/.exec(hostText);
   const host: HostRef = tag ? { tag: tag[1] as 'server_name' | 'host' } : { alias: validateHostAlias(hostText) };
   return { project, environment, host, source: parseLogSource(spec) };
@@ -48,22 +57,36 @@ function tagValue(tags: SelectionContext['tags'], key: string): string | undefin
 }
 
 /** The requests that apply to an issue, plus notes on rules that were skipped and why. */
-export function selectLogRequests(rules: string[], ctx: SelectionContext, hasAlias: (alias: string) => boolean): { requests: LogRequest[]; notes: string[] } {
+export function selectLogRequests(
+  rules: string[],
+  ctx: SelectionContext,
+  hasAlias: (alias: string) => boolean,
+): { requests: LogRequest[]; notes: string[] } {
   const requests: LogRequest[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const text of rules) {
     let rule: LogRule;
-    try { rule = parseLogRule(text); } catch (e) { notes.push((e as RcaError).display); continue; }
+    try {
+      rule = parseLogRule(text);
+    } catch (e) {
+      notes.push((e as RcaError).display);
+      continue;
+    }
     if (rule.project !== '*' && rule.project !== ctx.project) continue;
     if (rule.environment !== '*' && rule.environment !== ctx.environment) continue;
     let host: string;
     if ('alias' in rule.host) host = rule.host.alias;
     else {
       const value = tagValue(ctx.tags, rule.host.tag);
-      if (!value) { notes.push(`The event has no ${rule.host.tag} tag, so ${text.trim()} was skipped.`); continue; }
+      if (!value) {
+        notes.push(`The event has no ${rule.host.tag} tag, so ${text.trim()} was skipped.`);
+        continue;
+      }
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(value) || !hasAlias(value)) {
-        notes.push(`The event's ${rule.host.tag} "${truncateForMessage(value, 60)}" is not a Host alias in your ssh config; add one to read its logs.`);
+        notes.push(
+          `The event's ${rule.host.tag} "${truncateForMessage(value, 60)}" is not a Host alias in your ssh config; add one to read its logs.`,
+        );
         continue;
       }
       host = value;

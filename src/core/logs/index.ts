@@ -2,7 +2,13 @@
 export { parseLogSpec, parseLogSource, formatLogSource, type LogSourceSpec } from './spec';
 export { windowAround, parseDuration, DEFAULT_BEFORE_MS, DEFAULT_AFTER_MS, type LogWindow } from './window';
 export type { LogLine } from './lineFilter';
-export { SshLogFetcher, type HostLogResult, type LogRequest, type FetchOptions, type SshLogFetcherOptions } from './sshLogFetcher';
+export {
+  SshLogFetcher,
+  type HostLogResult,
+  type LogRequest,
+  type FetchOptions,
+  type SshLogFetcherOptions,
+} from './sshLogFetcher';
 export type { HostStatus } from './sshConnector';
 export { SshConfigResolver, type ResolvedHost } from './sshConfig';
 export { logsCommand, LOGS_USAGE, type LogsJson } from './logsCommand';

@@ -5,7 +5,10 @@ import { parseLogTime, type TimeContext } from './timestamps';
  *  bytes in log lines are replaced before they are compared). */
 export const GAP_LINE = '\u0000sentry-rca-gap\u0000';
 
-const SERVER_GAP: LogLine = { text: '… lines cut on the server (output cap; the lines nearest the events and grep matches are kept) …', marker: 'truncated' };
+const SERVER_GAP: LogLine = {
+  text: '… lines cut on the server (output cap; the lines nearest the events and grep matches are kept) …',
+  marker: 'truncated',
+};
 
 /** One line shown to the user or the model: cleaned, redacted, with its time when it has one. */
 export interface LogLine {
@@ -56,7 +59,12 @@ export function markTerms(text: string, terms: string[]): string[] | undefined {
   return hits.length ? hits : undefined;
 }
 
-interface Candidate { line: LogLine; index: number; at: number | undefined; bytes: number }
+interface Candidate {
+  line: LogLine;
+  index: number;
+  at: number | undefined;
+  bytes: number;
+}
 
 /**
  * Turns raw lines into LogLines and applies the caps. When the lines do not fit, the ones nearest an
@@ -73,7 +81,8 @@ export function filterLines(rawLines: string[], o: LineFilterOptions): { lines: 
   for (const raw of rawLines) {
     if (raw === GAP_LINE) {
       serverGaps++;
-      if (cands.at(-1)?.line.marker !== 'truncated') cands.push({ line: SERVER_GAP, index: cands.length, at: lastAt, bytes: 0 });
+      if (cands.at(-1)?.line.marker !== 'truncated')
+        cands.push({ line: SERVER_GAP, index: cands.length, at: lastAt, bytes: 0 });
       continue;
     }
     const text = cleanLine(raw, o.maxLineChars);
@@ -91,11 +100,15 @@ export function filterLines(rawLines: string[], o: LineFilterOptions): { lines: 
   }
   const totalBytes = cands.reduce((n, c) => n + c.bytes, 0);
   const count = cands.filter((c) => !c.line.marker).length;
-  if (count <= o.maxLines && totalBytes <= o.maxBytes) return { lines: cands.map((c) => c.line), truncated: serverGaps > 0 };
+  if (count <= o.maxLines && totalBytes <= o.maxBytes)
+    return { lines: cands.map((c) => c.line), truncated: serverGaps > 0 };
 
   const focus = (o.around.length ? o.around : [new Date((since + until) / 2)]).map((d) => d.getTime());
-  const distance = (c: Candidate) => (c.at === undefined ? Number.MAX_SAFE_INTEGER : Math.min(...focus.map((f) => Math.abs(c.at! - f))));
-  const ranked = [...cands].sort((a, b) => (a.line.matched ? 0 : 1) - (b.line.matched ? 0 : 1) || distance(a) - distance(b) || a.index - b.index);
+  const distance = (c: Candidate) =>
+    c.at === undefined ? Number.MAX_SAFE_INTEGER : Math.min(...focus.map((f) => Math.abs(c.at! - f)));
+  const ranked = [...cands].sort(
+    (a, b) => (a.line.matched ? 0 : 1) - (b.line.matched ? 0 : 1) || distance(a) - distance(b) || a.index - b.index,
+  );
   const keep = new Set<number>();
   let bytes = 0;
   let kept = 0;
@@ -110,14 +123,21 @@ export function filterLines(rawLines: string[], o: LineFilterOptions): { lines: 
   let cut = 0;
   let serverCut = false;
   const flush = () => {
-    if (cut) lines.push({ text: `… ${cut} line${cut === 1 ? '' : 's'} cut${serverCut ? ' here, more on the server' : ''} (output cap; the lines nearest the events are kept) …`, marker: 'truncated' });
+    if (cut)
+      lines.push({
+        text: `… ${cut} line${cut === 1 ? '' : 's'} cut${serverCut ? ' here, more on the server' : ''} (output cap; the lines nearest the events are kept) …`,
+        marker: 'truncated',
+      });
     else if (serverCut) lines.push(SERVER_GAP);
     cut = 0;
     serverCut = false;
   };
   for (const c of cands) {
     if (c.line.marker) serverCut = true;
-    else if (keep.has(c.index)) { flush(); lines.push(c.line); } else cut++;
+    else if (keep.has(c.index)) {
+      flush();
+      lines.push(c.line);
+    } else cut++;
   }
   flush();
   return { lines, truncated: true };

@@ -36,9 +36,19 @@ export interface LogsCommandIo {
 }
 
 /** Test hooks: known_hosts, home and agent for the SSH module. */
-export interface LogsCommandSshOptions { knownHostsPath?: string; home?: string; identityAgent?: string }
+export interface LogsCommandSshOptions {
+  knownHostsPath?: string;
+  home?: string;
+  identityAgent?: string;
+}
 
-export async function logsCommand(argv: string[], io: LogsCommandIo, logger: Logger, signal?: AbortSignal, ssh: LogsCommandSshOptions = {}): Promise<number> {
+export async function logsCommand(
+  argv: string[],
+  io: LogsCommandIo,
+  logger: Logger,
+  signal?: AbortSignal,
+  ssh: LogsCommandSshOptions = {},
+): Promise<number> {
   let v;
   try {
     v = parseArgs({
@@ -62,25 +72,45 @@ export async function logsCommand(argv: string[], io: LogsCommandIo, logger: Log
   }
   const hosts = (v.host ?? []).map((h) => validateHostAlias(h));
   if (hosts.length === 0) throw new RcaError('usage', 'logs needs --host ALIAS (an alias from your ssh config).');
-  if (!v.source) throw new RcaError('usage', 'logs needs --source SPEC.', 'e.g. --source file:/var/log/app/*.log, journal:app.service, docker:api or cmd:TEMPLATE.');
-  if (!v.around?.length) throw new RcaError('usage', 'logs needs --around ISO_TIME.', 'e.g. --around 2026-11-25T14:03:00Z');
+  if (!v.source)
+    throw new RcaError(
+      'usage',
+      'logs needs --source SPEC.',
+      'e.g. --source file:/var/log/app/*.log, journal:app.service, docker:api or cmd:TEMPLATE.',
+    );
+  if (!v.around?.length)
+    throw new RcaError('usage', 'logs needs --around ISO_TIME.', 'e.g. --around 2026-11-25T14:03:00Z');
   const source = parseLogSource(v.source);
   const times = v.around.map((t) => {
     const d = new Date(t);
-    if (!/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t) || Number.isNaN(d.getTime())) throw new RcaError('usage', `--around ${JSON.stringify(t)} is not an ISO 8601 time.`, 'e.g. 2026-11-25T14:03:00Z');
+    if (!/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t) || Number.isNaN(d.getTime()))
+      throw new RcaError(
+        'usage',
+        `--around ${JSON.stringify(t)} is not an ISO 8601 time.`,
+        'e.g. 2026-11-25T14:03:00Z',
+      );
     return d;
   });
   const maxLines = v['max-lines'] === undefined ? undefined : Number(v['max-lines']);
-  if (maxLines !== undefined && !(Number.isInteger(maxLines) && maxLines > 0)) throw new RcaError('usage', '--max-lines must be a positive whole number.');
+  if (maxLines !== undefined && !(Number.isInteger(maxLines) && maxLines > 0))
+    throw new RcaError('usage', '--max-lines must be a positive whole number.');
   const window = {
-    ...windowAround(times, v.before ? parseDuration(v.before) : DEFAULT_BEFORE_MS, v.after ? parseDuration(v.after) : DEFAULT_AFTER_MS),
+    ...windowAround(
+      times,
+      v.before ? parseDuration(v.before) : DEFAULT_BEFORE_MS,
+      v.after ? parseDuration(v.after) : DEFAULT_AFTER_MS,
+    ),
     grep: v.grep ?? [],
   };
 
   const fetcher = new SshLogFetcher({ ...(v['ssh-config'] ? { sshConfigPath: v['ssh-config'] } : {}), ...ssh, logger });
   let results: HostLogResult[];
   try {
-    results = await fetcher.fetch(hosts.map((host) => ({ host, source })), window, { ...(signal ? { signal } : {}), ...(maxLines ? { maxLines } : {}) });
+    results = await fetcher.fetch(
+      hosts.map((host) => ({ host, source })),
+      window,
+      { ...(signal ? { signal } : {}), ...(maxLines ? { maxLines } : {}) },
+    );
   } finally {
     fetcher.dispose();
   }

@@ -118,7 +118,11 @@ function epochS(ms: number): string {
 
 /** ERE alternation that matches any of the terms literally. */
 export function grepPattern(terms: string[]): string {
-  const ere = terms.map(plainTerm).filter(Boolean).map((t) => t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  const ere = terms
+    .map(plainTerm)
+    .filter(Boolean)
+    .map((t) => t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&'))
+    .join('|');
   // A leading "-" would make grep read the pattern as an option.
   return ere.startsWith('-') ? `[-]${ere.slice(1)}` : ere;
 }
@@ -134,14 +138,20 @@ function body(p: ScriptParams): string {
   const untilS = Math.ceil(p.untilMs / 1000);
   switch (s.kind) {
     case 'file':
-      return `G=${shQuote(s.path)}; S0=${sinceS}; U0=${untilS}; F0=${Math.floor(p.focusMs / 1000)}; S=${epochS(p.sinceMs)}; U=${epochS(p.untilMs)}\n` +
-        `P=${shQuote(AWK_PROBE)}; W=${shQuote(AWK_WINDOW)}\n${FILE_BODY}`;
+      return (
+        `G=${shQuote(s.path)}; S0=${sinceS}; U0=${untilS}; F0=${Math.floor(p.focusMs / 1000)}; S=${epochS(p.sinceMs)}; U=${epochS(p.untilMs)}\n` +
+        `P=${shQuote(AWK_PROBE)}; W=${shQuote(AWK_WINDOW)}\n${FILE_BODY}`
+      );
     case 'journald':
-      return `if ! command -v journalctl >/dev/null 2>&1; then echo "@@$N missing journalctl"; else\n` +
-        `journalctl -u ${shQuote(s.unit)} --since @${sinceS} --until @${untilS} -o short-iso --no-pager -q 2>&1; echo "@@$N exit $?"; fi`;
+      return (
+        `if ! command -v journalctl >/dev/null 2>&1; then echo "@@$N missing journalctl"; else\n` +
+        `journalctl -u ${shQuote(s.unit)} --since @${sinceS} --until @${untilS} -o short-iso --no-pager -q 2>&1; echo "@@$N exit $?"; fi`
+      );
     case 'docker':
-      return `if ! command -v docker >/dev/null 2>&1; then echo "@@$N missing docker"; else\n` +
-        `docker logs -t --since ${sinceS} --until ${untilS} ${shQuote(s.container)} 2>&1; echo "@@$N exit $?"; fi`;
+      return (
+        `if ! command -v docker >/dev/null 2>&1; then echo "@@$N missing docker"; else\n` +
+        `docker logs -t --since ${sinceS} --until ${untilS} ${shQuote(s.container)} 2>&1; echo "@@$N exit $?"; fi`
+      );
     case 'command': {
       const values: Record<string, string> = {
         since: new Date(p.sinceMs).toISOString(),
@@ -154,8 +164,12 @@ function body(p: ScriptParams): string {
       validateTemplate(s.template);
       // Values travel as exported variables set here, never in the template's text: `{grep}` becomes
       // "$SRCA_grep", whose expansion the shell does not read again (see templateQuoting.ts).
-      const vars = Object.entries(values).map(([k, v]) => `SRCA_${k}=${shQuote(v)}; export SRCA_${k}`).join('\n');
-      const cmd = tokenizeTemplate(s.template).map((t) => (t.kind === 'text' ? t.text : `"$SRCA_${t.name}"`)).join('');
+      const vars = Object.entries(values)
+        .map(([k, v]) => `SRCA_${k}=${shQuote(v)}; export SRCA_${k}`)
+        .join('\n');
+      const cmd = tokenizeTemplate(s.template)
+        .map((t) => (t.kind === 'text' ? t.text : `"$SRCA_${t.name}"`))
+        .join('');
       return `${vars}\n(\n${cmd}\n) 2>&1; echo "@@$N exit $?"`;
     }
   }
@@ -164,13 +178,15 @@ function body(p: ScriptParams): string {
 export function buildRemoteScript(p: ScriptParams): RemoteScript {
   const nonce = p.nonce ?? randomBytes(8).toString('hex');
   const ref = new Date(p.untilMs);
-  const header = `# sentry-rca: ${p.source.kind} log window ${new Date(p.sinceMs).toISOString()} .. ${new Date(p.untilMs).toISOString()}\n` +
+  const header =
+    `# sentry-rca: ${p.source.kind} log window ${new Date(p.sinceMs).toISOString()} .. ${new Date(p.untilMs).toISOString()}\n` +
     `N=${nonce}; R=${Math.floor(p.untilMs / 1000)}; Y=${ref.getUTCFullYear()}; CAP=${Math.max(1024, Math.floor(p.capBytes))}; LMAX=${Math.max(256, Math.floor(p.maxLineBytes))}\n` +
     `L=${shQuote(AWK_TIMESTAMP_LIB)}; C=${shQuote(AWK_CAPPER)}\n` +
     `GREP=${shQuote(p.grep.map(plainTerm).filter(Boolean).join('\n'))}\n`;
   // The whole script is one function read before anything runs, and runs with stdin from /dev/null,
   // so no command inside can swallow the rest of the script from stdin.
-  const script = `${header}main() {\n${body(p)}\n}\n` +
+  const script =
+    `${header}main() {\n${body(p)}\n}\n` +
     // The server's UTC offset at the window (not now: a summer window read in winter is an hour off).
     `tzs=$(date -d @$R +%z 2>/dev/null || date +%z 2>/dev/null); toff=0\n` +
     `case $tzs in [+-][0-9][0-9][0-9][0-9]) h=\${tzs#?}; h=\${h%??}; m=\${tzs#???}; toff=$(( (1$h - 100) * 3600 + (1$m - 100) * 60 )); case $tzs in -*) toff=$((-toff));; esac;; esac\n` +

@@ -7,7 +7,12 @@ import { RcaError } from '../common/errors';
 
 /** Single-quotes `value` for POSIX sh: nothing inside is expanded, newlines included. */
 export function shQuote(value: string): string {
-  if (value.includes('\0')) throw new RcaError('usage', 'A value for a remote command contains a NUL byte.', 'Remove it; NUL cannot be passed to a shell.');
+  if (value.includes('\0'))
+    throw new RcaError(
+      'usage',
+      'A value for a remote command contains a NUL byte.',
+      'Remove it; NUL cannot be passed to a shell.',
+    );
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -17,8 +22,11 @@ const PATH_GLOB = /^\/[A-Za-z0-9._\-/*?[\]@+,=:%]+$/;
 
 export function validateRemotePath(path: string): string {
   if (!PATH_GLOB.test(path) || path.includes('/../') || path.endsWith('/..')) {
-    throw new RcaError('usage', `Log file path ${JSON.stringify(truncateForMessage(path))} is not allowed.`,
-      'Give an absolute path or glob made of letters, digits and . _ - / * ? [ ] @ + , = : % (no spaces, quotes, $, ;, |, `, .. segments), e.g. file:/var/log/app/*.log.');
+    throw new RcaError(
+      'usage',
+      `Log file path ${JSON.stringify(truncateForMessage(path))} is not allowed.`,
+      'Give an absolute path or glob made of letters, digits and . _ - / * ? [ ] @ + , = : % (no spaces, quotes, $, ;, |, `, .. segments), e.g. file:/var/log/app/*.log.',
+    );
   }
   return path;
 }
@@ -26,7 +34,11 @@ export function validateRemotePath(path: string): string {
 /** systemd unit names: the characters systemd itself allows, plus `*` for unit globs. */
 export function validateUnit(unit: string): string {
   if (!/^[A-Za-z0-9:_.@\\*-]{1,256}$/.test(unit) || unit.startsWith('-')) {
-    throw new RcaError('usage', `systemd unit ${JSON.stringify(truncateForMessage(unit))} is not a valid unit name.`, 'Use a unit such as journald:app.service.');
+    throw new RcaError(
+      'usage',
+      `systemd unit ${JSON.stringify(truncateForMessage(unit))} is not a valid unit name.`,
+      'Use a unit such as journald:app.service.',
+    );
   }
   return unit;
 }
@@ -34,7 +46,11 @@ export function validateUnit(unit: string): string {
 /** Docker container names/ids: the pattern Docker enforces for names (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
 export function validateContainer(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(name)) {
-    throw new RcaError('usage', `Docker container ${JSON.stringify(truncateForMessage(name))} is not a valid container name or id.`, 'Use a name such as docker:api (letters, digits, _ . -).');
+    throw new RcaError(
+      'usage',
+      `Docker container ${JSON.stringify(truncateForMessage(name))} is not a valid container name or id.`,
+      'Use a name such as docker:api (letters, digits, _ . -).',
+    );
   }
   return name;
 }
@@ -42,7 +58,11 @@ export function validateContainer(name: string): string {
 /** SSH host aliases as they appear in ~/.ssh/config (never a user@host string with options). */
 export function validateHostAlias(host: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(host)) {
-    throw new RcaError('usage', `SSH host ${JSON.stringify(truncateForMessage(host))} is not a valid host alias.`, 'Use an alias from your ssh config (letters, digits, . _ -), e.g. web1.');
+    throw new RcaError(
+      'usage',
+      `SSH host ${JSON.stringify(truncateForMessage(host))} is not a valid host alias.`,
+      'Use an alias from your ssh config (letters, digits, . _ -), e.g. web1.',
+    );
   }
   return host;
 }

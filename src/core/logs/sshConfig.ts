@@ -31,34 +31,46 @@ export class SshConfigResolver {
   private readonly config: SSHConfig;
   private readonly home: string;
 
-  constructor(readonly path: string | undefined, opts: { home?: string; text?: string } = {}) {
+  constructor(
+    readonly path: string | undefined,
+    opts: { home?: string; text?: string } = {},
+  ) {
     this.home = opts.home ?? homedir();
     const file = path ?? join(this.home, '.ssh', 'config');
     let text = opts.text;
     if (text === undefined) {
-      if (path && !existsSync(path)) throw new RcaError('usage', `SSH config ${path} does not exist.`, 'Check the path given with --ssh-config or the sentryRca.ssh.configFile setting.');
+      if (path && !existsSync(path))
+        throw new RcaError(
+          'usage',
+          `SSH config ${path} does not exist.`,
+          'Check the path given with --ssh-config or the sentryRca.ssh.configFile setting.',
+        );
       text = existsSync(file) ? readFileSync(file, 'utf8') : '';
     }
     // OpenSSH resolves relative Include paths against ~/.ssh; for a config elsewhere (tests, a project
     // file) its own directory is the only sensible base.
-    const base = path && resolve(dirname(path)) !== resolve(this.home, '.ssh') ? dirname(resolve(path)) : join(this.home, '.ssh');
+    const base =
+      path && resolve(dirname(path)) !== resolve(this.home, '.ssh') ? dirname(resolve(path)) : join(this.home, '.ssh');
     this.config = SSHConfig.parse(this.expandIncludes(text, base, 0));
   }
 
   private expandIncludes(text: string, base: string, depth: number): string {
     if (depth > 16) throw new RcaError('usage', 'SSH config Include nesting is deeper than 16 levels (a loop?).');
-    return text.split(/\r?\n/).map((line) => {
-      const m = /^\s*include(?:\s+|\s*=\s*)(.+)$/i.exec(line);
-      if (!m) return line;
-      const parts: string[] = [];
-      for (const raw of m[1]!.trim().split(/\s+/)) {
-        const p = this.expandTilde(raw.replace(/^"|"$/g, ''));
-        for (const f of expandGlob(isAbsolute(p) ? p : join(base, p))) {
-          parts.push(`# included from ${f}`, this.expandIncludes(readFileSync(f, 'utf8'), base, depth + 1));
+    return text
+      .split(/\r?\n/)
+      .map((line) => {
+        const m = /^\s*include(?:\s+|\s*=\s*)(.+)$/i.exec(line);
+        if (!m) return line;
+        const parts: string[] = [];
+        for (const raw of m[1]!.trim().split(/\s+/)) {
+          const p = this.expandTilde(raw.replace(/^"|"$/g, ''));
+          for (const f of expandGlob(isAbsolute(p) ? p : join(base, p))) {
+            parts.push(`# included from ${f}`, this.expandIncludes(readFileSync(f, 'utf8'), base, depth + 1));
+          }
         }
-      }
-      return parts.join('\n');
-    }).join('\n');
+        return parts.join('\n');
+      })
+      .join('\n');
   }
 
   private expandTilde(p: string): string {
@@ -81,7 +93,10 @@ export class SshConfigResolver {
   }
 
   resolve(alias: string): ResolvedHost {
-    const c = this.config.compute(alias, { ignoreCase: true, matchExec: false }) as Record<string, string | string[] | undefined>;
+    const c = this.config.compute(alias, { ignoreCase: true, matchExec: false }) as Record<
+      string,
+      string | string[] | undefined
+    >;
     const one = (k: string): string | undefined => {
       const v = c[k];
       return Array.isArray(v) ? v[0] : v;
@@ -93,10 +108,20 @@ export class SshConfigResolver {
     const hostName = (one('hostname') ?? alias).replace(/%h/g, alias);
     const portText = one('port') ?? '22';
     const port = Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RcaError('usage', `Port "${portText}" for SSH host ${alias} is not a valid port.`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new RcaError('usage', `Port "${portText}" for SSH host ${alias} is not a valid port.`);
     const user = one('user') ?? userInfo().username;
-    const tokens = (s: string) => this.expandTilde(s).replace(/%(.)/g, (_m, t: string) => ({ '%': '%', d: this.home, u: userInfo().username, h: hostName, r: user, p: String(port), n: alias }[t] ?? `%${t}`));
-    const explicitIds = many('identityfile').flatMap((v) => v.split(/\s+(?=~|\/)/)).filter(Boolean).map(tokens);
+    const tokens = (s: string) =>
+      this.expandTilde(s).replace(
+        /%(.)/g,
+        (_m, t: string) =>
+          ({ '%': '%', d: this.home, u: userInfo().username, h: hostName, r: user, p: String(port), n: alias })[t] ??
+          `%${t}`,
+      );
+    const explicitIds = many('identityfile')
+      .flatMap((v) => v.split(/\s+(?=~|\/)/))
+      .filter(Boolean)
+      .map(tokens);
     const identityFiles = explicitIds.length
       ? explicitIds
       : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(this.home, '.ssh', n)).filter((f) => existsSync(f));
@@ -110,11 +135,26 @@ export class SshConfigResolver {
       user,
       identityFiles,
       identitiesOnly: (one('identitiesonly') ?? 'no').toLowerCase() === 'yes',
-      proxyJump: jump && jump.toLowerCase() !== 'none' ? jump.split(',').map((s) => s.trim()).filter(Boolean) : [],
-      userKnownHostsFiles: many('userknownhostsfile').flatMap((v) => v.split(/\s+/)).filter(Boolean).map(tokens),
+      proxyJump:
+        jump && jump.toLowerCase() !== 'none'
+          ? jump
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      userKnownHostsFiles: many('userknownhostsfile')
+        .flatMap((v) => v.split(/\s+/))
+        .filter(Boolean)
+        .map(tokens),
     };
     if (timeout && Number(timeout) > 0) r.connectTimeoutMs = Number(timeout) * 1000;
-    if (agent) r.identityAgent = agent.toLowerCase() === 'none' ? 'none' : agent === 'SSH_AUTH_SOCK' ? undefined : tokens(agent.replace(/^\$SSH_AUTH_SOCK$/, process.env.SSH_AUTH_SOCK ?? ''));
+    if (agent)
+      r.identityAgent =
+        agent.toLowerCase() === 'none'
+          ? 'none'
+          : agent === 'SSH_AUTH_SOCK'
+            ? undefined
+            : tokens(agent.replace(/^\$SSH_AUTH_SOCK$/, process.env.SSH_AUTH_SOCK ?? ''));
     const alias2 = one('hostkeyalias');
     if (alias2) r.hostKeyAlias = alias2;
     const pc = one('proxycommand');
@@ -139,6 +179,14 @@ function expandGlob(p: string): string[] {
   if (!/[*?]/.test(name)) return existsSync(p) ? [p] : [];
   const dir = dirname(p);
   if (!existsSync(dir)) return [];
-  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => join(dir, f));
+  const re = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return readdirSync(dir)
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }

@@ -1,25 +1,49 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import {
+  Client,
+  utils,
+  type AnyAuthMethod,
+  type AuthHandlerMiddleware,
+  type ConnectConfig,
+  type ParsedKey,
+  type SFTPWrapper,
+} from 'ssh2';
 import type { Readable } from 'node:stream';
 import type { Disposable } from '../common/lifecycle';
 import { nullLogger, type Logger } from '../common/logger';
-import { fingerprint, hostKeyAlgorithmsFor, keyBlobType, knownHostsName, parseKnownHosts, verifyHostKey, type KnownHostEntry } from './knownHosts';
+import {
+  fingerprint,
+  hostKeyAlgorithmsFor,
+  keyBlobType,
+  knownHostsName,
+  parseKnownHosts,
+  verifyHostKey,
+  type KnownHostEntry,
+} from './knownHosts';
 import { parseJumpHop, SshConfigResolver, type ResolvedHost } from './sshConfig';
 
-export type HostStatus = 'ok' | 'host-key-unknown' | 'host-key-changed' | 'auth-failed' | 'timeout' | 'unreachable' | 'no-such-file' | 'error';
+export type HostStatus =
+  'ok' | 'host-key-unknown' | 'host-key-changed' | 'auth-failed' | 'timeout' | 'unreachable' | 'no-such-file' | 'error';
 
 /** A failure with the status a host result reports and a message a user can act on. */
 export class SshFailure extends Error {
-  constructor(readonly status: Exclude<HostStatus, 'ok'>, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly status: Exclude<HostStatus, 'ok'>,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'SshFailure';
   }
 }
 
 export class CancelledError extends Error {
-  constructor() { super('Cancelled'); this.name = 'AbortError'; }
+  constructor() {
+    super('Cancelled');
+    this.name = 'AbortError';
+  }
 }
 
 export interface SshConnectorOptions {
@@ -64,7 +88,10 @@ export class SshConnector implements Disposable {
   }
 
   get resolver(): SshConfigResolver {
-    this.resolverCache ??= new SshConfigResolver(this.opts.sshConfigPath, this.opts.home ? { home: this.opts.home } : {});
+    this.resolverCache ??= new SshConfigResolver(
+      this.opts.sshConfigPath,
+      this.opts.home ? { home: this.opts.home } : {},
+    );
     return this.resolverCache;
   }
 
@@ -78,15 +105,26 @@ export class SshConnector implements Disposable {
     if (!p) {
       p = this.open(alias, signal);
       this.pool.set(alias, p);
-      p.then((c) => c.once('close', () => { if (this.pool.get(alias) === p) this.pool.delete(alias); }),
-        () => { if (this.pool.get(alias) === p) this.pool.delete(alias); });
+      p.then(
+        (c) =>
+          c.once('close', () => {
+            if (this.pool.get(alias) === p) this.pool.delete(alias);
+          }),
+        () => {
+          if (this.pool.get(alias) === p) this.pool.delete(alias);
+        },
+      );
     }
     return withAbort(p, signal);
   }
 
   private async open(alias: string, signal?: AbortSignal): Promise<Client> {
     const target = this.resolver.resolve(alias);
-    if (target.proxyCommand) throw new SshFailure('error', `SSH host ${alias} uses ProxyCommand, which is not supported; use ProxyJump instead.`);
+    if (target.proxyCommand)
+      throw new SshFailure(
+        'error',
+        `SSH host ${alias} uses ProxyCommand, which is not supported; use ProxyJump instead.`,
+      );
     let sock: Readable | undefined;
     const hops: Client[] = [];
     try {
@@ -102,7 +140,9 @@ export class SshConnector implements Disposable {
       const via = hops[hops.length - 1];
       if (via) sock = await forward(via, target, target.connectTimeoutMs ?? this.opts.timeoutMs ?? 15_000, signal);
       const client = await this.handshake(target, sock, signal, alias);
-      client.once('close', () => { for (const j of hops) j.end(); });
+      client.once('close', () => {
+        for (const j of hops) j.end();
+      });
       return client;
     } catch (e) {
       for (const j of hops) j.end();
@@ -111,9 +151,11 @@ export class SshConnector implements Disposable {
   }
 
   private knownHosts(h: ResolvedHost): { entries: KnownHostEntry[]; file: string } {
-    const files = this.opts.knownHostsPath ? [this.opts.knownHostsPath]
-      : h.userKnownHostsFiles.length ? h.userKnownHostsFiles
-      : [join(this.home, '.ssh', 'known_hosts'), join(this.home, '.ssh', 'known_hosts2')];
+    const files = this.opts.knownHostsPath
+      ? [this.opts.knownHostsPath]
+      : h.userKnownHostsFiles.length
+        ? h.userKnownHostsFiles
+        : [join(this.home, '.ssh', 'known_hosts'), join(this.home, '.ssh', 'known_hosts2')];
     const entries: KnownHostEntry[] = [];
     for (const f of files) if (existsSync(f)) entries.push(...parseKnownHosts(readFileSync(f, 'utf8')));
     return { entries, file: files[0]! };
@@ -124,9 +166,13 @@ export class SshConnector implements Disposable {
    * its turn comes, so an encrypted key's passphrase is asked for only if the agent could not log in.
    * `notes` collects why each method was skipped, for the auth-failed message.
    */
-  private authHandler(h: ResolvedHost, notes: string[]): { handler: NonNullable<ConnectConfig['authHandler']>; summary: string } {
+  private authHandler(
+    h: ResolvedHost,
+    notes: string[],
+  ): { handler: NonNullable<ConnectConfig['authHandler']>; summary: string } {
     const configured = h.identityAgent === 'none' ? null : h.identityAgent;
-    const agentSock = this.opts.identityAgent ?? (configured === null ? undefined : configured ?? process.env.SSH_AUTH_SOCK);
+    const agentSock =
+      this.opts.identityAgent ?? (configured === null ? undefined : (configured ?? process.env.SSH_AUTH_SOCK));
     const attempts: Array<() => Promise<AnyAuthMethod | undefined>> = [];
     const usableFiles = h.identityFiles.filter((f) => {
       if (existsSync(f)) return true;
@@ -145,31 +191,56 @@ export class SshConnector implements Disposable {
       const step = async (): Promise<void> => {
         while (next < attempts.length) {
           const method = await attempts[next++]!();
-          if (method) { callback(method); return; }
+          if (method) {
+            callback(method);
+            return;
+          }
         }
         callback(false as unknown as AnyAuthMethod);
       };
       step().catch(() => callback(false as unknown as AnyAuthMethod));
     };
-    const summary = [agentSock ? 'agent' : '', ...usableFiles.map((f) => `key ${f}`)].filter(Boolean).join(', ') || 'none';
+    const summary =
+      [agentSock ? 'agent' : '', ...usableFiles.map((f) => `key ${f}`)].filter(Boolean).join(', ') || 'none';
     return { handler, summary };
   }
 
   private async loadKey(file: string, user: string, notes: string[]): Promise<AnyAuthMethod | undefined> {
     let data: Buffer;
-    try { data = readFileSync(file); } catch (e) { notes.push(`cannot read ${file}: ${(e as Error).message}`); return undefined; }
+    try {
+      data = readFileSync(file);
+    } catch (e) {
+      notes.push(`cannot read ${file}: ${(e as Error).message}`);
+      return undefined;
+    }
     let key = utils.parseKey(data);
     if (key instanceof Error && /encrypted|passphrase/i.test(key.message)) {
       const pass = await this.opts.askPassphrase?.(file);
-      if (pass === undefined) { notes.push(`key ${file} is encrypted; add it to your agent (ssh-add ${file}) or enter its passphrase when asked`); return undefined; }
+      if (pass === undefined) {
+        notes.push(
+          `key ${file} is encrypted; add it to your agent (ssh-add ${file}) or enter its passphrase when asked`,
+        );
+        return undefined;
+      }
       key = utils.parseKey(data, pass);
-      if (key instanceof Error) { notes.push(`the passphrase for ${file} is wrong`); return undefined; }
+      if (key instanceof Error) {
+        notes.push(`the passphrase for ${file} is wrong`);
+        return undefined;
+      }
     }
-    if (key instanceof Error) { notes.push(`${file} is not a private key ssh2 can read (${key.message})`); return undefined; }
+    if (key instanceof Error) {
+      notes.push(`${file} is not a private key ssh2 can read (${key.message})`);
+      return undefined;
+    }
     return { type: 'publickey', username: user, key: Array.isArray(key) ? (key[0] as ParsedKey) : key };
   }
 
-  private async handshake(h: ResolvedHost, sock: Readable | undefined, signal: AbortSignal | undefined, label: string): Promise<Client> {
+  private async handshake(
+    h: ResolvedHost,
+    sock: Readable | undefined,
+    signal: AbortSignal | undefined,
+    label: string,
+  ): Promise<Client> {
     const { entries, file } = this.knownHosts(h);
     // OpenSSH looks a HostKeyAlias up as written, without the [host]:port form.
     const name = h.hostKeyAlias ?? knownHostsName(h.hostName, h.port);
@@ -190,21 +261,30 @@ export class SshConnector implements Disposable {
         const desc = `${keyBlobType(key)} ${fingerprint(key)}`;
         if (v.status === 'ok') return true;
         if (v.status === 'unknown') {
-          keyProblem = new SshFailure('host-key-unknown', `The host key of ${name} (${desc}) is not in ${file}, so ${label} is not trusted and was not contacted further. ` +
-            `To trust it, confirm the fingerprint with the server's administrator, then run: ssh-keyscan -p ${h.port} ${h.hostName} >> ${file}  (or connect once with: ssh ${h.alias}).`);
+          keyProblem = new SshFailure(
+            'host-key-unknown',
+            `The host key of ${name} (${desc}) is not in ${file}, so ${label} is not trusted and was not contacted further. ` +
+              `To trust it, confirm the fingerprint with the server's administrator, then run: ssh-keyscan -p ${h.port} ${h.hostName} >> ${file}  (or connect once with: ssh ${h.alias}).`,
+          );
         } else {
           const lines = v.lines;
-          keyProblem = new SshFailure('host-key-changed', `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${name} (${label}): it now presents ${desc}, which does not match ${file} line ${lines.join(', ')}` +
-            `${v.status === 'revoked' ? ' (the key is marked @revoked)' : ''}. Someone could be intercepting the connection (man-in-the-middle), or the server was reinstalled. Refusing to connect. ` +
-            `If you have verified the new key with the administrator: ssh-keygen -R '${name}' -f ${file}, then add the new key.`);
+          keyProblem = new SshFailure(
+            'host-key-changed',
+            `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${name} (${label}): it now presents ${desc}, which does not match ${file} line ${lines.join(', ')}` +
+              `${v.status === 'revoked' ? ' (the key is marked @revoked)' : ''}. Someone could be intercepting the connection (man-in-the-middle), or the server was reinstalled. Refusing to connect. ` +
+              `If you have verified the new key with the administrator: ssh-keygen -R '${name}' -f ${file}, then add the new key.`,
+          );
         }
         return false;
       },
     };
     const algos = hostKeyAlgorithmsFor(entries, name);
-    if (algos) config.algorithms = { serverHostKey: algos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] };
+    if (algos)
+      config.algorithms = { serverHostKey: algos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] };
     if (sock) config.sock = sock;
-    this.log.debug(`connecting to ${label}: ${h.user}@${h.hostName}:${h.port}${sock ? ' (via jump host)' : ''}, auth: ${auth.summary}`);
+    this.log.debug(
+      `connecting to ${label}: ${h.user}@${h.hostName}:${h.port}${sock ? ' (via jump host)' : ''}, auth: ${auth.summary}`,
+    );
 
     const client = new Client();
     this.clients.add(client);
@@ -215,22 +295,49 @@ export class SshConnector implements Disposable {
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        if (err) { client.end(); client.destroy(); reject(err); } else resolve(client);
+        if (err) {
+          client.end();
+          client.destroy();
+          reject(err);
+        } else resolve(client);
       };
       const onAbort = () => finish(new CancelledError());
       signal?.addEventListener('abort', onAbort, { once: true });
-      client.once('ready', () => { this.log.debug(`connected to ${label}`); finish(); });
+      client.once('ready', () => {
+        this.log.debug(`connected to ${label}`);
+        finish();
+      });
       client.on('error', (err: Error & { level?: string; code?: string }) => {
-        if (settled) { this.log.debug(`connection to ${label}: ${err.message}`); return; }
+        if (settled) {
+          this.log.debug(`connection to ${label}: ${err.message}`);
+          return;
+        }
         finish(keyProblem ?? classify(err, h, label, notes));
       });
-      client.once('close', () => finish(keyProblem ?? new SshFailure('unreachable', `${label} (${h.hostName}:${h.port}) closed the connection before it was ready.`)));
-      try { client.connect(config); } catch (e) { finish(new SshFailure('error', `Cannot connect to ${label}: ${(e as Error).message}`, { cause: e })); }
+      client.once('close', () =>
+        finish(
+          keyProblem ??
+            new SshFailure(
+              'unreachable',
+              `${label} (${h.hostName}:${h.port}) closed the connection before it was ready.`,
+            ),
+        ),
+      );
+      try {
+        client.connect(config);
+      } catch (e) {
+        finish(new SshFailure('error', `Cannot connect to ${label}: ${(e as Error).message}`, { cause: e }));
+      }
     });
   }
 
   /** Runs `command` with `stdin` on `alias`; rejects on timeout or abort (closing the channel). */
-  async exec(alias: string, command: string, stdin: string, o: { signal?: AbortSignal; timeoutMs: number; maxStdoutBytes?: number }): Promise<ExecResult> {
+  async exec(
+    alias: string,
+    command: string,
+    stdin: string,
+    o: { signal?: AbortSignal; timeoutMs: number; maxStdoutBytes?: number },
+  ): Promise<ExecResult> {
     const client = await this.connect(alias, o.signal);
     return new Promise<ExecResult>((resolve, reject) => {
       const out: Buffer[] = [];
@@ -239,30 +346,65 @@ export class SshConnector implements Disposable {
       let bytes = 0;
       let settled = false;
       let channel: { close(): void; signal(name: string): void } | undefined;
-      const timer = setTimeout(() => fail(new SshFailure('timeout', `The command on ${alias} did not finish within ${Math.round(o.timeoutMs / 1000)} s and was stopped.`)), o.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          fail(
+            new SshFailure(
+              'timeout',
+              `The command on ${alias} did not finish within ${Math.round(o.timeoutMs / 1000)} s and was stopped.`,
+            ),
+          ),
+        o.timeoutMs,
+      );
       const onAbort = () => fail(new CancelledError());
       o.signal?.addEventListener('abort', onAbort, { once: true });
-      const cleanup = () => { clearTimeout(timer); o.signal?.removeEventListener('abort', onAbort); };
+      const cleanup = () => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+      };
       function fail(e: Error) {
         if (settled) return;
         settled = true;
         cleanup();
         // sshd delivers the signal to the session's whole process group, so the remote pipeline stops
         // instead of running on after we stopped listening.
-        try { channel?.signal('KILL'); } catch { /* server may not support signals */ }
-        try { channel?.close(); } catch { /* already closed */ }
+        try {
+          channel?.signal('KILL');
+        } catch {
+          /* server may not support signals */
+        }
+        try {
+          channel?.close();
+        } catch {
+          /* already closed */
+        }
         reject(e);
       }
-      if (o.signal?.aborted) { fail(new CancelledError()); return; }
+      if (o.signal?.aborted) {
+        fail(new CancelledError());
+        return;
+      }
       client.exec(command, (err, stream) => {
-        if (err) { fail(new SshFailure('error', `Cannot start a command on ${alias}: ${err.message}`, { cause: err })); return; }
+        if (err) {
+          fail(new SshFailure('error', `Cannot start a command on ${alias}: ${err.message}`, { cause: err }));
+          return;
+        }
         channel = stream;
-        if (settled) { stream.close(); return; }
+        if (settled) {
+          stream.close();
+          return;
+        }
         stream.on('data', (d: Buffer) => {
           bytes += d.length;
-          if (o.maxStdoutBytes === undefined || outBytes < o.maxStdoutBytes) { out.push(d); outBytes += d.length; }
+          if (o.maxStdoutBytes === undefined || outBytes < o.maxStdoutBytes) {
+            out.push(d);
+            outBytes += d.length;
+          }
         });
-        stream.stderr.on('data', (d: Buffer) => { bytes += d.length; if (stderr.length < STDERR_CAP) stderr += d.toString('utf8'); });
+        stream.stderr.on('data', (d: Buffer) => {
+          bytes += d.length;
+          if (stderr.length < STDERR_CAP) stderr += d.toString('utf8');
+        });
         stream.on('close', (code: number | null, signalName?: string) => {
           if (settled) return;
           settled = true;
@@ -287,33 +429,77 @@ export class SshConnector implements Disposable {
   /** Closes every connection, jump hosts included. */
   dispose(): void {
     this.pool.clear();
-    for (const c of [...this.clients]) { c.end(); c.destroy(); }
+    for (const c of [...this.clients]) {
+      c.end();
+      c.destroy();
+    }
     this.clients.clear();
   }
 }
 
 function forward(via: Client, to: ResolvedHost, timeoutMs: number, signal?: AbortSignal): Promise<Readable> {
-  return withAbort(new Promise<Readable>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SshFailure('timeout', `The jump host did not open a connection to ${to.hostName}:${to.port} within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
-    via.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
-      clearTimeout(timer);
-      if (err) reject(new SshFailure('unreachable', `The jump host could not open a connection to ${to.hostName}:${to.port} (${err.message}).`, { cause: err }));
-      else resolve(stream);
-    });
-  }), signal);
+  return withAbort(
+    new Promise<Readable>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new SshFailure(
+              'timeout',
+              `The jump host did not open a connection to ${to.hostName}:${to.port} within ${Math.round(timeoutMs / 1000)} s.`,
+            ),
+          ),
+        timeoutMs,
+      );
+      via.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
+        clearTimeout(timer);
+        if (err)
+          reject(
+            new SshFailure(
+              'unreachable',
+              `The jump host could not open a connection to ${to.hostName}:${to.port} (${err.message}).`,
+              { cause: err },
+            ),
+          );
+        else resolve(stream);
+      });
+    }),
+    signal,
+  );
 }
 
-function classify(err: Error & { level?: string; code?: string }, h: ResolvedHost, label: string, notes: string[]): SshFailure {
+function classify(
+  err: Error & { level?: string; code?: string },
+  h: ResolvedHost,
+  label: string,
+  notes: string[],
+): SshFailure {
   const where = `${label} (${h.user}@${h.hostName}:${h.port})`;
   if (err.level === 'client-authentication') {
-    return new SshFailure('auth-failed', `Authentication to ${where} failed: the server accepted none of the offered keys` +
-      `${notes.length ? ` (${notes.join('; ')})` : ''}. Check User and IdentityFile in your ssh config, that the key is in the server's authorized_keys, and that your agent holds it (ssh-add -l).`, { cause: err });
+    return new SshFailure(
+      'auth-failed',
+      `Authentication to ${where} failed: the server accepted none of the offered keys` +
+        `${notes.length ? ` (${notes.join('; ')})` : ''}. Check User and IdentityFile in your ssh config, that the key is in the server's authorized_keys, and that your agent holds it (ssh-add -l).`,
+      { cause: err },
+    );
   }
   if (err.level === 'client-timeout' || err.code === 'ETIMEDOUT') {
-    return new SshFailure('timeout', `Timed out connecting to ${where}: no SSH handshake within the connect timeout. Is it the right port, and is sshd answering?`, { cause: err });
+    return new SshFailure(
+      'timeout',
+      `Timed out connecting to ${where}: no SSH handshake within the connect timeout. Is it the right port, and is sshd answering?`,
+      { cause: err },
+    );
   }
-  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(err.code ?? '')) {
-    const why = err.code === 'ECONNREFUSED' ? 'connection refused (nothing listens on that port)' : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'the host name does not resolve' : err.code === 'ECONNRESET' ? 'the connection was reset' : 'the host is unreachable';
+  if (
+    ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(err.code ?? '')
+  ) {
+    const why =
+      err.code === 'ECONNREFUSED'
+        ? 'connection refused (nothing listens on that port)'
+        : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+          ? 'the host name does not resolve'
+          : err.code === 'ECONNRESET'
+            ? 'the connection was reset'
+            : 'the host is unreachable';
     return new SshFailure('unreachable', `Cannot reach ${where}: ${why}.`, { cause: err });
   }
   return new SshFailure('error', `SSH to ${where} failed: ${err.message}`, { cause: err });
@@ -325,6 +511,15 @@ function withAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new CancelledError());
     signal.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
   });
 }

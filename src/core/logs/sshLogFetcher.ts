@@ -28,7 +28,10 @@ export interface HostLogResult {
   durationMs: number;
 }
 
-export interface LogRequest { host: string; source: LogSourceSpec }
+export interface LogRequest {
+  host: string;
+  source: LogSourceSpec;
+}
 
 export interface FetchOptions {
   signal?: AbortSignal;
@@ -87,10 +90,20 @@ export class SshLogFetcher implements Disposable {
 
   private async fetchOne(req: LogRequest, w: LogWindow, opts: FetchOptions): Promise<HostLogResult> {
     const started = Date.now();
-    const base = { host: req.host, source: req.source, lines: [] as LogLine[], truncated: false, bytes: 0, since: w.since.toISOString(), until: w.until.toISOString() };
+    const base = {
+      host: req.host,
+      source: req.source,
+      lines: [] as LogLine[],
+      truncated: false,
+      bytes: 0,
+      since: w.since.toISOString(),
+      until: w.until.toISOString(),
+    };
     const done = (r: Omit<HostLogResult, 'durationMs'>): HostLogResult => {
       const out = { ...r, durationMs: Date.now() - started };
-      this.log.info(`${req.host} ${formatLogSource(req.source).slice(0, 120)}: ${out.status}, ${out.lines.length} lines, ${out.bytes} bytes, ${out.durationMs} ms${out.message ? ` — ${out.message}` : ''}`);
+      this.log.info(
+        `${req.host} ${formatLogSource(req.source).slice(0, 120)}: ${out.status}, ${out.lines.length} lines, ${out.bytes} bytes, ${out.durationMs} ms${out.message ? ` — ${out.message}` : ''}`,
+      );
       return out;
     };
     if (opts.signal?.aborted) return done({ ...base, status: 'error', message: 'Cancelled.' });
@@ -100,36 +113,66 @@ export class SshLogFetcher implements Disposable {
       // Re-validate: requests may be built by code (settings, tags, an AI tool call), not by parseLogSpec.
       const source = parseLogSource(formatLogSource(req.source));
       const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-      const around = w.around?.length ? w.around.map((d) => d.getTime()).sort((a, b) => a - b) : [(w.since.getTime() + w.until.getTime()) / 2];
+      const around = w.around?.length
+        ? w.around.map((d) => d.getTime()).sort((a, b) => a - b)
+        : [(w.since.getTime() + w.until.getTime()) / 2];
       const focusMs = around[Math.floor((around.length - 1) / 2)]!;
       const rs = buildRemoteScript({
-        source, sinceMs: w.since.getTime(), untilMs: w.until.getTime(), focusMs, grep: w.grep ?? [],
-        capBytes: maxBytes, maxLineBytes: MAX_LINE_CHARS * 4,
+        source,
+        sinceMs: w.since.getTime(),
+        untilMs: w.until.getTime(),
+        focusMs,
+        grep: w.grep ?? [],
+        capBytes: maxBytes,
+        maxLineBytes: MAX_LINE_CHARS * 4,
       });
       command = `${rs.command} <<'SENTRY_RCA_SCRIPT'\n${rs.script}SENTRY_RCA_SCRIPT`;
-      const execOpts: { signal?: AbortSignal; timeoutMs: number; maxStdoutBytes: number } = { timeoutMs: opts.commandTimeoutMs ?? 60_000, maxStdoutBytes: maxBytes * 3 + 65536 };
+      const execOpts: { signal?: AbortSignal; timeoutMs: number; maxStdoutBytes: number } = {
+        timeoutMs: opts.commandTimeoutMs ?? 60_000,
+        maxStdoutBytes: maxBytes * 3 + 65536,
+      };
       if (opts.signal) execOpts.signal = opts.signal;
       const r = await this.connector.exec(req.host, rs.command, rs.script, execOpts);
       const parsed = parseScriptOutput(r.stdout, rs.nonce);
       const status = judge(source, parsed, r.code, r.stderr, req.host);
       const filtered = filterLines(parsed.lines, {
-        since: w.since, until: w.until, around: w.around?.length ? w.around : [new Date(focusMs)], grep: w.grep ?? [],
-        maxLines: opts.maxLines ?? DEFAULT_MAX_LINES, maxBytes, maxLineChars: MAX_LINE_CHARS,
-        time: { tzOffsetMinutes: parsed.tzOffsetMinutes ?? 0, refMs: w.until.getTime() }, filterByTime: true,
+        since: w.since,
+        until: w.until,
+        around: w.around?.length ? w.around : [new Date(focusMs)],
+        grep: w.grep ?? [],
+        maxLines: opts.maxLines ?? DEFAULT_MAX_LINES,
+        maxBytes,
+        maxLineChars: MAX_LINE_CHARS,
+        time: { tzOffsetMinutes: parsed.tzOffsetMinutes ?? 0, refMs: w.until.getTime() },
+        filterByTime: true,
       });
       const lines = filtered.lines;
       const truncated = filtered.truncated || parsed.gaps > 0;
-      const result: Omit<HostLogResult, 'durationMs'> = { ...base, status: status.status, lines: status.status === 'ok' ? lines : [], truncated, bytes: r.bytes, command };
+      const result: Omit<HostLogResult, 'durationMs'> = {
+        ...base,
+        status: status.status,
+        lines: status.status === 'ok' ? lines : [],
+        truncated,
+        bytes: r.bytes,
+        command,
+      };
       if (status.message) result.message = status.message;
       else if (lines.length === 0) result.message = `No log lines between ${base.since} and ${base.until}.`;
       if (parsed.files.length) result.files = parsed.files;
       return done(result);
     } catch (e) {
-      if (e instanceof CancelledError) return done({ ...base, status: 'error', message: 'Cancelled.', ...(command ? { command } : {}) });
-      if (e instanceof SshFailure) return done({ ...base, status: e.status, message: e.message, ...(command ? { command } : {}) });
+      if (e instanceof CancelledError)
+        return done({ ...base, status: 'error', message: 'Cancelled.', ...(command ? { command } : {}) });
+      if (e instanceof SshFailure)
+        return done({ ...base, status: e.status, message: e.message, ...(command ? { command } : {}) });
       if (e instanceof RcaError && e.kind === 'usage') return done({ ...base, status: 'error', message: e.display });
       this.log.error(e instanceof Error ? e : String(e));
-      return done({ ...base, status: 'error', message: `Unexpected failure: ${errorMessage(e)}`, ...(command ? { command } : {}) });
+      return done({
+        ...base,
+        status: 'error',
+        message: `Unexpected failure: ${errorMessage(e)}`,
+        ...(command ? { command } : {}),
+      });
     }
   }
 
@@ -168,7 +211,8 @@ export function parseScriptOutput(stdout: Buffer, nonce: string): ParsedOutput {
     if (!line.startsWith(mk) && line !== mk.trimEnd()) {
       // Whatever comes before the script's first marker is the login shell talking (a banner echoed
       // by .bashrc), not log output.
-      if (seenMarker) out.lines.push(line); else out.preamble++;
+      if (seenMarker) out.lines.push(line);
+      else out.preamble++;
       continue;
     }
     seenMarker = true;
@@ -177,39 +221,89 @@ export function parseScriptOutput(stdout: Buffer, nonce: string): ParsedOutput {
     const kind = sp < 0 ? body : body.slice(0, sp);
     const arg = sp < 0 ? '' : body.slice(sp + 1);
     switch (kind) {
-      case 'tz': { const z = parseZoneOffset(arg); if (z !== undefined) out.tzOffsetMinutes = z; break; }
-      case 'file': out.files.push(arg); break;
-      case 'unreadable': out.unreadable.push(arg); break;
-      case 'nofile': out.noFile = true; break;
-      case 'missing': out.missingTool = arg; break;
-      case 'exit': out.exitCode = Number(arg); break;
-      case 'gap': out.gaps++; out.lines.push(GAP_LINE); break;
-      case 'done': out.done = true; break;
-      default: break; // `old` (skipped rotated files) and future kinds are informational
+      case 'tz': {
+        const z = parseZoneOffset(arg);
+        if (z !== undefined) out.tzOffsetMinutes = z;
+        break;
+      }
+      case 'file':
+        out.files.push(arg);
+        break;
+      case 'unreadable':
+        out.unreadable.push(arg);
+        break;
+      case 'nofile':
+        out.noFile = true;
+        break;
+      case 'missing':
+        out.missingTool = arg;
+        break;
+      case 'exit':
+        out.exitCode = Number(arg);
+        break;
+      case 'gap':
+        out.gaps++;
+        out.lines.push(GAP_LINE);
+        break;
+      case 'done':
+        out.done = true;
+        break;
+      default:
+        break; // `old` (skipped rotated files) and future kinds are informational
     }
   }
   return out;
 }
 
-function judge(source: LogSourceSpec, p: ParsedOutput, code: number | null, stderr: string, host: string): { status: HostStatus; message?: string } {
+function judge(
+  source: LogSourceSpec,
+  p: ParsedOutput,
+  code: number | null,
+  stderr: string,
+  host: string,
+): { status: HostStatus; message?: string } {
   // Text from the server goes into messages: clean and redact it like log lines.
   const errText = cleanLine(stderr.trim().split('\n').slice(-3).join(' '), 500);
-  if (!p.done) return { status: 'error', message: `The log command on ${host} ended early (exit ${code ?? 'unknown'})${errText ? `: ${errText}` : ''}.` };
-  if (p.missingTool) return { status: 'error', message: `${p.missingTool} is not installed (or not on PATH) on ${host}.` };
+  if (!p.done)
+    return {
+      status: 'error',
+      message: `The log command on ${host} ended early (exit ${code ?? 'unknown'})${errText ? `: ${errText}` : ''}.`,
+    };
+  if (p.missingTool)
+    return { status: 'error', message: `${p.missingTool} is not installed (or not on PATH) on ${host}.` };
   if (source.kind === 'file') {
-    if (p.noFile) return { status: 'no-such-file', message: `No file matches ${source.path} on ${host} (rotated .N and .gz siblings were looked for too). Check the path and that the SSH user can see it.` };
-    if (p.files.length === 0 && p.unreadable.length) return { status: 'error', message: `Permission denied reading ${p.unreadable.join(', ')} on ${host}. Give the SSH user read access (e.g. the adm group).` };
-    if (p.unreadable.length) return { status: 'ok', message: `Some files could not be read on ${host}: ${p.unreadable.join(', ')}.` };
+    if (p.noFile)
+      return {
+        status: 'no-such-file',
+        message: `No file matches ${source.path} on ${host} (rotated .N and .gz siblings were looked for too). Check the path and that the SSH user can see it.`,
+      };
+    if (p.files.length === 0 && p.unreadable.length)
+      return {
+        status: 'error',
+        message: `Permission denied reading ${p.unreadable.join(', ')} on ${host}. Give the SSH user read access (e.g. the adm group).`,
+      };
+    if (p.unreadable.length)
+      return { status: 'ok', message: `Some files could not be read on ${host}: ${p.unreadable.join(', ')}.` };
     return { status: 'ok' };
   }
   const ok = p.exitCode === 0 || (source.kind === 'command' && p.exitCode === 1); // grep's "no match"
   if (!ok) {
-    const said = cleanLine(p.lines.filter((l) => l.trim() && l !== GAP_LINE).slice(-3).join(' '), 500);
+    const said = cleanLine(
+      p.lines
+        .filter((l) => l.trim() && l !== GAP_LINE)
+        .slice(-3)
+        .join(' '),
+      500,
+    );
     const what = source.kind === 'journald' ? 'journalctl' : source.kind === 'docker' ? 'docker logs' : 'The command';
-    const hint = source.kind === 'docker' && /permission denied while trying to connect to the Docker daemon socket/i.test(said)
-      ? ' Add the SSH user to the docker group on that host (or read the log with a cmd: source that may use the socket).'
-      : '';
-    return { status: 'error', message: `${what} on ${host} failed (exit ${p.exitCode ?? 'unknown'})${said ? `: ${said}` : ''}${hint}` };
+    const hint =
+      source.kind === 'docker' && /permission denied while trying to connect to the Docker daemon socket/i.test(said)
+        ? ' Add the SSH user to the docker group on that host (or read the log with a cmd: source that may use the socket).'
+        : '';
+    return {
+      status: 'error',
+      message: `${what} on ${host} failed (exit ${p.exitCode ?? 'unknown'})${said ? `: ${said}` : ''}${hint}`,
+    };
   }
   return { status: 'ok' };
 }

@@ -11,7 +11,8 @@ import type { TemplatePart } from './spec';
  * there) it would not, so such templates are refused with the fix.
  */
 
-export type PlaceholderContext = 'plain' | 'single-quoted' | 'double-quoted' | 'ansi-quoted' | 'heredoc' | 'backtick' | 'escaped' | 'reparsed';
+export type PlaceholderContext =
+  'plain' | 'single-quoted' | 'double-quoted' | 'ansi-quoted' | 'heredoc' | 'backtick' | 'escaped' | 'reparsed';
 
 export interface PlaceholderUse {
   name: string;
@@ -47,8 +48,16 @@ export function placeholderContexts(parts: readonly TemplatePart[]): Placeholder
   const pending: Array<{ delim: string; strip: boolean }> = [];
   let heredoc: { delim: string; strip: boolean; line: string } | null = null;
 
-  const endWord = (f: Frame) => { if (f.word) { f.words.push(f.word); f.word = ''; } };
-  const endCommand = (f: Frame) => { f.word = ''; f.words = []; };
+  const endWord = (f: Frame) => {
+    if (f.word) {
+      f.words.push(f.word);
+      f.word = '';
+    }
+  };
+  const endCommand = (f: Frame) => {
+    f.word = '';
+    f.words = [];
+  };
 
   for (const part of parts) {
     if (part.kind === 'placeholder') {
@@ -61,8 +70,10 @@ export function placeholderContexts(parts: readonly TemplatePart[]): Placeholder
       else if (escaped) context = 'escaped';
       else if (backtick) context = 'backtick';
       else if (f.quote === 'double') context = 'double-quoted';
-      else if (stack.some((x) => x.arith)) { context = 'reparsed'; via = 'arithmetic expansion'; }
-      else {
+      else if (stack.some((x) => x.arith)) {
+        context = 'reparsed';
+        via = 'arithmetic expansion';
+      } else {
         via = reparsingCommand([...f.words, ...(f.word ? [f.word] : [])]);
         if (via) context = 'reparsed';
       }
@@ -83,29 +94,73 @@ export function placeholderContexts(parts: readonly TemplatePart[]): Placeholder
         } else heredoc.line += c;
         continue;
       }
-      if (single) { if (c === "'") single = false; continue; }
+      if (single) {
+        if (c === "'") single = false;
+        continue;
+      }
       if (ansi) {
         if (c === '\\') i++;
         else if (c === "'") ansi = false;
         continue;
       }
       const f = top();
-      if (escaped) { escaped = false; f.word += c; continue; }
-      if (c === '\\') { escaped = true; continue; }
-      if (c === '`') { backtick = !backtick; f.word += c; continue; }
-      if (f.quote === 'double') {
-        if (c === '"') f.quote = 'none';
-        else if (c === '$' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, arith: text[i + 2] === '(', words: [], word: '' }); i += text[i + 2] === '(' ? 2 : 1; }
-        else f.word += c;
+      if (escaped) {
+        escaped = false;
+        f.word += c;
         continue;
       }
-      if (c === "'") { single = true; f.word += c; continue; }
-      if (c === '$' && text[i + 1] === "'") { ansi = true; i++; f.word += c; continue; }
-      if (c === '"') { f.quote = 'double'; f.word += c; continue; }
-      if (c === '$' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, arith: text[i + 2] === '(', words: [], word: '' }); i += text[i + 2] === '(' ? 2 : 1; continue; }
-      if (c === '(' && text[i + 1] === '(') { stack.push({ quote: 'none', subst: true, arith: true, words: [], word: '' }); i++; continue; }
-      if (c === ')' && f.subst && stack.length > 1) { stack.pop(); if (f.arith && text[i + 1] === ')') i++; continue; }
-      if (c === '#' && !f.word) { while (i + 1 < text.length && text[i + 1] !== '\n') i++; continue; }
+      if (c === '\\') {
+        escaped = true;
+        continue;
+      }
+      if (c === '`') {
+        backtick = !backtick;
+        f.word += c;
+        continue;
+      }
+      if (f.quote === 'double') {
+        if (c === '"') f.quote = 'none';
+        else if (c === '$' && text[i + 1] === '(') {
+          stack.push({ quote: 'none', subst: true, arith: text[i + 2] === '(', words: [], word: '' });
+          i += text[i + 2] === '(' ? 2 : 1;
+        } else f.word += c;
+        continue;
+      }
+      if (c === "'") {
+        single = true;
+        f.word += c;
+        continue;
+      }
+      if (c === '$' && text[i + 1] === "'") {
+        ansi = true;
+        i++;
+        f.word += c;
+        continue;
+      }
+      if (c === '"') {
+        f.quote = 'double';
+        f.word += c;
+        continue;
+      }
+      if (c === '$' && text[i + 1] === '(') {
+        stack.push({ quote: 'none', subst: true, arith: text[i + 2] === '(', words: [], word: '' });
+        i += text[i + 2] === '(' ? 2 : 1;
+        continue;
+      }
+      if (c === '(' && text[i + 1] === '(') {
+        stack.push({ quote: 'none', subst: true, arith: true, words: [], word: '' });
+        i++;
+        continue;
+      }
+      if (c === ')' && f.subst && stack.length > 1) {
+        stack.pop();
+        if (f.arith && text[i + 1] === ')') i++;
+        continue;
+      }
+      if (c === '#' && !f.word) {
+        while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+        continue;
+      }
       if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
         let j = i + 2;
         const strip = text[j] === '-';
@@ -120,11 +175,19 @@ export function placeholderContexts(parts: readonly TemplatePart[]): Placeholder
       }
       if (c === '\n') {
         endCommand(f);
-        if (pending.length) { heredoc = { ...pending.shift()!, line: '' }; }
+        if (pending.length) {
+          heredoc = { ...pending.shift()!, line: '' };
+        }
         continue;
       }
-      if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')' || c === '{' || c === '}') { endCommand(f); continue; }
-      if (c === ' ' || c === '\t') { endWord(f); continue; }
+      if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')' || c === '{' || c === '}') {
+        endCommand(f);
+        continue;
+      }
+      if (c === ' ' || c === '\t') {
+        endWord(f);
+        continue;
+      }
       f.word += c;
     }
   }
@@ -136,7 +199,13 @@ function reparsingCommand(words: string[]): string | undefined {
   const ws = words.map((w) => w.replace(/["']/g, ''));
   // Leading variable assignments and wrappers that just run the next word.
   let k = 0;
-  while (k < ws.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[k]!) || ['env', 'nice', 'nohup', 'sudo', 'command', 'exec', 'timeout', 'stdbuf', 'xargs'].includes(ws[k]!) || (k > 0 && /^-|^\d+[smhd]?$/.test(ws[k]!)))) k++;
+  while (
+    k < ws.length &&
+    (/^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[k]!) ||
+      ['env', 'nice', 'nohup', 'sudo', 'command', 'exec', 'timeout', 'stdbuf', 'xargs'].includes(ws[k]!) ||
+      (k > 0 && /^-|^\d+[smhd]?$/.test(ws[k]!)))
+  )
+    k++;
   const cmd = ws[k];
   if (ws.includes('eval')) return 'eval';
   if (cmd === undefined) return undefined;
@@ -157,17 +226,19 @@ export function unsafePlaceholderMessage(use: PlaceholderUse): { message: string
     heredoc: `${p} is inside a here-document`,
     backtick: `${p} is inside \`…\` backticks`,
     escaped: `${p} follows a backslash`,
-    reparsed: use.via === 'arithmetic expansion'
-      ? `${p} is in an arithmetic context ($(( )), (( )), [[ ]], let), where bash runs commands hidden in a value`
-      : `${p} is an argument of ${use.via ?? 'a command'}, which runs its argument as shell code`,
+    reparsed:
+      use.via === 'arithmetic expansion'
+        ? `${p} is in an arithmetic context ($(( )), (( )), [[ ]], let), where bash runs commands hidden in a value`
+        : `${p} is an argument of ${use.via ?? 'a command'}, which runs its argument as shell code`,
   };
-  const fix = use.context === 'backtick'
-    ? `use $(…) instead of backticks, with ${p} unquoted inside it`
-    : use.context === 'reparsed'
-      ? `call the program directly (e.g. cmd:grep -E {grep} /var/log/app.log), or put the logic in a script on the server and pass ${p} to it as an argument`
-      : use.context === 'heredoc'
-        ? `pass ${p} as an argument instead (e.g. cmd:/usr/local/bin/app-logs --since {since} --grep {grep})`
-        : `write ${p} with no quotes around it, e.g. grep -E {grep} instead of grep -E '{grep}'`;
+  const fix =
+    use.context === 'backtick'
+      ? `use $(…) instead of backticks, with ${p} unquoted inside it`
+      : use.context === 'reparsed'
+        ? `call the program directly (e.g. cmd:grep -E {grep} /var/log/app.log), or put the logic in a script on the server and pass ${p} to it as an argument`
+        : use.context === 'heredoc'
+          ? `pass ${p} as an argument instead (e.g. cmd:/usr/local/bin/app-logs --since {since} --grep {grep})`
+          : `write ${p} with no quotes around it, e.g. grep -E {grep} instead of grep -E '{grep}'`;
   return {
     message: `Unsafe command template: ${why[use.context as Exclude<PlaceholderContext, 'plain'>]}. Placeholder values come from Sentry events and the AI, and there the remote shell could read them as code.`,
     hint: `Each placeholder is already passed as one quoted argument ("$SRCA_${use.name}"): ${fix}.`,

@@ -42,7 +42,15 @@ function zoneMinutes(z: string | undefined, localOffset: number): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
 }
 
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMin: number): number | undefined {
+function utc(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  offsetMin: number,
+): number | undefined {
   if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   return Date.UTC(y, mo, d, h, mi, s) - offsetMin * 60_000;
 }
@@ -55,7 +63,8 @@ export function parseLogTime(line: string, ctx: TimeContext): number | undefined
     const mo = month(sys[1]!);
     if (mo >= 0) {
       const refYear = new Date(ctx.refMs).getUTCFullYear();
-      const at = (y: number) => utc(y, mo, Number(sys[2]), Number(sys[3]), Number(sys[4]), Number(sys[5]), ctx.tzOffsetMinutes);
+      const at = (y: number) =>
+        utc(y, mo, Number(sys[2]), Number(sys[3]), Number(sys[4]), Number(sys[5]), ctx.tzOffsetMinutes);
       const t = at(refYear);
       if (t !== undefined && t > ctx.refMs + FUTURE_MS) return at(refYear - 1);
       if (t !== undefined && t < ctx.refMs - PAST_MS) return at(refYear + 1);
@@ -66,12 +75,31 @@ export function parseLogTime(line: string, ctx: TimeContext): number | undefined
   const iso = ISO.exec(head);
   if (iso) {
     const frac = iso[7] ? Math.floor(Number(`0.${iso[7].slice(1)}`) * 1000) : 0;
-    const t = utc(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), Number(iso[4]), Number(iso[5]), Number(iso[6]), zoneMinutes(iso[8], ctx.tzOffsetMinutes));
+    const t = utc(
+      Number(iso[1]),
+      Number(iso[2]) - 1,
+      Number(iso[3]),
+      Number(iso[4]),
+      Number(iso[5]),
+      Number(iso[6]),
+      zoneMinutes(iso[8], ctx.tzOffsetMinutes),
+    );
     candidates.push({ index: iso.index, ms: t === undefined ? undefined : t + frac });
   }
   const clf = CLF.exec(head);
   if (clf) {
-    candidates.push({ index: clf.index, ms: utc(Number(clf[3]), month(clf[2]!), Number(clf[1]), Number(clf[4]), Number(clf[5]), Number(clf[6]), zoneMinutes(clf[7], ctx.tzOffsetMinutes)) });
+    candidates.push({
+      index: clf.index,
+      ms: utc(
+        Number(clf[3]),
+        month(clf[2]!),
+        Number(clf[1]),
+        Number(clf[4]),
+        Number(clf[5]),
+        Number(clf[6]),
+        zoneMinutes(clf[7], ctx.tzOffsetMinutes),
+      ),
+    });
   }
   const js = JSON_EPOCH.exec(head);
   if (js) {

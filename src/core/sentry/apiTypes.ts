@@ -42,7 +42,12 @@ export interface ApiIssue {
    * issue list are scoped to its `statsPeriod`/`start`/`end` window (default 90 days); `lifetime` is
    * not, and is sent unless `collapse=stats` or `collapse=lifetime` (see docs/SENTRY_SEMANTICS.md).
    */
-  lifetime?: { count?: string | number | null; userCount?: number | null; firstSeen?: string | null; lastSeen?: string | null } | null;
+  lifetime?: {
+    count?: string | number | null;
+    userCount?: number | null;
+    firstSeen?: string | null;
+    lastSeen?: string | null;
+  } | null;
 }
 
 export interface ApiFrame {

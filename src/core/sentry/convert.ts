@@ -1,5 +1,20 @@
-import type { StoredBreadcrumb, StoredEvent, StoredException, StoredFrame, StoredIssue, StoredProject } from '../store/model';
-import type { ApiBreadcrumb, ApiEvent, ApiExceptionValue, ApiFrame, ApiIssue, ApiProject, ApiStacktrace } from './apiTypes';
+import type {
+  StoredBreadcrumb,
+  StoredEvent,
+  StoredException,
+  StoredFrame,
+  StoredIssue,
+  StoredProject,
+} from '../store/model';
+import type {
+  ApiBreadcrumb,
+  ApiEvent,
+  ApiExceptionValue,
+  ApiFrame,
+  ApiIssue,
+  ApiProject,
+  ApiStacktrace,
+} from './apiTypes';
 
 /**
  * API → store conversion, trimming events to what the product uses. The limits keep a large store
@@ -19,7 +34,8 @@ export const TRIM = {
   maxExceptions: 5,
 };
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
 const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 const num = (v: unknown): number | null => {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -30,16 +46,26 @@ const num = (v: unknown): number | null => {
 export class MalformedPayloadError extends Error {}
 
 export function toStoredProject(p: ApiProject): StoredProject {
-  if (!p || typeof p !== 'object' || (typeof p.id !== 'string' && typeof p.id !== 'number') || typeof p.slug !== 'string') {
+  if (
+    !p ||
+    typeof p !== 'object' ||
+    (typeof p.id !== 'string' && typeof p.id !== 'number') ||
+    typeof p.slug !== 'string'
+  ) {
     throw new MalformedPayloadError('a project without id or slug');
   }
   return { id: String(p.id), slug: p.slug, name: str(p.name) ?? p.slug, platform: str(p.platform) };
 }
 
 export function toStoredIssue(i: ApiIssue, syncedAt: string): StoredIssue {
-  if (!i || typeof i !== 'object' || (typeof i.id !== 'string' && typeof i.id !== 'number')) throw new MalformedPayloadError('an issue without id');
+  if (!i || typeof i !== 'object' || (typeof i.id !== 'string' && typeof i.id !== 'number'))
+    throw new MalformedPayloadError('an issue without id');
   const md = (i.metadata && typeof i.metadata === 'object' ? i.metadata : {}) as Record<string, unknown>;
-  const stats = Array.isArray(i.stats?.['24h']) ? i.stats['24h'].filter((p) => Array.isArray(p) && p.length >= 2).map((p) => [Number(p[0]), Number(p[1])] as [number, number]) : [];
+  const stats = Array.isArray(i.stats?.['24h'])
+    ? i.stats['24h']
+        .filter((p) => Array.isArray(p) && p.length >= 2)
+        .map((p) => [Number(p[0]), Number(p[1])] as [number, number])
+    : [];
   const metadata: StoredIssue['metadata'] = {};
   for (const k of ['type', 'value', 'filename', 'function', 'title'] as const) {
     const v = str(md[k]);
@@ -117,7 +143,7 @@ function toBreadcrumb(b: ApiBreadcrumb): StoredBreadcrumb {
   if (b.data && typeof b.data === 'object') {
     data = {};
     for (const [k, v] of Object.entries(b.data).slice(0, TRIM.maxBreadcrumbData)) {
-      data[k] = cut(typeof v === 'string' ? v : JSON.stringify(v) ?? '', TRIM.maxTagValue);
+      data[k] = cut(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''), TRIM.maxTagValue);
     }
   }
   const ts = typeof b.timestamp === 'number' ? new Date(b.timestamp * 1000).toISOString() : str(b.timestamp);
@@ -150,7 +176,8 @@ export function toStoredEvent(e: ApiEvent, issueId: string, projectId: string): 
   const id = str(e.eventID) ?? str(e.id);
   if (!id) throw new MalformedPayloadError('an event without id');
   const timestamp = str(e.dateCreated) ?? str(e.dateReceived);
-  if (!timestamp || Number.isNaN(Date.parse(timestamp))) throw new MalformedPayloadError(`event ${id} has no valid dateCreated`);
+  if (!timestamp || Number.isNaN(Date.parse(timestamp)))
+    throw new MalformedPayloadError(`event ${id} has no valid dateCreated`);
 
   const tags: Record<string, string> = {};
   for (const t of Array.isArray(e.tags) ? e.tags.slice(0, TRIM.maxTags) : []) {
@@ -164,14 +191,25 @@ export function toStoredEvent(e: ApiEvent, issueId: string, projectId: string): 
   for (const entry of entries) {
     const data = entry.data as Record<string, unknown> | null | undefined;
     if (entry.type === 'exception') {
-      const values = Array.isArray(data?.values) ? (data.values as ApiExceptionValue[]).filter((v) => v && typeof v === 'object') : [];
+      const values = Array.isArray(data?.values)
+        ? (data.values as ApiExceptionValue[]).filter((v) => v && typeof v === 'object')
+        : [];
       exceptions.push(...values.slice(-TRIM.maxExceptions).map(toException));
     } else if (entry.type === 'stacktrace' && exceptions.length === 0) {
-      exceptions.push({ type: 'Message', value: '', module: null, handled: null, mechanism: null, frames: toFrames(data as ApiStacktrace) });
+      exceptions.push({
+        type: 'Message',
+        value: '',
+        module: null,
+        handled: null,
+        mechanism: null,
+        frames: toFrames(data as ApiStacktrace),
+      });
     } else if (entry.type === 'message') {
       message = str(data?.formatted) ?? str(data?.message) ?? '';
     } else if (entry.type === 'breadcrumbs') {
-      const values = Array.isArray(data?.values) ? (data.values as ApiBreadcrumb[]).filter((b) => b && typeof b === 'object') : [];
+      const values = Array.isArray(data?.values)
+        ? (data.values as ApiBreadcrumb[]).filter((b) => b && typeof b === 'object')
+        : [];
       breadcrumbs = values.slice(-TRIM.maxBreadcrumbs).map(toBreadcrumb);
     } else if (entry.type === 'request') {
       request = { method: str(data?.method), url: str(data?.url) };

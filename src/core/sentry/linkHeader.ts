@@ -18,7 +18,11 @@ export function parseLinkHeader(header: string | null | undefined): CursorLink[]
     for (const a of m[2]!.matchAll(/;\s*([a-zA-Z_-]+)\s*=\s*"?([^";]*)"?/g)) attrs[a[1]!.toLowerCase()] = a[2]!;
     let cursor = attrs.cursor ?? null;
     if (cursor === null) {
-      try { cursor = new URL(m[1]!, 'http://x').searchParams.get('cursor'); } catch { cursor = null; }
+      try {
+        cursor = new URL(m[1]!, 'http://x').searchParams.get('cursor');
+      } catch {
+        cursor = null;
+      }
     }
     links.push({ url: m[1]!, rel: attrs.rel ?? '', results: attrs.results === 'true', cursor });
   }

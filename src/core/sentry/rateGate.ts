@@ -53,7 +53,10 @@ export class RateGate {
         if (i >= 0) queue.splice(i, 1);
         reject(abortError(signal!));
       };
-      const wake = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
       queue.push(wake);
       signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -10,7 +10,8 @@ export function scopeFor(path: string): Scope {
   return 'org:read';
 }
 
-export const TOKEN_HELP = 'Create a user auth token (or an internal integration token) with the scopes org:read, project:read and event:read.';
+export const TOKEN_HELP =
+  'Create a user auth token (or an internal integration token) with the scopes org:read, project:read and event:read.';
 
 export function isOrgToken(token: string): boolean {
   return token.startsWith('sntrys_');

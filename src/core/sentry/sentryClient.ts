@@ -41,7 +41,9 @@ export interface TokenCheck {
   message: string;
 }
 
-interface Params { [key: string]: string | number | boolean | undefined | Array<string | number> }
+interface Params {
+  [key: string]: string | number | boolean | undefined | Array<string | number>;
+}
 
 interface RequestOptions {
   signal?: AbortSignal;
@@ -88,15 +90,29 @@ export class SentryClient {
     try {
       base = new URL(options.baseUrl.trim());
     } catch {
-      throw new RcaError('usage', `The Sentry URL "${options.baseUrl}" is not a valid URL.`, 'Use e.g. https://sentry.io, https://de.sentry.io or your self-hosted address.');
+      throw new RcaError(
+        'usage',
+        `The Sentry URL "${options.baseUrl}" is not a valid URL.`,
+        'Use e.g. https://sentry.io, https://de.sentry.io or your self-hosted address.',
+      );
     }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new RcaError('usage', `The Sentry URL must use https (or http for a local server), not ${base.protocol}`);
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+      throw new RcaError('usage', `The Sentry URL must use https (or http for a local server), not ${base.protocol}`);
     if (base.protocol === 'http:' && !isLoopbackHost(base.hostname) && !options.allowHttp) {
-      throw new RcaError('usage', `The Sentry URL ${base.origin} uses plain http, which would send the auth token in clear text.`,
-        'Use https. For a server you reach over a network you trust, opt in with the setting sentryRca.allowHttp (CLI: SENTRY_RCA_ALLOW_HTTP=1).');
+      throw new RcaError(
+        'usage',
+        `The Sentry URL ${base.origin} uses plain http, which would send the auth token in clear text.`,
+        'Use https. For a server you reach over a network you trust, opt in with the setting sentryRca.allowHttp (CLI: SENTRY_RCA_ALLOW_HTTP=1).',
+      );
     }
-    if (!options.token || /\s/.test(options.token.trim())) throw new RcaError('auth', 'No Sentry auth token is set.', TOKEN_HELP);
-    if (!/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/i.test(options.org)) throw new RcaError('usage', `"${options.org}" is not a valid organization slug.`, 'Use the slug from your Sentry URL, e.g. https://sentry.io/organizations/<slug>/.');
+    if (!options.token || /\s/.test(options.token.trim()))
+      throw new RcaError('auth', 'No Sentry auth token is set.', TOKEN_HELP);
+    if (!/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/i.test(options.org))
+      throw new RcaError(
+        'usage',
+        `"${options.org}" is not a valid organization slug.`,
+        'Use the slug from your Sentry URL, e.g. https://sentry.io/organizations/<slug>/.',
+      );
     this.token = options.token.trim();
     this.baseOrigin = base;
     this.allowedOrigins.add(base.origin);
@@ -129,7 +145,11 @@ export class SentryClient {
   useRegion(regionUrl: string | null | undefined): boolean {
     if (!regionUrl) return false;
     let region: URL;
-    try { region = new URL(regionUrl); } catch { return false; }
+    try {
+      region = new URL(regionUrl);
+    } catch {
+      return false;
+    }
     const base = this.baseOrigin;
     const sameHost = region.hostname === base.hostname;
     const sentrySibling = /(^|\.)sentry\.io$/.test(base.hostname) && /(^|\.)sentry\.io$/.test(region.hostname);
@@ -146,28 +166,51 @@ export class SentryClient {
   /** Reads the org and switches to its region URL (sentry.io's us/de split). */
   async discoverRegion(signal?: AbortSignal): Promise<ApiOrganization> {
     const org = await this.get<ApiOrganization>(`/organizations/${this.org}/`, {}, { signal, family: 'org' });
-    if (!org || typeof org !== 'object') throw new RcaError('remote', `Sentry returned no organization for "${this.org}".`);
+    if (!org || typeof org !== 'object')
+      throw new RcaError('remote', `Sentry returned no organization for "${this.org}".`);
     this.useRegion(org.links?.regionUrl ?? null);
     return org;
   }
 
   /** One call to the API index, which names the token's scopes. */
   async checkToken(signal?: AbortSignal): Promise<TokenCheck> {
-    const index = await this.get<{ auth?: { scopes?: string[] } | null; user?: unknown }>('/', {}, { signal, family: 'index' });
-    const scopes = Array.isArray(index?.auth?.scopes) ? index.auth.scopes.filter((s): s is string => typeof s === 'string') : null;
+    const index = await this.get<{ auth?: { scopes?: string[] } | null; user?: unknown }>(
+      '/',
+      {},
+      { signal, family: 'index' },
+    );
+    const scopes = Array.isArray(index?.auth?.scopes)
+      ? index.auth.scopes.filter((s): s is string => typeof s === 'string')
+      : null;
     if (!scopes) {
-      return { ok: false, scopes: [], missingScopes: [...REQUIRED_SCOPES], message: `Sentry did not accept the token as authenticated. ${TOKEN_HELP}${orgTokenNote(this.token)}` };
+      return {
+        ok: false,
+        scopes: [],
+        missingScopes: [...REQUIRED_SCOPES],
+        message: `Sentry did not accept the token as authenticated. ${TOKEN_HELP}${orgTokenNote(this.token)}`,
+      };
     }
     // A scope like org:write or org:admin implies org:read.
-    const has = (s: Scope) => scopes.some((x) => x === s || x.split(':')[0] === s.split(':')[0] && ['write', 'admin'].includes(x.split(':')[1] ?? ''));
+    const has = (s: Scope) =>
+      scopes.some(
+        (x) => x === s || (x.split(':')[0] === s.split(':')[0] && ['write', 'admin'].includes(x.split(':')[1] ?? '')),
+      );
     const missing = REQUIRED_SCOPES.filter((s) => !has(s));
-    const message = missing.length === 0 ? 'The token has the scopes sentry-rca needs.' : `The token lacks ${missing.join(', ')}. ${TOKEN_HELP}${orgTokenNote(this.token)}`;
+    const message =
+      missing.length === 0
+        ? 'The token has the scopes sentry-rca needs.'
+        : `The token lacks ${missing.join(', ')}. ${TOKEN_HELP}${orgTokenNote(this.token)}`;
     return { ok: missing.length === 0, scopes, missingScopes: missing, message };
   }
 
   async listProjects(signal?: AbortSignal): Promise<ApiProject[]> {
     const all: ApiProject[] = [];
-    for await (const page of this.pages<ApiProject>(`/organizations/${this.org}/projects/`, { per_page: 100 }, { signal, family: 'projects' })) all.push(...page);
+    for await (const page of this.pages<ApiProject>(
+      `/organizations/${this.org}/projects/`,
+      { per_page: 100 },
+      { signal, family: 'projects' },
+    ))
+      all.push(...page);
     return all;
   }
 
@@ -176,14 +219,21 @@ export class SentryClient {
    * project the token can access: `project=-1`. Omitting `project` would mean only the projects of the
    * user's teams (Sentry's `ALL_ACCESS_PROJECTS`; see docs/SENTRY_SEMANTICS.md).
    */
-  issuePages(params: { projectIds?: string[]; query?: string; statsPeriod?: string; sort?: string; limit?: number }, signal?: AbortSignal): AsyncGenerator<ApiIssue[]> {
-    return this.pages<ApiIssue>(`/organizations/${this.org}/issues/`, {
-      project: params.projectIds?.length ? params.projectIds : ['-1'],
-      query: params.query ?? 'is:unresolved',
-      statsPeriod: params.statsPeriod,
-      sort: params.sort ?? 'date',
-      limit: params.limit ?? 100,
-    }, { signal, family: 'issues' });
+  issuePages(
+    params: { projectIds?: string[]; query?: string; statsPeriod?: string; sort?: string; limit?: number },
+    signal?: AbortSignal,
+  ): AsyncGenerator<ApiIssue[]> {
+    return this.pages<ApiIssue>(
+      `/organizations/${this.org}/issues/`,
+      {
+        project: params.projectIds?.length ? params.projectIds : ['-1'],
+        query: params.query ?? 'is:unresolved',
+        statsPeriod: params.statsPeriod,
+        sort: params.sort ?? 'date',
+        limit: params.limit ?? 100,
+      },
+      { signal, family: 'issues' },
+    );
   }
 
   /**
@@ -195,22 +245,42 @@ export class SentryClient {
   }
 
   /** Pages of one issue's events, newest first. */
-  eventPages(issueId: string, params: { full?: boolean; perPage?: number; start?: string; statsPeriod?: string; slot?: SendSlot }, signal?: AbortSignal): AsyncGenerator<ApiEvent[]> {
-    return this.pages<ApiEvent>(`/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/events/`, {
-      full: params.full ? 'true' : undefined,
-      per_page: params.perPage ?? 100,
-      start: params.start,
-      statsPeriod: params.start ? undefined : params.statsPeriod,
-      end: params.start ? new Date(this.clock.now() + 60_000).toISOString() : undefined,
-    }, { signal, family: EVENTS_FAMILY, slot: params.slot });
+  eventPages(
+    issueId: string,
+    params: { full?: boolean; perPage?: number; start?: string; statsPeriod?: string; slot?: SendSlot },
+    signal?: AbortSignal,
+  ): AsyncGenerator<ApiEvent[]> {
+    return this.pages<ApiEvent>(
+      `/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/events/`,
+      {
+        full: params.full ? 'true' : undefined,
+        per_page: params.perPage ?? 100,
+        start: params.start,
+        statsPeriod: params.start ? undefined : params.statsPeriod,
+        end: params.start ? new Date(this.clock.now() + 60_000).toISOString() : undefined,
+      },
+      { signal, family: EVENTS_FAMILY, slot: params.slot },
+    );
   }
 
   getIssue(issueId: string, signal?: AbortSignal): Promise<ApiIssue> {
-    return this.get<ApiIssue>(`/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/`, {}, { signal, family: 'issue' });
+    return this.get<ApiIssue>(
+      `/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/`,
+      {},
+      { signal, family: 'issue' },
+    );
   }
 
-  getEvent(issueId: string, which: 'latest' | 'oldest' | 'recommended' | string, signal?: AbortSignal): Promise<ApiEvent> {
-    return this.get<ApiEvent>(`/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/events/${encodeURIComponent(which)}/`, {}, { signal, family: 'event' });
+  getEvent(
+    issueId: string,
+    which: 'latest' | 'oldest' | 'recommended' | string,
+    signal?: AbortSignal,
+  ): Promise<ApiEvent> {
+    return this.get<ApiEvent>(
+      `/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/events/${encodeURIComponent(which)}/`,
+      {},
+      { signal, family: 'event' },
+    );
   }
 
   /**
@@ -220,20 +290,34 @@ export class SentryClient {
    * release is unknown (404), so the caller falls back to git.
    */
   getRelease(version: string, signal?: AbortSignal): Promise<ApiRelease | null> {
-    return this.get<ApiRelease | null>(`/organizations/${this.org}/releases/${encodeURIComponent(version)}/`, {}, { signal, family: 'releases', optional: true });
+    return this.get<ApiRelease | null>(
+      `/organizations/${this.org}/releases/${encodeURIComponent(version)}/`,
+      {},
+      { signal, family: 'releases', optional: true },
+    );
   }
 
   /** The commits of a release (`…/releases/{version}/commits/`), newest first; empty on 403/404. */
   async listReleaseCommits(version: string, signal?: AbortSignal): Promise<ApiReleaseCommit[]> {
     const all: ApiReleaseCommit[] = [];
-    const first = await this.get<ApiReleaseCommit[] | null>(`/organizations/${this.org}/releases/${encodeURIComponent(version)}/commits/`, { per_page: 100 }, { signal, family: 'releases', optional: true });
+    const first = await this.get<ApiReleaseCommit[] | null>(
+      `/organizations/${this.org}/releases/${encodeURIComponent(version)}/commits/`,
+      { per_page: 100 },
+      { signal, family: 'releases', optional: true },
+    );
     if (first) all.push(...first);
     return all;
   }
 
   /** The newest releases of a project (`GET /organizations/{org}/releases/?project=ID`, newest first); empty on 403/404. */
   async listReleases(projectId: string, signal?: AbortSignal): Promise<ApiRelease[]> {
-    return (await this.get<ApiRelease[] | null>(`/organizations/${this.org}/releases/`, { project: projectId, per_page: 100 }, { signal, family: 'releases', optional: true })) ?? [];
+    return (
+      (await this.get<ApiRelease[] | null>(
+        `/organizations/${this.org}/releases/`,
+        { project: projectId, per_page: 100 },
+        { signal, family: 'releases', optional: true },
+      )) ?? []
+    );
   }
 
   /**
@@ -249,11 +333,19 @@ export class SentryClient {
     for (let first = true; ; first = false) {
       const res = await this.request(path, { ...params, cursor }, first ? opts : { ...opts, slot: undefined });
       const data = res.data as unknown;
-      if (!Array.isArray(data)) throw new RcaError('remote', `Sentry returned ${describe(data)} instead of a list for GET ${path}.`, 'If you use a proxy or a Sentry-compatible server, check that it serves the Sentry REST API v0.');
+      if (!Array.isArray(data))
+        throw new RcaError(
+          'remote',
+          `Sentry returned ${describe(data)} instead of a list for GET ${path}.`,
+          'If you use a proxy or a Sentry-compatible server, check that it serves the Sentry REST API v0.',
+        );
       yield data as T[];
       const next = nextLink(res.headers.link as string | undefined);
       if (!next) {
-        if (data.length >= pageSize) this.warn(`GET ${path} returned a full page without a Link header; results after the first ${data.length} may be missing.`);
+        if (data.length >= pageSize)
+          this.warn(
+            `GET ${path} returned a full page without a Link header; results after the first ${data.length} may be missing.`,
+          );
         return;
       }
       if (!next.results) return;
@@ -275,7 +367,11 @@ export class SentryClient {
     this.logger.warn(`[sentry] ${message}`);
   }
 
-  private async request(path: string, params: Params, opts: RequestOptions): Promise<{ data: unknown; headers: Record<string, unknown> }> {
+  private async request(
+    path: string,
+    params: Params,
+    opts: RequestOptions,
+  ): Promise<{ data: unknown; headers: Record<string, unknown> }> {
     const maxRetries = this.options.maxRetries ?? 5;
     let url = this.apiRoot + path + queryString(params);
     let redirects = 0;
@@ -285,7 +381,7 @@ export class SentryClient {
         slot?.();
         throw cancelled(opts.signal);
       }
-      const release = slot ?? await this.gate.acquire(opts.family ?? path, opts.signal);
+      const release = slot ?? (await this.gate.acquire(opts.family ?? path, opts.signal));
       let res: AxiosResponse<string>;
       const started = this.clock.now();
       this.stats.requests++;
@@ -309,7 +405,11 @@ export class SentryClient {
           return { data: res.data === '' ? null : JSON.parse(res.data), headers };
         } catch {
           if (attempt >= Math.min(2, maxRetries)) {
-            throw new RcaError('remote', `Sentry returned a response that is not valid JSON for GET ${pathOf(url)} (${res.data.length} bytes, ending "${res.data.slice(-40)}").`, 'This is usually a proxy or a cut connection; try again, and check any proxy between you and Sentry.');
+            throw new RcaError(
+              'remote',
+              `Sentry returned a response that is not valid JSON for GET ${pathOf(url)} (${res.data.length} bytes, ending "${res.data.slice(-40)}").`,
+              'This is usually a proxy or a cut connection; try again, and check any proxy between you and Sentry.',
+            );
           }
           await this.pause(this.backoff(attempt), attempt, 'malformed JSON', opts.signal);
           continue;
@@ -318,7 +418,11 @@ export class SentryClient {
       if (res.status >= 300 && res.status < 400) {
         const target = resolveRedirect(url, headers.location);
         if (!target || !this.allowedOrigins.has(target.origin)) {
-          throw new RcaError('remote', `Sentry redirected GET ${pathOf(url)} to ${target?.origin ?? 'an invalid address'}; the token is only sent to ${[...this.allowedOrigins].join(', ')}.`, 'Set sentryRca.baseUrl to the address Sentry redirects to, if you trust it.');
+          throw new RcaError(
+            'remote',
+            `Sentry redirected GET ${pathOf(url)} to ${target?.origin ?? 'an invalid address'}; the token is only sent to ${[...this.allowedOrigins].join(', ')}.`,
+            'Set sentryRca.baseUrl to the address Sentry redirects to, if you trust it.',
+          );
         }
         if (++redirects > 3) throw new RcaError('remote', `Too many redirects for GET ${pathOf(url)}.`);
         url = target.toString();
@@ -330,25 +434,53 @@ export class SentryClient {
         return { data: null, headers };
       }
       if (res.status === 401) {
-        throw new RcaError('auth', `Sentry rejected the auth token (401) for GET ${pathOf(url)}.`, `${TOKEN_HELP}${orgTokenNote(this.token)}`);
+        throw new RcaError(
+          'auth',
+          `Sentry rejected the auth token (401) for GET ${pathOf(url)}.`,
+          `${TOKEN_HELP}${orgTokenNote(this.token)}`,
+        );
       }
       if (res.status === 403) {
         const scope = scopeFor(path);
-        throw new RcaError('auth', `The auth token is not allowed to GET ${pathOf(url)} (403): it needs the ${scope} scope${detailOf(res.data)}.`, `${TOKEN_HELP}${orgTokenNote(this.token)}`);
+        throw new RcaError(
+          'auth',
+          `The auth token is not allowed to GET ${pathOf(url)} (403): it needs the ${scope} scope${detailOf(res.data)}.`,
+          `${TOKEN_HELP}${orgTokenNote(this.token)}`,
+        );
       }
       if (res.status === 404) {
-        const what = path === `/organizations/${this.org}/` ? `Organization "${this.org}" was not found` : `GET ${pathOf(url)} was not found (404)`;
-        throw new RcaError('remote', `${what} at ${this.baseOrigin.origin}.`, 'Check the organization slug and the Sentry URL (self-hosted, de.sentry.io…).');
+        const what =
+          path === `/organizations/${this.org}/`
+            ? `Organization "${this.org}" was not found`
+            : `GET ${pathOf(url)} was not found (404)`;
+        throw new RcaError(
+          'remote',
+          `${what} at ${this.baseOrigin.origin}.`,
+          'Check the organization slug and the Sentry URL (self-hosted, de.sentry.io…).',
+        );
       }
       if (RETRY_STATUS.has(res.status)) {
         if (res.status === 429) this.stats.rateLimited++;
         if (attempt >= maxRetries) {
           const why = res.status === 429 ? 'kept rate-limiting' : `kept failing (HTTP ${res.status}) for`;
-          throw new RcaError('remote', `Sentry ${why} GET ${pathOf(url)} after ${maxRetries} retries${detailOf(res.data)}.`, res.status === 429 ? 'Raise the sync interval or sync fewer projects.' : 'Sentry may be having an incident; the next sync will try again.');
+          throw new RcaError(
+            'remote',
+            `Sentry ${why} GET ${pathOf(url)} after ${maxRetries} retries${detailOf(res.data)}.`,
+            res.status === 429
+              ? 'Raise the sync interval or sync fewer projects.'
+              : 'Sentry may be having an incident; the next sync will try again.',
+          );
         }
-        const wait = res.status === 429 || res.status === 503 ? this.serverWait(headers) ?? this.backoff(attempt) : this.backoff(attempt);
+        const wait =
+          res.status === 429 || res.status === 503
+            ? (this.serverWait(headers) ?? this.backoff(attempt))
+            : this.backoff(attempt);
         if (wait > (this.options.maxWaitMs ?? 120_000)) {
-          throw new RcaError('remote', `Sentry asked to wait ${Math.round(wait / 1000)} s before retrying GET ${pathOf(url)}; giving up for now.`, 'The next sync will try again.');
+          throw new RcaError(
+            'remote',
+            `Sentry asked to wait ${Math.round(wait / 1000)} s before retrying GET ${pathOf(url)}; giving up for now.`,
+            'The next sync will try again.',
+          );
         }
         await this.pause(wait, attempt, `HTTP ${res.status}`, opts.signal);
         continue;
@@ -423,7 +555,11 @@ function lowerHeaders(h: Record<string, unknown>): Record<string, unknown> {
 }
 
 function pathOf(url: string): string {
-  try { return new URL(url).pathname; } catch { return url; }
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 function redactUrl(url: string): string {
@@ -432,7 +568,11 @@ function redactUrl(url: string): string {
 
 function resolveRedirect(from: string, location: unknown): URL | undefined {
   if (typeof location !== 'string') return undefined;
-  try { return new URL(location, from); } catch { return undefined; }
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
+  }
 }
 
 function detailOf(body: string): string {
@@ -455,24 +595,55 @@ function cancelled(signal?: AbortSignal): RcaError {
   return new RcaError('cancelled', e?.message && e.message !== 'This operation was aborted' ? e.message : 'Cancelled.');
 }
 
-interface NetworkFailure { message: string; hint?: string; retryable: boolean; fewRetries?: boolean }
+interface NetworkFailure {
+  message: string;
+  hint?: string;
+  retryable: boolean;
+  fewRetries?: boolean;
+}
 
 function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFailure {
-  const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  const code =
+    (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
   const name = (e as Error)?.name;
   let host = url;
-  try { host = new URL(url).host; } catch { /* keep url */ }
+  try {
+    host = new URL(url).host;
+  } catch {
+    /* keep url */
+  }
   if (name === 'TimeoutError' || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-    return { message: `Sentry at ${host} did not answer within ${Math.round(timeoutMs / 1000)} s (GET ${pathOf(url)}).`, hint: 'Check your network or raise the timeout.', retryable: true };
+    return {
+      message: `Sentry at ${host} did not answer within ${Math.round(timeoutMs / 1000)} s (GET ${pathOf(url)}).`,
+      hint: 'Check your network or raise the timeout.',
+      retryable: true,
+    };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { message: `Cannot resolve the Sentry host ${host}.`, hint: 'Check sentryRca.baseUrl and your network or VPN.', retryable: code === 'EAI_AGAIN', fewRetries: true };
+    return {
+      message: `Cannot resolve the Sentry host ${host}.`,
+      hint: 'Check sentryRca.baseUrl and your network or VPN.',
+      retryable: code === 'EAI_AGAIN',
+      fewRetries: true,
+    };
   }
   if (code === 'ECONNREFUSED') {
-    return { message: `Cannot connect to Sentry at ${host} (connection refused).`, hint: 'Check sentryRca.baseUrl; is the server running?', retryable: true, fewRetries: true };
+    return {
+      message: `Cannot connect to Sentry at ${host} (connection refused).`,
+      hint: 'Check sentryRca.baseUrl; is the server running?',
+      retryable: true,
+      fewRetries: true,
+    };
   }
   if (code && /CERT|SSL|TLS/i.test(code)) {
-    return { message: `The TLS certificate of ${host} was not accepted (${code}).`, hint: 'For self-hosted Sentry with a private CA, set NODE_EXTRA_CA_CERTS.', retryable: false };
+    return {
+      message: `The TLS certificate of ${host} was not accepted (${code}).`,
+      hint: 'For self-hosted Sentry with a private CA, set NODE_EXTRA_CA_CERTS.',
+      retryable: false,
+    };
   }
-  return { message: `The connection to Sentry at ${host} failed (${code ?? (e as Error)?.message ?? 'unknown error'}) during GET ${pathOf(url)}.`, retryable: true };
+  return {
+    message: `The connection to Sentry at ${host} failed (${code ?? (e as Error)?.message ?? 'unknown error'}) during GET ${pathOf(url)}.`,
+    retryable: true,
+  };
 }

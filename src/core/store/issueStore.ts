@@ -18,7 +18,15 @@ export function emptyStore(): StoreData {
   return {
     schemaVersion: CURRENT_SCHEMA_VERSION,
     app: 'sentry-rca',
-    meta: { baseUrl: null, org: null, regionUrl: null, filterKey: null, lastSuccessfulSync: null, lastFullSync: null, lastSync: null },
+    meta: {
+      baseUrl: null,
+      org: null,
+      regionUrl: null,
+      filterKey: null,
+      lastSuccessfulSync: null,
+      lastFullSync: null,
+      lastSync: null,
+    },
     projects: [],
     issues: [],
     events: {},
@@ -69,7 +77,9 @@ export class IssueStore implements Disposable {
       // Only a folder created here gets 0700; an existing one (the user's choice) keeps its mode.
       await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     } catch (e) {
-      throw new RcaError('store', `Cannot create the store directory ${dir}: ${(e as Error).message}`, undefined, { cause: e });
+      throw new RcaError('store', `Cannot create the store directory ${dir}: ${(e as Error).message}`, undefined, {
+        cause: e,
+      });
     }
     const file = join(dir, STORE_FILE);
     // Written 0600 through a temp file and a rename: a kill mid-write keeps the old file.
@@ -84,15 +94,33 @@ export class IssueStore implements Disposable {
     return store;
   }
 
-  private static async load(file: string, db: PrivateTextFile, codec: StoreCodec, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean; journal: JournalState }> {
-    const { data, recovery, migrated, journalId, snapshotBytes } = await IssueStore.loadSnapshot(file, db, codec, options, logger);
+  private static async load(
+    file: string,
+    db: PrivateTextFile,
+    codec: StoreCodec,
+    options: IssueStoreOptions,
+    logger: Logger,
+  ): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean; journal: JournalState }> {
+    const { data, recovery, migrated, journalId, snapshotBytes } = await IssueStore.loadSnapshot(
+      file,
+      db,
+      codec,
+      options,
+      logger,
+    );
     const journal: JournalState = { id: journalId, bytes: 0, snapshotBytes };
     if (journalId && !recovery) {
       let text = '';
       try {
         text = await readFile(journalFileOf(file), 'utf8');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new RcaError('store', `Cannot read the store journal ${journalFileOf(file)}: ${(e as Error).message}`, undefined, { cause: e });
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new RcaError(
+            'store',
+            `Cannot read the store journal ${journalFileOf(file)}: ${(e as Error).message}`,
+            undefined,
+            { cause: e },
+          );
       }
       if (text && codec.applyJournal(data, journalId, text) > 0) journal.bytes = Buffer.byteLength(text);
       // A journal of another snapshot, or none: the next commit starts a fresh one after a snapshot.
@@ -101,7 +129,19 @@ export class IssueStore implements Disposable {
     return { data: validate(data), recovery, migrated, journal };
   }
 
-  private static async loadSnapshot(file: string, db: PrivateTextFile, codec: StoreCodec, options: IssueStoreOptions, logger: Logger): Promise<{ data: StoreData; recovery?: StoreRecovery; migrated: boolean; journalId?: string; snapshotBytes: number }> {
+  private static async loadSnapshot(
+    file: string,
+    db: PrivateTextFile,
+    codec: StoreCodec,
+    options: IssueStoreOptions,
+    logger: Logger,
+  ): Promise<{
+    data: StoreData;
+    recovery?: StoreRecovery;
+    migrated: boolean;
+    journalId?: string;
+    snapshotBytes: number;
+  }> {
     const target = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
     let raw: unknown;
     let snapshotBytes = 0;
@@ -110,17 +150,32 @@ export class IssueStore implements Disposable {
       snapshotBytes = text?.length ?? 0;
       raw = text === null ? null : JSON.parse(text);
     } catch (e) {
-      if (e instanceof SyntaxError) return { data: emptyStore(), recovery: await moveAside(file, `it is not valid JSON (${e.message})`, logger), migrated: false, snapshotBytes: 0 };
+      if (e instanceof SyntaxError)
+        return {
+          data: emptyStore(),
+          recovery: await moveAside(file, `it is not valid JSON (${e.message})`, logger),
+          migrated: false,
+          snapshotBytes: 0,
+        };
       throw new RcaError('store', `Cannot read the store ${file}: ${(e as Error).message}`, undefined, { cause: e });
     }
     if (raw === null || raw === undefined) return { data: emptyStore(), migrated: false, snapshotBytes: 0 };
     if (typeof raw !== 'object' || Array.isArray(raw) || (raw as { app?: unknown }).app !== 'sentry-rca') {
-      return { data: emptyStore(), recovery: await moveAside(file, 'it is not a sentry-rca store', logger), migrated: false, snapshotBytes: 0 };
+      return {
+        data: emptyStore(),
+        recovery: await moveAside(file, 'it is not a sentry-rca store', logger),
+        migrated: false,
+        snapshotBytes: 0,
+      };
     }
     const obj = raw as Record<string, unknown>;
     const version = typeof obj.schemaVersion === 'number' ? obj.schemaVersion : 0;
     if (version > target) {
-      throw new RcaError('store', `The store ${file} was written by a newer sentry-rca (schema ${version}; this version reads ${target}).`, 'Update sentry-rca, or point --store at another directory.');
+      throw new RcaError(
+        'store',
+        `The store ${file} was written by a newer sentry-rca (schema ${version}; this version reads ${target}).`,
+        'Update sentry-rca, or point --store at another directory.',
+      );
     }
     let migrated = false;
     let upgraded = obj;
@@ -130,14 +185,28 @@ export class IssueStore implements Disposable {
         migrated = true;
         logger.info(`[store] migrated ${file} from schema ${version} to ${target}`);
       } catch (e) {
-        return { data: emptyStore(), recovery: await moveAside(file, `it could not be migrated from schema ${version} (${(e as Error).message})`, logger), migrated: false, snapshotBytes: 0 };
+        return {
+          data: emptyStore(),
+          recovery: await moveAside(
+            file,
+            `it could not be migrated from schema ${version} (${(e as Error).message})`,
+            logger,
+          ),
+          migrated: false,
+          snapshotBytes: 0,
+        };
       }
     }
     try {
       const journalId = typeof upgraded.journalId === 'string' ? upgraded.journalId : undefined;
       return { data: validate(codec.decode(upgraded as unknown as DiskData)), migrated, journalId, snapshotBytes };
     } catch (e) {
-      return { data: emptyStore(), recovery: await moveAside(file, `its content is damaged (${(e as Error).message})`, logger), migrated: false, snapshotBytes: 0 };
+      return {
+        data: emptyStore(),
+        recovery: await moveAside(file, `its content is damaged (${(e as Error).message})`, logger),
+        migrated: false,
+        snapshotBytes: 0,
+      };
     }
   }
 
@@ -256,7 +325,12 @@ export class IssueStore implements Disposable {
         // One line per commit; a kill mid-append leaves a torn last line, which the next load skips.
         await appendFile(journalFileOf(this.file), line, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
       } catch (e) {
-        throw new RcaError('store', `Cannot write the store journal ${journalFileOf(this.file)}: ${(e as Error).message}`, 'Check the disk space and permissions of the store directory.', { cause: e });
+        throw new RcaError(
+          'store',
+          `Cannot write the store journal ${journalFileOf(this.file)}: ${(e as Error).message}`,
+          'Check the disk space and permissions of the store directory.',
+          { cause: e },
+        );
       }
       this.journalBytes += bytes;
       this.current = next;
@@ -283,7 +357,12 @@ export class IssueStore implements Disposable {
       // A kill before this line leaves a journal of the previous snapshot, which the next load ignores.
       await rm(journalFileOf(this.file), { force: true });
     } catch (e) {
-      throw new RcaError('store', `Cannot write the store ${this.file}: ${(e as Error).message}`, 'Check the disk space and permissions of the store directory.', { cause: e });
+      throw new RcaError(
+        'store',
+        `Cannot write the store ${this.file}: ${(e as Error).message}`,
+        'Check the disk space and permissions of the store directory.',
+        { cause: e },
+      );
     }
     this.journalId = journalId;
     this.journalBytes = 0;
@@ -319,9 +398,16 @@ async function moveAside(file: string, reason: string, logger: Logger): Promise<
     await stat(file);
     await rename(file, movedTo);
   } catch (e) {
-    throw new RcaError('store', `The store ${file} cannot be used because ${reason}, and moving it aside failed: ${(e as Error).message}`, 'Move or delete the file by hand.', { cause: e });
+    throw new RcaError(
+      'store',
+      `The store ${file} cannot be used because ${reason}, and moving it aside failed: ${(e as Error).message}`,
+      'Move or delete the file by hand.',
+      { cause: e },
+    );
   }
-  logger.warn(`[store] ${file} could not be used because ${reason}; it was moved to ${movedTo} and a new store was started`);
+  logger.warn(
+    `[store] ${file} could not be used because ${reason}; it was moved to ${movedTo} and a new store was started`,
+  );
   return { movedTo, reason };
 }
 

@@ -9,7 +9,12 @@ export type Migration = (raw: Record<string, unknown>) => Record<string, unknown
 /** migrations[n] upgrades a store of version n to n + 1. */
 export const migrations: Record<number, Migration> = {};
 
-export function migrate(raw: Record<string, unknown>, from: number, to: number, table: Record<number, Migration>): Record<string, unknown> {
+export function migrate(
+  raw: Record<string, unknown>,
+  from: number,
+  to: number,
+  table: Record<number, Migration>,
+): Record<string, unknown> {
   let data = raw;
   for (let v = from; v < to; v++) {
     const step = table[v];

@@ -9,13 +9,20 @@ export type Level = (typeof LEVELS)[number];
 /** Rank for filtering: higher is more severe; unknown levels rank with `error` (Sentry's default). */
 export function levelRank(level: string | null | undefined): number {
   switch (level) {
-    case 'fatal': return 5;
-    case 'error': return 4;
-    case 'warning': return 3;
-    case 'info': return 2;
-    case 'debug': return 1;
-    case 'sample': return 1;
-    default: return 4;
+    case 'fatal':
+      return 5;
+    case 'error':
+      return 4;
+    case 'warning':
+      return 3;
+    case 'info':
+      return 2;
+    case 'debug':
+      return 1;
+    case 'sample':
+      return 1;
+    default:
+      return 4;
   }
 }
 

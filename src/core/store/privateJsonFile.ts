@@ -25,7 +25,10 @@ export class PrivateTextFile implements Adapter<string> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    if (process.platform !== 'win32') await chmod(this.file, PRIVATE_FILE_MODE).catch(() => { /* not ours to change: reading still works */ });
+    if (process.platform !== 'win32')
+      await chmod(this.file, PRIVATE_FILE_MODE).catch(() => {
+        /* not ours to change: reading still works */
+      });
     return text;
   }
 
@@ -54,7 +57,7 @@ export class PrivateJsonFile<T> implements Adapter<T> {
 
   async read(): Promise<T | null> {
     const text = await this.text.read();
-    return text === null ? null : JSON.parse(text) as T;
+    return text === null ? null : (JSON.parse(text) as T);
   }
 
   write(data: T): Promise<void> {

@@ -38,18 +38,72 @@ type OwnTuple = unknown[];
 const OWN_ORDER = ['id', 'timestamp', 'traceId', 'exc', 'tags', 'breadcrumbs'] as const;
 
 /** [filename, absPath (0 when equal to filename), module, package, platform, function, lineNo, colNo, inApp 1/0, context] */
-type FrameTuple = [string | null, string | null | 0, string | null, string | null, string | null, string | null, number | null, number | null, 0 | 1, Array<[number, string]>];
+type FrameTuple = [
+  string | null,
+  string | null | 0,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  0 | 1,
+  Array<[number, string]>,
+];
 /** [timestamp (epoch ms when it was ISO), type, category, level, message, data] */
-type BreadcrumbTuple = [number | string | null, string | null, string | null, string | null, string | null, Record<string, string> | null];
+type BreadcrumbTuple = [
+  number | string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  Record<string, string> | null,
+];
 
 /** Fields that are per event by nature and never worth moving into the base. */
 const OWN = new Set(['id', 'timestamp', 'traceId', 'requestId']);
 
-const frameOut = (f: StoredFrame): FrameTuple => [f.filename, f.absPath === f.filename && f.absPath !== null ? 0 : f.absPath, f.module, f.package, f.platform, f.function, f.lineNo, f.colNo, f.inApp ? 1 : 0, f.context];
-const frameIn = (t: FrameTuple): StoredFrame => ({ filename: t[0], absPath: t[1] === 0 ? t[0] : t[1], module: t[2], package: t[3], platform: t[4], function: t[5], lineNo: t[6], colNo: t[7], inApp: t[8] === 1, context: t[9] ?? [] });
+const frameOut = (f: StoredFrame): FrameTuple => [
+  f.filename,
+  f.absPath === f.filename && f.absPath !== null ? 0 : f.absPath,
+  f.module,
+  f.package,
+  f.platform,
+  f.function,
+  f.lineNo,
+  f.colNo,
+  f.inApp ? 1 : 0,
+  f.context,
+];
+const frameIn = (t: FrameTuple): StoredFrame => ({
+  filename: t[0],
+  absPath: t[1] === 0 ? t[0] : t[1],
+  module: t[2],
+  package: t[3],
+  platform: t[4],
+  function: t[5],
+  lineNo: t[6],
+  colNo: t[7],
+  inApp: t[8] === 1,
+  context: t[9] ?? [],
+});
 
-const crumbOut = (b: StoredBreadcrumb): BreadcrumbTuple => [exactMs(b.timestamp), b.type, b.category, b.level, b.message, b.data];
-const crumbIn = (t: BreadcrumbTuple): StoredBreadcrumb => ({ timestamp: typeof t[0] === 'number' ? new Date(t[0]).toISOString() : t[0], type: t[1], category: t[2], level: t[3], message: t[4], data: t[5] });
+const crumbOut = (b: StoredBreadcrumb): BreadcrumbTuple => [
+  exactMs(b.timestamp),
+  b.type,
+  b.category,
+  b.level,
+  b.message,
+  b.data,
+];
+const crumbIn = (t: BreadcrumbTuple): StoredBreadcrumb => ({
+  timestamp: typeof t[0] === 'number' ? new Date(t[0]).toISOString() : t[0],
+  type: t[1],
+  category: t[2],
+  level: t[3],
+  message: t[4],
+  data: t[5],
+});
 
 /** An ISO timestamp as epoch ms when that loses nothing; anything else as it was. */
 function exactMs<T extends string | null>(iso: T): number | T {
@@ -174,7 +228,10 @@ export class StoreCodec {
     const keys = new Set<string>();
     try {
       const g = JSON.parse(text) as DiskIssueEvents;
-      const heads = [...(Array.isArray(g.base?.exc) ? g.base.exc : []), ...g.list.flatMap((t) => (Array.isArray(t[3]) ? (t[3] as ExceptionHead[]) : []))];
+      const heads = [
+        ...(Array.isArray(g.base?.exc) ? g.base.exc : []),
+        ...g.list.flatMap((t) => (Array.isArray(t[3]) ? (t[3] as ExceptionHead[]) : [])),
+      ];
       for (const h of heads) if (typeof h?.[5] === 'string') keys.add(h[5]);
     } catch {
       // Damaged text reads as no events (decode does the same); it is written back as it was.
@@ -188,7 +245,8 @@ export class StoreCodec {
       const json = JSON.stringify(list.map(frameOut));
       key = this.keyOfJson.get(json);
       if (key === undefined) {
-        do key = (this.nextKey++).toString(36); while (this.frameJson.has(key));
+        do key = (this.nextKey++).toString(36);
+        while (this.frameJson.has(key));
         this.keyOfJson.set(json, key);
         this.frameJson.set(key, json);
       }
@@ -245,7 +303,12 @@ export class StoreCodec {
     const seen = new Map<string, string>();
     for (const raw of text.split('\n')) {
       if (!raw.trim()) continue;
-      let line: { j?: unknown; events?: Record<string, unknown>; frames?: Record<string, unknown>; eventsLastSeen?: Record<string, unknown> };
+      let line: {
+        j?: unknown;
+        events?: Record<string, unknown>;
+        frames?: Record<string, unknown>;
+        eventsLastSeen?: Record<string, unknown>;
+      };
       try {
         line = JSON.parse(raw) as typeof line;
       } catch {
@@ -261,10 +324,12 @@ export class StoreCodec {
       for (const [issueId, groupText] of Object.entries(line.events ?? {})) {
         if (typeof groupText === 'string') this.defineLazyGroup(data.events, issueId, groupText);
       }
-      for (const [issueId, lastSeen] of Object.entries(line.eventsLastSeen ?? {})) if (typeof lastSeen === 'string') seen.set(issueId, lastSeen);
+      for (const [issueId, lastSeen] of Object.entries(line.eventsLastSeen ?? {}))
+        if (typeof lastSeen === 'string') seen.set(issueId, lastSeen);
       applied++;
     }
-    if (seen.size) data.issues = data.issues.map((i) => (seen.has(i.id) ? { ...i, eventsLastSeen: seen.get(i.id)! } : i));
+    if (seen.size)
+      data.issues = data.issues.map((i) => (seen.has(i.id) ? { ...i, eventsLastSeen: seen.get(i.id)! } : i));
     return applied;
   }
 
@@ -298,7 +363,11 @@ export class StoreCodec {
         }
         // The decoded list still encodes to the text it came from.
         const keys = new Set<string>();
-        for (const e of value) for (const x of e.exceptions) { const k = keyOfList.get(x.frames); if (k !== undefined) keys.add(k); }
+        for (const e of value)
+          for (const x of e.exceptions) {
+            const k = keyOfList.get(x.frames);
+            if (k !== undefined) keys.add(k);
+          }
         groups.set(value, raw.group ?? { text, literal: JSON.stringify(text), frameKeys: [...keys] });
       }
       Object.defineProperty(this, issueId, { value, enumerable: true, configurable: true, writable: true });
@@ -316,7 +385,8 @@ export class StoreCodec {
    */
   decode(disk: DiskData): StoreData {
     const { frames: diskFrames, events: diskEvents, permalinkBase, journalId: _journalId, ...rest } = disk;
-    if (diskEvents !== undefined && (typeof diskEvents !== 'object' || diskEvents === null)) throw new Error('events is not an object');
+    if (diskEvents !== undefined && (typeof diskEvents !== 'object' || diskEvents === null))
+      throw new Error('events is not an object');
     for (const [k, json] of Object.entries(diskFrames ?? {})) {
       if (typeof json !== 'string' || this.frameJson.has(k)) continue;
       this.frameJson.set(k, json);
@@ -329,7 +399,13 @@ export class StoreCodec {
       this.defineLazyGroup(events, issueId, text);
     }
     const syncedAt = rest.meta?.lastSuccessfulSync ?? null;
-    return { ...rest, issues: Array.isArray(rest.issues) ? rest.issues.map((i) => unpackIssue(i, permalinkBase, syncedAt)) : rest.issues, events } as StoreData;
+    return {
+      ...rest,
+      issues: Array.isArray(rest.issues)
+        ? rest.issues.map((i) => unpackIssue(i, permalinkBase, syncedAt))
+        : rest.issues,
+      events,
+    } as StoreData;
   }
 }
 
@@ -355,7 +431,8 @@ function packIssue(issue: StoredIssue, permalinkBase: string | undefined, synced
   out.firstSeen = exactMs(issue.firstSeen);
   out.lastSeen = exactMs(issue.lastSeen);
   // Events current for the issue's lastSeen (the usual case): a 1 instead of the timestamp again.
-  if (issue.eventsLastSeen !== undefined && issue.eventsLastSeen !== null && issue.eventsLastSeen === issue.lastSeen) out.eventsLastSeen = 1;
+  if (issue.eventsLastSeen !== undefined && issue.eventsLastSeen !== null && issue.eventsLastSeen === issue.lastSeen)
+    out.eventsLastSeen = 1;
   const st = issue.stats24h;
   if (st.length >= 2) {
     const step = st[1]![0] - st[0]![0];
@@ -396,7 +473,11 @@ function factor(list: EventFields[]): DiskIssueEvents {
 }
 
 /** What an event does not share with its issue's base; its timestamp as epoch ms where exact. */
-function ownFields(e: EventFields, base: Record<string, unknown>, baseTags: Record<string, string>): Record<string, unknown> {
+function ownFields(
+  e: EventFields,
+  base: Record<string, unknown>,
+  baseTags: Record<string, string>,
+): Record<string, unknown> {
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
     if (k === 'tags') {
@@ -412,14 +493,24 @@ function ownFields(e: EventFields, base: Record<string, unknown>, baseTags: Reco
 
 function ownOut(own: Record<string, unknown>): OwnTuple {
   const { id, timestamp, traceId, exc, tags, breadcrumbs, ...other } = own;
-  const t: unknown[] = [id ?? null, timestamp ?? null, traceId ?? null, exc ?? null, tags ?? null, breadcrumbs ?? null, Object.keys(other).length ? other : null];
+  const t: unknown[] = [
+    id ?? null,
+    timestamp ?? null,
+    traceId ?? null,
+    exc ?? null,
+    tags ?? null,
+    breadcrumbs ?? null,
+    Object.keys(other).length ? other : null,
+  ];
   while (t.length && t[t.length - 1] === null) t.pop();
   return t;
 }
 
 function ownIn(t: OwnTuple): Partial<EventFields> {
   const own: Record<string, unknown> = { ...((t[6] as object | null) ?? {}) };
-  OWN_ORDER.forEach((k, i) => { if (t[i] !== null && t[i] !== undefined) own[k] = t[i]; });
+  OWN_ORDER.forEach((k, i) => {
+    if (t[i] !== null && t[i] !== undefined) own[k] = t[i];
+  });
   return own as Partial<EventFields>;
 }
 
@@ -427,12 +518,25 @@ function decodeGroup(issueId: string, group: DiskIssueEvents, framesOf: (key: st
   const base = { issueId, ...group.base };
   return group.list.map((tuple) => {
     const own = ownIn(tuple);
-    const { exc, ...ev } = { traceId: null, requestId: null, ...base, ...own, tags: { ...base.tags, ...own.tags } } as EventFields & { issueId: string };
+    const { exc, ...ev } = {
+      traceId: null,
+      requestId: null,
+      ...base,
+      ...own,
+      tags: { ...base.tags, ...own.tags },
+    } as EventFields & { issueId: string };
     if (typeof ev.timestamp === 'number') ev.timestamp = new Date(ev.timestamp).toISOString();
     return {
       ...ev,
       breadcrumbs: ((ev.breadcrumbs ?? []) as unknown as BreadcrumbTuple[]).map(crumbIn),
-      exceptions: (exc ?? []).map(([type, value, module, handled, mechanism, key]) => ({ type, value, module, handled, mechanism, frames: framesOf(key) })),
+      exceptions: (exc ?? []).map(([type, value, module, handled, mechanism, key]) => ({
+        type,
+        value,
+        module,
+        handled,
+        mechanism,
+        frames: framesOf(key),
+      })),
     };
   });
 }

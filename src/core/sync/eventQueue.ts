@@ -6,7 +6,7 @@ const HOUR = 3600_000;
 const parsed = new WeakMap<StoredIssue, number>();
 function lastSeenMs(i: StoredIssue): number {
   let t = parsed.get(i);
-  if (t === undefined) parsed.set(i, t = Date.parse(i.lastSeen) || 0);
+  if (t === undefined) parsed.set(i, (t = Date.parse(i.lastSeen) || 0));
   return t;
 }
 
@@ -23,14 +23,19 @@ function severityClass(level: string): number {
 export function byEventPriority(a: StoredIssue, b: StoredIssue): number {
   const ta = lastSeenMs(a);
   const tb = lastSeenMs(b);
-  return severityClass(b.level) - severityClass(a.level)
-    || Math.floor(tb / HOUR) - Math.floor(ta / HOUR)
-    || b.count - a.count
-    || tb - ta
-    || a.id.localeCompare(b.id);
+  return (
+    severityClass(b.level) - severityClass(a.level) ||
+    Math.floor(tb / HOUR) - Math.floor(ta / HOUR) ||
+    b.count - a.count ||
+    tb - ta ||
+    a.id.localeCompare(b.id)
+  );
 }
 
-interface Waiter { resolve(): void; reject(e: unknown): void }
+interface Waiter {
+  resolve(): void;
+  reject(e: unknown): void;
+}
 
 /**
  * Issues whose events a sync fetches: the eager ones in priority order, plus any the user asked for

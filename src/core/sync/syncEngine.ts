@@ -5,7 +5,16 @@ import type { ApiIssue, ApiProject } from '../sentry/apiTypes';
 import { MalformedPayloadError, toStoredEvent, toStoredIssue, toStoredProject } from '../sentry/convert';
 import { EVENTS_FAMILY, type SendSlot, type SentryClient } from '../sentry/sentryClient';
 import type { IssueStore } from '../store/issueStore';
-import { eventsDue, ISSUE_COUNT_PERIOD, levelRank, type StoreData, type StoredEvent, type StoredIssue, type StoredProject, type SyncSummary } from '../store/model';
+import {
+  eventsDue,
+  ISSUE_COUNT_PERIOD,
+  levelRank,
+  type StoreData,
+  type StoredEvent,
+  type StoredIssue,
+  type StoredProject,
+  type SyncSummary,
+} from '../store/model';
 import { byEventPriority, EventQueue } from './eventQueue';
 import { DEFAULT_SYNC_OPTIONS, filterKey, fullListingQueries, levelQuery, type SyncOptions } from './syncOptions';
 import { eventsProgressText, type SyncProgress } from './syncProgress';
@@ -55,11 +64,21 @@ export class SyncEngine {
     this.logger = deps.logger ?? nullLogger;
     this.clock = deps.clock ?? systemClock;
     this.options = { ...DEFAULT_SYNC_OPTIONS, ...options };
-    if (!Number.isInteger(this.options.eventsPerIssue) || this.options.eventsPerIssue < 1 || this.options.eventsPerIssue > 100) {
-      throw new RcaError('usage', `Events per issue must be a whole number from 1 to 100 (got ${this.options.eventsPerIssue}).`);
+    if (
+      !Number.isInteger(this.options.eventsPerIssue) ||
+      this.options.eventsPerIssue < 1 ||
+      this.options.eventsPerIssue > 100
+    ) {
+      throw new RcaError(
+        'usage',
+        `Events per issue must be a whole number from 1 to 100 (got ${this.options.eventsPerIssue}).`,
+      );
     }
     if (!Number.isInteger(this.options.eagerEventIssues) || this.options.eagerEventIssues < 0) {
-      throw new RcaError('usage', `The number of issues whose events are fetched eagerly must be a whole number, 0 for no limit (got ${this.options.eagerEventIssues}).`);
+      throw new RcaError(
+        'usage',
+        `The number of issues whose events are fetched eagerly must be a whole number, 0 for no limit (got ${this.options.eagerEventIssues}).`,
+      );
     }
   }
 
@@ -69,7 +88,12 @@ export class SyncEngine {
     } catch (e) {
       if (opts.signal?.aborted) {
         const kept = this.progress && this.progress.issuesTotal > 0 ? ` (${eventsProgressText(this.progress)})` : '';
-        throw new RcaError('cancelled', `Sync cancelled; what was fetched is kept${kept} and the next sync continues from there.`, undefined, { cause: e });
+        throw new RcaError(
+          'cancelled',
+          `Sync cancelled; what was fetched is kept${kept} and the next sync continues from there.`,
+          undefined,
+          { cause: e },
+        );
       }
       throw e;
     } finally {
@@ -118,26 +142,51 @@ export class SyncEngine {
     const key = filterKey(this.deps.baseUrl, client.org, this.options);
     const lastListing = prev.meta.lastListing ?? prev.meta.lastSuccessfulSync;
     const sameScope = prev.meta.filterKey === key && !!lastListing;
-    const fullDue = !prev.meta.lastFullSync || started - Date.parse(prev.meta.lastFullSync) >= this.options.fullSyncEveryMs;
-    const kind: 'full' | 'incremental' = opts.mode === 'full' || !sameScope ? 'full' : opts.mode === 'incremental' ? 'incremental' : fullDue ? 'full' : 'incremental';
-    const progress: SyncProgress = { phase: 'projects', issuesListed: 0, issuesTotal: 0, issuesWithEvents: 0, eventsTotal: 0, eventsDone: 0, onDemand: 0 };
+    const fullDue =
+      !prev.meta.lastFullSync || started - Date.parse(prev.meta.lastFullSync) >= this.options.fullSyncEveryMs;
+    const kind: 'full' | 'incremental' =
+      opts.mode === 'full' || !sameScope
+        ? 'full'
+        : opts.mode === 'incremental'
+          ? 'incremental'
+          : fullDue
+            ? 'full'
+            : 'incremental';
+    const progress: SyncProgress = {
+      phase: 'projects',
+      issuesListed: 0,
+      issuesTotal: 0,
+      issuesWithEvents: 0,
+      eventsTotal: 0,
+      eventsDone: 0,
+      onDemand: 0,
+    };
     this.progress = progress;
     const report = () => opts.onProgress?.({ ...progress });
     report();
 
     // 1. Issues: listed (with the projects), then committed before any event.
     const since = lastListing ? new Date(Date.parse(lastListing) - INGEST_DELAY_MS).toISOString() : null;
-    const queries = kind === 'full'
-      ? fullListingQueries(this.options.minLevel)
-      : [[`lastSeen:>${since}`, levelQuery(this.options.minLevel)].filter(Boolean).join(' ')];
+    const queries =
+      kind === 'full'
+        ? fullListingQueries(this.options.minLevel)
+        : [[`lastSeen:>${since}`, levelQuery(this.options.minLevel)].filter(Boolean).join(' ')];
     const byId = new Map<string, StoredIssue>();
     const list = (ids: Set<string> | null, s?: AbortSignal) => {
       progress.phase = 'issues';
       report();
-      return this.listIssues(queries, byId, ids, startedAt, warnings, () => {
-        progress.issuesListed = byId.size;
-        report();
-      }, s);
+      return this.listIssues(
+        queries,
+        byId,
+        ids,
+        startedAt,
+        warnings,
+        () => {
+          progress.issuesListed = byId.size;
+          report();
+        },
+        s,
+      );
     };
     // Region and projects: reuse what the last sync learned, unless this is a full sync.
     let projects: StoredProject[];
@@ -151,7 +200,11 @@ export class SyncEngine {
         // With project=-1 the listing needs no project ids: it runs alongside the projects request.
         const stop = new AbortController();
         const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-        const failFast = <T>(p: Promise<T>) => p.catch((e: unknown) => { stop.abort(); throw e; });
+        const failFast = <T>(p: Promise<T>) =>
+          p.catch((e: unknown) => {
+            stop.abort();
+            throw e;
+          });
         const [api] = await Promise.all([failFast(client.listProjects(both)), failFast(list(null, both))]);
         projects = this.selectProjects(api, warnings);
       } else {
@@ -160,7 +213,11 @@ export class SyncEngine {
       }
     }
     if (projects.length === 0) {
-      throw new RcaError('usage', `The organization "${client.org}" has no projects this token can see.`, 'Check the organization slug and that the token\'s user is a member of its teams.');
+      throw new RcaError(
+        'usage',
+        `The organization "${client.org}" has no projects this token can see.`,
+        "Check the organization slug and that the token's user is a member of its teams.",
+      );
     }
     const projectIds = new Set(projects.map((p) => p.id));
     const listed = [...byId.values()].filter((i) => projectIds.has(i.projectId));
@@ -168,18 +225,19 @@ export class SyncEngine {
     let resolved = 0;
     // An incremental listing that found nothing changes nothing: no commit (a snapshot of a large store is not free).
     const listingCommitted = kind === 'full' || !sameScope || listed.length > 0;
-    if (listingCommitted) await store.update((d) => {
-      resolved = this.mergeListing(d, sameScope, kind, projects, listed, startedAt);
-      d.meta = {
-        ...d.meta,
-        baseUrl: this.deps.baseUrl,
-        org: client.org,
-        regionUrl: client.apiBase.replace(/\/api\/0$/, ''),
-        filterKey: key,
-        lastListing: startedAt,
-        lastFullSync: kind === 'full' ? startedAt : d.meta.lastFullSync,
-      };
-    });
+    if (listingCommitted)
+      await store.update((d) => {
+        resolved = this.mergeListing(d, sameScope, kind, projects, listed, startedAt);
+        d.meta = {
+          ...d.meta,
+          baseUrl: this.deps.baseUrl,
+          org: client.org,
+          regionUrl: client.apiBase.replace(/\/api\/0$/, ''),
+          filterKey: key,
+          lastListing: startedAt,
+          lastFullSync: kind === 'full' ? startedAt : d.meta.lastFullSync,
+        };
+      });
 
     // 2. Events of every issue whose events are missing or stale, the most urgent first.
     const due = store.issues().filter((i) => eventsDue(i, store.events(i.id).length));
@@ -239,10 +297,17 @@ export class SyncEngine {
       eventsOnDemand: progress.onDemand,
     };
     await store.update((d) => {
-      d.meta = { ...d.meta, lastSuccessfulSync: startedAt, lastSync: summary, ...(listingCommitted ? {} : { lastListing: startedAt }) };
+      d.meta = {
+        ...d.meta,
+        lastSuccessfulSync: startedAt,
+        lastSync: summary,
+        ...(listingCommitted ? {} : { lastListing: startedAt }),
+      };
     });
     const onDemand = summary.eventsOnDemand ? `, ${summary.eventsOnDemand} issues' events left for on demand` : '';
-    this.logger.info(`[sync] ${kind} sync: ${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved, ${summary.eventsAdded} events${onDemand}, ${summary.requests} requests (${summary.retries} retries) in ${summary.durationMs} ms`);
+    this.logger.info(
+      `[sync] ${kind} sync: ${summary.issuesNew} new, ${summary.issuesUpdated} updated, ${summary.issuesResolved} resolved, ${summary.eventsAdded} events${onDemand}, ${summary.requests} requests (${summary.retries} retries) in ${summary.durationMs} ms`,
+    );
     return summary;
   }
 
@@ -250,30 +315,63 @@ export class SyncEngine {
    * Lists issues with each query, the queries' cursor chains in parallel; stops them all at the first
    * failure. Issues are keyed by id (an issue whose level changed between two pages is kept once).
    */
-  private async listIssues(queries: string[], byId: Map<string, StoredIssue>, projectIds: Set<string> | null, startedAt: string, warnings: string[], onPage: () => void, signal?: AbortSignal): Promise<void> {
+  private async listIssues(
+    queries: string[],
+    byId: Map<string, StoredIssue>,
+    projectIds: Set<string> | null,
+    startedAt: string,
+    warnings: string[],
+    onPage: () => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { client } = this.deps;
     const stop = new AbortController();
     const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     const allProjects = this.options.projects.length === 0;
     const chain = async (query: string) => {
-      for await (const page of client.issuePages({ projectIds: allProjects || !projectIds ? undefined : [...projectIds], query, sort: 'date', limit: 100, statsPeriod: ISSUE_COUNT_PERIOD }, both)) {
+      for await (const page of client.issuePages(
+        {
+          projectIds: allProjects || !projectIds ? undefined : [...projectIds],
+          query,
+          sort: 'date',
+          limit: 100,
+          statsPeriod: ISSUE_COUNT_PERIOD,
+        },
+        both,
+      )) {
         for (const raw of page) {
           const issue = this.convertIssue(raw, startedAt, warnings);
           if (!issue) continue;
-          if ((projectIds && !projectIds.has(issue.projectId)) || levelRank(issue.level) < levelRank(this.options.minLevel)) continue;
+          if (
+            (projectIds && !projectIds.has(issue.projectId)) ||
+            levelRank(issue.level) < levelRank(this.options.minLevel)
+          )
+            continue;
           byId.set(issue.id, issue);
         }
         onPage();
       }
     };
-    await Promise.all(queries.map((q) => chain(q).catch((e: unknown) => { stop.abort(); throw e; })));
+    await Promise.all(
+      queries.map((q) =>
+        chain(q).catch((e: unknown) => {
+          stop.abort();
+          throw e;
+        }),
+      ),
+    );
   }
 
   /**
    * Workers take a send slot first and only then the most urgent issue, so an issue asked for while
    * they wait is the next request sent. Fetched events are committed in batches.
    */
-  private async fetchQueued(queue: EventQueue, warnings: string[], onCommitted: (ids: string[], added: number) => void, signal?: AbortSignal): Promise<void> {
+  private async fetchQueued(
+    queue: EventQueue,
+    warnings: string[],
+    onCommitted: (ids: string[], added: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { client, store } = this.deps;
     const batch = new Map<string, { events: StoredEvent[]; lastSeen: string; added: number }>();
     let oldest = 0;
@@ -286,17 +384,28 @@ export class SyncEngine {
       committing = committing.then(async () => {
         await this.deps.store.commitEvents(items);
         for (const id of items.keys()) queue.committed(id);
-        onCommitted([...items.keys()], [...items.values()].reduce((n, x) => n + x.added, 0));
+        onCommitted(
+          [...items.keys()],
+          [...items.values()].reduce((n, x) => n + x.added, 0),
+        );
       });
-      committing.catch((error: unknown) => { failure ??= { error }; });
+      committing.catch((error: unknown) => {
+        failure ??= { error };
+      });
       return committing;
     };
     // A timer commits what waited `commitEveryMs`, even when fetching is slow.
     const timer = new AbortController();
     const ticker = (async () => {
       for (;;) {
-        const wait = batch.size ? Math.max(1, oldest + this.options.commitEveryMs - this.clock.now()) : this.options.commitEveryMs;
-        try { await this.clock.sleep(wait, timer.signal); } catch { return; }
+        const wait = batch.size
+          ? Math.max(1, oldest + this.options.commitEveryMs - this.clock.now())
+          : this.options.commitEveryMs;
+        try {
+          await this.clock.sleep(wait, timer.signal);
+        } catch {
+          return;
+        }
         if (batch.size && this.clock.now() - oldest >= this.options.commitEveryMs) void commit();
       }
     })();
@@ -310,13 +419,20 @@ export class SyncEngine {
           return;
         }
         const issue = queue.take();
-        if (!issue) { slot(); return; }
+        if (!issue) {
+          slot();
+          return;
+        }
         try {
           const stored = store.events(issue.id);
           const events = await this.fetchEvents(issue, stored, warnings, signal, slot);
           const known = new Set(stored.map((e) => e.id));
           if (batch.size === 0) oldest = this.clock.now();
-          batch.set(issue.id, { events, lastSeen: issue.lastSeen, added: events.filter((e) => !known.has(e.id)).length });
+          batch.set(issue.id, {
+            events,
+            lastSeen: issue.lastSeen,
+            added: events.filter((e) => !known.has(e.id)).length,
+          });
           if (queue.isAwaited(issue.id) || batch.size >= this.options.commitEveryIssues) void commit();
         } catch (error) {
           queue.failed(issue.id, error);
@@ -336,7 +452,14 @@ export class SyncEngine {
   }
 
   /** Merges a listing into the draft; returns how many issues it found resolved. */
-  private mergeListing(d: StoreData, sameScope: boolean, kind: 'full' | 'incremental', projects: StoredProject[], listed: StoredIssue[], now: string): number {
+  private mergeListing(
+    d: StoreData,
+    sameScope: boolean,
+    kind: 'full' | 'incremental',
+    projects: StoredProject[],
+    listed: StoredIssue[],
+    now: string,
+  ): number {
     const issues = new Map<string, StoredIssue>(sameScope ? d.issues.map((i) => [i.id, i]) : []);
     if (!sameScope) d.events = {};
     let resolvedCount = 0;
@@ -346,7 +469,13 @@ export class SyncEngine {
       const old = issues.get(issue.id);
       if (old?.status === 'unresolved' && issue.status !== 'unresolved') resolvedCount++;
       // Stores from before progressive sync have no eventsLastSeen: their events were current for the old lastSeen.
-      const eventsLastSeen = old ? (old.eventsLastSeen !== undefined ? old.eventsLastSeen : (d.events[old.id]?.length ? old.lastSeen : null)) : null;
+      const eventsLastSeen = old
+        ? old.eventsLastSeen !== undefined
+          ? old.eventsLastSeen
+          : d.events[old.id]?.length
+            ? old.lastSeen
+            : null
+        : null;
       issues.set(issue.id, { ...issue, eventsLastSeen });
     }
     if (kind === 'full') {
@@ -361,21 +490,36 @@ export class SyncEngine {
     }
     d.projects = projects;
     // Newest first; each timestamp parsed once (5,000 issues: 10k parses instead of 120k).
-    d.issues = [...issues.values()].map((i) => [Date.parse(i.lastSeen) || 0, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    d.issues = [...issues.values()]
+      .map((i) => [Date.parse(i.lastSeen) || 0, i] as const)
+      .sort((a, b) => b[0] - a[0])
+      .map(([, i]) => i);
     return resolvedCount;
   }
 
   private selectProjects(api: ApiProject[], warnings: string[]): StoredProject[] {
     const all: StoredProject[] = [];
     for (const p of api) {
-      try { all.push(toStoredProject(p)); } catch (e) { warnings.push(`Skipped a malformed project: ${(e as Error).message}`); }
+      try {
+        all.push(toStoredProject(p));
+      } catch (e) {
+        warnings.push(`Skipped a malformed project: ${(e as Error).message}`);
+      }
     }
     if (this.options.projects.length === 0) return all;
     const bySlug = new Map(all.map((p) => [p.slug, p]));
     const missing = this.options.projects.filter((s) => !bySlug.has(s));
     if (missing.length) {
-      const available = all.map((p) => p.slug).slice(0, 20).join(', ') || 'none';
-      throw new RcaError('usage', `Project${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')} not found in organization "${this.deps.client.org}".`, `Available: ${available}.`);
+      const available =
+        all
+          .map((p) => p.slug)
+          .slice(0, 20)
+          .join(', ') || 'none';
+      throw new RcaError(
+        'usage',
+        `Project${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')} not found in organization "${this.deps.client.org}".`,
+        `Available: ${available}.`,
+      );
     }
     return this.options.projects.map((s) => bySlug.get(s)!);
   }
@@ -390,12 +534,22 @@ export class SyncEngine {
   }
 
   /** The newest events of an issue, merged with the stored ones (newest first, capped). */
-  private async fetchEvents(issue: StoredIssue, stored: StoredEvent[], warnings: string[], signal?: AbortSignal, slot?: SendSlot): Promise<StoredEvent[]> {
+  private async fetchEvents(
+    issue: StoredIssue,
+    stored: StoredEvent[],
+    warnings: string[],
+    signal?: AbortSignal,
+    slot?: SendSlot,
+  ): Promise<StoredEvent[]> {
     const n = this.options.eventsPerIssue;
     const newestStored = stored[0]?.timestamp;
     const known = new Set(stored.map((e) => e.id));
     const fresh: StoredEvent[] = [];
-    for await (const page of this.deps.client.eventPages(issue.id, { full: true, perPage: n, start: newestStored, slot }, signal)) {
+    for await (const page of this.deps.client.eventPages(
+      issue.id,
+      { full: true, perPage: n, start: newestStored, slot },
+      signal,
+    )) {
       for (const raw of page) {
         try {
           const ev = toStoredEvent(raw, issue.id, issue.projectId);
@@ -409,10 +563,16 @@ export class SyncEngine {
       }
       break; // the first page holds the newest `n`; older ones would be trimmed anyway
     }
-    return [...fresh, ...stored]
-      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))
-      .slice(0, n)
-      // Older events keep only their last breadcrumbs: the newest events carry the trail that matters.
-      .map((e, i) => (i < FULL_BREADCRUMB_EVENTS || e.breadcrumbs.length <= OLD_EVENT_BREADCRUMBS ? e : { ...e, breadcrumbs: e.breadcrumbs.slice(-OLD_EVENT_BREADCRUMBS) }));
+    return (
+      [...fresh, ...stored]
+        .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))
+        .slice(0, n)
+        // Older events keep only their last breadcrumbs: the newest events carry the trail that matters.
+        .map((e, i) =>
+          i < FULL_BREADCRUMB_EVENTS || e.breadcrumbs.length <= OLD_EVENT_BREADCRUMBS
+            ? e
+            : { ...e, breadcrumbs: e.breadcrumbs.slice(-OLD_EVENT_BREADCRUMBS) },
+        )
+    );
   }
 }

@@ -55,7 +55,10 @@ export function fullListingQueries(min: Level): string[] {
   const levels = levelsAtLeast(min);
   if (levels.length < LEVELS.length) return levels.map((l) => `is:unresolved level:${l}`);
   const named = levels.slice(0, -1);
-  return [...named.map((l) => `is:unresolved level:${l}`), ['is:unresolved', ...named.map((l) => `!level:${l}`)].join(' ')];
+  return [
+    ...named.map((l) => `is:unresolved level:${l}`),
+    ['is:unresolved', ...named.map((l) => `!level:${l}`)].join(' '),
+  ];
 }
 
 /** What the stored data depends on; when it changes the next sync starts from scratch. */

@@ -21,9 +21,13 @@ export function eventsProgressText(p: Pick<SyncProgress, 'issuesTotal' | 'issues
 /** One line for a progress notification: the phase, then "4,812 / 5,000 issues with events" while events come in. */
 export function syncProgressText(p: SyncProgress): string {
   switch (p.phase) {
-    case 'projects': return 'reading projects…';
-    case 'issues': return `listing issues (${p.issuesListed.toLocaleString('en-US')})…`;
-    case 'events': return `${eventsProgressText(p)}${p.onDemand ? ` (${p.onDemand.toLocaleString('en-US')} more when opened)` : ''}`;
-    case 'writing': return 'saving…';
+    case 'projects':
+      return 'reading projects…';
+    case 'issues':
+      return `listing issues (${p.issuesListed.toLocaleString('en-US')})…`;
+    case 'events':
+      return `${eventsProgressText(p)}${p.onDemand ? ` (${p.onDemand.toLocaleString('en-US')} more when opened)` : ''}`;
+    case 'writing':
+      return 'saving…';
   }
 }

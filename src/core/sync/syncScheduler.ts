@@ -63,10 +63,12 @@ export class SyncScheduler extends DisposableBase {
   constructor(private readonly deps: SyncSchedulerDeps) {
     super();
     this.logger = deps.logger ?? nullLogger;
-    this.register(toDisposable(() => {
-      this.timer?.abort();
-      this.running?.abort.abort();
-    }));
+    this.register(
+      toDisposable(() => {
+        this.timer?.abort();
+        this.running?.abort.abort();
+      }),
+    );
   }
 
   get state(): SchedulerState {
@@ -92,7 +94,11 @@ export class SyncScheduler extends DisposableBase {
     const last = this.deps.lastSuccess();
     const age = last === null ? Infinity : this.deps.clock.now() - last;
     if (age >= interval) {
-      this.logger.info(last === null ? 'no synced data yet: syncing at start-up' : `data is ${Math.round(age / 60_000)} min old: syncing at start-up`);
+      this.logger.info(
+        last === null
+          ? 'no synced data yet: syncing at start-up'
+          : `data is ${Math.round(age / 60_000)} min old: syncing at start-up`,
+      );
       this.arm(this.deps.startupDelayMs ?? 0, 'startup');
     } else {
       this.arm(interval - age, 'timer');
@@ -104,7 +110,8 @@ export class SyncScheduler extends DisposableBase {
    * cancels it and queues a fresh one, whose outcome is returned.
    */
   runNow(trigger: SyncTrigger): Promise<SyncOutcome> {
-    if (this.isDisposed) return Promise.resolve({ trigger, ok: false, cancelled: true, consecutiveFailures: this.failures });
+    if (this.isDisposed)
+      return Promise.resolve({ trigger, ok: false, cancelled: true, consecutiveFailures: this.failures });
     if (this.running) {
       if (trigger === 'settings' || trigger === 'token') {
         this.logger.info(`${trigger} changed during a sync: cancelling it and syncing again`);
@@ -184,7 +191,8 @@ export class SyncScheduler extends DisposableBase {
       return outcome;
     }
     const interval = this.deps.intervalMs();
-    if (this.started && interval > 0) this.arm(this.failures > 0 ? this.pauseAfterFailures(interval) : interval, 'timer');
+    if (this.started && interval > 0)
+      this.arm(this.failures > 0 ? this.pauseAfterFailures(interval) : interval, 'timer');
     else this.fireState();
     return outcome;
   }
@@ -207,7 +215,9 @@ export class SyncScheduler extends DisposableBase {
         this.timer = null;
         void this.runNow(trigger);
       },
-      () => { /* re-armed or disposed */ },
+      () => {
+        /* re-armed or disposed */
+      },
     );
   }
 

@@ -9,7 +9,14 @@ import { Emitter, type Event } from '../common/emitter';
 import { DisposableBase } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import type { ConsentQuestion } from './consentQuestion';
-import { decide, fingerprint, userValue, type ConsentSetting, type SettingLayers, type WorkspaceValueDecision } from './workspaceValues';
+import {
+  decide,
+  fingerprint,
+  userValue,
+  type ConsentSetting,
+  type SettingLayers,
+  type WorkspaceValueDecision,
+} from './workspaceValues';
 
 /** Shows the question; resolves true when the user allowed it. */
 export type ConfirmWorkspaceValue = (question: ConsentQuestion) => Promise<boolean>;
@@ -86,7 +93,9 @@ export class ConsentLedger extends DisposableBase {
     if (this.declined.has(fp) && !userAction) return false;
     let pending = this.asking.get(fp);
     if (!pending) {
-      pending = this.ask(setting, d.workspaceValue, userValue(this.layers(setting), undefined), fp).finally(() => this.asking.delete(fp));
+      pending = this.ask(setting, d.workspaceValue, userValue(this.layers(setting), undefined), fp).finally(() =>
+        this.asking.delete(fp),
+      );
       this.asking.set(fp, pending);
     }
     return pending;

@@ -19,10 +19,15 @@ export interface ConsentQuestion {
 export function consentQuestion(setting: ConsentSetting, value: unknown, current: unknown): ConsentQuestion {
   const origin = (u: unknown) => {
     if (typeof u !== 'string' || !u) return '';
-    try { return new URL(u).origin; } catch { return truncateForMessage(String(u)); }
+    try {
+      return new URL(u).origin;
+    } catch {
+      return truncateForMessage(String(u));
+    }
   };
-  const from = 'This folder\'s workspace settings (.vscode/settings.json, which comes with the repository)';
-  const only = 'Allow only if you trust this repository and that destination. Your answer is remembered for this workspace and this exact value; a changed value asks again.';
+  const from = "This folder's workspace settings (.vscode/settings.json, which comes with the repository)";
+  const only =
+    'Allow only if you trust this repository and that destination. Your answer is remembered for this workspace and this exact value; a changed value asks again.';
   switch (setting) {
     case 'baseUrl':
       return {
@@ -33,7 +38,7 @@ export function consentQuestion(setting: ConsentSetting, value: unknown, current
     case 'aiBaseUrl':
       return {
         message: `Send your AI API key and the diagnosis evidence to ${origin(value)}?`,
-        detail: `${from} set sentryRca.ai.baseUrl to ${String(value)}. A diagnosis would send your OpenAI API key and the evidence (code excerpts, Sentry events, server log lines) to that server. Until you allow it, ${current ? `your own setting (${String(current)})` : 'OpenAI\'s API (or OPENAI_BASE_URL)'} is used. ${only}`,
+        detail: `${from} set sentryRca.ai.baseUrl to ${String(value)}. A diagnosis would send your OpenAI API key and the evidence (code excerpts, Sentry events, server log lines) to that server. Until you allow it, ${current ? `your own setting (${String(current)})` : "OpenAI's API (or OPENAI_BASE_URL)"} is used. ${only}`,
         allow: `Use ${origin(value)}`,
       };
     case 'sshConfigFile':
@@ -43,7 +48,9 @@ export function consentQuestion(setting: ConsentSetting, value: unknown, current
         allow: 'Use This SSH Config',
       };
     case 'logSources': {
-      const lines = describeLogSources(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+      const lines = describeLogSources(
+        Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [],
+      );
       const hosts = [...new Set(lines.map((l) => l.host))];
       return {
         message: `Run log commands on ${hosts.length === 1 ? 'host' : 'hosts'} ${hosts.join(', ')} over SSH?`,
@@ -60,13 +67,20 @@ export function describeLogSources(sources: readonly string[]): Array<{ host: st
     try {
       const [r] = parseLogSources([raw], 'sentryRca.logs.sources');
       const s = r!.source;
-      const action = s.kind === 'file' ? `read the files ${s.path} (with sh, awk, tail)`
-        : s.kind === 'journald' ? `\`journalctl -u ${s.unit} …\``
-          : s.kind === 'docker' ? `\`docker logs ${s.container} …\``
-            : `\`${truncateForMessage(s.template, 300)}\``;
+      const action =
+        s.kind === 'file'
+          ? `read the files ${s.path} (with sh, awk, tail)`
+          : s.kind === 'journald'
+            ? `\`journalctl -u ${s.unit} …\``
+            : s.kind === 'docker'
+              ? `\`docker logs ${s.container} …\``
+              : `\`${truncateForMessage(s.template, 300)}\``;
       return { host: r!.host, action };
     } catch {
-      return { host: '?', action: `${JSON.stringify(truncateForMessage(raw, 120))} (not a valid log source; it would be refused)` };
+      return {
+        host: '?',
+        action: `${JSON.stringify(truncateForMessage(raw, 120))} (not a valid log source; it would be refused)`,
+      };
     }
   });
 }

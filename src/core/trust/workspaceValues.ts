@@ -43,7 +43,9 @@ export function workspaceValue<T>(layers: SettingLayers<T>): T | undefined {
 
 /** A stable digest of the workspace, the setting and its value; a changed value asks again. */
 export function fingerprint(workspaceId: string, setting: ConsentSetting, value: unknown): string {
-  return createHash('sha256').update(JSON.stringify([workspaceId, setting, value])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([workspaceId, setting, value]))
+    .digest('hex');
 }
 
 export function decide<T>(

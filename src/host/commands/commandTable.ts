@@ -41,19 +41,24 @@ export interface CommandTableHost {
 export class CommandTable extends DisposableBase {
   private readonly provided = new Map<string, CommandHandler>();
 
-  constructor(private readonly entries: Readonly<Record<CommandId, CommandEntry>>, host: CommandTableHost) {
+  constructor(
+    private readonly entries: Readonly<Record<CommandId, CommandEntry>>,
+    host: CommandTableHost,
+  ) {
     super();
     for (const [id, entry] of Object.entries(entries) as Array<[CommandId, CommandEntry]>) {
       // Handlers return their result to callers (tests, other commands) and report errors at the edge.
-      this.register(host.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          const handler = await this.handler(id, entry);
-          return await handler(...args);
-        } catch (e) {
-          host.reportError(entry.title, e);
-          return undefined;
-        }
-      }));
+      this.register(
+        host.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            const handler = await this.handler(id, entry);
+            return await handler(...args);
+          } catch (e) {
+            host.reportError(entry.title, e);
+            return undefined;
+          }
+        }),
+      );
     }
   }
 
@@ -75,7 +80,8 @@ export class CommandTable extends DisposableBase {
    */
   provide(id: CommandId, handler: CommandHandler): Disposable {
     const entry = this.entries[id];
-    if (!entry || !('feature' in entry)) throw new Error(`${id} is not a command a feature provides; give it a \`run\` in the command table.`);
+    if (!entry || !('feature' in entry))
+      throw new Error(`${id} is not a command a feature provides; give it a \`run\` in the command table.`);
     this.provided.set(id, handler);
     return toDisposable(() => {
       if (this.provided.get(id) === handler) this.provided.delete(id);
@@ -89,11 +95,19 @@ export class CommandTable extends DisposableBase {
     try {
       await entry.feature.loaded;
     } catch (e) {
-      throw new RcaError('internal', `not available: ${entry.feature.name} could not be loaded (${e instanceof Error ? e.message : String(e)}).`,
-        'The log has the details; reloading the window tries again.', { cause: e });
+      throw new RcaError(
+        'internal',
+        `not available: ${entry.feature.name} could not be loaded (${e instanceof Error ? e.message : String(e)}).`,
+        'The log has the details; reloading the window tries again.',
+        { cause: e },
+      );
     }
     const handler = this.provided.get(id);
-    if (!handler) throw new RcaError('internal', `not available: ${entry.feature.name} is not running (the extension is shutting down, or the feature did not register it).`);
+    if (!handler)
+      throw new RcaError(
+        'internal',
+        `not available: ${entry.feature.name} is not running (the extension is shutting down, or the feature did not register it).`,
+      );
     return handler;
   }
 }

@@ -10,7 +10,12 @@ export interface IssueLookup {
 /** The issue a command was invoked on: a tree row, an issue object, or an id / short id. */
 export function resolveIssue(store: IssueLookup, arg: unknown): StoredIssue {
   if (arg instanceof IssueNode) return arg.issue;
-  if (arg && typeof arg === 'object' && typeof (arg as StoredIssue).id === 'string' && typeof (arg as StoredIssue).shortId === 'string') {
+  if (
+    arg &&
+    typeof arg === 'object' &&
+    typeof (arg as StoredIssue).id === 'string' &&
+    typeof (arg as StoredIssue).shortId === 'string'
+  ) {
     return store.findIssue((arg as StoredIssue).id) ?? (arg as StoredIssue);
   }
   if (typeof arg === 'string' && arg.trim()) {
@@ -22,7 +27,8 @@ export function resolveIssue(store: IssueLookup, arg: unknown): StoredIssue {
 }
 
 function permalinkOf(issue: StoredIssue): string {
-  if (!/^https?:\/\//.test(issue.permalink)) throw new RcaError('remote', `Sentry gave no web link for ${issue.shortId}.`);
+  if (!/^https?:\/\//.test(issue.permalink))
+    throw new RcaError('remote', `Sentry gave no web link for ${issue.shortId}.`);
   return issue.permalink;
 }
 
@@ -54,7 +60,12 @@ export function copyShortId(store: IssueLookup) {
  * "Diagnose Issue" on a tree row, a CodeLens or an id, or from the palette with a pick of the stored
  * issues. The investigation feature provides it to the command table with its panels' `show`.
  */
-export function diagnoseIssue(store: IssueLookup, show: (issue: StoredIssue) => Promise<void> | void, pick: () => Promise<StoredIssue | undefined>, ensureEvents?: (issueId: string) => Promise<void>) {
+export function diagnoseIssue(
+  store: IssueLookup,
+  show: (issue: StoredIssue) => Promise<void> | void,
+  pick: () => Promise<StoredIssue | undefined>,
+  ensureEvents?: (issueId: string) => Promise<void>,
+) {
   return async (arg?: unknown): Promise<void> => {
     const issue = arg === undefined ? await pick() : resolveIssue(store, arg);
     if (!issue) return;

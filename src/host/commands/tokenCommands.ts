@@ -40,14 +40,18 @@ export function setAuthToken(deps: TokenCommandDeps) {
       await config.update('organization', org.trim());
     }
     const given = typeof arg === 'string' ? arg : undefined;
-    const token = (given ?? await vscode.window.showInputBox({
-      title: 'Sentry RCA: Auth Token',
-      prompt: `A Sentry user auth token with org:read, project:read and event:read, for ${config.settings.baseUrl}`,
-      placeHolder: 'sntryu_…',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (v) => (!v.trim() ? 'Paste a token.' : /\s/.test(v.trim()) ? 'A token has no spaces.' : undefined),
-    }))?.trim();
+    const token = (
+      given ??
+      (await vscode.window.showInputBox({
+        title: 'Sentry RCA: Auth Token',
+        prompt: `A Sentry user auth token with org:read, project:read and event:read, for ${config.settings.baseUrl}`,
+        placeHolder: 'sntryu_…',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) =>
+          !v.trim() ? 'Paste a token.' : /\s/.test(v.trim()) ? 'A token has no spaces.' : undefined,
+      }))
+    )?.trim();
     if (!token) return { stored: false, message: 'Cancelled: no token given.' };
 
     let check: { ok: boolean; message: string; missingScopes: string[] };
@@ -73,7 +77,10 @@ export function setAuthToken(deps: TokenCommandDeps) {
         return { stored: false, message };
       }
       // Offline or a server hiccup says nothing about the token: let the user keep it anyway.
-      const keep = given !== undefined ? undefined : await vscode.window.showWarningMessage(`Sentry RCA: ${message}`, 'Save Anyway');
+      const keep =
+        given !== undefined
+          ? undefined
+          : await vscode.window.showWarningMessage(`Sentry RCA: ${message}`, 'Save Anyway');
       if (keep !== 'Save Anyway') return { stored: false, message };
       await tokens.set(token);
       return { stored: true, message: `${message} The token was saved unchecked.` };
@@ -100,8 +107,13 @@ export function clearAuthToken(deps: Pick<TokenCommandDeps, 'tokens' | 'logger'>
   return async (): Promise<void> => {
     await deps.tokens.clear();
     deps.logger.info('[token] cleared');
-    void vscode.window.showInformationMessage('Sentry RCA: auth token cleared. Synced data stays until the next sync.', 'Set Auth Token').then((pick) => {
-      if (pick) void vscode.commands.executeCommand(Commands.setAuthToken);
-    });
+    void vscode.window
+      .showInformationMessage(
+        'Sentry RCA: auth token cleared. Synced data stays until the next sync.',
+        'Set Auth Token',
+      )
+      .then((pick) => {
+        if (pick) void vscode.commands.executeCommand(Commands.setAuthToken);
+      });
   };
 }

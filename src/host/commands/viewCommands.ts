@@ -6,11 +6,20 @@ import { SORT_KEYS, type SortKey } from '../tree/issueTreeModel';
 /** Sorting and filters from the view's title bar. Each accepts its value as an argument, for scripted use. */
 export function sortIssues(view: IssuesView) {
   return async (arg?: unknown): Promise<void> => {
-    const labels: Record<SortKey, string> = { lastSeen: 'Last seen (newest first)', count: 'Event count (most first)', level: 'Level (most severe first)' };
+    const labels: Record<SortKey, string> = {
+      lastSeen: 'Last seen (newest first)',
+      count: 'Event count (most first)',
+      level: 'Level (most severe first)',
+    };
     let sort = (SORT_KEYS as readonly unknown[]).includes(arg) ? (arg as SortKey) : undefined;
     if (!sort) {
       const pick = await vscode.window.showQuickPick(
-        SORT_KEYS.map((k) => ({ label: labels[k], key: k, picked: k === view.model.state.sort, description: k === view.model.state.sort ? 'current' : undefined })),
+        SORT_KEYS.map((k) => ({
+          label: labels[k],
+          key: k,
+          picked: k === view.model.state.sort,
+          description: k === view.model.state.sort ? 'current' : undefined,
+        })),
         { title: 'Sort issues by' },
       );
       sort = pick?.key;
@@ -21,10 +30,14 @@ export function sortIssues(view: IssuesView) {
 
 export function filterByLevel(view: IssuesView) {
   return async (arg?: unknown): Promise<void> => {
-    let level: Level | null | undefined = arg === null || arg === 'all' ? null : LEVELS.includes(arg as Level) ? (arg as Level) : undefined;
+    let level: Level | null | undefined =
+      arg === null || arg === 'all' ? null : LEVELS.includes(arg as Level) ? (arg as Level) : undefined;
     if (level === undefined) {
       const pick = await vscode.window.showQuickPick(
-        [{ label: 'All levels', level: null as Level | null }, ...LEVELS.map((l) => ({ label: `${l} and above`, level: l as Level | null }))],
+        [
+          { label: 'All levels', level: null as Level | null },
+          ...LEVELS.map((l) => ({ label: `${l} and above`, level: l as Level | null })),
+        ],
         { title: 'Show issues at or above level' },
       );
       if (!pick) return;
@@ -36,11 +49,15 @@ export function filterByLevel(view: IssuesView) {
 
 export function filterByProject(view: IssuesView) {
   return async (arg?: unknown): Promise<void> => {
-    let project: string | null | undefined = arg === null || arg === '' ? null : typeof arg === 'string' ? arg : undefined;
+    let project: string | null | undefined =
+      arg === null || arg === '' ? null : typeof arg === 'string' ? arg : undefined;
     if (project === undefined) {
       const slugs = [...new Set(view.model.projectGroups().map((g) => g.project.slug))];
       const pick = await vscode.window.showQuickPick(
-        [{ label: 'All projects', slug: null as string | null }, ...slugs.map((s) => ({ label: s, slug: s as string | null }))],
+        [
+          { label: 'All projects', slug: null as string | null },
+          ...slugs.map((s) => ({ label: s, slug: s as string | null })),
+        ],
         { title: 'Show issues of project' },
       );
       if (!pick) return;
@@ -52,11 +69,14 @@ export function filterByProject(view: IssuesView) {
 
 export function filterByText(view: IssuesView) {
   return async (arg?: unknown): Promise<void> => {
-    const text = typeof arg === 'string' ? arg : await vscode.window.showInputBox({
-      title: 'Filter issues by text',
-      prompt: 'Matches title, short id, culprit and message; empty clears the text filter',
-      value: view.model.state.text,
-    });
+    const text =
+      typeof arg === 'string'
+        ? arg
+        : await vscode.window.showInputBox({
+            title: 'Filter issues by text',
+            prompt: 'Matches title, short id, culprit and message; empty clears the text filter',
+            value: view.model.state.text,
+          });
     if (text === undefined) return;
     await view.setViewState({ text: text.trim() });
   };

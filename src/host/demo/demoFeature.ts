@@ -44,13 +44,17 @@ export class DemoFeature extends DisposableBase {
     super();
     this.log = tagged(host.log, 'demo');
     this.paths = demoPaths(host.context.extensionPath, host.context.globalStorageUri.fsPath);
-    this.resumed = this.demoFolder() ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e)) : Promise.resolve();
+    this.resumed = this.demoFolder()
+      ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e))
+      : Promise.resolve();
   }
 
   /** The demo workspace this extension wrote, at its exact path in the extension's storage: a folder
    *  elsewhere with a copy of the marker file (a cloned repository) is not the demo. */
   private demoFolder(): vscode.WorkspaceFolder | undefined {
-    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && f.uri.fsPath === this.paths.workspace && existsSync(join(f.uri.fsPath, MARKER)));
+    return vscode.workspace.workspaceFolders?.find(
+      (f) => f.uri.scheme === 'file' && f.uri.fsPath === this.paths.workspace && existsSync(join(f.uri.fsPath, MARKER)),
+    );
   }
 
   /** The demo's settings point at the local demo server and sshd; the user chose the demo, so they apply. */
@@ -71,7 +75,9 @@ export class DemoFeature extends DisposableBase {
     if (current && current !== DEMO_TOKEN) {
       const go = await vscode.window.showWarningMessage(
         'Try the Demo replaces your stored Sentry auth token with the demo server\'s. Run "Set Auth Token" again afterwards to return to your organization.',
-        { modal: true }, 'Start the Demo');
+        { modal: true },
+        'Start the Demo',
+      );
       if (go !== 'Start the Demo') return undefined;
     }
     const state = await vscode.window.withProgress(
@@ -102,9 +108,15 @@ export class DemoFeature extends DisposableBase {
     const ws = this.paths.workspace;
     if (!existsSync(join(ws, MARKER))) {
       await new Promise<void>((resolve, reject) => {
-        execFile(process.execPath, [this.paths.script, 'workspace', '--recording', this.paths.recording, '--into', ws],
+        execFile(
+          process.execPath,
+          [this.paths.script, 'workspace', '--recording', this.paths.recording, '--into', ws],
           { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 },
-          (err, _out, stderr) => (err ? reject(new RcaError('internal', `Could not write the demo workspace: ${stderr.trim() || err.message}`)) : resolve()));
+          (err, _out, stderr) =>
+            err
+              ? reject(new RcaError('internal', `Could not write the demo workspace: ${stderr.trim() || err.message}`))
+              : resolve(),
+        );
       });
       writeMarker(ws, { demo: 1 });
     }
@@ -114,7 +126,11 @@ export class DemoFeature extends DisposableBase {
   private writeSettings(state: DemoState): void {
     const file = join(this.paths.workspace, '.vscode', 'settings.json');
     let settings: Record<string, unknown> = {};
-    try { settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { /* first time, or edited into JSONC: rewrite */ }
+    try {
+      settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      /* first time, or edited into JSONC: rewrite */
+    }
     // The demo's local sshd stands in for the production host; without it there are no log sources
     // at all (stale ones from an earlier run would only show a failing host).
     const want: Record<string, unknown> = {
@@ -143,7 +159,7 @@ export class DemoFeature extends DisposableBase {
     this.writeSettings(state);
     const marker = readMarker(folder.uri.fsPath);
     // Settled once the user started the demo from "Try the Demo" (which sets pendingToken, then the token).
-    if (marker?.pendingToken || await this.host.tokens.get() === DEMO_TOKEN) await this.allowDemoSettings(state);
+    if (marker?.pendingToken || (await this.host.tokens.get()) === DEMO_TOKEN) await this.allowDemoSettings(state);
     if (marker?.pendingToken) {
       await this.host.tokens.set(DEMO_TOKEN);
       writeMarker(folder.uri.fsPath, { demo: 1 });

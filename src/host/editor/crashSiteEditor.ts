@@ -27,22 +27,36 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
   private diagnostics: vscode.DiagnosticCollection | undefined;
   private readonly skew: SkewLens;
 
-  constructor(private readonly sites: CrashSiteIndex, private readonly logger: Logger, private readonly config: EditorSettings, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly sites: CrashSiteIndex,
+    private readonly logger: Logger,
+    private readonly config: EditorSettings,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     this.skew = new SkewLens(logger, now);
     // A save or a commit may change what differs from the release.
-    this.register(vscode.workspace.onDidSaveTextDocument(() => { this.skew.clear(); this.lensesChanged.fire(); }));
+    this.register(
+      vscode.workspace.onDidSaveTextDocument(() => {
+        this.skew.clear();
+        this.lensesChanged.fire();
+      }),
+    );
     const selector: vscode.DocumentSelector = { scheme: 'file' };
     this.register(vscode.languages.registerCodeLensProvider(selector, this));
     this.register(vscode.languages.registerHoverProvider(selector, this));
-    this.register(sites.onDidChange(() => {
-      this.lensesChanged.fire();
-      void this.updateProblems();
-    }));
-    this.register(config.onDidChange((c) => {
-      if (c.changed.includes('editorCodeLens')) this.lensesChanged.fire();
-      if (c.changed.includes('editorProblems')) void this.updateProblems();
-    }));
+    this.register(
+      sites.onDidChange(() => {
+        this.lensesChanged.fire();
+        void this.updateProblems();
+      }),
+    );
+    this.register(
+      config.onDidChange((c) => {
+        if (c.changed.includes('editorCodeLens')) this.lensesChanged.fire();
+        if (c.changed.includes('editorProblems')) void this.updateProblems();
+      }),
+    );
     this.register({ dispose: () => this.diagnostics?.dispose() });
     void this.updateProblems();
   }
@@ -58,11 +72,20 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
       const range = doc.lineAt(line - 1).range;
       const shown = onLine.length > MAX_LENSES_PER_LINE ? [] : onLine;
       for (const s of shown) lenses.push(new vscode.CodeLens(range, this.lensCommand(lensTitle(s, now), s)));
-      if (shown.length === 0) lenses.push(new vscode.CodeLens(range, this.lensCommand(groupedLensTitle(onLine, now), onLine[0]!)));
+      if (shown.length === 0)
+        lenses.push(new vscode.CodeLens(range, this.lensCommand(groupedLensTitle(onLine, now), onLine[0]!)));
       // Version skew, said plainly: the code here may not be the code that crashed.
       const skewed = await this.skew.text(onLine[0]!);
       if (token.isCancellationRequested) return [];
-      if (skewed) lenses.push(new vscode.CodeLens(range, { title: `$(git-compare) ${skewed}`, command: Commands.diagnoseIssue, arguments: [onLine[0]!.issueId], tooltip: `Diagnose ${onLine[0]!.shortId}: its suspect commits and version skew` }));
+      if (skewed)
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `$(git-compare) ${skewed}`,
+            command: Commands.diagnoseIssue,
+            arguments: [onLine[0]!.issueId],
+            tooltip: `Diagnose ${onLine[0]!.shortId}: its suspect commits and version skew`,
+          }),
+        );
     }
     return lenses;
   }
@@ -71,15 +94,22 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
     return { title, command: Commands.diagnoseIssue, arguments: [site.issueId], tooltip: `Diagnose ${site.shortId}` };
   }
 
-  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async provideHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const sites = await this.sites.sitesIn(doc.uri.fsPath);
     if (token.isCancellationRequested || sites.length === 0) return undefined;
     const onLine = sitesByLine(sites).get(pos.line + 1);
     if (!onLine) return undefined;
-    const md = new vscode.MarkdownString(hoverMarkdown(onLine, this.now(), {
-      openInSentry: (s) => commandUri(Commands.openInSentry, [s.issueId]),
-      diagnose: (s) => commandUri(Commands.diagnoseIssue, [s.issueId]),
-    }), true);
+    const md = new vscode.MarkdownString(
+      hoverMarkdown(onLine, this.now(), {
+        openInSentry: (s) => commandUri(Commands.openInSentry, [s.issueId]),
+        diagnose: (s) => commandUri(Commands.diagnoseIssue, [s.issueId]),
+      }),
+      true,
+    );
     // Only our two commands may run from links; the text itself comes from Sentry and is escaped.
     md.isTrusted = { enabledCommands: [Commands.openInSentry, Commands.diagnoseIssue] };
     md.supportHtml = false;
@@ -99,13 +129,20 @@ export class CrashSiteEditor extends DisposableBase implements vscode.CodeLensPr
     const entries: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
     for (const sites of all.values()) {
       const uri = vscode.Uri.file(sites[0]!.path);
-      entries.push([uri, sites.map((s) => {
-        // The whole line from the crash column: the exact token is unknown, and a zero-width range is hard to see.
-        const d = new vscode.Diagnostic(new vscode.Range(s.line - 1, Math.max(0, s.column - 1), s.line - 1, Number.MAX_SAFE_INTEGER), problemMessage(s, now), severity(s.level));
-        d.source = 'Sentry';
-        d.code = s.shortId;
-        return d;
-      })]);
+      entries.push([
+        uri,
+        sites.map((s) => {
+          // The whole line from the crash column: the exact token is unknown, and a zero-width range is hard to see.
+          const d = new vscode.Diagnostic(
+            new vscode.Range(s.line - 1, Math.max(0, s.column - 1), s.line - 1, Number.MAX_SAFE_INTEGER),
+            problemMessage(s, now),
+            severity(s.level),
+          );
+          d.source = 'Sentry';
+          d.code = s.shortId;
+          return d;
+        }),
+      ]);
     }
     this.diagnostics.clear();
     this.diagnostics.set(entries);

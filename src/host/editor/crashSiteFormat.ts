@@ -38,16 +38,20 @@ export interface HoverLinks {
 
 /** Hover markdown for the issues crashing on one line, busiest first. */
 export function hoverMarkdown(sites: readonly CrashSite[], now: number, links: HoverLinks): string {
-  return [...sites].sort((a, b) => b.count - a.count).map((s) => {
-    const lines = [
-      `**$(warning) ${escapeMarkdown(s.shortId)}** ${escapeMarkdown(clip(s.title, 300))}`,
-      `${escapeMarkdown(s.level)} · ${s.count.toLocaleString('en-US')} event${s.count === 1 ? '' : 's'} · last seen ${escapeMarkdown(relativeTime(s.lastSeen, now))}`,
-    ];
-    if (s.lineStatus === 'moved' && s.moved) lines.push(`Crashed at line ${s.moved.from} in the release; the line moved here since.`);
-    if (s.lineStatus === 'changed') lines.push('This line changed since the release that crashed.');
-    lines.push(`[Open in Sentry](${links.openInSentry(s)}) · [Diagnose](${links.diagnose(s)})`);
-    return lines.join('  \n');
-  }).join('\n\n---\n\n');
+  return [...sites]
+    .sort((a, b) => b.count - a.count)
+    .map((s) => {
+      const lines = [
+        `**$(warning) ${escapeMarkdown(s.shortId)}** ${escapeMarkdown(clip(s.title, 300))}`,
+        `${escapeMarkdown(s.level)} · ${s.count.toLocaleString('en-US')} event${s.count === 1 ? '' : 's'} · last seen ${escapeMarkdown(relativeTime(s.lastSeen, now))}`,
+      ];
+      if (s.lineStatus === 'moved' && s.moved)
+        lines.push(`Crashed at line ${s.moved.from} in the release; the line moved here since.`);
+      if (s.lineStatus === 'changed') lines.push('This line changed since the release that crashed.');
+      lines.push(`[Open in Sentry](${links.openInSentry(s)}) · [Diagnose](${links.diagnose(s)})`);
+      return lines.join('  \n');
+    })
+    .join('\n\n---\n\n');
 }
 
 /** The Problems-panel message for one crash site. */

@@ -39,12 +39,17 @@ export function isOpenIssue(issue: StoredIssue): boolean {
  * frame's path: the mapper keeps the text of a few hundred files for its line checks, and visiting
  * the issues file by file reads each file once instead of once per issue on a large store.
  */
-export function crashSiteItems(store: Pick<CrashSiteStore, 'issues' | 'events'>): Array<{ issue: StoredIssue; event: StoredEvent | undefined }> {
-  const items = store.issues().filter(isOpenIssue).map((issue) => {
-    const event = store.events(issue.id)[0];
-    const frame = event && crashFrame(event);
-    return { issue, event, key: frame ? frame.absPath ?? frame.filename ?? '' : '' };
-  });
+export function crashSiteItems(
+  store: Pick<CrashSiteStore, 'issues' | 'events'>,
+): Array<{ issue: StoredIssue; event: StoredEvent | undefined }> {
+  const items = store
+    .issues()
+    .filter(isOpenIssue)
+    .map((issue) => {
+      const event = store.events(issue.id)[0];
+      const frame = event && crashFrame(event);
+      return { issue, event, key: frame ? (frame.absPath ?? frame.filename ?? '') : '' };
+    });
   items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return items.map(({ issue, event }) => ({ issue, event }));
 }
@@ -86,26 +91,34 @@ export class CrashSiteIndex extends DisposableBase {
   /** The sites may differ now; views should ask again. */
   readonly onDidChange: Event<void> = this.changed.event;
 
-  constructor(private readonly store: CrashSiteStore, private readonly frames: CrashSiteMappers, private readonly logger: Logger) {
+  constructor(
+    private readonly store: CrashSiteStore,
+    private readonly frames: CrashSiteMappers,
+    private readonly logger: Logger,
+  ) {
     super();
     this.register(store.onDidChange(() => this.invalidate()));
-    this.register(frames.onDidChange(() => {
-      this.located.clear();
-      this.generation++;
-      this.invalidate();
-    }));
+    this.register(
+      frames.onDidChange(() => {
+        this.located.clear();
+        this.generation++;
+        this.invalidate();
+      }),
+    );
     if (frames.onDidChangeFiles) {
-      this.register(frames.onDidChangeFiles((paths) => {
-        const touched = new Set(paths.map((p) => pathKey(p)));
-        let dropped = false;
-        for (const [id, l] of this.located) {
-          if (l.at && touched.has(pathKey(l.at.path))) {
-            this.located.delete(id);
-            dropped = true;
+      this.register(
+        frames.onDidChangeFiles((paths) => {
+          const touched = new Set(paths.map((p) => pathKey(p)));
+          let dropped = false;
+          for (const [id, l] of this.located) {
+            if (l.at && touched.has(pathKey(l.at.path))) {
+              this.located.delete(id);
+              dropped = true;
+            }
           }
-        }
-        if (dropped) this.invalidate();
-      }));
+          if (dropped) this.invalidate();
+        }),
+      );
     }
   }
 
@@ -131,11 +144,23 @@ export class CrashSiteIndex extends DisposableBase {
       if (!mapper) return new Map();
       const fresh = items.filter(({ issue, event }) => this.located.get(issue.id)?.eventId !== (event?.id ?? ''));
       const found = new Map<string, CrashSite>();
-      for (const sites of (await collectCrashSites(fresh, mapper)).values()) for (const s of sites) found.set(s.issueId, s);
+      for (const sites of (await collectCrashSites(fresh, mapper)).values())
+        for (const s of sites) found.set(s.issueId, s);
       if (generation === this.generation) {
         for (const { issue, event } of fresh) {
           const s = found.get(issue.id);
-          this.located.set(issue.id, { eventId: event?.id ?? '', at: s ? { path: s.path, line: s.line, column: s.column, lineStatus: s.lineStatus, ...(s.moved ? { moved: s.moved } : {}) } : null });
+          this.located.set(issue.id, {
+            eventId: event?.id ?? '',
+            at: s
+              ? {
+                  path: s.path,
+                  line: s.line,
+                  column: s.column,
+                  lineStatus: s.lineStatus,
+                  ...(s.moved ? { moved: s.moved } : {}),
+                }
+              : null,
+          });
         }
         if (this.located.size > items.length) {
           const present = new Set(items.map((i) => i.issue.id));
@@ -148,9 +173,20 @@ export class CrashSiteIndex extends DisposableBase {
         const at = found.get(issue.id) ?? this.located.get(issue.id)?.at;
         if (!at || !event) continue;
         const site: CrashSite = {
-          issueId: issue.id, shortId: issue.shortId, title: issue.title, level: issue.level, count: issue.count, lastSeen: issue.lastSeen,
-          eventId: event.id, path: at.path, line: at.line, column: at.column, lineStatus: at.lineStatus, ...(at.moved ? { moved: at.moved } : {}),
-          release: event.release ?? issue.firstRelease, eventLine: crashFrame(event)?.lineNo ?? null,
+          issueId: issue.id,
+          shortId: issue.shortId,
+          title: issue.title,
+          level: issue.level,
+          count: issue.count,
+          lastSeen: issue.lastSeen,
+          eventId: event.id,
+          path: at.path,
+          line: at.line,
+          column: at.column,
+          lineStatus: at.lineStatus,
+          ...(at.moved ? { moved: at.moved } : {}),
+          release: event.release ?? issue.firstRelease,
+          eventLine: crashFrame(event)?.lineNo ?? null,
         };
         const key = pathKey(at.path);
         const list = out.get(key);
@@ -159,7 +195,9 @@ export class CrashSiteIndex extends DisposableBase {
         n++;
       }
       for (const list of out.values()) list.sort((a, b) => a.line - b.line || b.count - a.count);
-      this.logger.debug(`crash sites: ${n} of ${items.length} issues in ${out.size} files, ${fresh.length} mapped now (${Math.round(performance.now() - started)} ms)`);
+      this.logger.debug(
+        `crash sites: ${n} of ${items.length} issues in ${out.size} files, ${fresh.length} mapped now (${Math.round(performance.now() - started)} ms)`,
+      );
       return out;
     } catch (e) {
       // A failed computation must not stick: the next request tries again.

@@ -17,7 +17,10 @@ export class SkewLens {
   private readonly cache = new Map<string, { at: number; text: Promise<string | null> }>();
   private readonly repos = new Map<string, GitHistory>();
 
-  constructor(private readonly logger: Logger, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** `changed after orders@3.1.0 by a1b2c3d — not deployed yet?`, or null. */
   text(site: CrashSite): Promise<string | null> {
@@ -30,7 +33,10 @@ export class SkewLens {
     const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < TTL_MS) return hit.text;
     let git = this.repos.get(root);
-    if (!git) { git = new GitHistory(root); this.repos.set(root, git); }
+    if (!git) {
+      git = new GitHistory(root);
+      this.repos.set(root, git);
+    }
     const text = skewAtLine(git, site.release, rel, site.eventLine).catch((e: unknown) => {
       this.logger.debug(`skew of ${rel}:${site.eventLine}: ${errorMessage(e)}`);
       return null;

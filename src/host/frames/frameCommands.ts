@@ -40,7 +40,10 @@ export class FrameOpener implements vscode.Disposable {
     // The mapping itself is memoised by the mapper, so it is copied, never changed.
     const rel = relocateLine(doc.getText(), target.frame);
     const { moved: _stale, ...rest } = mapped;
-    const m = rel.status === 'unknown' ? mapped : { ...rest, line: rel.line, lineStatus: rel.status, ...(rel.moved ? { moved: rel.moved } : {}) };
+    const m =
+      rel.status === 'unknown'
+        ? mapped
+        : { ...rest, line: rel.line, lineStatus: rel.status, ...(rel.moved ? { moved: rel.moved } : {}) };
     const pos = doc.validatePosition(new vscode.Position(m.line - 1, m.column - 1));
     const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
@@ -50,7 +53,14 @@ export class FrameOpener implements vscode.Disposable {
       if (m.lineStatus === 'moved') void vscode.window.showInformationMessage(`Sentry RCA: ${note}`);
       else void vscode.window.showWarningMessage(`Sentry RCA: ${note}`);
     }
-    return { opened: true, path: m.path, line: pos.line + 1, column: pos.character + 1, lineStatus: m.lineStatus, ...(m.moved ? { moved: m.moved } : {}) };
+    return {
+      opened: true,
+      path: m.path,
+      line: pos.line + 1,
+      column: pos.character + 1,
+      lineStatus: m.lineStatus,
+      ...(m.moved ? { moved: m.moved } : {}),
+    };
   };
 
   /**
@@ -60,8 +70,14 @@ export class FrameOpener implements vscode.Disposable {
   readonly addPathMapping = async (arg?: unknown): Promise<PathMapping | undefined> => {
     const target = resolveFrameTarget(arg);
     const framePath = (target.frame.absPath || target.frame.filename || '').replace(/\\/g, '/');
-    if (!framePath) throw new RcaError('usage', 'This frame has no file path to map.', 'Only frames with a file name can be mapped.');
-    if (!vscode.workspace.workspaceFolders?.length) throw new RcaError('usage', 'Path mappings are workspace settings, and no folder is open.', 'Open the project\'s folder first.');
+    if (!framePath)
+      throw new RcaError('usage', 'This frame has no file path to map.', 'Only frames with a file name can be mapped.');
+    if (!vscode.workspace.workspaceFolders?.length)
+      throw new RcaError(
+        'usage',
+        'Path mappings are workspace settings, and no folder is open.',
+        "Open the project's folder first.",
+      );
     const suggested = await this.frames.suggestMapping(target.frame, target.project);
     const from = await vscode.window.showInputBox({
       title: 'Add Path Mapping (1/2): the path prefix as Sentry shows it',
@@ -79,10 +95,17 @@ export class FrameOpener implements vscode.Disposable {
       validateInput: (v) => (v.trim() ? undefined : 'Enter a folder, e.g. ${workspaceFolder}/'),
     });
     if (to === undefined) return undefined;
-    const mapping: PathMapping = { from: from.trim(), to: to.trim(), ...(target.project ? { project: target.project } : {}) };
+    const mapping: PathMapping = {
+      from: from.trim(),
+      to: to.trim(),
+      ...(target.project ? { project: target.project } : {}),
+    };
     const ok = await vscode.window.showInformationMessage(
       `Add the path mapping ${describeMapping(mapping)} to this workspace's settings?`,
-      { modal: true, detail: 'It is tried before the automatic matching for every frame whose path starts with the prefix.' },
+      {
+        modal: true,
+        detail: 'It is tried before the automatic matching for every frame whose path starts with the prefix.',
+      },
       'Add',
     );
     if (ok !== 'Add') return undefined;
@@ -90,7 +113,10 @@ export class FrameOpener implements vscode.Disposable {
     // The settings change re-applies the mappings; say where the frame goes now.
     const m = await this.frames.map(target.frame, target.project);
     if (m.ok) void vscode.window.showInformationMessage(`Sentry RCA: the frame now opens ${localLocation(m)}.`);
-    else void vscode.window.showWarningMessage(`Sentry RCA: the mapping was added, but the frame still does not map: ${m.reason}`);
+    else
+      void vscode.window.showWarningMessage(
+        `Sentry RCA: the mapping was added, but the frame still does not map: ${m.reason}`,
+      );
     return mapping;
   };
 
@@ -122,5 +148,9 @@ export class FrameOpener implements vscode.Disposable {
 async function writeMapping(mapping: PathMapping): Promise<void> {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const current = config.inspect<unknown>(SettingKeys.pathMappings);
-  await config.update(SettingKeys.pathMappings, appendMapping(current?.workspaceValue, mapping), vscode.ConfigurationTarget.Workspace);
+  await config.update(
+    SettingKeys.pathMappings,
+    appendMapping(current?.workspaceValue, mapping),
+    vscode.ConfigurationTarget.Workspace,
+  );
 }

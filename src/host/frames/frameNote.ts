@@ -8,7 +8,14 @@ import type { UnmappedCode } from '../../core/frames/framePath';
 import { escapeMarkdown } from '../tree/issueTreeFormat';
 
 /** Reasons a path mapping can fix; the others (native code, URLs with no source, no folder open) it cannot. */
-const MAPPABLE: ReadonlySet<UnmappedCode> = new Set<UnmappedCode>(['no-match', 'ambiguous', 'mapping-target-missing', 'excluded-dir', 'library-frame', 'url']);
+const MAPPABLE: ReadonlySet<UnmappedCode> = new Set<UnmappedCode>([
+  'no-match',
+  'ambiguous',
+  'mapping-target-missing',
+  'excluded-dir',
+  'library-frame',
+  'url',
+]);
 
 export function canAddMapping(m: FrameMapping): boolean {
   return !m.ok && MAPPABLE.has(m.code);
@@ -23,8 +30,10 @@ export function localLocation(m: MappedFrame, sep = '/'): string {
 
 /** One sentence on a line that moved or changed since the release, or '' when it is where it was. */
 export function lineNote(m: MappedFrame): string {
-  if (m.lineStatus === 'moved' && m.moved) return `The crashing line moved from line ${m.moved.from} to line ${m.moved.to} since the release.`;
-  if (m.lineStatus === 'changed') return 'The local line differs from the crashing line and was not found nearby: the code changed since the release.';
+  if (m.lineStatus === 'moved' && m.moved)
+    return `The crashing line moved from line ${m.moved.from} to line ${m.moved.to} since the release.`;
+  if (m.lineStatus === 'changed')
+    return 'The local line differs from the crashing line and was not found nearby: the code changed since the release.';
   return '';
 }
 

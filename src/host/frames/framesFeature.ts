@@ -23,7 +23,10 @@ export interface FramesHost {
   /** Path mappings for the mapper, CodeLens and Problems switches for the editor. */
   config: FrameSettings;
   store: CrashSiteStore;
-  issues: { provider: { frameDetails: FrameDetails | undefined; refresh(): void }; view?: { readonly selection: readonly unknown[] } };
+  issues: {
+    provider: { frameDetails: FrameDetails | undefined; refresh(): void };
+    view?: { readonly selection: readonly unknown[] };
+  };
   /** The App's command table: Open Frame and Add Path Mapping are stubs there until this feature provides them. */
   commands: Pick<CommandTable, 'provide'>;
 }
@@ -43,22 +46,35 @@ export class FramesFeature extends DisposableBase {
     this.editor = this.register(new CrashSiteEditor(this.crashSites, log, host.config));
     // A context-menu invocation can arrive without its row when the tree was refreshed under the menu
     // (a sync or a saved diagnosis replaces the rows); the selected frame row is what the user meant.
-    const orSelected = (arg: unknown) => arg ?? host.issues.view?.selection.find((n) => !!n && typeof n === 'object' && 'frame' in n);
+    const orSelected = (arg: unknown) =>
+      arg ?? host.issues.view?.selection.find((n) => !!n && typeof n === 'object' && 'frame' in n);
     this.register(host.commands.provide(Commands.openFrame, (arg?: unknown) => this.opener.open(orSelected(arg))));
-    this.register(host.commands.provide(Commands.addPathMapping, (arg?: unknown) => this.opener.addPathMapping(orSelected(arg))));
+    this.register(
+      host.commands.provide(Commands.addPathMapping, (arg?: unknown) => this.opener.addPathMapping(orSelected(arg))),
+    );
     const provider = host.issues.provider;
     provider.frameDetails = this.frameDetails;
     // Frame tooltips are resolved once per row; new mappings must reach rows already shown (after the
     // WorkspaceFrames listener, registered first, has applied them).
-    this.register(host.config.onDidChange((c) => {
-      if (c.changed.includes('pathMappings')) provider.refresh();
-    }));
-    this.register({ dispose: () => { if (provider.frameDetails === this.frameDetails) provider.frameDetails = undefined; } });
+    this.register(
+      host.config.onDidChange((c) => {
+        if (c.changed.includes('pathMappings')) provider.refresh();
+      }),
+    );
+    this.register({
+      dispose: () => {
+        if (provider.frameDetails === this.frameDetails) provider.frameDetails = undefined;
+      },
+    });
   }
 
   /** Markdown for a frame's tooltip: where it opens, or why not with an "Add Path Mapping…" link. */
   readonly frameDetails: FrameDetails = async (frame, project) => {
     const m = await this.frames.map(frame, project);
-    return frameNote(m, commandUri(Commands.addPathMapping, [frameLinkArgs({ frame, project })]), process.platform === 'win32' ? '\\' : '/');
+    return frameNote(
+      m,
+      commandUri(Commands.addPathMapping, [frameLinkArgs({ frame, project })]),
+      process.platform === 'win32' ? '\\' : '/',
+    );
   };
 }

@@ -55,15 +55,25 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   /** Indexed files whose content changed or that were removed (crash lines there may have moved). */
   readonly onDidChangeFiles: Event<readonly string[]> = this.filesChanged.event;
 
-  constructor(private readonly state: vscode.Memento, logger: Logger, private readonly config: FrameSettings) {
+  constructor(
+    private readonly state: vscode.Memento,
+    logger: Logger,
+    private readonly config: FrameSettings,
+  ) {
     super();
     this.logger = tagged(logger, 'frames');
     this.lastSaved = JSON.stringify(state.get(StateKeys.learnedPrefixes) ?? []);
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate('workspace folders changed')));
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('files.exclude')) this.invalidate('files.exclude changed');
-    }));
-    this.register(config.onDidChange((c) => { if (c.changed.includes('pathMappings')) this.applyMappings(); }));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('files.exclude')) this.invalidate('files.exclude changed');
+      }),
+    );
+    this.register(
+      config.onDidChange((c) => {
+        if (c.changed.includes('pathMappings')) this.applyMappings();
+      }),
+    );
     this.register({
       dispose: () => {
         this.saveLearnedNow();
@@ -86,7 +96,12 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
   /** Maps a frame, or says why not (including "no folder open"). Schedules saving learned prefixes. */
   async map(frame: StoredFrame, project: string | undefined): Promise<FrameMapping> {
     const mapper = await this.mapper();
-    if (!mapper) return { ok: false, code: 'no-workspace', reason: 'No local folder is open: open the project\'s folder to jump to its source.' };
+    if (!mapper)
+      return {
+        ok: false,
+        code: 'no-workspace',
+        reason: "No local folder is open: open the project's folder to jump to its source.",
+      };
     const m = await mapper.map(frame, project);
     this.scheduleSave();
     return m;
@@ -99,7 +114,9 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
 
   /** The open local folders as the index knows them. */
   static roots(): WorkspaceRoot[] {
-    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+    return (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => ({ name: f.name, path: f.uri.fsPath }));
   }
 
   private async build(): Promise<Built | undefined> {
@@ -113,9 +130,17 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
       if (target) target[op](u.fsPath);
       else buffered.push(() => target?.[op](u.fsPath));
     };
-    const subs = [watcher.onDidCreate(forward('add')), watcher.onDidDelete(forward('remove')), watcher.onDidChange(forward('changed'))];
+    const subs = [
+      watcher.onDidCreate(forward('add')),
+      watcher.onDidDelete(forward('remove')),
+      watcher.onDidChange(forward('changed')),
+    ];
     try {
-      const index = await WorkspaceFileIndex.build(roots, { exclude: enabledExcludes(), logger: this.logger, deletedFiles: 'background' });
+      const index = await WorkspaceFileIndex.build(roots, {
+        exclude: enabledExcludes(),
+        logger: this.logger,
+        deletedFiles: 'background',
+      });
       const mapper = new FrameMapper(index, { mappings: this.config.settings.pathMappings, logger: this.logger });
       if (this.isDisposed || generation !== this.generation) {
         subs.forEach((s) => s.dispose());
@@ -131,7 +156,9 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
       this.builtSubs = [
         ...subs,
         mapper.onDidChange(() => this.changed.fire()),
-        index.onDidChange((e) => { if (e.changed.length || e.removed.length) this.filesChanged.fire([...e.changed, ...e.removed]); }),
+        index.onDidChange((e) => {
+          if (e.changed.length || e.removed.length) this.filesChanged.fire([...e.changed, ...e.removed]);
+        }),
       ];
       const restored = mapper.importLearned(this.state.get(StateKeys.learnedPrefixes));
       if (restored) this.logger.info(`restored ${restored} learned path prefix(es) from the last session`);
@@ -185,9 +212,18 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
       this.shownWarnings.add(m);
       this.logger.warn(m);
     }
-    void vscode.window.showWarningMessage(`Sentry RCA: ${fresh[0]}${fresh.length > 1 ? ` (and ${fresh.length - 1} more in the log)` : ''}`, 'Open Settings').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.${SettingKeys.pathMappings}`);
-    });
+    void vscode.window
+      .showWarningMessage(
+        `Sentry RCA: ${fresh[0]}${fresh.length > 1 ? ` (and ${fresh.length - 1} more in the log)` : ''}`,
+        'Open Settings',
+      )
+      .then((pick) => {
+        if (pick)
+          void vscode.commands.executeCommand(
+            'workbench.action.openSettings',
+            `${CONFIG_SECTION}.${SettingKeys.pathMappings}`,
+          );
+      });
   }
 
   private scheduleSave(): void {
@@ -207,7 +243,9 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
     const json = JSON.stringify(learned);
     if (json === this.lastSaved) return;
     this.lastSaved = json;
-    this.state.update(StateKeys.learnedPrefixes, learned).then(undefined, (e: unknown) => this.logger.warn(`saving learned prefixes failed: ${errorMessage(e)}`));
+    this.state
+      .update(StateKeys.learnedPrefixes, learned)
+      .then(undefined, (e: unknown) => this.logger.warn(`saving learned prefixes failed: ${errorMessage(e)}`));
   }
 }
 
@@ -218,5 +256,7 @@ export class WorkspaceFrames extends DisposableBase implements FrameMapperSource
  */
 function enabledExcludes(): string[] {
   const raw = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
-  return Object.entries(raw).filter(([, v]) => v === true).map(([k]) => k);
+  return Object.entries(raw)
+    .filter(([, v]) => v === true)
+    .map(([k]) => k);
 }

@@ -8,7 +8,9 @@
 import * as vscode from 'vscode';
 import { GitHistory, isSafeRevision } from '../../core/history/gitHistory';
 
-interface GitApi { toGitUri(uri: vscode.Uri, ref: string): vscode.Uri }
+interface GitApi {
+  toGitUri(uri: vscode.Uri, ref: string): vscode.Uri;
+}
 
 const SCHEME = 'sentry-rca-commit';
 
@@ -34,11 +36,23 @@ function uriAt(api: GitApi | null, root: string, rel: string, ref: string): vsco
 class CommitContentProvider implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     let q: { root?: unknown; rel?: unknown; ref?: unknown };
-    try { q = JSON.parse(uri.query) as typeof q; } catch { throw new Error('not a commit document'); }
+    try {
+      q = JSON.parse(uri.query) as typeof q;
+    } catch {
+      throw new Error('not a commit document');
+    }
     const { root, rel, ref } = q;
-    if (typeof root !== 'string' || typeof rel !== 'string' || typeof ref !== 'string') throw new Error('not a commit document');
-    if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && f.uri.fsPath === root)) throw new Error('only files of an open workspace folder');
-    if (!isSafeRevision(ref.replace(/~1$/, '')) || rel.split('/').includes('..') || rel.startsWith('-') || rel.startsWith('/')) throw new Error('refused');
+    if (typeof root !== 'string' || typeof rel !== 'string' || typeof ref !== 'string')
+      throw new Error('not a commit document');
+    if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && f.uri.fsPath === root))
+      throw new Error('only files of an open workspace folder');
+    if (
+      !isSafeRevision(ref.replace(/~1$/, '')) ||
+      rel.split('/').includes('..') ||
+      rel.startsWith('-') ||
+      rel.startsWith('/')
+    )
+      throw new Error('refused');
     return new GitHistory(root, 10_000, 16 * 1024 * 1024).run(['show', `${ref}:${rel}`]);
   }
 }
@@ -48,11 +62,23 @@ let provider: vscode.Disposable | undefined;
 
 /** Registers the fallback content provider while anyone needs it (the panel holds the returned Disposable). */
 export function useCommitDocuments(): vscode.Disposable {
-  if (providerUsers++ === 0) provider = vscode.workspace.registerTextDocumentContentProvider(SCHEME, new CommitContentProvider());
-  return { dispose: () => { if (--providerUsers === 0) { provider?.dispose(); provider = undefined; } } };
+  if (providerUsers++ === 0)
+    provider = vscode.workspace.registerTextDocumentContentProvider(SCHEME, new CommitContentProvider());
+  return {
+    dispose: () => {
+      if (--providerUsers === 0) {
+        provider?.dispose();
+        provider = undefined;
+      }
+    },
+  };
 }
 
-export async function openCommitDiff(root: string, commit: string, onlyPath?: string): Promise<{ ok: boolean; message?: string }> {
+export async function openCommitDiff(
+  root: string,
+  commit: string,
+  onlyPath?: string,
+): Promise<{ ok: boolean; message?: string }> {
   if (!/^[0-9a-f]{7,40}$/.test(commit)) return { ok: false, message: 'Not a commit id.' };
   const api = await gitApi();
   const git = new GitHistory(root);
@@ -66,7 +92,7 @@ export async function openCommitDiff(root: string, commit: string, onlyPath?: st
     subject = first ?? '';
     changes = rest.filter(Boolean).map((l) => {
       const [status, a, b] = l.split('\t');
-      return { status: status ?? 'M', path: b ?? a ?? '', oldPath: b ? a ?? null : null };
+      return { status: status ?? 'M', path: b ?? a ?? '', oldPath: b ? (a ?? null) : null };
     });
   } catch {
     return { ok: false, message: `Commit ${commit} is not in this workspace's repository.` };
@@ -80,10 +106,18 @@ export async function openCommitDiff(root: string, commit: string, onlyPath?: st
     const c = pick[0]!;
     // An added or deleted file has one side only: show that side.
     if (c.status.startsWith('A') || c.status.startsWith('D')) {
-      await vscode.commands.executeCommand('vscode.open', gitUri(c.path, c.status.startsWith('A') ? sha : parent), { preview: true });
+      await vscode.commands.executeCommand('vscode.open', gitUri(c.path, c.status.startsWith('A') ? sha : parent), {
+        preview: true,
+      });
       return { ok: true };
     }
-    await vscode.commands.executeCommand('vscode.diff', gitUri(c.oldPath ?? c.path, parent), gitUri(c.path, sha), `${c.path} (${short}: ${subject})`, { preview: true });
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      gitUri(c.oldPath ?? c.path, parent),
+      gitUri(c.path, sha),
+      `${c.path} (${short}: ${subject})`,
+      { preview: true },
+    );
     return { ok: true };
   }
   const resources = pick.map((c) => [

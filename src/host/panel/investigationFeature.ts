@@ -22,7 +22,6 @@ import { SettingKeys } from '../settings';
 import { InvestigationPanels, type PanelStore, type RunDeps } from './investigationPanel';
 import { RunLogs } from './runLogs';
 
-
 /** What the feature needs from the App (the App satisfies it; tests can pass plain objects). */
 export interface InvestigationHost {
   context: Pick<vscode.ExtensionContext, 'extensionUri' | 'secrets'>;
@@ -30,7 +29,12 @@ export interface InvestigationHost {
   config: { readonly settings: Readonly<Settings>; readonly pathMappingErrors: readonly string[] };
   tokens: { get(): Promise<string | undefined> };
   /** Asks before a workspace value of the AI endpoint, the log sources or the Sentry URL is used. */
-  trust: { request(settings: ReadonlyArray<'baseUrl' | 'aiBaseUrl' | 'sshConfigFile' | 'logSources'>, options?: { userAction?: boolean }): Promise<void> };
+  trust: {
+    request(
+      settings: ReadonlyArray<'baseUrl' | 'aiBaseUrl' | 'sshConfigFile' | 'logSources'>,
+      options?: { userAction?: boolean },
+    ): Promise<void>;
+  };
   /** Restricted Mode: no AI, SSH, git or network; saved diagnoses still open. */
   restricted: { readonly active: boolean; check(what: string): void };
   /** The window's shared frame mapper (the frames feature); without it a run indexes the workspace itself. */
@@ -60,34 +64,62 @@ export class InvestigationFeature extends DisposableBase {
   constructor(private readonly host: InvestigationHost) {
     super();
     this.log = tagged(host.log, 'investigate');
-    this.runLogs = this.register(new RunLogs({
-      logger: host.log,
-      askPassphrase: (keyPath) => Promise.resolve(vscode.window.showInputBox({ title: `Passphrase for ${keyPath}`, password: true, ignoreFocusOut: true })),
-    }));
+    this.runLogs = this.register(
+      new RunLogs({
+        logger: host.log,
+        askPassphrase: (keyPath) =>
+          Promise.resolve(
+            vscode.window.showInputBox({ title: `Passphrase for ${keyPath}`, password: true, ignoreFocusOut: true }),
+          ),
+      }),
+    );
     const store: PanelStore = {
       findIssue: (id) => host.store.findIssue(id),
       issues: () => host.store.issues(),
       events: (id) => host.store.events(id),
       investigations: () => [],
-      update: async (mutate) => { await (await host.store.ready).update(mutate); },
+      update: async (mutate) => {
+        await (await host.store.ready).update(mutate);
+      },
     };
     // Saved investigations are read from the loaded store when it is there.
-    void host.store.ready.then((s) => { store.investigations = (id) => s.investigations(id); }, () => {});
-    this.panels = this.register(new InvestigationPanels({
-      extensionUri: host.context.extensionUri,
-      store,
-      logger: host.log,
-      runDeps: (issue) => this.runDeps(issue),
-      aiConfig: () => this.aiConfig(),
-      secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
-      tokenBudget: () => host.config.settings.aiEvidenceTokens,
-    }));
-    this.register(host.commands.provide(Commands.diagnoseIssue, diagnoseIssue(host.store, this.diagnose, () => pickIssueToDiagnose(host.store.issues()), (id) => host.syncService?.ensureEvents(id) ?? Promise.resolve())));
+    void host.store.ready.then(
+      (s) => {
+        store.investigations = (id) => s.investigations(id);
+      },
+      () => {},
+    );
+    this.panels = this.register(
+      new InvestigationPanels({
+        extensionUri: host.context.extensionUri,
+        store,
+        logger: host.log,
+        runDeps: (issue) => this.runDeps(issue),
+        aiConfig: () => this.aiConfig(),
+        secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
+        tokenBudget: () => host.config.settings.aiEvidenceTokens,
+      }),
+    );
+    this.register(
+      host.commands.provide(
+        Commands.diagnoseIssue,
+        diagnoseIssue(
+          host.store,
+          this.diagnose,
+          () => pickIssueToDiagnose(host.store.issues()),
+          (id) => host.syncService?.ensureEvents(id) ?? Promise.resolve(),
+        ),
+      ),
+    );
     this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
-    this.register(host.commands.provide(Commands.clearOpenAiKey, async () => {
-      await host.context.secrets.delete(SECRET_AI_KEY);
-      void vscode.window.showInformationMessage('Sentry RCA: OpenAI API key removed. Diagnoses now use the deterministic report only (or OPENAI_API_KEY).');
-    }));
+    this.register(
+      host.commands.provide(Commands.clearOpenAiKey, async () => {
+        await host.context.secrets.delete(SECRET_AI_KEY);
+        void vscode.window.showInformationMessage(
+          'Sentry RCA: OpenAI API key removed. Diagnoses now use the deterministic report only (or OPENAI_API_KEY).',
+        );
+      }),
+    );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.dropIndex()));
     this.register({ dispose: () => this.dropIndex() });
   }
@@ -113,7 +145,8 @@ export class InvestigationFeature extends DisposableBase {
   private async setAiKey(): Promise<void> {
     const key = await vscode.window.showInputBox({
       title: 'Sentry RCA: OpenAI API Key',
-      prompt: 'Key for the OpenAI-compatible API in sentryRca.ai.baseUrl (stored in the OS keychain via SecretStorage).',
+      prompt:
+        'Key for the OpenAI-compatible API in sentryRca.ai.baseUrl (stored in the OS keychain via SecretStorage).',
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim().length < 8 ? 'That is too short to be an API key.' : undefined),
@@ -129,28 +162,53 @@ export class InvestigationFeature extends DisposableBase {
     if (!first) return undefined;
     this.host.restricted.check('A new diagnosis');
     await this.host.trust.request(['logSources', 'baseUrl'], { userAction: true });
-    if (this.host.config.settings.logSources.length) await this.host.trust.request(['sshConfigFile'], { userAction: true });
+    if (this.host.config.settings.logSources.length)
+      await this.host.trust.request(['sshConfigFile'], { userAction: true });
     const s = this.host.config.settings;
     const shared = await this.host.frames?.mapper();
     const roots = folders.map((f) => f.uri.fsPath).join('\n');
     if (shared) this.dropIndex();
     else if (!this.index || this.index.roots !== roots || Date.now() - this.index.builtAt > INDEX_MAX_AGE_MS) {
       this.dropIndex();
-      const index = await WorkspaceFileIndex.build(folders.map((f) => ({ name: f.name, path: f.uri.fsPath })), { logger: this.log });
+      const index = await WorkspaceFileIndex.build(
+        folders.map((f) => ({ name: f.name, path: f.uri.fsPath })),
+        { logger: this.log },
+      );
       for (const e of this.host.config.pathMappingErrors) this.log.warn(e);
-      this.index = { roots, builtAt: Date.now(), index, mapper: new FrameMapper(index, { mappings: s.pathMappings, logger: this.log }) };
+      this.index = {
+        roots,
+        builtAt: Date.now(),
+        index,
+        mapper: new FrameMapper(index, { mappings: s.pathMappings, logger: this.log }),
+      };
     }
     const mapper = shared ?? this.index?.mapper;
     if (!mapper) return undefined;
     // Newer events than the last sync come straight from Sentry when a token is set.
     const token = await this.host.tokens.get();
-    const latestEvent = token && s.organization
-      ? latestEventFromSentry(new SentryClient({ baseUrl: s.baseUrl, token, org: s.organization, logger: this.log, timeoutMs: 15_000, maxRetries: 1, allowHttp: s.allowHttp }))
-      : undefined;
+    const latestEvent =
+      token && s.organization
+        ? latestEventFromSentry(
+            new SentryClient({
+              baseUrl: s.baseUrl,
+              token,
+              org: s.organization,
+              logger: this.log,
+              timeoutMs: 15_000,
+              maxRetries: 1,
+              allowHttp: s.allowHttp,
+            }),
+          )
+        : undefined;
     // Opened last: nothing after it can fail and leave its connections open.
     const logs = this.runLogs.forRun(s.logSources, s.sshConfigFile, `${CONFIG_SECTION}.${SettingKeys.logSources}`);
     return {
-      deps: { frames: frameResolverFromMapper(mapper), ...(logs ? { logs: logs.provider } : {}), ...(latestEvent ? { latestEvent } : {}), ...workspaceAccess(first.uri.fsPath) },
+      deps: {
+        frames: frameResolverFromMapper(mapper),
+        ...(logs ? { logs: logs.provider } : {}),
+        ...(latestEvent ? { latestEvent } : {}),
+        ...workspaceAccess(first.uri.fsPath),
+      },
       release: () => logs?.dispose(),
     };
   }
@@ -170,7 +228,17 @@ export async function pickIssueToDiagnose(issues: StoredIssue[]): Promise<Stored
   }
   const items = [...issues]
     .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-    .map((issue) => ({ label: `${issue.shortId}  ${issue.title}`, description: issue.culprit, detail: `${issue.level} · ${issue.count} events · last seen ${issue.lastSeen}`, issue }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'Diagnose Issue', placeHolder: 'Search by title, short id or culprit', matchOnDescription: true, matchOnDetail: false });
+    .map((issue) => ({
+      label: `${issue.shortId}  ${issue.title}`,
+      description: issue.culprit,
+      detail: `${issue.level} · ${issue.count} events · last seen ${issue.lastSeen}`,
+      issue,
+    }));
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Diagnose Issue',
+    placeHolder: 'Search by title, short id or culprit',
+    matchOnDescription: true,
+    matchOnDetail: false,
+  });
   return pick?.issue;
 }

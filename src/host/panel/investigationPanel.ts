@@ -10,12 +10,24 @@ import { randomBytes } from 'node:crypto';
 import { errorMessage, isAbortError } from '../../core/common/errors';
 import { DisposableBase, DisposableStore } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
-import { runInvestigation, savedInvestigations, type InvestigationRecord, type InvestigationSink } from '../../core/investigate/investigation';
+import {
+  runInvestigation,
+  savedInvestigations,
+  type InvestigationRecord,
+  type InvestigationSink,
+} from '../../core/investigate/investigation';
 import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps, IssueSource } from '../../core/investigate/ports';
 import { resolveLinkTarget } from '../../core/investigate/linkTarget';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
-import { isWebviewToHost, type HistoryView, type HostToWebview, type IssueHeader, type TrendView, type WebviewToHost } from '../../shared/protocol';
+import {
+  isWebviewToHost,
+  type HistoryView,
+  type HostToWebview,
+  type IssueHeader,
+  type TrendView,
+  type WebviewToHost,
+} from '../../shared/protocol';
 import { InternalIds } from '../ids';
 import type { Evidence } from '../../core/investigate/evidence';
 import { openCommitDiff, useCommitDocuments } from './commitDiff';
@@ -68,7 +80,10 @@ export class InvestigationPanels extends DisposableBase {
   /** What "Diagnose Issue" does: opens (or re-focuses) the issue's panel. */
   show = (issue: StoredIssue): void => {
     const open = this.panels.get(issue.id);
-    if (open) { open.reveal(); return; }
+    if (open) {
+      open.reveal();
+      return;
+    }
     const panel: InvestigationPanel = new InvestigationPanel(issue, this.options, this.log, () => {
       if (this.panels.get(issue.id) === panel) this.panels.delete(issue.id);
       this.store.deleteAndLeak(panel);
@@ -98,20 +113,40 @@ export class InvestigationPanel extends DisposableBase {
   private restoredFrom: string | null = null;
   private aiModel: string | null = null;
 
-  constructor(private issue: StoredIssue, private readonly options: InvestigationPanelOptions, private readonly log: Logger, private readonly onDisposed: () => void) {
+  constructor(
+    private issue: StoredIssue,
+    private readonly options: InvestigationPanelOptions,
+    private readonly log: Logger,
+    private readonly onDisposed: () => void,
+  ) {
     super();
     const dist = vscode.Uri.joinPath(options.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(options.extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(INVESTIGATION_VIEW_TYPE, `Diagnose ${issue.shortId}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      enableCommandUris: false,
-      retainContextWhenHidden: true,
-      localResourceRoots: [dist, media],
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      INVESTIGATION_VIEW_TYPE,
+      `Diagnose ${issue.shortId}`,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        retainContextWhenHidden: true,
+        localResourceRoots: [dist, media],
+      },
+    );
     this.panel.iconPath = vscode.Uri.joinPath(media, 'sentry.svg');
     this.panel.webview.html = this.html(dist, media);
-    this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }));
-    this.register(this.panel.onDidDispose(() => { this.controller?.abort(); this.onDisposed(); this.dispose(); }));
+    this.register(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        void this.onMessage(m);
+      }),
+    );
+    this.register(
+      this.panel.onDidDispose(() => {
+        this.controller?.abort();
+        this.onDisposed();
+        this.dispose();
+      }),
+    );
 
     const saved = savedInvestigations(options.store.investigations(issue.id))[0];
     if (saved) this.restore(saved);
@@ -130,7 +165,11 @@ export class InvestigationPanel extends DisposableBase {
   override dispose(): void {
     this.controller?.abort();
     super.dispose();
-    try { this.panel.dispose(); } catch { /* already disposed */ }
+    try {
+      this.panel.dispose();
+    } catch {
+      /* already disposed */
+    }
   }
 
   private html(dist: vscode.Uri, media: vscode.Uri): string {
@@ -139,7 +178,13 @@ export class InvestigationPanel extends DisposableBase {
     const script = w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
     const css = w.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
     // Nothing loads but our bundle (by nonce) and our stylesheet; no inline script, no remote anything.
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${w.cspSource}`, `font-src ${w.cspSource}`, `img-src ${w.cspSource}`].join('; ');
+    const csp = [
+      `default-src 'none'`,
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${w.cspSource}`,
+      `font-src ${w.cspSource}`,
+      `img-src ${w.cspSource}`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -160,8 +205,19 @@ export class InvestigationPanel extends DisposableBase {
     const i = this.issue;
     const latest = this.options.store.events(i.id)[0];
     return {
-      id: i.id, shortId: i.shortId, title: i.title, level: i.level, status: i.status, projectSlug: i.projectSlug, count: i.count, userCount: i.userCount,
-      firstSeen: i.firstSeen, lastSeen: i.lastSeen, release: i.firstRelease, environment: latest?.environment ?? null, permalink: i.permalink,
+      id: i.id,
+      shortId: i.shortId,
+      title: i.title,
+      level: i.level,
+      status: i.status,
+      projectSlug: i.projectSlug,
+      count: i.count,
+      userCount: i.userCount,
+      firstSeen: i.firstSeen,
+      lastSeen: i.lastSeen,
+      release: i.firstRelease,
+      environment: latest?.environment ?? null,
+      permalink: i.permalink,
     };
   }
 
@@ -184,7 +240,13 @@ export class InvestigationPanel extends DisposableBase {
       switch (m.type) {
         case 'ready':
           this.ready = true;
-          this.reply({ type: 'init', issue: this.header(), aiEnabled: this.aiModel !== null || this.history.some((x) => x.type === 'aiDone' || x.type === 'aiError'), model: this.aiModel, restoredFrom: this.restoredFrom });
+          this.reply({
+            type: 'init',
+            issue: this.header(),
+            aiEnabled: this.aiModel !== null || this.history.some((x) => x.type === 'aiDone' || x.type === 'aiError'),
+            model: this.aiModel,
+            restoredFrom: this.restoredFrom,
+          });
           for (const h of this.history) this.reply(h);
           return;
         case 'stop':
@@ -194,13 +256,23 @@ export class InvestigationPanel extends DisposableBase {
           await this.start();
           return;
         case 'openRef':
-          this.reply({ type: 'openRefResult', requestId: m.requestId, ...(await this.openRef(m.path, m.line, m.column)) });
+          this.reply({
+            type: 'openRefResult',
+            requestId: m.requestId,
+            ...(await this.openRef(m.path, m.line, m.column)),
+          });
           return;
         case 'openCommit':
-          this.reply({ type: 'openCommitResult', requestId: m.requestId, ...(await this.openCommit(m.commit, m.path)) });
+          this.reply({
+            type: 'openCommitResult',
+            requestId: m.requestId,
+            ...(await this.openCommit(m.commit, m.path)),
+          });
           return;
         case 'openEvent':
-          await this.openExternal(`${this.issue.permalink.replace(/\/?$/, '/')}events/${encodeURIComponent(m.eventId)}/`);
+          await this.openExternal(
+            `${this.issue.permalink.replace(/\/?$/, '/')}events/${encodeURIComponent(m.eventId)}/`,
+          );
           return;
         case 'openInSentry':
           await this.openExternal(this.issue.permalink);
@@ -213,8 +285,15 @@ export class InvestigationPanel extends DisposableBase {
     } catch (e) {
       this.log.error(e instanceof Error ? e : new Error(String(e)));
       // A request gets its answer even when it failed, so the panel can say so instead of waiting.
-      if (m.type === 'openRef') this.reply({ type: 'openRefResult', requestId: m.requestId, ok: false, message: `Cannot open ${m.path}:${m.line}: ${errorMessage(e)}` });
-      else if (m.type === 'copyMarkdown') this.reply({ type: 'copyResult', requestId: m.requestId, ok: false, message: errorMessage(e) });
+      if (m.type === 'openRef')
+        this.reply({
+          type: 'openRefResult',
+          requestId: m.requestId,
+          ok: false,
+          message: `Cannot open ${m.path}:${m.line}: ${errorMessage(e)}`,
+        });
+      else if (m.type === 'copyMarkdown')
+        this.reply({ type: 'copyResult', requestId: m.requestId, ok: false, message: errorMessage(e) });
     }
   }
 
@@ -231,19 +310,29 @@ export class InvestigationPanel extends DisposableBase {
 
   /** Opens a `path:line` only if it resolves to a file inside a workspace folder that may be read. */
   private async openRef(path: string, line: number, column?: number): Promise<{ ok: boolean; message?: string }> {
-    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const roots = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
     const target = await resolveLinkTarget(path, roots, async (suffix) =>
-      (await vscode.workspace.findFiles(`**/${suffix}`, '**/node_modules/**', 2)).map((u) => u.fsPath));
+      (await vscode.workspace.findFiles(`**/${suffix}`, '**/node_modules/**', 2)).map((u) => u.fsPath),
+    );
     if ('error' in target) return { ok: false, message: `${path}:${line} cannot be opened: ${target.error}.` };
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(target.abs));
     const pos = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), Math.max(0, (column ?? 1) - 1));
-    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    await vscode.window.showTextDocument(doc, {
+      selection: new vscode.Range(pos, pos),
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: false,
+    });
     return { ok: true };
   }
 
   private async openExternal(url: string): Promise<void> {
     // Only web links of the issue's own Sentry; a permalink from a hostile server can't open anything else.
-    if (!/^https?:\/\//i.test(url)) { this.log.warn(`not opening a non-http link: ${url.slice(0, 100)}`); return; }
+    if (!/^https?:\/\//i.test(url)) {
+      this.log.warn(`not opening a non-http link: ${url.slice(0, 100)}`);
+      return;
+    }
     await vscode.env.openExternal(vscode.Uri.parse(url));
   }
 
@@ -252,15 +341,47 @@ export class InvestigationPanel extends DisposableBase {
     this.aiModel = saved.ai?.model ?? null;
     const runId = ++this.runId;
     this.history = [{ type: 'runStarted', runId }];
-    this.send({ type: 'phase', runId, phase: 'done', message: `Saved investigation from ${saved.finishedAt}; Re-run to refresh.` });
-    this.send({ type: 'evidence', runId, sections: [{ name: 'evidence as sent', text: saved.evidence.rendered, chars: saved.evidence.rendered.length, tokens: saved.evidence.usedTokens }], usedTokens: saved.evidence.usedTokens, limitTokens: saved.evidence.limitTokens, cuts: saved.evidence.cuts });
-    if (saved.trend) this.send({ type: 'trend', runId, trend: { ...saved.trend, verdict: isVerdict(saved.trend.verdict) ? saved.trend.verdict : 'unknown' } });
+    this.send({
+      type: 'phase',
+      runId,
+      phase: 'done',
+      message: `Saved investigation from ${saved.finishedAt}; Re-run to refresh.`,
+    });
+    this.send({
+      type: 'evidence',
+      runId,
+      sections: [
+        {
+          name: 'evidence as sent',
+          text: saved.evidence.rendered,
+          chars: saved.evidence.rendered.length,
+          tokens: saved.evidence.usedTokens,
+        },
+      ],
+      usedTokens: saved.evidence.usedTokens,
+      limitTokens: saved.evidence.limitTokens,
+      cuts: saved.evidence.cuts,
+    });
+    if (saved.trend)
+      this.send({
+        type: 'trend',
+        runId,
+        trend: { ...saved.trend, verdict: isVerdict(saved.trend.verdict) ? saved.trend.verdict : 'unknown' },
+      });
     this.send({ type: 'report', runId, markdown: saved.reportMarkdown });
     if (saved.history) this.send({ type: 'history', runId, history: historyView(saved.history) });
     if (saved.ai) {
       for (const c of saved.ai.toolCalls) this.send({ type: 'toolCall', runId, call: c });
-      if (saved.ai.error) this.send({ type: 'aiError', runId, kind: saved.ai.error.kind, message: saved.ai.error.message });
-      else this.send({ type: 'aiDone', runId, markdown: saved.ai.markdown, stopReason: saved.ai.stopReason, totalTokens: saved.ai.usage?.totalTokens ?? null });
+      if (saved.ai.error)
+        this.send({ type: 'aiError', runId, kind: saved.ai.error.kind, message: saved.ai.error.message });
+      else
+        this.send({
+          type: 'aiDone',
+          runId,
+          markdown: saved.ai.markdown,
+          stopReason: saved.ai.stopReason,
+          totalTokens: saved.ai.usage?.totalTokens ?? null,
+        });
     }
   }
 
@@ -275,41 +396,126 @@ export class InvestigationPanel extends DisposableBase {
     const ai = await this.options.aiConfig();
     this.aiModel = ai?.model ?? null;
     this.send({ type: 'runStarted', runId });
-    if (this.ready) this.reply({ type: 'init', issue: this.header(), aiEnabled: ai !== null, model: this.aiModel, restoredFrom: null });
-    const issues: IssueSource = { getIssue: (id) => this.options.store.findIssue(id), getEvents: (id) => this.options.store.events(id), listIssues: () => this.options.store.issues() };
+    if (this.ready)
+      this.reply({
+        type: 'init',
+        issue: this.header(),
+        aiEnabled: ai !== null,
+        model: this.aiModel,
+        restoredFrom: null,
+      });
+    const issues: IssueSource = {
+      getIssue: (id) => this.options.store.findIssue(id),
+      getEvents: (id) => this.options.store.events(id),
+      listIssues: () => this.options.store.issues(),
+    };
     const live = () => this.runId === runId;
     const sink: InvestigationSink = {
-      phase: (phase, message) => { if (live()) this.send({ type: 'phase', runId, phase, ...(message ? { message } : {}) }); },
+      phase: (phase, message) => {
+        if (live()) this.send({ type: 'phase', runId, phase, ...(message ? { message } : {}) });
+      },
       evidence: (e) => {
         if (!live()) return;
-        this.send({ type: 'trend', runId, trend: { verdict: e.trend.verdict, why: e.trend.why, hourly24h: e.trend.hourly24h, daily14d: e.trend.daily14d, firstSeenVsRelease: e.trend.firstSeenVsRelease } });
-        this.send({ type: 'evidence', runId, sections: e.budget.sections, usedTokens: e.budget.usedTokens, limitTokens: e.budget.limitTokens, cuts: e.budget.cuts });
+        this.send({
+          type: 'trend',
+          runId,
+          trend: {
+            verdict: e.trend.verdict,
+            why: e.trend.why,
+            hourly24h: e.trend.hourly24h,
+            daily14d: e.trend.daily14d,
+            firstSeenVsRelease: e.trend.firstSeenVsRelease,
+          },
+        });
+        this.send({
+          type: 'evidence',
+          runId,
+          sections: e.budget.sections,
+          usedTokens: e.budget.usedTokens,
+          limitTokens: e.budget.limitTokens,
+          cuts: e.budget.cuts,
+        });
         this.send({ type: 'history', runId, history: historyView(e.history) });
-        this.send({ type: 'logs', runId, hosts: e.logs.map((h) => ({ host: h.host, source: h.source, status: h.status, ...(h.message ? { message: h.message } : {}), totalLines: h.totalLines, counts: h.counts, lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })) })) });
+        this.send({
+          type: 'logs',
+          runId,
+          hosts: e.logs.map((h) => ({
+            host: h.host,
+            source: h.source,
+            status: h.status,
+            ...(h.message ? { message: h.message } : {}),
+            totalLines: h.totalLines,
+            counts: h.counts,
+            lines: h.lines.map((l) => ({ text: l.text, time: l.time, phase: l.phase, marks: l.marks })),
+          })),
+        });
       },
-      report: (r) => { if (live()) this.send({ type: 'report', runId, markdown: r.markdown }); },
+      report: (r) => {
+        if (live()) this.send({ type: 'report', runId, markdown: r.markdown });
+      },
       onRequest: (messages, step) => {
-        if (live()) this.send({ type: 'sent', runId, step, messages: messages.map((x) => { const content = typeof x.content === 'string' ? x.content : JSON.stringify(x.content ?? ('tool_calls' in x ? x.tool_calls : '')); return { role: x.role, chars: content.length, content }; }) });
+        if (live())
+          this.send({
+            type: 'sent',
+            runId,
+            step,
+            messages: messages.map((x) => {
+              const content =
+                typeof x.content === 'string'
+                  ? x.content
+                  : JSON.stringify(x.content ?? ('tool_calls' in x ? x.tool_calls : ''));
+              return { role: x.role, chars: content.length, content };
+            }),
+          });
       },
-      onText: (text, step) => { if (live()) this.send({ type: 'aiDelta', runId, step, text }); },
-      onToolCall: (call) => { if (live()) this.send({ type: 'toolCall', runId, call }); },
-      aiError: (e) => { if (live()) this.send({ type: 'aiError', runId, kind: e.kind, message: e.message }); },
+      onText: (text, step) => {
+        if (live()) this.send({ type: 'aiDelta', runId, step, text });
+      },
+      onToolCall: (call) => {
+        if (live()) this.send({ type: 'toolCall', runId, call });
+      },
+      aiError: (e) => {
+        if (live()) this.send({ type: 'aiError', runId, kind: e.kind, message: e.message });
+      },
     };
     let run: RunDeps | undefined;
     try {
       run = await this.options.runDeps(this.issue);
       if (!run) {
-        this.send({ type: 'phase', runId, phase: 'error', message: 'Open the project folder first: the investigation maps frames and reads git history in the workspace.' });
+        this.send({
+          type: 'phase',
+          runId,
+          phase: 'error',
+          message:
+            'Open the project folder first: the investigation maps frames and reads git history in the workspace.',
+        });
         return;
       }
-      const outcome = await runInvestigation({ ...run.deps, issues }, this.issue.id, {
-        collect: { ...(this.options.tokenBudget ? { tokenBudget: this.options.tokenBudget() } : {}) },
-        ai, secrets: await this.options.secrets(), logger: this.log,
-      }, sink, controller.signal);
-      if (outcome.ai && live()) this.send({ type: 'aiDone', runId, markdown: outcome.ai.markdown, stopReason: outcome.ai.stopReason, totalTokens: outcome.ai.usage.totalTokens });
-      await this.options.store.update((d) => {
-        d.investigations[this.issue.id] = [outcome.record, ...(d.investigations[this.issue.id] ?? [])].slice(0, 5);
-      }).catch((e: unknown) => this.log.warn(`could not save the investigation: ${errorMessage(e)}`));
+      const outcome = await runInvestigation(
+        { ...run.deps, issues },
+        this.issue.id,
+        {
+          collect: { ...(this.options.tokenBudget ? { tokenBudget: this.options.tokenBudget() } : {}) },
+          ai,
+          secrets: await this.options.secrets(),
+          logger: this.log,
+        },
+        sink,
+        controller.signal,
+      );
+      if (outcome.ai && live())
+        this.send({
+          type: 'aiDone',
+          runId,
+          markdown: outcome.ai.markdown,
+          stopReason: outcome.ai.stopReason,
+          totalTokens: outcome.ai.usage.totalTokens,
+        });
+      await this.options.store
+        .update((d) => {
+          d.investigations[this.issue.id] = [outcome.record, ...(d.investigations[this.issue.id] ?? [])].slice(0, 5);
+        })
+        .catch((e: unknown) => this.log.warn(`could not save the investigation: ${errorMessage(e)}`));
     } catch (e) {
       if (isAbortError(e) || controller.signal.aborted) return; // the sink already said "cancelled"
       this.log.error(e instanceof Error ? e : new Error(String(e)));
@@ -323,11 +529,36 @@ export class InvestigationPanel extends DisposableBase {
 
 function historyView(h: Evidence['history']): HistoryView {
   return {
-    release: { version: h.release.version, commit: h.release.commit, previousVersion: h.release.previousVersion, resolvedBy: h.release.resolvedBy },
+    release: {
+      version: h.release.version,
+      commit: h.release.commit,
+      previousVersion: h.release.previousVersion,
+      resolvedBy: h.release.resolvedBy,
+    },
     range: h.suspects.range,
     rangeCommits: h.suspects.rangeCommits,
-    suspects: h.suspects.list.slice(0, 8).map((x) => ({ commit: x.commit, summary: x.summary, author: x.author, date: x.date, files: x.files, score: x.score, why: x.why, cites: x.cites })),
-    skew: h.skew ? { summary: h.skew.summary, changedSinceRelease: h.skew.changedSinceRelease, relation: h.skew.relation, commits: h.skew.commits.map((c) => ({ commit: c.commit, summary: c.summary, changedCrashLine: c.changedCrashLine })) } : null,
+    suspects: h.suspects.list.slice(0, 8).map((x) => ({
+      commit: x.commit,
+      summary: x.summary,
+      author: x.author,
+      date: x.date,
+      files: x.files,
+      score: x.score,
+      why: x.why,
+      cites: x.cites,
+    })),
+    skew: h.skew
+      ? {
+          summary: h.skew.summary,
+          changedSinceRelease: h.skew.changedSinceRelease,
+          relation: h.skew.relation,
+          commits: h.skew.commits.map((c) => ({
+            commit: c.commit,
+            summary: c.summary,
+            changedCrashLine: c.changedCrashLine,
+          })),
+        }
+      : null,
     skewNote: h.skewNote,
   };
 }

@@ -30,7 +30,9 @@ export class RunLogs implements Disposable {
     if (requests.length === 0) return undefined;
     // After deactivation nothing would close the connections a run opened.
     if (this.open.isDisposed) throw new RcaError('cancelled', 'The diagnosis feature is shutting down.');
-    const fetcher = this.open.add(new SshLogFetcher({ ...this.options, ...(sshConfigFile ? { sshConfigPath: sshConfigFile } : {}) }));
+    const fetcher = this.open.add(
+      new SshLogFetcher({ ...this.options, ...(sshConfigFile ? { sshConfigPath: sshConfigFile } : {}) }),
+    );
     return { provider: sshLogProvider(fetcher, requests), dispose: () => this.open.delete(fetcher) };
   }
 

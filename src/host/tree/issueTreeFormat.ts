@@ -2,7 +2,14 @@
  * Labels, descriptions, icons and tooltips of the tree's rows as plain data (no VS Code API), so the
  * wording is unit-tested and the 10k-issue benchmark measures what the provider really does per row.
  */
-import { ISSUE_COUNT_PERIOD, type StoredEvent, type StoredException, type StoredFrame, type StoredIssue, type StoredProject } from '../../core/store/model';
+import {
+  ISSUE_COUNT_PERIOD,
+  type StoredEvent,
+  type StoredException,
+  type StoredFrame,
+  type StoredIssue,
+  type StoredProject,
+} from '../../core/store/model';
 
 export interface RowIcon {
   /** Codicon id. */
@@ -92,7 +99,8 @@ export function describeProject(project: StoredProject, shown: number, total: nu
  * (ISSUE_COUNT_PERIOD), not all time; the tooltip has both.
  */
 export function describeIssue(issue: StoredIssue, now: number, events: EventsState = 'ready'): RowDescriptor {
-  const lifetime = (n: number | null | undefined) => (typeof n === 'number' ? ` (${n.toLocaleString('en-US')} since first seen)` : '');
+  const lifetime = (n: number | null | undefined) =>
+    typeof n === 'number' ? ` (${n.toLocaleString('en-US')} since first seen)` : '';
   const lines = [
     `**${escapeMarkdown(issue.title)}**`,
     '',
@@ -104,8 +112,14 @@ export function describeIssue(issue: StoredIssue, now: number, events: EventsSta
     `First seen: ${shortTimestamp(issue.firstSeen)} (${relativeTime(issue.firstSeen, now)})`,
     `Last seen: ${shortTimestamp(issue.lastSeen)} (${relativeTime(issue.lastSeen, now)})`,
     issue.firstRelease ? `First release: ${escapeMarkdown(issue.firstRelease)}` : '',
-    events === 'loading' ? '\nStack traces: loading…' : events === 'onOpen' ? '\nStack traces: fetched when you expand or open the issue' : '',
-    issue.permalink && /^https?:\/\//.test(issue.permalink) ? `\n[Open in Sentry](${issue.permalink.replace(/[()\s]/g, encodeURIComponent)})` : '',
+    events === 'loading'
+      ? '\nStack traces: loading…'
+      : events === 'onOpen'
+        ? '\nStack traces: fetched when you expand or open the issue'
+        : '',
+    issue.permalink && /^https?:\/\//.test(issue.permalink)
+      ? `\n[Open in Sentry](${issue.permalink.replace(/[()\s]/g, encodeURIComponent)})`
+      : '',
   ].filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '');
   const state = events === 'loading' ? ' · events loading…' : events === 'onOpen' ? ' · events when opened' : '';
   return {
@@ -118,7 +132,9 @@ export function describeIssue(issue: StoredIssue, now: number, events: EventsSta
 
 export function describeEvent(event: StoredEvent): RowDescriptor {
   const desc = [event.environment, event.release].filter((x): x is string => !!x);
-  const tags = Object.entries(event.tags).slice(0, 12).map(([k, v]) => `\`${k.replace(/`/g, "'")}\`: ${escapeMarkdown(v)}`);
+  const tags = Object.entries(event.tags)
+    .slice(0, 12)
+    .map(([k, v]) => `\`${k.replace(/`/g, "'")}\`: ${escapeMarkdown(v)}`);
   const lines = [
     `**${escapeMarkdown(event.title)}**`,
     event.message && event.message !== event.title ? escapeMarkdown(event.message.slice(0, 500)) : '',
@@ -153,31 +169,45 @@ export function frameLocation(frame: StoredFrame): string {
 
 export function describeFrame(frame: StoredFrame): RowDescriptor {
   const ctx = frame.context.length
-    ? '\n\n```\n' + frame.context.map(([n, t]) => `${n === frame.lineNo ? '>' : ' '}${String(n).padStart(5)}  ${t.replace(/```/g, "'''")}`).join('\n') + '\n```'
+    ? '\n\n```\n' +
+      frame.context
+        .map(([n, t]) => `${n === frame.lineNo ? '>' : ' '}${String(n).padStart(5)}  ${t.replace(/```/g, "'''")}`)
+        .join('\n') +
+      '\n```'
     : '';
   return {
     label: functionName(frame),
     description: frameLocation(frame),
     tooltip: `\`${functionName(frame).replace(/`/g, "'")}\` in ${escapeMarkdown(frame.absPath ?? frame.filename ?? frame.module ?? 'unknown file')}${frame.lineNo !== null ? ` line ${frame.lineNo}` : ''}${frame.inApp ? '' : ' (library)'}${ctx}`,
     // In-app frames stand out by a coloured icon; library frames are grey (and folded into groups).
-    icon: frame.inApp ? { id: 'symbol-function', color: 'symbolIcon.functionForeground' } : { id: 'library', color: 'disabledForeground' },
+    icon: frame.inApp
+      ? { id: 'symbol-function', color: 'symbolIcon.functionForeground' }
+      : { id: 'library', color: 'disabledForeground' },
   };
 }
 
 export function describeLibraryFrames(count: number): RowDescriptor {
-  return { label: `${count} library frame${count === 1 ? '' : 's'}`, icon: { id: 'library', color: 'descriptionForeground' } };
+  return {
+    label: `${count} library frame${count === 1 ? '' : 's'}`,
+    icon: { id: 'library', color: 'descriptionForeground' },
+  };
 }
 
 export function describeException(exc: StoredException, index: number, total: number): RowDescriptor {
   return {
     label: `${exc.type}: ${exc.value}`.slice(0, 200),
-    description: index === total - 1 ? 'raised last' : `caused ${total - 1 - index} step${total - 1 - index === 1 ? '' : 's'} before`,
+    description:
+      index === total - 1
+        ? 'raised last'
+        : `caused ${total - 1 - index} step${total - 1 - index === 1 ? '' : 's'} before`,
     tooltip: `**${escapeMarkdown(exc.type)}**: ${escapeMarkdown(exc.value)}${exc.handled === false ? '  \nunhandled' : ''}${exc.mechanism ? `  \nmechanism: ${escapeMarkdown(exc.mechanism)}` : ''}`,
     icon: { id: 'bug' },
   };
 }
 
-export type FrameRow = { kind: 'frame'; frame: StoredFrame; index: number } | { kind: 'library'; frames: Array<{ frame: StoredFrame; index: number }> };
+export type FrameRow =
+  | { kind: 'frame'; frame: StoredFrame; index: number }
+  | { kind: 'library'; frames: Array<{ frame: StoredFrame; index: number }> };
 
 /**
  * Frames crashing frame first (the reverse of Sentry's order), with each run of consecutive library

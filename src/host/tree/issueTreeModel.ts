@@ -5,7 +5,14 @@
  */
 import { Emitter, type Event } from '../../core/common/emitter';
 import { DisposableBase } from '../../core/common/lifecycle';
-import { isLevel, levelRank, type Level, type StoredEvent, type StoredIssue, type StoredProject } from '../../core/store/model';
+import {
+  isLevel,
+  levelRank,
+  type Level,
+  type StoredEvent,
+  type StoredIssue,
+  type StoredProject,
+} from '../../core/store/model';
 
 export const SORT_KEYS = ['lastSeen', 'count', 'level'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -56,7 +63,10 @@ export class IssueTreeModel extends DisposableBase {
   private cache: ProjectGroup[] | null = null;
   private viewState: TreeViewState;
 
-  constructor(private readonly source: IssueSource, state: TreeViewState = DEFAULT_VIEW_STATE) {
+  constructor(
+    private readonly source: IssueSource,
+    state: TreeViewState = DEFAULT_VIEW_STATE,
+  ) {
     super();
     this.viewState = { ...state };
     this.register(source.onDidChange(() => this.invalidate()));
@@ -110,7 +120,7 @@ export class IssueTreeModel extends DisposableBase {
     const byProject = new Map<string, { all: number; shown: StoredIssue[] }>();
     for (const issue of this.source.issues()) {
       let entry = byProject.get(issue.projectId);
-      if (!entry) byProject.set(issue.projectId, entry = { all: 0, shown: [] });
+      if (!entry) byProject.set(issue.projectId, (entry = { all: 0, shown: [] }));
       entry.all++;
       if (project && issue.projectSlug !== project) continue;
       if (minRank && levelRank(issue.level) < minRank) continue;
@@ -123,7 +133,12 @@ export class IssueTreeModel extends DisposableBase {
     for (const [projectId, { all, shown }] of byProject) {
       if (project && shown.length === 0) continue;
       const first = shown[0] ?? this.source.issues().find((i) => i.projectId === projectId);
-      const p = known.get(projectId) ?? { id: projectId, slug: first?.projectSlug ?? projectId, name: first?.projectSlug ?? projectId, platform: null };
+      const p = known.get(projectId) ?? {
+        id: projectId,
+        slug: first?.projectSlug ?? projectId,
+        name: first?.projectSlug ?? projectId,
+        platform: null,
+      };
       groups.push({ project: p, issues: shown.sort(compare), total: all });
     }
     return groups.sort((a, b) => a.project.slug.localeCompare(b.project.slug));
@@ -131,25 +146,33 @@ export class IssueTreeModel extends DisposableBase {
 }
 
 function matches(issue: StoredIssue, needle: string): boolean {
-  return issue.title.toLowerCase().includes(needle)
-    || issue.shortId.toLowerCase().includes(needle)
-    || issue.culprit.toLowerCase().includes(needle)
-    || (issue.metadata.value?.toLowerCase().includes(needle) ?? false);
+  return (
+    issue.title.toLowerCase().includes(needle) ||
+    issue.shortId.toLowerCase().includes(needle) ||
+    issue.culprit.toLowerCase().includes(needle) ||
+    (issue.metadata.value?.toLowerCase().includes(needle) ?? false)
+  );
 }
 
 /** ISO timestamps from Sentry vary in fraction digits, so they are compared as numbers, parsed once. */
 const timeCache = new WeakMap<StoredIssue, number>();
 function lastSeenMs(i: StoredIssue): number {
   let t = timeCache.get(i);
-  if (t === undefined) { t = Date.parse(i.lastSeen) || 0; timeCache.set(i, t); }
+  if (t === undefined) {
+    t = Date.parse(i.lastSeen) || 0;
+    timeCache.set(i, t);
+  }
   return t;
 }
 
 function comparator(sort: SortKey): (a: StoredIssue, b: StoredIssue) => number {
   const byTime = (a: StoredIssue, b: StoredIssue) => lastSeenMs(b) - lastSeenMs(a);
   switch (sort) {
-    case 'count': return (a, b) => b.count - a.count || byTime(a, b);
-    case 'level': return (a, b) => levelRank(b.level) - levelRank(a.level) || byTime(a, b);
-    default: return byTime;
+    case 'count':
+      return (a, b) => b.count - a.count || byTime(a, b);
+    case 'level':
+      return (a, b) => levelRank(b.level) - levelRank(a.level) || byTime(a, b);
+    default:
+      return byTime;
   }
 }

@@ -11,7 +11,11 @@ export class IssuesTreeProvider extends DisposableBase implements vscode.TreeDat
   readonly onDidChangeTreeData = this.changed.event;
   private readonly ctx: TreeContext;
 
-  constructor(readonly model: IssueTreeModel, now: () => number = Date.now, eventsState: TreeContext['eventsState'] = () => 'ready') {
+  constructor(
+    readonly model: IssueTreeModel,
+    now: () => number = Date.now,
+    eventsState: TreeContext['eventsState'] = () => 'ready',
+  ) {
     super();
     this.ctx = { model, now, eventsState };
     this.register(model.onDidChange(() => this.changed.fire()));

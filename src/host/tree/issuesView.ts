@@ -29,22 +29,34 @@ export class IssuesView extends DisposableBase {
   readonly provider: IssuesTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
 
-  constructor(store: IssueSource, private readonly state: vscode.Memento, private readonly events?: IssueEventsSource) {
+  constructor(
+    store: IssueSource,
+    private readonly state: vscode.Memento,
+    private readonly events?: IssueEventsSource,
+  ) {
     super();
     this.model = this.register(new IssueTreeModel(store, toViewState(state.get(StateKeys.treeView))));
     this.provider = this.register(new IssuesTreeProvider(this.model, Date.now, (issue) => this.eventsState(issue)));
-    this.view = this.register(vscode.window.createTreeView(Views.issues, { treeDataProvider: this.provider, showCollapseAll: true }));
+    this.view = this.register(
+      vscode.window.createTreeView(Views.issues, { treeDataProvider: this.provider, showCollapseAll: true }),
+    );
     if (events) {
       this.register(events.onDidChangeLoading(() => this.provider.refresh()));
       // Expanding or selecting an issue whose events are not there yet fetches them first.
       this.register(this.view.onDidExpandElement((e) => this.wantEvents(e.element)));
-      this.register(this.view.onDidChangeSelection((e) => { for (const node of e.selection) this.wantEvents(node); }));
+      this.register(
+        this.view.onDidChangeSelection((e) => {
+          for (const node of e.selection) this.wantEvents(node);
+        }),
+      );
     }
     this.register(this.model.onDidChange(() => this.updateChrome()));
     this.updateChrome();
     // "5m ago" ages: re-render the rows while the view is on screen. Only shown rows are asked again;
     // the model's cache stays, so this costs a few TreeItems a minute.
-    const tick = setInterval(() => { if (this.view.visible) this.provider.refresh(); }, 60_000);
+    const tick = setInterval(() => {
+      if (this.view.visible) this.provider.refresh();
+    }, 60_000);
     this.register(toDisposable(() => clearInterval(tick)));
   }
 
@@ -58,7 +70,8 @@ export class IssuesView extends DisposableBase {
 
   /** An issue the user expands or selects jumps the queue (or is fetched now) when its events are not there. */
   private wantEvents(node: TreeNode): void {
-    if (node instanceof IssueNode && this.events && this.eventsState(node.issue) !== 'ready') this.events.loadEvents(node.issue.id);
+    if (node instanceof IssueNode && this.events && this.eventsState(node.issue) !== 'ready')
+      this.events.loadEvents(node.issue.id);
   }
 
   async setViewState(patch: Partial<TreeViewState>): Promise<void> {
@@ -73,8 +86,15 @@ export class IssuesView extends DisposableBase {
     if (s.project) filters.push(s.project);
     if (s.text.trim()) filters.push(`"${s.text.trim()}"`);
     const total = this.model.totalCount();
-    this.view.description = filters.length ? `${filters.join(' · ')} · by ${SORT_LABELS[s.sort]}` : s.sort !== 'lastSeen' ? `by ${SORT_LABELS[s.sort]}` : undefined;
-    this.view.message = total > 0 && this.model.visibleCount() === 0 ? `No issue matches the filters (${total} stored). Clear them from the view's title bar.` : undefined;
+    this.view.description = filters.length
+      ? `${filters.join(' · ')} · by ${SORT_LABELS[s.sort]}`
+      : s.sort !== 'lastSeen'
+        ? `by ${SORT_LABELS[s.sort]}`
+        : undefined;
+    this.view.message =
+      total > 0 && this.model.visibleCount() === 0
+        ? `No issue matches the filters (${total} stored). Clear them from the view's title bar.`
+        : undefined;
     void vscode.commands.executeCommand('setContext', ContextKeys.filtered, this.model.isFiltered);
   }
 }

@@ -10,7 +10,8 @@ import { RcaError } from '../../core/common/errors';
 import { DisposableBase } from '../../core/common/lifecycle';
 import type { Logger } from '../../core/common/logger';
 
-export const RESTRICTED_MESSAGE = 'Sentry RCA is in Restricted Mode: this workspace is not trusted, so syncing with Sentry, server logs over SSH, git history and AI diagnoses are off. Stored issues, frames and saved diagnoses still work.';
+export const RESTRICTED_MESSAGE =
+  'Sentry RCA is in Restricted Mode: this workspace is not trusted, so syncing with Sentry, server logs over SSH, git history and AI diagnoses are off. Stored issues, frames and saved diagnoses still work.';
 export const TRUST_ACTION = 'Trust…';
 
 export class RestrictedMode extends DisposableBase {
@@ -23,10 +24,12 @@ export class RestrictedMode extends DisposableBase {
 
   constructor(private readonly log: Logger) {
     super();
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      this.log.info('[trust] the workspace is now trusted: syncing, SSH logs and AI are on');
-      this.granted.fire();
-    }));
+    this.register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.log.info('[trust] the workspace is now trusted: syncing, SSH logs and AI are on');
+        this.granted.fire();
+      }),
+    );
   }
 
   get active(): boolean {

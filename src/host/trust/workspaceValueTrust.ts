@@ -13,20 +13,35 @@ import { SettingKeys } from '../settings';
 export const modalConfirm: ConfirmWorkspaceValue = async (q) =>
   (await vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, q.allow)) === q.allow;
 
-const KEYS: Record<ConsentSetting, string> = { baseUrl: SettingKeys.baseUrl, aiBaseUrl: SettingKeys.aiBaseUrl, sshConfigFile: SettingKeys.sshConfigFile, logSources: SettingKeys.logSources };
+const KEYS: Record<ConsentSetting, string> = {
+  baseUrl: SettingKeys.baseUrl,
+  aiBaseUrl: SettingKeys.aiBaseUrl,
+  sshConfigFile: SettingKeys.sshConfigFile,
+  logSources: SettingKeys.logSources,
+};
 
 export class WorkspaceValueTrust extends ConsentLedger {
   constructor(state: vscode.Memento, log: Logger) {
     super({
       state,
       stateKey: StateKeys.allowedWorkspaceValues,
-      workspaceId: () => vscode.workspace.workspaceFile?.toString() ?? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join('\n'),
+      workspaceId: () =>
+        vscode.workspace.workspaceFile?.toString() ??
+        (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join('\n'),
       layers: (setting) => {
         const i = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<unknown>(KEYS[setting]);
-        const layers: SettingLayers<unknown> = i ? { defaultValue: i.defaultValue, globalValue: i.globalValue, workspaceValue: i.workspaceValue, workspaceFolderValue: i.workspaceFolderValue } : {};
+        const layers: SettingLayers<unknown> = i
+          ? {
+              defaultValue: i.defaultValue,
+              globalValue: i.globalValue,
+              workspaceValue: i.workspaceValue,
+              workspaceFolderValue: i.workspaceFolderValue,
+            }
+          : {};
         return layers;
       },
-      question: async (setting, value, current) => (await import('../../core/trust/consentQuestion')).consentQuestion(setting, value, current),
+      question: async (setting, value, current) =>
+        (await import('../../core/trust/consentQuestion')).consentQuestion(setting, value, current),
       confirm: modalConfirm,
       log,
       label: (setting) => `${CONFIG_SECTION}.${KEYS[setting]}`,

@@ -15,10 +15,12 @@ describe('activation', () => {
     assert.deepEqual(ext.packageJSON.extensionKind, ['workspace']);
     assert.equal(ext.extensionKind, vscode.ExtensionKind.Workspace);
     assert.ok(ext.isActive);
-    console.log(`    extension host: ${vscode.env.remoteName ?? 'local'}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}`);
+    console.log(
+      `    extension host: ${vscode.env.remoteName ?? 'local'}, ui kind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}`,
+    );
   });
 
-    it('registers every command declared in package.json', async () => {
+  it('registers every command declared in package.json', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const declared = (ext.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
@@ -38,8 +40,12 @@ describe('activation', () => {
     const shown: string[][] = [];
     const win = vscode.window as { showWarningMessage: unknown };
     const original = win.showWarningMessage;
-    win.showWarningMessage = (...args: unknown[]) => { shown.push(args.map(String)); return Promise.resolve(undefined); };
-    const apiCalls = async () => ((await control('requests')) as Array<{ path: string }>).filter((r) => r.path.startsWith('/api/0/')).length;
+    win.showWarningMessage = (...args: unknown[]) => {
+      shown.push(args.map(String));
+      return Promise.resolve(undefined);
+    };
+    const apiCalls = async () =>
+      ((await control('requests')) as Array<{ path: string }>).filter((r) => r.path.startsWith('/api/0/')).length;
     const callsBefore = await apiCalls();
     let outcome: unknown;
     try {

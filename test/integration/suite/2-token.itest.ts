@@ -4,11 +4,16 @@ import type { SetTokenResult } from '../../../src/host/commands/tokenCommands';
 import { api, givenSignedOut, sentryEnv, waitFor } from './helpers';
 
 describe('auth token (Set / Clear Auth Token, SecretStorage)', () => {
-  before(async () => { await givenSignedOut(await api()); });
+  before(async () => {
+    await givenSignedOut(await api());
+  });
 
   it('rejects a token the server answers with 401 and stores nothing', async () => {
     const a = await api();
-    const r = await vscode.commands.executeCommand<SetTokenResult>('sentryRca.setAuthToken', 'sntryu_wrong_token_0123456789abcdef');
+    const r = await vscode.commands.executeCommand<SetTokenResult>(
+      'sentryRca.setAuthToken',
+      'sntryu_wrong_token_0123456789abcdef',
+    );
     assert.equal(r.stored, false);
     assert.match(r.message, /rejected/i);
     assert.equal(await a.app.tokens.get(), undefined);
@@ -33,7 +38,10 @@ describe('auth token (Set / Clear Auth Token, SecretStorage)', () => {
     const { token } = sentryEnv();
     const lines = a.app.log.tail;
     assert.ok(lines.length > 0);
-    assert.ok(lines.some((l) => /sync/.test(l)), 'the sync was logged');
+    assert.ok(
+      lines.some((l) => /sync/.test(l)),
+      'the sync was logged',
+    );
     assert.ok(!lines.some((l) => l.includes(token)), 'token found in the log');
   });
 });

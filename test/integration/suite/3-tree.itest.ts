@@ -3,18 +3,25 @@ import { levelRank } from '../../../src/core/store/model';
 import { api, control, givenSynced, rows, waitFor } from './helpers';
 
 describe('issue tree after a sync (read back through the tree provider)', () => {
-  before(async () => { await givenSynced(await api()); });
+  before(async () => {
+    await givenSynced(await api());
+  });
 
   it('shows projects, then issues with level icon, short id, count and last seen', async () => {
     const a = await api();
     await waitFor('synced data', () => a.app.store.issues().length > 0, 30_000);
     const projects = await rows(a);
-    assert.deepEqual(projects.map((p) => p.label), ['billing', 'orders']);
+    assert.deepEqual(
+      projects.map((p) => p.label),
+      ['billing', 'orders'],
+    );
     assert.ok(projects.every((p) => p.contextValue === 'sentryRca.project'));
     const billing = projects[0]!;
     // What the server holds for billing at the default minimum level (warning).
     const server = (await control('issues')) as Array<{ project: { slug: string }; level: string; status: string }>;
-    const expected = server.filter((i) => i.project.slug === 'billing' && i.status === 'unresolved' && levelRank(i.level) >= levelRank('warning')).length;
+    const expected = server.filter(
+      (i) => i.project.slug === 'billing' && i.status === 'unresolved' && levelRank(i.level) >= levelRank('warning'),
+    ).length;
     assert.ok(expected > 0);
     assert.equal(billing.description, `${expected} issues`);
     const issues = await rows(a, billing.node);
@@ -42,7 +49,10 @@ describe('issue tree after a sync (read back through the tree provider)', () => 
     }
     const inApp = withFrames.filter((f) => f.contextValue === 'sentryRca.frame');
     assert.ok(inApp.length > 0, 'in-app frames are shown directly');
-    assert.ok(inApp.every((f) => /:\d+(:\d+)?$/.test(f.description)), 'frames show file:line');
+    assert.ok(
+      inApp.every((f) => /:\d+(:\d+)?$/.test(f.description)),
+      'frames show file:line',
+    );
     // The real SDK stacks pass through node internals and node_modules: they are grouped, not dropped.
     const lib = withFrames.find((f) => f.contextValue === 'sentryRca.libraryFrames');
     assert.ok(lib, `a library-frames group among ${withFrames.map((f) => f.contextValue).join(', ')}`);

@@ -43,7 +43,9 @@ async function frameRows(a: SentryRcaTestApi, issue: StoredIssue): Promise<Frame
   const projects = await rows(a);
   const project = projects.find((p) => p.label === issue.projectSlug);
   assert.ok(project, `project row ${issue.projectSlug}`);
-  const issueRow = (await rows(a, project.node)).find((r) => (r.node as { issue?: StoredIssue }).issue?.id === issue.id);
+  const issueRow = (await rows(a, project.node)).find(
+    (r) => (r.node as { issue?: StoredIssue }).issue?.id === issue.id,
+  );
   assert.ok(issueRow, `issue row ${issue.shortId}`);
   const [event] = await rows(a, issueRow.node);
   assert.ok(event);
@@ -62,7 +64,7 @@ async function frameRows(a: SentryRcaTestApi, issue: StoredIssue): Promise<Frame
 async function click(a: SentryRcaTestApi, node: FrameNode): Promise<OpenFrameResult> {
   const item = await a.app.issues.provider.getTreeItem(node);
   assert.equal(item.command?.command, 'sentryRca.openFrame');
-  return (await vscode.commands.executeCommand<OpenFrameResult>(item.command.command, ...(item.command.arguments ?? [])));
+  return await vscode.commands.executeCommand<OpenFrameResult>(item.command.command, ...(item.command.arguments ?? []));
 }
 
 function sameFrame(a: StoredFrame, b: StoredFrame): boolean {
@@ -91,7 +93,11 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     const node = (await frameRows(a, issue)).find((n) => sameFrame(n.frame, frame));
     assert.ok(node, 'the crash frame has a row');
     // The copied files reach the index through the file watcher (or the first build).
-    await waitFor('the frame to map', async () => (await a.app.framesFeature!.frames.map(frame, issue.projectSlug)).ok, 20_000);
+    await waitFor(
+      'the frame to map',
+      async () => (await a.app.framesFeature!.frames.map(frame, issue.projectSlug)).ok,
+      20_000,
+    );
     const r = await click(a, node);
     assert.equal(r.opened, true, JSON.stringify(r));
     const editor = vscode.window.activeTextEditor;
@@ -101,15 +107,24 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     assert.equal(editor.selection.active.character, (frame.colNo ?? 1) - 1);
     const contextLine = frame.context.find(([n]) => n === frame.lineNo)![1];
     assert.equal(editor.document.lineAt(frame.lineNo! - 1).text.trim(), contextLine.trim());
-    assert.ok(editor.visibleRanges.some((v) => v.contains(editor.selection.active)), 'the line is revealed');
+    assert.ok(
+      editor.visibleRanges.some((v) => v.contains(editor.selection.active)),
+      'the line is revealed',
+    );
   });
 
   it('keeps the learned path prefix in workspace state for the next session', async () => {
     const a = await api();
-    const saved = await waitFor('learned prefixes saved', () => {
-      const v = a.app.context.workspaceState.get<Array<{ project: string; stackRoot: string; rootName: string; localDir: string }>>(StateKeys.learnedPrefixes);
-      return v?.length ? v : undefined;
-    }, 10_000);
+    const saved = await waitFor(
+      'learned prefixes saved',
+      () => {
+        const v = a.app.context.workspaceState.get<
+          Array<{ project: string; stackRoot: string; rootName: string; localDir: string }>
+        >(StateKeys.learnedPrefixes);
+        return v?.length ? v : undefined;
+      },
+      10_000,
+    );
     const orders = saved.find((p) => p.project === 'orders');
     assert.ok(orders, JSON.stringify(saved));
     assert.equal(orders.stackRoot, `${SAMPLE_APP}/`);
@@ -128,7 +143,9 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     try {
       // The release's db folder mapped onto a second copy: the mapping wins over the automatic suffix match.
       cpSync(join(ws, 'src', 'db'), join(ws, 'moved-db'), { recursive: true });
-      await setSetting('pathMappings', [{ from: `${SAMPLE_APP}/src/db/`, to: '${workspaceFolder}/moved-db/', project: 'orders' }]);
+      await setSetting('pathMappings', [
+        { from: `${SAMPLE_APP}/src/db/`, to: '${workspaceFolder}/moved-db/', project: 'orders' },
+      ]);
       const m = await waitFor('the mapping to apply', async () => {
         const r = await frames.map(frame, issue.projectSlug);
         return r.ok && r.via === 'mapping' ? r : undefined;
@@ -139,7 +156,8 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
       assert.ok(treeRefreshes >= 1, 'the tree refreshes, so frame tooltips are resolved again');
       const node = (await frameRows(a, issue)).find((n) => sameFrame(n.frame, frame))!;
       const provider = a.app.issues.provider;
-      const tip = (await provider.resolveTreeItem(await provider.getTreeItem(node), node)).tooltip as vscode.MarkdownString;
+      const tip = (await provider.resolveTreeItem(await provider.getTreeItem(node), node))
+        .tooltip as vscode.MarkdownString;
       assert.ok(tip.value.startsWith(`**Opens** \`moved-db/pool.mjs:${frame.lineNo}:`), tip.value);
       // Limited to its project: another project's frame ignores it.
       const other = await frames.map(frame, 'billing');
@@ -160,13 +178,20 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     const a = await api();
     const { issue, frame } = crashIn(a, '/src/routes/receipts.mjs');
     const file = join(ws, 'src', 'routes', 'receipts.mjs');
-    writeFileSync(file, `// two lines added since the release\n// so the crashing line moved down\n${readFileSync(file, 'utf8')}`);
+    writeFileSync(
+      file,
+      `// two lines added since the release\n// so the crashing line moved down\n${readFileSync(file, 'utf8')}`,
+    );
     const node = (await frameRows(a, issue)).find((n) => sameFrame(n.frame, frame));
     assert.ok(node);
-    const r = await waitFor('the moved line to be found', async () => {
-      const res = await click(a, node);
-      return res.opened && res.moved ? res : undefined;
-    }, 20_000);
+    const r = await waitFor(
+      'the moved line to be found',
+      async () => {
+        const res = await click(a, node);
+        return res.opened && res.moved ? res : undefined;
+      },
+      20_000,
+    );
     assert.deepEqual(r.opened && r.moved, { from: frame.lineNo, to: frame.lineNo! + 2 });
     assert.equal(vscode.window.activeTextEditor?.selection.active.line, frame.lineNo! + 1);
   });
@@ -179,7 +204,10 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     // A frame a path mapping could fix (an absolute path outside the workspace, not a node: internal).
     for (const node of await frameRows(a, issue)) {
       const m = await a.app.framesFeature!.frames.map(node.frame, issue.projectSlug);
-      if (!m.ok && canAddMapping(m)) { unmapped = { node, reason: m.reason }; break; }
+      if (!m.ok && canAddMapping(m)) {
+        unmapped = { node, reason: m.reason };
+        break;
+      }
     }
     assert.ok(unmapped, 'the SDK event has frames outside the workspace that a mapping could fix (node_modules)');
     const item = await provider.getTreeItem(unmapped.node);
@@ -189,7 +217,11 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     assert.ok(md instanceof vscode.MarkdownString);
     assert.match(md.value, /^\*\*Not mapped to a local file:\*\* /);
     // The reason's words are there (escaped for markdown).
-    const firstWords = unmapped.reason.split(/\s+/).slice(0, 3).map((w) => w.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&')).join(' ');
+    const firstWords = unmapped.reason
+      .split(/\s+/)
+      .slice(0, 3)
+      .map((w) => w.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&'))
+      .join(' ');
     assert.ok(md.value.includes(firstWords), `${md.value} contains ${firstWords}`);
     assert.deepEqual(md.isTrusted, { enabledCommands: ['sentryRca.addPathMapping'] });
     assert.match(md.value, /\[Add Path Mapping…\]\(command:sentryRca\.addPathMapping\?/);
@@ -200,26 +232,45 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     const { issue, frame } = crashIn(a, '/src/db/pool.mjs');
     const uri = vscode.Uri.file(join(ws, 'src', 'db', 'pool.mjs'));
     await vscode.window.showTextDocument(uri);
-    const lens = await waitFor('the crash-site CodeLens', async () => {
-      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-      return lenses.find((l) => l.command?.command === 'sentryRca.diagnoseIssue' && l.command.arguments?.[0] === issue.id);
-    }, 20_000);
+    const lens = await waitFor(
+      'the crash-site CodeLens',
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        return lenses.find(
+          (l) => l.command?.command === 'sentryRca.diagnoseIssue' && l.command.arguments?.[0] === issue.id,
+        );
+      },
+      20_000,
+    );
     assert.equal(lens.range.start.line, frame.lineNo! - 1);
     assert.match(lens.command!.title, /^⚠ .+ · [\d.]+[kMB]? events? · (just now|\d+[mhdw] ago)$/);
     assert.ok(lens.command!.title.includes(issue.title.slice(0, 40)), lens.command!.title);
 
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(frame.lineNo! - 1, 0));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(frame.lineNo! - 1, 0),
+    );
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.ok(text.includes(issue.shortId.replace(/-/g, '\\-')), text);
     assert.ok(text.includes(`command:sentryRca.openInSentry?${encodeURIComponent(JSON.stringify([issue.id]))}`), text);
     assert.ok(text.includes(`command:sentryRca.diagnoseIssue?${encodeURIComponent(JSON.stringify([issue.id]))}`), text);
     // Lenses sit only on lines some synced issue crashed on.
-    const crashLines = new Set(a.app.store.issues().map((i) => a.app.store.events(i.id)[0]).map((e) => e && crashFrame(e))
-      .filter((f) => f?.absPath?.endsWith('/src/db/pool.mjs')).map((f) => f!.lineNo! - 1));
+    const crashLines = new Set(
+      a.app.store
+        .issues()
+        .map((i) => a.app.store.events(i.id)[0])
+        .map((e) => e && crashFrame(e))
+        .filter((f) => f?.absPath?.endsWith('/src/db/pool.mjs'))
+        .map((f) => f!.lineNo! - 1),
+    );
     const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const ours = all.filter((l) => l.command?.title.startsWith('⚠'));
     assert.ok(ours.length >= 1);
-    assert.ok(ours.every((l) => crashLines.has(l.range.start.line)), JSON.stringify(ours.map((l) => l.range.start.line)));
+    assert.ok(
+      ours.every((l) => crashLines.has(l.range.start.line)),
+      JSON.stringify(ours.map((l) => l.range.start.line)),
+    );
   });
 
   it('lists the crash site in the Problems panel only when sentryRca.editor.problems is on', async () => {

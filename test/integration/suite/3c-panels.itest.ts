@@ -11,8 +11,16 @@ describe('diagnosis panels', () => {
     await givenSynced(a);
     const issue = await waitFor('a synced issue', () => a.app.store.issues()[0], 30_000);
     const panels = (await waitFor('the investigation feature', () => a.app.investigation)).panels;
-    assert.deepEqual([...a.app.commands.ids].sort(), Object.values(Commands).sort(), 'the command table registered every id');
-    assert.deepEqual(a.app.log.tail.filter((l) => l.includes('loaded without providing')), [], 'the features provided all their commands');
+    assert.deepEqual(
+      [...a.app.commands.ids].sort(),
+      Object.values(Commands).sort(),
+      'the command table registered every id',
+    );
+    assert.deepEqual(
+      a.app.log.tail.filter((l) => l.includes('loaded without providing')),
+      [],
+      'the features provided all their commands',
+    );
     const registrations = panels.registrations;
     for (let i = 0; i < 50; i++) {
       await vscode.commands.executeCommand(Commands.diagnoseIssue, issue.id);

@@ -10,7 +10,9 @@ async function visibleIssues(a: Awaited<ReturnType<typeof api>>) {
 }
 
 describe('sorting and filters (view title bar commands)', () => {
-  before(async () => { await givenSynced(await api()); });
+  before(async () => {
+    await givenSynced(await api());
+  });
   afterEach(async () => {
     await vscode.commands.executeCommand('sentryRca.clearFilters');
     await vscode.commands.executeCommand('sentryRca.sortIssues', 'lastSeen');
@@ -38,7 +40,10 @@ describe('sorting and filters (view title bar commands)', () => {
     const target = a.app.store.issues().find((i) => i.projectSlug === 'billing')!;
     await vscode.commands.executeCommand('sentryRca.filterByText', target.shortId.toLowerCase());
     shown = await visibleIssues(a);
-    assert.deepEqual(shown.map((r) => r.description.split(' · ')[0]), [target.shortId]);
+    assert.deepEqual(
+      shown.map((r) => r.description.split(' · ')[0]),
+      [target.shortId],
+    );
     await vscode.commands.executeCommand('sentryRca.filterByText', 'no issue has this text 42');
     assert.equal((await visibleIssues(a)).length, 0);
     assert.match(a.app.issues.view.message ?? '', /No issue matches/);
@@ -50,7 +55,10 @@ describe('sorting and filters (view title bar commands)', () => {
     const [billing] = await rows(a);
     const issues = await rows(a, billing!.node);
     const counts = issues.map((r) => Number(r.description.split(' · ')[1]!.split(' ')[0]!.replace(/,/g, '')));
-    assert.deepEqual(counts, [...counts].sort((x, y) => y - x));
+    assert.deepEqual(
+      counts,
+      [...counts].sort((x, y) => y - x),
+    );
   });
 
   it('copies the short id and link of an issue from its tree row', async () => {

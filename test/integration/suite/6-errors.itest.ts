@@ -50,10 +50,14 @@ describe('sync errors', () => {
     const port = await closedPort();
     await setSetting('baseUrl', `http://127.0.0.1:${port}`);
     // The settings change itself starts a fresh sync, which fails.
-    const failed = await waitFor('the failed settings sync', () => {
-      const o = a.app.scheduler.state.lastOutcome;
-      return o && !o.ok && !o.cancelled && o.trigger !== 'manual' ? o : undefined;
-    }, 60_000);
+    const failed = await waitFor(
+      'the failed settings sync',
+      () => {
+        const o = a.app.scheduler.state.lastOutcome;
+        return o && !o.ok && !o.cancelled && o.trigger !== 'manual' ? o : undefined;
+      },
+      60_000,
+    );
     assert.equal((failed.error as RcaError).kind, 'network');
     assert.match((failed.error as Error).message, new RegExp(`127\\.0\\.0\\.1:${port}|refused|reach`, 'i'));
     assert.ok(failed.consecutiveFailures >= 1);

@@ -4,13 +4,19 @@ import type { SyncOutcome } from '../../../src/core/sync/syncScheduler';
 import { api, control, givenSynced, rows, setSetting, waitFor } from './helpers';
 
 describe('settings and Sync Now', () => {
-  before(async () => { await givenSynced(await api()); });
+  before(async () => {
+    await givenSynced(await api());
+  });
   after(async () => {
     const a = await api();
     const before = a.app.store.meta().lastSuccessfulSync;
     await setSetting('projects', undefined);
     // Back to every project: the fresh sync this triggers must land before the next suite counts issues.
-    await waitFor('the sync of every project', () => a.app.scheduler.state.lastOutcome?.ok && a.app.store.meta().lastSuccessfulSync !== before, 30_000);
+    await waitFor(
+      'the sync of every project',
+      () => a.app.scheduler.state.lastOutcome?.ok && a.app.store.meta().lastSuccessfulSync !== before,
+      30_000,
+    );
   });
 
   it('Sync Now runs a sync with a progress notification and reports success', async () => {
@@ -45,21 +51,32 @@ describe('settings and Sync Now', () => {
     const a = await api();
     const syncsBefore = a.app.store.meta().lastSuccessfulSync;
     await setSetting('projects', ['orders']);
-    await waitFor('the settings sync', () => {
-      const o = a.app.scheduler.state.lastOutcome;
-      return o?.trigger === 'settings' && o.ok && a.app.store.meta().lastSuccessfulSync !== syncsBefore;
-    }, 30_000);
-    assert.deepEqual((await rows(a)).map((r) => r.label), ['orders']);
+    await waitFor(
+      'the settings sync',
+      () => {
+        const o = a.app.scheduler.state.lastOutcome;
+        return o?.trigger === 'settings' && o.ok && a.app.store.meta().lastSuccessfulSync !== syncsBefore;
+      },
+      30_000,
+    );
+    assert.deepEqual(
+      (await rows(a)).map((r) => r.label),
+      ['orders'],
+    );
     assert.ok(a.app.store.issues().every((i) => i.projectSlug === 'orders'));
   });
 
   it('an unknown project slug fails with a message naming the available ones', async () => {
     const a = await api();
     await setSetting('projects', ['no-such-project']);
-    const failed = await waitFor('the failed settings sync', () => {
-      const o = a.app.scheduler.state.lastOutcome;
-      return o?.trigger === 'settings' && !o.ok && !o.cancelled ? o : undefined;
-    }, 30_000);
+    const failed = await waitFor(
+      'the failed settings sync',
+      () => {
+        const o = a.app.scheduler.state.lastOutcome;
+        return o?.trigger === 'settings' && !o.ok && !o.cancelled ? o : undefined;
+      },
+      30_000,
+    );
     assert.match((failed.error as Error).message, /no-such-project/);
     assert.match(String((failed.error as { hint?: string }).hint), /orders/);
   });

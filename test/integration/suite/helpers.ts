@@ -19,20 +19,31 @@ export function sentryEnv(): { url: string; token: string; org: string } {
   const url = process.env.SENTRY_RCA_TEST_SENTRY_URL;
   const token = process.env.SENTRY_RCA_TEST_SENTRY_TOKEN;
   const org = process.env.SENTRY_RCA_TEST_SENTRY_ORG;
-  if (!url || !token || !org) throw new Error('SENTRY_RCA_TEST_SENTRY_URL/TOKEN/ORG are not set: run this suite through out/test/integration/run.js');
+  if (!url || !token || !org)
+    throw new Error(
+      'SENTRY_RCA_TEST_SENTRY_URL/TOKEN/ORG are not set: run this suite through out/test/integration/run.js',
+    );
   return { url, token, org };
 }
 
 /** Drives the test server's control endpoint (faults, token changes, new events). */
 export async function control(op: string, body?: unknown): Promise<unknown> {
   const { url } = sentryEnv();
-  const r = await fetch(`${url}/__control/${op}`, { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const r = await fetch(`${url}/__control/${op}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   const text = await r.text();
   if (!r.ok) throw new Error(`control ${op}: HTTP ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -54,12 +65,20 @@ export interface Row {
 export async function rows(a: SentryRcaTestApi, parent?: TreeNode): Promise<Row[]> {
   const provider = a.app.issues.provider;
   const nodes = await provider.getChildren(parent);
-  return Promise.all(nodes.map(async (node) => {
-    const item = await provider.getTreeItem(node);
-    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
-    return { label, description: typeof item.description === 'string' ? item.description : '', contextValue: item.contextValue ?? '', icon, node };
-  }));
+  return Promise.all(
+    nodes.map(async (node) => {
+      const item = await provider.getTreeItem(node);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+      return {
+        label,
+        description: typeof item.description === 'string' ? item.description : '',
+        contextValue: item.contextValue ?? '',
+        icon,
+        node,
+      };
+    }),
+  );
 }
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
@@ -76,7 +95,10 @@ export async function givenSignedOut(a: SentryRcaTestApi): Promise<void> {
   await restoreServer();
   await waitFor('no sync in flight', () => !a.app.scheduler.state.running, 30_000);
   if (await a.app.tokens.get()) await vscode.commands.executeCommand('sentryRca.clearAuthToken');
-  await waitFor('signed out', async () => !a.app.configured && !a.app.scheduler.isStarted && (await a.app.tokens.get()) === undefined);
+  await waitFor(
+    'signed out',
+    async () => !a.app.configured && !a.app.scheduler.isStarted && (await a.app.tokens.get()) === undefined,
+  );
   const store = await a.app.store.ready;
   await store.replace(emptyStore());
 }
@@ -86,7 +108,10 @@ export async function givenSynced(a: SentryRcaTestApi): Promise<void> {
   await restoreServer();
   const { token } = sentryEnv();
   if ((await a.app.tokens.get()) !== token) {
-    const r = await vscode.commands.executeCommand<{ stored: boolean; message: string }>('sentryRca.setAuthToken', token);
+    const r = await vscode.commands.executeCommand<{ stored: boolean; message: string }>(
+      'sentryRca.setAuthToken',
+      token,
+    );
     if (!r.stored) throw new Error(`the test token was refused: ${r.message}`);
   }
   await waitFor('configured', () => a.app.configured);
@@ -96,7 +121,11 @@ export async function givenSynced(a: SentryRcaTestApi): Promise<void> {
   await store.replace(emptyStore());
   const outcome = await vscode.commands.executeCommand<{ ok: boolean; error?: unknown }>('sentryRca.syncNow');
   if (!outcome?.ok) throw new Error(`the set-up sync failed: ${String(outcome?.error)}`);
-  await waitFor('synced issues of both projects', () => new Set(a.app.store.issues().map((i) => i.projectSlug)).size >= 2, 30_000);
+  await waitFor(
+    'synced issues of both projects',
+    () => new Set(a.app.store.issues().map((i) => i.projectSlug)).size >= 2,
+    30_000,
+  );
 }
 
 /** Settings, view filters and the test server back to how the runner started them. */
@@ -105,7 +134,12 @@ async function restoreServer(): Promise<void> {
   await control('clear-faults', {});
   await control('latency', { ms: 0 });
   await control('token', { token });
-  const wanted: Record<string, unknown> = { baseUrl: url, projects: undefined, minLevel: undefined, syncIntervalMinutes: 10 };
+  const wanted: Record<string, unknown> = {
+    baseUrl: url,
+    projects: undefined,
+    minLevel: undefined,
+    syncIntervalMinutes: 10,
+  };
   for (const [key, value] of Object.entries(wanted)) {
     const current = vscode.workspace.getConfiguration('sentryRca').inspect(key)?.globalValue;
     if (JSON.stringify(current) !== JSON.stringify(value)) await setSetting(key, value);

@@ -5,4 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const load = createRequire(__filename);
-for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.itest.js')).sort()) load(join(__dirname, f));
+for (const f of readdirSync(__dirname)
+  .filter((n) => n.endsWith('.itest.js'))
+  .sort())
+  load(join(__dirname, f));

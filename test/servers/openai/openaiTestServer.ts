@@ -25,11 +25,25 @@ export interface ScriptedToolCall {
 
 export type ScriptedReply =
   /** An assistant message streamed in the given pieces (or returned whole when not streaming). */
-  | { kind: 'text'; chunks: string[]; delayMs?: number; firstDelayMs?: number; finishReason?: 'stop' | 'length' | 'content_filter'; pause?: StreamPause }
+  | {
+      kind: 'text';
+      chunks: string[];
+      delayMs?: number;
+      firstDelayMs?: number;
+      finishReason?: 'stop' | 'length' | 'content_filter';
+      pause?: StreamPause;
+    }
   /** One assistant turn asking for tool calls; `text` is optional content sent before them. */
   | { kind: 'tools'; calls: ScriptedToolCall[]; text?: string; delayMs?: number; fragmentSize?: number }
   /** An HTTP error with OpenAI's error body. */
-  | { kind: 'error'; status: 400 | 401 | 403 | 404 | 429 | 500 | 503; code?: string | null; type?: string; message?: string; retryAfterSeconds?: number }
+  | {
+      kind: 'error';
+      status: 400 | 401 | 403 | 404 | 429 | 500 | 503;
+      code?: string | null;
+      type?: string;
+      message?: string;
+      retryAfterSeconds?: number;
+    }
   /** Streams these chunks, then closes the connection without a finish_reason or [DONE]. */
   | { kind: 'truncated'; chunks: string[] }
   /** Streams these chunks, then a `data:` line that is not JSON. */
@@ -66,7 +80,12 @@ export interface ChatRequestBody {
   model?: string;
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
-  messages?: Array<{ role: string; content?: unknown; tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
+  messages?: Array<{
+    role: string;
+    content?: unknown;
+    tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
+    tool_call_id?: string;
+  }>;
   tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: unknown } }>;
   tool_choice?: unknown;
   max_tokens?: number;
@@ -91,11 +110,33 @@ export interface OpenAiTestServerOptions {
 
 const ERROR_DEFAULTS: Record<number, { type: string; code: string | null; message: string }> = {
   400: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
-  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided: sk-te***st. You can find your API key at https://platform.openai.com/account/api-keys.' },
-  403: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported' },
-  404: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model `gpt-x` does not exist or you do not have access to it.' },
-  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.' },
-  500: { type: 'server_error', code: null, message: 'The server had an error while processing your request. Sorry about that!' },
+  401: {
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+    message:
+      'Incorrect API key provided: sk-te***st. You can find your API key at https://platform.openai.com/account/api-keys.',
+  },
+  403: {
+    type: 'invalid_request_error',
+    code: 'unsupported_country_region_territory',
+    message: 'Country, region, or territory not supported',
+  },
+  404: {
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    message: 'The model `gpt-x` does not exist or you do not have access to it.',
+  },
+  429: {
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+    message:
+      'Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.',
+  },
+  500: {
+    type: 'server_error',
+    code: null,
+    message: 'The server had an error while processing your request. Sorry about that!',
+  },
   503: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' },
 };
 
@@ -116,8 +157,13 @@ export class OpenAiTestServer {
   private seq = 0;
 
   constructor(private readonly options: OpenAiTestServerOptions = {}) {
-    this.server = createServer((req, res) => { void this.handle(req, res); });
-    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
   }
 
   async start(): Promise<this> {
@@ -161,22 +207,45 @@ export class OpenAiTestServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     let body: ChatRequestBody | null = null;
-    try { body = raw ? (JSON.parse(raw) as ChatRequestBody) : null; } catch { body = null; }
-    const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body, receivedAt: Date.now() };
+    try {
+      body = raw ? (JSON.parse(raw) as ChatRequestBody) : null;
+    } catch {
+      body = null;
+    }
+    const rec: RecordedRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      raw,
+      body,
+      receivedAt: Date.now(),
+    };
     const index = this.requests.push(rec) - 1;
 
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
-      return sendJson(res, 200, { object: 'list', data: [{ id: this.model(body), object: 'model', created: 0, owned_by: 'test' }] });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: this.model(body), object: 'model', created: 0, owned_by: 'test' }],
+      });
     }
     if (req.method !== 'POST' || !(path === '/v1/chat/completions' || path === '/chat/completions')) {
-      return sendError(res, 404, { type: 'invalid_request_error', code: 'unknown_url', message: `Unknown request URL: ${req.method} ${path}.` });
+      return sendError(res, 404, {
+        type: 'invalid_request_error',
+        code: 'unknown_url',
+        message: `Unknown request URL: ${req.method} ${path}.`,
+      });
     }
     if (this.options.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
       return sendError(res, 401, ERROR_DEFAULTS[401]!);
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return sendError(res, 400, { type: 'invalid_request_error', code: null, message: "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)" });
+      return sendError(res, 400, {
+        type: 'invalid_request_error',
+        code: null,
+        message:
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+      });
     }
     const protocolError = chatRequestError(body);
     if (protocolError) {
@@ -186,13 +255,22 @@ export class OpenAiTestServer {
     if (this.options.contextLimitTokens !== undefined) {
       const tokens = approxTokens(JSON.stringify(body.messages)) + approxTokens(JSON.stringify(body.tools ?? []));
       if (tokens > this.options.contextLimitTokens) {
-        return sendError(res, 400, { type: 'invalid_request_error', code: 'context_length_exceeded', message: `This model's maximum context length is ${this.options.contextLimitTokens} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`, param: 'messages' });
+        return sendError(res, 400, {
+          type: 'invalid_request_error',
+          code: 'context_length_exceeded',
+          message: `This model's maximum context length is ${this.options.contextLimitTokens} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`,
+          param: 'messages',
+        });
       }
     }
 
     let reply = this.queue.shift();
     if (!reply) {
-      return sendError(res, 500, { type: 'server_error', code: null, message: `openai test server: no scripted reply left for request #${index + 1}` });
+      return sendError(res, 500, {
+        type: 'server_error',
+        code: null,
+        message: `openai test server: no scripted reply left for request #${index + 1}`,
+      });
     }
     if (reply.kind === 'dynamic') reply = reply.reply(rec);
 
@@ -204,48 +282,114 @@ export class OpenAiTestServer {
         headers['x-ratelimit-limit-requests'] = '3';
         headers['x-ratelimit-remaining-requests'] = '0';
       }
-      const code = reply.code !== undefined ? reply.code : reply.status === 400 && reply.message === undefined ? 'context_length_exceeded' : d.code;
-      const message = reply.message ?? (code === 'context_length_exceeded'
-        ? "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages."
-        : d.message);
-      return sendError(res, reply.status, { type: reply.type ?? d.type, code, message, param: code === 'context_length_exceeded' ? 'messages' : null }, headers);
+      const code =
+        reply.code !== undefined
+          ? reply.code
+          : reply.status === 400 && reply.message === undefined
+            ? 'context_length_exceeded'
+            : d.code;
+      const message =
+        reply.message ??
+        (code === 'context_length_exceeded'
+          ? "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages."
+          : d.message);
+      return sendError(
+        res,
+        reply.status,
+        { type: reply.type ?? d.type, code, message, param: code === 'context_length_exceeded' ? 'messages' : null },
+        headers,
+      );
     }
 
     const id = `chatcmpl-test${++this.seq}`;
     const model = this.model(body);
     const promptTokens = approxTokens(JSON.stringify(body.messages));
     if (!body.stream) return this.replyWhole(res, reply, id, model, promptTokens);
-    await this.replyStream(req, res, reply, id, model, promptTokens, index, body.stream_options?.include_usage === true);
+    await this.replyStream(
+      req,
+      res,
+      reply,
+      id,
+      model,
+      promptTokens,
+      index,
+      body.stream_options?.include_usage === true,
+    );
   }
 
   private model(body: ChatRequestBody | null): string {
     return this.options.model ?? body?.model ?? 'gpt-test';
   }
 
-  private replyWhole(res: ServerResponse, reply: Exclude<ScriptedReply, { kind: 'dynamic' | 'error' }>, id: string, model: string, promptTokens: number): void {
+  private replyWhole(
+    res: ServerResponse,
+    reply: Exclude<ScriptedReply, { kind: 'dynamic' | 'error' }>,
+    id: string,
+    model: string,
+    promptTokens: number,
+  ): void {
     if (reply.kind === 'hang') return; // the client's timeout or abort ends it
     if (reply.kind === 'truncated' || reply.kind === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"id":"' + id + '","object":"chat.completion","choices":[{"index":0,"message":{"role":"assis');
       return;
     }
-    const content = reply.kind === 'text' ? reply.chunks.join('') : reply.text ?? null;
-    const toolCalls = reply.kind === 'tools'
-      ? reply.calls.map((c, i) => ({ id: c.id ?? `call_${id}_${i}`, type: 'function', function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) } }))
-      : undefined;
+    const content = reply.kind === 'text' ? reply.chunks.join('') : (reply.text ?? null);
+    const toolCalls =
+      reply.kind === 'tools'
+        ? reply.calls.map((c, i) => ({
+            id: c.id ?? `call_${id}_${i}`,
+            type: 'function',
+            function: {
+              name: c.name,
+              arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+            },
+          }))
+        : undefined;
     const completionTokens = approxTokens((content ?? '') + JSON.stringify(toolCalls ?? ''));
     sendJson(res, 200, {
-      id, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model, system_fingerprint: 'fp_test',
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) }, logprobs: null, finish_reason: reply.kind === 'tools' ? 'tool_calls' : reply.finishReason ?? 'stop' }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      id,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      system_fingerprint: 'fp_test',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+          logprobs: null,
+          finish_reason: reply.kind === 'tools' ? 'tool_calls' : (reply.finishReason ?? 'stop'),
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     });
   }
 
-  private async replyStream(req: IncomingMessage, res: ServerResponse, reply: Exclude<ScriptedReply, { kind: 'dynamic' | 'error' }>, id: string, model: string, promptTokens: number, requestIndex: number, includeUsage: boolean): Promise<void> {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': `req_${id}` });
+  private async replyStream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    reply: Exclude<ScriptedReply, { kind: 'dynamic' | 'error' }>,
+    id: string,
+    model: string,
+    promptTokens: number,
+    requestIndex: number,
+    includeUsage: boolean,
+  ): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-request-id': `req_${id}`,
+    });
     let closed = false;
     // The response closes when the client goes away; socket listeners would pile up on keep-alive.
-    res.on('close', () => { closed = true; });
+    res.on('close', () => {
+      closed = true;
+    });
     const created = Math.floor(Date.now() / 1000);
     const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_test' };
     const usageField = includeUsage ? { usage: null } : {};
@@ -255,8 +399,11 @@ export class OpenAiTestServer {
       res.write(`data: ${JSON.stringify(payload)}\n\n`);
       this.sentChunks.push({ requestIndex, at: performance.now(), content });
     };
-    const delta = (d: Record<string, unknown>, finish: string | null = null) =>
-      ({ ...base, choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }], ...usageField });
+    const delta = (d: Record<string, unknown>, finish: string | null = null) => ({
+      ...base,
+      choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }],
+      ...usageField,
+    });
 
     if (reply.kind === 'hang') {
       res.flushHeaders();
@@ -266,7 +413,7 @@ export class OpenAiTestServer {
 
     write(delta({ role: 'assistant', content: '', refusal: null }));
     const pieces = reply.kind === 'tools' ? (reply.text ? [reply.text] : []) : reply.chunks;
-    const firstDelay = reply.kind === 'text' ? reply.firstDelayMs ?? reply.delayMs : undefined;
+    const firstDelay = reply.kind === 'text' ? (reply.firstDelayMs ?? reply.delayMs) : undefined;
     const delay = reply.kind === 'text' || reply.kind === 'tools' ? reply.delayMs : undefined;
     for (let i = 0; i < pieces.length; i++) {
       const d = i === 0 ? firstDelay : delay;
@@ -284,12 +431,15 @@ export class OpenAiTestServer {
       return;
     }
     if (reply.kind === 'malformed') {
-      if (!closed) res.write('data: {"id":"' + id + '","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"\n\n');
+      if (!closed)
+        res.write(
+          'data: {"id":"' + id + '","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"\n\n',
+        );
       res.end();
       return;
     }
 
-    let finish: string = reply.kind === 'text' ? reply.finishReason ?? 'stop' : 'tool_calls';
+    let finish: string = reply.kind === 'text' ? (reply.finishReason ?? 'stop') : 'tool_calls';
     if (reply.kind === 'tools') {
       const size = Math.max(1, reply.fragmentSize ?? 12);
       for (let i = 0; i < reply.calls.length; i++) {
@@ -297,7 +447,13 @@ export class OpenAiTestServer {
         const args = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments);
         completionText += c.name + args;
         // The first delta of a call carries index, id, type and name; the arguments follow in fragments.
-        write(delta({ tool_calls: [{ index: i, id: c.id ?? `call_${id}_${i}`, type: 'function', function: { name: c.name, arguments: '' } }] }));
+        write(
+          delta({
+            tool_calls: [
+              { index: i, id: c.id ?? `call_${id}_${i}`, type: 'function', function: { name: c.name, arguments: '' } },
+            ],
+          }),
+        );
         for (let o = 0; o < args.length; o += size) {
           if (delay) await sleep(delay);
           if (closed) return;
@@ -309,7 +465,15 @@ export class OpenAiTestServer {
     write(delta({}, finish));
     if (includeUsage) {
       const completionTokens = approxTokens(completionText);
-      write({ ...base, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } });
+      write({
+        ...base,
+        choices: [],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
+      });
     }
     if (!closed) res.end('data: [DONE]\n\n');
   }
@@ -330,7 +494,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, status: number, e: { type: string; code: string | null; message: string; param?: string | null }, headers: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  e: { type: string; code: string | null; message: string; param?: string | null },
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: { message: e.message, type: e.type, param: e.param ?? null, code: e.code } }, headers);
 }
 

@@ -56,7 +56,11 @@ function perPage(url: URL): number | ApiResponse {
 function paged<T>(all: T[], req: ApiRequest, limit: number, map: (t: T) => unknown): ApiResponse {
   try {
     const page = paginate(all, req.url.searchParams.get('cursor'), limit, req.url, req.repeatCursor);
-    return { status: 200, body: page.items.map(map), headers: { Link: page.link, 'X-Hits': String(page.hits), 'X-Max-Hits': String(page.hits) } };
+    return {
+      status: 200,
+      body: page.items.map(map),
+      headers: { Link: page.link, 'X-Hits': String(page.hits), 'X-Max-Hits': String(page.hits) },
+    };
   } catch (e) {
     if (e instanceof CursorError) return badRequest(e.message);
     throw e;
@@ -96,9 +100,11 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
     // (src/sentry/api/bases/organization.py, ALL_ACCESS_PROJECTS in src/sentry/constants.py).
     projectIds = new Set(state.projects.filter((p) => p.isMember).map((p) => p.id));
   } else if (!projectParams.includes('-1')) {
-    if (!projectParams.every((p) => /^\d+$/.test(p))) return badRequest('Invalid project parameter. Values must be numbers.');
+    if (!projectParams.every((p) => /^\d+$/.test(p)))
+      return badRequest('Invalid project parameter. Values must be numbers.');
     for (const id of projectParams) {
-      if (!state.projectById(id)) return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+      if (!state.projectById(id))
+        return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
     }
     projectIds = new Set(projectParams);
   }
@@ -111,7 +117,8 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
   // Sentry's paginators cap `limit` at 100 silently (unlike per_page, which is a 400).
   const limit = Math.min(100, Math.max(1, limitRaw ? Number(limitRaw) : 100));
   const groupStatsPeriod = sp.has('groupStatsPeriod') ? sp.get('groupStatsPeriod')! : '24h';
-  if (!['', '24h', '14d', 'auto'].includes(groupStatsPeriod)) return badRequest(`Invalid groupStatsPeriod: ${groupStatsPeriod}`);
+  if (!['', '24h', '14d', 'auto'].includes(groupStatsPeriod))
+    return badRequest(`Invalid groupStatsPeriod: ${groupStatsPeriod}`);
 
   let win: { start: number; end: number };
   let pred: (i: IssueRec) => boolean;
@@ -133,10 +140,24 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
 
   let cache = cacheByState.get(state);
   if (!cache) cacheByState.set(state, (cache = new IssueListCache()));
-  const key = JSON.stringify([projectIds ? [...projectIds].sort() : '-1', query, sort, sp.get('start'), sp.get('end'), sp.get('statsPeriod'), envs]);
+  const key = JSON.stringify([
+    projectIds ? [...projectIds].sort() : '-1',
+    query,
+    sort,
+    sp.get('start'),
+    sp.get('end'),
+    sp.get('statsPeriod'),
+    envs,
+  ]);
   let all = cache.get(key, state.version, req.now);
   if (!all) {
-    all = state.issues.filter((i) => (!projectIds || projectIds.has(i.project.id)) && i.lastSeenMs >= win.start && i.firstSeenMs <= win.end && pred(i));
+    all = state.issues.filter(
+      (i) =>
+        (!projectIds || projectIds.has(i.project.id)) &&
+        i.lastSeenMs >= win.start &&
+        i.firstSeenMs <= win.end &&
+        pred(i),
+    );
     all.sort((a, b) => cmp(a, b) || Number(b.id) - Number(a.id));
     cache.set(key, state.version, req.now, all);
   }
@@ -144,7 +165,13 @@ function listIssues(ctx: RouteContext, req: ApiRequest): ApiResponse {
   const collapse = new Set(sp.getAll('collapse'));
   const period = collapse.has('stats') ? '' : groupStatsPeriod === 'auto' ? '24h' : groupStatsPeriod;
   return paged(all, req, limit, (i) => {
-    const api = issueToApi(i, { baseUrl: ctx.baseUrl, org: ctx.org, now: req.now, groupStatsPeriod: period, window: win });
+    const api = issueToApi(i, {
+      baseUrl: ctx.baseUrl,
+      org: ctx.org,
+      now: req.now,
+      groupStatsPeriod: period,
+      window: win,
+    });
     if (collapse.has('lifetime')) delete api.lifetime;
     if (collapse.has('unhandled')) delete (api as Partial<ApiIssue>).isUnhandled;
     return api;
@@ -228,12 +255,14 @@ function releaseRoute(rest: string): Route | null {
   const scope: Scope[] = ['project:releases', 'project:read'];
   if (!rawVersion) {
     return {
-      family: 'org-releases', scope,
+      family: 'org-releases',
+      scope,
       handle: (c, req) => {
         const limit = perPage(req.url);
         if (typeof limit !== 'number') return limit;
         const ids = req.url.searchParams.getAll('project');
-        const all = c.state.projects.filter((p) => ids.length === 0 || ids.includes('-1') || ids.includes(p.id))
+        const all = c.state.projects
+          .filter((p) => ids.length === 0 || ids.includes('-1') || ids.includes(p.id))
           .flatMap((p) => [...p.releases.entries()].map(([version, created]) => ({ p, version, created })))
           .sort((a, b) => b.created - a.created);
         return paged(all, req, limit, (r) => releaseToApi(r.p, r.version, c.state.releaseCommits.get(r.version)));
@@ -244,17 +273,22 @@ function releaseRoute(rest: string): Route | null {
   const find = (c: RouteContext) => c.state.projects.find((p) => p.releases.has(version));
   if (commits) {
     return {
-      family: 'org-release-commits', scope,
+      family: 'org-release-commits',
+      scope,
       handle: (c, req) => {
         if (!find(c)) return notFound();
         const limit = perPage(req.url);
         if (typeof limit !== 'number') return limit;
-        return paged(c.state.releaseCommits.get(version)?.commits ?? [], req, limit, (x) => ({ ...x, repository: { name: 'acme/shop' } }));
+        return paged(c.state.releaseCommits.get(version)?.commits ?? [], req, limit, (x) => ({
+          ...x,
+          repository: { name: 'acme/shop' },
+        }));
       },
     };
   }
   return {
-    family: 'org-release', scope,
+    family: 'org-release',
+    scope,
     handle: (c) => {
       const p = find(c);
       return p ? { status: 200, body: releaseToApi(p, version, c.state.releaseCommits.get(version)) } : notFound();
@@ -306,17 +340,31 @@ export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wro
   const im = /^\/issues\/([^/]+)\/(?:(events)\/(?:([^/]+)\/)?)?$/.exec(rest);
   if (!im) return null;
   const [, issueId, events, eventId] = im;
-  const withIssue = (fn: (c: RouteContext, req: ApiRequest, issue: IssueRec) => ApiResponse) => (c: RouteContext, req: ApiRequest) => {
-    const issue = c.state.issue(decodeURIComponent(issueId!));
-    return issue ? fn(c, req, issue) : notFound();
-  };
+  const withIssue =
+    (fn: (c: RouteContext, req: ApiRequest, issue: IssueRec) => ApiResponse) => (c: RouteContext, req: ApiRequest) => {
+      const issue = c.state.issue(decodeURIComponent(issueId!));
+      return issue ? fn(c, req, issue) : notFound();
+    };
   if (!events) {
     return {
       family: 'issue-detail',
       scope: 'event:read',
-      handle: withIssue((c, req, issue) => ({ status: 200, body: issueToApi(issue, { baseUrl: c.baseUrl, org: c.org, now: req.now, groupStatsPeriod: '24h', detail: true }) })),
+      handle: withIssue((c, req, issue) => ({
+        status: 200,
+        body: issueToApi(issue, {
+          baseUrl: c.baseUrl,
+          org: c.org,
+          now: req.now,
+          groupStatsPeriod: '24h',
+          detail: true,
+        }),
+      })),
     };
   }
   if (!eventId) return { family: 'issue-events', scope: 'event:read', handle: withIssue(listEvents) };
-  return { family: 'issue-event', scope: 'event:read', handle: withIssue((c, req, issue) => oneEvent(c, req, issue, eventId)) };
+  return {
+    family: 'issue-event',
+    scope: 'event:read',
+    handle: withIssue((c, req, issue) => oneEvent(c, req, issue, eventId)),
+  };
 }

@@ -52,11 +52,15 @@ export function parseEnvelope(body: Buffer | string): Envelope {
     if (line === null) break;
     if (line.length === 0) continue; // trailing newline(s)
     const itemHeader = parseJson(line, `item header ${items.length + 1}`);
-    if (typeof itemHeader.type !== 'string') throw new EnvelopeError(`invalid envelope: item ${items.length + 1} has no type`);
+    if (typeof itemHeader.type !== 'string')
+      throw new EnvelopeError(`invalid envelope: item ${items.length + 1} has no type`);
     let payload: Buffer;
     if (typeof itemHeader.length === 'number') {
       const len = itemHeader.length;
-      if (pos + len > buf.length) throw new EnvelopeError(`invalid envelope: item ${items.length + 1} declares ${len} bytes but only ${buf.length - pos} remain`);
+      if (pos + len > buf.length)
+        throw new EnvelopeError(
+          `invalid envelope: item ${items.length + 1} declares ${len} bytes but only ${buf.length - pos} remain`,
+        );
       payload = buf.subarray(pos, pos + len);
       pos += len;
       if (buf[pos] === NL) pos += 1;

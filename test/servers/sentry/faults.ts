@@ -2,15 +2,27 @@
 import type { Fault, FaultKind } from './types';
 
 const KINDS: readonly FaultKind[] = [
-  '429-retry-after', '429-reset', '429-bare', '500', '502', '503', 'slow', 'reset',
-  'truncated-json', 'malformed-json', 'repeat-cursor', 'huge-page', 'redirect',
+  '429-retry-after',
+  '429-reset',
+  '429-bare',
+  '500',
+  '502',
+  '503',
+  'slow',
+  'reset',
+  'truncated-json',
+  'malformed-json',
+  'repeat-cursor',
+  'huge-page',
+  'redirect',
 ];
 
 export class FaultQueue {
   private readonly faults: Array<Fault & { left: number }> = [];
 
   add(f: Fault): void {
-    if (!KINDS.includes(f.kind)) throw new Error(`unknown fault kind ${JSON.stringify(f.kind)}; known: ${KINDS.join(', ')}`);
+    if (!KINDS.includes(f.kind))
+      throw new Error(`unknown fault kind ${JSON.stringify(f.kind)}; known: ${KINDS.join(', ')}`);
     const times = f.times ?? 1;
     if (!(times > 0)) throw new Error(`fault ${f.kind}: times must be positive`);
     this.faults.push({ ...f, left: times });

@@ -38,15 +38,24 @@ function datePredicate(key: string, raw: string, now: number, get: (i: IssueRec)
   if (!op) throw new QueryError(`Invalid value for ${key}: ${raw} (use >ISO, >=ISO, <ISO, <=ISO, -2d or +2d)`);
   const t = parseDate(op[2]!, key);
   switch (op[1]) {
-    case '>': return (i) => get(i) > t;
-    case '>=': return (i) => get(i) >= t;
-    case '<': return (i) => get(i) < t;
-    default: return (i) => get(i) <= t;
+    case '>':
+      return (i) => get(i) > t;
+    case '>=':
+      return (i) => get(i) >= t;
+    case '<':
+      return (i) => get(i) < t;
+    default:
+      return (i) => get(i) <= t;
   }
 }
 
 function listValues(raw: string): string[] {
-  if (raw.startsWith('[') && raw.endsWith(']')) return raw.slice(1, -1).split(',').map((v) => unquote(v.trim())).filter(Boolean);
+  if (raw.startsWith('[') && raw.endsWith(']'))
+    return raw
+      .slice(1, -1)
+      .split(',')
+      .map((v) => unquote(v.trim()))
+      .filter(Boolean);
   return [unquote(raw)];
 }
 
@@ -80,7 +89,8 @@ export function parseIssueQuery(query: string, now: number): Pred {
         const v = unquote(raw);
         if (v === 'unresolved' || v === 'resolved') p = (i) => i.status === v;
         else if (v === 'ignored' || v === 'archived') p = (i) => i.status === 'ignored';
-        else if (v === 'new' || v === 'ongoing' || v === 'regressed' || v === 'escalating') p = (i) => substatusOf(i, now) === v;
+        else if (v === 'new' || v === 'ongoing' || v === 'regressed' || v === 'escalating')
+          p = (i) => substatusOf(i, now) === v;
         else throw new QueryError(`Invalid value for "is" search: ${v}`);
         break;
       }
@@ -112,7 +122,9 @@ export function parseIssueQuery(query: string, now: number): Pred {
         break;
       }
       default:
-        throw new QueryError(`Unsupported search key "${key}" in query ${JSON.stringify(query)} (this test server knows is, level, lastSeen, firstSeen, age, project, release, error.unhandled)`);
+        throw new QueryError(
+          `Unsupported search key "${key}" in query ${JSON.stringify(query)} (this test server knows is, level, lastSeen, firstSeen, age, project, release, error.unhandled)`,
+        );
     }
     preds.push(negate ? (i) => !p(i) : p);
   }

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   });
   const int = (name: string, v: string | undefined): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
     return n;
   };
   let rateLimit = null;
@@ -65,7 +66,12 @@ async function main(): Promise<void> {
   }
   if (a.synthetic) {
     const projects = int('projects', a.projects) || 1;
-    server.generateSynthetic({ projects, issues: int('synthetic', a.synthetic), eventsPerIssue: int('events-per-issue', a['events-per-issue']), seed: int('seed', a.seed) });
+    server.generateSynthetic({
+      projects,
+      issues: int('synthetic', a.synthetic),
+      eventsPerIssue: int('events-per-issue', a['events-per-issue']),
+      seed: int('seed', a.seed),
+    });
   }
   server.resetRequests();
 

@@ -9,7 +9,16 @@
  * - tags: the event's tags plus the ones Sentry derives (environment, level, release, server_name…).
  */
 import { createHash } from 'node:crypto';
-import type { ApiEntry, ApiEvent, ApiExceptionValue, ApiFrame, ApiIssue, ApiStacktrace, Json, JsonObject } from './types';
+import type {
+  ApiEntry,
+  ApiEvent,
+  ApiExceptionValue,
+  ApiFrame,
+  ApiIssue,
+  ApiStacktrace,
+  Json,
+  JsonObject,
+} from './types';
 
 type Raw = Record<string, unknown>;
 
@@ -135,7 +144,8 @@ function truncate(s: string, n: number): string {
 }
 
 function pairs(v: unknown): Array<[string, string]> {
-  if (Array.isArray(v)) return v.filter((p) => Array.isArray(p) && p.length >= 2).map((p) => [String(p[0]), String(p[1])]);
+  if (Array.isArray(v))
+    return v.filter((p) => Array.isArray(p) && p.length >= 2).map((p) => [String(p[0]), String(p[1])]);
   if (isObj(v)) return Object.entries(v).map(([k, val]) => [k, typeof val === 'string' ? val : JSON.stringify(val)]);
   return [];
 }
@@ -167,11 +177,21 @@ export function normalizeEvent(raw: Raw, receivedMs: number, fallbackEventId: ()
   }));
   const message = formatMessage(raw);
   if (exValues.length) {
-    entries.push({ type: 'exception', data: { values: exValues, excOmitted: null, hasSystemFrames: exValues.some((v) => v.stacktrace?.hasSystemFrames) } });
+    entries.push({
+      type: 'exception',
+      data: {
+        values: exValues,
+        excOmitted: null,
+        hasSystemFrames: exValues.some((v) => v.stacktrace?.hasSystemFrames),
+      },
+    });
   }
   if (message !== null) {
     const le = isObj(raw.logentry) ? raw.logentry : isObj(raw.message) ? raw.message : {};
-    entries.push({ type: 'message', data: { formatted: message, message: str(le.message), params: (le.params as Json) ?? null } });
+    entries.push({
+      type: 'message',
+      data: { formatted: message, message: str(le.message), params: (le.params as Json) ?? null },
+    });
   }
   const topStack = convertStacktrace(raw.stacktrace);
   if (topStack) entries.push({ type: 'stacktrace', data: topStack as unknown as JsonObject });
@@ -194,7 +214,11 @@ export function normalizeEvent(raw: Raw, receivedMs: number, fallbackEventId: ()
     });
   }
 
-  const crumbsRaw = Array.isArray(raw.breadcrumbs) ? raw.breadcrumbs : isObj(raw.breadcrumbs) && Array.isArray(raw.breadcrumbs.values) ? raw.breadcrumbs.values : [];
+  const crumbsRaw = Array.isArray(raw.breadcrumbs)
+    ? raw.breadcrumbs
+    : isObj(raw.breadcrumbs) && Array.isArray(raw.breadcrumbs.values)
+      ? raw.breadcrumbs.values
+      : [];
   const crumbs = crumbsRaw.filter(isObj).map((b) => ({
     type: str(b.type) ?? 'default',
     category: str(b.category),
@@ -208,7 +232,8 @@ export function normalizeEvent(raw: Raw, receivedMs: number, fallbackEventId: ()
 
   const req = isObj(raw.request) ? raw.request : null;
   if (req) {
-    const query = typeof req.query_string === 'string' ? [...new URLSearchParams(req.query_string)] : pairs(req.query_string);
+    const query =
+      typeof req.query_string === 'string' ? [...new URLSearchParams(req.query_string)] : pairs(req.query_string);
     entries.push({
       type: 'request',
       data: {
@@ -232,28 +257,37 @@ export function normalizeEvent(raw: Raw, receivedMs: number, fallbackEventId: ()
   const crash = crashFrame(frames);
   const type: 'error' | 'default' = exValues.length ? 'error' : 'default';
   const exType = last ? (last.type ?? 'Error') : undefined;
-  const exValue = last?.value ?? (last ? message ?? '' : undefined);
-  const title = type === 'error'
-    ? (exValue ? `${exType}: ${truncate(exValue.split('\n')[0]!, 100)}` : exType!)
-    : truncate((message ?? '<unlabeled event>').split('\n')[0]!, 100);
+  const exValue = last?.value ?? (last ? (message ?? '') : undefined);
+  const title =
+    type === 'error'
+      ? exValue
+        ? `${exType}: ${truncate(exValue.split('\n')[0]!, 100)}`
+        : exType!
+      : truncate((message ?? '<unlabeled event>').split('\n')[0]!, 100);
   const culpritFromFrames = frameCulprit(crash, platform);
   const culprit = str(raw.culprit) ?? str(raw.transaction) ?? culpritFromFrames;
-  const metadata: ApiIssue['metadata'] = type === 'error'
-    ? {
-        type: exType,
-        value: exValue ?? '',
-        ...(crash?.filename ? { filename: crash.filename } : {}),
-        ...(crash?.function ? { function: crash.function } : {}),
-        in_app_frame_mix: frames.every((f) => f.inApp) ? 'in-app-only' : frames.some((f) => f.inApp) ? 'mixed' : 'system-only',
-      }
-    : { title };
+  const metadata: ApiIssue['metadata'] =
+    type === 'error'
+      ? {
+          type: exType,
+          value: exValue ?? '',
+          ...(crash?.filename ? { filename: crash.filename } : {}),
+          ...(crash?.function ? { function: crash.function } : {}),
+          in_app_frame_mix: frames.every((f) => f.inApp)
+            ? 'in-app-only'
+            : frames.some((f) => f.inApp)
+              ? 'mixed'
+              : 'system-only',
+        }
+      : { title };
   const location = crash?.filename ? `${crash.filename}${crash.lineNo !== null ? `:${crash.lineNo}` : ''}` : null;
 
   const user = isObj(raw.user) && Object.keys(raw.user).length ? (raw.user as JsonObject) : null;
-  const userKey = user ? str(user.id) ?? str(user.email) ?? str(user.username) ?? str(user.ip_address) : null;
+  const userKey = user ? (str(user.id) ?? str(user.email) ?? str(user.username) ?? str(user.ip_address)) : null;
   const contexts: JsonObject = {};
   if (isObj(raw.contexts)) {
-    for (const [k, v] of Object.entries(raw.contexts)) if (isObj(v)) contexts[k] = { ...(v as JsonObject), type: str(v.type) ?? k };
+    for (const [k, v] of Object.entries(raw.contexts))
+      if (isObj(v)) contexts[k] = { ...(v as JsonObject), type: str(v.type) ?? k };
   }
   const isUnhandled = exValues.some((v) => v.mechanism && v.mechanism.handled === false);
 
@@ -277,14 +311,19 @@ export function normalizeEvent(raw: Raw, receivedMs: number, fallbackEventId: ()
     tags.set('runtime', [str(runtime.name), str(runtime.version)].filter(Boolean).join(' '));
   }
   if (os && str(os.name)) tags.set('os.name', str(os.name)!);
-  if (userKey && user) tags.set('user', `${str(user.id) ? 'id' : str(user.email) ? 'email' : str(user.username) ? 'username' : 'ip'}:${userKey}`);
+  if (userKey && user)
+    tags.set(
+      'user',
+      `${str(user.id) ? 'id' : str(user.email) ? 'email' : str(user.username) ? 'username' : 'ip'}:${userKey}`,
+    );
   if (req && str(req.url)) tags.set('url', str(req.url)!);
 
   const fingerprint = Array.isArray(raw.fingerprint) ? raw.fingerprint.map(String) : null;
   const defaultKey = type === 'error' ? `${exType}|${culpritFromFrames}` : `message|${message ?? ''}`;
-  const groupingKey = fingerprint && !(fingerprint.length === 1 && fingerprint[0] === '{{ default }}')
-    ? fingerprint.map((f) => (f === '{{ default }}' ? defaultKey : f)).join('|')
-    : defaultKey;
+  const groupingKey =
+    fingerprint && !(fingerprint.length === 1 && fingerprint[0] === '{{ default }}')
+      ? fingerprint.map((f) => (f === '{{ default }}' ? defaultKey : f)).join('|')
+      : defaultKey;
   const sdk = isObj(raw.sdk) ? { name: str(raw.sdk.name), version: str(raw.sdk.version) } : null;
 
   const event: NormalizedEvent['event'] = {

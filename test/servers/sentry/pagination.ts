@@ -35,7 +35,13 @@ export interface Page<T> {
  * offset's meaning there). `repeatCursor` makes `next` point at this page's own cursor, still
  * claiming results — the fault a client must detect to avoid paging forever.
  */
-export function paginate<T>(all: T[], rawCursor: string | null, limit: number, requestUrl: URL, repeatCursor = false): Page<T> {
+export function paginate<T>(
+  all: T[],
+  rawCursor: string | null,
+  limit: number,
+  requestUrl: URL,
+  repeatCursor = false,
+): Page<T> {
   const cursor = parseCursor(rawCursor);
   const offset = cursor.offset;
   const items = all.slice(offset, offset + limit);

@@ -24,7 +24,10 @@ interface Window {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private limit: RateLimit | null, private readonly now: () => number) {}
+  constructor(
+    private limit: RateLimit | null,
+    private readonly now: () => number,
+  ) {}
 
   set(limit: RateLimit | null): void {
     this.limit = limit;
@@ -71,10 +74,26 @@ export class RateLimiter {
       win.inFlight--;
     };
     if (!rateOk) {
-      return { allowed, reason: 'rate', headers, done, body: { detail: `You are attempting to use this endpoint too frequently. Limit is ${limit.perSecond} requests in 1 seconds` } };
+      return {
+        allowed,
+        reason: 'rate',
+        headers,
+        done,
+        body: {
+          detail: `You are attempting to use this endpoint too frequently. Limit is ${limit.perSecond} requests in 1 seconds`,
+        },
+      };
     }
     if (!concOk) {
-      return { allowed, reason: 'concurrency', headers, done, body: { detail: `You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is ${limit.concurrency}` } };
+      return {
+        allowed,
+        reason: 'concurrency',
+        headers,
+        done,
+        body: {
+          detail: `You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is ${limit.concurrency}`,
+        },
+      };
     }
     return { allowed, headers, done };
   }

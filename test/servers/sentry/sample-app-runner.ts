@@ -47,15 +47,21 @@ export function runSampleApp(o: SampleAppOptions): Promise<SampleAppResult> {
   if (o.environment) args.push('--environment', o.environment);
   if (o.serverName) args.push('--server-name', o.serverName);
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, args, { cwd: dir, timeout: o.timeoutMs ?? 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`sample app failed (${err.message.split('\n')[0]}): ${stderr.trim().slice(-2000)}`));
-      const last = stdout.trim().split('\n').pop() ?? '';
-      try {
-        const out = JSON.parse(last) as { statuses: Record<string, number>; flushed: boolean };
-        resolvePromise({ statuses: out.statuses, logFile: o.logFile, dir, release });
-      } catch {
-        reject(new Error(`sample app printed no result line: ${stdout.slice(-500)} ${stderr.slice(-500)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: dir, timeout: o.timeoutMs ?? 30_000, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err)
+          return reject(new Error(`sample app failed (${err.message.split('\n')[0]}): ${stderr.trim().slice(-2000)}`));
+        const last = stdout.trim().split('\n').pop() ?? '';
+        try {
+          const out = JSON.parse(last) as { statuses: Record<string, number>; flushed: boolean };
+          resolvePromise({ statuses: out.statuses, logFile: o.logFile, dir, release });
+        } catch {
+          reject(new Error(`sample app printed no result line: ${stdout.slice(-500)} ${stderr.slice(-500)}`));
+        }
+      },
+    );
   });
 }

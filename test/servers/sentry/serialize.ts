@@ -13,9 +13,25 @@ export function projectRef(p: ProjectRec): ApiProjectRef {
 }
 
 const PROJECT_FLAGS = [
-  'hasFeedbacks', 'hasFlags', 'hasInsightsAgentMonitoring', 'hasInsightsAppStart', 'hasInsightsAssets', 'hasInsightsCaches',
-  'hasInsightsDb', 'hasInsightsHttp', 'hasInsightsMCP', 'hasInsightsQueues', 'hasInsightsScreenLoad', 'hasInsightsVitals',
-  'hasLogs', 'hasMonitors', 'hasNewFeedbacks', 'hasProfiles', 'hasReplays', 'hasTraceMetrics', 'hasUserReports',
+  'hasFeedbacks',
+  'hasFlags',
+  'hasInsightsAgentMonitoring',
+  'hasInsightsAppStart',
+  'hasInsightsAssets',
+  'hasInsightsCaches',
+  'hasInsightsDb',
+  'hasInsightsHttp',
+  'hasInsightsMCP',
+  'hasInsightsQueues',
+  'hasInsightsScreenLoad',
+  'hasInsightsVitals',
+  'hasLogs',
+  'hasMonitors',
+  'hasNewFeedbacks',
+  'hasProfiles',
+  'hasReplays',
+  'hasTraceMetrics',
+  'hasUserReports',
 ];
 
 export function projectToApi(p: ProjectRec): Record<string, unknown> {
@@ -44,7 +60,11 @@ export function projectToApi(p: ProjectRec): Record<string, unknown> {
   };
 }
 
-export function releaseToApi(project: ProjectRec, version: string | null, commits?: { ref: string | null; commits: ReleaseCommitRec[] }): ApiRelease | null {
+export function releaseToApi(
+  project: ProjectRec,
+  version: string | null,
+  commits?: { ref: string | null; commits: ReleaseCommitRec[] },
+): ApiRelease | null {
   if (!version) return null;
   const created = project.releases.get(version);
   return {
@@ -78,7 +98,11 @@ function timeSeries(events: EventRec[], now: number, size: number, buckets: numb
   return out;
 }
 
-export function issueStats(issue: IssueRec, now: number, period: string): Record<string, Array<[number, number]>> | undefined {
+export function issueStats(
+  issue: IssueRec,
+  now: number,
+  period: string,
+): Record<string, Array<[number, number]>> | undefined {
   if (period === '24h') return { '24h': timeSeries(issue.events, now, HOUR, 24) };
   if (period === '14d') return { '14d': timeSeries(issue.events, now, DAY, 14) };
   return undefined;
@@ -88,8 +112,17 @@ export function issueStats(issue: IssueRec, now: number, period: string): Record
  * Seen-stats of the events in [start, end] (events are sorted oldest first), as Sentry's
  * StreamGroupSerializerSnuba computes them for the list's date window.
  */
-function seenStats(issue: IssueRec, win: { start: number; end: number } | undefined): { count: number; userCount: number; firstSeen: number; lastSeen: number } {
-  if (!win) return { count: issue.events.length, userCount: issue.users.size, firstSeen: issue.firstSeenMs, lastSeen: issue.lastSeenMs };
+function seenStats(
+  issue: IssueRec,
+  win: { start: number; end: number } | undefined,
+): { count: number; userCount: number; firstSeen: number; lastSeen: number } {
+  if (!win)
+    return {
+      count: issue.events.length,
+      userCount: issue.users.size,
+      firstSeen: issue.firstSeenMs,
+      lastSeen: issue.lastSeenMs,
+    };
   let count = 0;
   const users = new Set<string>();
   let first = Infinity;
@@ -104,7 +137,12 @@ function seenStats(issue: IssueRec, win: { start: number; end: number } | undefi
     last = Math.max(last, ev.tsMs);
   }
   // An issue listed in the window has events in it; a stray one reads as its lifetime edges.
-  return { count, userCount: users.size, firstSeen: count ? first : issue.firstSeenMs, lastSeen: count ? last : issue.lastSeenMs };
+  return {
+    count,
+    userCount: users.size,
+    firstSeen: count ? first : issue.firstSeenMs,
+    lastSeen: count ? last : issue.lastSeenMs,
+  };
 }
 
 /**
@@ -113,13 +151,23 @@ function seenStats(issue: IssueRec, win: { start: number; end: number } | undefi
  * (src/sentry/api/serializers/models/group_stream.py, `__seen_stats_impl`). The detail endpoint has
  * no window: all-time values.
  */
-export function issueToApi(issue: IssueRec, o: { baseUrl: string; org: string; now: number; groupStatsPeriod: string; detail?: boolean; window?: { start: number; end: number } }): ApiIssue {
+export function issueToApi(
+  issue: IssueRec,
+  o: {
+    baseUrl: string;
+    org: string;
+    now: number;
+    groupStatsPeriod: string;
+    detail?: boolean;
+    window?: { start: number; end: number };
+  },
+): ApiIssue {
   const seen = seenStats(issue, o.window);
   const status = issue.status;
-  const substatus = status === 'resolved'
-    ? null
-    : issue.substatus ?? (o.now - issue.firstSeenMs < 7 * DAY ? 'new' : 'ongoing');
-  const priority = issue.level === 'fatal' || issue.level === 'error' ? 'high' : issue.level === 'warning' ? 'medium' : 'low';
+  const substatus =
+    status === 'resolved' ? null : (issue.substatus ?? (o.now - issue.firstSeenMs < 7 * DAY ? 'new' : 'ongoing'));
+  const priority =
+    issue.level === 'fatal' || issue.level === 'error' ? 'high' : issue.level === 'warning' ? 'medium' : 'low';
   const api: ApiIssue = {
     id: issue.id,
     shareId: null,

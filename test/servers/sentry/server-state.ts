@@ -107,14 +107,21 @@ export class ServerState {
   constructor(readonly now: () => number) {}
 
   /** Records a release's commits (newest first) and optional ref, creating the release in `project` if it has no events yet. */
-  setReleaseCommits(project: ProjectRec, version: string, commits: ReleaseCommitRec[], ref: string | null = null, createdMs = this.now()): void {
+  setReleaseCommits(
+    project: ProjectRec,
+    version: string,
+    commits: ReleaseCommitRec[],
+    ref: string | null = null,
+    createdMs = this.now(),
+  ): void {
     if (!project.releases.has(version)) project.releases.set(version, createdMs);
     this.releaseCommits.set(version, { ref, commits });
     this.version++;
   }
 
   addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): ProjectRec {
-    if (!/^[a-z0-9][a-z0-9_-]*$/.test(p.slug)) throw new Error(`invalid project slug ${JSON.stringify(p.slug)}: use lower-case letters, digits, - and _`);
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(p.slug))
+      throw new Error(`invalid project slug ${JSON.stringify(p.slug)}: use lower-case letters, digits, - and _`);
     const existing = this.projectBySlug(p.slug);
     if (existing) return existing;
     const id = String(this.nextProjectId++);
@@ -188,7 +195,12 @@ export class ServerState {
   }
 
   /** Files an event under its issue (creating the issue on first sight) and updates the issue's counters. */
-  addEvent(project: ProjectRec, n: Omit<NormalizedEvent, 'event'>, receivedMs: number, make: () => EventBody): EventRec {
+  addEvent(
+    project: ProjectRec,
+    n: Omit<NormalizedEvent, 'event'>,
+    receivedMs: number,
+    make: () => EventBody,
+  ): EventRec {
     const key = `${project.id}|${n.groupingKey}`;
     let issue = this.issueByKey.get(key);
     if (!issue) {
@@ -220,7 +232,16 @@ export class ServerState {
       this.issueByShortId.set(issue.shortId, issue);
       this.issueByKey.set(key, issue);
     }
-    const ev: EventRec = { id: n.eventId, issue, tsMs: n.timestampMs, receivedMs, release: n.release, environment: n.environment, userKey: n.userKey, make };
+    const ev: EventRec = {
+      id: n.eventId,
+      issue,
+      tsMs: n.timestampMs,
+      receivedMs,
+      release: n.release,
+      environment: n.environment,
+      userKey: n.userKey,
+      make,
+    };
     insertByTime(issue.events, ev);
     this.eventById.set(`${project.id}:${ev.id}`, ev);
     if (n.timestampMs >= issue.lastSeenMs) {
@@ -261,22 +282,27 @@ export class ServerState {
           return { ...b, id, eventID: id, dateCreated: new Date(ts).toISOString() };
         };
         const tb = template.make();
-        this.addEvent(issue.project, {
-          eventId: id,
-          timestampMs: ts,
-          level: issue.level,
-          platform: issue.platform,
-          type: issue.type,
-          title: tb.title,
-          culprit: issue.culprit,
-          metadata: issue.metadata,
-          logger: issue.logger,
-          release: template.release,
-          environment: template.environment,
-          userKey: null,
-          isUnhandled: issue.isUnhandled,
-          groupingKey: issue.groupingKey,
-        }, ts, make);
+        this.addEvent(
+          issue.project,
+          {
+            eventId: id,
+            timestampMs: ts,
+            level: issue.level,
+            platform: issue.platform,
+            type: issue.type,
+            title: tb.title,
+            culprit: issue.culprit,
+            metadata: issue.metadata,
+            logger: issue.logger,
+            release: template.release,
+            environment: template.environment,
+            userKey: null,
+            isUnhandled: issue.isUnhandled,
+            groupingKey: issue.groupingKey,
+          },
+          ts,
+          make,
+        );
       }
     }
     return issues.map((i) => i.id);

@@ -18,7 +18,16 @@ import type { IssueRec, ProjectRec, ReleaseCommitRec } from './server-state';
 import { ServerState } from './server-state';
 import { generateSynthetic } from './synthetic';
 import { isLoopbackHost } from '../../../src/core/trust/loopback';
-import type { ApiIssue, Fault, FaultKind, RateLimit, RecordedRequest, SentryServerOptions, SyntheticOptions, TouchOptions } from './types';
+import type {
+  ApiIssue,
+  Fault,
+  FaultKind,
+  RateLimit,
+  RecordedRequest,
+  SentryServerOptions,
+  SyntheticOptions,
+  TouchOptions,
+} from './types';
 
 export interface SentryTestServer {
   url: string;
@@ -28,7 +37,11 @@ export interface SentryTestServer {
   /** Origin of the decoy listener that `redirect` faults send clients to. */
   decoyUrl: string;
   /** `isMember: false`: a project of another team (listed with `isMember: false`, left out of no-`project` queries). */
-  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): { id: string; slug: string; dsn: string };
+  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): {
+    id: string;
+    slug: string;
+    dsn: string;
+  };
   dsn(projectSlug: string): string;
   ingestEnvelope(projectId: string, body: Buffer | string): string;
   /** One event payload in ingest (snake_case) format, as `/api/{id}/store/` takes it. */
@@ -38,7 +51,12 @@ export interface SentryTestServer {
   touchIssues(target: string[] | number, opts?: TouchOptions): string[];
   resolveIssue(id: string): void;
   /** Records a release of `projectSlug` with its commits (newest first), as `sentry-cli releases set-commits` would. */
-  setReleaseCommits(projectSlug: string, version: string, commits: ReleaseCommitRec[], options?: { ref?: string; createdMs?: number }): void;
+  setReleaseCommits(
+    projectSlug: string,
+    version: string,
+    commits: ReleaseCommitRec[],
+    options?: { ref?: string; createdMs?: number },
+  ): void;
   fault(f: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -107,7 +125,11 @@ function hostOf(header: string | undefined): string {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -133,7 +155,10 @@ function pad(body: unknown, size: number): unknown {
   if (Array.isArray(body) && body.length) {
     const [first, ...rest] = body as Array<Record<string, unknown>>;
     const meta = first!.metadata;
-    const padded = meta && typeof meta === 'object' ? { ...first, metadata: { ...meta, value: `${(meta as { value?: string }).value ?? ''}${filler}` } } : { ...first, padding: filler };
+    const padded =
+      meta && typeof meta === 'object'
+        ? { ...first, metadata: { ...meta, value: `${(meta as { value?: string }).value ?? ''}${filler}` } }
+        : { ...first, padding: filler };
     return [padded, ...rest];
   }
   if (body && typeof body === 'object' && !Array.isArray(body)) return { ...body, padding: filler };
@@ -198,13 +223,22 @@ export class SentryServerImpl implements SentryTestServer {
 
   // ---- programmatic API -------------------------------------------------------------------
 
-  setReleaseCommits(projectSlug: string, version: string, commits: ReleaseCommitRec[], options: { ref?: string; createdMs?: number } = {}): void {
+  setReleaseCommits(
+    projectSlug: string,
+    version: string,
+    commits: ReleaseCommitRec[],
+    options: { ref?: string; createdMs?: number } = {},
+  ): void {
     const project = this.state.projectBySlug(projectSlug);
     if (!project) throw new Error(`no project ${projectSlug}`);
     this.state.setReleaseCommits(project, version, commits, options.ref ?? null, options.createdMs);
   }
 
-  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): { id: string; slug: string; dsn: string } {
+  addProject(p: { slug: string; name?: string; platform?: string; isMember?: boolean }): {
+    id: string;
+    slug: string;
+    dsn: string;
+  } {
     const proj = this.state.addProject(p);
     return { id: proj.id, slug: proj.slug, dsn: this.dsnOf(proj) };
   }
@@ -293,11 +327,16 @@ export class SentryServerImpl implements SentryTestServer {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await Promise.all([this.main, this.decoy].map((s) => new Promise<void>((resolve) => {
-      if (!s.listening) return resolve();
-      s.close(() => resolve());
-      s.closeAllConnections();
-    })));
+    await Promise.all(
+      [this.main, this.decoy].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (!s.listening) return resolve();
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------
@@ -318,9 +357,12 @@ export class SentryServerImpl implements SentryTestServer {
     const url = new URL(req.url ?? '/', origin);
     try {
       if (this.opts.loopbackHostOnly && !isLoopbackHost(hostOf(req.headers.host))) {
-        return sendJson(res, 421, { detail: 'This server answers only requests addressed to this machine (Host: 127.0.0.1 or localhost).' });
+        return sendJson(res, 421, {
+          detail: 'This server answers only requests addressed to this machine (Host: 127.0.0.1 or localhost).',
+        });
       }
-      if (!viaDecoy && url.pathname.startsWith('/__control/') && this.opts.controlRoutes !== false) return await this.onControl(req, res, url);
+      if (!viaDecoy && url.pathname.startsWith('/__control/') && this.opts.controlRoutes !== false)
+        return await this.onControl(req, res, url);
       const rec: RecordedRequest = {
         method: req.method ?? 'GET',
         path: url.pathname,
@@ -337,11 +379,18 @@ export class SentryServerImpl implements SentryTestServer {
       if (url.pathname.startsWith('/api/0/')) return await this.onApi(req, res, url, rec, viaDecoy);
       sendJson(res, 404, { detail: 'The requested resource does not exist' });
     } catch (e) {
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { detail: `test server error: ${e instanceof Error ? e.message : String(e)}` });
+      if (!res.headersSent && !res.destroyed)
+        sendJson(res, 500, { detail: `test server error: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
 
-  private async onIngest(req: IncomingMessage, res: ServerResponse, url: URL, projectId: string, kind: 'envelope' | 'store'): Promise<void> {
+  private async onIngest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    projectId: string,
+    kind: 'envelope' | 'store',
+  ): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { detail: 'Method not allowed' });
     let body: Buffer;
     try {
@@ -351,21 +400,28 @@ export class SentryServerImpl implements SentryTestServer {
     }
     const project = this.state.projectById(projectId);
     // The key travels in the query (JS SDKs), X-Sentry-Auth, or the envelope header's dsn.
-    let key = url.searchParams.get('sentry_key') ?? /sentry_key=([0-9a-f]+)/i.exec(req.headers['x-sentry-auth'] as string ?? '')?.[1] ?? null;
+    let key =
+      url.searchParams.get('sentry_key') ??
+      /sentry_key=([0-9a-f]+)/i.exec((req.headers['x-sentry-auth'] as string) ?? '')?.[1] ??
+      null;
     if (!key && kind === 'envelope') {
       const dsn = /"dsn"\s*:\s*"([^"]+)"/.exec(body.subarray(0, 2048).toString('utf8'))?.[1];
       if (dsn) key = new URL(dsn).username || null;
     }
     if (!project || !key || key !== project.publicKey) {
-      return sendJson(res, 403, { detail: `event submission rejected: ${!key ? 'missing sentry_key' : !project ? `unknown project ${projectId}` : 'unknown sentry_key for this project'}` });
+      return sendJson(res, 403, {
+        detail: `event submission rejected: ${!key ? 'missing sentry_key' : !project ? `unknown project ${projectId}` : 'unknown sentry_key for this project'}`,
+      });
     }
     try {
-      const id = kind === 'envelope'
-        ? this.state.ingestEnvelope(project, body)
-        : this.state.ingestEvent(project, JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+      const id =
+        kind === 'envelope'
+          ? this.state.ingestEnvelope(project, body)
+          : this.state.ingestEvent(project, JSON.parse(body.toString('utf8')) as Record<string, unknown>);
       sendJson(res, 200, id ? { id } : {});
     } catch (e) {
-      if (e instanceof EnvelopeError || e instanceof IngestError || e instanceof SyntaxError) return sendJson(res, 400, { detail: e.message });
+      if (e instanceof EnvelopeError || e instanceof IngestError || e instanceof SyntaxError)
+        return sendJson(res, 400, { detail: e.message });
       throw e;
     }
   }
@@ -374,14 +430,23 @@ export class SentryServerImpl implements SentryTestServer {
     return { state: this.state, org: this.org, baseUrl: this.url, regionUrl: () => this.opts.regionUrl ?? this.url };
   }
 
-  private async onApi(req: IncomingMessage, res: ServerResponse, url: URL, rec: RecordedRequest, viaDecoy: boolean): Promise<void> {
+  private async onApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    rec: RecordedRequest,
+    viaDecoy: boolean,
+  ): Promise<void> {
     const path = url.pathname.slice('/api/0'.length);
     const fault = viaDecoy ? undefined : this.faults.take(url.pathname);
     if (fault) rec.fault = fault.kind;
-    const delay = this.latencyMs + (fault?.kind === 'slow' ? fault.delayMs ?? 2000 : 0);
+    const delay = this.latencyMs + (fault?.kind === 'slow' ? (fault.delayMs ?? 2000) : 0);
 
     // Infrastructure faults answer before the application looks at the request.
-    if (fault && ['reset', 'redirect', '500', '502', '503', '429-retry-after', '429-reset', '429-bare'].includes(fault.kind)) {
+    if (
+      fault &&
+      ['reset', 'redirect', '500', '502', '503', '429-retry-after', '429-reset', '429-bare'].includes(fault.kind)
+    ) {
       await this.sleep(this.latencyMs);
       return this.infraFault(res, url, fault);
     }
@@ -395,13 +460,18 @@ export class SentryServerImpl implements SentryTestServer {
     // The API index names the token's scopes (Sentry's `GET /api/0/`; sentry-cli and sentry-rca read it).
     if (path === '/' || path === '') {
       await this.sleep(delay);
-      return sendJson(res, 200, { version: '0', auth: { scopes: [...this.scopes] }, user: { id: '1', name: 'Test User', email: 'test@example.com' } });
+      return sendJson(res, 200, {
+        version: '0',
+        auth: { scopes: [...this.scopes] },
+        user: { id: '1', name: 'Test User', email: 'test@example.com' },
+      });
     }
 
     const ctx = this.routeContext();
     const route = matchRoute(ctx, path);
     if (!route || route === 'wrong-org') return sendJson(res, 404, { detail: 'The requested resource does not exist' });
-    if (![route.scope].flat().some((s) => this.scopes.has(s))) return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' });
+    if (![route.scope].flat().some((s) => this.scopes.has(s)))
+      return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' });
 
     const adm = this.limiter.admit(`${this.token}|${route.family}`);
     res.on('close', adm.done);
@@ -435,7 +505,9 @@ export class SentryServerImpl implements SentryTestServer {
   private infraFault(res: ServerResponse, url: URL, f: Fault): void {
     const resetAt = () => String(Math.ceil(this.now() / 1000) + (f.resetInSec ?? 1));
     const limit = this.limiter.current?.perSecond ?? 40;
-    const tooFast = { detail: `You are attempting to use this endpoint too frequently. Limit is ${limit} requests in 1 seconds` };
+    const tooFast = {
+      detail: `You are attempting to use this endpoint too frequently. Limit is ${limit} requests in 1 seconds`,
+    };
     switch (f.kind) {
       case 'reset':
         res.socket?.destroy();
@@ -453,7 +525,10 @@ export class SentryServerImpl implements SentryTestServer {
         const code = f.kind === '502' ? 502 : 503;
         const text = code === 502 ? 'Bad Gateway' : 'Service Unavailable';
         const html = `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`;
-        const headers: Record<string, string> = { 'Content-Type': 'text/html', 'Content-Length': String(Buffer.byteLength(html)) };
+        const headers: Record<string, string> = {
+          'Content-Type': 'text/html',
+          'Content-Length': String(Buffer.byteLength(html)),
+        };
         if (f.retryAfterSec !== undefined) headers['Retry-After'] = String(f.retryAfterSec);
         res.writeHead(code, headers);
         res.end(html);
@@ -513,7 +588,12 @@ export class SentryServerImpl implements SentryTestServer {
     }
     switch (op) {
       case 'fault': {
-        const match = typeof b.matchRegex === 'string' ? new RegExp(b.matchRegex) : typeof b.match === 'string' ? b.match : undefined;
+        const match =
+          typeof b.matchRegex === 'string'
+            ? new RegExp(b.matchRegex)
+            : typeof b.match === 'string'
+              ? b.match
+              : undefined;
         this.fault({ ...(b as unknown as Fault), match, times: b.times === undefined ? 1 : num(b.times, 'times') });
         return { ok: true, pending: this.faults.pending };
       }
@@ -524,7 +604,11 @@ export class SentryServerImpl implements SentryTestServer {
         this.setLatency(num(b.ms, 'ms'));
         return;
       case 'rate-limit':
-        this.setRateLimit(raw.trim() === 'null' || b.perSecond === undefined ? null : { perSecond: num(b.perSecond, 'perSecond'), concurrency: num(b.concurrency ?? Infinity, 'concurrency') });
+        this.setRateLimit(
+          raw.trim() === 'null' || b.perSecond === undefined
+            ? null
+            : { perSecond: num(b.perSecond, 'perSecond'), concurrency: num(b.concurrency ?? Infinity, 'concurrency') },
+        );
         return;
       case 'token':
         if (typeof b.token !== 'string') throw new Error('token must be a string');
@@ -536,7 +620,11 @@ export class SentryServerImpl implements SentryTestServer {
         this.generateSynthetic(b as unknown as SyntheticOptions);
         return { ok: true, issues: this.state.issues.length };
       case 'touch':
-        return { ids: this.touchIssues(Array.isArray(b.ids) ? b.ids.map(String) : num(b.n, 'n'), { newEvents: typeof b.newEvents === 'number' ? b.newEvents : 1 }) };
+        return {
+          ids: this.touchIssues(Array.isArray(b.ids) ? b.ids.map(String) : num(b.n, 'n'), {
+            newEvents: typeof b.newEvents === 'number' ? b.newEvents : 1,
+          }),
+        };
       case 'resolve':
         this.resolveIssue(String(b.id));
         return;

@@ -34,10 +34,25 @@ function hexId(seed: number, issue: number, k: number): string {
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 const KINDS = [
-  { type: 'TypeError', value: (r: () => number) => `Cannot read properties of undefined (reading '${pick(r, ['id', 'address', 'total', 'items', 'customer'])}')` },
-  { type: 'PoolExhaustedError', value: (r: () => number) => `connection pool exhausted (${8 + Math.floor(r() * 3)}/10 in use)` },
-  { type: 'ValidationError', value: (r: () => number) => `invalid ${pick(r, ['quantity', 'currency', 'postcode', 'email'])}: ${pick(r, ['must be positive', 'unsupported value', 'too long'])}` },
-  { type: 'TimeoutError', value: (r: () => number) => `${pick(r, ['payments', 'inventory', 'shipping'])} did not answer within ${pick(r, [2000, 5000, 10000])}ms` },
+  {
+    type: 'TypeError',
+    value: (r: () => number) =>
+      `Cannot read properties of undefined (reading '${pick(r, ['id', 'address', 'total', 'items', 'customer'])}')`,
+  },
+  {
+    type: 'PoolExhaustedError',
+    value: (r: () => number) => `connection pool exhausted (${8 + Math.floor(r() * 3)}/10 in use)`,
+  },
+  {
+    type: 'ValidationError',
+    value: (r: () => number) =>
+      `invalid ${pick(r, ['quantity', 'currency', 'postcode', 'email'])}: ${pick(r, ['must be positive', 'unsupported value', 'too long'])}`,
+  },
+  {
+    type: 'TimeoutError',
+    value: (r: () => number) =>
+      `${pick(r, ['payments', 'inventory', 'shipping'])} did not answer within ${pick(r, [2000, 5000, 10000])}ms`,
+  },
   { type: 'RangeError', value: () => 'Invalid array length' },
   { type: 'Error', value: (r: () => number) => `connect ECONNREFUSED 10.0.3.${1 + Math.floor(r() * 250)}:5432` },
 ] as const;
@@ -67,8 +82,18 @@ interface IssueSeed {
 
 function frame(file: string, fn: string, line: number, inApp: boolean): Record<string, unknown> {
   const abs = file.startsWith('node:') ? file : `${APP_ROOT}/${file}`;
-  const module = file.replace(/^node:(internal\/)?/, '').replace(/\.m?js$/, '').replace(/\//g, '.');
-  const f: Record<string, unknown> = { filename: abs, module, function: fn, lineno: line, colno: 5 + (line % 17), in_app: inApp };
+  const module = file
+    .replace(/^node:(internal\/)?/, '')
+    .replace(/\.m?js$/, '')
+    .replace(/\//g, '.');
+  const f: Record<string, unknown> = {
+    filename: abs,
+    module,
+    function: fn,
+    lineno: line,
+    colno: 5 + (line % 17),
+    in_app: inApp,
+  };
   if (inApp) {
     f.pre_context = [`// ${file}`, '', `export function ${fn.split('.').pop()}(ctx) {`];
     f.context_line = `  return step${line}(ctx);`;
@@ -80,7 +105,14 @@ function frame(file: string, fn: string, line: number, inApp: boolean): Record<s
 function rawEvent(s: IssueSeed, eventId: string, tsMs: number, n: number): Record<string, unknown> {
   const frames = [
     frame('node:internal/process/task_queues', 'process.processTicksAndRejections', 95, false),
-    { filename: `${APP_ROOT}/node_modules/express/lib/router/layer.js`, module: 'express.lib.router:layer', function: 'Layer.handle [as handle_request]', lineno: 95, colno: 5, in_app: false },
+    {
+      filename: `${APP_ROOT}/node_modules/express/lib/router/layer.js`,
+      module: 'express.lib.router:layer',
+      function: 'Layer.handle [as handle_request]',
+      lineno: 95,
+      colno: 5,
+      in_app: false,
+    },
     ...s.code.map((c, i) => frame(c.file, c.fn, s.lines[i]!, true)),
   ];
   return {
@@ -100,11 +132,30 @@ function rawEvent(s: IssueSeed, eventId: string, tsMs: number, n: number): Recor
       runtime: { name: 'node', version: 'v20.20.2' },
       os: { name: 'Debian', version: '12' },
     },
-    exception: { values: [{ type: s.kind.type, value: s.value, stacktrace: { frames }, mechanism: { type: 'generic', handled: n % 4 !== 3 } }] },
+    exception: {
+      values: [
+        {
+          type: s.kind.type,
+          value: s.value,
+          stacktrace: { frames },
+          mechanism: { type: 'generic', handled: n % 4 !== 3 },
+        },
+      ],
+    },
     breadcrumbs: {
       values: [
-        { timestamp: tsMs / 1000 - 0.2, category: 'http', message: `POST /${s.code[0]!.fn.toLowerCase()}`, level: 'info' },
-        { timestamp: tsMs / 1000 - 0.1, category: 'db.pool', message: 'acquire', data: { inUse: 3 + (n % 7), size: 10 } },
+        {
+          timestamp: tsMs / 1000 - 0.2,
+          category: 'http',
+          message: `POST /${s.code[0]!.fn.toLowerCase()}`,
+          level: 'info',
+        },
+        {
+          timestamp: tsMs / 1000 - 0.1,
+          category: 'db.pool',
+          message: 'acquire',
+          data: { inUse: 3 + (n % 7), size: 10 },
+        },
       ],
     },
     sdk: { name: 'sentry.javascript.node', version: '11.12.0' },
@@ -114,9 +165,10 @@ function rawEvent(s: IssueSeed, eventId: string, tsMs: number, n: number): Recor
 export function generateSynthetic(state: ServerState, opts: SyntheticOptions): void {
   const seed = opts.seed ?? 1;
   const r = rng(seed);
-  const projects: ProjectRec[] = typeof opts.projects === 'number'
-    ? Array.from({ length: opts.projects }, (_v, i) => state.addProject({ slug: `synth-${i + 1}` }))
-    : opts.projects.map((slug) => state.projectBySlug(slug) ?? state.addProject({ slug }));
+  const projects: ProjectRec[] =
+    typeof opts.projects === 'number'
+      ? Array.from({ length: opts.projects }, (_v, i) => state.addProject({ slug: `synth-${i + 1}` }))
+      : opts.projects.map((slug) => state.projectBySlug(slug) ?? state.addProject({ slug }));
   if (projects.length === 0) throw new Error('generateSynthetic: at least one project is needed');
   const total = opts.issues ?? (opts.issuesPerProject ?? 0) * projects.length;
   const levels = opts.levels?.length ? opts.levels : LEVELS;
@@ -148,7 +200,12 @@ export function generateSynthetic(state: ServerState, opts: SyntheticOptions): v
       const ts = lastSeen - k * gapMs;
       const eventId = k === 0 ? headId : hexId(seed, index, k);
       const make = () => normalizeEvent(rawEvent(s, eventId, ts, k), ts, () => eventId).event;
-      state.addEvent(project, { ...meta, eventId, timestampMs: ts, userKey: `cus_${(index * 7 + k) % 500}`, isUnhandled: k % 4 === 3 }, ts, make);
+      state.addEvent(
+        project,
+        { ...meta, eventId, timestampMs: ts, userKey: `cus_${(index * 7 + k) % 500}`, isUnhandled: k % 4 === 3 },
+        ts,
+        make,
+      );
     }
   }
 }

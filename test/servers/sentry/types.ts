@@ -30,7 +30,14 @@ export interface ApiIssue {
   type: 'error' | 'default';
   issueType: string;
   issueCategory: string;
-  metadata: { type?: string; value?: string; filename?: string; function?: string; title?: string; in_app_frame_mix?: string };
+  metadata: {
+    type?: string;
+    value?: string;
+    filename?: string;
+    function?: string;
+    title?: string;
+    in_app_frame_mix?: string;
+  };
   /** Sentry serialises the event count as a string. */
   count: string;
   userCount: number;

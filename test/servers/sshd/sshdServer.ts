@@ -12,12 +12,21 @@ import { join } from 'node:path';
 
 const children = new Set<ChildProcess>();
 function killAll(): void {
-  for (const c of children) { try { c.kill('SIGKILL'); } catch { /* already gone */ } }
+  for (const c of children) {
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
 }
 process.on('exit', killAll);
 // The test runner stops a hung file with a signal; clean up, then die of that signal as before.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => { killAll(); process.kill(process.pid, sig); });
+  process.once(sig, () => {
+    killAll();
+    process.kill(process.pid, sig);
+  });
 }
 
 export const SSHD = '/usr/sbin/sshd';
@@ -38,12 +47,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface KeyPair { privatePath: string; publicLine: string }
+export interface KeyPair {
+  privatePath: string;
+  publicLine: string;
+}
 
 /** `ssh-keygen -t TYPE` into dir/name (optionally with a passphrase). */
-export function generateKey(dir: string, name: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519', passphrase = ''): KeyPair {
+export function generateKey(
+  dir: string,
+  name: string,
+  type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519',
+  passphrase = '',
+): KeyPair {
   const path = join(dir, name);
-  const r = spawnSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', `${name}@sentry-rca-test`, '-f', path], { encoding: 'utf8' });
+  const r = spawnSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', `${name}@sentry-rca-test`, '-f', path], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
   chmodSync(path, 0o600);
   return { privatePath: path, publicLine: readFileSync(`${path}.pub`, 'utf8').trim() };
@@ -80,30 +99,32 @@ export class SshdServer {
   static async start(opts: SshdOptions): Promise<SshdServer> {
     mkdirSync('/run/sshd', { recursive: true });
     const dir = tempDir('sentry-rca-sshd-');
-    const hostKey = opts.hostKey ?? generateKey(dir, `host_${opts.hostKeyType ?? 'ed25519'}`, opts.hostKeyType ?? 'ed25519');
+    const hostKey =
+      opts.hostKey ?? generateKey(dir, `host_${opts.hostKeyType ?? 'ed25519'}`, opts.hostKeyType ?? 'ed25519');
     writeFileSync(join(dir, 'authorized_keys'), opts.authorizedKeys.join('\n') + '\n', { mode: 0o600 });
     const port = await freePort();
-    const config = [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${hostKey.privatePath}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'UsePAM no',
-      'StrictModes no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'AllowTcpForwarding yes',
-      'PrintMotd no',
-      `LogLevel ${process.env.SENTRY_RCA_SSHD_LOGLEVEL ?? 'VERBOSE'}`,
-      'Subsystem sftp internal-sftp',
-      // Tests run as root here: allowed from loopback only.
-      ...sessionEnv(opts),
-      'PermitRootLogin no',
-      'Match Address 127.0.0.1',
-      '  PermitRootLogin prohibit-password',
-    ].join('\n') + '\n';
+    const config =
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${hostKey.privatePath}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'UsePAM no',
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'AllowTcpForwarding yes',
+        'PrintMotd no',
+        `LogLevel ${process.env.SENTRY_RCA_SSHD_LOGLEVEL ?? 'VERBOSE'}`,
+        'Subsystem sftp internal-sftp',
+        // Tests run as root here: allowed from loopback only.
+        ...sessionEnv(opts),
+        'PermitRootLogin no',
+        'Match Address 127.0.0.1',
+        '  PermitRootLogin prohibit-password',
+      ].join('\n') + '\n';
     const configPath = join(dir, 'sshd_config');
     writeFileSync(configPath, config);
     const check = spawnSync(SSHD, ['-t', '-f', configPath], { encoding: 'utf8' });
@@ -116,9 +137,16 @@ export class SshdServer {
       proc.stderr!.setEncoding('utf8');
       proc.stderr!.on('data', (d: string) => {
         logs.push(d);
-        if (logs.join('').includes('Server listening on')) { clearTimeout(timer); resolve(); }
+        if (logs.join('').includes('Server listening on')) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
-      proc.once('exit', (code) => { clearTimeout(timer); children.delete(proc); reject(new Error(`sshd exited (${code}) at start:\n${logs.join('')}`)); });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        children.delete(proc);
+        reject(new Error(`sshd exited (${code}) at start:\n${logs.join('')}`));
+      });
     });
     proc.removeAllListeners('exit');
     proc.once('exit', () => children.delete(proc));
@@ -135,8 +163,17 @@ export class SshdServer {
     const stderr = this.proc?.stderr;
     if (!stderr) return Promise.reject(new Error(`sshd is not running; its log:\n${text()}`));
     return new Promise((resolve, reject) => {
-      const onData = () => { if (re.test(text())) { clearTimeout(timer); stderr.off('data', onData); resolve(text()); } };
-      const timer = setTimeout(() => { stderr.off('data', onData); reject(new Error(`sshd never logged ${re} within ${timeoutMs} ms; its log:\n${text().slice(-2000)}`)); }, timeoutMs);
+      const onData = () => {
+        if (re.test(text())) {
+          clearTimeout(timer);
+          stderr.off('data', onData);
+          resolve(text());
+        }
+      };
+      const timer = setTimeout(() => {
+        stderr.off('data', onData);
+        reject(new Error(`sshd never logged ${re} within ${timeoutMs} ms; its log:\n${text().slice(-2000)}`));
+      }, timeoutMs);
       stderr.on('data', onData);
     });
   }
@@ -154,7 +191,13 @@ export class SshdServer {
       await new Promise<void>((resolve) => {
         p.once('exit', () => resolve());
         p.kill('SIGTERM');
-        setTimeout(() => { try { p.kill('SIGKILL'); } catch { /* gone */ } }, 3000).unref();
+        setTimeout(() => {
+          try {
+            p.kill('SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }, 3000).unref();
       });
     }
     children.delete(p!);
@@ -164,7 +207,11 @@ export class SshdServer {
 
 /** A real `ssh-agent` on its own socket, with keys added by `ssh-add`. */
 export class SshAgent {
-  private constructor(readonly socket: string, private proc: ChildProcess | undefined, private readonly dir: string) {}
+  private constructor(
+    readonly socket: string,
+    private proc: ChildProcess | undefined,
+    private readonly dir: string,
+  ) {}
 
   static async start(): Promise<SshAgent> {
     const dir = tempDir('sentry-rca-agent-');
@@ -175,7 +222,10 @@ export class SshAgent {
     const deadline = Date.now() + 5000;
     for (;;) {
       if (spawnSync('ssh-add', ['-l'], { env: { ...process.env, SSH_AUTH_SOCK: socket } }).status !== 2) break;
-      if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error('ssh-agent did not start'); }
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error('ssh-agent did not start');
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     return new SshAgent(socket, proc, dir);
@@ -187,7 +237,12 @@ export class SshAgent {
     if (passphrase !== undefined) {
       const askpass = join(this.dir, 'askpass.sh');
       writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' "$SENTRY_RCA_TEST_PASSPHRASE"\n`, { mode: 0o700 });
-      Object.assign(env, { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'none', SENTRY_RCA_TEST_PASSPHRASE: passphrase });
+      Object.assign(env, {
+        SSH_ASKPASS: askpass,
+        SSH_ASKPASS_REQUIRE: 'force',
+        DISPLAY: 'none',
+        SENTRY_RCA_TEST_PASSPHRASE: passphrase,
+      });
     }
     const r = spawnSync('ssh-add', [keyPath], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) throw new Error(`ssh-add failed: ${r.stderr}`);
@@ -197,7 +252,10 @@ export class SshAgent {
     const p = this.proc;
     this.proc = undefined;
     if (p && p.exitCode === null && p.signalCode === null) {
-      await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGTERM'); });
+      await new Promise<void>((resolve) => {
+        p.once('exit', () => resolve());
+        p.kill('SIGTERM');
+      });
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -206,8 +264,15 @@ export class SshAgent {
 /** A TCP listener that accepts connections and never says anything (an SSH port that hangs). */
 export class SilentServer {
   private readonly sockets = new Set<Socket>();
-  private constructor(private readonly server: Server, readonly port: number) {
-    server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => {}); });
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+      s.on('error', () => {});
+    });
   }
 
   static async start(): Promise<SilentServer> {

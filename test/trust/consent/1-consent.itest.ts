@@ -11,7 +11,13 @@ import { SECRET_AI_KEY } from '../../../src/host/ids';
 import { OpenAiTestServer } from '../../servers/openai/openaiTestServer';
 import { api, rows, waitFor } from '../../integration/suite/helpers';
 
-const cfg = JSON.parse(process.env.SENTRY_RCA_TRUST_TEST ?? '{}') as { sentryUrl: string; token: string; org: string; marker: string; workspace: string };
+const cfg = JSON.parse(process.env.SENTRY_RCA_TRUST_TEST ?? '{}') as {
+  sentryUrl: string;
+  token: string;
+  org: string;
+  marker: string;
+  workspace: string;
+};
 const AI_KEY = 'sk-trust-0123456789abcdefghijklmn';
 const asked: ConsentQuestion[] = [];
 let answer = false;
@@ -24,7 +30,10 @@ async function sentryRequests(): Promise<Array<{ path: string; headers: Record<s
 
 function writeRepoSettings(values: Record<string, unknown>): void {
   const file = join(cfg.workspace, '.vscode', 'settings.json');
-  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), ...values }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), ...values }, null, 2),
+  );
 }
 
 async function investigationsOf(issueId: string): Promise<number> {
@@ -34,19 +43,26 @@ async function investigationsOf(issueId: string): Promise<number> {
 describe('a hostile repository (trusted window)', () => {
   before(async () => {
     a = await api();
-    a.app.trust.confirm = async (q) => { asked.push(q); return answer; };
+    a.app.trust.confirm = async (q) => {
+      asked.push(q);
+      return answer;
+    };
   });
 
-  it('before any question, the user\'s own values apply and the demo marker stores no token', async () => {
+  it("before any question, the user's own values apply and the demo marker stores no token", async () => {
     assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9');
     assert.equal(a.app.config.settings.aiBaseUrl, 'http://127.0.0.1:9/v1');
     assert.deepEqual(a.app.config.settings.logSources, []);
     assert.equal(a.app.config.settings.allowHttp, false, 'sentryRca.allowHttp is never taken from a workspace');
-    assert.equal(await a.app.tokens.get(), undefined, 'the marker file of a folder that is not the demo stores nothing');
+    assert.equal(
+      await a.app.tokens.get(),
+      undefined,
+      'the marker file of a folder that is not the demo stores nothing',
+    );
     assert.deepEqual(asked, []);
   });
 
-  it('the token goes to the repository\'s Sentry only after yes; the modal names the host', async () => {
+  it("the token goes to the repository's Sentry only after yes; the modal names the host", async () => {
     await a.app.tokens.set(cfg.token);
     await waitFor('the question about the Sentry URL', () => asked.length >= 1);
     const origin = new URL(cfg.sentryUrl).origin;
@@ -54,7 +70,11 @@ describe('a hostile repository (trusted window)', () => {
     assert.match(asked[0]!.detail, /\.vscode\/settings\.json/);
     assert.match(asked[0]!.detail, /your own setting \(http:\/\/127\.0\.0\.1:9\) is used/);
     await waitFor('the declined sync to end', () => !a.app.scheduler.state.running);
-    assert.deepEqual((await sentryRequests()).filter((r) => r.headers.authorization), [], 'the listener received no token');
+    assert.deepEqual(
+      (await sentryRequests()).filter((r) => r.headers.authorization),
+      [],
+      'the listener received no token',
+    );
 
     answer = true;
     const outcome = await vscode.commands.executeCommand<{ ok: boolean }>('sentryRca.syncNow');
@@ -73,7 +93,7 @@ describe('a hostile repository (trusted window)', () => {
     // The settings change starts a sync, which asks about the new value first.
     await waitFor('the question about the changed value', () => asked.length > before, 15_000);
     assert.equal(asked[before]!.message, `Send your Sentry auth token to ${new URL(changed).origin}?`);
-    assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9', 'declined: the user\'s own value again');
+    assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9', "declined: the user's own value again");
     await waitFor('the declined sync to end', () => !a.app.scheduler.state.running);
     answer = true;
     const outcome = await vscode.commands.executeCommand<{ ok: boolean }>('sentryRca.syncNow');
@@ -81,7 +101,7 @@ describe('a hostile repository (trusted window)', () => {
     assert.equal(a.app.config.settings.baseUrl, changed);
   });
 
-  it('the AI key and the log command reach the repository\'s endpoint and host only after yes', async () => {
+  it("the AI key and the log command reach the repository's endpoint and host only after yes", async () => {
     const ai = await new OpenAiTestServer({ apiKey: AI_KEY }).start();
     try {
       writeRepoSettings({ 'sentryRca.ai.baseUrl': ai.baseUrl });
@@ -90,7 +110,11 @@ describe('a hostile repository (trusted window)', () => {
       assert.ok(first && second);
       answer = false;
       asked.length = 0;
-      await waitFor('the AI setting change', () => JSON.stringify(a.app.trust.layers('aiBaseUrl')).includes(ai.baseUrl), 10_000);
+      await waitFor(
+        'the AI setting change',
+        () => JSON.stringify(a.app.trust.layers('aiBaseUrl')).includes(ai.baseUrl),
+        10_000,
+      );
       await vscode.commands.executeCommand('sentryRca.diagnoseIssue', first.id);
       await waitFor('the declined diagnosis to finish', async () => (await investigationsOf(first.id)) > 0, 60_000);
       const aiQ = asked.find((q) => /AI API key/.test(q.message));
@@ -107,7 +131,7 @@ describe('a hostile repository (trusted window)', () => {
       await waitFor('the allowed diagnosis to finish', async () => (await investigationsOf(second.id)) > 0, 60_000);
       assert.equal(ai.requests.length, 1);
       assert.equal(ai.requests[0]!.headers.authorization, `Bearer ${AI_KEY}`);
-      assert.equal(existsSync(cfg.marker), true, 'after yes, the repository\'s log source ran on the host');
+      assert.equal(existsSync(cfg.marker), true, "after yes, the repository's log source ran on the host");
     } finally {
       await ai.stop();
     }

@@ -13,7 +13,9 @@ let a: SentryRcaTestApi;
 describe('a hostile repository in Restricted Mode', () => {
   before(async () => {
     a = await api();
-    a.app.trust.confirm = async (q) => { throw new Error(`no question may be asked in Restricted Mode: ${q.message}`); };
+    a.app.trust.confirm = async (q) => {
+      throw new Error(`no question may be asked in Restricted Mode: ${q.message}`);
+    };
     await fetch(`${cfg.sentryUrl}/__control/reset-requests`, { method: 'POST', body: '{}' });
   });
 
@@ -22,7 +24,7 @@ describe('a hostile repository in Restricted Mode', () => {
     assert.equal(a.app.restricted.active, true);
   });
 
-  it('the repository\'s restricted settings are not even read, and no token leaves', async () => {
+  it("the repository's restricted settings are not even read, and no token leaves", async () => {
     assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9');
     assert.deepEqual(a.app.config.settings.logSources, []);
     assert.equal(await a.app.tokens.get(), undefined, 'the demo marker stored no token');
@@ -37,9 +39,12 @@ describe('a hostile repository in Restricted Mode', () => {
     assert.deepEqual(seen, []);
   });
 
-  it('Set Auth Token checks nothing against the repository\'s server and stores nothing', async () => {
+  it("Set Auth Token checks nothing against the repository's server and stores nothing", async () => {
     const shown = a.app.restricted.shown;
-    const r = await vscode.commands.executeCommand<{ stored: boolean; message: string }>('sentryRca.setAuthToken', 'sntryu_other_token');
+    const r = await vscode.commands.executeCommand<{ stored: boolean; message: string }>(
+      'sentryRca.setAuthToken',
+      'sntryu_other_token',
+    );
     assert.equal(r?.stored, false);
     assert.match(r?.message ?? '', /Restricted Mode/);
     assert.equal(a.app.restricted.shown, shown + 1);
@@ -51,16 +56,52 @@ describe('a hostile repository in Restricted Mode', () => {
     const data = emptyStore();
     data.issues = [issue('101')];
     data.events = { '101': [event('e1', T0)] };
-    data.investigations = { '101': [{ version: 1, id: 'r1', issueId: '101', shortId: 'ORDERS-101', startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 5000).toISOString(), status: 'done',
-      reportMarkdown: '# ORDERS-101\nsaved', trend: { verdict: 'unknown', why: '', hourly24h: [], daily14d: [], firstSeenVsRelease: null }, hypotheses: [],
-      evidence: { rendered: 'saved evidence', usedTokens: 10, limitTokens: 12000, sections: [], cuts: [] }, logs: [], ai: null }] };
+    data.investigations = {
+      '101': [
+        {
+          version: 1,
+          id: 'r1',
+          issueId: '101',
+          shortId: 'ORDERS-101',
+          startedAt: new Date(T0).toISOString(),
+          finishedAt: new Date(T0 + 5000).toISOString(),
+          status: 'done',
+          reportMarkdown: '# ORDERS-101\nsaved',
+          trend: { verdict: 'unknown', why: '', hourly24h: [], daily14d: [], firstSeenVsRelease: null },
+          hypotheses: [],
+          evidence: { rendered: 'saved evidence', usedTokens: 10, limitTokens: 12000, sections: [], cuts: [] },
+          logs: [],
+          ai: null,
+        },
+      ],
+    };
     await store.replace(data);
-    const projects = await waitFor('the stored issue in the tree', async () => { const r = await rows(a); return r.length > 0 && r; });
+    const projects = await waitFor('the stored issue in the tree', async () => {
+      const r = await rows(a);
+      return r.length > 0 && r;
+    });
     const issues = await rows(a, projects[0]!.node);
-    assert.ok(issues.some((r) => r.label.includes('ORDERS-101') || r.description.includes('ORDERS-101')), JSON.stringify(issues.map((r) => [r.label, r.description])));
+    assert.ok(
+      issues.some((r) => r.label.includes('ORDERS-101') || r.description.includes('ORDERS-101')),
+      JSON.stringify(issues.map((r) => [r.label, r.description])),
+    );
     const mapper = await a.app.framesFeature?.frames.mapper();
     assert.ok(mapper, 'the frame mapper is available');
-    const mapped = await mapper.map({ filename: 'src/index.js', absPath: '/srv/app/src/index.js', module: null, package: null, platform: 'node', function: 'f', lineNo: 1, colNo: 1, inApp: true, context: [] }, 'orders-api');
+    const mapped = await mapper.map(
+      {
+        filename: 'src/index.js',
+        absPath: '/srv/app/src/index.js',
+        module: null,
+        package: null,
+        platform: 'node',
+        function: 'f',
+        lineNo: 1,
+        colNo: 1,
+        inApp: true,
+        context: [],
+      },
+      'orders-api',
+    );
     assert.ok(mapped.ok && mapped.path.endsWith('/src/index.js'), JSON.stringify(mapped));
     const shown = a.app.restricted.shown;
     await vscode.commands.executeCommand('sentryRca.diagnoseIssue', '101');
@@ -71,7 +112,10 @@ describe('a hostile repository in Restricted Mode', () => {
   it('trusting the folder turns syncing on without a reload', async () => {
     // From now on the repository's values are asked about again; this user declines them.
     const asked: string[] = [];
-    a.app.trust.confirm = async (q) => { asked.push(q.message); return false; };
+    a.app.trust.confirm = async (q) => {
+      asked.push(q.message);
+      return false;
+    };
     await vscode.commands.executeCommand('workbench.trust.manage');
     await waitFor('the user to trust the folder', () => vscode.workspace.isTrusted, 60_000);
     await waitFor('the scheduler to start', () => a.app.scheduler.isStarted, 10_000);

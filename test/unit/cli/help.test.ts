@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { repoRoot } from '../../support/paths';
 
 const cli = join(repoRoot(), 'dist', 'cli.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 30_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 30_000 });
 const COMMANDS = ['sync', 'issues', 'frames', 'diagnose', 'logs', 'mcp'];
 
 describe('CLI help and version', () => {
@@ -38,7 +39,8 @@ describe('CLI help and version', () => {
         assert.equal(r.status, 0, `${c} ${flag}: ${r.stderr}`);
         assert.equal(r.stderr, '');
         assert.match(r.stdout, new RegExp(`^Usage: sentry-rca ${c} \\[options\\]\\n\\n  ${c} +(ISSUE_ID )?--`));
-        for (const other of COMMANDS.filter((o) => o !== c)) assert.doesNotMatch(r.stdout, new RegExp(`^  ${other} +`, 'm'), `${c} help shows only ${c}`);
+        for (const other of COMMANDS.filter((o) => o !== c))
+          assert.doesNotMatch(r.stdout, new RegExp(`^  ${other} +`, 'm'), `${c} help shows only ${c}`);
         assert.match(r.stdout, /Exit codes: 0 ok, 1 usage/);
       }
       assert.equal(run('help', c).stdout, run(c, '--help').stdout);

@@ -36,10 +36,31 @@ test('full JS event: exceptions, frames with context only for in-app frames, tag
 test('malformed events are rejected with a reason, odd fields are tolerated', () => {
   assert.throws(() => toStoredEvent({} as never, '1', '1'), MalformedPayloadError);
   assert.throws(() => toStoredEvent({ eventID: 'x', dateCreated: 'not a date' }, '1', '1'), /no valid dateCreated/);
-  const ev = toStoredEvent({
-    eventID: 'e1', dateCreated: '2026-11-25T10:00:00Z', tags: [null as never, { key: 'level', value: 'warning' }],
-    entries: [null as never, { type: 'exception', data: { values: [{ type: 'E', value: 'v'.repeat(10_000), stacktrace: { frames: [null as never, { function: 'f', lineNo: 'x' as never, inApp: true }] } }] } }, { type: 'breadcrumbs', data: { values: 'nope' as never } }],
-  }, '1', '1');
+  const ev = toStoredEvent(
+    {
+      eventID: 'e1',
+      dateCreated: '2026-11-25T10:00:00Z',
+      tags: [null as never, { key: 'level', value: 'warning' }],
+      entries: [
+        null as never,
+        {
+          type: 'exception',
+          data: {
+            values: [
+              {
+                type: 'E',
+                value: 'v'.repeat(10_000),
+                stacktrace: { frames: [null as never, { function: 'f', lineNo: 'x' as never, inApp: true }] },
+              },
+            ],
+          },
+        },
+        { type: 'breadcrumbs', data: { values: 'nope' as never } },
+      ],
+    },
+    '1',
+    '1',
+  );
   assert.equal(ev.level, 'warning');
   assert.equal(ev.exceptions[0]!.frames.length, 1);
   assert.equal(ev.exceptions[0]!.frames[0]!.lineNo, null);
@@ -47,13 +68,36 @@ test('malformed events are rejected with a reason, odd fields are tolerated', ()
   assert.deepEqual(ev.breadcrumbs, []);
 });
 
-test('chained exceptions keep Sentry\'s oldest-first order and the breadcrumb tail', () => {
-  const crumbs = Array.from({ length: 50 }, (_, i) => ({ timestamp: 1_764_000_000 + i, category: 'http', message: `crumb ${i}` }));
-  const ev = toStoredEvent({
-    eventID: 'e2', dateCreated: '2026-11-25T10:00:00Z',
-    entries: [{ type: 'exception', data: { values: [{ type: 'KeyError', value: 'a' }, { type: 'ValueError', value: 'b' }] } }, { type: 'breadcrumbs', data: { values: crumbs } }],
-  }, '1', '1');
-  assert.deepEqual(ev.exceptions.map((e) => e.type), ['KeyError', 'ValueError']);
+test("chained exceptions keep Sentry's oldest-first order and the breadcrumb tail", () => {
+  const crumbs = Array.from({ length: 50 }, (_, i) => ({
+    timestamp: 1_764_000_000 + i,
+    category: 'http',
+    message: `crumb ${i}`,
+  }));
+  const ev = toStoredEvent(
+    {
+      eventID: 'e2',
+      dateCreated: '2026-11-25T10:00:00Z',
+      entries: [
+        {
+          type: 'exception',
+          data: {
+            values: [
+              { type: 'KeyError', value: 'a' },
+              { type: 'ValueError', value: 'b' },
+            ],
+          },
+        },
+        { type: 'breadcrumbs', data: { values: crumbs } },
+      ],
+    },
+    '1',
+    '1',
+  );
+  assert.deepEqual(
+    ev.exceptions.map((e) => e.type),
+    ['KeyError', 'ValueError'],
+  );
   assert.equal(ev.breadcrumbs.length, 30);
   assert.equal(ev.breadcrumbs.at(-1)?.message, 'crumb 49');
   assert.match(ev.breadcrumbs[0]!.timestamp!, /^2025-/);

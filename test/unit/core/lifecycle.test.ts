@@ -4,17 +4,28 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Emitter } from '../../../src/core/common/emitter';
 import { setUnexpectedErrorHandler } from '../../../src/core/common/errors';
-import { DisposableBase, DisposableStore, MutableDisposable, type Disposable } from '../../../src/core/common/lifecycle';
+import {
+  DisposableBase,
+  DisposableStore,
+  MutableDisposable,
+  type Disposable,
+} from '../../../src/core/common/lifecycle';
 
 function tracked(name: string, log: string[]): Disposable {
-  return { dispose: () => { log.push(name); } };
+  return {
+    dispose: () => {
+      log.push(name);
+    },
+  };
 }
 
 let reported: Array<{ context: string; message: string }> = [];
 let restore: () => void = () => undefined;
 beforeEach(() => {
   reported = [];
-  restore = setUnexpectedErrorHandler((e, context) => reported.push({ context, message: e instanceof Error ? e.message : String(e) }));
+  restore = setUnexpectedErrorHandler((e, context) =>
+    reported.push({ context, message: e instanceof Error ? e.message : String(e) }),
+  );
 });
 afterEach(() => restore());
 
@@ -53,7 +64,9 @@ describe('DisposableStore', () => {
         const item: Disposable = { dispose: () => this.open.deleteAndLeak(item) };
         return this.open.add(item);
       }
-      get held(): number { return this.open.size; }
+      get held(): number {
+        return this.open.size;
+      }
     }
     const owner = new Owner();
     for (let i = 0; i < 50; i++) owner.openOne().dispose();
@@ -65,7 +78,11 @@ describe('DisposableStore', () => {
     const log: string[] = [];
     const store = new DisposableStore();
     store.add(tracked('first', log));
-    store.add({ dispose: () => { throw new Error('socket already closed'); } });
+    store.add({
+      dispose: () => {
+        throw new Error('socket already closed');
+      },
+    });
     store.add(tracked('last', log));
     store.dispose();
     assert.deepEqual(log, ['last', 'first']);
@@ -96,7 +113,9 @@ describe('Emitter', () => {
   test('a throwing listener is reported and the other listeners still run', () => {
     const emitter = new Emitter<number>();
     const seen: number[] = [];
-    emitter.event(() => { throw new Error('listener broke'); });
+    emitter.event(() => {
+      throw new Error('listener broke');
+    });
     emitter.event((n) => seen.push(n));
     emitter.fire(7);
     assert.deepEqual(seen, [7]);

@@ -6,7 +6,14 @@ import { RateGate } from '../../../src/core/sentry/rateGate';
 function fakeClock(start = 1_000_000): Clock & { slept: number[] } {
   let now = start;
   const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } };
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
 }
 
 test('waits for the window reset once the remaining budget is used by requests in flight', async () => {
@@ -20,7 +27,8 @@ test('waits for the window reset once the remaining budget is used by requests i
   await gate.acquire('issues');
   assert.equal(clock.slept.length, 1, 'the third waits');
   assert.ok(clock.now() >= resetSec * 1000);
-  r1(); r2();
+  r1();
+  r2();
 });
 
 test('requests sent before any window is known still count against it', async () => {
@@ -28,7 +36,10 @@ test('requests sent before any window is known still count against it', async ()
   const gate = new RateGate(clock);
   const first = await Promise.all([gate.acquire('events'), gate.acquire('events'), gate.acquire('events')]);
   // The first answer reports 2 left in the window; two more requests are already on their way.
-  first[0]!({ 'x-sentry-rate-limit-remaining': '2', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 1) });
+  first[0]!({
+    'x-sentry-rate-limit-remaining': '2',
+    'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 1),
+  });
   await gate.acquire('events');
   assert.equal(clock.slept.length, 1, 'the fourth request waits for the next window');
 });
@@ -37,11 +48,17 @@ test('never more requests in flight than the concurrency limit Sentry names', as
   const clock = fakeClock();
   const gate = new RateGate(clock);
   const a = await gate.acquire('issues');
-  a({ 'x-sentry-rate-limit-concurrentlimit': '2', 'x-sentry-rate-limit-remaining': '50', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 60) });
+  a({
+    'x-sentry-rate-limit-concurrentlimit': '2',
+    'x-sentry-rate-limit-remaining': '50',
+    'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 60),
+  });
   const b = await gate.acquire('issues');
   await gate.acquire('issues');
   let third = false;
-  const pending = gate.acquire('issues').then(() => { third = true; });
+  const pending = gate.acquire('issues').then(() => {
+    third = true;
+  });
   await new Promise((r) => setImmediate(r));
   assert.equal(third, false, 'a third concurrent request waits');
   b();
@@ -52,7 +69,10 @@ test('never more requests in flight than the concurrency limit Sentry names', as
 test('families are independent and missing headers never block', async () => {
   const clock = fakeClock();
   const gate = new RateGate(clock);
-  gate.observe('events', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 5) });
+  gate.observe('events', {
+    'x-sentry-rate-limit-remaining': '0',
+    'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 5),
+  });
   await gate.acquire('issues');
   gate.observe('issues', {});
   await gate.acquire('issues');
@@ -62,7 +82,10 @@ test('families are independent and missing headers never block', async () => {
 test('a stale window (reset in the past) does not wait', async () => {
   const clock = fakeClock();
   const gate = new RateGate(clock);
-  gate.observe('x', { 'x-sentry-rate-limit-remaining': '0', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) - 1) });
+  gate.observe('x', {
+    'x-sentry-rate-limit-remaining': '0',
+    'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) - 1),
+  });
   await gate.acquire('x');
   assert.deepEqual(clock.slept, []);
 });
@@ -92,19 +115,27 @@ test('headers that say nothing usable never block: a 0 concurrency limit, a coun
   r({ 'x-sentry-rate-limit-concurrentlimit': '0', 'x-sentry-rate-limit-remaining': '0' });
   const [a, b] = await Promise.all([gate.acquire('issues'), gate.acquire('issues')]);
   assert.deepEqual(clock.slept, []);
-  a(); b();
+  a();
+  b();
 });
 
 test('a request cancelled while waiting for a slot leaves the queue; the next waiter gets the slot', async () => {
   const clock = fakeClock();
   const gate = new RateGate(clock);
   const first = await gate.acquire('issues');
-  first({ 'x-sentry-rate-limit-concurrentlimit': '1', 'x-sentry-rate-limit-remaining': '50', 'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 60) });
+  first({
+    'x-sentry-rate-limit-concurrentlimit': '1',
+    'x-sentry-rate-limit-remaining': '50',
+    'x-sentry-rate-limit-reset': String(Math.floor(clock.now() / 1000) + 60),
+  });
   const holder = await gate.acquire('issues');
   const ac = new AbortController();
   const cancelled = gate.acquire('issues', ac.signal);
   let second = false;
-  const waiting = gate.acquire('issues').then((release) => { second = true; return release; });
+  const waiting = gate.acquire('issues').then((release) => {
+    second = true;
+    return release;
+  });
   ac.abort();
   await assert.rejects(cancelled);
   holder();

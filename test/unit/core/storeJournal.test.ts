@@ -13,21 +13,71 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'rca-journal-'));
 
 function issue(id: string): StoredIssue {
   return {
-    id, shortId: `SHOP-${id}`, title: `TypeError ${id}`, culprit: 'checkout', permalink: '', level: 'error', status: 'unresolved',
-    substatus: null, platform: 'node', projectId: '1', projectSlug: 'shop', count: 3, userCount: 1,
-    firstSeen: '2026-11-25T10:00:00.000Z', lastSeen: `2026-11-25T11:00:${String(Number(id) % 60).padStart(2, '0')}.000Z`, metadata: {}, isUnhandled: false,
-    stats24h: [], firstRelease: null, syncedAt: '2026-11-25T11:00:00.000Z', eventsLastSeen: null,
+    id,
+    shortId: `SHOP-${id}`,
+    title: `TypeError ${id}`,
+    culprit: 'checkout',
+    permalink: '',
+    level: 'error',
+    status: 'unresolved',
+    substatus: null,
+    platform: 'node',
+    projectId: '1',
+    projectSlug: 'shop',
+    count: 3,
+    userCount: 1,
+    firstSeen: '2026-11-25T10:00:00.000Z',
+    lastSeen: `2026-11-25T11:00:${String(Number(id) % 60).padStart(2, '0')}.000Z`,
+    metadata: {},
+    isUnhandled: false,
+    stats24h: [],
+    firstRelease: null,
+    syncedAt: '2026-11-25T11:00:00.000Z',
+    eventsLastSeen: null,
   };
 }
 
 function event(id: string, issueId: string, line = 12): StoredEvent {
   return {
-    id, issueId, projectId: '1', timestamp: '2026-11-25T11:00:00.000Z', level: 'error', title: 'TypeError', message: `boom ${id}`,
-    platform: 'node', environment: 'prod', release: '1.0.0', tags: { server_name: 'web1' }, breadcrumbs: [], traceId: null,
-    requestId: null, request: null, contexts: {},
-    exceptions: [{ type: 'TypeError', value: 'x is undefined', module: null, handled: false, mechanism: 'onerror', frames: [
-      { filename: 'src/cart.js', absPath: '/app/src/cart.js', module: null, package: null, platform: null, function: 'total', lineNo: line, colNo: 5, inApp: true, context: [[line, 'return x.y; // '.padEnd(200, 'x')]] },
-    ] }],
+    id,
+    issueId,
+    projectId: '1',
+    timestamp: '2026-11-25T11:00:00.000Z',
+    level: 'error',
+    title: 'TypeError',
+    message: `boom ${id}`,
+    platform: 'node',
+    environment: 'prod',
+    release: '1.0.0',
+    tags: { server_name: 'web1' },
+    breadcrumbs: [],
+    traceId: null,
+    requestId: null,
+    request: null,
+    contexts: {},
+    exceptions: [
+      {
+        type: 'TypeError',
+        value: 'x is undefined',
+        module: null,
+        handled: false,
+        mechanism: 'onerror',
+        frames: [
+          {
+            filename: 'src/cart.js',
+            absPath: '/app/src/cart.js',
+            module: null,
+            package: null,
+            platform: null,
+            function: 'total',
+            lineNo: line,
+            colNo: 5,
+            inApp: true,
+            context: [[line, 'return x.y; // '.padEnd(200, 'x')]],
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -40,7 +90,8 @@ async function storeWith(n: number) {
   return { dir, store };
 }
 
-const batch = (ids: string[]) => new Map(ids.map((id) => [id, { events: [event(`e${id}`, id, Number(id))], lastSeen: issue(id).lastSeen }]));
+const batch = (ids: string[]) =>
+  new Map(ids.map((id) => [id, { events: [event(`e${id}`, id, Number(id))], lastSeen: issue(id).lastSeen }]));
 
 describe('store journal', () => {
   test('an event commit appends one line and leaves the snapshot as it was; a reopen sees both', async () => {
@@ -52,10 +103,17 @@ describe('store journal', () => {
     assert.equal(lines.length, 1);
     assert.equal(store.events('2')[0]?.id, 'e2');
     const again = await IssueStore.open(dir);
-    assert.deepEqual(['1', '2', '3'].map((id) => again.events(id)[0]?.id), ['e1', 'e2', 'e3']);
+    assert.deepEqual(
+      ['1', '2', '3'].map((id) => again.events(id)[0]?.id),
+      ['e1', 'e2', 'e3'],
+    );
     assert.equal(again.issue('2')!.eventsLastSeen, issue('2').lastSeen, 'the events are marked current');
     assert.equal(again.issue('4')!.eventsLastSeen, null);
-    assert.equal(again.latestEvent('3')!.exceptions[0]!.frames[0]!.lineNo, 3, 'frames written in the line are read back');
+    assert.equal(
+      again.latestEvent('3')!.exceptions[0]!.frames[0]!.lineNo,
+      3,
+      'frames written in the line are read back',
+    );
   });
 
   test('a torn last line (killed mid-append) is skipped; the lines before it count', async () => {
@@ -96,21 +154,34 @@ describe('store journal', () => {
       await store.commitEvents(batch(Array.from({ length: 10 }, (_, i) => String(k + i))));
       const after = store.fileSizes;
       assert.ok(after.journal <= after.snapshot, `journal ${after.journal} ≤ snapshot ${after.snapshot}`);
-      if (after.journal === 0) { snapshots++; written += after.snapshot; } else written += after.journal - before.journal;
+      if (after.journal === 0) {
+        snapshots++;
+        written += after.snapshot;
+      } else written += after.journal - before.journal;
     }
-    const final = readFileSync(join(dir, STORE_FILE)).length + (existsSync(join(dir, JOURNAL_FILE)) ? readFileSync(join(dir, JOURNAL_FILE)).length : 0);
+    const final =
+      readFileSync(join(dir, STORE_FILE)).length +
+      (existsSync(join(dir, JOURNAL_FILE)) ? readFileSync(join(dir, JOURNAL_FILE)).length : 0);
     assert.ok(snapshots >= 1 && snapshots <= 8, `${snapshots} snapshots for 40 commits`);
-    assert.ok(written < 5 * final, `${written} bytes written for a ${final}-byte store (a rewrite per commit would be ~20×)`);
+    assert.ok(
+      written < 5 * final,
+      `${written} bytes written for a ${final}-byte store (a rewrite per commit would be ~20×)`,
+    );
     const again = await IssueStore.open(dir);
     assert.ok(again.issues().every((i) => again.events(i.id).length === 1 && i.eventsLastSeen === i.lastSeen));
   });
 
   test('a snapshot rewrites issues whose events were never decoded with their text as it was', async () => {
     const { dir, store } = await storeWith(5);
-    await store.update((d) => { d.events['1'] = [event('a', '1')]; d.events['2'] = [event('b', '2', 40)]; });
+    await store.update((d) => {
+      d.events['1'] = [event('a', '1')];
+      d.events['2'] = [event('b', '2', 40)];
+    });
     const before = JSON.parse(readFileSync(join(dir, STORE_FILE), 'utf8')) as { events: Record<string, string> };
     const reopened = await IssueStore.open(dir);
-    await reopened.update((d) => { d.events['3'] = [event('c', '3')]; });
+    await reopened.update((d) => {
+      d.events['3'] = [event('c', '3')];
+    });
     const after = JSON.parse(readFileSync(join(dir, STORE_FILE), 'utf8')) as { events: Record<string, string> };
     assert.equal(after.events['1'], before.events['1']);
     assert.equal(after.events['2'], before.events['2']);

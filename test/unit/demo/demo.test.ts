@@ -11,7 +11,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RcaError } from '../../../src/core/common/errors';
 import { DEMO_TOKEN } from '../../../src/demo/constants';
-import { newestEventMs, parseRecording, shiftEnvelope, shiftLog, type DemoRecording } from '../../../src/demo/recording';
+import {
+  newestEventMs,
+  parseRecording,
+  shiftEnvelope,
+  shiftLog,
+  type DemoRecording,
+} from '../../../src/demo/recording';
 import { demoPaths, ensureDemoServer, isAlive, readState, type DemoPaths } from '../../../src/host/demo/demoServer';
 import { parseEnvelope } from '../../servers/sentry/envelope';
 import { recordingLogger } from '../../support/recordingLogger';
@@ -24,9 +30,18 @@ let recordingFile = '';
 let rec: DemoRecording;
 
 function killAll(): void {
-  for (const pid of started) { try { process.kill(pid); } catch { /* gone */ } }
+  for (const pid of started) {
+    try {
+      process.kill(pid);
+    } catch {
+      /* gone */
+    }
+  }
 }
-process.on('exit', () => { killAll(); rmSync(scratch, { recursive: true, force: true }); });
+process.on('exit', () => {
+  killAll();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 /** An "installed extension" folder holding only what the .vsix would: dist/demo.js and the recording. */
 function installed(name: string): DemoPaths {
@@ -45,7 +60,10 @@ async function get(url: string): Promise<{ status: number; body: unknown }> {
 before(() => {
   assert.ok(existsSync(join(root, 'dist', 'demo.js')), 'dist/demo.js is built by `node esbuild.mjs`');
   const out = join(scratch, 'recording');
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'package-demo.mjs'), '--out', out], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'package-demo.mjs'), '--out', out], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   recordingFile = join(out, 'recording.json');
   rec = parseRecording(readFileSync(recordingFile, 'utf8'), recordingFile);
@@ -60,37 +78,56 @@ describe('the demo recording', () => {
     assert.equal(sdk, 'sentry.javascript.node');
     assert.match(rec.log, /WARN pool nearly exhausted/);
     assert.ok(rec.sources['src/routes/checkout.mjs'] && rec.sources['src/db/pool.mjs']);
-    assert.ok(rec.history.some((c) => /promo codes/.test(c.subject)), 'the 2.4.0 commit is in the history');
+    assert.ok(
+      rec.history.some((c) => /promo codes/.test(c.subject)),
+      'the 2.4.0 commit is in the history',
+    );
   });
 
   test('shiftEnvelope moves every event time by the offset and keeps the envelope valid', () => {
     const offset = 3 * 24 * 3600_000 + 1234;
     const body = rec.envelopes.find((b) => parseEnvelope(b).items.some((i) => i.header.type === 'event'))!;
-    const before = JSON.parse(parseEnvelope(body).items.find((i) => i.header.type === 'event')!.payload.toString('utf8')) as { timestamp: number; breadcrumbs: Array<{ timestamp: number }>; exception: unknown };
+    const before = JSON.parse(
+      parseEnvelope(body)
+        .items.find((i) => i.header.type === 'event')!
+        .payload.toString('utf8'),
+    ) as { timestamp: number; breadcrumbs: Array<{ timestamp: number }>; exception: unknown };
     const shifted = parseEnvelope(shiftEnvelope(body, offset));
     const item = shifted.items.find((i) => i.header.type === 'event')!;
-    assert.equal(item.header.length, item.payload.length, 'the item length is the payload\'s byte length');
+    assert.equal(item.header.length, item.payload.length, "the item length is the payload's byte length");
     const after = JSON.parse(item.payload.toString('utf8')) as typeof before;
     assert.ok(Math.abs(after.timestamp - before.timestamp - offset / 1000) < 1e-6);
     assert.ok(before.breadcrumbs.length > 0);
-    before.breadcrumbs.forEach((c, i) => assert.ok(Math.abs(after.breadcrumbs[i]!.timestamp - c.timestamp - offset / 1000) < 1e-6));
+    before.breadcrumbs.forEach((c, i) =>
+      assert.ok(Math.abs(after.breadcrumbs[i]!.timestamp - c.timestamp - offset / 1000) < 1e-6),
+    );
     assert.deepEqual(after.exception, before.exception, 'everything but times is untouched');
     assert.equal(Date.parse(shifted.header.sent_at!) - Date.parse(parseEnvelope(body).header.sent_at!), offset);
   });
 
   test('shiftLog moves the timestamp that starts each line, nothing else', () => {
-    const text = '2026-11-25T14:20:01.234Z WARN pool nearly exhausted (9/10 in use) at=2026-11-25T14:20:01.234Z\n  continuation line\n';
-    assert.equal(shiftLog(text, 60_000), '2026-11-25T14:21:01.234Z WARN pool nearly exhausted (9/10 in use) at=2026-11-25T14:20:01.234Z\n  continuation line\n');
+    const text =
+      '2026-11-25T14:20:01.234Z WARN pool nearly exhausted (9/10 in use) at=2026-11-25T14:20:01.234Z\n  continuation line\n';
+    assert.equal(
+      shiftLog(text, 60_000),
+      '2026-11-25T14:21:01.234Z WARN pool nearly exhausted (9/10 in use) at=2026-11-25T14:20:01.234Z\n  continuation line\n',
+    );
   });
 
   test('newestEventMs is the latest event time', () => {
     const newest = newestEventMs(rec)!;
     const logTimes = [...rec.log.matchAll(/^(\S+Z) /gm)].map((m) => Date.parse(m[1]!));
-    assert.ok(newest >= Math.min(...logTimes) && newest <= Math.max(...logTimes) + 5000, 'within the run the log covers');
+    assert.ok(
+      newest >= Math.min(...logTimes) && newest <= Math.max(...logTimes) + 5000,
+      'within the run the log covers',
+    );
   });
 
   test('a damaged recording is refused with the command that rebuilds it', () => {
-    assert.throws(() => parseRecording('{"version": 99}', 'x.json'), /not a demo recording of version 1; rebuild it with: node scripts\/package-demo.mjs/);
+    assert.throws(
+      () => parseRecording('{"version": 99}', 'x.json'),
+      /not a demo recording of version 1; rebuild it with: node scripts\/package-demo.mjs/,
+    );
     assert.throws(() => parseRecording('{', 'x.json'), /x\.json is not valid JSON/);
   });
 });
@@ -123,7 +160,7 @@ describe('the demo process', () => {
     const first = await ensureDemoServer(paths, recordingLogger());
     started.push(first.pid);
     process.kill(first.pid, 'SIGKILL');
-    for (let i = 0; i < 50 && await isAlive(first); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await isAlive(first)); i++) await new Promise((r) => setTimeout(r, 100));
     const second = await ensureDemoServer(paths, recordingLogger());
     started.push(second.pid);
     assert.notEqual(second.pid, first.pid);
@@ -156,44 +193,99 @@ describe('the demo process', () => {
 describe('the demo workspace', () => {
   test('holds the sources as a git repository whose last commit is the buggy release, a day old', () => {
     const ws = join(scratch, 'ws');
-    execFileSync(process.execPath, [join(root, 'dist', 'demo.js'), 'workspace', '--recording', recordingFile, '--into', ws]);
-    assert.equal(readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8'), rec.sources['src/routes/checkout.mjs']);
+    execFileSync(process.execPath, [
+      join(root, 'dist', 'demo.js'),
+      'workspace',
+      '--recording',
+      recordingFile,
+      '--into',
+      ws,
+    ]);
+    assert.equal(
+      readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8'),
+      rec.sources['src/routes/checkout.mjs'],
+    );
     const log = execFileSync('git', ['log', '--format=%ct %s'], { cwd: ws, encoding: 'utf8' }).trim().split('\n');
     const [lastTime, ...lastSubject] = log[0]!.split(' ');
     assert.match(lastSubject.join(' '), /promo codes|current sources/);
     const ageHours = (Date.now() / 1000 - Number(lastTime)) / 3600;
     assert.ok(ageHours > 20 && ageHours < 30, `last commit ${ageHours.toFixed(1)} h old`);
-    assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: ws, encoding: 'utf8' }), '', 'nothing left uncommitted');
+    assert.equal(
+      execFileSync('git', ['status', '--porcelain'], { cwd: ws, encoding: 'utf8' }),
+      '',
+      'nothing left uncommitted',
+    );
   });
 
   test('with no AI, the diagnosis names the 2.4.0 commit as the top suspect and cites the early return in checkout.mjs', async () => {
     const ws = join(scratch, 'ws-diagnose');
-    execFileSync(process.execPath, [join(root, 'dist', 'demo.js'), 'workspace', '--recording', recordingFile, '--into', ws]);
-    assert.deepEqual(execFileSync('git', ['tag', '--list'], { cwd: ws, encoding: 'utf8' }).trim().split('\n').sort(), ['orders@2.3.0', 'orders@2.4.0']);
+    execFileSync(process.execPath, [
+      join(root, 'dist', 'demo.js'),
+      'workspace',
+      '--recording',
+      recordingFile,
+      '--into',
+      ws,
+    ]);
+    assert.deepEqual(execFileSync('git', ['tag', '--list'], { cwd: ws, encoding: 'utf8' }).trim().split('\n').sort(), [
+      'orders@2.3.0',
+      'orders@2.4.0',
+    ]);
     const state = await ensureDemoServer(installed('diagnose'), recordingLogger());
     started.push(state.pid);
     const store = join(scratch, 'diagnose-store');
-    const env = { ...process.env, SENTRY_AUTH_TOKEN: state.token, SENTRY_URL: state.url, SENTRY_ORG: state.org, OPENAI_API_KEY: '' };
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    const env = {
+      ...process.env,
+      SENTRY_AUTH_TOKEN: state.token,
+      SENTRY_URL: state.url,
+      SENTRY_ORG: state.org,
+      OPENAI_API_KEY: '',
+    };
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env, timeout: 60_000 });
     assert.equal(cli('sync', '--store', store).status, 0);
-    const pool = (JSON.parse(cli('issues', '--store', store, '--json').stdout) as Array<{ shortId: string; title: string }>).find((i) => /PoolExhausted/.test(i.title))!;
+    const pool = (
+      JSON.parse(cli('issues', '--store', store, '--json').stdout) as Array<{ shortId: string; title: string }>
+    ).find((i) => /PoolExhausted/.test(i.title))!;
     const r = cli('diagnose', pool.shortId, '--store', store, '--workspace', ws, '--ai', 'none', '--json');
     assert.equal(r.status, 0, r.stderr);
-    const j = JSON.parse(r.stdout) as { release: { version: string; resolvedBy: string; previousVersion: string }; suspects: Array<{ summary: string; cites: Array<{ path: string; line: number; text: string }>; why: string[] }>; hypotheses: Array<{ kind: string; title: string; evidence: string[] }>; report: string };
-    assert.deepEqual([j.release.version, j.release.resolvedBy, j.release.previousVersion], ['orders@2.4.0', 'tag', 'orders@2.3.0']);
+    const j = JSON.parse(r.stdout) as {
+      release: { version: string; resolvedBy: string; previousVersion: string };
+      suspects: Array<{ summary: string; cites: Array<{ path: string; line: number; text: string }>; why: string[] }>;
+      hypotheses: Array<{ kind: string; title: string; evidence: string[] }>;
+      report: string;
+    };
+    assert.deepEqual(
+      [j.release.version, j.release.resolvedBy, j.release.previousVersion],
+      ['orders@2.4.0', 'tag', 'orders@2.3.0'],
+    );
     assert.match(j.suspects[0]!.summary, /orders 2\.4\.0: apply promo codes at checkout/);
-    const returnLine = readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8').split('\n').findIndex((l) => l.includes("return { status: 422")) + 1;
-    assert.ok(j.suspects[0]!.cites.some((c) => c.path === 'src/routes/checkout.mjs' && c.line === returnLine), JSON.stringify(j.suspects[0]));
+    const returnLine =
+      readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('return { status: 422')) + 1;
+    assert.ok(
+      j.suspects[0]!.cites.some((c) => c.path === 'src/routes/checkout.mjs' && c.line === returnLine),
+      JSON.stringify(j.suspects[0]),
+    );
     assert.equal(j.hypotheses[0]!.kind, 'code-change');
     assert.match(j.hypotheses[0]!.title, /promo codes/);
-    assert.ok(j.hypotheses[0]!.evidence.some((x) => x.includes(`src/routes/checkout.mjs:${returnLine}`) && /leaves before conn\.release\(\)/.test(x)));
+    assert.ok(
+      j.hypotheses[0]!.evidence.some(
+        (x) => x.includes(`src/routes/checkout.mjs:${returnLine}`) && /leaves before conn\.release\(\)/.test(x),
+      ),
+    );
     assert.match(j.report, /## Release and suspect commits/);
   });
 
   test('a recording that names a file outside the workspace is refused', () => {
     const evil = join(scratch, 'evil.json');
     writeFileSync(evil, JSON.stringify({ ...rec, history: [], sources: { '../escaped.txt': 'x' } }));
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'demo.js'), 'workspace', '--recording', evil, '--into', join(scratch, 'ws-evil')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'dist', 'demo.js'), 'workspace', '--recording', evil, '--into', join(scratch, 'ws-evil')],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 1);
     assert.match(r.stderr, /names a file outside the workspace: \.\.\/escaped\.txt/);
     assert.equal(existsSync(join(scratch, 'escaped.txt')), false);

@@ -18,13 +18,20 @@ const running: DemoSshd[] = [];
 const noSshd = missingFile(SSHD_PATH, 'Debian: openssh-server');
 
 function ssh(configFile: string, command: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync('ssh', ['-F', configFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', 'orders-api-1', command], { encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(
+    'ssh',
+    ['-F', configFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', 'orders-api-1', command],
+    { encoding: 'utf8', timeout: 20_000 },
+  );
 }
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -86,7 +93,9 @@ describeNeeding('demo sshd (orders-api-1)', noSshd, {}, () => {
     const dir = join(scratch, 'c');
     const sshd = await startDemoSshd(dir, join(scratch, 'orders.log'));
     running.push(sshd);
-    const other = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, 'other')], { encoding: 'utf8' });
+    const other = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, 'other')], {
+      encoding: 'utf8',
+    });
     assert.equal(other.status, 0, other.stderr);
     const [type, key] = readFileSync(join(scratch, 'other.pub'), 'utf8').trim().split(/\s+/);
     writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${type} ${key}\n`);

@@ -26,7 +26,9 @@ async function mapInto(ws: string, rootName: string, frames: StoredFrame[], proj
 }
 
 function rel(ws: string, m: FrameMapping): string {
-  return m.ok ? `${m.path.slice(ws.length + 1)}:${m.line}${m.lineStatus === 'same' ? '' : ` (${m.lineStatus})`}` : m.code;
+  return m.ok
+    ? `${m.path.slice(ws.length + 1)}:${m.line}${m.lineStatus === 'same' ? '' : ` (${m.lineStatus})`}`
+    : m.code;
 }
 
 function json(name: string): { exception?: unknown; platform?: string } {
@@ -51,11 +53,10 @@ describe('Python (getsentry/sentry event)', () => {
       '.venv/lib/python3.12/site-packages/requests/models.py': ['class Response: pass'],
     });
     const ms = await mapInto(ws, 'sentry', frames);
-    assert.deepEqual(ms.map((m) => rel(ws, m)), [
-      'src/sentry/utils/safe.py:29',
-      'src/sentry/integrations/slack/notify_action.py:119',
-      'library-frame',
-    ]);
+    assert.deepEqual(
+      ms.map((m) => rel(ws, m)),
+      ['src/sentry/utils/safe.py:29', 'src/sentry/integrations/slack/notify_action.py:119', 'library-frame'],
+    );
   });
 
   test('with the virtualenv indexed, the library frame maps into site-packages because its own path goes there', async () => {
@@ -105,17 +106,33 @@ describe('Java (sentry-java Android sample envelope)', () => {
 
   test('the in-app activity maps by package; framework and synthetic frames say why not', async () => {
     const ws = writeTree(tempDir('java'), {
-      'sentry-samples/sentry-samples-android/src/main/java/io/sentry/samples/android/MainActivity.java': Array.from({ length: 120 }, (_v, i) => `// ${i + 1}`),
+      'sentry-samples/sentry-samples-android/src/main/java/io/sentry/samples/android/MainActivity.java': Array.from(
+        { length: 120 },
+        (_v, i) => `// ${i + 1}`,
+      ),
       // Traps: another MainActivity in another module, and a project class named View.
-      'sentry-android-integration-tests/sentry-uitest-android/src/main/java/io/sentry/uitest/android/MainActivity.java': ['class MainActivity {}'],
-      'sentry-samples/sentry-samples-android/src/main/java/io/sentry/samples/android/compose/View.java': ['class View {}'],
+      'sentry-android-integration-tests/sentry-uitest-android/src/main/java/io/sentry/uitest/android/MainActivity.java':
+        ['class MainActivity {}'],
+      'sentry-samples/sentry-samples-android/src/main/java/io/sentry/samples/android/compose/View.java': [
+        'class View {}',
+      ],
       'build.gradle.kts': ['plugins {}'],
     });
     const ms = await mapInto(ws, 'sentry-java', frames);
     const byFn = new Map(frames.map((f, i) => [`${f.module}.${f.function}`, ms[i]!]));
-    assert.equal(rel(ws, byFn.get('io.sentry.samples.android.MainActivity.lambda$onCreate$0')!), 'sentry-samples/sentry-samples-android/src/main/java/io/sentry/samples/android/MainActivity.java:69 (unknown)');
-    assert.equal(byFn.get('io.sentry.samples.android.MainActivity.lambda$onCreate$0')!.ok && (byFn.get('io.sentry.samples.android.MainActivity.lambda$onCreate$0') as { via: string }).via, 'java-package');
-    assert.equal(rel(ws, byFn.get('io.sentry.samples.android.MainActivity$$ExternalSyntheticLambda0.onClick')!), 'no-path');
+    assert.equal(
+      rel(ws, byFn.get('io.sentry.samples.android.MainActivity.lambda$onCreate$0')!),
+      'sentry-samples/sentry-samples-android/src/main/java/io/sentry/samples/android/MainActivity.java:69 (unknown)',
+    );
+    assert.equal(
+      byFn.get('io.sentry.samples.android.MainActivity.lambda$onCreate$0')!.ok &&
+        (byFn.get('io.sentry.samples.android.MainActivity.lambda$onCreate$0') as { via: string }).via,
+      'java-package',
+    );
+    assert.equal(
+      rel(ws, byFn.get('io.sentry.samples.android.MainActivity$$ExternalSyntheticLambda0.onClick')!),
+      'no-path',
+    );
     assert.equal(rel(ws, byFn.get('android.view.View.performClick')!), 'library-frame');
     assert.equal(rel(ws, byFn.get('android.os.Looper.loop')!), 'no-match');
   });
@@ -123,7 +140,9 @@ describe('Java (sentry-java Android sample envelope)', () => {
 
 describe('Node (captured @sentry/node envelopes)', () => {
   test('11.12.0 event with /srv/demo-app paths: context lines pick capture.js over a test copy', async () => {
-    const event = envelopeEvents(sentryFixture('captured-sentry-node-11.12.0-error.envelope')).find((e) => (e as { exception?: unknown }).exception)!;
+    const event = envelopeEvents(sentryFixture('captured-sentry-node-11.12.0-error.envelope')).find(
+      (e) => (e as { exception?: unknown }).exception,
+    )!;
     const frames = ingestEventFrames(event as { exception: unknown });
     const byName = (n: string) => frames.find((f) => f.filename?.endsWith(n))!;
     const ws = writeTree(tempDir('node'), {
@@ -132,14 +151,20 @@ describe('Node (captured @sentry/node envelopes)', () => {
       'test/capture.js': ['// a test with the same file name'],
     });
     const ms = await mapInto(ws, 'demo', frames);
-    assert.deepEqual(ms.map((m) => rel(ws, m)), ['runtime', 'runtime', 'runtime', 'runtime', 'capture.js:29', 'src/app-module.js:7', 'src/app-module.js:4']);
+    assert.deepEqual(
+      ms.map((m) => rel(ws, m)),
+      ['runtime', 'runtime', 'runtime', 'runtime', 'capture.js:29', 'src/app-module.js:7', 'src/app-module.js:4'],
+    );
   });
 
   test('10.18.0 event from a developer machine maps by path suffix', async () => {
     const event = envelopeEvents(sentryFixture('spotlight-envelope-node-error-with-attachment.envelope'))[0]!;
     const frames = ingestEventFrames(event as { exception: unknown });
     const app = frames.find((f) => f.inApp)!;
-    const ws = writeTree(tempDir('hono'), { 'attachment.ts': sourceAt(app, 70, '//'), 'node_modules/hono/dist/attachment.ts': ['x'] });
+    const ws = writeTree(tempDir('hono'), {
+      'attachment.ts': sourceAt(app, 70, '//'),
+      'node_modules/hono/dist/attachment.ts': ['x'],
+    });
     const ms = await mapInto(ws, 'hono-agent', frames);
     assert.equal(rel(ws, ms[frames.indexOf(app)]!), 'attachment.ts:62');
   });
@@ -147,7 +172,10 @@ describe('Node (captured @sentry/node envelopes)', () => {
 
 describe('JavaScript (API event detail, source-mapped webpack:// paths)', () => {
   const api = JSON.parse(readFileSync(sentryFixture('openapi-issue-event-detail-js.json'), 'utf8')) as {
-    entries: Array<{ type: string; data: { values: Array<{ stacktrace: { frames: StoredFrame[] }; rawStacktrace: { frames: StoredFrame[] } }> } }>;
+    entries: Array<{
+      type: string;
+      data: { values: Array<{ stacktrace: { frames: StoredFrame[] }; rawStacktrace: { frames: StoredFrame[] } }> };
+    }>;
   };
   const exception = api.entries.find((e) => e.type === 'exception')!.data.values[0]!;
   const apiFrame = (f: StoredFrame): StoredFrame => ({ ...f, context: f.context ?? [] });
@@ -160,24 +188,34 @@ describe('JavaScript (API event detail, source-mapped webpack:// paths)', () => 
       'static/app/utils/helpers.js': ['export {}'],
     });
     const ms = await mapInto(ws, 'sentry', frames);
-    assert.deepEqual(ms.map((m) => rel(ws, m)), ['node_modules/@sentry/browser/esm/helpers.js:71', 'node_modules/reflux-core/lib/PublisherMethods.js:74']);
+    assert.deepEqual(
+      ms.map((m) => rel(ws, m)),
+      ['node_modules/@sentry/browser/esm/helpers.js:71', 'node_modules/reflux-core/lib/PublisherMethods.js:74'],
+    );
   });
 
   test('the minified raw frames point at a CDN URL', async () => {
     const frames = exception.rawStacktrace.frames.map(apiFrame);
     const ws = writeTree(tempDir('js-raw'), { 'dist/vendor.js': ['x'] });
     const ms = await mapInto(ws, 'sentry', frames);
-    assert.deepEqual(ms.map((m) => rel(ws, m)), ['url', 'url']);
+    assert.deepEqual(
+      ms.map((m) => rel(ws, m)),
+      ['url', 'url'],
+    );
     assert.match((ms[0] as { reason: string }).reason, /s1\.sentry-cdn\.com.*source maps/);
   });
 });
 
 test('sentry-cli raw minified event: URL frames with a path mapping to the local build', async () => {
-  const event = JSON.parse(readFileSync(sentryFixture('sentry-cli-event-json-raw-js-minified.json'), 'utf8')) as { exception: unknown };
+  const event = JSON.parse(readFileSync(sentryFixture('sentry-cli-event-json-raw-js-minified.json'), 'utf8')) as {
+    exception: unknown;
+  };
   const frames = ingestEventFrames(event);
   const ws = writeTree(tempDir('min'), { 'public/dist/bundle.min.js': ['!function(){/* minified */}();'] });
   const index = await WorkspaceFileIndex.build([{ name: 'site', path: ws }]);
-  const mapper = new FrameMapper(index, { mappings: [{ from: 'http://localhost:5000/', to: '${workspaceFolder}/public/' }] });
+  const mapper = new FrameMapper(index, {
+    mappings: [{ from: 'http://localhost:5000/', to: '${workspaceFolder}/public/' }],
+  });
   const ms = await mapper.mapAll(frames);
   assert.ok(ms.every((m) => m.ok && m.path === join(ws, 'public/dist/bundle.min.js') && m.via === 'mapping'));
 });

@@ -1,14 +1,31 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FrameMapper, type FrameMapping, type MappedFrame, type UnmappedFrame } from '../../../src/core/frames/frameMapper';
+import {
+  FrameMapper,
+  type FrameMapping,
+  type MappedFrame,
+  type UnmappedFrame,
+} from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import type { PathMapping } from '../../../src/core/frames/pathMappings';
 import type { StoredFrame } from '../../../src/core/store/model';
 import { frame, tempDir, writeTree } from './helpers';
 
-const parseShop = ["'use strict';", 'function parsePrice(text) {', "  const [amount] = text.split(' ');", '  return Number(amount);', '}'];
-const parseAdmin = ["'use strict';", 'function parseRole(text) {', "  const [role] = text.split(':');", '  return role.trim();', '}'];
+const parseShop = [
+  "'use strict';",
+  'function parsePrice(text) {',
+  "  const [amount] = text.split(' ');",
+  '  return Number(amount);',
+  '}',
+];
+const parseAdmin = [
+  "'use strict';",
+  'function parseRole(text) {',
+  "  const [role] = text.split(':');",
+  '  return role.trim();',
+  '}',
+];
 
 /** One workspace with every trap the rules must handle. */
 async function setup(mappings: PathMapping[] = []) {
@@ -47,7 +64,10 @@ function unmapped(m: FrameMapping, code: UnmappedFrame['code']): UnmappedFrame {
 
 describe('FrameMapper rules', () => {
   test('1. user path mappings come first, per project, with ${workspaceFolder}', async () => {
-    const { ws, map } = await setup([{ from: '/deploy/', to: '${workspaceFolder}/packages/admin/' , project: 'admin' }, { from: '/deploy/', to: '${workspaceFolder}/' }]);
+    const { ws, map } = await setup([
+      { from: '/deploy/', to: '${workspaceFolder}/packages/admin/', project: 'admin' },
+      { from: '/deploy/', to: '${workspaceFolder}/' },
+    ]);
     const forAdmin = mapped(await map({ absPath: '/deploy/src/lib/parse.js', lineNo: 3 }, 'admin'));
     assert.equal(forAdmin.path, join(ws, 'packages/admin/src/lib/parse.js'));
     assert.equal(forAdmin.via, 'mapping');
@@ -58,7 +78,14 @@ describe('FrameMapper rules', () => {
 
   test('1. a mapping can even map URL frames', async () => {
     const { ws, map } = await setup([{ from: 'https://cdn.example.com/assets/', to: '${workspaceFolder}/dist/' }]);
-    const m = mapped(await map({ absPath: 'https://cdn.example.com/assets/app.js', filename: '/assets/app.js', lineNo: 1, colNo: 4412 }));
+    const m = mapped(
+      await map({
+        absPath: 'https://cdn.example.com/assets/app.js',
+        filename: '/assets/app.js',
+        lineNo: 1,
+        colNo: 4412,
+      }),
+    );
     assert.equal(m.path, join(ws, 'dist/app.js'));
     assert.equal(m.column, 4412);
   });
@@ -76,7 +103,10 @@ describe('FrameMapper rules', () => {
     unmapped(await map({ filename: '/srv/shop/src/lib/parse.js', lineNo: 3 }), 'ambiguous');
     const first = mapped(await map({ filename: '/srv/shop/src/app.js', lineNo: 2 }));
     assert.equal(first.via, 'suffix');
-    assert.deepEqual(mapper.learnedPrefixes('shop').map((l) => [l.stackRoot, l.localDir]), [['/srv/shop/', '']]);
+    assert.deepEqual(
+      mapper.learnedPrefixes('shop').map((l) => [l.stackRoot, l.localDir]),
+      [['/srv/shop/', '']],
+    );
     const second = mapped(await map({ filename: '/srv/shop/src/lib/parse.js', lineNo: 3 }));
     assert.equal(second.via, 'prefix');
     assert.equal(second.path, join(ws, 'src/lib/parse.js'));
@@ -87,9 +117,19 @@ describe('FrameMapper rules', () => {
     const first = await setup();
     mapped(await first.map({ filename: '/srv/shop/src/app.js' }));
     const saved = JSON.parse(JSON.stringify(first.mapper.exportLearned()));
-    assert.deepEqual(saved, [{ project: 'shop', stackRoot: '/srv/shop/', rootName: 'ws', localDir: '', ignoreCase: false }]);
+    assert.deepEqual(saved, [
+      { project: 'shop', stackRoot: '/srv/shop/', rootName: 'ws', localDir: '', ignoreCase: false },
+    ]);
     const second = await setup();
-    assert.equal(second.mapper.importLearned([...saved, { project: 'x', stackRoot: '/a/', rootName: 'gone', localDir: '' }, null, 'junk']), 1);
+    assert.equal(
+      second.mapper.importLearned([
+        ...saved,
+        { project: 'x', stackRoot: '/a/', rootName: 'gone', localDir: '' },
+        null,
+        'junk',
+      ]),
+      1,
+    );
     const m = mapped(await second.map({ filename: '/srv/shop/src/lib/parse.js', lineNo: 3 }));
     assert.equal(m.via, 'prefix');
     assert.equal(second.mapper.importLearned('not a list'), 0);
@@ -118,7 +158,7 @@ describe('FrameMapper rules', () => {
     assert.equal(m.matchedSuffix, 'src/lib/parse.js');
   });
 
-  test('4. ties: the file whose text matches the frame\'s context lines wins', async () => {
+  test("4. ties: the file whose text matches the frame's context lines wins", async () => {
     const { ws, map } = await setup();
     const context = parseAdmin.slice(1, 4).map((t, i) => [i + 2, t] as [number, string]);
     const m = mapped(await map({ absPath: '/opt/build/src/lib/parse.js', lineNo: 3, context }));
@@ -129,37 +169,64 @@ describe('FrameMapper rules', () => {
 
   test('4. Java/Kotlin: module + file name → package path under any source root', async () => {
     const { ws, map } = await setup();
-    const m = mapped(await map({ filename: 'Cart.kt', module: 'com.acme.shop.Cart$Line', platform: 'java', lineNo: 12 }));
+    const m = mapped(
+      await map({ filename: 'Cart.kt', module: 'com.acme.shop.Cart$Line', platform: 'java', lineNo: 12 }),
+    );
     assert.equal(m.path, join(ws, 'android/src/main/java/com/acme/shop/Cart.kt'));
     assert.equal(m.via, 'java-package');
   });
 
   test('4. Python: the dotted module is a fallback when the path is no source file', async () => {
     const { ws, map } = await setup();
-    const compiled = mapped(await map({ absPath: '/app/shop/cart.cpython-311-x86_64-linux-gnu.so', module: 'shop.cart', platform: 'python', lineNo: 1 }));
+    const compiled = mapped(
+      await map({
+        absPath: '/app/shop/cart.cpython-311-x86_64-linux-gnu.so',
+        module: 'shop.cart',
+        platform: 'python',
+        lineNo: 1,
+      }),
+    );
     assert.equal(compiled.path, join(ws, 'shop/cart.py'));
     assert.equal(compiled.via, 'python-module');
-    const pkg = mapped(await map({ absPath: '/app/shop/pricing.cpython-311.so', module: 'shop.pricing', platform: 'python', lineNo: 1 }));
+    const pkg = mapped(
+      await map({ absPath: '/app/shop/pricing.cpython-311.so', module: 'shop.pricing', platform: 'python', lineNo: 1 }),
+    );
     assert.equal(pkg.path, join(ws, 'shop/pricing/__init__.py'));
   });
 
   test('4. Go: the import path picks between packages with the same file name', async () => {
     const { ws, map } = await setup();
-    const m = mapped(await map({ absPath: '/tmp/go-build/cart.go', module: 'github.com/acme/shop/internal/cart', platform: 'go', lineNo: 3 }));
+    const m = mapped(
+      await map({
+        absPath: '/tmp/go-build/cart.go',
+        module: 'github.com/acme/shop/internal/cart',
+        platform: 'go',
+        lineNo: 3,
+      }),
+    );
     assert.equal(m.path, join(ws, 'internal/cart/cart.go'));
     assert.equal(m.via, 'go-module');
   });
 
   test('4. Ruby/PHP: deploy release folders are stripped and the rest is matched from the root', async () => {
     const { ws, map } = await setup();
-    const m = mapped(await map({ absPath: '/var/www/app/releases/20240101120000/app/models/order.rb', filename: 'app/models/order.rb', platform: 'ruby', lineNo: 1 }));
+    const m = mapped(
+      await map({
+        absPath: '/var/www/app/releases/20240101120000/app/models/order.rb',
+        filename: 'app/models/order.rb',
+        platform: 'ruby',
+        lineNo: 1,
+      }),
+    );
     assert.equal(m.path, join(ws, 'app/models/order.rb'));
     assert.equal(m.via, 'deploy-path');
-    const cur = mapped(await map({ absPath: '/srv/app/current/engines/billing/app/models/order.rb', platform: 'ruby', lineNo: 1 }));
+    const cur = mapped(
+      await map({ absPath: '/srv/app/current/engines/billing/app/models/order.rb', platform: 'ruby', lineNo: 1 }),
+    );
     assert.equal(cur.path, join(ws, 'engines/billing/app/models/order.rb'));
   });
 
-  test('guard: dependency/build folders only when the frame\'s own path goes through them', async () => {
+  test("guard: dependency/build folders only when the frame's own path goes through them", async () => {
     const { ws, map } = await setup();
     const lib = mapped(await map({ filename: '/srv/shop/node_modules/tiny/index.js', inApp: false }));
     assert.equal(lib.path, join(ws, 'node_modules/tiny/index.js'));
@@ -170,24 +237,46 @@ describe('FrameMapper rules', () => {
   });
 
   test('installed but gitignored dependencies open through a stat of the path below node_modules', async () => {
-    const ws = writeTree(tempDir('deps'), { '.gitignore': 'node_modules/\n', 'src/app.js': 'x', 'node_modules/express/lib/router/index.js': 'y' });
+    const ws = writeTree(tempDir('deps'), {
+      '.gitignore': 'node_modules/\n',
+      'src/app.js': 'x',
+      'node_modules/express/lib/router/index.js': 'y',
+    });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
     const mapper = new FrameMapper(index);
-    const m = mapped(await mapper.map(frame({ filename: '/usr/src/app/node_modules/express/lib/router/index.js', inApp: false, lineNo: 1 })));
+    const m = mapped(
+      await mapper.map(
+        frame({ filename: '/usr/src/app/node_modules/express/lib/router/index.js', inApp: false, lineNo: 1 }),
+      ),
+    );
     assert.deepEqual([m.path, m.via], [join(ws, 'node_modules/express/lib/router/index.js'), 'dependency']);
-    unmapped(await mapper.map(frame({ filename: '/usr/src/app/node_modules/koa/lib/index.js', inApp: false })), 'no-match');
+    unmapped(
+      await mapper.map(frame({ filename: '/usr/src/app/node_modules/koa/lib/index.js', inApp: false })),
+      'no-match',
+    );
   });
 
   test('Windows frames match without case', async () => {
     const { ws, map } = await setup();
-    const m = mapped(await map({ absPath: 'C:\\agent\\_work\\1\\s\\SRC\\Lib\\Parse.js', lineNo: 3, context: [[3, parseShop[2]!]] }));
+    const m = mapped(
+      await map({ absPath: 'C:\\agent\\_work\\1\\s\\SRC\\Lib\\Parse.js', lineNo: 3, context: [[3, parseShop[2]!]] }),
+    );
     assert.equal(m.path, join(ws, 'src/lib/parse.js'));
   });
 
   test('a moved line is found and reported', async () => {
     const { ws, map } = await setup();
     const oldSrc = ['function parsePrice(text) {', "  const [amount] = text.split(' ');"];
-    const m = mapped(await map({ filename: join(ws, 'src/lib/parse.js'), lineNo: 2, context: [[1, oldSrc[0]!], [2, oldSrc[1]!]] }));
+    const m = mapped(
+      await map({
+        filename: join(ws, 'src/lib/parse.js'),
+        lineNo: 2,
+        context: [
+          [1, oldSrc[0]!],
+          [2, oldSrc[1]!],
+        ],
+      }),
+    );
     assert.deepEqual([m.line, m.lineStatus, m.moved], [3, 'moved', { from: 2, to: 3 }]);
   });
 
@@ -195,8 +284,14 @@ describe('FrameMapper rules', () => {
     const ws = writeTree(tempDir('reads'), { 'src/a.js': ['one', 'two', 'three'] });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
     const reads: string[] = [];
-    const mapper = new FrameMapper(index, { readText: async (p) => { reads.push(p); return 'one\ntwo\nthree\n'; } });
-    const f = (line: number, text: string) => frame({ filename: '/srv/x/src/a.js', lineNo: line, context: [[line, text]] });
+    const mapper = new FrameMapper(index, {
+      readText: async (p) => {
+        reads.push(p);
+        return 'one\ntwo\nthree\n';
+      },
+    });
+    const f = (line: number, text: string) =>
+      frame({ filename: '/srv/x/src/a.js', lineNo: line, context: [[line, text]] });
     assert.equal(mapped(await mapper.map(f(2, 'two'))).lineStatus, 'same');
     assert.equal(mapped(await mapper.map(f(3, 'three'))).lineStatus, 'same');
     assert.equal(reads.length, 1);
@@ -213,7 +308,10 @@ describe('FrameMapper rules', () => {
       frame({ filename: '/srv/shop/src/app.js', lineNo: 2, inApp: true }),
     ];
     const out = await mapper.mapAll(frames, 'shop');
-    assert.deepEqual(out.map((m) => (m.ok ? m.path.slice(ws.length + 1) : m.code)), ['src/lib/parse.js', 'node_modules/tiny/index.js', 'src/app.js']);
+    assert.deepEqual(
+      out.map((m) => (m.ok ? m.path.slice(ws.length + 1) : m.code)),
+      ['src/lib/parse.js', 'node_modules/tiny/index.js', 'src/app.js'],
+    );
   });
 
   test('index changes are picked up (a file created after a miss maps), and announced', async () => {
@@ -231,8 +329,15 @@ describe('FrameMapper rules', () => {
 
   test('suggestMapping pre-fills the prefix in front of the first folder the workspace has', async () => {
     const { mapper } = await setup();
-    assert.deepEqual(mapper.suggestMapping(frame({ filename: '/home/deploy/shop-7f3a/src/lib/gone.js' }), 'shop'), { from: '/home/deploy/shop-7f3a/', to: '${workspaceFolder}/', project: 'shop' });
-    assert.deepEqual(mapper.suggestMapping(frame({ filename: '/x/y/z.js' })), { from: '/x/y/', to: '${workspaceFolder}/' });
+    assert.deepEqual(mapper.suggestMapping(frame({ filename: '/home/deploy/shop-7f3a/src/lib/gone.js' }), 'shop'), {
+      from: '/home/deploy/shop-7f3a/',
+      to: '${workspaceFolder}/',
+      project: 'shop',
+    });
+    assert.deepEqual(mapper.suggestMapping(frame({ filename: '/x/y/z.js' })), {
+      from: '/x/y/',
+      to: '${workspaceFolder}/',
+    });
   });
 });
 
@@ -240,7 +345,10 @@ describe('FrameMapper: why a frame is not mapped', () => {
   test('no-path: nothing to open (also compiler-generated JVM frames)', async () => {
     const { map } = await setup();
     unmapped(await map({}), 'no-path');
-    const jvm = unmapped(await map({ module: 'io.sentry.samples.android.MainActivity$$ExternalSyntheticLambda0', platform: 'java' }), 'no-path');
+    const jvm = unmapped(
+      await map({ module: 'io.sentry.samples.android.MainActivity$$ExternalSyntheticLambda0', platform: 'java' }),
+      'no-path',
+    );
     assert.match(jvm.reason, /ExternalSyntheticLambda0/);
   });
 
@@ -248,9 +356,15 @@ describe('FrameMapper: why a frame is not mapped', () => {
     const { map } = await setup();
     unmapped(await map({ filename: '<anonymous>', function: 'Array.reduce', inApp: false }), 'not-a-file');
     unmapped(await map({ filename: '[native code]' }), 'native');
-    unmapped(await map({ filename: 'node:internal/process/task_queues', module: 'task_queues', inApp: false }), 'runtime');
+    unmapped(
+      await map({ filename: 'node:internal/process/task_queues', module: 'task_queues', inApp: false }),
+      'runtime',
+    );
     unmapped(await map({ absPath: 'https://cdn.example.com/assets/app.js', filename: '/assets/app.js' }), 'url');
-    unmapped(await map({ filename: '<frozen importlib._bootstrap>', module: 'importlib._bootstrap', platform: 'python' }), 'not-a-file');
+    unmapped(
+      await map({ filename: '<frozen importlib._bootstrap>', module: 'importlib._bootstrap', platform: 'python' }),
+      'not-a-file',
+    );
   });
 
   test('no-match: names the file and the folder searched', async () => {
@@ -278,14 +392,17 @@ describe('FrameMapper: why a frame is not mapped', () => {
     assert.match(m.reason, /node_modules/);
   });
 
-  test('mapping-target-missing and bad-mapping name the user\'s mapping', async () => {
+  test("mapping-target-missing and bad-mapping name the user's mapping", async () => {
     const missing = await setup([{ from: '/deploy/', to: '${workspaceFolder}/services/shop/' }]);
     const m = unmapped(await missing.map({ filename: '/deploy/lib/nothing.js' }), 'mapping-target-missing');
     assert.match(m.reason, /\/deploy\/ → \$\{workspaceFolder\}\/services\/shop\//);
     // A failing mapping does not stop the other rules.
     assert.equal(mapped(await missing.map({ filename: '/deploy/src/app.js' })).via, 'suffix');
     const bad = await setup([{ from: '/deploy/', to: '${workspaceFolder:web}/' }]);
-    assert.match(unmapped(await bad.map({ filename: '/deploy/lib/nothing.js' }), 'bad-mapping').reason, /"web", which is not open/);
+    assert.match(
+      unmapped(await bad.map({ filename: '/deploy/lib/nothing.js' }), 'bad-mapping').reason,
+      /"web", which is not open/,
+    );
     assert.match(bad.mapper.checkMappings().join('\n'), /\/deploy\/ → \$\{workspaceFolder:web\}\/ cannot be used/);
     assert.deepEqual(missing.mapper.checkMappings(), []);
   });

@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { candidatePaths, normalizeFramePath, stripDeployRoot, type NormalizedPath } from '../../../src/core/frames/framePath';
+import {
+  candidatePaths,
+  normalizeFramePath,
+  stripDeployRoot,
+  type NormalizedPath,
+} from '../../../src/core/frames/framePath';
 
 function segs(p: string): string {
   const r = normalizeFramePath(p);
@@ -75,11 +80,23 @@ describe('Sentry-style path normalisation', () => {
 
 describe('deploy folders (Ruby/PHP)', () => {
   test('Capistrano / Deployer / Envoyer release folders and current/', () => {
-    assert.deepEqual(stripDeployRoot('/var/www/app/releases/20240101120000/app/models/x.rb'), ['app', 'models', 'x.rb']);
-    assert.deepEqual(stripDeployRoot('/home/forge/shop.example.com/releases/42/app/Http/Kernel.php'), ['app', 'Http', 'Kernel.php']);
+    assert.deepEqual(stripDeployRoot('/var/www/app/releases/20240101120000/app/models/x.rb'), [
+      'app',
+      'models',
+      'x.rb',
+    ]);
+    assert.deepEqual(stripDeployRoot('/home/forge/shop.example.com/releases/42/app/Http/Kernel.php'), [
+      'app',
+      'Http',
+      'Kernel.php',
+    ]);
     assert.deepEqual(stripDeployRoot('/srv/app/current/lib/tasks/x.rb'), ['lib', 'tasks', 'x.rb']);
     assert.equal(stripDeployRoot('/srv/app/lib/x.rb'), undefined);
-    assert.equal(stripDeployRoot('/srv/app/releases/notes/x.rb'), undefined, 'a release folder name starts with a digit');
+    assert.equal(
+      stripDeployRoot('/srv/app/releases/notes/x.rb'),
+      undefined,
+      'a release folder name starts with a digit',
+    );
   });
 });
 
@@ -91,35 +108,67 @@ describe('candidate paths per platform', () => {
   };
   const cands = (f: { filename?: string; absPath?: string; module?: string; platform?: string }) => {
     const paths = [f.absPath, f.filename].filter((x): x is string => !!x).map(norm);
-    return candidatePaths({ filename: f.filename ?? null, absPath: f.absPath ?? null, module: f.module ?? null, platform: f.platform ?? null }, paths)
-      .map((c) => `${c.via}:${c.segments.join('/')}`);
+    return candidatePaths(
+      {
+        filename: f.filename ?? null,
+        absPath: f.absPath ?? null,
+        module: f.module ?? null,
+        platform: f.platform ?? null,
+      },
+      paths,
+    ).map((c) => `${c.via}:${c.segments.join('/')}`);
   };
 
   test('Kotlin/Java/Scala: package from the module, inner classes dropped, before the bare file name', () => {
-    assert.deepEqual(cands({ filename: 'Cart.kt', module: 'com.acme.shop.Cart$Line', platform: 'java' }), ['java-package:com/acme/shop/Cart.kt', 'suffix:Cart.kt']);
-    assert.deepEqual(cands({ filename: 'Checkout.scala', module: 'com.acme.Checkout$' }), ['java-package:com/acme/Checkout.scala', 'suffix:Checkout.scala']);
-    assert.deepEqual(cands({ filename: 'CartKt.java', module: 'CartKt', platform: 'java' }), ['suffix:CartKt.java'], 'no package: only the file name');
+    assert.deepEqual(cands({ filename: 'Cart.kt', module: 'com.acme.shop.Cart$Line', platform: 'java' }), [
+      'java-package:com/acme/shop/Cart.kt',
+      'suffix:Cart.kt',
+    ]);
+    assert.deepEqual(cands({ filename: 'Checkout.scala', module: 'com.acme.Checkout$' }), [
+      'java-package:com/acme/Checkout.scala',
+      'suffix:Checkout.scala',
+    ]);
+    assert.deepEqual(
+      cands({ filename: 'CartKt.java', module: 'CartKt', platform: 'java' }),
+      ['suffix:CartKt.java'],
+      'no package: only the file name',
+    );
   });
 
   test('Python: the path first, the dotted module as fallback (module file or package __init__)', () => {
-    assert.deepEqual(cands({ absPath: '/usr/src/app/shop/cart.py', filename: 'shop/cart.py', module: 'shop.cart', platform: 'python' }), [
-      'suffix:usr/src/app/shop/cart.py',
-      'suffix:shop/cart.py',
-      'python-module:shop/cart/__init__.py',
-    ]);
+    assert.deepEqual(
+      cands({
+        absPath: '/usr/src/app/shop/cart.py',
+        filename: 'shop/cart.py',
+        module: 'shop.cart',
+        platform: 'python',
+      }),
+      ['suffix:usr/src/app/shop/cart.py', 'suffix:shop/cart.py', 'python-module:shop/cart/__init__.py'],
+    );
   });
 
   test('Go: the import path plus the file name, module-cache versions dropped', () => {
-    assert.deepEqual(cands({ absPath: '/home/ci/go/pkg/mod/github.com/acme/shop@v1.4.2/internal/cart/cart.go', module: 'github.com/acme/shop/internal/cart', platform: 'go' }), [
-      'suffix:home/ci/go/pkg/mod/github.com/acme/shop/internal/cart/cart.go',
-      'go-module:github.com/acme/shop/internal/cart/cart.go',
-    ]);
+    assert.deepEqual(
+      cands({
+        absPath: '/home/ci/go/pkg/mod/github.com/acme/shop@v1.4.2/internal/cart/cart.go',
+        module: 'github.com/acme/shop/internal/cart',
+        platform: 'go',
+      }),
+      [
+        'suffix:home/ci/go/pkg/mod/github.com/acme/shop/internal/cart/cart.go',
+        'go-module:github.com/acme/shop/internal/cart/cart.go',
+      ],
+    );
   });
 
   test('Ruby: the release-relative path comes first', () => {
-    assert.deepEqual(cands({ absPath: '/var/www/app/releases/20240101/app/models/order.rb', filename: 'app/models/order.rb', platform: 'ruby' }), [
-      'deploy-path:app/models/order.rb',
-      'suffix:var/www/app/releases/20240101/app/models/order.rb',
-    ]);
+    assert.deepEqual(
+      cands({
+        absPath: '/var/www/app/releases/20240101/app/models/order.rb',
+        filename: 'app/models/order.rb',
+        platform: 'ruby',
+      }),
+      ['deploy-path:app/models/order.rb', 'suffix:var/www/app/releases/20240101/app/models/order.rb'],
+    );
   });
 });

@@ -9,7 +9,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FrameMapper, type FrameMapping, type MappedFrame, type UnmappedFrame } from '../../../src/core/frames/frameMapper';
+import {
+  FrameMapper,
+  type FrameMapping,
+  type MappedFrame,
+  type UnmappedFrame,
+} from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import { PathTable } from '../../../src/core/frames/pathTable';
 import type { Logger } from '../../../src/core/common/logger';
@@ -17,10 +22,23 @@ import { frame, tempDir, writeTree } from './helpers';
 
 /** A logger that keeps info, warn and error lines. */
 function recording(lines: string[]): Logger {
-  return { trace() {}, debug() {}, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(String(m)) };
+  return {
+    trace() {},
+    debug() {},
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(m),
+    error: (m) => lines.push(String(m)),
+  };
 }
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_CONFIG_NOSYSTEM: '1' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.invalid',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,29 +69,57 @@ function unmapped(m: FrameMapping): UnmappedFrame {
 
 describe('file index from git ls-files', () => {
   test('tracked files are listed even when a .gitignore matches them; untracked ones follow git; files.exclude still applies', async () => {
-    const ws = repo('tracked', { 'src/a.ts': 'a', 'src/generated.ts': 'tracked before it was ignored', 'docs/x.md': 'x', 'ünïcode/ß.ts': 'u' });
-    writeTree(ws, { '.gitignore': 'generated.ts\n*.log\n', 'src/new.ts': 'untracked', 'src/debug.log': 'ignored', '.hg/store': 'vcs' });
+    const ws = repo('tracked', {
+      'src/a.ts': 'a',
+      'src/generated.ts': 'tracked before it was ignored',
+      'docs/x.md': 'x',
+      'ünïcode/ß.ts': 'u',
+    });
+    writeTree(ws, {
+      '.gitignore': 'generated.ts\n*.log\n',
+      'src/new.ts': 'untracked',
+      'src/debug.log': 'ignored',
+      '.hg/store': 'vcs',
+    });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }], { exclude: ['docs'] });
     assert.equal(index.listedWith(index.roots[0]!), 'git');
     assert.deepEqual(rels(index), ['.gitignore', 'src/a.ts', 'src/generated.ts', 'src/new.ts', 'ünïcode/ß.ts']);
     const walked = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }], { exclude: ['docs'], listing: 'walk' });
-    assert.ok(!rels(walked).includes('src/generated.ts'), 'the walk cannot know the file is tracked: git is the exact listing');
+    assert.ok(
+      !rels(walked).includes('src/generated.ts'),
+      'the walk cannot know the file is tracked: git is the exact listing',
+    );
   });
 
   test('a submodule is listed with its own ignore rules and its frames map into it', async () => {
-    const lib = repo('sub-lib', { 'src/util.ts': ['export function util() {', '  throw new Error("x");', '}'], '.gitignore': 'dist/\n' });
+    const lib = repo('sub-lib', {
+      'src/util.ts': ['export function util() {', '  throw new Error("x");', '}'],
+      '.gitignore': 'dist/\n',
+    });
     const ws = repo('sub-main', { 'app/main.ts': 'import "./x";', 'src/util.ts': 'a different util at the top' });
     git(ws, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'libs/shared');
     git(ws, 'commit', '-q', '-m', 'add submodule');
-    writeTree(ws, { 'libs/shared/dist/util.js': 'built, ignored by the submodule', 'libs/shared/src/extra.ts': 'untracked in the submodule' });
+    writeTree(ws, {
+      'libs/shared/dist/util.js': 'built, ignored by the submodule',
+      'libs/shared/src/extra.ts': 'untracked in the submodule',
+    });
     const logs: string[] = [];
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }], { logger: recording(logs) });
-    assert.deepEqual(rels(index), ['.gitmodules', 'app/main.ts', 'libs/shared/.gitignore', 'libs/shared/src/extra.ts', 'libs/shared/src/util.ts', 'src/util.ts']);
+    assert.deepEqual(rels(index), [
+      '.gitmodules',
+      'app/main.ts',
+      'libs/shared/.gitignore',
+      'libs/shared/src/extra.ts',
+      'libs/shared/src/util.ts',
+      'src/util.ts',
+    ]);
     assert.equal(index.get(join(ws, 'libs', 'shared')), undefined, 'the gitlink is a folder, not a file');
     assert.match(logs.join('\n'), /listed 1 submodule\(s\)\/nested repositories separately: libs\/shared/);
 
     const mapper = new FrameMapper(index);
-    const m = mapped(await mapper.map(frame({ filename: '/home/ci/build/libs/shared/src/util.ts', lineNo: 2, inApp: true }), 'p'));
+    const m = mapped(
+      await mapper.map(frame({ filename: '/home/ci/build/libs/shared/src/util.ts', lineNo: 2, inApp: true }), 'p'),
+    );
     assert.equal(m.path, join(ws, 'libs', 'shared', 'src', 'util.ts'));
     const top = mapped(await mapper.map(frame({ filename: 'src/util.ts', lineNo: 1, inApp: true }), 'q'));
     assert.equal(top.path, join(ws, 'src', 'util.ts'), 'the root-relative file wins over the submodule copy');
@@ -93,16 +139,27 @@ describe('file index from git ls-files', () => {
 
   test('a sparse checkout: files outside the cone are not indexed, frames map inside it and say why otherwise', async () => {
     const handler = (who: string) => ['export function handle() {', `  return "${who}";`, '}'];
-    const ws = repo('sparse', { 'services/api/handler.ts': handler('api'), 'services/web/handler.ts': handler('web'), 'services/web/only-web.ts': 'w', 'README.md': 'r' });
+    const ws = repo('sparse', {
+      'services/api/handler.ts': handler('api'),
+      'services/web/handler.ts': handler('web'),
+      'services/web/only-web.ts': 'w',
+      'README.md': 'r',
+    });
     git(ws, 'sparse-checkout', 'set', '--cone', 'services/api');
-    assert.equal(git(ws, 'ls-files', '-t', 'services/web/handler.ts').trim(), 'S services/web/handler.ts', 'git marks it skip-worktree');
+    assert.equal(
+      git(ws, 'ls-files', '-t', 'services/web/handler.ts').trim(),
+      'S services/web/handler.ts',
+      'git marks it skip-worktree',
+    );
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
     assert.deepEqual(rels(index), ['README.md', 'services/api/handler.ts']);
     const mapper = new FrameMapper(index);
     // Without the sparse checkout the bare name would be ambiguous between api and web.
     const m = mapped(await mapper.map(frame({ filename: '/srv/app/handler.ts', lineNo: 2, inApp: true }), 'p'));
     assert.equal(m.path, join(ws, 'services', 'api', 'handler.ts'));
-    const out = unmapped(await mapper.map(frame({ filename: '/srv/app/services/web/only-web.ts', lineNo: 1, inApp: true }), 'p'));
+    const out = unmapped(
+      await mapper.map(frame({ filename: '/srv/app/services/web/only-web.ts', lineNo: 1, inApp: true }), 'p'),
+    );
     assert.equal(out.code, 'no-match');
     assert.match(out.reason, /2 tracked files are outside the sparse checkout \(not on disk\) and were not searched/);
   });
@@ -112,12 +169,24 @@ describe('file index from git ls-files', () => {
     const inner = join(ws, 'tools', 'gen');
     writeTree(inner, { 'gen.ts': 'g', '.gitignore': 'out/\n', 'out/x.js': 'ignored by the inner repository' });
     git(inner, 'init', '-q');
-    const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }, { name: 'pkg', path: join(ws, 'pkg') }]);
-    assert.deepEqual([...index.all()].map((f) => `${f.root.name}:${f.rel}`).sort(), ['pkg:b.ts', 'ws:a.ts', 'ws:tools/gen/.gitignore', 'ws:tools/gen/gen.ts']);
+    const index = await WorkspaceFileIndex.build([
+      { name: 'ws', path: ws },
+      { name: 'pkg', path: join(ws, 'pkg') },
+    ]);
+    assert.deepEqual([...index.all()].map((f) => `${f.root.name}:${f.rel}`).sort(), [
+      'pkg:b.ts',
+      'ws:a.ts',
+      'ws:tools/gen/.gitignore',
+      'ws:tools/gen/gen.ts',
+    ]);
   });
 
   test('watcher events keep a git-listed index current, and a root .gitignore change lists it again with git', async () => {
-    const ws = repo('gitwatch', { 'src/a.ts': 'a', 'src/b.ts': 'b', 'src/gone.ts': 'deleted before the build, not staged' });
+    const ws = repo('gitwatch', {
+      'src/a.ts': 'a',
+      'src/b.ts': 'b',
+      'src/gone.ts': 'deleted before the build, not staged',
+    });
     rmSync(join(ws, 'src', 'gone.ts'));
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
     assert.deepEqual(rels(index), ['src/a.ts', 'src/b.ts'], 'a tracked file deleted from disk is not listed');
@@ -161,7 +230,10 @@ describe('no cap on the number of files', () => {
     for (let i = 0; i < 30; i++) files[`f${i}.txt`] = 'x';
     const ws = writeTree(tempDir('limit'), files);
     const warned: string[] = [];
-    const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }], { maxFiles: 10, logger: recording(warned) });
+    const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }], {
+      maxFiles: 10,
+      logger: recording(warned),
+    });
     assert.equal(index.size, 10);
     assert.match(warned.join('\n'), /more than 10 files/);
     assert.match(warned.join('\n'), /limit of 10 files reached: 20 left out/);
@@ -178,7 +250,8 @@ describe('no cap on the number of files', () => {
     const n = 600_000;
     for (let i = 0; i < n; i++) t.addFile(t.child(root, t.intern(`d${i % 1000}`), true), t.intern(`f${i}.ts`));
     assert.equal(t.size, n);
-    for (let i = 0; i < n; i += 2) t.removeFile(t.fileIn(t.child(root, t.intern(`d${i % 1000}`), false), t.segmentId(`f${i}.ts`)));
+    for (let i = 0; i < n; i += 2)
+      t.removeFile(t.fileIn(t.child(root, t.intern(`d${i % 1000}`), false), t.segmentId(`f${i}.ts`)));
     for (let i = 0; i < n; i += 2) t.addFile(t.child(root, t.intern(`e${i % 7}`), true), t.intern(`f${i}.ts`));
     assert.equal(t.size, n);
     assert.equal(t.capacity, n, 'removed ids were reused');

@@ -4,7 +4,13 @@ import { compileExcludeGlobs } from '../../../src/core/frames/glob';
 import { GitignoreFile, isIgnoredByChain } from '../../../src/core/frames/gitignore';
 
 describe('files.exclude globs', () => {
-  const { matcher, errors } = compileExcludeGlobs(['**/.DS_Store', '**/*.{log,tmp}', 'coverage', 'docs/**/draft-?.md', '**/[Bb]in']);
+  const { matcher, errors } = compileExcludeGlobs([
+    '**/.DS_Store',
+    '**/*.{log,tmp}',
+    'coverage',
+    'docs/**/draft-?.md',
+    '**/[Bb]in',
+  ]);
 
   test('match whole relative paths, `**` spanning folders and braces as alternatives', () => {
     assert.deepEqual(errors, []);
@@ -42,9 +48,10 @@ describe('files.exclude globs', () => {
 });
 
 describe('.gitignore rules', () => {
-  const chain = (files: Record<string, string>) => Object.entries(files).map(([dir, text]) => GitignoreFile.parse(text, dir));
+  const chain = (files: Record<string, string>) =>
+    Object.entries(files).map(([dir, text]) => GitignoreFile.parse(text, dir));
 
-  test('unanchored names match at any depth; a slash anchors to the file\'s folder', () => {
+  test("unanchored names match at any depth; a slash anchors to the file's folder", () => {
     const c = chain({ '': 'node_modules\n/build\nlogs/*.log\n' });
     assert.equal(isIgnoredByChain(c, 'node_modules', true), true);
     assert.equal(isIgnoredByChain(c, 'packages/a/node_modules', true), true);
@@ -84,7 +91,11 @@ describe('.gitignore rules', () => {
     const c = chain({ '': '*.gen.ts\n', 'packages/api': '!*.gen.ts\n' });
     assert.equal(isIgnoredByChain(c, 'packages/web/x.gen.ts', false), true);
     assert.equal(isIgnoredByChain(c, 'packages/api/x.gen.ts', false), false);
-    assert.equal(isIgnoredByChain(c, 'packages/api2/x.gen.ts', false), true, 'a sibling folder with a longer name is not inside');
+    assert.equal(
+      isIgnoredByChain(c, 'packages/api2/x.gen.ts', false),
+      true,
+      'a sibling folder with a longer name is not inside',
+    );
   });
 
   test('braces are literal in gitignore', () => {

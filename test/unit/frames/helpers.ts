@@ -97,8 +97,12 @@ export function storedFrameFromIngest(f: IngestFrame): StoredFrame {
 /** Frames of every exception of an ingest event, oldest first; `exception` may be `{values}` or a bare array. */
 export function ingestEventFrames(event: { exception?: unknown; platform?: string }): StoredFrame[] {
   const ex = event.exception as { values?: unknown[] } | unknown[] | undefined;
-  const values = (Array.isArray(ex) ? ex : ex?.values ?? []) as Array<{ stacktrace?: { frames?: IngestFrame[] } }>;
-  return values.flatMap((v) => (v.stacktrace?.frames ?? []).map((f) => storedFrameFromIngest({ ...f, platform: f.platform ?? event.platform ?? null })));
+  const values = (Array.isArray(ex) ? ex : (ex?.values ?? [])) as Array<{ stacktrace?: { frames?: IngestFrame[] } }>;
+  return values.flatMap((v) =>
+    (v.stacktrace?.frames ?? []).map((f) =>
+      storedFrameFromIngest({ ...f, platform: f.platform ?? event.platform ?? null }),
+    ),
+  );
 }
 
 /** The event items of a raw envelope file (header line, then item header + payload pairs). */
@@ -151,7 +155,15 @@ export async function runSdkApp(mode: 'plain' | 'webpack' | 'app', deployName = 
     nodeArgs.push('--enable-source-maps');
     if (mode === 'app') env.REWRITE_FRAMES_ROOT = deployDir;
   }
-  const { stdout } = await run(process.execPath, [...nodeArgs, entry], { cwd: deployDir, env, encoding: 'utf8', timeout: 20_000 });
-  const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const { stdout } = await run(process.execPath, [...nodeArgs, entry], {
+    cwd: deployDir,
+    env,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const events = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { deployDir, events };
 }

@@ -2,7 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyMapping, parsePathMappings, resolveMappingTarget } from '../../../src/core/frames/pathMappings';
 
-const roots = [{ name: 'shop', path: '/ws/shop' }, { name: 'infra', path: '/ws/infra' }];
+const roots = [
+  { name: 'shop', path: '/ws/shop' },
+  { name: 'infra', path: '/ws/infra' },
+];
 
 describe('path mapping settings', () => {
   test('valid entries pass, each bad entry is named with what is wrong', () => {
@@ -15,7 +18,10 @@ describe('path mapping settings', () => {
       { from: '/b/', to: '${env:HOME}/b' },
       { from: '/c/', to: '/c', project: '' },
     ]);
-    assert.deepEqual(mappings, [{ from: '/app/', to: '${workspaceFolder}/' }, { from: '/srv/infra/', to: '${workspaceFolder:infra}/', project: 'infra-api' }]);
+    assert.deepEqual(mappings, [
+      { from: '/app/', to: '${workspaceFolder}/' },
+      { from: '/srv/infra/', to: '${workspaceFolder:infra}/', project: 'infra-api' },
+    ]);
     assert.equal(errors.length, 5);
     assert.match(errors[0]!, /pathMappings\[2\].*"from"/);
     assert.match(errors[1]!, /pathMappings\[3\].*"to"/);
@@ -46,10 +52,20 @@ describe('applying a mapping', () => {
     assert.equal(applyMapping('/app/src/a.js', { from: '/app/', to: '' }, '/ws/shop'), '/ws/shop/src/a.js');
     assert.equal(applyMapping('/app/src/a.js', { from: '/app', to: '' }, '/ws/shop'), '/ws/shop/src/a.js');
     assert.equal(applyMapping('/application/a.js', { from: '/app', to: '' }, '/ws/shop'), undefined);
-    assert.equal(applyMapping('https://cdn.example.com/static/js/app.js?v=3', { from: 'https://cdn.example.com/static/', to: '' }, '/ws/shop/public'), '/ws/shop/public/js/app.js');
+    assert.equal(
+      applyMapping(
+        'https://cdn.example.com/static/js/app.js?v=3',
+        { from: 'https://cdn.example.com/static/', to: '' },
+        '/ws/shop/public',
+      ),
+      '/ws/shop/public/js/app.js',
+    );
   });
 
   test('Windows prefixes compare without case and with either slash', () => {
-    assert.equal(applyMapping('c:\\Build\\Shop\\src\\a.cs', { from: 'C:/build/shop/', to: '' }, '/ws/shop'), '/ws/shop/src/a.cs');
+    assert.equal(
+      applyMapping('c:\\Build\\Shop\\src\\a.cs', { from: 'C:/build/shop/', to: '' }, '/ws/shop'),
+      '/ws/shop/src/a.cs',
+    );
   });
 });

@@ -17,7 +17,11 @@ import { runSampleApp, sampleAppDir, startSentryServer, type SentryTestServer } 
 import { repoRoot, tempDir, writeTree } from './helpers';
 
 function lineOf(file: string, text: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1
+  );
 }
 
 describe('sync → store → frames, with the real sample service', () => {
@@ -36,11 +40,29 @@ describe('sync → store → frames, with the real sample service', () => {
     await runSampleApp({ dsn: project.dsn, logFile: join(base, 'orders.log'), dir: deploy });
 
     storeDir = join(base, 'store');
-    const io: CliIo = { out: () => {}, err: () => {}, isTTY: false, env: { SENTRY_AUTH_TOKEN: server.token }, columns: 120 };
-    const code = await syncCommand({
-      store: storeDir, url: server.url, org: server.org, projects: ['orders'], minLevel: 'error',
-      eventsPerIssue: 5, full: true, json: true, timeoutMs: 10_000,
-    }, io, nullLogger, new AbortController().signal);
+    const io: CliIo = {
+      out: () => {},
+      err: () => {},
+      isTTY: false,
+      env: { SENTRY_AUTH_TOKEN: server.token },
+      columns: 120,
+    };
+    const code = await syncCommand(
+      {
+        store: storeDir,
+        url: server.url,
+        org: server.org,
+        projects: ['orders'],
+        minLevel: 'error',
+        eventsPerIssue: 5,
+        full: true,
+        json: true,
+        timeoutMs: 10_000,
+      },
+      io,
+      nullLogger,
+      new AbortController().signal,
+    );
     assert.equal(code, 0);
 
     ws = tempDir('pipeline-ws');
@@ -48,7 +70,12 @@ describe('sync → store → frames, with the real sample service', () => {
     writeTree(ws, {
       '.gitignore': 'node_modules/\ndist/\n',
       // Another service with the same layout and file names, but other code.
-      'services/billing/src/routes/receipts.mjs': ['// GET /invoices/:id/receipt', 'export function receipt(ctx) {', '  return { status: 200, body: ctx.params };', '}'],
+      'services/billing/src/routes/receipts.mjs': [
+        '// GET /invoices/:id/receipt',
+        'export function receipt(ctx) {',
+        '  return { status: 200, body: ctx.params };',
+        '}',
+      ],
       'services/billing/src/db/pool.mjs': ['export class ConnectionPool {}'],
       'services/orders/dist/main.mjs': ['// bundled output'],
     });
@@ -61,16 +88,29 @@ describe('sync → store → frames, with the real sample service', () => {
       const issue = store.issues().find((i) => i.title.startsWith('TypeError'));
       assert.ok(issue, 'the sync stored the TypeError issue');
       let out = '';
-      assert.equal(await framesCommand({ store, issueId: issue.shortId, workspace: ws, json: true }, (s) => { out += s; }), 0);
+      assert.equal(
+        await framesCommand({ store, issueId: issue.shortId, workspace: ws, json: true }, (s) => {
+          out += s;
+        }),
+        0,
+      );
       const r = JSON.parse(out) as FramesJson;
       const crash = [...r.frames].reverse().find((f) => f.inApp)!;
       assert.equal(crash.function, 'renderReceipt');
       const receipts = join(ws, 'services/orders/src/routes/receipts.mjs');
-      assert.deepEqual(crash.local, { path: 'services/orders/src/routes/receipts.mjs', line: lineOf(receipts, 'order.shipping.address'), column: crash.colNo });
+      assert.deepEqual(crash.local, {
+        path: 'services/orders/src/routes/receipts.mjs',
+        line: lineOf(receipts, 'order.shipping.address'),
+        column: crash.colNo,
+      });
       for (const f of r.frames.filter((x) => x.inApp)) {
-        assert.ok(f.local?.path.startsWith('services/orders/'), `${f.function} maps into the orders service (${JSON.stringify(f)})`);
+        assert.ok(
+          f.local?.path.startsWith('services/orders/'),
+          `${f.function} maps into the orders service (${JSON.stringify(f)})`,
+        );
       }
-      for (const f of r.frames.filter((x) => !x.inApp)) assert.ok(f.reason, `${f.function ?? f.filename} says why it is not mapped`);
+      for (const f of r.frames.filter((x) => !x.inApp))
+        assert.ok(f.reason, `${f.function ?? f.filename} says why it is not mapped`);
     } finally {
       store.dispose();
     }
@@ -81,11 +121,16 @@ describe('sync → store → frames, with the real sample service', () => {
     try {
       const issue = store.issues().find((i) => i.title.startsWith('PoolExhaustedError'))!;
       let out = '';
-      await framesCommand({ store, issueId: issue.id, workspace: ws, json: true }, (s) => { out += s; });
+      await framesCommand({ store, issueId: issue.id, workspace: ws, json: true }, (s) => {
+        out += s;
+      });
       const r = JSON.parse(out) as FramesJson;
       const crash = [...r.frames].reverse().find((f) => f.inApp)!;
       assert.equal(crash.local?.path, 'services/orders/src/db/pool.mjs');
-      assert.equal(crash.local?.line, lineOf(join(ws, 'services/orders/src/db/pool.mjs'), 'throw new PoolExhaustedError'));
+      assert.equal(
+        crash.local?.line,
+        lineOf(join(ws, 'services/orders/src/db/pool.mjs'), 'throw new PoolExhaustedError'),
+      );
     } finally {
       store.dispose();
     }

@@ -31,14 +31,24 @@ describeNeeding('frames from the real sentry-ruby SDK', rubyMissing(), {}, () =>
     release = join(tempDir('ruby'), 'var', 'www', 'shop', 'releases', '20240101120000');
     mkdirSync(release, { recursive: true });
     cpSync(framesFixture('ruby-app'), release, { recursive: true });
-    const { stdout } = await promisify(execFile)('ruby', ['main.rb'], { cwd: release, encoding: 'utf8', timeout: 20_000 });
-    const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { exception: unknown; platform?: string });
+    const { stdout } = await promisify(execFile)('ruby', ['main.rb'], {
+      cwd: release,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    const events = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { exception: unknown; platform?: string });
     assert.equal(events.length, 1);
     frames = ingestEventFrames(events[0]!);
   });
 
   test('release-folder paths map into the app, not the engine or the vendored gem', async () => {
-    assert.ok(frames.some((f) => f.absPath === join(release, 'lib/money_parser.rb') && f.filename === 'lib/money_parser.rb'), 'real Capistrano-style abs_path');
+    assert.ok(
+      frames.some((f) => f.absPath === join(release, 'lib/money_parser.rb') && f.filename === 'lib/money_parser.rb'),
+      'real Capistrano-style abs_path',
+    );
     const ws = tempDir('ruby-ws');
     cpSync(framesFixture('ruby-app'), ws, { recursive: true });
     writeTree(ws, {

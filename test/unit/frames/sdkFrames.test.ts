@@ -23,7 +23,14 @@ function monorepo(opts: { gitignore: boolean }): string {
   writeTree(ws, {
     'packages/shop/dist/main.js': '// build output of the shop service\n'.repeat(40),
     'packages/admin/main.js': "'use strict';\nrequire('./src/lib/parse');\n",
-    'packages/admin/src/lib/parse.js': ["'use strict';", '// Roles arrive as "name:scope".', 'function parseRole(text) {', "  const [role] = text.split(':');", '  return role;', '}'],
+    'packages/admin/src/lib/parse.js': [
+      "'use strict';",
+      '// Roles arrive as "name:scope".',
+      'function parseRole(text) {',
+      "  const [role] = text.split(':');",
+      '  return role;',
+      '}',
+    ],
     ...(opts.gitignore ? { '.gitignore': 'node_modules/\ndist/\n' } : {}),
   });
   return ws;
@@ -49,7 +56,11 @@ function summary(ws: string, fs: StoredFrame[], ms: FrameMapping[]): string[] {
 
 /** Line of the first line containing `text` in a fixture file of the sample app. */
 function lineOf(rel: string, text: string): number {
-  return readFileSync(framesFixture('node-app', rel), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+  return (
+    readFileSync(framesFixture('node-app', rel), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1
+  );
 }
 
 const expected = [
@@ -88,7 +99,10 @@ describe('frames from the real @sentry/node SDK', () => {
 
   test('bundled with esbuild, webpack:// source paths (no context lines): a learned prefix settles the duplicates', async () => {
     const fs = frames(webpack);
-    assert.ok(fs.some((f) => f.filename === 'webpack://shop/src/lib/parse.js'), 'the SDK reports webpack:// paths');
+    assert.ok(
+      fs.some((f) => f.filename === 'webpack://shop/src/lib/parse.js'),
+      'the SDK reports webpack:// paths',
+    );
     const ws = monorepo({ gitignore: false });
     const ms = await mapAll(ws, fs);
     assert.deepEqual(summary(ws, fs, ms).map(stripFn), expected.map(stripFn));
@@ -133,7 +147,13 @@ describe('frames from the real @sentry/node SDK', () => {
     const fs = frames(plain);
     const ws = monorepo({ gitignore: true });
     const file = join(ws, 'packages/shop/src/lib/parse.js');
-    writeFileSync(file, readFileSync(file, 'utf8').replace("'use strict';\n", "'use strict';\n// Currency codes are ISO 4217.\n// Amounts use a dot as decimal separator.\n"));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "'use strict';\n",
+        "'use strict';\n// Currency codes are ISO 4217.\n// Amounts use a dot as decimal separator.\n",
+      ),
+    );
     const ms = await mapAll(ws, fs);
     const crash = ms[ms.length - 1]!;
     assert.ok(crash.ok);

@@ -4,7 +4,11 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emitter } from '../../../src/core/common/emitter';
 import type * as vscode from 'vscode';
-import { WorkspaceFileIndex, type FileIndexChange, type FileWatcherLike } from '../../../src/core/frames/workspaceFileIndex';
+import {
+  WorkspaceFileIndex,
+  type FileIndexChange,
+  type FileWatcherLike,
+} from '../../../src/core/frames/workspaceFileIndex';
 import { tempDir, writeTree } from './helpers';
 
 // The host passes vscode.workspace.createFileSystemWatcher(…) to index.watch() as it is.
@@ -51,23 +55,43 @@ describe('WorkspaceFileIndex', () => {
   test('multi-root: files keep their folder; lookups by name span folders; rootOf picks the innermost', async () => {
     const base = tempDir('multi');
     writeTree(base, { 'api/src/index.ts': 'a', 'web/src/index.ts': 'b', 'web/src/App.tsx': 'c' });
-    const index = await WorkspaceFileIndex.build([{ name: 'api', path: join(base, 'api') }, { name: 'web', path: join(base, 'web') }]);
-    assert.deepEqual(index.filesNamed('index.ts').map((f) => `${f.root.name}:${f.rel}`).sort(), ['api:src/index.ts', 'web:src/index.ts']);
+    const index = await WorkspaceFileIndex.build([
+      { name: 'api', path: join(base, 'api') },
+      { name: 'web', path: join(base, 'web') },
+    ]);
+    assert.deepEqual(
+      index
+        .filesNamed('index.ts')
+        .map((f) => `${f.root.name}:${f.rel}`)
+        .sort(),
+      ['api:src/index.ts', 'web:src/index.ts'],
+    );
     assert.deepEqual(index.filesNamed('app.tsx'), [], 'case-sensitive by default');
-    assert.deepEqual(index.filesNamed('app.tsx', true).map((f) => f.rel), ['src/App.tsx']);
+    assert.deepEqual(
+      index.filesNamed('app.tsx', true).map((f) => f.rel),
+      ['src/App.tsx'],
+    );
     assert.equal(index.rootOf(join(base, 'web', 'src', 'App.tsx'))?.name, 'web');
     assert.equal(index.rootOf(join(base, 'elsewhere.ts')), undefined);
   });
 
   test('nested workspace folders: files belong to the innermost folder only', async () => {
     const base = writeTree(tempDir('nested'), { 'app/src/a.ts': 'a', 'app/lib/b.ts': 'b' });
-    const index = await WorkspaceFileIndex.build([{ name: 'app', path: join(base, 'app') }, { name: 'lib', path: join(base, 'app', 'lib') }]);
+    const index = await WorkspaceFileIndex.build([
+      { name: 'app', path: join(base, 'app') },
+      { name: 'lib', path: join(base, 'app', 'lib') },
+    ]);
     assert.deepEqual(rels(index), ['app:src/a.ts', 'lib:b.ts']);
     assert.equal(index.get(join(base, 'app', 'lib', 'b.ts'))?.root.name, 'lib');
   });
 
   test('watcher updates: add honours ignore rules, remove takes whole folders, changes are announced', async () => {
-    const ws = writeTree(tempDir('watch'), { '.gitignore': 'dist/\n', 'src/a.ts': 'a', 'src/lib/b.ts': 'b', 'src/lib/c.ts': 'c' });
+    const ws = writeTree(tempDir('watch'), {
+      '.gitignore': 'dist/\n',
+      'src/a.ts': 'a',
+      'src/lib/b.ts': 'b',
+      'src/lib/c.ts': 'c',
+    });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
     const events: FileIndexChange[] = [];
     index.onDidChange((e) => events.push(e));
@@ -82,7 +106,14 @@ describe('WorkspaceFileIndex', () => {
     assert.equal(index.remove(join(ws, 'src', 'lib')), 2);
     index.changed(join(ws, 'src', 'a.ts'));
     assert.deepEqual(rels(index), ['ws:.gitignore', 'ws:src/a.ts', 'ws:src/new.ts']);
-    assert.deepEqual(events.map((e) => [e.added.length, e.removed.length, e.changed.length]), [[1, 0, 0], [0, 2, 0], [0, 0, 1]]);
+    assert.deepEqual(
+      events.map((e) => [e.added.length, e.removed.length, e.changed.length]),
+      [
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 1],
+      ],
+    );
   });
 
   test('watch(): a vscode-shaped watcher drives the index, and a folder moved in is walked', async () => {
@@ -114,7 +145,12 @@ describe('WorkspaceFileIndex', () => {
   });
 
   test('a changed .gitignore rescans its folder: newly ignored files leave, re-included ones come back', async () => {
-    const ws = writeTree(tempDir('regit'), { 'pkg/.gitignore': 'gen/\n', 'pkg/gen/t.ts': 'x', 'pkg/src/a.ts': 'a', 'pkg/src/a.test.ts': 't' });
+    const ws = writeTree(tempDir('regit'), {
+      'pkg/.gitignore': 'gen/\n',
+      'pkg/gen/t.ts': 'x',
+      'pkg/src/a.ts': 'a',
+      'pkg/src/a.test.ts': 't',
+    });
     const index = await WorkspaceFileIndex.build([{ name: 'ws', path: ws }]);
     assert.equal(index.has(join(ws, 'pkg', 'gen', 't.ts')), false);
     writeFileSync(join(ws, 'pkg', '.gitignore'), '*.test.ts\n');
@@ -145,7 +181,13 @@ describe('WorkspaceFileIndex', () => {
     const base = tempDir('missing');
     mkdirSync(join(base, 'ok'));
     writeFileSync(join(base, 'ok', 'x.ts'), 'x');
-    const index = await WorkspaceFileIndex.build([{ name: 'gone', path: join(base, 'gone') }, { name: 'ok', path: join(base, 'ok') }], { exclude: ['{broken'] });
+    const index = await WorkspaceFileIndex.build(
+      [
+        { name: 'gone', path: join(base, 'gone') },
+        { name: 'ok', path: join(base, 'ok') },
+      ],
+      { exclude: ['{broken'] },
+    );
     assert.equal(index.size, 1);
     assert.match(index.warnings.join('\n'), /Ignoring exclude pattern "\{broken"/);
     assert.match(index.warnings.join('\n'), /Cannot read workspace folder .*gone \(ENOENT\)/);

@@ -5,7 +5,8 @@ import { tempDir, writeTree } from './helpers';
 
 describe('workspace settings for the CLI', () => {
   test('JSON with comments and trailing commas, as VS Code writes it; strings keep their slashes', () => {
-    const text = '\uFEFF{\n  // line comment\n  "a": "http://x/*y*/", /* block\n comment */\n  "b": [1, 2,],\n  "c": { "d": "//", },\n}\n';
+    const text =
+      '\uFEFF{\n  // line comment\n  "a": "http://x/*y*/", /* block\n comment */\n  "b": [1, 2,],\n  "c": { "d": "//", },\n}\n';
     assert.deepEqual(parseJsonc(text), { a: 'http://x/*y*/', b: [1, 2], c: { d: '//' } });
     assert.throws(() => parseJsonc('{ "a": 1 /* open'), /unterminated/);
   });

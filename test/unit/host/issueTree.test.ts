@@ -1,70 +1,163 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Emitter } from '../../../src/core/common/emitter';
-import type { StoredEvent, StoredException, StoredFrame, StoredIssue, StoredProject } from '../../../src/core/store/model';
-import { describeFrame, describeIssue, escapeMarkdown, frameRows, relativeTime } from '../../../src/host/tree/issueTreeFormat';
+import type {
+  StoredEvent,
+  StoredException,
+  StoredFrame,
+  StoredIssue,
+  StoredProject,
+} from '../../../src/core/store/model';
+import {
+  describeFrame,
+  describeIssue,
+  escapeMarkdown,
+  frameRows,
+  relativeTime,
+} from '../../../src/host/tree/issueTreeFormat';
 import { IssueTreeModel, toViewState, type IssueSource } from '../../../src/host/tree/issueTreeModel';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 function issue(n: number, p: Partial<StoredIssue> = {}): StoredIssue {
   return {
-    id: String(1000 + n), shortId: `SHOP-${n}`, title: `Error ${n}`, culprit: `handler${n}`, permalink: `https://sentry.example/issues/${1000 + n}/`,
-    level: 'error', status: 'unresolved', substatus: null, platform: 'node', projectId: '1', projectSlug: 'shop',
-    count: n, userCount: 1, firstSeen: '2026-11-20T00:00:00Z', lastSeen: new Date(NOW - n * 60_000).toISOString(),
-    metadata: {}, isUnhandled: false, stats24h: [], firstRelease: null, syncedAt: new Date(NOW).toISOString(), ...p,
+    id: String(1000 + n),
+    shortId: `SHOP-${n}`,
+    title: `Error ${n}`,
+    culprit: `handler${n}`,
+    permalink: `https://sentry.example/issues/${1000 + n}/`,
+    level: 'error',
+    status: 'unresolved',
+    substatus: null,
+    platform: 'node',
+    projectId: '1',
+    projectSlug: 'shop',
+    count: n,
+    userCount: 1,
+    firstSeen: '2026-11-20T00:00:00Z',
+    lastSeen: new Date(NOW - n * 60_000).toISOString(),
+    metadata: {},
+    isUnhandled: false,
+    stats24h: [],
+    firstRelease: null,
+    syncedAt: new Date(NOW).toISOString(),
+    ...p,
   };
 }
 
 function frame(fn: string, inApp: boolean, line = 10): StoredFrame {
-  return { filename: `/srv/app/src/${fn}.js`, absPath: `/srv/app/src/${fn}.js`, module: null, package: null, platform: null, function: fn, lineNo: line, colNo: 3, inApp, context: [[line - 1, 'a'], [line, 'b'], [line + 1, 'c']] };
+  return {
+    filename: `/srv/app/src/${fn}.js`,
+    absPath: `/srv/app/src/${fn}.js`,
+    module: null,
+    package: null,
+    platform: null,
+    function: fn,
+    lineNo: line,
+    colNo: 3,
+    inApp,
+    context: [
+      [line - 1, 'a'],
+      [line, 'b'],
+      [line + 1, 'c'],
+    ],
+  };
 }
 
 class FakeSource implements IssueSource {
   private readonly e = new Emitter<void>();
   readonly onDidChange = this.e.event;
-  constructor(public list: StoredIssue[], public projectList: StoredProject[] = [{ id: '1', slug: 'shop', name: 'Shop', platform: 'node' }, { id: '2', slug: 'api', name: 'API', platform: 'python' }]) {}
-  projects() { return this.projectList; }
-  issues() { return this.list; }
-  events(): StoredEvent[] { return []; }
-  change(list: StoredIssue[]) { this.list = list; this.e.fire(); }
+  constructor(
+    public list: StoredIssue[],
+    public projectList: StoredProject[] = [
+      { id: '1', slug: 'shop', name: 'Shop', platform: 'node' },
+      { id: '2', slug: 'api', name: 'API', platform: 'python' },
+    ],
+  ) {}
+  projects() {
+    return this.projectList;
+  }
+  issues() {
+    return this.list;
+  }
+  events(): StoredEvent[] {
+    return [];
+  }
+  change(list: StoredIssue[]) {
+    this.list = list;
+    this.e.fire();
+  }
 }
 
 describe('IssueTreeModel', () => {
   const data = [
     issue(1, { level: 'warning', count: 50 }),
     issue(2, { level: 'fatal', count: 3 }),
-    issue(3, { level: 'info', count: 7, projectId: '2', projectSlug: 'api', title: 'Slow query', metadata: { value: 'timeout after 30s' } }),
+    issue(3, {
+      level: 'info',
+      count: 7,
+      projectId: '2',
+      projectSlug: 'api',
+      title: 'Slow query',
+      metadata: { value: 'timeout after 30s' },
+    }),
     issue(4, { level: 'error', count: 900 }),
   ];
 
   test('groups by project (by slug), issues newest first by default', () => {
     const m = new IssueTreeModel(new FakeSource(data));
     const g = m.projectGroups();
-    assert.deepEqual(g.map((x) => x.project.slug), ['api', 'shop']);
-    assert.deepEqual(g[1]!.issues.map((i) => i.shortId), ['SHOP-1', 'SHOP-2', 'SHOP-4']);
+    assert.deepEqual(
+      g.map((x) => x.project.slug),
+      ['api', 'shop'],
+    );
+    assert.deepEqual(
+      g[1]!.issues.map((i) => i.shortId),
+      ['SHOP-1', 'SHOP-2', 'SHOP-4'],
+    );
     assert.equal(m.visibleCount(), 4);
   });
 
   test('sorts by count and by level (ties by last seen)', () => {
     const m = new IssueTreeModel(new FakeSource(data), { ...toViewState({}), sort: 'count' });
-    assert.deepEqual(m.group('1')!.issues.map((i) => i.count), [900, 50, 3]);
+    assert.deepEqual(
+      m.group('1')!.issues.map((i) => i.count),
+      [900, 50, 3],
+    );
     m.setState({ sort: 'level' });
-    assert.deepEqual(m.group('1')!.issues.map((i) => i.level), ['fatal', 'error', 'warning']);
+    assert.deepEqual(
+      m.group('1')!.issues.map((i) => i.level),
+      ['fatal', 'error', 'warning'],
+    );
   });
 
   test('filters by level, project and text (title, short id, message), and says it is filtered', () => {
     const m = new IssueTreeModel(new FakeSource(data));
     assert.equal(m.isFiltered, false);
     m.setState({ minLevel: 'error' });
-    assert.deepEqual(m.projectGroups().flatMap((g) => g.issues.map((i) => i.shortId)).sort(), ['SHOP-2', 'SHOP-4']);
+    assert.deepEqual(
+      m
+        .projectGroups()
+        .flatMap((g) => g.issues.map((i) => i.shortId))
+        .sort(),
+      ['SHOP-2', 'SHOP-4'],
+    );
     assert.equal(m.group('1')!.total, 3, 'the total stays the unfiltered count');
     m.setState({ minLevel: null, project: 'api' });
-    assert.deepEqual(m.projectGroups().map((g) => g.project.slug), ['api']);
+    assert.deepEqual(
+      m.projectGroups().map((g) => g.project.slug),
+      ['api'],
+    );
     m.setState({ project: null, text: 'TIMEOUT' });
-    assert.deepEqual(m.projectGroups().flatMap((g) => g.issues.map((i) => i.shortId)), ['SHOP-3']);
+    assert.deepEqual(
+      m.projectGroups().flatMap((g) => g.issues.map((i) => i.shortId)),
+      ['SHOP-3'],
+    );
     m.setState({ text: 'shop-4' });
-    assert.deepEqual(m.projectGroups().flatMap((g) => g.issues.map((i) => i.shortId)), ['SHOP-4']);
+    assert.deepEqual(
+      m.projectGroups().flatMap((g) => g.issues.map((i) => i.shortId)),
+      ['SHOP-4'],
+    );
     assert.equal(m.isFiltered, true);
   });
 
@@ -80,8 +173,18 @@ describe('IssueTreeModel', () => {
   });
 
   test('a persisted view state is sanitised', () => {
-    assert.deepEqual(toViewState({ sort: 'bogus', minLevel: 'loud', project: 7, text: null }), { sort: 'lastSeen', minLevel: null, project: null, text: '' });
-    assert.deepEqual(toViewState({ sort: 'count', minLevel: 'warning', project: 'shop', text: 'x' }), { sort: 'count', minLevel: 'warning', project: 'shop', text: 'x' });
+    assert.deepEqual(toViewState({ sort: 'bogus', minLevel: 'loud', project: 7, text: null }), {
+      sort: 'lastSeen',
+      minLevel: null,
+      project: null,
+      text: '',
+    });
+    assert.deepEqual(toViewState({ sort: 'count', minLevel: 'warning', project: 'shop', text: 'x' }), {
+      sort: 'count',
+      minLevel: 'warning',
+      project: 'shop',
+      text: 'x',
+    });
   });
 });
 
@@ -120,11 +223,25 @@ describe('tree row wording', () => {
 
   test('frames: crashing frame first, runs of library frames folded into one row', () => {
     const exc: StoredException = {
-      type: 'Error', value: 'boom', module: null, handled: false, mechanism: null,
-      frames: [frame('main', true), frame('lib1', false), frame('lib2', false), frame('handler', true), frame('lib3', false), frame('crash', true)],
+      type: 'Error',
+      value: 'boom',
+      module: null,
+      handled: false,
+      mechanism: null,
+      frames: [
+        frame('main', true),
+        frame('lib1', false),
+        frame('lib2', false),
+        frame('handler', true),
+        frame('lib3', false),
+        frame('crash', true),
+      ],
     };
     const rows = frameRows(exc);
-    assert.deepEqual(rows.map((r) => (r.kind === 'frame' ? r.frame.function : `lib×${r.frames.length}`)), ['crash', 'lib×1', 'handler', 'lib×2', 'main']);
+    assert.deepEqual(
+      rows.map((r) => (r.kind === 'frame' ? r.frame.function : `lib×${r.frames.length}`)),
+      ['crash', 'lib×1', 'handler', 'lib×2', 'main'],
+    );
     const d = describeFrame(frame('handler', true, 42));
     assert.equal(d.label, 'handler');
     assert.equal(d.description, 'src/handler.js:42:3');

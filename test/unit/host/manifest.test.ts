@@ -31,7 +31,12 @@ function codeIds(): CodeIds {
     views: Object.values(Views),
     contextKeys: Object.values(ContextKeys),
     contextValues: Object.values(ContextValues),
-    settings: new Map((Object.keys(SettingKeys) as Array<keyof Settings>).map((k) => [`${CONFIG_SECTION}.${SettingKeys[k]}`, DEFAULT_SETTINGS[k]])),
+    settings: new Map(
+      (Object.keys(SettingKeys) as Array<keyof Settings>).map((k) => [
+        `${CONFIG_SECTION}.${SettingKeys[k]}`,
+        DEFAULT_SETTINGS[k],
+      ]),
+    ),
   };
 }
 
@@ -52,13 +57,18 @@ function whenClauses(c: Json): string[] {
 /** Commands the manifest refers to outside `contributes.commands`: menus, links and completion events. */
 function commandReferences(c: Json, section: string): Array<{ id: string; where: string }> {
   const refs: Array<{ id: string; where: string }> = [];
-  for (const [menu, items] of Object.entries(obj(c.menus))) for (const m of arr(items)) if (m.command) refs.push({ id: str(m.command), where: `menus.${menu}` });
+  for (const [menu, items] of Object.entries(obj(c.menus)))
+    for (const m of arr(items)) if (m.command) refs.push({ id: str(m.command), where: `menus.${menu}` });
   for (const k of arr(c.keybindings)) refs.push({ id: str(k.command), where: 'keybindings' });
-  const texts: Array<{ text: string; where: string }> = arr(c.viewsWelcome).map((w) => ({ text: str(w.contents), where: 'viewsWelcome' }));
+  const texts: Array<{ text: string; where: string }> = arr(c.viewsWelcome).map((w) => ({
+    text: str(w.contents),
+    where: 'viewsWelcome',
+  }));
   for (const w of arr(c.walkthroughs)) {
     for (const s of arr(w.steps)) {
       texts.push({ text: str(s.description), where: `walkthrough step ${str(s.id)}` });
-      for (const e of arr(s.completionEvents) as unknown[]) texts.push({ text: str(e), where: `walkthrough step ${str(s.id)}` });
+      for (const e of arr(s.completionEvents) as unknown[])
+        texts.push({ text: str(e), where: `walkthrough step ${str(s.id)}` });
     }
   }
   const link = new RegExp(`(?:command:|onCommand:)(${section}\\.[\\w.]+)`, 'g');
@@ -72,7 +82,10 @@ function settingReferences(c: Json, section: string): Array<{ key: string; where
   for (const w of arr(c.walkthroughs)) {
     for (const s of arr(w.steps)) {
       const where = `walkthrough step ${str(s.id)}`;
-      for (const m of decodeURIComponent(str(s.description)).matchAll(new RegExp(`openSettings\\?\\["(${section}[\\w.]*)"\\]`, 'g'))) refs.push({ key: m[1]!, where });
+      for (const m of decodeURIComponent(str(s.description)).matchAll(
+        new RegExp(`openSettings\\?\\["(${section}[\\w.]*)"\\]`, 'g'),
+      ))
+        refs.push({ key: m[1]!, where });
       for (const e of arr(s.completionEvents) as unknown[]) {
         const m = /^onSettingChanged:(.+)$/.exec(str(e));
         if (m) refs.push({ key: m[1]!, where });
@@ -99,54 +112,87 @@ export function manifestMismatches(manifest: Json, code: CodeIds): string[] {
   // Commands: declared ⇔ in ids.ts; every reference names a declared one.
   const declared = arr(c.commands).map((x) => str(x.command));
   const commands = new Set(code.commands);
-  for (const id of declared) if (!commands.has(id)) problems.push(`command ${id} is in package.json but not in Commands (ids.ts)`);
-  for (const id of code.commands) if (!declared.includes(id)) problems.push(`command ${id} is in Commands (ids.ts) but not in package.json contributes.commands`);
-  for (const dup of declared.filter((id, i) => declared.indexOf(id) !== i)) problems.push(`command ${dup} is declared twice in package.json`);
-  for (const r of commandReferences(c, section)) if (!commands.has(r.id)) problems.push(`${r.where} refers to command ${r.id}, which ids.ts does not define`);
+  for (const id of declared)
+    if (!commands.has(id)) problems.push(`command ${id} is in package.json but not in Commands (ids.ts)`);
+  for (const id of code.commands)
+    if (!declared.includes(id))
+      problems.push(`command ${id} is in Commands (ids.ts) but not in package.json contributes.commands`);
+  for (const dup of declared.filter((id, i) => declared.indexOf(id) !== i))
+    problems.push(`command ${dup} is declared twice in package.json`);
+  for (const r of commandReferences(c, section))
+    if (!commands.has(r.id)) problems.push(`${r.where} refers to command ${r.id}, which ids.ts does not define`);
 
   // Views and their container: declared ⇔ in Views.
   const containers = Object.values(obj(c.viewsContainers)).flatMap((list) => arr(list).map((x) => str(x.id)));
   const views = Object.values(obj(c.views)).flatMap((list) => arr(list).map((x) => str(x.id)));
   const declaredViews = [...containers, ...views];
-  for (const id of declaredViews) if (!code.views.includes(id)) problems.push(`view (container) ${id} is in package.json but not in Views (ids.ts)`);
-  for (const id of code.views) if (!declaredViews.includes(id)) problems.push(`view ${id} is in Views (ids.ts) but package.json declares no such view or container`);
-  for (const v of arr(c.viewsWelcome)) if (!views.includes(str(v.view))) problems.push(`viewsWelcome refers to view ${str(v.view)}, which package.json does not declare`);
+  for (const id of declaredViews)
+    if (!code.views.includes(id)) problems.push(`view (container) ${id} is in package.json but not in Views (ids.ts)`);
+  for (const id of code.views)
+    if (!declaredViews.includes(id))
+      problems.push(`view ${id} is in Views (ids.ts) but package.json declares no such view or container`);
+  for (const v of arr(c.viewsWelcome))
+    if (!views.includes(str(v.view)))
+      problems.push(`viewsWelcome refers to view ${str(v.view)}, which package.json does not declare`);
 
   // when clauses: `view == X` names a view, `viewItem == X` a context value, any other sentryRca.* a context key.
   const clauses = whenClauses(c);
   const used = new Set<string>();
   for (const w of clauses) {
-    for (const m of w.matchAll(/\bview\s*==\s*([\w.]+)/g)) if (!views.includes(m[1]!)) problems.push(`"${w}" names view ${m[1]}, which package.json does not declare`);
-    for (const m of w.matchAll(/\bviewItem\s*==\s*([\w.]+)/g)) if (!code.contextValues.includes(m[1]!)) problems.push(`"${w}" names tree item contextValue ${m[1]}, which ContextValues (ids.ts) does not define`);
+    for (const m of w.matchAll(/\bview\s*==\s*([\w.]+)/g))
+      if (!views.includes(m[1]!)) problems.push(`"${w}" names view ${m[1]}, which package.json does not declare`);
+    for (const m of w.matchAll(/\bviewItem\s*==\s*([\w.]+)/g))
+      if (!code.contextValues.includes(m[1]!))
+        problems.push(`"${w}" names tree item contextValue ${m[1]}, which ContextValues (ids.ts) does not define`);
     const stripped = w.replace(/\b(view|viewItem)\s*==\s*[\w.]+/g, '');
     for (const m of stripped.matchAll(new RegExp(`\\b${section}\\.[\\w.]+`, 'g'))) {
       used.add(m[0]);
-      if (!code.contextKeys.includes(m[0])) problems.push(`"${w}" uses context key ${m[0]}, which ContextKeys (ids.ts) does not define`);
+      if (!code.contextKeys.includes(m[0]))
+        problems.push(`"${w}" uses context key ${m[0]}, which ContextKeys (ids.ts) does not define`);
     }
   }
-  for (const k of code.contextKeys) if (!used.has(k)) problems.push(`context key ${k} (ContextKeys in ids.ts) is used by no when clause in package.json`);
+  for (const k of code.contextKeys)
+    if (!used.has(k))
+      problems.push(`context key ${k} (ContextKeys in ids.ts) is used by no when clause in package.json`);
 
   // Settings: keys ⇔ SettingKeys, defaults equal DEFAULT_SETTINGS; referenced settings exist.
   const props = settingProperties(c);
   for (const [key, p] of props) {
-    if (!code.settings.has(key)) { problems.push(`setting ${key} is in package.json but not in SettingKeys (host/settings.ts)`); continue; }
+    if (!code.settings.has(key)) {
+      problems.push(`setting ${key} is in package.json but not in SettingKeys (host/settings.ts)`);
+      continue;
+    }
     if (!('default' in p)) problems.push(`setting ${key} has no default in package.json`);
-    else if (!isDeepStrictEqual(p.default, code.settings.get(key))) problems.push(`setting ${key}: package.json default ${JSON.stringify(p.default)} differs from DEFAULT_SETTINGS ${JSON.stringify(code.settings.get(key))}`);
+    else if (!isDeepStrictEqual(p.default, code.settings.get(key)))
+      problems.push(
+        `setting ${key}: package.json default ${JSON.stringify(p.default)} differs from DEFAULT_SETTINGS ${JSON.stringify(code.settings.get(key))}`,
+      );
   }
-  for (const key of code.settings.keys()) if (!props.has(key)) problems.push(`setting ${key} is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration`);
+  for (const key of code.settings.keys())
+    if (!props.has(key))
+      problems.push(
+        `setting ${key} is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration`,
+      );
   for (const r of settingReferences(c, section)) {
     // A section such as `sentryRca.ai` (opens the settings UI filtered to it) is fine when some setting is under it.
-    if (!props.has(r.key) && ![...props.keys()].some((k) => k.startsWith(`${r.key}.`))) problems.push(`${r.where} refers to setting ${r.key}, which package.json does not declare`);
+    if (!props.has(r.key) && ![...props.keys()].some((k) => k.startsWith(`${r.key}.`)))
+      problems.push(`${r.where} refers to setting ${r.key}, which package.json does not declare`);
   }
   return problems;
 }
 
 function isDeepStrictEqual(a: unknown, b: unknown): boolean {
-  try { assert.deepStrictEqual(a, b); return true; } catch { return false; }
+  try {
+    assert.deepStrictEqual(a, b);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const manifest = (): Json => JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as Json;
-const contributes = (m: Json) => m.contributes as Json & { commands: Json[]; configuration: Json & { properties: Record<string, Json> } };
+const contributes = (m: Json) =>
+  m.contributes as Json & { commands: Json[]; configuration: Json & { properties: Record<string, Json> } };
 
 describe('package.json ↔ code', () => {
   test('commands, views, context keys and values, settings and their defaults agree', () => {
@@ -157,19 +203,27 @@ describe('package.json ↔ code', () => {
     const code = codeIds();
     assert.ok(code.commands.length >= 20 && code.settings.size >= 15, 'ids.ts and settings.ts were read');
     assert.equal(settingProperties(contributes(manifest())).size, code.settings.size);
-    assert.ok(commandReferences(contributes(manifest()), CONFIG_SECTION).length >= 20, 'menus and walkthrough links were read');
+    assert.ok(
+      commandReferences(contributes(manifest()), CONFIG_SECTION).length >= 20,
+      'menus and walkthrough links were read',
+    );
   });
 
   test('a command in the code without a manifest entry fails, and the reverse', () => {
     const m = manifest();
     contributes(m).commands = contributes(m).commands.filter((c) => c.command !== Commands.copyLink);
     contributes(m).commands.push({ command: 'sentryRca.ghost', title: 'Ghost' });
-    assert.deepEqual(manifestMismatches(m, codeIds()).filter((p) => !p.includes('menus.')), [
-      'command sentryRca.ghost is in package.json but not in Commands (ids.ts)',
-      'command sentryRca.copyLink is in Commands (ids.ts) but not in package.json contributes.commands',
-    ]);
+    assert.deepEqual(
+      manifestMismatches(m, codeIds()).filter((p) => !p.includes('menus.')),
+      [
+        'command sentryRca.ghost is in package.json but not in Commands (ids.ts)',
+        'command sentryRca.copyLink is in Commands (ids.ts) but not in package.json contributes.commands',
+      ],
+    );
     const code = { ...codeIds(), commands: [...codeIds().commands, 'sentryRca.newFeature'] };
-    assert.deepEqual(manifestMismatches(manifest(), code), ['command sentryRca.newFeature is in Commands (ids.ts) but not in package.json contributes.commands']);
+    assert.deepEqual(manifestMismatches(manifest(), code), [
+      'command sentryRca.newFeature is in Commands (ids.ts) but not in package.json contributes.commands',
+    ]);
   });
 
   test('a setting in the code without a manifest entry fails, and the reverse, and a default that differs', () => {
@@ -188,21 +242,33 @@ describe('package.json ↔ code', () => {
     ]);
     const code = codeIds();
     code.settings.set('sentryRca.trust.newThing', false);
-    assert.deepEqual(manifestMismatches(manifest(), code), ['setting sentryRca.trust.newThing is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration']);
+    assert.deepEqual(manifestMismatches(manifest(), code), [
+      'setting sentryRca.trust.newThing is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration',
+    ]);
   });
 
   test('views, context values and context keys fail both ways too', () => {
     const m = manifest();
     const c = contributes(m) as Json;
     (obj(c.views) as Record<string, Json[]>).sentryRca!.push({ id: 'sentryRca.history', name: 'History' });
-    arr(obj(c.menus)['view/item/context']).push({ command: Commands.diagnoseIssue, when: 'view == sentryRca.issues && viewItem == sentryRca.release' });
-    arr(obj(c.menus)['view/title']).push({ command: Commands.syncNow, when: 'view == sentryRca.issues && sentryRca.offline' });
+    arr(obj(c.menus)['view/item/context']).push({
+      command: Commands.diagnoseIssue,
+      when: 'view == sentryRca.issues && viewItem == sentryRca.release',
+    });
+    arr(obj(c.menus)['view/title']).push({
+      command: Commands.syncNow,
+      when: 'view == sentryRca.issues && sentryRca.offline',
+    });
     assert.deepEqual(manifestMismatches(m, codeIds()), [
       'view (container) sentryRca.history is in package.json but not in Views (ids.ts)',
       '"view == sentryRca.issues && sentryRca.offline" uses context key sentryRca.offline, which ContextKeys (ids.ts) does not define',
       '"view == sentryRca.issues && viewItem == sentryRca.release" names tree item contextValue sentryRca.release, which ContextValues (ids.ts) does not define',
     ]);
-    const code = { ...codeIds(), views: [...codeIds().views, 'sentryRca.triage'], contextKeys: [...codeIds().contextKeys, 'sentryRca.unused'] };
+    const code = {
+      ...codeIds(),
+      views: [...codeIds().views, 'sentryRca.triage'],
+      contextKeys: [...codeIds().contextKeys, 'sentryRca.unused'],
+    };
     assert.deepEqual(manifestMismatches(manifest(), code), [
       'view sentryRca.triage is in Views (ids.ts) but package.json declares no such view or container',
       'context key sentryRca.unused (ContextKeys in ids.ts) is used by no when clause in package.json',
@@ -232,7 +298,9 @@ describe('package.json ↔ code', () => {
       // 'sentryRca.x' literals, and `${CONFIG_SECTION}.x` templates.
       const found = [
         ...[...text.matchAll(new RegExp(`['"\`](${CONFIG_SECTION}\\.[\\w.]+)['"\`]`, 'g'))].map((m) => m[1]!),
-        ...[...text.matchAll(/\$\{CONFIG_SECTION\}\.([\w.]+)/g)].map((m) => `${CONFIG_SECTION}.${m[1]!.replace(/\.$/, '')}`),
+        ...[...text.matchAll(/\$\{CONFIG_SECTION\}\.([\w.]+)/g)].map(
+          (m) => `${CONFIG_SECTION}.${m[1]!.replace(/\.$/, '')}`,
+        ),
       ];
       for (const id of found) {
         seen++;

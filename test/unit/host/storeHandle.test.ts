@@ -9,9 +9,26 @@ import { StoreHandle } from '../../../src/host/storeHandle';
 
 function issue(id: string): StoredIssue {
   return {
-    id, shortId: `APP-${id}`, title: `Error ${id}`, culprit: '', permalink: '', level: 'error', status: 'unresolved', substatus: null, platform: null,
-    projectId: '1', projectSlug: 'app', count: 1, userCount: 0, firstSeen: '2026-11-25T00:00:00Z', lastSeen: '2026-11-25T00:00:00Z',
-    metadata: {}, isUnhandled: false, stats24h: [], firstRelease: null, syncedAt: '2026-11-25T00:00:00Z',
+    id,
+    shortId: `APP-${id}`,
+    title: `Error ${id}`,
+    culprit: '',
+    permalink: '',
+    level: 'error',
+    status: 'unresolved',
+    substatus: null,
+    platform: null,
+    projectId: '1',
+    projectSlug: 'app',
+    count: 1,
+    userCount: 0,
+    firstSeen: '2026-11-25T00:00:00Z',
+    lastSeen: '2026-11-25T00:00:00Z',
+    metadata: {},
+    isUnhandled: false,
+    stats24h: [],
+    firstRelease: null,
+    syncedAt: '2026-11-25T00:00:00Z',
   };
 }
 
@@ -20,7 +37,11 @@ describe('StoreHandle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-handle-'));
     try {
       const seed = await IssueStore.open(dir);
-      await seed.replace({ ...emptyStore(), issues: [issue('1'), issue('2')], meta: { ...emptyStore().meta, lastSuccessfulSync: '2026-11-25T10:00:00Z' } });
+      await seed.replace({
+        ...emptyStore(),
+        issues: [issue('1'), issue('2')],
+        meta: { ...emptyStore().meta, lastSuccessfulSync: '2026-11-25T10:00:00Z' },
+      });
       seed.dispose();
       const handle = new StoreHandle(() => IssueStore.open(dir));
       let changes = 0;
@@ -33,7 +54,9 @@ describe('StoreHandle', () => {
       assert.equal(handle.issues().length, 2);
       assert.equal(handle.findIssue('app-2')?.id, '2');
       assert.equal(handle.meta().lastSuccessfulSync, '2026-11-25T10:00:00Z');
-      await store.update((d) => { d.issues.push(issue('3')); });
+      await store.update((d) => {
+        d.issues.push(issue('3'));
+      });
       assert.equal(changes, 2);
       assert.equal(handle.issues().length, 3);
       handle.dispose();

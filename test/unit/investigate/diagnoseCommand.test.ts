@@ -25,13 +25,32 @@ before(async () => {
   await store.replace(data);
   server = await new OpenAiTestServer({ apiKey: 'sk-diag-0123456789abcdefghij' }).start();
 });
-after(async () => { store.dispose(); await server.stop(); s.cleanup(); rmSync(storeDir, { recursive: true, force: true }); });
+after(async () => {
+  store.dispose();
+  await server.stop();
+  s.cleanup();
+  rmSync(storeDir, { recursive: true, force: true });
+});
 
 function run(extra: Partial<Parameters<typeof diagnoseCommand>[0]>) {
   let out = '';
   let err = '';
-  return diagnoseCommand({ store, issueId: 'ORDERS-101', workspace: s.root, ai: 'none', env: { SENTRY_AUTH_TOKEN: SENTRY_TOKEN }, err: (t) => { err += t; }, ...extra }, (t) => { out += t; })
-    .then((code) => ({ code, out, err }));
+  return diagnoseCommand(
+    {
+      store,
+      issueId: 'ORDERS-101',
+      workspace: s.root,
+      ai: 'none',
+      env: { SENTRY_AUTH_TOKEN: SENTRY_TOKEN },
+      err: (t) => {
+        err += t;
+      },
+      ...extra,
+    },
+    (t) => {
+      out += t;
+    },
+  ).then((code) => ({ code, out, err }));
 }
 
 describe('diagnose command', () => {
@@ -67,10 +86,26 @@ describe('diagnose command', () => {
 
   test('--ai openai streams through the test server and reports tool calls', async () => {
     server.enqueue(
-      { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'src/db/orders.ts', startLine: 6, endLine: 10 } }] },
-      { kind: 'text', chunks: ['## Root cause\n`src/db/orders.ts:9` derefs undefined.\n## Evidence\n- x\n## Fix\n- y\n## Confidence\nmedium'] },
+      {
+        kind: 'tools',
+        calls: [{ name: 'read_file', arguments: { path: 'src/db/orders.ts', startLine: 6, endLine: 10 } }],
+      },
+      {
+        kind: 'text',
+        chunks: [
+          '## Root cause\n`src/db/orders.ts:9` derefs undefined.\n## Evidence\n- x\n## Fix\n- y\n## Confidence\nmedium',
+        ],
+      },
     );
-    const { code, out, err } = await run({ ai: 'openai', format: 'json', env: { OPENAI_API_KEY: 'sk-diag-0123456789abcdefghij', OPENAI_BASE_URL: server.baseUrl, SENTRY_AUTH_TOKEN: SENTRY_TOKEN } });
+    const { code, out, err } = await run({
+      ai: 'openai',
+      format: 'json',
+      env: {
+        OPENAI_API_KEY: 'sk-diag-0123456789abcdefghij',
+        OPENAI_BASE_URL: server.baseUrl,
+        SENTRY_AUTH_TOKEN: SENTRY_TOKEN,
+      },
+    });
     assert.equal(code, 0, err);
     const j = JSON.parse(out) as DiagnoseJson;
     assert.match(j.ai!.markdown, /## Root cause/);
@@ -81,7 +116,11 @@ describe('diagnose command', () => {
 
   test('an AI failure still prints the report and exits 3 (partial)', async () => {
     server.enqueue({ kind: 'error', status: 401 });
-    const { code, out } = await run({ ai: 'openai', format: 'markdown', env: { OPENAI_API_KEY: 'sk-diag-0123456789abcdefghij', OPENAI_BASE_URL: server.baseUrl } });
+    const { code, out } = await run({
+      ai: 'openai',
+      format: 'markdown',
+      env: { OPENAI_API_KEY: 'sk-diag-0123456789abcdefghij', OPENAI_BASE_URL: server.baseUrl },
+    });
     assert.equal(code, 3);
     assert.match(out, /## Culprit/);
     assert.match(out, /\*\*AI investigation failed:\*\* The AI provider rejected the API key \(401/);
@@ -89,20 +128,32 @@ describe('diagnose command', () => {
 
   test('usage errors: unknown issue, bad --logs spec, --ai openai without a key', async () => {
     await assert.rejects(run({ issueId: 'NOPE-1' }), /not in the store/);
-    await assert.rejects(run({ logs: ['app1'] }), (e: Error & { kind?: string }) => e.kind === 'usage' && /HOST=SPEC/.test(e.message));
-    await assert.rejects(run({ logs: ['app1=file:relative/path.log'] }), (e: Error & { kind?: string }) => e.kind === 'usage');
+    await assert.rejects(
+      run({ logs: ['app1'] }),
+      (e: Error & { kind?: string }) => e.kind === 'usage' && /HOST=SPEC/.test(e.message),
+    );
+    await assert.rejects(
+      run({ logs: ['app1=file:relative/path.log'] }),
+      (e: Error & { kind?: string }) => e.kind === 'usage',
+    );
     await assert.rejects(run({ ai: 'openai', env: {} }), /needs OPENAI_API_KEY/);
     await assert.rejects(run({ workspace: join(s.root, 'missing') }), /is not a folder/);
   });
 
   test('log sources from .vscode/settings.json are used only with --workspace-settings', async () => {
     mkdirSync(join(s.root, '.vscode'), { recursive: true });
-    writeFileSync(join(s.root, '.vscode/settings.json'), '{\n  // comment\n  "sentryRca.logs.sources": ["bad host=file:/var/log/x.log"],\n}\n');
+    writeFileSync(
+      join(s.root, '.vscode/settings.json'),
+      '{\n  // comment\n  "sentryRca.logs.sources": ["bad host=file:/var/log/x.log"],\n}\n',
+    );
     try {
       await assert.rejects(run({ workspaceSettings: true }), (e: Error & { kind?: string }) => e.kind === 'usage');
       const { code, err } = await run({});
       assert.equal(code, 0);
-      assert.match(err, /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/);
+      assert.match(
+        err,
+        /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/,
+      );
     } finally {
       rmSync(join(s.root, '.vscode'), { recursive: true, force: true });
     }

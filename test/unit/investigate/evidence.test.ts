@@ -9,10 +9,15 @@ import { parseLogTime } from '../../../src/core/investigate/logCorrelation';
 import { AWS_KEY, CRASH_LINE, SENTRY_TOKEN, T0, event, makeScenario, type Scenario } from './scenario';
 
 const scenarios: Scenario[] = [];
-after(() => { for (const s of scenarios) s.cleanup(); });
+after(() => {
+  for (const s of scenarios) s.cleanup();
+});
 
 function collector(s: Scenario, tokenBudget?: number) {
-  return new EvidenceCollector({ issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) }, { tokenBudget, now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) });
+  return new EvidenceCollector(
+    { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
+    { tokenBudget, now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) },
+  );
 }
 
 describe('EvidenceCollector + Analyzer on a pool-exhaustion incident', () => {
@@ -62,10 +67,16 @@ describe('EvidenceCollector + Analyzer on a pool-exhaustion incident', () => {
     // The commit swapped acquire() for tryAcquire(200), whose undefined result the crash line reads.
     assert.equal(top.kind, 'code-change', titles.join(' | '));
     assert.match(top.title, /Regression from commit 696ef7370ea7/);
-    assert.ok(top.evidence.some((x) => /touches src\/db\/orders.ts, the crash frame's file/.test(x)), top.evidence.join('\n'));
+    assert.ok(
+      top.evidence.some((x) => /touches src\/db\/orders.ts, the crash frame's file/.test(x)),
+      top.evidence.join('\n'),
+    );
     const pool = r.hypotheses.find((h) => /pool exhausted/i.test(h.title))!;
     assert.equal(pool.kind, 'infrastructure');
-    assert.ok(pool.evidence.some((x) => x.includes('connection pool exhausted (max=10')), pool.evidence.join('\n'));
+    assert.ok(
+      pool.evidence.some((x) => x.includes('connection pool exhausted (max=10')),
+      pool.evidence.join('\n'),
+    );
     assert.ok(pool.evidence.some((x) => /1 min before the first error/.test(x)));
     // BILLING-7 began two minutes earlier but nothing links it: a note under Related, never a hypothesis.
     assert.ok(!titles.some((t) => /BILLING-7/.test(t)), titles.join(' | '));
@@ -106,7 +117,10 @@ describe('EvidenceCollector + Analyzer on a pool-exhaustion incident', () => {
     assert.equal(e.budget.usedTokens, estimateTokens(e.rendered));
     assert.ok(e.rendered.includes('connection pool exhausted (max=10, in use=10, waiting=23)'));
     assert.ok(e.rendered.includes('return result.rows[0];'));
-    assert.ok(e.budget.cuts.some((c) => /^logs: kept \d+ of 3009 log lines/.test(c)), e.budget.cuts.join('\n'));
+    assert.ok(
+      e.budget.cuts.some((c) => /^logs: kept \d+ of 3009 log lines/.test(c)),
+      e.budget.cuts.join('\n'),
+    );
     assert.match(e.rendered, /## Left out to stay within 2500 tokens/);
     // Noise far from the window goes first: the oldest health check is gone, the newest kept.
     assert.ok(!e.rendered.includes(new Date(T0 - 1800_000).toISOString()));
@@ -124,7 +138,10 @@ describe('EvidenceCollector + Analyzer on a pool-exhaustion incident', () => {
   test('unknown issue id is a usage error with a hint', async () => {
     const s = makeScenario({ gitRepo: false });
     scenarios.push(s);
-    await assert.rejects(collector(s).collect('nope'), (err: Error & { kind?: string; hint?: string }) => err.kind === 'usage' && /sync/.test(err.hint ?? ''));
+    await assert.rejects(
+      collector(s).collect('nope'),
+      (err: Error & { kind?: string; hint?: string }) => err.kind === 'usage' && /sync/.test(err.hint ?? ''),
+    );
   });
 });
 
@@ -134,7 +151,10 @@ describe('log timestamps', () => {
     assert.equal(parseLogTime('2026-11-25 14:01:00,5 x', 2026), Date.parse('2026-11-25T14:01:00Z'));
     assert.equal(parseLogTime('2026-11-25T15:01:00+01:00 x', 2026), Date.parse('2026-11-25T14:01:00Z'));
     assert.equal(parseLogTime('Nov 25 14:01:00 app1 orders[12]: x', 2026), Date.parse('2026-11-25T14:01:00Z'));
-    assert.equal(parseLogTime('10.0.0.1 - - [25/Nov/2026:14:01:00 +0000] "GET / HTTP/1.1" 200', 2026), Date.parse('2026-11-25T14:01:00Z'));
+    assert.equal(
+      parseLogTime('10.0.0.1 - - [25/Nov/2026:14:01:00 +0000] "GET / HTTP/1.1" 200', 2026),
+      Date.parse('2026-11-25T14:01:00Z'),
+    );
     assert.equal(parseLogTime('    at getOrder (/srv/app/src/db/orders.ts:9:17)', 2026), null);
   });
 });
@@ -148,7 +168,8 @@ describe('evidence budget', () => {
       const r = renderEvidence(e, limit);
       assert.ok(r.budget.usedTokens <= limit, `limit ${limit}: used ${r.budget.usedTokens}`);
       assert.equal(r.budget.usedTokens, estimateTokens(r.rendered));
-      if (limit >= 2000) assert.ok(r.rendered.includes('return result.rows[0];'), `limit ${limit} keeps the crash line`);
+      if (limit >= 2000)
+        assert.ok(r.rendered.includes('return result.rows[0];'), `limit ${limit} keeps the crash line`);
       if (limit < 50_000) assert.ok(r.budget.cuts.length > 0, `limit ${limit} says what it cut`);
     }
   });
@@ -160,7 +181,18 @@ describe('events newer than the sync', () => {
     scenarios.push(s);
     const fresh = event('e9', T0 + 200_000, { message: 'fresh one' });
     const asked: string[] = [];
-    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root), latestEvent: async (i) => { asked.push(i.id); return fresh; } }, { now: () => T0 + 3600_000 }).collect('101');
+    const e = await new EvidenceCollector(
+      {
+        issues: s.issues,
+        frames: s.frames,
+        ...workspaceAccess(s.root),
+        latestEvent: async (i) => {
+          asked.push(i.id);
+          return fresh;
+        },
+      },
+      { now: () => T0 + 3600_000 },
+    ).collect('101');
     assert.deepEqual(asked, ['101']);
     assert.equal(e.events[0]?.id, 'e9');
     assert.equal(e.eventWindow?.last, new Date(T0 + 200_000).toISOString());
@@ -171,7 +203,17 @@ describe('events newer than the sync', () => {
   test('a failed fetch is said, and the stored events are used', async () => {
     const s = makeScenario({ gitRepo: false });
     scenarios.push(s);
-    const e = await new EvidenceCollector({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root), latestEvent: async () => { throw new Error(`401 for token ${SENTRY_TOKEN}`); } }, { now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) }).collect('101');
+    const e = await new EvidenceCollector(
+      {
+        issues: s.issues,
+        frames: s.frames,
+        ...workspaceAccess(s.root),
+        latestEvent: async () => {
+          throw new Error(`401 for token ${SENTRY_TOKEN}`);
+        },
+      },
+      { now: () => T0 + 3600_000, scrubber: new SecretScrubber([SENTRY_TOKEN]) },
+    ).collect('101');
     assert.equal(e.events[0]?.id, 'e3');
     assert.match(e.notes[0]!, /Could not fetch the latest event from Sentry \(401 for token \[REDACTED\]\)/);
     assert.ok(!e.rendered.includes(SENTRY_TOKEN));
@@ -182,7 +224,15 @@ describe('events newer than the sync', () => {
     scenarios.push(s);
     s.issues.issues[0]!.lastSeen = new Date(T0 + 70_000).toISOString();
     let calls = 0;
-    await new EvidenceCollector({ issues: s.issues, frames: s.frames, ...workspaceAccess(s.root), latestEvent: async () => { calls++; return null; } }).collect('101');
+    await new EvidenceCollector({
+      issues: s.issues,
+      frames: s.frames,
+      ...workspaceAccess(s.root),
+      latestEvent: async () => {
+        calls++;
+        return null;
+      },
+    }).collect('101');
     assert.equal(calls, 0);
   });
 });

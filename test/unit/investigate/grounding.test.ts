@@ -15,13 +15,21 @@ import { T0, makeScenario, type Scenario } from './scenario';
 const API_KEY = 'sk-proj-GROUNDING0123456789abcdefghijkl';
 let server: OpenAiTestServer;
 const scenarios: Scenario[] = [];
-before(async () => { server = await new OpenAiTestServer({ apiKey: API_KEY }).start(); });
-after(async () => { await server.stop(); for (const s of scenarios) s.cleanup(); });
+before(async () => {
+  server = await new OpenAiTestServer({ apiKey: API_KEY }).start();
+});
+after(async () => {
+  await server.stop();
+  for (const s of scenarios) s.cleanup();
+});
 
 test('made-up citations are marked unverified; real ones are not', async () => {
   const s = makeScenario();
   scenarios.push(s);
-  const sha = execFileSync('git', ['log', '-1', '--format=%H', '--', 'src/db/orders.ts'], { cwd: s.root, encoding: 'utf8' }).trim();
+  const sha = execFileSync('git', ['log', '-1', '--format=%H', '--', 'src/db/orders.ts'], {
+    cwd: s.root,
+    encoding: 'utf8',
+  }).trim();
   const answer = [
     '## Root cause',
     `Commit ${sha.slice(0, 12)} swapped acquire() for tryAcquire(200) in \`src/db/orders.ts:7\`; when the pool is dry the result is undefined.`,
@@ -41,22 +49,51 @@ test('made-up citations are marked unverified; real ones are not', async () => {
     'high',
   ].join('\n');
   server.enqueue(
-    { kind: 'tools', calls: [{ name: 'fetch_logs', arguments: { host: 'app1', source: 'file:/var/log/orders/app.log', since: new Date(T0 - 600_000).toISOString(), until: new Date(T0 + 600_000).toISOString() } }] },
+    {
+      kind: 'tools',
+      calls: [
+        {
+          name: 'fetch_logs',
+          arguments: {
+            host: 'app1',
+            source: 'file:/var/log/orders/app.log',
+            since: new Date(T0 - 600_000).toISOString(),
+            until: new Date(T0 + 600_000).toISOString(),
+          },
+        },
+      ],
+    },
     { kind: 'text', chunks: [answer] },
   );
-  const o = await runInvestigation({ issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) }, '101', {
-    collect: { now: () => T0 + 3600_000 },
-    ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0 },
-  });
+  const o = await runInvestigation(
+    { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
+    '101',
+    {
+      collect: { now: () => T0 + 3600_000 },
+      ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0 },
+    },
+  );
   const claims = o.ai!.claims!;
-  const unverified = claims.filter((c) => !c.verified).map((c) => `${c.kind} ${c.text}`).sort();
-  assert.deepEqual(unverified, [
-    'commit deadbeefcafe12345',
-    'file-line src/db/missing.ts:42',
-    'log-line ERROR disk full on /var/lib/postgres, writes rejected',
-  ], JSON.stringify(claims, null, 1));
+  const unverified = claims
+    .filter((c) => !c.verified)
+    .map((c) => `${c.kind} ${c.text}`)
+    .sort();
+  assert.deepEqual(
+    unverified,
+    [
+      'commit deadbeefcafe12345',
+      'file-line src/db/missing.ts:42',
+      'log-line ERROR disk full on /var/lib/postgres, writes rejected',
+    ],
+    JSON.stringify(claims, null, 1),
+  );
   const verified = claims.filter((c) => c.verified).map((c) => `${c.kind} ${c.text}`);
-  for (const v of ['file-line src/db/orders.ts:9', 'file-line src/db/orders.ts:7', `commit ${sha.slice(0, 12)}`, 'log-line WARN db connection pool exhausted (max=10, in use=10, waiting=23)']) {
+  for (const v of [
+    'file-line src/db/orders.ts:9',
+    'file-line src/db/orders.ts:7',
+    `commit ${sha.slice(0, 12)}`,
+    'log-line WARN db connection pool exhausted (max=10, in use=10, waiting=23)',
+  ]) {
     assert.ok(verified.includes(v), `${v} verified: ${verified.join(' | ')}`);
   }
   assert.ok(!claims.some((c) => c.text.includes('nowhere')), 'a fenced fix is not checked as a citation');
@@ -79,13 +116,31 @@ test('a quote the cited line does not say, and a commit that does not touch the 
   const s = makeScenario();
   scenarios.push(s);
   const first = execFileSync('git', ['rev-list', '--max-parents=0', 'HEAD'], { cwd: s.root, encoding: 'utf8' }).trim();
-  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'empty'], { cwd: s.root, env: { ...process.env, GIT_AUTHOR_NAME: 'x', GIT_AUTHOR_EMAIL: 'x@x', GIT_COMMITTER_NAME: 'x', GIT_COMMITTER_EMAIL: 'x@x' } });
-  const empty = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: s.root, encoding: 'utf8' }).trim();
-  server.enqueue({ kind: 'text', chunks: [`## Root cause\n- \`src/db/orders.ts:9\` does \`client.release()\`\n- commit ${empty.slice(0, 10)} changed \`src/db/orders.ts:8\`\n- commit ${first.slice(0, 10)} changed \`src/db/orders.ts:9\`\n`] });
-  const o = await runInvestigation({ issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) }, '101', {
-    collect: { now: () => T0 + 3600_000 },
-    ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0 },
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'empty'], {
+    cwd: s.root,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'x',
+      GIT_AUTHOR_EMAIL: 'x@x',
+      GIT_COMMITTER_NAME: 'x',
+      GIT_COMMITTER_EMAIL: 'x@x',
+    },
   });
+  const empty = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: s.root, encoding: 'utf8' }).trim();
+  server.enqueue({
+    kind: 'text',
+    chunks: [
+      `## Root cause\n- \`src/db/orders.ts:9\` does \`client.release()\`\n- commit ${empty.slice(0, 10)} changed \`src/db/orders.ts:8\`\n- commit ${first.slice(0, 10)} changed \`src/db/orders.ts:9\`\n`,
+    ],
+  });
+  const o = await runInvestigation(
+    { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
+    '101',
+    {
+      collect: { now: () => T0 + 3600_000 },
+      ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test', maxRetries: 0 },
+    },
+  );
   const by = (t: string) => o.ai!.claims!.find((c) => c.text === t)!;
   assert.equal(by('src/db/orders.ts:9').verified, false);
   assert.match(by('src/db/orders.ts:9').why, /does not say `client.release\(\)`/);

@@ -11,18 +11,26 @@ import { runCommand } from '../../vscode/ui';
 import { openWorkbench, type Workbench } from '../../vscode/workbench';
 import type { RealIncident } from './realIncident';
 
-export async function openIncidentWorkbench(inc: RealIncident, o: { env?: Record<string, string>; settings?: Record<string, unknown>; onLog?: (l: string) => void } = {}): Promise<Workbench> {
+export async function openIncidentWorkbench(
+  inc: RealIncident,
+  o: { env?: Record<string, string>; settings?: Record<string, unknown>; onLog?: (l: string) => void } = {},
+): Promise<Workbench> {
   // VS Code reads the SSH setup from settings: absolute key path, the test known_hosts, no agent.
   const sshConfig = join(inc.home, '.ssh', 'config-vscode');
-  writeFileSync(sshConfig, readFileSync(inc.sshConfig, 'utf8').replace(/~\/\.ssh\/id_orders/g, join(inc.home, '.ssh', 'id_orders'))
-    + `\nHost *\n  UserKnownHostsFile ${join(inc.home, '.ssh', 'known_hosts')}\n  IdentityAgent none\n`);
+  writeFileSync(
+    sshConfig,
+    readFileSync(inc.sshConfig, 'utf8').replace(/~\/\.ssh\/id_orders/g, join(inc.home, '.ssh', 'id_orders')) +
+      `\nHost *\n  UserKnownHostsFile ${join(inc.home, '.ssh', 'known_hosts')}\n  IdentityAgent none\n`,
+  );
   return openWorkbench({
     workspace: inc.workspace,
     extensionDevelopmentPath: projectRoot,
     env: o.env ?? {},
     settings: {
-      'sentryRca.baseUrl': inc.sentry.url, 'sentryRca.organization': inc.sentry.org,
-      'sentryRca.logs.sources': [`orders-api-1=file:${inc.logFile}`], 'sentryRca.ssh.configFile': sshConfig,
+      'sentryRca.baseUrl': inc.sentry.url,
+      'sentryRca.organization': inc.sentry.org,
+      'sentryRca.logs.sources': [`orders-api-1=file:${inc.logFile}`],
+      'sentryRca.ssh.configFile': sshConfig,
       'workbench.colorTheme': 'Default Dark Modern',
       ...o.settings,
     },
@@ -40,7 +48,10 @@ export async function diagnosePoolIssue(page: Page, token: string): Promise<void
   await password.waitFor({ timeout: 10_000 });
   await password.fill(token);
   await page.keyboard.press('Enter');
-  const issueRow = page.locator('.monaco-list-row').filter({ hasText: /PoolExhaustedError/ }).first();
+  const issueRow = page
+    .locator('.monaco-list-row')
+    .filter({ hasText: /PoolExhaustedError/ })
+    .first();
   await issueRow.waitFor({ timeout: 30_000 });
   await issueRow.hover();
   await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();

@@ -15,8 +15,13 @@ const API_KEY = 'sk-proj-RETRYKEY0123456789abcdefghijklmn';
 
 let server: OpenAiTestServer;
 const scenarios: Scenario[] = [];
-before(async () => { server = await new OpenAiTestServer({ apiKey: API_KEY }).start(); });
-after(async () => { await server.stop(); for (const s of scenarios) s.cleanup(); });
+before(async () => {
+  server = await new OpenAiTestServer({ apiKey: API_KEY }).start();
+});
+after(async () => {
+  await server.stop();
+  for (const s of scenarios) s.cleanup();
+});
 
 /** Runs the investigation with the production AI defaults (only the endpoint, key and model are set). */
 async function investigate(signal?: AbortSignal) {
@@ -27,8 +32,16 @@ async function investigate(signal?: AbortSignal) {
   const outcome = await runInvestigation(
     { issues: s.issues, frames: s.frames, logs: s.logs, ...workspaceAccess(s.root) },
     '101',
-    { collect: { now: () => T0 + 3600_000 }, ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test' }, secrets: [SENTRY_TOKEN] },
-    { onToolCall: (c) => { if (c.status !== 'running') calls.push(c); } },
+    {
+      collect: { now: () => T0 + 3600_000 },
+      ai: { apiKey: API_KEY, baseUrl: server.baseUrl, model: 'gpt-test' },
+      secrets: [SENTRY_TOKEN],
+    },
+    {
+      onToolCall: (c) => {
+        if (c.status !== 'running') calls.push(c);
+      },
+    },
     signal,
   );
   return { outcome, calls, sent: server.requests.slice(first) };
@@ -54,9 +67,14 @@ function fakeClock(t: TestContext): { delays: number[]; tick(ms: number): void }
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const mocked = globalThis.setTimeout;
   const delays: number[] = [];
-  const recording = ((fn: () => void, ms?: number, ...rest: unknown[]) => { delays.push(ms ?? 0); return mocked(fn, ms, ...rest); }) as typeof setTimeout;
+  const recording = ((fn: () => void, ms?: number, ...rest: unknown[]) => {
+    delays.push(ms ?? 0);
+    return mocked(fn, ms, ...rest);
+  }) as typeof setTimeout;
   globalThis.setTimeout = recording;
-  t.after(() => { if (globalThis.setTimeout === recording) globalThis.setTimeout = mocked; });
+  t.after(() => {
+    if (globalThis.setTimeout === recording) globalThis.setTimeout = mocked;
+  });
   return { delays, tick: (ms) => t.mock.timers.tick(ms) };
 }
 
@@ -71,7 +89,10 @@ describe('retries with the production defaults (2 retries, Retry-After honoured)
     const first = server.requests.length;
     const run = investigate();
     for (const attempt of [1, 2]) {
-      await until(`the back-off after attempt ${attempt}`, () => clock.delays.filter((d) => d === 20_000).length === attempt);
+      await until(
+        `the back-off after attempt ${attempt}`,
+        () => clock.delays.filter((d) => d === 20_000).length === attempt,
+      );
       assert.equal(server.requests.length - first, attempt, 'no retry before the wait');
       clock.tick(19_999);
       for (let i = 0; i < 20; i++) await turn();
@@ -84,11 +105,14 @@ describe('retries with the production defaults (2 retries, Retry-After honoured)
     assert.equal(outcome.aiError, null, outcome.aiError?.display);
     assert.equal(outcome.ai?.markdown, '## Root cause\npool');
     // The SDK marks its retries; the body is the same request each time.
-    assert.deepEqual(sent.map((r) => r.headers['x-stainless-retry-count']), ['0', '1', '2']);
+    assert.deepEqual(
+      sent.map((r) => r.headers['x-stainless-retry-count']),
+      ['0', '1', '2'],
+    );
     assert.equal(sent[2]!.raw, sent[0]!.raw);
   });
 
-  test('a third 429 gives up after 1 + 2 attempts with the provider\'s wait in the message', async (t) => {
+  test("a third 429 gives up after 1 + 2 attempts with the provider's wait in the message", async (t) => {
     server.enqueue(
       { kind: 'error', status: 429, retryAfterSeconds: 20 },
       { kind: 'error', status: 429, retryAfterSeconds: 20 },
@@ -99,7 +123,10 @@ describe('retries with the production defaults (2 retries, Retry-After honoured)
     const first = server.requests.length;
     const run = investigate();
     for (const attempt of [1, 2]) {
-      await until(`the back-off after attempt ${attempt}`, () => clock.delays.filter((d) => d === 20_000).length === attempt);
+      await until(
+        `the back-off after attempt ${attempt}`,
+        () => clock.delays.filter((d) => d === 20_000).length === attempt,
+      );
       clock.tick(20_000);
       await until(`attempt ${attempt + 1}`, () => server.requests.length - first === attempt + 1);
     }
@@ -112,7 +139,7 @@ describe('retries with the production defaults (2 retries, Retry-After honoured)
     assert.equal(outcome.record.status, 'ai-failed');
   });
 
-  test('a 500 is retried with the SDK\'s own back-off, then answers', async () => {
+  test("a 500 is retried with the SDK's own back-off, then answers", async () => {
     server.enqueue({ kind: 'error', status: 500 }, { kind: 'text', chunks: ['## Root cause\nafter a 500'] });
     const { outcome, sent } = await investigate();
     assert.equal(sent.length, 2);
@@ -148,16 +175,31 @@ describe('a model that reacts to what its tools return', { timeout: 20_000 }, ()
     server.enqueue(
       { kind: 'tools', calls: [{ id: 'call_search_1', name: 'search_code', arguments: { pattern: 'result.rows' } }] },
       {
-        kind: 'dynamic', reply: (req) => {
+        kind: 'dynamic',
+        reply: (req) => {
           const out = toolResult(req, 'call_search_1');
           const m = out && /([\w/.-]+\.ts):(\d+):/.exec(out);
-          if (!m) return { kind: 'text', chunks: [`no hit in the tool result: ${out ?? '(no tool message for call_search_1)'}`] };
+          if (!m)
+            return {
+              kind: 'text',
+              chunks: [`no hit in the tool result: ${out ?? '(no tool message for call_search_1)'}`],
+            };
           hit = { path: m[1]!, line: Number(m[2]) };
-          return { kind: 'tools', calls: [{ id: 'call_read_2', name: 'read_file', arguments: { path: hit.path, startLine: hit.line, endLine: hit.line } }] };
+          return {
+            kind: 'tools',
+            calls: [
+              {
+                id: 'call_read_2',
+                name: 'read_file',
+                arguments: { path: hit.path, startLine: hit.line, endLine: hit.line },
+              },
+            ],
+          };
         },
       },
       {
-        kind: 'dynamic', reply: (req) => {
+        kind: 'dynamic',
+        reply: (req) => {
           const out = toolResult(req, 'call_read_2') ?? '(no tool message for call_read_2)';
           const line = /^\s*\d+ \| (.*)$/m.exec(out)?.[1] ?? out;
           return { kind: 'text', chunks: [`## Root cause\nThe crash line is \`${line.trim()}\`.`] };
@@ -168,7 +210,13 @@ describe('a model that reacts to what its tools return', { timeout: 20_000 }, ()
     assert.equal(server.rejected.length, 0, JSON.stringify(server.rejected));
     assert.equal(sent.length, 3);
     assert.deepEqual(hit, { path: 'src/db/orders.ts', line: 9 }, 'the model read the hit it found');
-    assert.deepEqual(calls.map((c) => [c.id, c.name, c.status]), [['call_search_1', 'search_code', 'ok'], ['call_read_2', 'read_file', 'ok']]);
+    assert.deepEqual(
+      calls.map((c) => [c.id, c.name, c.status]),
+      [
+        ['call_search_1', 'search_code', 'ok'],
+        ['call_read_2', 'read_file', 'ok'],
+      ],
+    );
     assert.equal(outcome.ai?.markdown, '## Root cause\nThe crash line is `return result.rows[0];`.');
     // Each tool result went back under the id the model gave its call.
     assert.ok(toolResult(sent[1]!, 'call_search_1'));

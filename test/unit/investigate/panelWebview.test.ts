@@ -12,7 +12,7 @@ const HOSTILE = {
   report: [
     '# Report <script>window.__pwned="report"</script>',
     '<img src=x onerror="window.__pwned=\'img\'">',
-    '[click me](javascript:window.__pwned=\'link\')',
+    "[click me](javascript:window.__pwned='link')",
     '<a href="javascript:window.__pwned=1">raw</a> <iframe src="javascript:window.__pwned=2"></iframe>',
     'Culprit at `src/db/orders.ts:9` and src/routes/orders.ts:14:3, event 0123456789abcdef0123456789abcdef, time 14:02:00.',
     '[ok](https://example.com/x) ![pic](https://example.com/x.png)',
@@ -21,14 +21,29 @@ const HOSTILE = {
 };
 
 const issue: IssueHeader = {
-  id: '101', shortId: 'ORDERS-101', title: HOSTILE.title, level: 'error', status: 'unresolved', projectSlug: 'orders-api', count: 37, userCount: 12,
-  firstSeen: '2026-11-25T14:02:00Z', lastSeen: '2026-11-25T14:06:00Z', release: 'orders@1.4.2', environment: 'production', permalink: 'https://sentry.example.com/issues/101/',
+  id: '101',
+  shortId: 'ORDERS-101',
+  title: HOSTILE.title,
+  level: 'error',
+  status: 'unresolved',
+  projectSlug: 'orders-api',
+  count: 37,
+  userCount: 12,
+  firstSeen: '2026-11-25T14:02:00Z',
+  lastSeen: '2026-11-25T14:06:00Z',
+  release: 'orders@1.4.2',
+  environment: 'production',
+  permalink: 'https://sentry.example.com/issues/101/',
 };
 
 describeNeeding('investigation panel webview in Chromium', unavailable, {}, () => {
   let w: WebviewHarness;
-  before(async () => { w = await new WebviewHarness().start(); });
-  after(async () => { await w?.stop(); });
+  before(async () => {
+    w = await new WebviewHarness().start();
+  });
+  after(async () => {
+    await w?.stop();
+  });
 
   test('says ready first', async () => {
     const posted = await w.posted();
@@ -40,28 +55,88 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     const msgs: HostToWebview[] = [
       { type: 'init', issue, aiEnabled: true, model: 'gpt-test', restoredFrom: null },
       { type: 'runStarted', runId: run },
-      { type: 'trend', runId: run, trend: { verdict: 'rising', why: '<b onmouseover=alert(1)>why</b>', hourly24h: [[1764072000, 0], [1764075600, 3]], daily14d: [], firstSeenVsRelease: null } },
-      { type: 'evidence', runId: run, sections: [{ name: '<img src=x onerror=alert(1)>', text: '<script>window.__pwned="ev"</script>', chars: 10, tokens: 3 }], usedTokens: 3, limitTokens: 12000, cuts: [] },
-      { type: 'logs', runId: run, hosts: [{ host: 'app1', source: 'file:/var/log/<x>.log', status: 'ok', totalLines: 1, counts: { before: 1, during: 0, after: 0, unknown: 0 }, lines: [{ text: HOSTILE.log, time: null, phase: 'before', marks: ['warn-level'] }] }] },
+      {
+        type: 'trend',
+        runId: run,
+        trend: {
+          verdict: 'rising',
+          why: '<b onmouseover=alert(1)>why</b>',
+          hourly24h: [
+            [1764072000, 0],
+            [1764075600, 3],
+          ],
+          daily14d: [],
+          firstSeenVsRelease: null,
+        },
+      },
+      {
+        type: 'evidence',
+        runId: run,
+        sections: [
+          { name: '<img src=x onerror=alert(1)>', text: '<script>window.__pwned="ev"</script>', chars: 10, tokens: 3 },
+        ],
+        usedTokens: 3,
+        limitTokens: 12000,
+        cuts: [],
+      },
+      {
+        type: 'logs',
+        runId: run,
+        hosts: [
+          {
+            host: 'app1',
+            source: 'file:/var/log/<x>.log',
+            status: 'ok',
+            totalLines: 1,
+            counts: { before: 1, during: 0, after: 0, unknown: 0 },
+            lines: [{ text: HOSTILE.log, time: null, phase: 'before', marks: ['warn-level'] }],
+          },
+        ],
+      },
       { type: 'report', runId: run, markdown: HOSTILE.report },
-      { type: 'sent', runId: run, step: 1, messages: [{ role: 'user', chars: 20, content: '<img src=x onerror="window.__pwned=\'sent\'">' }] },
-      { type: 'toolCall', runId: run, call: { id: 'c1', step: 1, name: 'read_file', args: '{"path":"<iframe src=javascript:alert(1)>"}', status: 'refused', resultChars: 5, sentChars: 5, truncated: false, preview: '<script>window.__pwned="tool"</script>', durationMs: 1 } },
+      {
+        type: 'sent',
+        runId: run,
+        step: 1,
+        messages: [{ role: 'user', chars: 20, content: '<img src=x onerror="window.__pwned=\'sent\'">' }],
+      },
+      {
+        type: 'toolCall',
+        runId: run,
+        call: {
+          id: 'c1',
+          step: 1,
+          name: 'read_file',
+          args: '{"path":"<iframe src=javascript:alert(1)>"}',
+          status: 'refused',
+          resultChars: 5,
+          sentChars: 5,
+          truncated: false,
+          preview: '<script>window.__pwned="tool"</script>',
+          durationMs: 1,
+        },
+      },
       { type: 'aiDelta', runId: run, step: 2, text: '## Root cause\n<img src=x onerror="window.__pwned=\'ai\'">' },
       { type: 'aiDelta', runId: run, step: 2, text: ' see [x](javascript:alert(1))' },
     ];
     await w.send(...msgs);
     // Wait until every hostile string is on the page (the last message included), so the checks below
     // look at rendered text, not at a page that has not drawn it yet.
-    await w.page.waitForFunction(() => document.querySelector('#report')?.textContent?.includes('Culprit at')
-      && document.querySelector('#ai')?.textContent?.includes('see [x]')
-      && document.querySelector('.log-line .text')?.textContent?.includes('pool exhausted'));
+    await w.page.waitForFunction(
+      () =>
+        document.querySelector('#report')?.textContent?.includes('Culprit at') &&
+        document.querySelector('#ai')?.textContent?.includes('see [x]') &&
+        document.querySelector('.log-line .text')?.textContent?.includes('pool exhausted'),
+    );
     const result = await w.page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
       scripts: document.querySelectorAll('script').length,
       imgs: document.querySelectorAll('img').length,
       iframes: document.querySelectorAll('iframe').length,
       svgOnload: document.querySelectorAll('svg[onload]').length,
-      handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+      handlers: [...document.querySelectorAll('*')].filter((el) =>
+        [...el.attributes].some((a) => a.name.startsWith('on')),
+      ).length,
       jsLinks: document.querySelectorAll('a[href^="javascript"], a[href]').length,
       title: document.querySelector('#issue-title')?.textContent ?? '',
       logText: document.querySelector('.log-line .text')?.textContent ?? '',
@@ -77,19 +152,37 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     assert.equal(result.title, HOSTILE.title, 'the title shows literally');
     assert.equal(result.logText, HOSTILE.log);
     assert.match(result.ai, /Root cause/);
-    assert.ok(result.ai.includes(`<img src=x onerror="window.__pwned='ai'">`), `the model's markup shows as text: ${result.ai}`);
+    assert.ok(
+      result.ai.includes(`<img src=x onerror="window.__pwned='ai'">`),
+      `the model's markup shows as text: ${result.ai}`,
+    );
     assert.ok(result.ai.includes('see [x](javascript:alert(1))'), `the javascript: link shows as text: ${result.ai}`);
     // Open the Evidence and Tool tabs too: their hostile content must also stay text.
     await w.page.click('vscode-tab-header[data-tab=evidence]');
     await w.page.click('vscode-tab-header[data-tab=tools]');
-    await w.page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-    await w.page.waitForFunction(() => document.querySelector('#tools')?.textContent?.includes('<script>window.__pwned="tool"</script>')
-      && document.querySelector('#evidence')?.textContent?.includes('<img src=x onerror=alert(1)>')
-      && document.querySelector('#evidence')?.textContent?.includes(`<img src=x onerror="window.__pwned='sent'">`));
-    assert.equal(await w.page.evaluate(() => document.querySelectorAll('#tools script, #evidence script, #tools iframe, #evidence img').length), 0);
+    await w.page.evaluate(() =>
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = true;
+      }),
+    );
+    await w.page.waitForFunction(
+      () =>
+        document.querySelector('#tools')?.textContent?.includes('<script>window.__pwned="tool"</script>') &&
+        document.querySelector('#evidence')?.textContent?.includes('<img src=x onerror=alert(1)>') &&
+        document.querySelector('#evidence')?.textContent?.includes(`<img src=x onerror="window.__pwned='sent'">`),
+    );
+    assert.equal(
+      await w.page.evaluate(
+        () => document.querySelectorAll('#tools script, #evidence script, #tools iframe, #evidence img').length,
+      ),
+      0,
+    );
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     assert.deepEqual(await w.csp(), [], 'the bundle and the element styles work under the CSP');
-    assert.deepEqual(w.consoleErrors.filter((e) => !/favicon/.test(e)), []);
+    assert.deepEqual(
+      w.consoleErrors.filter((e) => !/favicon/.test(e)),
+      [],
+    );
   });
 
   test('file:line and event references post requests to the host', async () => {
@@ -108,13 +201,23 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
   });
 
   test('a quoted log line in the analysis links to that line in the Logs tab', async () => {
-    await w.send({ type: 'aiDelta', runId: 1, step: 2, text: '\n\n- the warning `WARN <svg onload="window.__pwned=\'log\'"></svg> pool exhausted` came first' });
+    await w.send({
+      type: 'aiDelta',
+      runId: 1,
+      step: 2,
+      text: '\n\n- the warning `WARN <svg onload="window.__pwned=\'log\'"></svg> pool exhausted` came first',
+    });
     const link = w.page.locator('#ai a.log-ref');
     await link.waitFor({ timeout: 5000 });
     await link.click();
     await w.page.locator('.log-line.highlight').waitFor({ timeout: 5000 });
     assert.equal(await w.page.locator('.log-line.highlight .text').textContent(), HOSTILE.log);
-    assert.equal(await w.page.evaluate(() => (document.querySelector('#tabs') as HTMLElement & { selectedIndex: number }).selectedIndex), 2);
+    assert.equal(
+      await w.page.evaluate(
+        () => (document.querySelector('#tabs') as HTMLElement & { selectedIndex: number }).selectedIndex,
+      ),
+      2,
+    );
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
     await w.page.click('vscode-tab-header[data-tab=analysis]');
   });
@@ -127,13 +230,23 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     await w.page.click('#btn-copy');
     await w.page.click('#btn-sentry');
     const types = (await w.posted()).map((m) => m.type);
-    for (const t of ['stop', 'rerun', 'copyMarkdown', 'openInSentry']) assert.ok(types.includes(t as never), `${t} in ${types.join(',')}`);
+    for (const t of ['stop', 'rerun', 'copyMarkdown', 'openInSentry'])
+      assert.ok(types.includes(t as never), `${t} in ${types.join(',')}`);
     const copy = (await w.posted()).find((m) => m.type === 'copyMarkdown');
-    assert.ok(copy && copy.type === 'copyMarkdown' && copy.markdown.includes('Culprit at') && copy.markdown.includes('Root cause'));
+    assert.ok(
+      copy &&
+        copy.type === 'copyMarkdown' &&
+        copy.markdown.includes('Culprit at') &&
+        copy.markdown.includes('Root cause'),
+    );
   });
 
   test('messages of an older run are ignored after a new run starts; malformed ones too', async () => {
-    await w.send({ type: 'runStarted', runId: 2 }, { type: 'report', runId: 1, markdown: 'STALE' }, { type: 'report', runId: 2, markdown: 'fresh report' });
+    await w.send(
+      { type: 'runStarted', runId: 2 },
+      { type: 'report', runId: 1, markdown: 'STALE' },
+      { type: 'report', runId: 2, markdown: 'fresh report' },
+    );
     await w.page.evaluate(() => window.postMessage({ type: 'report', runId: 2, markdown: 42 }, '*'));
     await w.page.waitForFunction(() => document.querySelector('#report')?.textContent?.includes('fresh report'));
     const text = await w.page.$eval('#report', (e) => e.textContent ?? '');
@@ -146,38 +259,107 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     await w.page.waitForFunction(() => document.querySelector('#ai')?.textContent?.includes('first-piece'));
     assert.ok(Date.now() - t0 < 1000);
     await w.send({ type: 'aiDelta', runId: 3, step: 1, text: 'second-piece' });
-    await w.page.waitForFunction(() => document.querySelector('#ai')?.textContent?.includes('first-piece second-piece'));
+    await w.page.waitForFunction(() =>
+      document.querySelector('#ai')?.textContent?.includes('first-piece second-piece'),
+    );
   });
 
   test('suspect commits: clickable commits and files, hostile summaries as text, the skew notice', async () => {
     const sha = 'a1b2c3d4e5f6';
-    await w.send({ type: 'runStarted', runId: 4 }, { type: 'history', runId: 4, history: {
-      release: { version: 'orders@3.1.0', commit: `${sha}0000000000000000000000000000`, previousVersion: 'orders@3.0.0', resolvedBy: 'tag' },
-      range: 'orders@3.0.0..orders@3.1.0', rangeCommits: 2,
-      suspects: [
-        { commit: sha, summary: 'checkout: promo codes <img src=x onerror="window.__pwned=1">', author: 'Ana', date: '2026-11-20T10:00:00Z', files: ['src/routes/checkout.mjs'], score: 8, why: ['src/routes/checkout.mjs:16 leaves before conn.release()'], cites: [{ path: 'src/routes/checkout.mjs', line: 16, text: 'return 422;' }] },
-        { commit: 'ffffeeee0000', summary: 'docs', author: 'Bo', date: '2026-11-19T10:00:00Z', files: ['README.md'], score: -5, why: ['touches only docs, lockfiles, CI or lint config'], cites: [] },
-      ],
-      skew: { summary: 'src/db/pool.mjs:44 changed after orders@3.1.0 by 0123456789ab — not deployed yet?', changedSinceRelease: true, relation: 'ahead', commits: [{ commit: '0123456789ab', summary: 'pool: wait for a connection', changedCrashLine: true }] },
-      skewNote: null,
-    } });
+    await w.send(
+      { type: 'runStarted', runId: 4 },
+      {
+        type: 'history',
+        runId: 4,
+        history: {
+          release: {
+            version: 'orders@3.1.0',
+            commit: `${sha}0000000000000000000000000000`,
+            previousVersion: 'orders@3.0.0',
+            resolvedBy: 'tag',
+          },
+          range: 'orders@3.0.0..orders@3.1.0',
+          rangeCommits: 2,
+          suspects: [
+            {
+              commit: sha,
+              summary: 'checkout: promo codes <img src=x onerror="window.__pwned=1">',
+              author: 'Ana',
+              date: '2026-11-20T10:00:00Z',
+              files: ['src/routes/checkout.mjs'],
+              score: 8,
+              why: ['src/routes/checkout.mjs:16 leaves before conn.release()'],
+              cites: [{ path: 'src/routes/checkout.mjs', line: 16, text: 'return 422;' }],
+            },
+            {
+              commit: 'ffffeeee0000',
+              summary: 'docs',
+              author: 'Bo',
+              date: '2026-11-19T10:00:00Z',
+              files: ['README.md'],
+              score: -5,
+              why: ['touches only docs, lockfiles, CI or lint config'],
+              cites: [],
+            },
+          ],
+          skew: {
+            summary: 'src/db/pool.mjs:44 changed after orders@3.1.0 by 0123456789ab — not deployed yet?',
+            changedSinceRelease: true,
+            relation: 'ahead',
+            commits: [{ commit: '0123456789ab', summary: 'pool: wait for a connection', changedCrashLine: true }],
+          },
+          skewNote: null,
+        },
+      },
+    );
     await w.page.waitForFunction(() => !document.querySelector('#history-section')?.classList.contains('hidden'));
     const text = await w.page.$eval('#history-section', (e) => e.textContent ?? '');
     assert.match(text, /Suspect commits/);
     assert.match(text, /checkout: promo codes <img src=x/);
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
-    assert.match(await w.page.$eval('#skew-notice', (e) => e.textContent ?? ''), /Version skew: src\/db\/pool.mjs:44 changed after orders@3.1.0 by 0123456789ab — not deployed yet\?/);
+    assert.match(
+      await w.page.$eval('#skew-notice', (e) => e.textContent ?? ''),
+      /Version skew: src\/db\/pool.mjs:44 changed after orders@3.1.0 by 0123456789ab — not deployed yet\?/,
+    );
     await w.page.click(`#suspects li[data-sha="${sha}"] .suspect-head a.commit-ref`);
     await w.page.click(`#suspects li[data-sha="${sha}"] .files a.commit-ref`);
     await w.page.click(`#suspects li[data-sha="${sha}"] .cites a.file-ref`);
     await w.page.click('#skew-notice a.commit-ref');
     const posted = (await w.posted()).filter((m) => m.type === 'openCommit' || m.type === 'openRef').slice(-4);
-    assert.deepEqual(posted.map((m) => (m.type === 'openCommit' ? ['commit', m.commit, m.path ?? null] : m.type === 'openRef' ? ['ref', m.path, m.line] : [])), [
-      ['commit', sha, null], ['commit', sha, 'src/routes/checkout.mjs'], ['ref', 'src/routes/checkout.mjs', 16], ['commit', '0123456789ab', null],
-    ]);
+    assert.deepEqual(
+      posted.map((m) =>
+        m.type === 'openCommit'
+          ? ['commit', m.commit, m.path ?? null]
+          : m.type === 'openRef'
+            ? ['ref', m.path, m.line]
+            : [],
+      ),
+      [
+        ['commit', sha, null],
+        ['commit', sha, 'src/routes/checkout.mjs'],
+        ['ref', 'src/routes/checkout.mjs', 16],
+        ['commit', '0123456789ab', null],
+      ],
+    );
     // Without skew the notice is hidden.
-    await w.send({ type: 'runStarted', runId: 5 }, { type: 'history', runId: 5, history: { release: { version: null, commit: null, previousVersion: null, resolvedBy: null }, range: null, rangeCommits: 0, suspects: [], skew: null, skewNote: 'No git history in the workspace.' } });
-    await w.page.waitForFunction(() => document.querySelector('#release-line')?.textContent?.includes('No git history'));
+    await w.send(
+      { type: 'runStarted', runId: 5 },
+      {
+        type: 'history',
+        runId: 5,
+        history: {
+          release: { version: null, commit: null, previousVersion: null, resolvedBy: null },
+          range: null,
+          rangeCommits: 0,
+          suspects: [],
+          skew: null,
+          skewNote: 'No git history in the workspace.',
+        },
+      },
+    );
+    await w.page.waitForFunction(() =>
+      document.querySelector('#release-line')?.textContent?.includes('No git history'),
+    );
     assert.equal(await w.page.$eval('#skew-notice', (e) => e.classList.contains('hidden')), true);
   });
 });

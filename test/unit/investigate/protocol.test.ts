@@ -7,17 +7,25 @@ import { parseLogSources } from '../../../src/core/investigate/adapters';
 describe('webview → host guard', () => {
   test('accepts every declared message', () => {
     for (const m of [
-      { type: 'ready' }, { type: 'stop' }, { type: 'rerun' }, { type: 'openInSentry' },
+      { type: 'ready' },
+      { type: 'stop' },
+      { type: 'rerun' },
+      { type: 'openInSentry' },
       { type: 'openRef', requestId: 1, path: 'src/a.ts', line: 3 },
       { type: 'openRef', requestId: 2, path: 'src/a.ts', line: 3, column: 7 },
       { type: 'openEvent', eventId: '0123456789abcdef0123456789abcdef' },
       { type: 'copyMarkdown', requestId: 3, markdown: '# x' },
-    ]) assert.ok(isWebviewToHost(m), JSON.stringify(m));
+    ])
+      assert.ok(isWebviewToHost(m), JSON.stringify(m));
   });
 
   test('rejects malformed, oversized and unknown messages', () => {
     for (const m of [
-      null, 'ready', [], {}, { type: 'exec', command: 'rm -rf /' },
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'exec', command: 'rm -rf /' },
       { type: 'openRef', requestId: 1, path: 'a.ts', line: 0 },
       { type: 'openRef', requestId: 1, path: 'a.ts', line: 1.5 },
       { type: 'openRef', requestId: '1', path: 'a.ts', line: 1 },
@@ -28,29 +36,75 @@ describe('webview → host guard', () => {
       { type: 'openEvent', eventId: 'javascript:alert(1)' },
       { type: 'copyMarkdown', requestId: 1, markdown: 'x'.repeat(MAX_COPY_CHARS + 1) },
       { type: 'copyMarkdown', requestId: 1 },
-    ]) assert.equal(isWebviewToHost(m), false, JSON.stringify(m)?.slice(0, 80));
+    ])
+      assert.equal(isWebviewToHost(m), false, JSON.stringify(m)?.slice(0, 80));
   });
 });
 
 describe('host → webview guard', () => {
-  const issue = { id: '1', shortId: 'A-1', title: 't', level: 'error', status: 'unresolved', projectSlug: 'p', count: 1, userCount: 0, firstSeen: 'x', lastSeen: 'y', release: null, environment: null, permalink: 'https://s/1/' };
+  const issue = {
+    id: '1',
+    shortId: 'A-1',
+    title: 't',
+    level: 'error',
+    status: 'unresolved',
+    projectSlug: 'p',
+    count: 1,
+    userCount: 0,
+    firstSeen: 'x',
+    lastSeen: 'y',
+    release: null,
+    environment: null,
+    permalink: 'https://s/1/',
+  };
   test('accepts well-formed messages', () => {
     for (const m of [
       { type: 'init', issue, aiEnabled: true, model: 'm', restoredFrom: null },
       { type: 'runStarted', runId: 1 },
       { type: 'phase', runId: 1, phase: 'ai', message: 'Asking…' },
-      { type: 'trend', runId: 1, trend: { verdict: 'rising', why: 'w', hourly24h: [[1, 2]], daily14d: [], firstSeenVsRelease: null } },
-      { type: 'evidence', runId: 1, sections: [{ name: 'code', text: 'x', chars: 1, tokens: 1 }], usedTokens: 1, limitTokens: 12000, cuts: [] },
-      { type: 'logs', runId: 1, hosts: [{ host: 'h', source: 's', status: 'ok', totalLines: 0, counts: {}, lines: [] }] },
+      {
+        type: 'trend',
+        runId: 1,
+        trend: { verdict: 'rising', why: 'w', hourly24h: [[1, 2]], daily14d: [], firstSeenVsRelease: null },
+      },
+      {
+        type: 'evidence',
+        runId: 1,
+        sections: [{ name: 'code', text: 'x', chars: 1, tokens: 1 }],
+        usedTokens: 1,
+        limitTokens: 12000,
+        cuts: [],
+      },
+      {
+        type: 'logs',
+        runId: 1,
+        hosts: [{ host: 'h', source: 's', status: 'ok', totalLines: 0, counts: {}, lines: [] }],
+      },
       { type: 'report', runId: 1, markdown: '# r' },
       { type: 'sent', runId: 1, step: 1, messages: [{ role: 'user', chars: 1, content: 'x' }] },
       { type: 'aiDelta', runId: 1, step: 1, text: 'x' },
-      { type: 'toolCall', runId: 1, call: { id: 'c', step: 1, name: 'read_file', args: '{}', status: 'ok', resultChars: 1, sentChars: 1, truncated: false, preview: '', durationMs: 1 } },
+      {
+        type: 'toolCall',
+        runId: 1,
+        call: {
+          id: 'c',
+          step: 1,
+          name: 'read_file',
+          args: '{}',
+          status: 'ok',
+          resultChars: 1,
+          sentChars: 1,
+          truncated: false,
+          preview: '',
+          durationMs: 1,
+        },
+      },
       { type: 'aiDone', runId: 1, markdown: 'x', stopReason: 'answered', totalTokens: 10 },
       { type: 'aiError', runId: 1, kind: 'auth', message: 'no' },
       { type: 'openRefResult', requestId: 1, ok: false, message: 'not in workspace' },
       { type: 'copyResult', requestId: 1, ok: true },
-    ]) assert.ok(isHostToWebview(m), JSON.stringify(m));
+    ])
+      assert.ok(isHostToWebview(m), JSON.stringify(m));
   });
   test('rejects wrong shapes', () => {
     for (const m of [
@@ -60,19 +114,38 @@ describe('host → webview guard', () => {
       { type: 'trend', runId: 1, trend: { verdict: 'rising', why: 'w', hourly24h: [[1]], daily14d: [] } },
       { type: 'aiDelta', runId: 1, text: 'no step' },
       { type: 'nope', runId: 1 },
-    ]) assert.equal(isHostToWebview(m), false, JSON.stringify(m));
+    ])
+      assert.equal(isHostToWebview(m), false, JSON.stringify(m));
   });
 });
 
 describe('log sources from settings and --logs', () => {
   test('HOST=SPEC and the HOST:SPEC form of the setting both parse', () => {
-    const r = parseLogSources(['web1=file:/var/log/app/*.log', 'web2:journald:api.service', ' db1=docker:postgres '], 'sentryRca.logs.sources');
-    assert.deepEqual(r.map((x) => x.host), ['web1', 'web2', 'db1']);
-    assert.deepEqual(r.map((x) => x.source.kind), ['file', 'journald', 'docker']);
+    const r = parseLogSources(
+      ['web1=file:/var/log/app/*.log', 'web2:journald:api.service', ' db1=docker:postgres '],
+      'sentryRca.logs.sources',
+    );
+    assert.deepEqual(
+      r.map((x) => x.host),
+      ['web1', 'web2', 'db1'],
+    );
+    assert.deepEqual(
+      r.map((x) => x.source.kind),
+      ['file', 'journald', 'docker'],
+    );
   });
   test('a bad entry is a usage error that names where it came from', () => {
-    assert.throws(() => parseLogSources(['web1'], 'sentryRca.logs.sources'), (e: Error & { kind?: string }) => e.kind === 'usage' && /^sentryRca\.logs\.sources: /.test(e.message));
-    assert.throws(() => parseLogSources(['web1=file:relative.log'], '--logs'), (e: Error & { kind?: string }) => e.kind === 'usage' && /^--logs: /.test(e.message));
-    assert.throws(() => parseLogSources(['we b=file:/x.log'], '--logs'), (e: Error & { kind?: string }) => e.kind === 'usage');
+    assert.throws(
+      () => parseLogSources(['web1'], 'sentryRca.logs.sources'),
+      (e: Error & { kind?: string }) => e.kind === 'usage' && /^sentryRca\.logs\.sources: /.test(e.message),
+    );
+    assert.throws(
+      () => parseLogSources(['web1=file:relative.log'], '--logs'),
+      (e: Error & { kind?: string }) => e.kind === 'usage' && /^--logs: /.test(e.message),
+    );
+    assert.throws(
+      () => parseLogSources(['we b=file:/x.log'], '--logs'),
+      (e: Error & { kind?: string }) => e.kind === 'usage',
+    );
   });
 });

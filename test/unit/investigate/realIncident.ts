@@ -15,7 +15,12 @@ import { SyncEngine } from '../../../src/core/sync/syncEngine';
 import { FrameMapper } from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import { SshLogFetcher, type LogRequest } from '../../../src/core/logs';
-import { frameResolverFromMapper, issueSourceFromStore, sshLogProvider, workspaceAccess } from '../../../src/core/investigate/adapters';
+import {
+  frameResolverFromMapper,
+  issueSourceFromStore,
+  sshLogProvider,
+  workspaceAccess,
+} from '../../../src/core/investigate/adapters';
 import type { InvestigationDeps } from '../../../src/core/investigate/ports';
 import type { StoredIssue } from '../../../src/core/store/model';
 import { runSampleApp, sampleAppDir, startSentryServer, type SentryTestServer } from '../../servers/sentry';
@@ -39,14 +44,27 @@ export interface RealIncident {
 
 export function realIncidentUnavailable(): string | null {
   if (!sshdAvailable()) return '/usr/sbin/sshd is not installed (scripts/ensure-test-env.sh installs openssh-server)';
-  try { execFileSync('git', ['--version'], { stdio: 'ignore' }); } catch { return 'git is not installed'; }
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'git is not installed';
+  }
   return null;
 }
 
 function git(cwd: string, args: string[], date?: string): string {
   return execFileSync('git', args, {
-    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Robin Release', GIT_AUTHOR_EMAIL: 'robin@example.com', GIT_COMMITTER_NAME: 'Robin Release', GIT_COMMITTER_EMAIL: 'robin@example.com', ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}) },
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Robin Release',
+      GIT_AUTHOR_EMAIL: 'robin@example.com',
+      GIT_COMMITTER_NAME: 'Robin Release',
+      GIT_COMMITTER_EMAIL: 'robin@example.com',
+      ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+    },
   });
 }
 
@@ -66,9 +84,15 @@ function copySampleApp(repoRoot: string, appRel: string, dest: string, rev: stri
  * `fixAfterRelease`: after the orders@2.4.0 tag, a commit changes the line that crashed (pool.mjs's
  * throw), as a fix that is committed but not deployed: the diagnosis must report version skew.
  */
-export async function buildRealIncident(opts: { hosts?: number; unreachableHost?: boolean; fixAfterRelease?: boolean } = {}): Promise<RealIncident> {
+export async function buildRealIncident(
+  opts: { hosts?: number; unreachableHost?: boolean; fixAfterRelease?: boolean } = {},
+): Promise<RealIncident> {
   const cleanups: Array<() => unknown> = [];
-  const tmp = (p: string) => { const d = realpathSync(mkdtempSync(join(tmpdir(), p))); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d; };
+  const tmp = (p: string) => {
+    const d = realpathSync(mkdtempSync(join(tmpdir(), p)));
+    cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+    return d;
+  };
   const sentry = await startSentryServer();
   cleanups.push(() => sentry.close());
   try {
@@ -80,7 +104,13 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
     const storeDir = tmp('rca-incident-store-');
     const store = await IssueStore.open(storeDir);
     cleanups.push(() => store.dispose());
-    const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org, backoffBaseMs: 10, backoffMaxMs: 50 });
+    const client = new SentryClient({
+      baseUrl: sentry.url,
+      token: sentry.token,
+      org: sentry.org,
+      backoffBaseMs: 10,
+      backoffMaxMs: 50,
+    });
     await new SyncEngine({ client, store, baseUrl: sentry.url }, { concurrency: 4, minLevel: 'debug' }).run();
 
     // The workspace: the sample app as its own git repository, with the release history replayed.
@@ -91,7 +121,13 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
     const now = Date.now();
     git(workspace, ['init', '-q', '-b', 'main']);
     let history: RealIncident['history'] = 'single';
-    const first = (() => { try { return git(repoRoot, ['log', '--reverse', '--format=%H', '--', appRel]).split('\n').filter(Boolean)[0] ?? null; } catch { return null; } })();
+    const first = (() => {
+      try {
+        return git(repoRoot, ['log', '--reverse', '--format=%H', '--', appRel]).split('\n').filter(Boolean)[0] ?? null;
+      } catch {
+        return null;
+      }
+    })();
     if (first) {
       copySampleApp(repoRoot, appRel, workspace, first);
       git(workspace, ['add', '.']);
@@ -101,12 +137,26 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
     }
     copySampleApp(repoRoot, appRel, workspace, null);
     git(workspace, ['add', '.']);
-    git(workspace, ['commit', '-q', '--allow-empty', '-m', 'orders 2.4.0: apply promo codes at checkout'], new Date(now - 3600_000).toISOString());
+    git(
+      workspace,
+      ['commit', '-q', '--allow-empty', '-m', 'orders 2.4.0: apply promo codes at checkout'],
+      new Date(now - 3600_000).toISOString(),
+    );
     git(workspace, ['tag', 'orders@2.4.0']);
     if (opts.fixAfterRelease) {
       const pool = join(workspace, 'src/db/pool.mjs');
-      writeFileSync(pool, readFileSync(pool, 'utf8').replace('      throw new PoolExhaustedError(this.inUse.size, this.size);', '      throw new PoolExhaustedError(this.inUse.size, this.size, { waited: 0 });'));
-      git(workspace, ['commit', '-q', '-am', 'pool: say how long acquire waited'], new Date(now - 600_000).toISOString());
+      writeFileSync(
+        pool,
+        readFileSync(pool, 'utf8').replace(
+          '      throw new PoolExhaustedError(this.inUse.size, this.size);',
+          '      throw new PoolExhaustedError(this.inUse.size, this.size, { waited: 0 });',
+        ),
+      );
+      git(
+        workspace,
+        ['commit', '-q', '-am', 'pool: say how long acquire waited'],
+        new Date(now - 600_000).toISOString(),
+      );
     }
 
     // SSH: one real sshd per host alias, all reading the service's log file.
@@ -120,12 +170,27 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
     for (let i = 1; i <= hosts; i++) {
       const sshd = await SshdServer.start({ authorizedKeys: [key.publicLine] });
       cleanups.push(() => sshd.stop());
-      config.push(`Host orders-api-${i}`, '  HostName 127.0.0.1', `  Port ${sshd.port}`, '  User root', '  IdentityFile ~/.ssh/id_orders', '');
+      config.push(
+        `Host orders-api-${i}`,
+        '  HostName 127.0.0.1',
+        `  Port ${sshd.port}`,
+        '  User root',
+        '  IdentityFile ~/.ssh/id_orders',
+        '',
+      );
       known.push(sshd.knownHostsLine());
       requests.push({ host: `orders-api-${i}`, source: { kind: 'file', path: logFile } });
     }
     if (opts.unreachableHost) {
-      config.push('Host orders-api-down', '  HostName 127.0.0.1', `  Port ${await freePort()}`, '  User root', '  IdentityFile ~/.ssh/id_orders', '  ConnectTimeout 3', '');
+      config.push(
+        'Host orders-api-down',
+        '  HostName 127.0.0.1',
+        `  Port ${await freePort()}`,
+        '  User root',
+        '  IdentityFile ~/.ssh/id_orders',
+        '  ConnectTimeout 3',
+        '',
+      );
       requests.push({ host: 'orders-api-down', source: { kind: 'file', path: logFile } });
     }
     const sshConfig = join(home, '.ssh', 'config');
@@ -133,10 +198,24 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
     writeFileSync(join(home, '.ssh', 'known_hosts'), known.join('\n') + '\n');
 
     return {
-      sentry, store, storeDir, workspace, home, sshConfig, logFile, requests, history,
+      sentry,
+      store,
+      storeDir,
+      workspace,
+      home,
+      sshConfig,
+      logFile,
+      requests,
+      history,
       poolIssue: () => {
         const i = store.issues().find((x) => /PoolExhausted/.test(x.title));
-        if (!i) throw new Error(`no PoolExhaustedError issue among: ${store.issues().map((x) => x.title).join(' | ')}`);
+        if (!i)
+          throw new Error(
+            `no PoolExhaustedError issue among: ${store
+              .issues()
+              .map((x) => x.title)
+              .join(' | ')}`,
+          );
         return i;
       },
       deps: (o = {}) => {
@@ -152,11 +231,22 @@ export async function buildRealIncident(opts: { hosts?: number; unreachableHost?
           },
         };
         return {
-          deps: { issues: issueSourceFromStore(store), frames, logs: sshLogProvider(fetcher, requests, o.concurrency ? { concurrency: o.concurrency } : {}), ...workspaceAccess(workspace) },
-          dispose: () => { fetcher.dispose(); mapper?.dispose(); index?.dispose(); },
+          deps: {
+            issues: issueSourceFromStore(store),
+            frames,
+            logs: sshLogProvider(fetcher, requests, o.concurrency ? { concurrency: o.concurrency } : {}),
+            ...workspaceAccess(workspace),
+          },
+          dispose: () => {
+            fetcher.dispose();
+            mapper?.dispose();
+            index?.dispose();
+          },
         };
       },
-      cleanup: async () => { for (const c of cleanups.reverse()) await c(); },
+      cleanup: async () => {
+        for (const c of cleanups.reverse()) await c();
+      },
     };
   } catch (e) {
     for (const c of cleanups.reverse()) await c();

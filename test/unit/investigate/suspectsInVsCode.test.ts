@@ -13,12 +13,14 @@ import { buildRealIncident, realIncidentUnavailable, type RealIncident } from '.
 
 const SHOTS = join(projectRoot, 'out', 'screenshots');
 const root = (() => {
-  for (let d = __dirname; dirname(d) !== d; d = dirname(d)) if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'esbuild.mjs'))) return d;
+  for (let d = __dirname; dirname(d) !== d; d = dirname(d))
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'esbuild.mjs'))) return d;
   return process.cwd();
 })();
-const unavailable = realIncidentUnavailable()
-  ?? (root !== projectRoot ? `projectRoot (${projectRoot}) differs from the repository root (${root})` : null)
-  ?? (codeServerInstalled() ? null : 'code-server is not installed in .tools (scripts/ensure-test-env.sh installs it)');
+const unavailable =
+  realIncidentUnavailable() ??
+  (root !== projectRoot ? `projectRoot (${projectRoot}) differs from the repository root (${root})` : null) ??
+  (codeServerInstalled() ? null : 'code-server is not installed in .tools (scripts/ensure-test-env.sh installs it)');
 
 describe('Suspect commits and version skew in a real VS Code', { skip: unavailable ?? false, timeout: 240_000 }, () => {
   let inc: RealIncident;
@@ -41,22 +43,31 @@ describe('Suspect commits and version skew in a real VS Code', { skip: unavailab
     const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await panel.locator('#history-section h2', { hasText: 'Suspect commits' }).waitFor({ timeout: 60_000 });
     const first = panel.locator('#suspects li.suspect').first();
-    assert.match(await first.textContent() ?? '', /orders 2\.4\.0: apply promo codes at checkout/);
-    assert.match(await first.textContent() ?? '', /leaves before conn\.release\(\)/);
+    assert.match((await first.textContent()) ?? '', /orders 2\.4\.0: apply promo codes at checkout/);
+    assert.match((await first.textContent()) ?? '', /leaves before conn\.release\(\)/);
     const notice = panel.locator('#skew-notice');
     await notice.waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match(await notice.textContent() ?? '', /Version skew: src\/db\/pool\.mjs:44 changed after orders@2\.4\.0 by [0-9a-f]{12} — not deployed yet\?/);
-    assert.match(await notice.textContent() ?? '', /pool: say how long acquire waited/);
+    assert.match(
+      (await notice.textContent()) ?? '',
+      /Version skew: src\/db\/pool\.mjs:44 changed after orders@2\.4\.0 by [0-9a-f]{12} — not deployed yet\?/,
+    );
+    assert.match((await notice.textContent()) ?? '', /pool: say how long acquire waited/);
     await page.screenshot({ path: join(SHOTS, 'suspects-dark.png') });
 
     // Clicking the commit opens its diff (one file: checkout.mjs) in VS Code's diff editor.
     await first.locator('.suspect-head a.commit-ref').click();
-    await page.locator('.tab', { hasText: /checkout\.mjs \([0-9a-f]{7}: orders 2\.4\.0/ }).first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('.tab', { hasText: /checkout\.mjs \([0-9a-f]{7}: orders 2\.4\.0/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(SHOTS, 'suspect-diff-dark.png') });
     // The added early return is on the right-hand (modified) side.
-    await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'promo code is not valid' }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'promo code is not valid' })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(SHOTS, 'suspect-diff-dark.png') });
 
     // The CodeLens on the crashing line says it plainly.
@@ -72,7 +83,10 @@ describe('Suspect commits and version skew in a real VS Code', { skip: unavailab
     await quick.waitFor({ state: 'visible' });
     await quick.fill(':44');
     await page.keyboard.press('Enter');
-    await page.locator('.codelens-decoration', { hasText: /changed after orders@2\.4\.0 by [0-9a-f]{7} — not deployed yet\?/ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.codelens-decoration', { hasText: /changed after orders@2\.4\.0 by [0-9a-f]{7} — not deployed yet\?/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, 'skew-codelens-dark.png') });
   });
 });

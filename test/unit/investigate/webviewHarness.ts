@@ -37,7 +37,13 @@ export class WebviewHarness {
     this.server = createServer((req, res) => {
       const url = req.url ?? '/';
       if (url === '/') {
-        const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src http://127.0.0.1:${(this.server.address() as AddressInfo).port}`, `font-src 'none'`, `img-src 'none'`].join('; ');
+        const csp = [
+          `default-src 'none'`,
+          `script-src 'nonce-${nonce}'`,
+          `style-src http://127.0.0.1:${(this.server.address() as AddressInfo).port}`,
+          `font-src 'none'`,
+          `img-src 'none'`,
+        ].join('; ');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="stylesheet" href="/media/panel.css"></head>
 <body><div id="app"></div>
@@ -46,22 +52,47 @@ document.addEventListener('securitypolicyviolation', (e) => { (window.__csp = wi
 <script nonce="${nonce}" src="/dist/webview.js"></script></body></html>`);
         return;
       }
-      const file = url === '/dist/webview.js' ? join(ROOT, 'dist', 'webview.js') : url === '/media/panel.css' ? join(ROOT, 'media', 'panel.css') : null;
-      if (!file) { res.writeHead(404).end(); return; }
+      const file =
+        url === '/dist/webview.js'
+          ? join(ROOT, 'dist', 'webview.js')
+          : url === '/media/panel.css'
+            ? join(ROOT, 'media', 'panel.css')
+            : null;
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
       res.end(readFileSync(file));
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    this.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
     this.page = await this.browser.newPage();
-    this.page.on('console', (m) => { if (m.type() === 'error') this.consoleErrors.push(m.text()); });
+    this.page.on('console', (m) => {
+      if (m.type() === 'error') this.consoleErrors.push(m.text());
+    });
     await this.page.goto(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`);
     await this.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     return this;
   }
 
   async send(...messages: HostToWebview[]): Promise<void> {
-    await this.page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
+    await this.page.evaluate((ms) => {
+      for (const m of ms) window.postMessage(m, '*');
+    }, messages);
   }
 
   posted(): Promise<WebviewToHost[]> {

@@ -8,23 +8,46 @@ const has = (a: string) => aliases.has(a);
 
 describe('log source rules', () => {
   test('parse: global, per project, per project/environment, tag hosts', () => {
-    assert.deepEqual(parseLogRule('web1=file:/var/log/a.log'), { project: '*', environment: '*', host: { alias: 'web1' }, source: { kind: 'file', path: '/var/log/a.log' } });
+    assert.deepEqual(parseLogRule('web1=file:/var/log/a.log'), {
+      project: '*',
+      environment: '*',
+      host: { alias: 'web1' },
+      source: { kind: 'file', path: '/var/log/a.log' },
+    });
     assert.deepEqual(parseLogRule('[api] web2=docker:api').project, 'api');
     assert.deepEqual(parseLogRule('[api/production] web2=docker:api').environment, 'production');
     assert.deepEqual(parseLogRule('[*/staging] {server_name}=journald:api.service').host, { tag: 'server_name' });
   });
 
   test('bad rules say what is expected', () => {
-    assert.throws(() => parseLogRule('web1:file:/x'), (e: unknown) => e instanceof RcaError && /\[PROJECT\/ENV\] HOST=SPEC/.test(e.message));
-    assert.throws(() => parseLogRule('{user}=file:/x'), (e: unknown) => e instanceof RcaError && /not a valid host alias/.test(e.message));
+    assert.throws(
+      () => parseLogRule('web1:file:/x'),
+      (e: unknown) => e instanceof RcaError && /\[PROJECT\/ENV\] HOST=SPEC/.test(e.message),
+    );
+    assert.throws(
+      () => parseLogRule('{user}=file:/x'),
+      (e: unknown) => e instanceof RcaError && /not a valid host alias/.test(e.message),
+    );
   });
 
   test('select by project and environment; duplicates collapse', () => {
-    const rules = ['web1=file:/var/log/a.log', '[api] web2=docker:api', '[api/production] web2=journald:api.service', '[web] web2=docker:web', 'web1=file:/var/log/a.log'];
+    const rules = [
+      'web1=file:/var/log/a.log',
+      '[api] web2=docker:api',
+      '[api/production] web2=journald:api.service',
+      '[web] web2=docker:web',
+      'web1=file:/var/log/a.log',
+    ];
     const prod = selectLogRequests(rules, { project: 'api', environment: 'production' }, has);
-    assert.deepEqual(prod.requests.map((r) => `${r.host} ${r.source.kind}`), ['web1 file', 'web2 docker', 'web2 journald']);
+    assert.deepEqual(
+      prod.requests.map((r) => `${r.host} ${r.source.kind}`),
+      ['web1 file', 'web2 docker', 'web2 journald'],
+    );
     const staging = selectLogRequests(rules, { project: 'api', environment: 'staging' }, has);
-    assert.deepEqual(staging.requests.map((r) => `${r.host} ${r.source.kind}`), ['web1 file', 'web2 docker']);
+    assert.deepEqual(
+      staging.requests.map((r) => `${r.host} ${r.source.kind}`),
+      ['web1 file', 'web2 docker'],
+    );
   });
 
   test('tag fallback only for aliases the ssh config has; hostile tag values never become hosts', () => {

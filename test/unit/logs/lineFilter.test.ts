@@ -4,10 +4,18 @@ import { cleanLine, filterLines, GAP_LINE, stripAnsi, type LineFilterOptions } f
 import { parseScriptOutput } from '../../../src/core/logs/sshLogFetcher';
 
 const base: LineFilterOptions = {
-  since: new Date('2026-11-25T10:00:00Z'), until: new Date('2026-11-25T10:10:00Z'), around: [new Date('2026-11-25T10:05:00Z')],
-  grep: [], maxLines: 1000, maxBytes: 1 << 20, maxLineChars: 200, time: { tzOffsetMinutes: 0, refMs: Date.parse('2026-11-25T10:10:00Z') }, filterByTime: true,
+  since: new Date('2026-11-25T10:00:00Z'),
+  until: new Date('2026-11-25T10:10:00Z'),
+  around: [new Date('2026-11-25T10:05:00Z')],
+  grep: [],
+  maxLines: 1000,
+  maxBytes: 1 << 20,
+  maxLineChars: 200,
+  time: { tzOffsetMinutes: 0, refMs: Date.parse('2026-11-25T10:10:00Z') },
+  filterByTime: true,
 };
-const at = (m: number, s = 0, text = 'line') => `2026-11-25T10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}Z ${text}`;
+const at = (m: number, s = 0, text = 'line') =>
+  `2026-11-25T10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}Z ${text}`;
 
 describe('cleaning', () => {
   test('ANSI CSI/OSC removed, other control bytes replaced, CR dropped', () => {
@@ -23,14 +31,31 @@ describe('cleaning', () => {
 
 describe('filterLines', () => {
   test('drops lines outside the window; untimed lines follow the line before them', () => {
-    const r = filterLines(['untimed output before any time is kept', at(0, 0, 'first'), '  continuation of first', '2026-11-25T09:59:59Z before', '  continuation of before', at(10, 0, 'last'), '2026-11-25T10:10:01Z after'], base);
-    assert.deepEqual(r.lines.map((l) => l.text), ['untimed output before any time is kept', at(0, 0, 'first'), '  continuation of first', at(10, 0, 'last')]);
+    const r = filterLines(
+      [
+        'untimed output before any time is kept',
+        at(0, 0, 'first'),
+        '  continuation of first',
+        '2026-11-25T09:59:59Z before',
+        '  continuation of before',
+        at(10, 0, 'last'),
+        '2026-11-25T10:10:01Z after',
+      ],
+      base,
+    );
+    assert.deepEqual(
+      r.lines.map((l) => l.text),
+      ['untimed output before any time is kept', at(0, 0, 'first'), '  continuation of first', at(10, 0, 'last')],
+    );
     assert.equal(r.lines[1]!.time, '2026-11-25T10:00:00.000Z');
     assert.equal(r.lines[2]!.time, undefined);
   });
 
   test('grep terms are marked case-insensitively', () => {
-    const r = filterLines([at(1, 0, 'TypeError: boom trace=ABC'), at(2)], { ...base, grep: ['typeerror', 'trace=abc', 'absent'] });
+    const r = filterLines([at(1, 0, 'TypeError: boom trace=ABC'), at(2)], {
+      ...base,
+      grep: ['typeerror', 'trace=abc', 'absent'],
+    });
     assert.deepEqual(r.lines[0]!.matched, ['typeerror', 'trace=abc']);
     assert.equal(r.lines[1]!.matched, undefined);
   });
@@ -42,16 +67,29 @@ describe('filterLines', () => {
     const kept = r.lines.filter((l) => !l.marker).map((l) => l.text.split(' ')[1]);
     // n30 is at the event; n29/n31 are 10 s away, n28/n32 20 s (ties go to the earlier line).
     assert.deepEqual(kept, ['MATCH', 'n28', 'n29', 'n30', 'n31']);
-    assert.deepEqual(r.lines.map((l) => l.marker ?? '.'), ['truncated', '.', 'truncated', '.', '.', '.', '.', 'truncated']);
+    assert.deepEqual(
+      r.lines.map((l) => l.marker ?? '.'),
+      ['truncated', '.', 'truncated', '.', '.', '.', '.', 'truncated'],
+    );
     assert.match(r.lines[0]!.text, /2 lines cut/);
   });
 
   test('server gaps become one marker each, merged with client cuts next to them', () => {
     const r = filterLines([GAP_LINE, at(1), at(2), GAP_LINE, GAP_LINE, at(3)], base);
-    assert.deepEqual(r.lines.map((l) => l.marker ?? l.text), ['truncated', at(1), at(2), 'truncated', at(3)]);
+    assert.deepEqual(
+      r.lines.map((l) => l.marker ?? l.text),
+      ['truncated', at(1), at(2), 'truncated', at(3)],
+    );
     assert.equal(r.truncated, true);
-    const capped = filterLines([at(1), GAP_LINE, at(2), at(3), at(4), at(9)], { ...base, maxLines: 2, around: [new Date('2026-11-25T10:09:00Z')] });
-    assert.deepEqual(capped.lines.map((l) => l.marker ? l.text.slice(0, 40) : l.text), ['… 3 lines cut here, more on the server (', at(4), at(9)]);
+    const capped = filterLines([at(1), GAP_LINE, at(2), at(3), at(4), at(9)], {
+      ...base,
+      maxLines: 2,
+      around: [new Date('2026-11-25T10:09:00Z')],
+    });
+    assert.deepEqual(
+      capped.lines.map((l) => (l.marker ? l.text.slice(0, 40) : l.text)),
+      ['… 3 lines cut here, more on the server (', at(4), at(9)],
+    );
   });
 
   test('the byte cap applies too', () => {
@@ -65,10 +103,21 @@ describe('filterLines', () => {
 
 describe('parseScriptOutput', () => {
   test('control lines need the nonce; log lines cannot forge them', () => {
-    const out = Buffer.from([
-      'Welcome to web1 (echoed by .bashrc)',
-      '@@n1 tz +0100', '@@n1 file /var/log/a.log', 'a log line', '@@other gap', '@@n1gap', '@@n1 gap', '\xff\xfe bytes', '@@n1 done', '',
-    ].join('\n'), 'latin1');
+    const out = Buffer.from(
+      [
+        'Welcome to web1 (echoed by .bashrc)',
+        '@@n1 tz +0100',
+        '@@n1 file /var/log/a.log',
+        'a log line',
+        '@@other gap',
+        '@@n1gap',
+        '@@n1 gap',
+        '\xff\xfe bytes',
+        '@@n1 done',
+        '',
+      ].join('\n'),
+      'latin1',
+    );
     const p = parseScriptOutput(out, 'n1');
     assert.equal(p.tzOffsetMinutes, 60);
     assert.deepEqual(p.files, ['/var/log/a.log']);

@@ -21,7 +21,10 @@ describe('redactSecrets', () => {
     ['openai sk-proj-abcdefghijklmnopqrstuvwxyz0123', 'sk-proj-abcdefghijklmnopqrstuvwxyz0123'],
     ['google AIzaSyA-0123456789abcdefghijklmnopqrstu', 'AIzaSyA-0123456789abcdefghijklmnopqrstu'],
     ['sentry sntrys_eyJpYXQiOjE3MzAwMDAwMDAuMCwidXJsIjoi', 'sntrys_eyJpYXQiOjE3MzAwMDAwMDAuMCwidXJsIjoi'],
-    ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    [
+      'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
   ];
   for (const [text, secret] of secretCases) {
     test(`removes ${secret.slice(0, 16)}…`, () => {
@@ -32,7 +35,8 @@ describe('redactSecrets', () => {
   }
 
   test('private key blocks, even unterminated', () => {
-    const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAAbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\nafter';
+    const pem =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAAbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\nafter';
     const out = redactSecrets(`before\n${pem}`);
     assert.ok(!out.includes('b3BlbnNzaC1rZXktdjEAAAAA'));
     assert.match(out, /^before\n-----BEGIN OPENSSH PRIVATE KEY----- \[REDACTED\]\nafter$/);
@@ -42,11 +46,12 @@ describe('redactSecrets', () => {
   test('ordinary log text is left alone', () => {
     for (const text of [
       '2026-11-25T10:00:00Z INFO GET /api/orders/42 200 12ms',
-      'TypeError: Cannot read properties of undefined (reading \'id\') at handler (/srv/app/api.js:42:7)',
+      "TypeError: Cannot read properties of undefined (reading 'id') at handler (/srv/app/api.js:42:7)",
       'trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7',
       'author=jane tokenizer loaded',
       'https://example.com/path?q=1',
-    ]) assert.equal(redactSecrets(text), text);
+    ])
+      assert.equal(redactSecrets(text), text);
   });
 
   test('idempotent', () => {

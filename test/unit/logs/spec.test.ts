@@ -11,11 +11,26 @@ const usage = (re: RegExp) => (e: unknown) => e instanceof RcaError && e.kind ==
 
 describe('parseLogSpec', () => {
   test('each source kind', () => {
-    assert.deepEqual(parseLogSpec('web1=file:/var/log/app/*.log'), { host: 'web1', source: { kind: 'file', path: '/var/log/app/*.log' } });
-    assert.deepEqual(parseLogSpec('web1=journald:app.service'), { host: 'web1', source: { kind: 'journald', unit: 'app.service' } });
-    assert.deepEqual(parseLogSpec('web1=journal:app@2.service'), { host: 'web1', source: { kind: 'journald', unit: 'app@2.service' } });
-    assert.deepEqual(parseLogSpec('db-2.prod=docker:api_1'), { host: 'db-2.prod', source: { kind: 'docker', container: 'api_1' } });
-    assert.deepEqual(parseLogSpec('web1=cmd:tail -n 1000 /x | grep {grep}'), { host: 'web1', source: { kind: 'command', template: 'tail -n 1000 /x | grep {grep}' } });
+    assert.deepEqual(parseLogSpec('web1=file:/var/log/app/*.log'), {
+      host: 'web1',
+      source: { kind: 'file', path: '/var/log/app/*.log' },
+    });
+    assert.deepEqual(parseLogSpec('web1=journald:app.service'), {
+      host: 'web1',
+      source: { kind: 'journald', unit: 'app.service' },
+    });
+    assert.deepEqual(parseLogSpec('web1=journal:app@2.service'), {
+      host: 'web1',
+      source: { kind: 'journald', unit: 'app@2.service' },
+    });
+    assert.deepEqual(parseLogSpec('db-2.prod=docker:api_1'), {
+      host: 'db-2.prod',
+      source: { kind: 'docker', container: 'api_1' },
+    });
+    assert.deepEqual(parseLogSpec('web1=cmd:tail -n 1000 /x | grep {grep}'), {
+      host: 'web1',
+      source: { kind: 'command', template: 'tail -n 1000 /x | grep {grep}' },
+    });
   });
 
   test('round trip through formatLogSource', () => {
@@ -42,13 +57,30 @@ describe('parseLogSpec', () => {
 
   test('template tokens: placeholders, escaped braces, awk blocks with spaces stay text', () => {
     assert.deepEqual(tokenizeTemplate('a {since} {{x}} { print } {grep}'), [
-      { kind: 'text', text: 'a ' }, { kind: 'placeholder', name: 'since' }, { kind: 'text', text: ' {x} { print } ' }, { kind: 'placeholder', name: 'grep' },
+      { kind: 'text', text: 'a ' },
+      { kind: 'placeholder', name: 'since' },
+      { kind: 'text', text: ' {x} { print } ' },
+      { kind: 'placeholder', name: 'grep' },
     ]);
   });
 });
 
 describe('shQuote', () => {
-  const nasty = ["plain", "it's", "$(touch /tmp/x)", "`id`", "a\nb", "'; rm -rf / #", '"$HOME"', '\\', '', ' spaced  out ', '*', '!event', '\t\r'];
+  const nasty = [
+    'plain',
+    "it's",
+    '$(touch /tmp/x)',
+    '`id`',
+    'a\nb',
+    "'; rm -rf / #",
+    '"$HOME"',
+    '\\',
+    '',
+    ' spaced  out ',
+    '*',
+    '!event',
+    '\t\r',
+  ];
   test('sh reads every value back unchanged', () => {
     for (const v of nasty) {
       const r = spawnSync('sh', ['-c', `printf '%s' ${shQuote(v)}`], { encoding: 'utf8' });
@@ -60,7 +92,16 @@ describe('shQuote', () => {
   });
   test('grep pattern matches the terms literally', () => {
     const terms = ['a.b', 'x|y', '(1+1)*', '$(id)', 'trace=4bf9'];
-    const input = ['a.b here', 'axb not', 'x|y yes', 'x not', '(1+1)* yes', '$(id) yes', 'trace=4bf9 yes', 'nothing'].join('\n');
+    const input = [
+      'a.b here',
+      'axb not',
+      'x|y yes',
+      'x not',
+      '(1+1)* yes',
+      '$(id) yes',
+      'trace=4bf9 yes',
+      'nothing',
+    ].join('\n');
     const r = spawnSync('sh', ['-c', `grep -E ${shQuote(grepPattern(terms))}`], { input, encoding: 'utf8' });
     assert.deepEqual(r.stdout.trim().split('\n'), ['a.b here', 'x|y yes', '(1+1)* yes', '$(id) yes', 'trace=4bf9 yes']);
   });

@@ -4,7 +4,15 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fingerprint, hostKeyAlgorithmsFor, keyBlobType, knownHostsName, matchesPatternList, parseKnownHosts, verifyHostKey } from '../../../src/core/logs/knownHosts';
+import {
+  fingerprint,
+  hostKeyAlgorithmsFor,
+  keyBlobType,
+  knownHostsName,
+  matchesPatternList,
+  parseKnownHosts,
+  verifyHostKey,
+} from '../../../src/core/logs/knownHosts';
 import { parseJumpHop, SshConfigResolver } from '../../../src/core/logs/sshConfig';
 import { RcaError } from '../../../src/core/common/errors';
 
@@ -19,7 +27,8 @@ describe('known_hosts', () => {
   const keyA = blob('ssh-ed25519', 'AAAA-key-a');
   const keyB = blob('ssh-ed25519', 'BBBB-key-b');
   const salt = randomBytes(20);
-  const hashed = (name: string) => `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+  const hashed = (name: string) =>
+    `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
   const text = [
     '# comment',
     `[10.0.0.5]:2222 ssh-ed25519 ${keyA.toString('base64')}`,
@@ -65,7 +74,9 @@ describe('known_hosts', () => {
   });
 
   test('host key algorithms follow the known types (RSA gets its SHA-2 variants)', () => {
-    const e = parseKnownHosts(`h ssh-rsa ${blob('ssh-rsa', 'x').toString('base64')}\nh ecdsa-sha2-nistp256 ${blob('ecdsa-sha2-nistp256', 'y').toString('base64')}`);
+    const e = parseKnownHosts(
+      `h ssh-rsa ${blob('ssh-rsa', 'x').toString('base64')}\nh ecdsa-sha2-nistp256 ${blob('ecdsa-sha2-nistp256', 'y').toString('base64')}`,
+    );
     assert.deepEqual(hostKeyAlgorithmsFor(e, 'h'), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ecdsa-sha2-nistp256']);
     assert.equal(hostKeyAlgorithmsFor(e, 'other'), undefined);
   });
@@ -82,26 +93,29 @@ describe('SshConfigResolver', () => {
   writeFileSync(join(home, '.ssh', 'id_ed25519'), 'x');
   writeFileSync(join(home, '.ssh', 'conf.d', 'a.conf'), 'Host from-include\n  HostName 10.1.1.1\n  Port 2200\n');
   writeFileSync(join(home, '.ssh', 'conf.d', 'b.conf'), 'Host also-included\n  User deploy\n');
-  writeFileSync(join(home, '.ssh', 'config'), [
-    'Include conf.d/*.conf',
-    'Host web1 web1.alias',
-    '  HostName web1.internal',
-    '  User app',
-    '  Port 2222',
-    '  IdentityFile ~/.ssh/id_web',
-    '  IdentityFile %d/.ssh/id_%h',
-    '  IdentitiesOnly yes',
-    '  ProxyJump bastion,ops@gate:2201',
-    '  ConnectTimeout 7',
-    '  HostKeyAlias web1-key',
-    'Host *.prod !db.prod',
-    '  User prod',
-    'Host bastion',
-    '  HostName 192.0.2.1',
-    'Host *',
-    '  User fallback',
-    '  IdentityAgent none',
-  ].join('\n'));
+  writeFileSync(
+    join(home, '.ssh', 'config'),
+    [
+      'Include conf.d/*.conf',
+      'Host web1 web1.alias',
+      '  HostName web1.internal',
+      '  User app',
+      '  Port 2222',
+      '  IdentityFile ~/.ssh/id_web',
+      '  IdentityFile %d/.ssh/id_%h',
+      '  IdentitiesOnly yes',
+      '  ProxyJump bastion,ops@gate:2201',
+      '  ConnectTimeout 7',
+      '  HostKeyAlias web1-key',
+      'Host *.prod !db.prod',
+      '  User prod',
+      'Host bastion',
+      '  HostName 192.0.2.1',
+      'Host *',
+      '  User fallback',
+      '  IdentityAgent none',
+    ].join('\n'),
+  );
   const r = new SshConfigResolver(undefined, { home });
 
   test('HostName, User, Port, IdentityFile with ~ and %tokens, ProxyJump hops, ConnectTimeout, HostKeyAlias', () => {
@@ -144,7 +158,10 @@ describe('SshConfigResolver', () => {
   });
 
   test('a missing config file given explicitly is a usage error', () => {
-    assert.throws(() => new SshConfigResolver(join(home, 'nope')), (e: unknown) => e instanceof RcaError && /does not exist/.test(e.message));
+    assert.throws(
+      () => new SshConfigResolver(join(home, 'nope')),
+      (e: unknown) => e instanceof RcaError && /does not exist/.test(e.message),
+    );
   });
 
   test('ProxyJump hop syntax', () => {

@@ -44,18 +44,51 @@ describe('placeholder contexts', () => {
   });
 
   test('refused templates say what is wrong and show the fix', () => {
-    assert.throws(() => parseLogSource("cmd:grep -E '{grep}' /x"), (e: unknown) => e instanceof RcaError && e.kind === 'usage'
-      && /\{grep\} is inside '…' quotes/.test(e.message) && /grep -E \{grep\} instead of grep -E '\{grep\}'/.test(e.hint ?? ''));
-    assert.throws(() => parseLogSource('cmd:echo `x {grep}`'), (e: unknown) => e instanceof RcaError && /\$\(…\)/.test(e.hint ?? ''));
-    assert.throws(() => parseLogSource('cmd:sh -c {grep}'), (e: unknown) => e instanceof RcaError && /sh -c, which runs its argument as shell code/.test(e.message));
+    assert.throws(
+      () => parseLogSource("cmd:grep -E '{grep}' /x"),
+      (e: unknown) =>
+        e instanceof RcaError &&
+        e.kind === 'usage' &&
+        /\{grep\} is inside '…' quotes/.test(e.message) &&
+        /grep -E \{grep\} instead of grep -E '\{grep\}'/.test(e.hint ?? ''),
+    );
+    assert.throws(
+      () => parseLogSource('cmd:echo `x {grep}`'),
+      (e: unknown) => e instanceof RcaError && /\$\(…\)/.test(e.hint ?? ''),
+    );
+    assert.throws(
+      () => parseLogSource('cmd:sh -c {grep}'),
+      (e: unknown) => e instanceof RcaError && /sh -c, which runs its argument as shell code/.test(e.message),
+    );
   });
 
   test('the script carries values as exported variables, never in the command text', () => {
     const hostile = `'; touch /tmp/x; '$(id)`;
-    const rs = buildRemoteScript({ source: parseLogSource('cmd:grep -E {grep} /x'), sinceMs: 0, untilMs: 60_000, focusMs: 30_000, grep: [hostile], capBytes: 1 << 16, maxLineBytes: 1024, nonce: 'n' });
+    const rs = buildRemoteScript({
+      source: parseLogSource('cmd:grep -E {grep} /x'),
+      sinceMs: 0,
+      untilMs: 60_000,
+      focusMs: 30_000,
+      grep: [hostile],
+      capBytes: 1 << 16,
+      maxLineBytes: 1024,
+      nonce: 'n',
+    });
     assert.match(rs.script, /\(\ngrep -E "\$SRCA_grep" \/x\n\)/);
     assert.match(rs.script, /export SRCA_grep/);
     // A spec built in code, not parsed, is checked all the same.
-    assert.throws(() => buildRemoteScript({ source: { kind: 'command', template: "grep '{grep}' /x" }, sinceMs: 0, untilMs: 1, focusMs: 0, grep: [], capBytes: 1024, maxLineBytes: 256 }), RcaError);
+    assert.throws(
+      () =>
+        buildRemoteScript({
+          source: { kind: 'command', template: "grep '{grep}' /x" },
+          sinceMs: 0,
+          untilMs: 1,
+          focusMs: 0,
+          grep: [],
+          capBytes: 1024,
+          maxLineBytes: 256,
+        }),
+      RcaError,
+    );
   });
 });

@@ -19,8 +19,16 @@ const cases: Array<[string, TimeContext, string | undefined]> = [
   ['Nov 25 11:00:00 web1 app[1]: syslog', berlin, '2026-11-25T10:00:00.000Z'],
   ['Nov  5 10:00:00 web1 app[1]: one-digit day', utc, '2026-11-05T10:00:00.000Z'],
   // Syslog has no year: the nearest one to the reference time is taken (New Year windows).
-  ['Dec 31 23:59:59 web1 x', { tzOffsetMinutes: 0, refMs: Date.parse('2027-01-01T00:10:00Z') }, '2026-12-31T23:59:59.000Z'],
-  ['Jan  1 00:01:00 web1 x', { tzOffsetMinutes: 0, refMs: Date.parse('2026-12-31T23:50:00Z') }, '2027-01-01T00:01:00.000Z'],
+  [
+    'Dec 31 23:59:59 web1 x',
+    { tzOffsetMinutes: 0, refMs: Date.parse('2027-01-01T00:10:00Z') },
+    '2026-12-31T23:59:59.000Z',
+  ],
+  [
+    'Jan  1 00:01:00 web1 x',
+    { tzOffsetMinutes: 0, refMs: Date.parse('2026-12-31T23:50:00Z') },
+    '2027-01-01T00:01:00.000Z',
+  ],
   ['May  1 00:00:00 web1 x', utc, '2026-05-01T00:00:00.000Z'],
   ['Dec 31 23:59:59 future means last year', utc, '2025-12-31T23:59:59.000Z'],
   ['Foo 25 10:00:00 not a month', utc, undefined],
@@ -66,29 +74,52 @@ describe('parseLogTime', () => {
 // Every variant is registered; one whose awk is missing skips (locally) or fails (CI).
 const awks: Array<{ name: string; cmd: string[]; missing: string | null }> = [
   { name: 'awk (mawk)', cmd: ['awk'], missing: missingCommand('mawk', ['BEGIN{}'], 'Debian: mawk') },
-  { name: 'busybox awk', cmd: ['busybox', 'awk'], missing: missingCommand('busybox', ['awk', 'BEGIN{}'], 'Debian: busybox') },
+  {
+    name: 'busybox awk',
+    cmd: ['busybox', 'awk'],
+    missing: missingCommand('busybox', ['awk', 'BEGIN{}'], 'Debian: busybox'),
+  },
   { name: 'gawk', cmd: ['gawk'], missing: missingCommand('gawk', ['BEGIN{}'], 'Debian: gawk') },
 ];
 
-for (const awk of awks) describeNeeding(`the awk version agrees with the TypeScript version: ${awk.name}`, awk.missing, {}, () => {
-  test('same epoch for every case', () => {
-    const lines = cases.map(([l]) => l.replace(/\n/g, ' '));
-    const refs = [utc, berlin, { tzOffsetMinutes: -330, refMs: Date.parse('2027-01-01T00:10:00Z') }, { tzOffsetMinutes: 0, refMs: Date.parse('2026-12-31T23:50:00Z') }];
-    for (const ctx of refs) {
-      const prog = `${AWK_TIMESTAMP_LIB}\n{ t = ts($0); if (t < 0) print "none"; else printf "%.3f\\n", t }`;
-      const refy = new Date(ctx.refMs).getUTCFullYear();
-      const r = spawnSync(awk.cmd[0]!, [...awk.cmd.slice(1), '-v', `tzoff=${ctx.tzOffsetMinutes * 60}`, '-v', `reft=${ctx.refMs / 1000}`, '-v', `refy=${refy}`, prog], { input: lines.join('\n') + '\n', encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-      assert.equal(r.status, 0, r.stderr);
-      const got = r.stdout.trim().split('\n');
-      assert.equal(got.length, lines.length);
-      lines.forEach((l, i) => {
-        const ms = parseLogTime(l, ctx);
-        const want = ms === undefined ? 'none' : (ms / 1000).toFixed(3);
-        assert.equal(got[i], want, `${JSON.stringify(l)} with offset ${ctx.tzOffsetMinutes}`);
-      });
-    }
+for (const awk of awks)
+  describeNeeding(`the awk version agrees with the TypeScript version: ${awk.name}`, awk.missing, {}, () => {
+    test('same epoch for every case', () => {
+      const lines = cases.map(([l]) => l.replace(/\n/g, ' '));
+      const refs = [
+        utc,
+        berlin,
+        { tzOffsetMinutes: -330, refMs: Date.parse('2027-01-01T00:10:00Z') },
+        { tzOffsetMinutes: 0, refMs: Date.parse('2026-12-31T23:50:00Z') },
+      ];
+      for (const ctx of refs) {
+        const prog = `${AWK_TIMESTAMP_LIB}\n{ t = ts($0); if (t < 0) print "none"; else printf "%.3f\\n", t }`;
+        const refy = new Date(ctx.refMs).getUTCFullYear();
+        const r = spawnSync(
+          awk.cmd[0]!,
+          [
+            ...awk.cmd.slice(1),
+            '-v',
+            `tzoff=${ctx.tzOffsetMinutes * 60}`,
+            '-v',
+            `reft=${ctx.refMs / 1000}`,
+            '-v',
+            `refy=${refy}`,
+            prog,
+          ],
+          { input: lines.join('\n') + '\n', encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+        );
+        assert.equal(r.status, 0, r.stderr);
+        const got = r.stdout.trim().split('\n');
+        assert.equal(got.length, lines.length);
+        lines.forEach((l, i) => {
+          const ms = parseLogTime(l, ctx);
+          const want = ms === undefined ? 'none' : (ms / 1000).toFixed(3);
+          assert.equal(got[i], want, `${JSON.stringify(l)} with offset ${ctx.tzOffsetMinutes}`);
+        });
+      }
+    });
   });
-});
 
 describe('parseZoneOffset', () => {
   test('date +%z forms', () => {

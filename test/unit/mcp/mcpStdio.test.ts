@@ -26,7 +26,10 @@ before(async () => {
   const data = emptyStore();
   const hostile = issue('505', { shortId: 'ORDERS-505', title: HOSTILE_TITLE, lastSeen: '2026-11-26T00:00:00.000Z' });
   data.issues = [...s.issues.issues, hostile, issue('606', { shortId: 'ORDERS-606', status: 'resolved' })];
-  data.events = { ...Object.fromEntries(s.issues.events), '505': [event('h1', Date.parse('2026-11-20T00:00:00Z'), { issueId: '505', title: HOSTILE_TITLE })] };
+  data.events = {
+    ...Object.fromEntries(s.issues.events),
+    '505': [event('h1', Date.parse('2026-11-20T00:00:00Z'), { issueId: '505', title: HOSTILE_TITLE })],
+  };
   await store.replace(data);
   store.dispose();
   mcp = await startMcp(['--store', storeDir, '--workspace', s.root], { SENTRY_RCA_LOG: 'info' });
@@ -40,7 +43,14 @@ after(async () => {
 describe('sentry-rca mcp over stdio', () => {
   test('lists the read-only tools with input schemas', async () => {
     const { tools } = await mcp.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['diagnose', 'fetch_logs', 'get_event', 'get_issue', 'list_issues', 'map_frames']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), [
+      'diagnose',
+      'fetch_logs',
+      'get_event',
+      'get_issue',
+      'list_issues',
+      'map_frames',
+    ]);
     for (const t of tools) {
       assert.equal(t.inputSchema.type, 'object', t.name);
       assert.equal(t.annotations?.readOnlyHint, true, t.name);
@@ -54,12 +64,18 @@ describe('sentry-rca mcp over stdio', () => {
   test('list_issues: unresolved by default, newest first, with query and limit', async () => {
     const all = JSON.parse((await mcp.call('list_issues', {})).text);
     assert.equal(all.total, 4);
-    assert.deepEqual(all.issues.map((i: { shortId: string }) => i.shortId), ['ORDERS-505', 'ORDERS-101', 'BILLING-7', 'ORDERS-3']);
+    assert.deepEqual(
+      all.issues.map((i: { shortId: string }) => i.shortId),
+      ['ORDERS-505', 'ORDERS-101', 'BILLING-7', 'ORDERS-3'],
+    );
     assert.equal(all.issues[1].storedEvents, 3);
     const withResolved = JSON.parse((await mcp.call('list_issues', { includeResolved: true })).text);
     assert.equal(withResolved.total, 5);
     const q = JSON.parse((await mcp.call('list_issues', { query: 'pooltimeout' })).text);
-    assert.deepEqual(q.issues.map((i: { shortId: string }) => i.shortId), ['BILLING-7']);
+    assert.deepEqual(
+      q.issues.map((i: { shortId: string }) => i.shortId),
+      ['BILLING-7'],
+    );
     const one = JSON.parse((await mcp.call('list_issues', { limit: 1 })).text);
     assert.equal(one.shown, 1);
     assert.equal(one.total, 4);
@@ -71,7 +87,10 @@ describe('sentry-rca mcp over stdio', () => {
     const j = JSON.parse(r.text);
     assert.equal(j.issue.id, '101');
     assert.equal(j.issue.resource, 'sentry-rca://issue/101');
-    assert.deepEqual(j.events.map((e: { id: string }) => e.id), ['e3', 'e2', 'e1']);
+    assert.deepEqual(
+      j.events.map((e: { id: string }) => e.id),
+      ['e3', 'e2', 'e1'],
+    );
     assert.equal(j.latestEventId, 'e3');
     const latest = JSON.parse((await mcp.call('get_event', { issue: '101' })).text);
     assert.equal(latest.id, 'e3');
@@ -97,7 +116,9 @@ describe('sentry-rca mcp over stdio', () => {
 
   test('diagnose returns the deterministic report, markdown or json, with progress for clients that ask', async () => {
     const progress: string[] = [];
-    const r = await mcp.client.callTool({ name: 'diagnose', arguments: { issue: 'ORDERS-101' } }, undefined, { onprogress: (p) => progress.push(p.message ?? '') });
+    const r = await mcp.client.callTool({ name: 'diagnose', arguments: { issue: 'ORDERS-101' } }, undefined, {
+      onprogress: (p) => progress.push(p.message ?? ''),
+    });
     const md = { text: (r.content as Array<{ text: string }>)[0]!.text, isError: r.isError === true };
     assert.equal(md.isError, false, md.text);
     assert.match(progress[0] ?? '', /^Collecting evidence/);
@@ -122,7 +143,10 @@ describe('sentry-rca mcp over stdio', () => {
   test('unknown issues and hostile strings come back as tool errors, quoted as text', async () => {
     const unknown = await mcp.call('get_issue', { issue: 'NOPE-1' });
     assert.equal(unknown.isError, true);
-    assert.equal(unknown.text, 'Error: Issue "NOPE-1" is not in the store. Call list_issues to see the 5 stored issues.');
+    assert.equal(
+      unknown.text,
+      'Error: Issue "NOPE-1" is not in the store. Call list_issues to see the 5 stored issues.',
+    );
     for (const tool of ['get_issue', 'get_event', 'map_frames', 'diagnose']) {
       const r = await mcp.call(tool, { issue: HOSTILE_TITLE });
       assert.equal(r.isError, true, tool);
@@ -168,13 +192,19 @@ describe('sentry-rca mcp over stdio', () => {
     assert.equal(before.total, 5);
     const store = await IssueStore.open(storeDir);
     try {
-      await store.replace({ ...store.data, issues: [...store.issues(), issue('707', { shortId: 'ORDERS-707', title: 'RangeError: new in this sync' })] });
+      await store.replace({
+        ...store.data,
+        issues: [...store.issues(), issue('707', { shortId: 'ORDERS-707', title: 'RangeError: new in this sync' })],
+      });
     } finally {
       store.dispose();
     }
     const after = JSON.parse((await mcp.call('list_issues', { includeResolved: true })).text);
     assert.equal(after.total, 6);
-    assert.equal(JSON.parse((await mcp.call('get_issue', { issue: 'ORDERS-707' })).text).issue.title, 'RangeError: new in this sync');
+    assert.equal(
+      JSON.parse((await mcp.call('get_issue', { issue: 'ORDERS-707' })).text).issue.title,
+      'RangeError: new in this sync',
+    );
   });
 
   test('the server log goes to stderr (stdout carries only the protocol, which kept working), without secrets', async () => {
@@ -185,7 +215,13 @@ describe('sentry-rca mcp over stdio', () => {
 });
 
 describe('sentry-rca mcp start-up errors (before any protocol)', () => {
-  const start = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'mcp', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH }, input: '', timeout: 30_000 });
+  const start = (...args: string[]) =>
+    spawnSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'mcp', ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      input: '',
+      timeout: 30_000,
+    });
   test('no store, a missing store folder, a bad log source, an unknown flag: exit 1 with the reason on stderr', () => {
     const noStore = start();
     assert.equal(noStore.status, 1);

@@ -12,7 +12,9 @@ test('RCA corpus: culprit, suspects, kinds, cascades and evidence size stay abov
   const results: CaseResult[] = [];
   for (const c of CORPUS) results.push(await runCase(c));
   const t = totals(results.map((r) => r.current));
-  const detail = results.map((r) => `${r.current.name}: kind ${r.current.kind}, top1 ${r.current.top1}, top3 ${r.current.top3}`).join('\n');
+  const detail = results
+    .map((r) => `${r.current.name}: kind ${r.current.kind}, top1 ${r.current.top1}, top3 ${r.current.top3}`)
+    .join('\n');
   assert.equal(t.culprit, t.cases, `culprit 100%\n${detail}`);
   assert.ok(t.top1 / t.withCause >= 0.9, `suspect top-1 ≥ 90%\n${detail}`);
   assert.equal(t.top3, t.withCause, `suspect top-3 = 100%\n${detail}`);

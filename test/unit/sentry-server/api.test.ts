@@ -20,9 +20,11 @@ describe('REST API shapes, paging and search', () => {
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('x-hits'), '250');
     const base = `${server.url}/api/0/organizations/acme/issues/?query=&limit=100`;
-    assert.equal(first.headers.get('link'),
+    assert.equal(
+      first.headers.get('link'),
       `<${base}&cursor=0:0:1>; rel="previous"; results="false"; cursor="0:0:1", ` +
-      `<${base}&cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0"`);
+        `<${base}&cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0"`,
+    );
     const seen = new Set<string>();
     let url: string | null = `${server.url}/api/0/organizations/acme/issues/?query=&limit=100`;
     let pages = 0;
@@ -45,7 +47,10 @@ describe('REST API shapes, paging and search', () => {
     assert.equal(unresolved.headers.get('x-hits'), '249');
     assert.equal(unresolved.json<ApiIssue[]>().length, 100);
     const resolved = (await get(server, '/organizations/acme/issues/?query=is:resolved')).json<ApiIssue[]>();
-    assert.deepEqual(resolved.map((i) => i.id), [ids[0]]);
+    assert.deepEqual(
+      resolved.map((i) => i.id),
+      [ids[0]],
+    );
     const bad = await get(server, `/organizations/acme/issues/${ids[1]}/events/?per_page=101`);
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.json(), { detail: 'Invalid per_page value. Cannot exceed 100.' });
@@ -74,19 +79,40 @@ describe('REST API shapes, paging and search', () => {
     };
     const unresolved = all.filter((i) => i.status === 'unresolved');
     assert.equal(await count('is:unresolved level:error'), unresolved.filter((i) => i.level === 'error').length);
-    assert.equal(await count('is:unresolved level:[warning, fatal]'), unresolved.filter((i) => ['warning', 'fatal'].includes(i.level)).length);
+    assert.equal(
+      await count('is:unresolved level:[warning, fatal]'),
+      unresolved.filter((i) => ['warning', 'fatal'].includes(i.level)).length,
+    );
     assert.equal(await count('is:unresolved !level:error'), unresolved.filter((i) => i.level !== 'error').length);
     const edge = new Date(NOW - 24 * HOUR).toISOString();
     const recent = unresolved.filter((i) => Date.parse(i.lastSeen) > NOW - 24 * HOUR).length;
     assert.ok(recent > 0 && recent < unresolved.length);
     assert.equal(await count(`is:unresolved lastSeen:>${edge}`), recent);
-    assert.equal(await count('is:unresolved lastSeen:-24h'), unresolved.filter((i) => Date.parse(i.lastSeen) >= NOW - 24 * HOUR).length);
-    assert.equal(await count('is:unresolved lastSeen:+24h'), unresolved.filter((i) => Date.parse(i.lastSeen) <= NOW - 24 * HOUR).length);
-    assert.equal(await count(`firstSeen:>=${edge}`, ''), all.filter((i) => Date.parse(i.firstSeen) >= NOW - 24 * HOUR).length);
-    assert.equal(await count('is:unresolved', '&statsPeriod=24h'), unresolved.filter((i) => Date.parse(i.lastSeen) >= NOW - 24 * HOUR).length);
+    assert.equal(
+      await count('is:unresolved lastSeen:-24h'),
+      unresolved.filter((i) => Date.parse(i.lastSeen) >= NOW - 24 * HOUR).length,
+    );
+    assert.equal(
+      await count('is:unresolved lastSeen:+24h'),
+      unresolved.filter((i) => Date.parse(i.lastSeen) <= NOW - 24 * HOUR).length,
+    );
+    assert.equal(
+      await count(`firstSeen:>=${edge}`, ''),
+      all.filter((i) => Date.parse(i.firstSeen) >= NOW - 24 * HOUR).length,
+    );
+    assert.equal(
+      await count('is:unresolved', '&statsPeriod=24h'),
+      unresolved.filter((i) => Date.parse(i.lastSeen) >= NOW - 24 * HOUR).length,
+    );
     const title = all[3]!.title;
     const word = title.split(':')[0]!;
-    assert.equal(await count(word), all.filter((i) => i.title.toLowerCase().includes(word.toLowerCase()) || i.culprit.toLowerCase().includes(word.toLowerCase())).length);
+    assert.equal(
+      await count(word),
+      all.filter(
+        (i) =>
+          i.title.toLowerCase().includes(word.toLowerCase()) || i.culprit.toLowerCase().includes(word.toLowerCase()),
+      ).length,
+    );
     const bad = await get(server, '/organizations/acme/issues/?query=assignee:me');
     assert.equal(bad.status, 400);
     assert.match(bad.json<{ detail: string }>().detail, /Unsupported search key "assignee"/);
@@ -95,13 +121,21 @@ describe('REST API shapes, paging and search', () => {
 
   test('project filter: numeric ids, -1 for all, unknown id is a 403, a slug is a 400', async () => {
     const projects = (await get(server, '/organizations/acme/projects/')).json<Array<{ id: string; slug: string }>>();
-    assert.deepEqual(projects.map((p) => p.slug), ['web', 'worker']);
+    assert.deepEqual(
+      projects.map((p) => p.slug),
+      ['web', 'worker'],
+    );
     const web = projects[0]!.id;
     const onlyWeb = await get(server, `/organizations/acme/issues/?query=&project=${web}`);
     assert.equal(onlyWeb.headers.get('x-hits'), '125');
     assert.ok(onlyWeb.json<ApiIssue[]>().every((i) => i.project.slug === 'web'));
     assert.equal((await get(server, `/organizations/acme/issues/?query=&project=-1`)).headers.get('x-hits'), '250');
-    assert.equal((await get(server, `/organizations/acme/issues/?query=&project=${web}&project=${projects[1]!.id}`)).headers.get('x-hits'), '250');
+    assert.equal(
+      (await get(server, `/organizations/acme/issues/?query=&project=${web}&project=${projects[1]!.id}`)).headers.get(
+        'x-hits',
+      ),
+      '250',
+    );
     assert.equal((await get(server, '/organizations/acme/issues/?project=999')).status, 403);
     assert.equal((await get(server, '/organizations/acme/issues/?project=web')).status, 400);
   });
@@ -115,11 +149,20 @@ describe('REST API shapes, paging and search', () => {
     assert.equal(buckets[23]![0], Math.floor(NOW / HOUR) * 3600);
     assert.equal(buckets[1]![0] - buckets[0]![0], 3600);
     const events = (await get(server, `/organizations/acme/issues/${issue!.id}/events/`)).json<ApiEventSummary[]>();
-    const inWindow = events.filter((e) => Date.parse(e.dateCreated) >= Math.floor(NOW / HOUR) * HOUR - 23 * HOUR).length;
-    assert.equal(buckets.reduce((s, [, n]) => s + n, 0), inWindow);
-    const fourteen = (await get(server, '/organizations/acme/issues/?query=&limit=1&groupStatsPeriod=14d')).json<ApiIssue[]>();
+    const inWindow = events.filter(
+      (e) => Date.parse(e.dateCreated) >= Math.floor(NOW / HOUR) * HOUR - 23 * HOUR,
+    ).length;
+    assert.equal(
+      buckets.reduce((s, [, n]) => s + n, 0),
+      inWindow,
+    );
+    const fourteen = (await get(server, '/organizations/acme/issues/?query=&limit=1&groupStatsPeriod=14d')).json<
+      ApiIssue[]
+    >();
     assert.equal(fourteen[0]!.stats!['14d']!.length, 14);
-    const collapsed = (await get(server, '/organizations/acme/issues/?query=&limit=1&collapse=stats&collapse=lifetime')).json<ApiIssue[]>();
+    const collapsed = (
+      await get(server, '/organizations/acme/issues/?query=&limit=1&collapse=stats&collapse=lifetime')
+    ).json<ApiIssue[]>();
     assert.equal(collapsed[0]!.stats, undefined);
     assert.equal(collapsed[0]!.lifetime, undefined);
     assert.equal(collapsed[0]!.count, issue!.count);
@@ -135,22 +178,48 @@ describe('REST API shapes, paging and search', () => {
 
     const simple = (await get(server, `/organizations/acme/issues/${issue!.id}/events/`)).json<ApiEventSummary[]>();
     assert.ok(simple.length >= 3);
-    assert.deepEqual(Object.keys(simple[0]!).sort(), ['crashFile', 'culprit', 'dateCreated', 'event.type', 'eventID', 'groupID', 'id', 'location', 'message', 'metadata', 'platform', 'projectID', 'tags', 'title', 'user'].sort());
-    for (let i = 1; i < simple.length; i++) assert.ok(simple[i - 1]!.dateCreated >= simple[i]!.dateCreated, 'newest first');
-    const full = (await get(server, `/organizations/acme/issues/${issue!.id}/events/?full=true&per_page=2`)).json<ApiEvent[]>();
+    assert.deepEqual(
+      Object.keys(simple[0]!).sort(),
+      [
+        'crashFile',
+        'culprit',
+        'dateCreated',
+        'event.type',
+        'eventID',
+        'groupID',
+        'id',
+        'location',
+        'message',
+        'metadata',
+        'platform',
+        'projectID',
+        'tags',
+        'title',
+        'user',
+      ].sort(),
+    );
+    for (let i = 1; i < simple.length; i++)
+      assert.ok(simple[i - 1]!.dateCreated >= simple[i]!.dateCreated, 'newest first');
+    const full = (await get(server, `/organizations/acme/issues/${issue!.id}/events/?full=true&per_page=2`)).json<
+      ApiEvent[]
+    >();
     assert.equal(full.length, 2);
     assert.ok(full[0]!.entries.some((e) => e.type === 'exception'));
     assert.equal(full[0]!.eventID, simple[0]!.eventID);
 
     const latest = (await get(server, `/organizations/acme/issues/${issue!.id}/events/latest/`)).json<ApiEvent>();
     const oldest = (await get(server, `/organizations/acme/issues/${issue!.id}/events/oldest/`)).json<ApiEvent>();
-    const recommended = (await get(server, `/organizations/acme/issues/${issue!.id}/events/recommended/`)).json<ApiEvent>();
+    const recommended = (
+      await get(server, `/organizations/acme/issues/${issue!.id}/events/recommended/`)
+    ).json<ApiEvent>();
     assert.equal(latest.eventID, simple[0]!.eventID);
     assert.equal(oldest.eventID, simple.at(-1)!.eventID);
     assert.equal(recommended.eventID, latest.eventID);
     assert.equal(latest.nextEventID, null);
     assert.equal(oldest.previousEventID, null);
-    const mid = (await get(server, `/organizations/acme/issues/${issue!.id}/events/${simple[1]!.eventID}/`)).json<ApiEvent>();
+    const mid = (
+      await get(server, `/organizations/acme/issues/${issue!.id}/events/${simple[1]!.eventID}/`)
+    ).json<ApiEvent>();
     assert.equal(mid.nextEventID, simple[0]!.eventID);
     assert.equal(mid.previousEventID, simple[2]!.eventID);
     assert.equal((await get(server, `/organizations/acme/issues/${issue!.id}/events/${'f'.repeat(32)}/`)).status, 404);
@@ -162,8 +231,13 @@ describe('REST API shapes, paging and search', () => {
     const newest = Date.parse(all[0]!.dateCreated);
     const start = new Date(newest - 1).toISOString();
     const end = new Date(newest + 1).toISOString();
-    const windowed = (await get(server, `/organizations/acme/issues/${issue!.id}/events/?start=${start}&end=${end}`)).json<ApiEventSummary[]>();
-    assert.deepEqual(windowed.map((e) => e.eventID), [all[0]!.eventID]);
+    const windowed = (
+      await get(server, `/organizations/acme/issues/${issue!.id}/events/?start=${start}&end=${end}`)
+    ).json<ApiEventSummary[]>();
+    assert.deepEqual(
+      windowed.map((e) => e.eventID),
+      [all[0]!.eventID],
+    );
     assert.equal((await get(server, `/organizations/acme/issues/${issue!.id}/events/?start=${start}`)).status, 400);
   });
 
@@ -188,7 +262,10 @@ describe('REST API shapes, paging and search', () => {
   });
 
   test('organization detail points at the region URL (own URL by default, configurable)', async () => {
-    const org = (await get(server, '/organizations/acme/')).json<{ slug: string; links: { regionUrl: string; organizationUrl: string } }>();
+    const org = (await get(server, '/organizations/acme/')).json<{
+      slug: string;
+      links: { regionUrl: string; organizationUrl: string };
+    }>();
     assert.equal(org.slug, 'acme');
     assert.deepEqual(org.links, { organizationUrl: server.url, regionUrl: server.url });
     const regional = await withServer({ regionUrl: 'http://127.0.0.1:9/region' });

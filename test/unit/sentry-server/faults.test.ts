@@ -22,7 +22,10 @@ describe('faults on demand', () => {
     const r = await get(server, ISSUES);
     assert.equal(r.status, 429);
     assert.equal(r.headers.get('retry-after'), '3');
-    assert.match(r.json<{ detail: string }>().detail, /^You are attempting to use this endpoint too frequently\. Limit is \d+ requests in 1 seconds$/);
+    assert.match(
+      r.json<{ detail: string }>().detail,
+      /^You are attempting to use this endpoint too frequently\. Limit is \d+ requests in 1 seconds$/,
+    );
     assert.equal((await get(server, ISSUES)).status, 200);
     assert.equal(server.requests[0]!.fault, '429-retry-after');
   });
@@ -78,7 +81,9 @@ describe('faults on demand', () => {
 
   test('connection reset destroys the socket', async () => {
     server.fault({ kind: 'reset' });
-    await assert.rejects(get(server, ISSUES), (e: Error) => /fetch failed|socket|ECONNRESET/i.test(`${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`));
+    await assert.rejects(get(server, ISSUES), (e: Error) =>
+      /fetch failed|socket|ECONNRESET/i.test(`${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`),
+    );
     assert.equal((await get(server, ISSUES)).status, 200);
   });
 
@@ -141,7 +146,8 @@ describe('faults on demand', () => {
   });
 
   test('faults can be driven from another process through /__control', async () => {
-    const post = (op: string, body: unknown) => fetch(`${server.url}/__control/${op}`, { method: 'POST', body: JSON.stringify(body) });
+    const post = (op: string, body: unknown) =>
+      fetch(`${server.url}/__control/${op}`, { method: 'POST', body: JSON.stringify(body) });
     assert.equal((await post('fault', { kind: '503', matchRegex: '/issues/$', times: 2 })).status, 200);
     assert.equal((await get(server, ISSUES)).status, 503);
     assert.equal((await get(server, ISSUES)).status, 503);

@@ -4,16 +4,24 @@ import { RateLimiter } from '../../servers/sentry/rate-limiter';
 import { get, withServer } from './helpers';
 
 describe('rate limiter', () => {
-  test('fixed one-second window per key, honest Remaining/Reset, Sentry\'s 429 wording', () => {
+  test("fixed one-second window per key, honest Remaining/Reset, Sentry's 429 wording", () => {
     let now = 1_000_000_250;
     const rl = new RateLimiter({ perSecond: 3, concurrency: 10 }, () => now);
     const results = [1, 2, 3, 4].map(() => rl.admit('tok|org-issues'));
     results.forEach((r) => r.done());
-    assert.deepEqual(results.map((r) => r.allowed), [true, true, true, false]);
-    assert.deepEqual(results.map((r) => r.headers['X-Sentry-Rate-Limit-Remaining']), ['2', '1', '0', '0']);
+    assert.deepEqual(
+      results.map((r) => r.allowed),
+      [true, true, true, false],
+    );
+    assert.deepEqual(
+      results.map((r) => r.headers['X-Sentry-Rate-Limit-Remaining']),
+      ['2', '1', '0', '0'],
+    );
     assert.equal(results[0]!.headers['X-Sentry-Rate-Limit-Reset'], '1000001');
     assert.equal(results[3]!.reason, 'rate');
-    assert.deepEqual(results[3]!.body, { detail: 'You are attempting to use this endpoint too frequently. Limit is 3 requests in 1 seconds' });
+    assert.deepEqual(results[3]!.body, {
+      detail: 'You are attempting to use this endpoint too frequently. Limit is 3 requests in 1 seconds',
+    });
     // Another endpoint family has its own window.
     assert.equal(rl.admit('tok|issue-events').allowed, true);
     now += 750; // the next second starts
@@ -31,7 +39,9 @@ describe('rate limiter', () => {
     const c = rl.admit('k');
     assert.equal(c.allowed, false);
     assert.equal(c.reason, 'concurrency');
-    assert.deepEqual(c.body, { detail: 'You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is 2' });
+    assert.deepEqual(c.body, {
+      detail: 'You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is 2',
+    });
     a.done();
     a.done(); // idempotent
     assert.equal(rl.admit('k').allowed, true);

@@ -3,11 +3,21 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSampleApp, sampleAppDir, type ApiEvent, type ApiFrame, type ApiIssue, type SampleAppResult, type SentryTestServer } from '../../servers/sentry';
+import {
+  runSampleApp,
+  sampleAppDir,
+  type ApiEvent,
+  type ApiFrame,
+  type ApiIssue,
+  type SampleAppResult,
+  type SentryTestServer,
+} from '../../servers/sentry';
 import { get, withServer } from './helpers';
 
 const framesOf = (ev: ApiEvent): ApiFrame[] =>
-  (ev.entries.find((e) => e.type === 'exception')!.data as { values: Array<{ stacktrace: { frames: ApiFrame[] } }> }).values.at(-1)!.stacktrace.frames;
+  (
+    ev.entries.find((e) => e.type === 'exception')!.data as { values: Array<{ stacktrace: { frames: ApiFrame[] } }> }
+  ).values.at(-1)!.stacktrace.frames;
 
 describe('the real @sentry/node sample app against the server', () => {
   let server: SentryTestServer;
@@ -67,7 +77,9 @@ describe('the real @sentry/node sample app against the server', () => {
     const [pool] = (await get(server, `/organizations/acme/issues/?project=${projectId}&sort=freq`)).json<ApiIssue[]>();
     const events = (await get(server, `/organizations/acme/issues/${pool!.id}/events/?full=true`)).json<ApiEvent[]>();
     assert.equal(events.length, 6);
-    const checkoutEvent = events.find((e) => e.tags.some((t) => t.key === 'transaction' && t.value === 'POST /checkout'))!;
+    const checkoutEvent = events.find((e) =>
+      e.tags.some((t) => t.key === 'transaction' && t.value === 'POST /checkout'),
+    )!;
     const frames = framesOf(checkoutEvent);
     const crash = frames.at(-1)!;
     const poolSrc = readFileSync(join(sampleAppDir(), 'src/db/pool.mjs'), 'utf8').split('\n');
@@ -78,14 +90,22 @@ describe('the real @sentry/node sample app against the server', () => {
     const caller = frames.at(-2)!;
     assert.equal(caller.absPath, join(sampleAppDir(), 'src/routes/checkout.mjs'));
     assert.match(caller.context.find(([n]) => n === caller.lineNo)![1], /pool\.acquire\(\)/);
-    assert.ok(frames.some((f) => !f.inApp && f.absPath!.includes('/node_modules/@sentry/')), 'library frames');
-    assert.ok(frames.some((f) => !f.inApp && f.absPath!.startsWith('node:')), 'Node internal frames');
+    assert.ok(
+      frames.some((f) => !f.inApp && f.absPath!.includes('/node_modules/@sentry/')),
+      'library frames',
+    );
+    assert.ok(
+      frames.some((f) => !f.inApp && f.absPath!.startsWith('node:')),
+      'Node internal frames',
+    );
     const tags = Object.fromEntries(checkoutEvent.tags.map((t) => [t.key, t.value]));
     assert.equal(tags.server_name, 'orders-api-1');
     assert.equal(tags.environment, 'production');
     assert.equal(tags.release, 'orders@2.4.0');
     assert.equal(tags.service, 'orders');
-    const crumbs = (checkoutEvent.entries.find((e) => e.type === 'breadcrumbs')!.data as { values: Array<{ category: string }> }).values;
+    const crumbs = (
+      checkoutEvent.entries.find((e) => e.type === 'breadcrumbs')!.data as { values: Array<{ category: string }> }
+    ).values;
     assert.ok(crumbs.some((c) => c.category === 'http'));
   });
 

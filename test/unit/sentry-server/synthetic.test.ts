@@ -7,7 +7,10 @@ const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 
 describe('synthetic data', () => {
   test('5,000 issues × 5 events and 10,000 × 10 are created quickly and hold what was asked', async () => {
-    for (const [issues, events] of [[5000, 5], [10000, 10]] as const) {
+    for (const [issues, events] of [
+      [5000, 5],
+      [10000, 10],
+    ] as const) {
       const server = await withServer({ now: () => NOW });
       try {
         const t = performance.now();
@@ -32,7 +35,13 @@ describe('synthetic data', () => {
   test('same seed, same data; levels and project split as asked', async () => {
     const make = async () => {
       const s = await withServer({ now: () => NOW });
-      s.generateSynthetic({ projects: ['a', 'b', 'c'], issuesPerProject: 20, eventsPerIssue: 3, levels: ['fatal', 'warning'], seed: 42 });
+      s.generateSynthetic({
+        projects: ['a', 'b', 'c'],
+        issuesPerProject: 20,
+        eventsPerIssue: 3,
+        levels: ['fatal', 'warning'],
+        seed: 42,
+      });
       return s;
     };
     const [x, y] = await Promise.all([make(), make()]);
@@ -40,7 +49,10 @@ describe('synthetic data', () => {
       const ix = x.issues();
       const iy = y.issues();
       assert.equal(ix.length, 60);
-      assert.deepEqual(ix.map((i) => [i.id, i.title, i.lastSeen, i.culprit]), iy.map((i) => [i.id, i.title, i.lastSeen, i.culprit]));
+      assert.deepEqual(
+        ix.map((i) => [i.id, i.title, i.lastSeen, i.culprit]),
+        iy.map((i) => [i.id, i.title, i.lastSeen, i.culprit]),
+      );
       assert.deepEqual(new Set(ix.map((i) => i.level)), new Set(['fatal', 'warning']));
       for (const slug of ['a', 'b', 'c']) assert.equal(ix.filter((i) => i.project.slug === slug).length, 20);
       const ex = (await get(x, `/organizations/acme/issues/${ix[0]!.id}/events/latest/`)).json<ApiEvent>();
@@ -60,14 +72,22 @@ describe('synthetic data', () => {
       now += 60_000;
       const touched = server.touchIssues(7, { newEvents: 2 });
       assert.equal(touched.length, 7);
-      const r = await get(server, `/organizations/acme/issues/?query=${encodeURIComponent(`is:unresolved lastSeen:>${syncedAt}`)}`);
+      const r = await get(
+        server,
+        `/organizations/acme/issues/?query=${encodeURIComponent(`is:unresolved lastSeen:>${syncedAt}`)}`,
+      );
       const moved = r.json<ApiIssue[]>();
       assert.deepEqual(moved.map((i) => i.id).sort(), [...touched].sort());
       for (const i of moved) {
         assert.equal(i.count, '4');
         assert.ok(Date.parse(i.lastSeen) <= now && Date.parse(i.lastSeen) > now - 1000);
       }
-      const newer = (await get(server, `/organizations/acme/issues/${touched[0]}/events/?start=${syncedAt}&end=${new Date(now).toISOString()}`)).json<ApiEvent[]>();
+      const newer = (
+        await get(
+          server,
+          `/organizations/acme/issues/${touched[0]}/events/?start=${syncedAt}&end=${new Date(now).toISOString()}`,
+        )
+      ).json<ApiEvent[]>();
       assert.equal(newer.length, 2);
       // Resolved issues regress when touched.
       server.resolveIssue(touched[1]!);

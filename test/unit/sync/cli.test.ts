@@ -12,12 +12,20 @@ const cli = join(repoRoot(), 'dist', 'cli.js');
 const tmp = () => mkdtempSync(join(tmpdir(), 'rca-cli-'));
 
 /** Runs the CLI as a child process (asynchronously: the test Sentry server lives in this process). */
-function run(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, out: stdout, err: stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, out: stdout, err: stderr });
+      },
+    );
   });
 }
 
@@ -27,10 +35,18 @@ describe('sentry-rca CLI', () => {
   before(async () => {
     assert.ok(existsSync(cli), 'dist/cli.js is built (npm test builds it first)');
     sentry = await startSentryServer();
-    sentry.generateSynthetic({ projects: ['shop', 'api'], issues: 40, eventsPerIssue: 2, seed: 11, levels: ['error', 'warning', 'info'] });
+    sentry.generateSynthetic({
+      projects: ['shop', 'api'],
+      issues: 40,
+      eventsPerIssue: 2,
+      seed: 11,
+      levels: ['error', 'warning', 'info'],
+    });
     env = { SENTRY_AUTH_TOKEN: sentry.token, SENTRY_URL: sentry.url, SENTRY_ORG: sentry.org };
   });
-  after(async () => { await sentry.close(); });
+  after(async () => {
+    await sentry.close();
+  });
 
   test('sync then issues --json and the table', async () => {
     const store = tmp();
@@ -43,10 +59,28 @@ describe('sentry-rca CLI', () => {
     assert.equal(j.code, 0, j.err);
     const rows = JSON.parse(j.out);
     assert.equal(rows.length, summary.issuesNew);
-    for (const key of ['id', 'shortId', 'title', 'culprit', 'level', 'status', 'project', 'count', 'userCount', 'firstSeen', 'lastSeen', 'permalink', 'storedEvents', 'latestEventId']) {
+    for (const key of [
+      'id',
+      'shortId',
+      'title',
+      'culprit',
+      'level',
+      'status',
+      'project',
+      'count',
+      'userCount',
+      'firstSeen',
+      'lastSeen',
+      'permalink',
+      'storedEvents',
+      'latestEventId',
+    ]) {
       assert.ok(key in rows[0], `--json has ${key}`);
     }
-    assert.ok(rows.every((r: { level: string }) => r.level !== 'info'), 'default minimum level is warning');
+    assert.ok(
+      rows.every((r: { level: string }) => r.level !== 'info'),
+      'default minimum level is warning',
+    );
     const t = await run(['issues', '--store', store]);
     assert.match(t.out, /^SHORT ID\s+LEVEL\s+EVENTS\s+LAST SEEN\s+TITLE/m);
     assert.match(t.out, new RegExp(rows[0].shortId));
@@ -98,19 +132,43 @@ describe('sentry-rca CLI', () => {
       big.generateSynthetic({ projects: ['shop'], issues: 3_000, eventsPerIssue: 3, seed: 5 });
       const store = tmp();
       // A first, complete sync so there is a previous store to protect.
-      const first = await run(['sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '1', '--eager-event-issues', '0'], env);
+      const first = await run(
+        [
+          'sync',
+          '--store',
+          store,
+          '--url',
+          big.url,
+          '--project',
+          'shop',
+          '--events-per-issue',
+          '1',
+          '--eager-event-issues',
+          '0',
+        ],
+        env,
+      );
       assert.equal(first.code, 0, first.err);
       const before = readFileSync(join(store, STORE_FILE));
       const stored = (await IssueStore.open(store)).issues().length;
       assert.ok(stored > 2_000);
       big.touchIssues(3_000);
       // The next sync writes a larger store; kill it the moment its temp file appears.
-      const child = spawn(process.execPath, [cli, 'sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '3'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [cli, 'sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '3'],
+        { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' },
+      );
       let killedDuringWrite = false;
       const watcher = watch(store, (_ev, name) => {
-        if (name && name.endsWith('.tmp') && !killedDuringWrite) { killedDuringWrite = true; child.kill('SIGKILL'); }
+        if (name && name.endsWith('.tmp') && !killedDuringWrite) {
+          killedDuringWrite = true;
+          child.kill('SIGKILL');
+        }
       });
-      const exit = await new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+      const exit = await new Promise<NodeJS.Signals | number | null>((resolve) =>
+        child.on('exit', (code, signal) => resolve(signal ?? code)),
+      );
       watcher.close();
       assert.equal(exit, 'SIGKILL', 'the sync was killed (not finished first)');
       assert.ok(killedDuringWrite, 'it was killed while writing');
@@ -118,10 +176,28 @@ describe('sentry-rca CLI', () => {
       const reopened = await IssueStore.open(store);
       assert.equal(reopened.recovery, undefined);
       assert.equal(reopened.issues().length, stored);
-      const next = await run(['sync', '--store', store, '--url', big.url, '--project', 'shop', '--events-per-issue', '3', '--eager-event-issues', '0'], env);
+      const next = await run(
+        [
+          'sync',
+          '--store',
+          store,
+          '--url',
+          big.url,
+          '--project',
+          'shop',
+          '--events-per-issue',
+          '3',
+          '--eager-event-issues',
+          '0',
+        ],
+        env,
+      );
       assert.equal(next.code, 0, next.err);
       const after = await IssueStore.open(store);
-      assert.ok(after.issues().every((i) => after.events(i.id).length === 2), 'each issue has its old event and the one added since');
+      assert.ok(
+        after.issues().every((i) => after.events(i.id).length === 2),
+        'each issue has its old event and the one added since',
+      );
     } finally {
       await big.close();
     }

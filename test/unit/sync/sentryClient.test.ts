@@ -9,14 +9,30 @@ import { recordingLogger } from '../../support/recordingLogger';
 describe('SentryClient against the test Sentry server', () => {
   let sentry: SentryTestServer;
   let log: ReturnType<typeof recordingLogger>;
-  const client = (o: Partial<SentryClientOptions> = {}) => new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org, logger: log, backoffBaseMs: 20, backoffMaxMs: 100, timeoutMs: 5_000, ...o });
+  const client = (o: Partial<SentryClientOptions> = {}) =>
+    new SentryClient({
+      baseUrl: sentry.url,
+      token: sentry.token,
+      org: sentry.org,
+      logger: log,
+      backoffBaseMs: 20,
+      backoffMaxMs: 100,
+      timeoutMs: 5_000,
+      ...o,
+    });
 
   before(async () => {
     sentry = await startSentryServer();
     sentry.generateSynthetic({ projects: ['shop', 'api'], issues: 250, eventsPerIssue: 3, seed: 7 });
   });
-  after(async () => { await sentry.close(); });
-  beforeEach(() => { sentry.clearFaults(); sentry.resetRequests(); log = recordingLogger(); });
+  after(async () => {
+    await sentry.close();
+  });
+  beforeEach(() => {
+    sentry.clearFaults();
+    sentry.resetRequests();
+    log = recordingLogger();
+  });
 
   const listAll = async (c: SentryClient) => {
     const all = [];
@@ -42,7 +58,17 @@ describe('SentryClient against the test Sentry server', () => {
     assert.match(c.warnings.join('\n'), /cursor .* again/);
   });
 
-  for (const kind of ['429-retry-after', '429-reset', '429-bare', '500', '502', '503', 'reset', 'truncated-json', 'malformed-json'] as const) {
+  for (const kind of [
+    '429-retry-after',
+    '429-reset',
+    '429-bare',
+    '500',
+    '502',
+    '503',
+    'reset',
+    'truncated-json',
+    'malformed-json',
+  ] as const) {
     test(`recovers from ${kind}`, async () => {
       sentry.fault({ kind, match: '/issues/', times: 2, retryAfterSec: 0, resetInSec: 0 });
       const c = client();
@@ -57,7 +83,13 @@ describe('SentryClient against the test Sentry server', () => {
     sentry.fault({ kind: '429-retry-after', match: '/projects/', times: 1, retryAfterSec: 20 });
     const sleeps: number[] = [];
     let now = Date.now();
-    const clock: Clock = { now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+    const clock: Clock = {
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    };
     const c = client({ backoffBaseMs: 1, clock });
     await c.listProjects();
     assert.deepEqual(sleeps, [20_000], 'one wait of exactly the Retry-After, not the 1 ms back-off');
@@ -67,13 +99,25 @@ describe('SentryClient against the test Sentry server', () => {
   test('gives up after 5 retries with a message naming the endpoint', async () => {
     sentry.fault({ kind: '429-bare', match: '/projects/', times: Infinity });
     const c = client();
-    await assert.rejects(c.listProjects(), (e: unknown) => e instanceof RcaError && /kept rate-limiting GET \/api\/0\/organizations\/acme\/projects\/ after 5 retries/.test(e.message));
+    await assert.rejects(
+      c.listProjects(),
+      (e: unknown) =>
+        e instanceof RcaError &&
+        /kept rate-limiting GET \/api\/0\/organizations\/acme\/projects\/ after 5 retries/.test(e.message),
+    );
     assert.equal(sentry.requests.length, 6, 'one try and five retries');
   });
 
   test('401 is not retried and says which scopes a token needs', async () => {
     const c = client({ token: 'sntryu_wrong' });
-    await assert.rejects(c.listProjects(), (e: unknown) => e instanceof RcaError && e.kind === 'auth' && /401/.test(e.message) && /org:read, project:read and event:read/.test(e.display));
+    await assert.rejects(
+      c.listProjects(),
+      (e: unknown) =>
+        e instanceof RcaError &&
+        e.kind === 'auth' &&
+        /401/.test(e.message) &&
+        /org:read, project:read and event:read/.test(e.display),
+    );
     assert.equal(sentry.requests.length, 1);
   });
 
@@ -82,13 +126,20 @@ describe('SentryClient against the test Sentry server', () => {
     sentry.setToken(token, ['org:read', 'project:read']);
     try {
       const c = client({ token });
-      await assert.rejects(listAll(c), (e: unknown) => e instanceof RcaError && /needs the event:read scope/.test(e.message) && /Organization tokens/.test(e.display) && !e.display.includes('secretpart'));
+      await assert.rejects(
+        listAll(c),
+        (e: unknown) =>
+          e instanceof RcaError &&
+          /needs the event:read scope/.test(e.message) &&
+          /Organization tokens/.test(e.display) &&
+          !e.display.includes('secretpart'),
+      );
     } finally {
       sentry.setToken('sntryu_test', ['org:read', 'project:read', 'event:read']);
     }
   });
 
-  test('checkToken reads the token\'s scopes in one request and names what is missing', async () => {
+  test("checkToken reads the token's scopes in one request and names what is missing", async () => {
     const ok = await client().checkToken();
     assert.deepEqual(ok.missingScopes, []);
     assert.ok(ok.ok);
@@ -102,7 +153,10 @@ describe('SentryClient against the test Sentry server', () => {
       sentry.setToken('sntryu_partial', ['org:write', 'project:read']);
       const partial = await client({ token: 'sntryu_partial' }).checkToken();
       assert.deepEqual(partial.missingScopes, ['event:read'], 'org:write implies org:read');
-      await assert.rejects(client({ token: 'sntryu_wrong' }).checkToken(), (e: unknown) => e instanceof RcaError && e.kind === 'auth');
+      await assert.rejects(
+        client({ token: 'sntryu_wrong' }).checkToken(),
+        (e: unknown) => e instanceof RcaError && e.kind === 'auth',
+      );
     } finally {
       sentry.setToken('sntryu_test', ['org:read', 'project:read', 'event:read']);
     }
@@ -114,22 +168,39 @@ describe('SentryClient against the test Sentry server', () => {
     assert.equal(sentry.requests.length, 4, 'three redirects, then the answer');
     sentry.resetRequests();
     sentry.fault({ kind: 'redirect', match: '/projects/', times: 4, redirectTo: sentry.url });
-    await assert.rejects(client().listProjects(), (e: unknown) => e instanceof RcaError && /^Too many redirects for GET \/api\/0\/organizations\/acme\/projects\//.test(e.message));
+    await assert.rejects(
+      client().listProjects(),
+      (e: unknown) =>
+        e instanceof RcaError &&
+        /^Too many redirects for GET \/api\/0\/organizations\/acme\/projects\//.test(e.message),
+    );
     assert.equal(sentry.requests.length, 4, 'the fourth redirect is not followed');
   });
 
   test('an unknown organization is a 404 that names it, not retried', async () => {
     const c = client({ org: 'no-such-org' });
-    await assert.rejects(c.discoverRegion(), (e: unknown) => e instanceof RcaError && e.kind === 'remote'
-      && e.message === `Organization "no-such-org" was not found at ${sentry.url}.` && /Check the organization slug/.test(e.display));
+    await assert.rejects(
+      c.discoverRegion(),
+      (e: unknown) =>
+        e instanceof RcaError &&
+        e.kind === 'remote' &&
+        e.message === `Organization "no-such-org" was not found at ${sentry.url}.` &&
+        /Check the organization slug/.test(e.display),
+    );
     assert.equal(sentry.requests.length, 1);
   });
 
   test('a redirect to another host is refused and the token is not sent there', async () => {
     sentry.fault({ kind: 'redirect', match: '/projects/', times: 1 });
     const c = client();
-    await assert.rejects(c.listProjects(), (e: unknown) => e instanceof RcaError && /redirected/.test(e.message) && /token is only sent to/.test(e.message));
-    assert.ok(sentry.requests.every((r) => r.origin === sentry.url || !r.headers.authorization), 'no authorization header reached the decoy');
+    await assert.rejects(
+      c.listProjects(),
+      (e: unknown) => e instanceof RcaError && /redirected/.test(e.message) && /token is only sent to/.test(e.message),
+    );
+    assert.ok(
+      sentry.requests.every((r) => r.origin === sentry.url || !r.headers.authorization),
+      'no authorization header reached the decoy',
+    );
   });
 
   test('region discovery switches to the region URL only when it is the same host', async () => {
@@ -145,7 +216,12 @@ describe('SentryClient against the test Sentry server', () => {
 
       const elsewhere = await startSentryServer({ token: sentry.token, regionUrl: 'https://evil.example.com' });
       try {
-        const c2 = new SentryClient({ baseUrl: elsewhere.url, token: elsewhere.token, org: elsewhere.org, logger: log });
+        const c2 = new SentryClient({
+          baseUrl: elsewhere.url,
+          token: elsewhere.token,
+          org: elsewhere.org,
+          logger: log,
+        });
         await c2.discoverRegion();
         assert.equal(c2.apiBase, `${elsewhere.url}/api/0`, 'a foreign region URL is ignored');
         assert.match(log.lines.join('\n'), /ignoring region URL https:\/\/evil\.example\.com/);
@@ -162,13 +238,20 @@ describe('SentryClient against the test Sentry server', () => {
     sentry.fault({ kind: 'slow', delayMs: 3_000, times: Infinity, match: '/projects/' });
     const c = client({ timeoutMs: 200, maxRetries: 1 });
     const t0 = Date.now();
-    await assert.rejects(c.listProjects(), (e: unknown) => e instanceof RcaError && e.kind === 'network' && /did not answer within/.test(e.message));
+    await assert.rejects(
+      c.listProjects(),
+      (e: unknown) => e instanceof RcaError && e.kind === 'network' && /did not answer within/.test(e.message),
+    );
     assert.ok(Date.now() - t0 < 2_500);
   });
 
   test('an unreachable host fails quickly with an actionable message', async () => {
     const c = new SentryClient({ baseUrl: 'http://127.0.0.1:9', token: 'sntryu_x', org: 'acme', backoffBaseMs: 10 });
-    await assert.rejects(c.listProjects(), (e: unknown) => e instanceof RcaError && /connection refused/.test(e.message) && /is the server running/.test(e.display));
+    await assert.rejects(
+      c.listProjects(),
+      (e: unknown) =>
+        e instanceof RcaError && /connection refused/.test(e.message) && /is the server running/.test(e.display),
+    );
   });
 
   test('a 10 MB page is read', async () => {
@@ -183,12 +266,19 @@ describe('SentryClient against the test Sentry server', () => {
     try {
       const ctl = new AbortController();
       const c = client({ timeoutMs: 60_000 });
-      const drained = (async () => { for await (const _ of c.issuePages({ query: '' }, ctl.signal)) { /* drain */ } })();
+      const drained = (async () => {
+        for await (const _ of c.issuePages({ query: '' }, ctl.signal)) {
+          /* drain */
+        }
+      })();
       while (sentry.requests.length === 0) await new Promise((r) => setImmediate(r));
       const t0 = performance.now();
       ctl.abort();
       await assert.rejects(drained, (e: unknown) => e instanceof RcaError && e.kind === 'cancelled');
-      assert.ok(performance.now() - t0 < 5_000, `stopped ${Math.round(performance.now() - t0)} ms after Stop, not when the 30 s answer came`);
+      assert.ok(
+        performance.now() - t0 < 5_000,
+        `stopped ${Math.round(performance.now() - t0)} ms after Stop, not when the 30 s answer came`,
+      );
       assert.equal(sentry.requests.length, 1, 'no request after Stop');
       assert.equal(c.stats.retries, 0, 'a cancel is not retried');
     } finally {

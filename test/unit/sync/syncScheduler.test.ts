@@ -9,17 +9,26 @@ class ManualClock implements Clock {
   private t = Date.parse('2026-11-25T12:00:00Z');
   private sleepers: Array<{ at: number; resolve: () => void }> = [];
 
-  now(): number { return this.t; }
+  now(): number {
+    return this.t;
+  }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) { reject(abortError(signal)); return; }
+      if (signal?.aborted) {
+        reject(abortError(signal));
+        return;
+      }
       const s = { at: this.t + ms, resolve };
       this.sleepers.push(s);
-      signal?.addEventListener('abort', () => {
-        this.sleepers = this.sleepers.filter((x) => x !== s);
-        reject(abortError(signal));
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((x) => x !== s);
+          reject(abortError(signal));
+        },
+        { once: true },
+      );
     });
   }
 
@@ -38,7 +47,9 @@ class ManualClock implements Clock {
     await flush();
   }
 
-  get pending(): number { return this.sleepers.length; }
+  get pending(): number {
+    return this.sleepers.length;
+  }
 }
 
 async function flush(): Promise<void> {
@@ -78,11 +89,17 @@ describe('SyncScheduler', () => {
     const { clock, scheduler, runs } = setup();
     scheduler.start();
     await clock.advance(0);
-    assert.deepEqual(runs.map((r) => r.trigger), ['startup']);
+    assert.deepEqual(
+      runs.map((r) => r.trigger),
+      ['startup'],
+    );
     await clock.advance(10 * MIN - 1);
     assert.equal(runs.length, 1);
     await clock.advance(1);
-    assert.deepEqual(runs.map((r) => r.trigger), ['startup', 'timer']);
+    assert.deepEqual(
+      runs.map((r) => r.trigger),
+      ['startup', 'timer'],
+    );
     await clock.advance(20 * MIN);
     assert.equal(runs.length, 4);
     scheduler.dispose();
@@ -95,7 +112,10 @@ describe('SyncScheduler', () => {
     await clock.advance(5 * MIN);
     assert.equal(runs.length, 0);
     await clock.advance(1 * MIN);
-    assert.deepEqual(runs.map((r) => r.trigger), ['timer']);
+    assert.deepEqual(
+      runs.map((r) => r.trigger),
+      ['timer'],
+    );
     scheduler.dispose();
   });
 
@@ -135,7 +155,10 @@ describe('SyncScheduler', () => {
     const o2 = await second;
     assert.equal(o2.trigger, 'settings');
     assert.equal(o2.ok, true);
-    assert.deepEqual(runs.map((r) => r.trigger), ['timer', 'settings']);
+    assert.deepEqual(
+      runs.map((r) => r.trigger),
+      ['timer', 'settings'],
+    );
     assert.equal(maxInFlight(), 1);
     scheduler.dispose();
   });
@@ -156,7 +179,10 @@ describe('SyncScheduler', () => {
       assert.equal(runs.length, runsBefore + 1);
     }
     // 10 min × 2^n, capped at max(interval, 1 h).
-    assert.deepEqual(gaps.map((g) => g / MIN), [20, 40, 60, 60]);
+    assert.deepEqual(
+      gaps.map((g) => g / MIN),
+      [20, 40, 60, 60],
+    );
     assert.equal(scheduler.state.consecutiveFailures, 5);
     failing = false;
     await clock.advance(scheduler.state.nextRunAt! - clock.now());
@@ -197,7 +223,15 @@ describe('SyncScheduler', () => {
     const clock = new ManualClock();
     let last: number | null = clock.now();
     const runs: SyncTrigger[] = [];
-    const scheduler = new SyncScheduler({ clock, intervalMs: () => interval, lastSuccess: () => last, run: async (t) => { runs.push(t); last = clock.now(); } });
+    const scheduler = new SyncScheduler({
+      clock,
+      intervalMs: () => interval,
+      lastSuccess: () => last,
+      run: async (t) => {
+        runs.push(t);
+        last = clock.now();
+      },
+    });
     scheduler.start();
     await clock.advance(1 * MIN);
     interval = 2 * MIN;
@@ -220,7 +254,11 @@ describe('SyncScheduler after stop() (the token was cleared)', () => {
     scheduler.reschedule();
     assert.equal(scheduler.state.nextRunAt, null, 'a new interval does not re-arm a stopped scheduler');
     await clock.advance(60 * MIN);
-    assert.deepEqual(runs.map((r) => r.trigger), ['manual'], 'no timer sync after stop()');
+    assert.deepEqual(
+      runs.map((r) => r.trigger),
+      ['manual'],
+      'no timer sync after stop()',
+    );
     scheduler.dispose();
   });
 });

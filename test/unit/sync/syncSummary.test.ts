@@ -15,11 +15,19 @@ before(async () => {
   sentry = await startSentryServer();
   sentry.generateSynthetic({ projects: ['shop'], issues: 30, eventsPerIssue: 1, seed: 5 });
 });
-after(async () => { await sentry.close(); });
+after(async () => {
+  await sentry.close();
+});
 
-test('requests, retries and rate limits are this sync\'s own, not the client\'s totals', async () => {
+test("requests, retries and rate limits are this sync's own, not the client's totals", async () => {
   const store = await IssueStore.open(mkdtempSync(join(tmpdir(), 'rca-summary-')));
-  const client = new SentryClient({ baseUrl: sentry.url, token: sentry.token, org: sentry.org, backoffBaseMs: 1, backoffMaxMs: 5 });
+  const client = new SentryClient({
+    baseUrl: sentry.url,
+    token: sentry.token,
+    org: sentry.org,
+    backoffBaseMs: 1,
+    backoffMaxMs: 5,
+  });
   const engine = new SyncEngine({ client, store, baseUrl: sentry.url }, { concurrency: 2 });
   sentry.fault({ kind: '429-bare', match: '/issues/', times: 1 });
   const first = await engine.run();
@@ -29,7 +37,7 @@ test('requests, retries and rate limits are this sync\'s own, not the client\'s 
   sentry.fault({ kind: '429-bare', match: '/issues/', times: 2 });
   const requestsBefore = client.stats.requests;
   const second = await engine.run();
-  assert.equal(second.retries, 2, 'two retries in the second sync (the first sync\'s one is not counted again)');
+  assert.equal(second.retries, 2, "two retries in the second sync (the first sync's one is not counted again)");
   assert.equal(second.rateLimited, 2, 'two rate limits in the second sync (not three)');
   assert.equal(second.requests, client.stats.requests - requestsBefore);
   assert.ok(second.requests > 2);

@@ -10,21 +10,47 @@ import { nullLogger } from '../../../src/core/common/logger';
 
 function ledger(workspaceValue: unknown) {
   const memento = new Map<string, unknown>();
-  const layers: Record<string, SettingLayers<unknown>> = { baseUrl: { defaultValue: 'https://sentry.io', workspaceValue } };
+  const layers: Record<string, SettingLayers<unknown>> = {
+    baseUrl: { defaultValue: 'https://sentry.io', workspaceValue },
+  };
   const asked: ConsentQuestion[] = [];
   let answer = false;
   let release: (() => void) | undefined;
   const l = new ConsentLedger({
-    state: { get: <T>(k: string, d: T) => (memento.has(k) ? memento.get(k) as T : d), update: async (k, v) => { memento.set(k, v); } },
+    state: {
+      get: <T>(k: string, d: T) => (memento.has(k) ? (memento.get(k) as T) : d),
+      update: async (k, v) => {
+        memento.set(k, v);
+      },
+    },
     stateKey: 'allowed',
     workspaceId: () => 'file:///repo',
     layers: (s: ConsentSetting) => layers[s] ?? {},
     question: async (s, value) => ({ message: `${s} → ${String(value)}?`, detail: '', allow: 'Allow' }),
-    confirm: async (q) => { asked.push(q); if (release === undefined) return answer; await new Promise<void>((r) => { release = r; }); return answer; },
+    confirm: async (q) => {
+      asked.push(q);
+      if (release === undefined) return answer;
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return answer;
+    },
     log: nullLogger,
     label: (s) => `sentryRca.${s}`,
   });
-  return { l, memento, layers, asked, setAnswer: (a: boolean) => { answer = a; }, hold: () => { release = () => {}; }, releaseNow: () => release?.() };
+  return {
+    l,
+    memento,
+    layers,
+    asked,
+    setAnswer: (a: boolean) => {
+      answer = a;
+    },
+    hold: () => {
+      release = () => {};
+    },
+    releaseNow: () => release?.(),
+  };
 }
 
 describe('consent ledger', () => {
@@ -32,10 +58,15 @@ describe('consent ledger', () => {
     const t = ledger('http://127.0.0.1:9000');
     assert.equal(t.l.decision('baseUrl', '').value, 'https://sentry.io');
     let allowed: string | undefined;
-    t.l.onDidAllow((s) => { allowed = s; });
+    t.l.onDidAllow((s) => {
+      allowed = s;
+    });
     t.setAnswer(true);
     await t.l.request(['baseUrl']);
-    assert.deepEqual(t.asked.map((q) => q.message), ['baseUrl → http://127.0.0.1:9000?']);
+    assert.deepEqual(
+      t.asked.map((q) => q.message),
+      ['baseUrl → http://127.0.0.1:9000?'],
+    );
     assert.equal(t.l.decision('baseUrl', '').value, 'http://127.0.0.1:9000');
     assert.equal(allowed, 'baseUrl');
     await t.l.request(['baseUrl']);

@@ -14,16 +14,35 @@ import { repoRoot } from '../../support/paths';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rca-demo-trust-'));
 const pids: number[] = [];
-after(() => { for (const p of pids) { try { process.kill(p); } catch { /* gone */ } } rmSync(scratch, { recursive: true, force: true }); });
+after(() => {
+  for (const p of pids) {
+    try {
+      process.kill(p);
+    } catch {
+      /* gone */
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 function get(url: string, host?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = request({ hostname: u.hostname, port: u.port, path: u.pathname, headers: { authorization: `Bearer ${DEMO_TOKEN}`, ...(host ? { host } : {}) } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      {
+        hostname: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        headers: { authorization: `Bearer ${DEMO_TOKEN}`, ...(host ? { host } : {}) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -33,16 +52,38 @@ describe('the demo server', () => {
   test('dist/demo.js serves the API on loopback Host values only and has no control routes', async () => {
     const recording = join(scratch, 'recording.json');
     // An empty recording is a valid one: the server starts with no issues.
-    writeFileSync(recording, JSON.stringify({ version: 1, recordedAt: new Date().toISOString(), release: 'orders@1', project: { slug: 'orders', name: 'Orders', platform: 'node' }, envelopes: [], log: '', sources: {}, history: [] }));
+    writeFileSync(
+      recording,
+      JSON.stringify({
+        version: 1,
+        recordedAt: new Date().toISOString(),
+        release: 'orders@1',
+        project: { slug: 'orders', name: 'Orders', platform: 'node' },
+        envelopes: [],
+        log: '',
+        sources: {},
+        history: [],
+      }),
+    );
     const state = join(scratch, 'server.json');
-    const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'demo.js'), 'serve', '--recording', recording, '--state', state, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot(), 'dist', 'demo.js'), 'serve', '--recording', recording, '--state', state, '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     pids.push(child.pid!);
     let err = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     let s: DemoState | undefined;
     for (let i = 0; i < 200 && !s; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      try { s = JSON.parse(readFileSync(state, 'utf8')) as DemoState; } catch { /* not yet */ }
+      try {
+        s = JSON.parse(readFileSync(state, 'utf8')) as DemoState;
+      } catch {
+        /* not yet */
+      }
     }
     assert.ok(s, `the demo wrote its state: ${err}`);
     const org = `${s.url}/api/0/organizations/${s.org}/`;
@@ -59,7 +100,13 @@ describe('the demo server', () => {
   });
 
   test('keeps no request headers', async () => {
-    const server = new SentryServerImpl({ port: 0, host: '127.0.0.1', org: 'demo', token: DEMO_TOKEN, ...DEMO_SERVER_HARDENING });
+    const server = new SentryServerImpl({
+      port: 0,
+      host: '127.0.0.1',
+      org: 'demo',
+      token: DEMO_TOKEN,
+      ...DEMO_SERVER_HARDENING,
+    });
     await server.listen();
     try {
       const r = await get(`${server.url}/api/0/organizations/demo/`);

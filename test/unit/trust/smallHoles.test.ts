@@ -30,7 +30,7 @@ function workspace(name: string): string {
 }
 
 describe('path mappings and ..', () => {
-  test('a frame path with .. segments cannot leave the mapping\'s folder', async () => {
+  test("a frame path with .. segments cannot leave the mapping's folder", async () => {
     const m = { from: '/usr/src/app/', to: '${workspaceFolder}/' };
     assert.equal(applyMapping('/usr/src/app/../../../etc/passwd', m, '/ws'), undefined);
     assert.equal(applyMapping('/usr/src/app/src/../../x', m, '/ws'), undefined);
@@ -39,10 +39,16 @@ describe('path mappings and ..', () => {
     const index = await WorkspaceFileIndex.build([{ name: 'map', path: ws }], {});
     const mapper = new FrameMapper(index, { mappings: [m] });
     try {
-      const escape = await mapper.map(frame({ filename: '/usr/src/app/../../../etc/passwd', absPath: '/usr/src/app/../../../etc/passwd', lineNo: 1 }), 'p');
+      const escape = await mapper.map(
+        frame({ filename: '/usr/src/app/../../../etc/passwd', absPath: '/usr/src/app/../../../etc/passwd', lineNo: 1 }),
+        'p',
+      );
       assert.ok(!escape.ok || escape.path.startsWith(ws + '/'), JSON.stringify(escape));
       assert.ok(!escape.ok || escape.via !== 'mapping', JSON.stringify(escape));
-      const fine = await mapper.map(frame({ filename: '/usr/src/app/src/app.js', absPath: '/usr/src/app/src/app.js', lineNo: 1 }), 'p');
+      const fine = await mapper.map(
+        frame({ filename: '/usr/src/app/src/app.js', absPath: '/usr/src/app/src/app.js', lineNo: 1 }),
+        'p',
+      );
       assert.equal(fine.ok && fine.path, join(ws, 'src', 'app.js'));
     } finally {
       mapper.dispose();
@@ -70,7 +76,10 @@ describe('AI links', () => {
   test('a bare name whose only match is refused ends with the reason, after one lookup', async () => {
     const ws = workspace('links');
     let lookups = 0;
-    const target = await resolveLinkTarget('notes.txt', [ws], async () => { lookups++; return [join(ws, 'docs', 'notes.txt')]; });
+    const target = await resolveLinkTarget('notes.txt', [ws], async () => {
+      lookups++;
+      return [join(ws, 'docs', 'notes.txt')];
+    });
     assert.ok('error' in target && /not readable/.test(target.error), JSON.stringify(target));
     assert.equal(lookups, 1);
     const app = await resolveLinkTarget('app.js', [ws], async () => [join(ws, 'src', 'app.js')]);
@@ -83,7 +92,9 @@ describe('store permissions', { skip: process.platform === 'win32' }, () => {
     const dir = join(base, 'store', 'nested');
     const store = await IssueStore.open(dir);
     try {
-      await store.update((d) => { d.investigations = {}; });
+      await store.update((d) => {
+        d.investigations = {};
+      });
       assert.equal(statSync(dir).mode & 0o777, 0o700);
       assert.equal(statSync(store.file).mode & 0o777, 0o600);
     } finally {

@@ -7,7 +7,11 @@ import { MessageNode } from './messageNode';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 
 export class EventNode implements TreeNode {
-  constructor(private readonly ctx: TreeContext, readonly event: StoredEvent, readonly parent: TreeNode) {}
+  constructor(
+    private readonly ctx: TreeContext,
+    readonly event: StoredEvent,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     return toTreeItem(describeEvent(this.event), {
@@ -21,7 +25,14 @@ export class EventNode implements TreeNode {
   getChildren(): TreeNode[] {
     const excs = this.event.exceptions;
     const idBase = `event:${this.event.issueId}:${this.event.id}`;
-    if (excs.length === 0) return [new MessageNode(this, `${idBase}:nostack`, this.event.message ? `No stack trace: ${this.event.message.slice(0, 200)}` : 'No stack trace in this event')];
+    if (excs.length === 0)
+      return [
+        new MessageNode(
+          this,
+          `${idBase}:nostack`,
+          this.event.message ? `No stack trace: ${this.event.message.slice(0, 200)}` : 'No stack trace in this event',
+        ),
+      ];
     if (excs.length === 1) return frameRowNodes(excs[0]!, `${idBase}:0`, this);
     return excs.map((exc, i) => new ExceptionNode(exc, i, excs.length, `${idBase}:${i}`, this)).reverse();
   }

@@ -9,11 +9,23 @@ export type FrameDetails = (frame: StoredFrame, project: string | undefined) => 
 
 /** `function  file:line`; in-app frames are emphasised, library frames sit under LibraryFramesNode. */
 export class FrameNode implements TreeNode {
-  constructor(readonly frame: StoredFrame, private readonly id: string, readonly parent: TreeNode) {}
+  constructor(
+    readonly frame: StoredFrame,
+    private readonly id: string,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
-    const item = toTreeItem(describeFrame(this.frame), { id: this.id, contextValue: ContextValues.frame, collapsible: vscode.TreeItemCollapsibleState.None });
-    item.command = { command: Commands.openFrame, title: 'Open Frame', arguments: [{ frame: this.frame, project: this.project }] };
+    const item = toTreeItem(describeFrame(this.frame), {
+      id: this.id,
+      contextValue: ContextValues.frame,
+      collapsible: vscode.TreeItemCollapsibleState.None,
+    });
+    item.command = {
+      command: Commands.openFrame,
+      title: 'Open Frame',
+      arguments: [{ frame: this.frame, project: this.project }],
+    };
     return item;
   }
 

@@ -7,7 +7,11 @@ import { MessageNode } from './messageNode';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 
 export class IssueNode implements TreeNode {
-  constructor(private readonly ctx: TreeContext, readonly issue: StoredIssue, readonly parent: TreeNode) {}
+  constructor(
+    private readonly ctx: TreeContext,
+    readonly issue: StoredIssue,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     return toTreeItem(describeIssue(this.issue, this.ctx.now(), this.ctx.eventsState(this.issue)), {
@@ -21,7 +25,8 @@ export class IssueNode implements TreeNode {
     const events = this.ctx.model.events(this.issue.id);
     if (events.length === 0) {
       // Expanding the issue asked for its events (IssuesView); they replace this row when stored.
-      if (this.ctx.eventsState(this.issue) !== 'ready') return [new MessageNode(this, `issue:${this.issue.id}:loading`, 'Events loading…', 'loading~spin')];
+      if (this.ctx.eventsState(this.issue) !== 'ready')
+        return [new MessageNode(this, `issue:${this.issue.id}:loading`, 'Events loading…', 'loading~spin')];
       return [new MessageNode(this, `issue:${this.issue.id}:none`, 'No events synced for this issue yet')];
     }
     return events.map((e) => new EventNode(this.ctx, e, this));

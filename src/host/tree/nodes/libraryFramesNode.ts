@@ -7,10 +7,18 @@ import { toTreeItem, type TreeNode } from './treeNode';
 
 /** "n library frames": a collapsed run of consecutive frames outside the app. */
 export class LibraryFramesNode implements TreeNode {
-  constructor(readonly frames: Array<{ frame: StoredFrame; index: number }>, private readonly id: string, readonly parent: TreeNode) {}
+  constructor(
+    readonly frames: Array<{ frame: StoredFrame; index: number }>,
+    private readonly id: string,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
-    return toTreeItem(describeLibraryFrames(this.frames.length), { id: this.id, contextValue: ContextValues.libraryFrames, collapsible: vscode.TreeItemCollapsibleState.Collapsed });
+    return toTreeItem(describeLibraryFrames(this.frames.length), {
+      id: this.id,
+      contextValue: ContextValues.libraryFrames,
+      collapsible: vscode.TreeItemCollapsibleState.Collapsed,
+    });
   }
 
   getChildren(): TreeNode[] {

@@ -4,7 +4,12 @@ import type { TreeNode } from './treeNode';
 
 /** A leaf that explains an absence ("no events synced", "no stack trace"). */
 export class MessageNode implements TreeNode {
-  constructor(readonly parent: TreeNode | undefined, private readonly id: string, readonly text: string, private readonly icon = 'info') {}
+  constructor(
+    readonly parent: TreeNode | undefined,
+    private readonly id: string,
+    readonly text: string,
+    private readonly icon = 'info',
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);

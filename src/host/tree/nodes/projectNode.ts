@@ -8,7 +8,10 @@ import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 export class ProjectNode implements TreeNode {
   readonly parent = undefined;
 
-  constructor(private readonly ctx: TreeContext, readonly group: ProjectGroup) {}
+  constructor(
+    private readonly ctx: TreeContext,
+    readonly group: ProjectGroup,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const { project, issues, total } = this.group;

@@ -18,7 +18,10 @@ export interface TreeContext {
 }
 
 /** The one place a plain row descriptor becomes a TreeItem. */
-export function toTreeItem(d: RowDescriptor, opts: { id: string; contextValue: string; collapsible: vscode.TreeItemCollapsibleState }): vscode.TreeItem {
+export function toTreeItem(
+  d: RowDescriptor,
+  opts: { id: string; contextValue: string; collapsible: vscode.TreeItemCollapsibleState },
+): vscode.TreeItem {
   const item = new vscode.TreeItem(d.label, opts.collapsible);
   item.id = opts.id;
   item.contextValue = opts.contextValue;
@@ -30,6 +33,7 @@ export function toTreeItem(d: RowDescriptor, opts: { id: string; contextValue: s
     md.supportHtml = false;
     item.tooltip = md;
   }
-  if (d.icon) item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);
+  if (d.icon)
+    item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);
   return item;
 }
