@@ -132,6 +132,7 @@ if (!unitOnly) {
   // e2e-frames: frames, CodeLens, hover and Add Path Mapping… in the workbench (test/e2e/frames.ts).
   // trust: a hostile repository, with consent modals and in Restricted Mode (test/trust/run.ts).
   // e2e-diagnose: Diagnose from the tree, the panel streaming the AI answer (test/e2e/diagnose.ts).
+  // e2e-suspects: the Suspect commits section, its diff and the skew notice and CodeLens (test/e2e/suspects.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -139,6 +140,7 @@ if (!unitOnly) {
     ['e2e-vsix', 'out/test/e2e/vsix.js'],
     ['e2e-frames', 'out/test/e2e/frames.js'],
     ['e2e-diagnose', 'out/test/e2e/diagnose.js'],
+    ['e2e-suspects', 'out/test/e2e/suspects.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {
