@@ -39,15 +39,7 @@ export class ProgressLine {
   }
 }
 
-export function relativeTime(iso: string, now: number): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '?';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86_400)}d ago`;
-}
+export { relativeTime } from '../shared/timeFormat';
 
 /** Removes terminal control characters from text that came from Sentry before printing it. */
 export function printable(s: string): string {

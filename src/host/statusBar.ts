@@ -6,7 +6,7 @@ import type { StoreHandle } from './storeHandle';
 import type { SchedulerState } from '../core/sync/syncScheduler';
 import { eventsProgressText, type SyncProgress } from '../core/sync/syncProgress';
 import { Commands, InternalIds } from './ids';
-import { relativeTime, shortTimestamp } from './tree/issueTreeFormat';
+import { relativeTime, timeTooltip } from './tree/issueTreeFormat';
 
 export interface StatusSource {
   store: Pick<StoreHandle, 'issues' | 'meta' | 'onDidChange'>;
@@ -47,7 +47,7 @@ export class SyncStatusBar extends DisposableBase {
       state.lastOutcome && !state.lastOutcome.ok && !state.lastOutcome.cancelled ? state.lastOutcome : null;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Sentry RCA**\n\n');
-    if (last) tip.appendMarkdown(`Last sync: ${shortTimestamp(last)} UTC (${relativeTime(last, Date.now())})  \n`);
+    if (last) tip.appendMarkdown(`Last sync: ${timeTooltip(last, Date.now())}  \n`);
     tip.appendMarkdown(`Unresolved issues: ${unresolved}  \n`);
     if (state.nextRunAt)
       tip.appendMarkdown(`Next sync: in ${Math.max(1, Math.round((state.nextRunAt - Date.now()) / 60_000))} min  \n`);

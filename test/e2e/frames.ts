@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       await lens.waitFor({ timeout: 20_000 });
       const text = ((await lens.textContent()) ?? '').trim();
       if (
-        !/^⚠ PoolExhaustedError: connection pool exhausted \(\d+\/\d+ in use\) · \d+(\.\d)?k? events? · (just now|\d+m ago)$/.test(
+        !/^⚠ PoolExhaustedError: connection pool exhausted \(\d+\/\d+ in use\) · \d+(\.\d)?k? events? · (just now|\d+ min ago)$/.test(
           text,
         )
       )

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     await step('the status bar shows the unresolved count', async () => {
       await page
         .locator('.statusbar-item')
-        .filter({ hasText: /\d+ · (just now|\d+m ago)/ })
+        .filter({ hasText: /\d+ · (just now|\d+ min ago)/ })
         .first()
         .waitFor({ timeout: 10_000 });
     });

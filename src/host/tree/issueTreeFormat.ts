@@ -38,27 +38,9 @@ export function levelIcon(level: string): RowIcon {
   return LEVEL_ICONS[level] ?? LEVEL_ICONS.error!;
 }
 
-/** `just now`, `5m ago`, `3h ago`, `2d ago`, `4w ago`, or the date when older than a year. */
-export function relativeTime(iso: string, now: number): string {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return 'unknown';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 45) return 'just now';
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m}m ago`;
-  const h = Math.round(m / 60);
-  if (h < 24) return `${h}h ago`;
-  const d = Math.round(h / 24);
-  if (d < 14) return `${d}d ago`;
-  if (d < 365) return `${Math.round(d / 7)}w ago`;
-  return iso.slice(0, 10);
-}
-
-/** `2026-11-25 14:03:12` in UTC, which is what Sentry shows by default and what logs carry. */
-export function shortTimestamp(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t).toISOString().replace('T', ' ').slice(0, 19) : iso;
-}
+/** Relative and absolute times come from the one shared formatter (src/shared/timeFormat.ts). */
+import { localDateTime, relativeTime, timeTooltip } from '../../shared/timeFormat';
+export { localDateTime, relativeTime, timeTooltip };
 
 /** Escapes text for inclusion in Markdown (titles and messages come from untrusted events). */
 export function escapeMarkdown(text: string): string {
@@ -109,8 +91,8 @@ export function describeIssue(issue: StoredIssue, now: number, events: EventsSta
     issue.culprit ? `Culprit: \`${issue.culprit.replace(/`/g, "'")}\`` : '',
     `Events: ${issue.count.toLocaleString('en-US')} in the last ${COUNT_WINDOW}${lifetime(issue.lifetimeCount)}`,
     `Users: ${issue.userCount.toLocaleString('en-US')} in the last ${COUNT_WINDOW}${lifetime(issue.lifetimeUserCount)}`,
-    `First seen: ${shortTimestamp(issue.firstSeen)} (${relativeTime(issue.firstSeen, now)})`,
-    `Last seen: ${shortTimestamp(issue.lastSeen)} (${relativeTime(issue.lastSeen, now)})`,
+    `First seen: ${timeTooltip(issue.firstSeen, now)}`,
+    `Last seen: ${timeTooltip(issue.lastSeen, now)}`,
     issue.firstRelease ? `First release: ${escapeMarkdown(issue.firstRelease)}` : '',
     events === 'loading'
       ? '\nStack traces: loading…'
@@ -138,14 +120,14 @@ export function describeEvent(event: StoredEvent): RowDescriptor {
   const lines = [
     `**${escapeMarkdown(event.title)}**`,
     event.message && event.message !== event.title ? escapeMarkdown(event.message.slice(0, 500)) : '',
-    `Event ${event.id} at ${shortTimestamp(event.timestamp)} UTC`,
+    `Event ${event.id} at ${localDateTime(event.timestamp)}`,
     event.environment ? `Environment: ${escapeMarkdown(event.environment)}` : '',
     event.release ? `Release: ${escapeMarkdown(event.release)}` : '',
     event.request?.url ? `Request: ${escapeMarkdown(`${event.request.method ?? ''} ${event.request.url}`.trim())}` : '',
     tags.length ? `\nTags: ${tags.join(', ')}` : '',
   ].filter((l) => l !== '');
   return {
-    label: shortTimestamp(event.timestamp),
+    label: localDateTime(event.timestamp, { zone: false }),
     description: desc.length ? desc.join(' · ') : undefined,
     tooltip: lines.join('  \n'),
     icon: { id: 'pulse' },

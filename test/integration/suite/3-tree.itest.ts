@@ -65,7 +65,7 @@ describe('issue tree after a sync (read back through the tree provider)', () => 
   it('status bar shows the unresolved count and the last sync time', async () => {
     const a = await api();
     const unresolved = a.app.store.issues().filter((i) => i.status === 'unresolved').length;
-    assert.match(a.app.statusBar.item.text, new RegExp(`\\$\\(bug\\) ${unresolved} · (just now|\\d+m ago)`));
+    assert.match(a.app.statusBar.item.text, new RegExp(`\\$\\(bug\\) ${unresolved} · (just now|\\d+ min ago)`));
     assert.equal(a.app.statusBar.item.command, 'sentryRca.syncNow');
   });
 });

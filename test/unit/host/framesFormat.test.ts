@@ -72,7 +72,7 @@ describe('crash-site lens text', () => {
   });
 
   test('⚠ title · events · age', () => {
-    assert.equal(lensTitle(site(), NOW), '⚠ TypeError: x is undefined · 1.2k events · 3h ago');
+    assert.equal(lensTitle(site(), NOW), '⚠ TypeError: x is undefined · 1.2k events · 3 h ago');
     assert.equal(
       lensTitle(site({ count: 1, lastSeen: '2026-11-25T14:59:50Z' }), NOW),
       '⚠ TypeError: x is undefined · 1 event · just now',
@@ -82,7 +82,7 @@ describe('crash-site lens text', () => {
   test('long or multi-line titles are cut to one readable line', () => {
     const t = lensTitle(site({ title: `Error: ${'a'.repeat(200)}\n  at somewhere` }), NOW);
     assert.ok(!t.includes('\n'));
-    assert.match(t, /^⚠ Error: a+… · 1\.2k events · 3h ago$/);
+    assert.match(t, /^⚠ Error: a+… · 1\.2k events · 3 h ago$/);
     assert.equal(t.split(' · ')[0]!.length, 2 + 90);
   });
 
@@ -96,13 +96,13 @@ describe('crash-site lens text', () => {
       ],
       NOW,
     );
-    assert.equal(t, '⚠ B · 50 events · 3h ago · +3 more issues');
+    assert.equal(t, '⚠ B · 50 events · 3 h ago · +3 more issues');
     assert.equal(groupedLensTitle([site()], NOW), lensTitle(site(), NOW));
     assert.equal(groupedLensTitle([], NOW), '');
   });
 
   test('the Problems entry names the issue, count and age', () => {
-    assert.equal(problemMessage(site(), NOW), 'ORDERS-7: TypeError: x is undefined (1,234 events, last seen 3h ago)');
+    assert.equal(problemMessage(site(), NOW), 'ORDERS-7: TypeError: x is undefined (1,234 events, last seen 3 h ago)');
   });
 });
 
@@ -117,7 +117,7 @@ describe('crash-site hover', () => {
     assert.ok(first!.includes('B\\-2') && second!.includes('A\\-1'), md);
     assert.ok(first!.includes(`[Open in Sentry](command:sentryRca.openInSentry?${encodeURIComponent('["2"]')})`));
     assert.ok(first!.includes(`[Diagnose](command:sentryRca.diagnoseIssue?${encodeURIComponent('["2"]')})`));
-    assert.ok(first!.includes('error · 20 events · last seen 3h ago'));
+    assert.ok(first!.includes('error · 20 events · last seen 3 h ago'));
   });
 
   test('Sentry text cannot add links, commands, HTML or icons', () => {

@@ -191,7 +191,7 @@ describe('IssueTreeModel', () => {
 describe('tree row wording', () => {
   test('issue: short id, count and relative last seen in the description; markdown tooltip escapes event text', () => {
     const d = describeIssue(issue(3, { title: 'Bad *input* [x](y)', count: 1234, culprit: 'POST /pay' }), NOW);
-    assert.equal(d.description, 'SHOP-3 · 1.2k events in 90 d · 3m ago · POST /pay');
+    assert.equal(d.description, 'SHOP-3 · 1.2k events in 90 d · 3 min ago · POST /pay');
     assert.equal(d.icon?.id, 'error');
     assert.match(d.tooltip!, /\*\*Bad \\\*input\\\* \\\[x\\\]\\\(y\\\)\*\*/);
     assert.match(d.tooltip!, /Events: 1,234 in the last 90 d/);
@@ -215,10 +215,10 @@ describe('tree row wording', () => {
 
   test('relative times', () => {
     assert.equal(relativeTime(new Date(NOW - 10_000).toISOString(), NOW), 'just now');
-    assert.equal(relativeTime(new Date(NOW - 5 * 60_000).toISOString(), NOW), '5m ago');
-    assert.equal(relativeTime(new Date(NOW - 3 * 3_600_000).toISOString(), NOW), '3h ago');
-    assert.equal(relativeTime(new Date(NOW - 2 * 86_400_000).toISOString(), NOW), '2d ago');
-    assert.equal(relativeTime('garbage', NOW), 'unknown');
+    assert.equal(relativeTime(new Date(NOW - 5 * 60_000).toISOString(), NOW), '5 min ago');
+    assert.equal(relativeTime(new Date(NOW - 3 * 3_600_000).toISOString(), NOW), '3 h ago');
+    assert.equal(relativeTime(new Date(NOW - 2 * 86_400_000).toISOString(), NOW), '2 days ago');
+    assert.equal(relativeTime('garbage', NOW), 'unknown time');
   });
 
   test('frames: crashing frame first, runs of library frames folded into one row', () => {
