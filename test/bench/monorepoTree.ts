@@ -166,7 +166,9 @@ export function makeFrames(rels: string[], count: number): StoredFrame[] {
   return frames;
 }
 
-if (require.main === module) {
+// Run on its own (`node out/test/bench/monorepoTree.js`) it only creates the tree. Bundled into a
+// benchmark, `require.main === module` holds there too, so the entry file's name decides.
+if (require.main === module && /monorepoTree\.js$/.test(process.argv[1] ?? '')) {
   ensureGitTree(join(repoRoot(), '.bench', 'frames-1m-git'), 500).catch((e: unknown) => {
     console.error(e);
     process.exit(1);

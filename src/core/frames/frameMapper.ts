@@ -169,7 +169,10 @@ export class FrameMapper extends DisposableBase {
   private readonly learned = new Map<string, LearnedPrefix[]>();
   private readonly lines = new Map<string, Promise<string[] | undefined>>();
   /** Resolved frames by frame identity; failures kept apart so a newly learned prefix can drop them cheaply. */
+  /** Resolutions that hold for every line of a frame's file (by paths and project). */
   private readonly memo = new Map<string, Resolution>();
+  /** Resolutions that depend on the frame's line (ties broken by its context lines). */
+  private readonly memoByLine = new Map<string, Resolution>();
   private readonly memoFailed = new Map<string, Resolution>();
   private readonly onDidChangeEmitter = this.register(new Emitter<void>());
   /**
@@ -191,6 +194,7 @@ export class FrameMapper extends DisposableBase {
     this.register(
       index.onDidChange((e) => {
         this.memo.clear();
+        this.memoByLine.clear();
         this.memoFailed.clear();
         let affected = e.added.length > 0 || e.removed.length > 0;
         for (const p of [...e.changed, ...e.removed]) if (this.lines.delete(p)) affected = true;
@@ -203,6 +207,7 @@ export class FrameMapper extends DisposableBase {
   setMappings(mappings: readonly PathMapping[]): void {
     this.mappings = mappings;
     this.memo.clear();
+    this.memoByLine.clear();
     this.memoFailed.clear();
     this.onDidChangeEmitter.fire();
   }
@@ -277,19 +282,28 @@ export class FrameMapper extends DisposableBase {
     this.learned.clear();
     this.lines.clear();
     this.memo.clear();
+    this.memoByLine.clear();
     this.memoFailed.clear();
     this.onDidChangeEmitter.fire();
   }
 
   /** Maps one frame. `project` is the Sentry project slug (path mappings and learned prefixes are per project). */
   async map(frame: StoredFrame, project?: string): Promise<FrameMapping> {
+    // Where a frame's file is depends on its paths, not its line, unless ties were broken by the
+    // frame's context lines: most frames of one file share one resolution (10k crash sites in 2k files
+    // resolve 2k times). Line-dependent results and failures are memoised per line.
     const key = memoKey(frame, project);
-    let res = this.memo.get(key) ?? this.memoFailed.get(key);
+    let res: Resolution | undefined = this.memo.get(key);
     if (!res) {
-      res = await this.resolve(frame, project);
-      const memo = res.ok ? this.memo : this.memoFailed;
-      if (memo.size >= MAX_MEMO) memo.clear(); // bounded; a refill costs one resolution per frame
-      memo.set(key, res);
+      const lineKey = `${key}\0${frame.lineNo ?? ''}`;
+      res = this.memoByLine.get(lineKey) ?? this.memoFailed.get(lineKey);
+      if (!res) {
+        res = await this.resolve(frame, project);
+        const byPath = res.ok && res.r.tieBreak !== 'context';
+        const memo = byPath ? this.memo : res.ok ? this.memoByLine : this.memoFailed;
+        if (memo.size >= MAX_MEMO) memo.clear(); // bounded; a refill costs one resolution per frame
+        memo.set(byPath ? key : lineKey, res);
+      }
     }
     if (!res.ok) return res;
     return this.finish(frame, res.r);
@@ -751,7 +765,7 @@ function unique(xs: Array<string | null>): string[] {
 }
 
 function memoKey(f: StoredFrame, project: string | undefined): string {
-  return `${project ?? ''}\0${f.absPath ?? ''}\0${f.filename ?? ''}\0${f.module ?? ''}\0${f.platform ?? ''}\0${f.inApp ? 'a' : 'l'}${f.lineNo ?? ''}`;
+  return `${project ?? ''}\0${f.absPath ?? ''}\0${f.filename ?? ''}\0${f.module ?? ''}\0${f.platform ?? ''}\0${f.inApp ? 'a' : 'l'}`;
 }
 
 function dirOf(p: string): string {

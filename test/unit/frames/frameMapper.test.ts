@@ -167,6 +167,17 @@ describe('FrameMapper rules', () => {
     assert.equal(m.lineStatus, 'same');
   });
 
+  test('4. one resolution of a file serves all its lines, each line checked against its own context', async () => {
+    const { map } = await setup();
+    const first = mapped(await map({ filename: 'src/app.js', lineNo: 1, context: [[1, 'const a = 1;']] }));
+    const second = mapped(await map({ filename: 'src/app.js', lineNo: 2, context: [[2, 'start(a);']] }));
+    const moved = mapped(await map({ filename: 'src/app.js', lineNo: 1, context: [[1, 'start(a);']] }));
+    assert.deepEqual(
+      [first.line, first.lineStatus, second.line, second.lineStatus, moved.line, moved.lineStatus],
+      [1, 'same', 2, 'same', 2, 'moved'],
+    );
+  });
+
   test('4. Java/Kotlin: module + file name → package path under any source root', async () => {
     const { ws, map } = await setup();
     const m = mapped(
