@@ -16,8 +16,8 @@
  * ignored by its enclosing repository, so the caller walks the folder instead.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, promises as fsp } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** One listed path: bytes `buf[start, end)`, relative to the listed folder, `/`-separated, UTF-8. */
 export type GitPathSink = (buf: Buffer, start: number, end: number) => void;
@@ -141,6 +141,25 @@ async function lsFiles(
   return { ok: oks.every(Boolean), deleted };
 }
 
+/**
+ * How many entries git's index holds, from its 12-byte header (`DIRC`, version, count), to size the
+ * tables before the listing streams in; undefined when it cannot be read (a hint, never trusted).
+ */
+async function indexEntryCount(indexPath: string): Promise<number | undefined> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(indexPath, 'r');
+    const header = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(header, 0, 12, 0);
+    if (bytesRead < 12 || header.toString('latin1', 0, 4) !== 'DIRC') return undefined;
+    return header.readUInt32BE(8);
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
 /** Submodule paths (relative to the repository's top) from its .gitmodules. */
 async function submodulePaths(top: string, signal?: AbortSignal): Promise<string[]> {
   const file = join(top, '.gitmodules');
@@ -163,7 +182,7 @@ async function submodulePaths(top: string, signal?: AbortSignal): Promise<string
 export async function listGitWorkspace(
   root: string,
   sink: (prefix: string) => GitPathSink,
-  files: { isFile(rel: string): boolean; dropFile(rel: string): void },
+  files: { isFile(rel: string): boolean; dropFile(rel: string): void; reserve?(count: number): void },
   signal?: AbortSignal,
 ): Promise<GitListing | undefined> {
   const deletedLists: Array<Promise<string[]>> = [];
@@ -176,7 +195,9 @@ export async function listGitWorkspace(
   const listOne = async (prefix: string, first: boolean): Promise<boolean> => {
     const cwd = prefix ? join(root, ...prefix.split('/')) : root;
     // Where the folder sits in its repository, to find the repository's .gitmodules.
-    const lines = (await gitText(cwd, ['rev-parse', '--show-toplevel', '--show-prefix'], signal))?.split('\n');
+    const lines = (
+      await gitText(cwd, ['rev-parse', '--show-toplevel', '--show-prefix', '--git-path', 'index'], signal)
+    )?.split('\n');
     if (!lines || !lines[0]) {
       if (first) return false;
       result.uncheckedSubmodules.push(prefix);
@@ -187,6 +208,11 @@ export async function listGitWorkspace(
     // A folder its enclosing repository ignores (a build output, a scratch checkout): git lists
     // nothing there, so it is walked with its own .gitignore files instead.
     if (first && inRepo && (await gitText(cwd, ['check-ignore', '-q', '--', '.'], signal)) !== undefined) return false;
+    // Only for a repository's top: a subfolder of a monorepo lists a part of what the index holds.
+    if (files.reserve && lines[2] && !inRepo) {
+      const entries = await indexEntryCount(resolve(cwd, lines[2]));
+      if (entries) files.reserve(entries);
+    }
     const nested: string[] = [];
     const counts = { sparse: 0 };
     const inRoot = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);

@@ -91,10 +91,21 @@ class IdTable {
   }
 
   private grow(): void {
-    const old = this.slots;
     // Quadruple while small, so a million entries rehash a few times, not twenty.
-    this.slots = new Int32Array(old.length * (old.length < 1 << 20 ? 4 : 2)).fill(EMPTY);
-    this.mask = this.slots.length - 1;
+    this.resize(this.slots.length * (this.slots.length < 1 << 20 ? 4 : 2));
+  }
+
+  /** Makes room for `count` entries in all (the size a bulk listing is expected to reach) in one rehash. */
+  reserve(count: number): void {
+    let n = this.slots.length;
+    while ((count + 1) * 2 > n) n *= 2;
+    if (n > this.slots.length) this.resize(n);
+  }
+
+  private resize(length: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(length).fill(EMPTY);
+    this.mask = length - 1;
     for (const id of old) if (id !== EMPTY) this.place(id);
   }
 }
@@ -542,6 +553,18 @@ export class PathTable {
 
   private tailParent(f: number): number {
     return this.dirName[this.fileDir[f]!]!;
+  }
+
+  /**
+   * Makes room for `more` files beyond those indexed (a listing that knows its size, e.g. from git's
+   * index header), so a million files are not copied and rehashed on the way; `trim` gives back
+   * what was not used.
+   */
+  reserveFiles(more: number): void {
+    if (!(more > 0)) return;
+    const total = this.fileSlots + Math.min(more, 1 << 26);
+    if (total > this.fileDir.length) this.growFiles(total);
+    this.fileTable.reserve(this.live + more);
   }
 
   private growFiles(min: number): void {

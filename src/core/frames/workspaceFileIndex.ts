@@ -564,6 +564,7 @@ export class WorkspaceFileIndex extends DisposableBase {
       {
         isFile: (rel) => this.fileIdAt(root, rel) >= 0,
         dropFile: (rel) => this.delete(this.fileIdAt(root, rel)),
+        reserve: (count) => t.reserveFiles(count),
       },
       signal,
     );

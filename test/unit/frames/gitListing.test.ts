@@ -17,6 +17,7 @@ import {
 } from '../../../src/core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../../src/core/frames/workspaceFileIndex';
 import { PathTable } from '../../../src/core/frames/pathTable';
+import { listGitWorkspace } from '../../../src/core/frames/gitFileList';
 import type { Logger } from '../../../src/core/common/logger';
 import { frame, tempDir, writeTree } from './helpers';
 
@@ -214,6 +215,25 @@ describe('file index from git ls-files', () => {
     const sub = await WorkspaceFileIndex.build([{ name: 'app', path: join(ws, 'app') }]);
     assert.equal(sub.listedWith(sub.roots[0]!), 'git');
     assert.deepEqual(rels(sub), ['src/a.ts']);
+  });
+
+  test("the tables are sized from git's index header at a repository's top, not for a subfolder", async () => {
+    const ws = repo('reserve', { 'a.ts': 'a', 'app/b.ts': 'b', 'app/c.ts': 'c' });
+    const listed = async (dir: string) => {
+      const reserved: number[] = [];
+      const paths: string[] = [];
+      await listGitWorkspace(
+        dir,
+        () => (buf, start, end) => void paths.push(Buffer.from(buf).toString('utf8', start, end)),
+        { isFile: () => false, dropFile: () => undefined, reserve: (n) => void reserved.push(n) },
+      );
+      return { reserved, paths: paths.sort() };
+    };
+    assert.deepEqual(await listed(ws), { reserved: [3], paths: ['a.ts', 'app/b.ts', 'app/c.ts'] });
+    assert.deepEqual(await listed(join(ws, 'app')), { reserved: [], paths: ['b.ts', 'c.ts'] });
+    // An index that is not git's (corrupt, or another tool's) is no hint at all.
+    writeFileSync(join(ws, '.git', 'index'), 'not an index');
+    assert.deepEqual((await listed(ws)).reserved, []);
   });
 
   test('a folder that is not a git working tree is walked', async () => {
