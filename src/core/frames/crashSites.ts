@@ -40,32 +40,35 @@ export function crashFrame(event: StoredEvent): StoredFrame | undefined {
   return undefined;
 }
 
-/** Crash frames mapped at once: their line checks read files, and reads overlap instead of queueing. */
-const CONCURRENCY = 16;
+/** Work between two turns of the event loop: the extension host stays responsive while 10k issues map. */
+const SLICE_MS = 8;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Maps the crash frame of each issue's newest event. Issues whose crash frame does not map are left
  * out (the tree explains why when the user opens the frame). Sites in one file are ordered by line.
- * Frames are mapped a few at a time, started in the items' order (a prefix learned from one serves
- * the next as before); the result does not depend on which read finishes first.
+ * Frames are mapped in the items' order (a prefix learned from one serves the next; callers sort the
+ * items by path, so each file's text is read once for the line checks), in slices of a few
+ * milliseconds with a turn of the event loop between them.
  */
 export async function collectCrashSites(
   items: ReadonlyArray<{ issue: StoredIssue; event: StoredEvent | undefined }>,
   mapper: FrameMapper,
 ): Promise<Map<string, CrashSite[]>> {
   const mapped = new Array<MappedFrame | undefined>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      const { issue, event } = items[i]!;
-      const frame = event && crashFrame(event);
-      if (!frame) continue;
-      const m = await mapper.map(frame, issue.projectSlug);
-      if (m.ok) mapped[i] = m;
+  let slice = performance.now();
+  for (let i = 0; i < items.length; i++) {
+    const { issue, event } = items[i]!;
+    const frame = event && crashFrame(event);
+    if (!frame) continue;
+    const m = await mapper.map(frame, issue.projectSlug);
+    if (m.ok) mapped[i] = m;
+    if (performance.now() - slice > SLICE_MS) {
+      await nextTurn();
+      slice = performance.now();
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  }
   const byFile = new Map<string, CrashSite[]>();
   for (let i = 0; i < items.length; i++) {
     const m = mapped[i];
