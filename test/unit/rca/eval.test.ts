@@ -1,5 +1,5 @@
 /**
- * The RCA corpus as a test: each floor is at or below what `npm run eval` measured (see the README's
+ * The RCA corpus as a test: each floor is at or below what `npm run eval` measured (see CONTRIBUTING.md's
  * table), so a rule change that makes the diagnosis worse on these incidents fails here.
  */
 import { test } from 'node:test';
