@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { listZip } from './package-zip.mjs';
+import { listZip, readZipEntry } from './package-zip.mjs';
+import { packageReadme, readmeProblems } from './package-readme.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -98,17 +99,16 @@ if (existsSync(join(stage, 'dist', 'demo.js'))) {
 for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
   cpSync(f, join(stage, f), { recursive: true });
 }
-// The README's screenshots live in the repository (test/e2e/screenshots, written by the tests). The
-// package carries the ones the README shows under media/screenshots/, where VS Code's extension page
-// finds them next to the installed README; the repository URL is not a public host vsce could link to.
-const shots = new Set();
-const readme = readFileSync('README.md', 'utf8').replace(/\]\(test\/e2e\/screenshots\/([\w.-]+\.png)\)/g, (_, name) => {
-  shots.add(name);
-  return `](media/screenshots/${name})`;
-});
-mkdirSync(join(stage, 'media', 'screenshots'), { recursive: true });
-for (const name of shots) cpSync(join('test', 'e2e', 'screenshots', name), join(stage, 'media', 'screenshots', name));
-writeFileSync(join(stage, 'README.md'), readme);
+// The README as the package carries it: its screenshots (test/e2e/screenshots, written by the tests)
+// embedded as data: URIs, the only images the extension page shows offline, and links to repository
+// files the package does not hold turned into plain text (scripts/package-readme.mjs says why).
+const packaged = (path) => existsSync(path) && ALLOWED.some((re) => re.test(`extension/${path}`));
+const readme = packageReadme(readFileSync('README.md', 'utf8'), { root, packaged });
+writeFileSync(join(stage, 'README.md'), readme.text);
+console.log(
+  `README: ${readme.images.length} images embedded (${kib(readme.images.reduce((a, i) => a + i.bytes, 0))}), ` +
+    `links to unpackaged files made plain text: ${[...new Set(readme.unlinked)].join(', ') || 'none'}`,
+);
 rmSync(out, { force: true });
 step(
   'vsce package',
@@ -124,7 +124,8 @@ step(
   { cwd: stage },
 );
 
-const entries = listZip(readFileSync(out));
+const vsixBytes = readFileSync(out);
+const entries = listZip(vsixBytes);
 const stray = entries.filter((e) => !ALLOWED.some((re) => re.test(e.name)));
 const host = statSync(join(stage, 'dist', 'extension.js')).size;
 console.log(`\n${out}`);
@@ -135,6 +136,17 @@ console.log(
 console.log(`host bundle dist/extension.js: ${mib(host)} minified (budget ${mib(HOST_BUNDLE_BUDGET)})`);
 if (stray.length) {
   console.error(`package: files outside the .vscodeignore allowlist: ${stray.map((e) => e.name).join(', ')}`);
+  process.exit(1);
+}
+const readmeEntry = entries.find((e) => /^extension\/readme\.md$/i.test(e.name));
+const problems = readmeEntry
+  ? readmeProblems(
+      readZipEntry(vsixBytes, readmeEntry.name).toString('utf8'),
+      new Set(entries.filter((e) => e.name.startsWith('extension/')).map((e) => e.name.slice('extension/'.length))),
+    )
+  : ['the .vsix has no extension/readme.md'];
+if (problems.length) {
+  console.error(`package: the packaged README would show broken on the extension page:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 if (host > HOST_BUNDLE_BUDGET) {

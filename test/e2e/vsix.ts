@@ -10,18 +10,21 @@
  * Writes `{passed, failed, skipped}` to SENTRY_RCA_TEST_SUMMARY.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DemoState } from '../../src/demo/constants';
 import { isAlive } from '../../src/host/demo/demoServer';
-import { CODE_SERVER_ENTRY, projectRoot } from '../vscode/codeServer';
+import { projectRoot } from '../vscode/codeServer';
+import { buildVsix, EXTENSION_ID, findFiles, installVsix, stopDemoServer } from './packagedExtension';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
 import { runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
+import type { Page } from 'playwright-core';
+import { listZip, readZipEntry } from '../../scripts/package-zip.mjs';
+import { embeddedImages, readmeImagePaths, readmeProblems } from '../../scripts/package-readme.mjs';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
-const EXTENSION_ID = 'sentry-rca.sentry-rca';
 const SSHD_PATH = '/usr/sbin/sshd';
 
 const steps = new Steps();
@@ -29,20 +32,6 @@ const check = (name: string, fn: () => Promise<void> | void) =>
   steps.step(name, async () => {
     await fn();
   });
-
-function buildVsix(dir: string): string {
-  const given = process.env.SENTRY_RCA_VSIX;
-  if (given) return given;
-  const out = join(dir, 'sentry-rca.vsix');
-  const r = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'package.mjs'), '--out', out], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0)
-    throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  const sizes = r.stdout.split('\n').filter((l) => /^(\.vsix|host bundle)/.test(l));
-  for (const l of sizes) console.log(`  ${l}`);
-  return out;
-}
 
 async function main(): Promise<void> {
   if (skipWithoutCodeServer('vsix')) {
@@ -52,7 +41,6 @@ async function main(): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'sentry-rca-vsix-'));
   const dataRoot = join(scratch, 'profile');
-  const exts = join(dataRoot, 'exts');
   let wb: Workbench | undefined;
   let demoWorkspace = '';
   try {
@@ -65,29 +53,8 @@ async function main(): Promise<void> {
       return;
 
     const ok = await check('code-server installs the .vsix into a fresh extensions folder', () => {
-      mkdirSync(exts, { recursive: true });
-      const r = spawnSync(
-        process.execPath,
-        [
-          CODE_SERVER_ENTRY,
-          '--user-data-dir',
-          join(dataRoot, 'data'),
-          '--extensions-dir',
-          exts,
-          '--install-extension',
-          vsix,
-        ],
-        { encoding: 'utf8', timeout: 120_000 },
-      );
-      const out = `${r.stdout}\n${r.stderr}`;
-      if (r.status !== 0 || !/successfully installed/i.test(out))
-        throw new Error(`install failed (exit ${r.status}):\n${out.slice(-2000)}`);
-      const installed = readdirSync(exts).filter((d) => d.startsWith(EXTENSION_ID));
-      const folder = installed[0];
-      if (installed.length !== 1 || !folder)
-        throw new Error(`expected one ${EXTENSION_ID} folder in ${exts}, found: ${readdirSync(exts).join(', ')}`);
-      const dir = join(exts, folder);
-      for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/sentry.svg']) {
+      const dir = installVsix(vsix, dataRoot);
+      for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/sentry.svg', 'media/icon.png']) {
         if (!existsSync(join(dir, f))) throw new Error(`the installed extension lacks ${f}`);
       }
       for (const f of ['src', 'node_modules', 'test', 'tsconfig.json', 'dist/extension.js.map']) {
@@ -148,6 +115,64 @@ async function main(): Promise<void> {
       if (!new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}\\b`).test(text))
         throw new Error(`no extension host log shows ${EXTENSION_ID} activating (looked at ${logs.length} files)`);
       if (text.includes(projectRoot + '/dist')) throw new Error('the extension host loaded code from the source tree');
+    });
+
+    await check('the .vsix README embeds every image the README shows and links only to packaged files', () => {
+      const bytes = readFileSync(vsix);
+      const entries = listZip(bytes);
+      const entry = entries.find((e) => /^extension\/readme\.md$/i.test(e.name));
+      if (!entry) throw new Error('the .vsix has no extension/readme.md');
+      const packagedReadme = readZipEntry(bytes, entry.name).toString('utf8');
+      const files = new Set(entries.filter((e) => e.name.startsWith('extension/')).map((e) => e.name.slice(10)));
+      const problems = readmeProblems(packagedReadme, files);
+      if (problems.length) throw new Error(`the packaged README:\n  ${problems.join('\n  ')}`);
+      const wanted = readmeImagePaths(readFileSync(join(projectRoot, 'README.md'), 'utf8'));
+      if (wanted.length < 3) throw new Error(`the README shows ${wanted.length} images; expected its screenshots`);
+      const embedded = embeddedImages(packagedReadme);
+      for (const path of wanted) {
+        const file = readFileSync(join(projectRoot, path));
+        if (!embedded.some((b) => b.equals(file))) throw new Error(`the packaged README does not carry ${path}`);
+      }
+      if (/Screenshot taken by|npm ci && npm run demo[\s\S]*## Install/.test(packagedReadme))
+        throw new Error('the packaged README opens with developer material');
+    });
+
+    await check('the extension page shows the icon and the README with all its images loaded', async () => {
+      if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J');
+      await openExtensionPage(page);
+      const icon = page.locator('.extension-editor .header .icon-container img.icon').first();
+      await icon.waitFor({ timeout: 15_000 });
+      await waitFor(async () => {
+        const [src, width] = await icon.evaluate((el: HTMLImageElement) => [el.src, el.naturalWidth] as const);
+        return /icon\.png/.test(src) && width === 256 ? null : `the header icon is ${src} (${width} px wide)`;
+      }, 15_000);
+      await readmeImagesLoaded(page, readmeImagePaths(readFileSync(join(projectRoot, 'README.md'), 'utf8')).length);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SHOTS, 'extension-page-dark.png') });
+    });
+
+    await check('"Sentry RCA: Open Settings" shows its settings under "Sentry RCA", in order', async () => {
+      await runCommand(page, 'Sentry RCA: Open Settings');
+      const editor = page.locator('.settings-editor');
+      await editor.locator('.settings-toc-container').getByText('Sentry RCA').first().waitFor({ timeout: 15_000 });
+      await editor.locator('.setting-item-label', { hasText: 'Base Url' }).first().waitFor({ timeout: 15_000 });
+      const labels = await editor.locator('.setting-item-contents .setting-item-label').allTextContents();
+      // The manifest's `order`: where Sentry is and which organization come first.
+      if (labels[0] !== 'Base Url' || labels[1] !== 'Organization')
+        throw new Error(`the settings start with ${labels.slice(0, 3).join(', ')}`);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SHOTS, 'settings-dark.png') });
+    });
+
+    await check('in the light theme the extension page and the settings read as well (screenshots)', async () => {
+      await setColorTheme(page, dataRoot, 'Default Light Modern', 'vs');
+      await page.screenshot({ path: join(SHOTS, 'settings-light.png') });
+      await openExtensionPage(page);
+      await readmeImagesLoaded(page, readmeImagePaths(readFileSync(join(projectRoot, 'README.md'), 'utf8')).length);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SHOTS, 'extension-page-light.png') });
+      await setColorTheme(page, dataRoot, 'Default Dark Modern', 'vs-dark');
+      await runCommand(page, 'View: Close All Editors');
     });
 
     await check('the walkthrough opens from "Welcome: Open Walkthrough…" with its first step and button', async () => {
@@ -384,16 +409,56 @@ async function main(): Promise<void> {
   }
 }
 
-/** The demo server runs detached (it must outlive a window reload), so the test stops it itself. */
-function stopDemoServer(dataRoot: string): void {
-  for (const f of findFiles(dataRoot, /^server\.json$/)) {
-    try {
-      const { pid } = JSON.parse(readFileSync(f, 'utf8')) as { pid: number };
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      /* gone already */
-    }
+/** Opens the installed extension's page from the Extensions view (the list of installed extensions). */
+async function openExtensionPage(page: Page): Promise<void> {
+  await runCommand(page, 'Extensions: Show Enabled Extensions');
+  const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Sentry RCA' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page.locator('.extension-editor .header .name', { hasText: 'Sentry RCA' }).first().waitFor({ timeout: 15_000 });
+}
+
+/** The README on the extension page (a webview) shows `count` images, each decoded (not a broken image). */
+async function readmeImagesLoaded(page: Page, count: number): Promise<void> {
+  const readme = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  await readme.locator('h2', { hasText: 'Install' }).first().waitFor({ timeout: 20_000 });
+  await waitFor(async () => {
+    const imgs = await readme.locator('img').evaluateAll((els) =>
+      els.map((e) => ({
+        ok: (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0,
+        alt: (e as HTMLImageElement).alt,
+      })),
+    );
+    const broken = imgs.filter((i) => !i.ok).map((i) => i.alt);
+    if (imgs.length !== count) return `the extension page shows ${imgs.length} images, the README has ${count}`;
+    return broken.length ? `broken images on the extension page: ${broken.join('; ')}` : null;
+  }, 20_000);
+  const text = (await readme.locator('body').textContent()) ?? '';
+  if (/Screenshot taken by/.test(text)) throw new Error('the extension page still says "Screenshot taken by…"');
+}
+
+/** Switches the color theme as a user's settings.json edit does, and waits until the workbench wears it. */
+async function setColorTheme(page: Page, dataRoot: string, theme: string, cls: 'vs' | 'vs-dark'): Promise<void> {
+  const file = join(dataRoot, 'data', 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  await waitFor(async () => {
+    const classes = (await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
+    return classes.split(/\s+/).includes(cls) ? null : `the workbench classes are "${classes}", not ${cls}`;
+  }, 15_000);
+  await page.waitForTimeout(500);
+}
+
+/** Polls `probe` (null = done, else the reason it is not yet) until the deadline; throws the last reason. */
+async function waitFor(probe: () => Promise<string | null>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let why: string | null = 'not checked';
+  while (Date.now() < deadline) {
+    why = await probe();
+    if (why === null) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
+  throw new Error(why ?? 'timed out');
 }
 
 /** Alive and not a zombie (an orphan that init has not reaped yet is gone for our purposes). */
@@ -404,16 +469,6 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function findFiles(dir: string, re: RegExp, out: string[] = []): string[] {
-  if (!existsSync(dir)) return out;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) findFiles(p, re, out);
-    else if (re.test(e.name)) out.push(p);
-  }
-  return out;
 }
 
 main().catch((e: unknown) => {
