@@ -133,6 +133,7 @@ if (!unitOnly) {
   // trust: a hostile repository, with consent modals and in Restricted Mode (test/trust/run.ts).
   // e2e-diagnose: Diagnose from the tree, the panel streaming the AI answer (test/e2e/diagnose.ts).
   // e2e-suspects: the Suspect commits section, its diff and the skew notice and CodeLens (test/e2e/suspects.ts).
+  // e2e-demo-trust: "Try the Demo" with workspace trust on: the notice, "Don't trust", the way back (test/e2e/demoTrust.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -141,6 +142,7 @@ if (!unitOnly) {
     ['e2e-frames', 'out/test/e2e/frames.js'],
     ['e2e-diagnose', 'out/test/e2e/diagnose.js'],
     ['e2e-suspects', 'out/test/e2e/suspects.js'],
+    ['e2e-demo-trust', 'out/test/e2e/demoTrust.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {

@@ -16,10 +16,22 @@ import { DEMO_TOKEN, type DemoState } from '../../demo/constants';
 import type { ConsentSetting } from '../../core/trust/workspaceValues';
 import { Commands, CONFIG_SECTION, Views } from '../ids';
 import { reportError } from '../notify';
+import { TRUST_ACTION } from '../trust/restrictedMode';
 import { demoPaths, ensureDemoServer, type DemoPaths } from './demoServer';
+import { excludeFromGit } from './gitExclude';
+import {
+  CLOSE_DEMO_ACTION,
+  DEMO_TRUST_DETAIL,
+  DEMO_TRUST_NOTICE,
+  DEMO_UNTRUSTED_MESSAGE,
+  OPEN_DEMO_ACTION,
+} from './demoMessages';
 
 /** Marks a folder as the demo workspace; `pendingToken` asks the window that opens it to store the token. */
 const MARKER = join('.vscode', 'sentry-rca-demo.json');
+
+/** globalState key: the demo folder was open and trusted once, so VS Code will not ask again. */
+const TRUSTED_ONCE = 'sentryRca.demo.trustedOnce';
 
 interface Marker {
   demo: 1;
@@ -27,7 +39,7 @@ interface Marker {
 }
 
 export interface DemoHost {
-  context: Pick<vscode.ExtensionContext, 'extensionPath' | 'globalStorageUri'>;
+  context: Pick<vscode.ExtensionContext, 'extensionPath' | 'globalStorageUri' | 'globalState'>;
   tokens: { get(): Promise<string | undefined>; set(token: string): Promise<void> };
   log: Logger;
   /** Records the user's yes to the demo workspace's own settings (they point at the local demo server). */
@@ -97,6 +109,14 @@ export class DemoFeature extends DisposableBase {
       void vscode.commands.executeCommand(Commands.syncNow);
       return { workspace: ws, url: state.url, opened: false };
     }
+    if (this.trustPromptAhead()) {
+      const go = await vscode.window.showInformationMessage(
+        DEMO_TRUST_NOTICE,
+        { modal: true, detail: DEMO_TRUST_DETAIL },
+        OPEN_DEMO_ACTION,
+      );
+      if (go !== OPEN_DEMO_ACTION) return undefined;
+    }
     writeMarker(ws, { demo: 1, pendingToken: true });
     this.log.info(`[demo] opening the demo workspace ${ws}`);
     await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(ws), { forceNewWindow: false });
@@ -121,6 +141,25 @@ export class DemoFeature extends DisposableBase {
       writeMarker(ws, { demo: 1 });
     }
     this.writeSettings(state);
+    // The settings and the marker are the extension's, not the sample service's: no "2 changes" in Source Control.
+    excludeFromGit(ws, '/.vscode/');
+  }
+
+  /** Whether opening the demo folder will show VS Code's trust prompt: trust is on, the prompt is not
+   *  turned off, and the folder was never seen trusted (VS Code remembers a trusted folder). */
+  private trustPromptAhead(): boolean {
+    const trust = vscode.workspace.getConfiguration('security.workspace.trust');
+    if (!trust.get<boolean>('enabled', true) || trust.get<string>('startupPrompt', 'once') === 'never') return false;
+    return this.host.context.globalState.get<boolean>(TRUSTED_ONCE) !== true;
+  }
+
+  /** In the demo folder opened in Restricted Mode: say why nothing syncs, and offer the ways back. */
+  private explainUntrusted(): void {
+    this.log.info('[demo] the demo folder is not trusted: Restricted Mode');
+    void vscode.window.showWarningMessage(DEMO_UNTRUSTED_MESSAGE, TRUST_ACTION, CLOSE_DEMO_ACTION).then((pick) => {
+      if (pick === TRUST_ACTION) void vscode.commands.executeCommand('workbench.trust.manage');
+      if (pick === CLOSE_DEMO_ACTION) void vscode.commands.executeCommand('workbench.action.closeFolder');
+    });
   }
 
   private writeSettings(state: DemoState): void {
@@ -154,6 +193,12 @@ export class DemoFeature extends DisposableBase {
   private async resume(): Promise<void> {
     const folder = this.demoFolder();
     if (!folder) return;
+    const trusted = vscode.workspace.isTrusted;
+    if (trusted) void this.host.context.globalState.update(TRUSTED_ONCE, true);
+    else
+      this.register(
+        vscode.workspace.onDidGrantWorkspaceTrust(() => void this.host.context.globalState.update(TRUSTED_ONCE, true)),
+      );
     const state = await ensureDemoServer(this.paths, this.log);
     // The server may have come back on another port; the settings file change resyncs on its own.
     this.writeSettings(state);
@@ -167,6 +212,11 @@ export class DemoFeature extends DisposableBase {
       // Said once, when the demo workspace first opens: the diagnosis will lack the server logs.
       if (state.sshNote) void vscode.window.showInformationMessage(`Sentry RCA demo: ${state.sshNote}`);
       await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
+    }
+    if (!trusted) {
+      // Not a silent Explorer: the Sentry view, and the message that says why it stays empty.
+      if (!marker?.pendingToken) await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
+      this.explainUntrusted();
     }
   }
 }

@@ -18,6 +18,7 @@ import {
   shiftLog,
   type DemoRecording,
 } from '../../../src/demo/recording';
+import { excludeFromGit } from '../../../src/host/demo/gitExclude';
 import { demoPaths, ensureDemoServer, isAlive, readState, type DemoPaths } from '../../../src/host/demo/demoServer';
 import { parseEnvelope } from '../../servers/sentry/envelope';
 import { recordingLogger } from '../../support/recordingLogger';
@@ -190,17 +191,23 @@ describe('the demo process', () => {
   });
 });
 
+/** `dist/demo.js workspace` as "Try the Demo" runs it: the sample service's sources with their history. */
+function writeDemoWorkspace(name: string): string {
+  const ws = join(scratch, name);
+  execFileSync(process.execPath, [
+    join(root, 'dist', 'demo.js'),
+    'workspace',
+    '--recording',
+    recordingFile,
+    '--into',
+    ws,
+  ]);
+  return ws;
+}
+
 describe('the demo workspace', () => {
   test('holds the sources as a git repository whose last commit is the buggy release, a day old', () => {
-    const ws = join(scratch, 'ws');
-    execFileSync(process.execPath, [
-      join(root, 'dist', 'demo.js'),
-      'workspace',
-      '--recording',
-      recordingFile,
-      '--into',
-      ws,
-    ]);
+    const ws = writeDemoWorkspace('ws');
     assert.equal(
       readFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), 'utf8'),
       rec.sources['src/routes/checkout.mjs'],
@@ -217,16 +224,31 @@ describe('the demo workspace', () => {
     );
   });
 
+  test("the extension's own files in the demo folder leave Source Control clean (.git/info/exclude)", () => {
+    const ws = writeDemoWorkspace('ws-clean');
+    // What the extension writes there: the demo settings and the marker (demoFeature.ts).
+    mkdirSync(join(ws, '.vscode'), { recursive: true });
+    writeFileSync(join(ws, '.vscode', 'settings.json'), '{"sentryRca.organization": "demo"}\n');
+    writeFileSync(join(ws, '.vscode', 'sentry-rca-demo.json'), '{"demo": 1}\n');
+    const status = () => execFileSync('git', ['status', '--porcelain', '-uall'], { cwd: ws, encoding: 'utf8' });
+    assert.equal(status().trim().split('\n').length, 2, 'the two files show as changes without the exclusion');
+    assert.equal(excludeFromGit(ws, '/.vscode/'), true);
+    assert.equal(status(), '', 'Source Control shows no change');
+    assert.equal(excludeFromGit(ws, '/.vscode/'), true);
+    const exclude = readFileSync(join(ws, '.git', 'info', 'exclude'), 'utf8');
+    assert.equal(exclude.split('\n').filter((l) => l === '/.vscode/').length, 1, 'written once, however often it runs');
+    // The sources themselves are still tracked: a change to one shows.
+    writeFileSync(join(ws, 'src', 'routes', 'checkout.mjs'), '// edited\n');
+    assert.match(status(), /src\/routes\/checkout\.mjs/);
+    // Without git (no .git folder) there is nothing to keep clean.
+    const plain = join(scratch, 'ws-plain');
+    mkdirSync(plain, { recursive: true });
+    assert.equal(excludeFromGit(plain, '/.vscode/'), false);
+    assert.equal(existsSync(join(plain, '.git')), false);
+  });
+
   test('with no AI, the diagnosis names the 2.4.0 commit as the top suspect and cites the early return in checkout.mjs', async () => {
-    const ws = join(scratch, 'ws-diagnose');
-    execFileSync(process.execPath, [
-      join(root, 'dist', 'demo.js'),
-      'workspace',
-      '--recording',
-      recordingFile,
-      '--into',
-      ws,
-    ]);
+    const ws = writeDemoWorkspace('ws-diagnose');
     assert.deepEqual(execFileSync('git', ['tag', '--list'], { cwd: ws, encoding: 'utf8' }).trim().split('\n').sort(), [
       'orders@2.3.0',
       'orders@2.4.0',
