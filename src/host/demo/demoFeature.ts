@@ -31,7 +31,7 @@ import {
 const MARKER = join('.vscode', 'sentry-rca-demo.json');
 
 /** globalState key: the demo folder was open and trusted once, so VS Code will not ask again. */
-const TRUSTED_ONCE = 'sentryRca.demo.trustedOnce';
+const TRUSTED_ONCE = 'demo.trustedOnce';
 
 interface Marker {
   demo: 1;
