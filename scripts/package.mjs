@@ -9,16 +9,21 @@
 // Prints the .vsix size and the host bundle size. Options: --out FILE (default sentry-rca-<version>.vsix
 // in the repository root).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listZip, readZipEntry } from './package-zip.mjs';
 import { packageReadme, readmeProblems } from './package-readme.mjs';
+import { nlsProblems, resolveNls } from './nls-strings.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
 const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
-const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// The manifest as users read it: its "%key%" strings resolved from package.nls.json (scripts/nls.mjs).
+const pkg = resolveNls(
+  JSON.parse(readFileSync('package.json', 'utf8')),
+  existsSync('package.nls.json') ? JSON.parse(readFileSync('package.nls.json', 'utf8')) : {},
+);
 const out = resolve(args.out ?? `${pkg.name}-${pkg.version}.vsix`);
 const stage = join(root, 'out', 'package');
 
@@ -29,7 +34,7 @@ const ALLOWED = [
   /^extension\/dist\/(extension|cli|webview|demo)\.js$/,
   /^extension\/dist\/demo\//,
   /^extension\/media\//,
-  /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
+  /^extension\/(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
 ];
@@ -86,6 +91,18 @@ function checkWalkthroughs() {
 }
 
 checkWalkthroughs();
+if (existsSync('package.nls.json')) {
+  // A "%key%" without its text would show as "%key%" in the editor; a literal string only misses translation
+  // (the manifest unit test asks for it), so that does not stop packaging.
+  const problems = nlsProblems(
+    JSON.parse(readFileSync('package.json', 'utf8')),
+    JSON.parse(readFileSync('package.nls.json', 'utf8')),
+  ).filter((p) => p.includes('does not define'));
+  if (problems.length) {
+    console.error(`package: package.nls.json problems:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+}
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 step('production bundles', process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(stage, 'dist')}`]);
@@ -99,6 +116,7 @@ if (existsSync(join(stage, 'dist', 'demo.js'))) {
 for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
   cpSync(f, join(stage, f), { recursive: true });
 }
+for (const f of readdirSync('.').filter((n) => /^package\.nls(\.[\w-]+)?\.json$/.test(n))) cpSync(f, join(stage, f));
 // The README as the package carries it: its screenshots (test/e2e/screenshots, written by the tests)
 // embedded as data: URIs, the only images the extension page shows offline, and links to repository
 // files the package does not hold turned into plain text (scripts/package-readme.mjs says why).

@@ -10,6 +10,7 @@ import * as ids from '../../../src/host/ids';
 import { Commands, CONFIG_SECTION, ContextKeys, ContextValues, Views } from '../../../src/host/ids';
 import { DEFAULT_SETTINGS, SettingKeys, type Settings } from '../../../src/host/settings';
 import { repoRoot } from '../../support/paths';
+import { convert, nlsProblems, resolveNls, userVisibleStrings } from '../../../scripts/nls-strings.mjs';
 
 type Json = Record<string, unknown>;
 
@@ -190,7 +191,10 @@ function isDeepStrictEqual(a: unknown, b: unknown): boolean {
   }
 }
 
-const manifest = (): Json => JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as Json;
+const rawManifest = (): Json => JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as Json;
+const nlsStrings = (): Json => JSON.parse(readFileSync(join(repoRoot(), 'package.nls.json'), 'utf8')) as Json;
+/** The manifest as VS Code reads it in English: "%key%" strings resolved from package.nls.json. */
+const manifest = (): Json => resolveNls(rawManifest(), nlsStrings());
 const contributes = (m: Json) =>
   m.contributes as Json & { commands: Json[]; configuration: Json & { properties: Record<string, Json> } };
 
@@ -309,6 +313,43 @@ describe('package.json ↔ code', () => {
     }
     assert.deepEqual(unknown, []);
     assert.ok(seen >= 30, `read ${seen} sentryRca.* strings`);
+  });
+
+  test('every user-visible manifest string is a %key% of package.nls.json; every key is defined and used', () => {
+    const problems = nlsProblems(rawManifest(), nlsStrings());
+    assert.deepEqual(problems, [], `${problems.join('\n')}\nFix: node scripts/nls.mjs --convert`);
+    // It looked at the strings users read: titles, settings, views, the walkthrough.
+    const keys = userVisibleStrings(rawManifest()).map((s) => s.key);
+    for (const k of ['command.syncNow.title', 'config.title', 'view.issues.name', 'walkthrough.gettingStarted.title'])
+      assert.ok(keys.includes(k), `${k} is among the user-visible strings`);
+    assert.ok(keys.length >= 60, `${keys.length} user-visible strings`);
+    const resolved = manifest();
+    assert.equal(contributes(resolved).configuration.title, 'Sentry RCA');
+    assert.ok(!JSON.stringify(resolved).match(/"%[\w.-]+%"/), 'no %key% is left unresolved');
+  });
+
+  test('a literal title, a key without text and a text nobody uses are each named, with the fix', () => {
+    const m = rawManifest();
+    contributes(m).commands.push({
+      command: 'sentryRca.ghost',
+      title: 'Ghost Command',
+      category: '%command.category%',
+    });
+    const nls: Json = { ...nlsStrings(), 'view.unused.name': 'Unused' };
+    delete nls['command.syncNow.title'];
+    const problems = nlsProblems(m, nls);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(
+      problems[0]!,
+      /contributes\.commands\.\d+\.title is a literal \("Ghost Command"\).*"command\.ghost\.title".*--convert/,
+    );
+    assert.match(problems[1]!, /names %command\.syncNow\.title%, which package\.nls\.json does not define/);
+    assert.match(problems[2]!, /"view\.unused\.name", which package\.json never names/);
+    // --convert moves the literal and leaves the rest as it was.
+    const fixed = convert(m, nls);
+    assert.equal(fixed.nls['command.ghost.title'], 'Ghost Command');
+    assert.equal(contributes(fixed.manifest).commands.at(-1)!.title, '%command.ghost.title%');
+    assert.equal(nlsProblems(fixed.manifest, fixed.nls).length, 2);
   });
 
   test('extensionKind is workspace: it reads the checkout, git and the ssh config where the code lives (remote windows too)', () => {
