@@ -2,6 +2,7 @@
 //   dist/extension.js  extension host (node, cjs, `vscode` external)
 //   dist/cli.js        headless CLI (node, cjs, shebang)
 //   dist/webview.js    investigation panel (browser, iife) once src/webview/main.ts exists
+//   dist/eventDetails.js  the "Event details" page (browser, iife)
 //   out/test/**        test bundles (`--tests`): each test file and test server becomes one cjs file,
 //                      so ESM-only packages such as lowdb run exactly as they do in the shipped bundles.
 // Flags: --production (minify, no source maps), --tests, --watch.
@@ -86,6 +87,18 @@ if (!tests) {
       target: 'es2022',
       entryPoints: ['src/webview/main.ts'],
       outfile: `${distDir}/webview.js`,
+      mainFields: ['browser', 'module', 'main'],
+    });
+  }
+  // The "Event details" page: its own small bundle (shares dom.ts with the panel, not the panel's weight).
+  if (existsSync('src/webview/eventDetails.ts')) {
+    configs.push({
+      ...common,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      entryPoints: ['src/webview/eventDetails.ts'],
+      outfile: `${distDir}/eventDetails.js`,
       mainFields: ['browser', 'module', 'main'],
     });
   }

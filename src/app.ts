@@ -20,6 +20,8 @@ import { SyncService } from './host/syncService';
 import { TokenStore } from './host/tokenStore';
 import { IssuesView } from './host/tree/issuesView';
 import { DemoFeature } from './host/demo/demoFeature';
+import { NewIssueNotifier } from './host/alerts/newIssueNotifier';
+import { EventDetailsFeature } from './host/details/eventDetailsFeature';
 import { RestrictedMode } from './host/trust/restrictedMode';
 import { WorkspaceValueTrust } from './host/trust/workspaceValueTrust';
 // Types only: the modules themselves load after activation (loadFeatures).
@@ -49,6 +51,8 @@ export interface SentryRcaTestApi {
     readonly issues: Pick<IssuesView, 'model' | 'provider' | 'view'>;
     readonly framesFeature: FramesFeature | undefined;
     readonly investigation: Pick<InvestigationFeature, 'panels'> | undefined;
+    readonly alerts: Pick<NewIssueNotifier, 'lastAlert'>;
+    readonly eventDetails: Pick<EventDetailsFeature, 'openPanels'>;
     readonly commands: Pick<CommandTable, 'ids'>;
   };
 }
@@ -69,6 +73,10 @@ export class App extends DisposableBase {
   readonly statusBar: SyncStatusBar;
   /** Restricted Mode: syncing, SSH, git and AI off in an untrusted workspace. */
   readonly restricted: RestrictedMode;
+  /** One notification per sync for new or regressed issues (`sentryRca.alerts.*`). */
+  readonly alerts: NewIssueNotifier;
+  /** "Show Event Details": an event's full details in a webview, fetched on demand. */
+  readonly eventDetails: EventDetailsFeature;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -120,6 +128,28 @@ export class App extends DisposableBase {
       }),
     );
     this.issues = this.register(new IssuesView(store, context.workspaceState, this.syncService));
+    this.alerts = this.register(
+      new NewIssueNotifier({
+        onDidSync: this.syncService.onDidSync,
+        settings: () => config.settings,
+        store,
+        reveal: async (issueId) => {
+          await this.issues.revealIssue(issueId);
+        },
+        logger: log,
+        reportError: (what, e) => reportError(log, what, e),
+      }),
+    );
+    this.eventDetails = this.register(
+      new EventDetailsFeature({
+        extensionUri: context.extensionUri,
+        store,
+        client: () => this.syncService.createClient(true, 'Fetching event details'),
+        offline: () => this.restricted.active,
+        logger: log,
+        reportError: (e) => reportError(log, 'Event details', e),
+      }),
+    );
     this.statusBar = this.register(
       new SyncStatusBar({
         store,
@@ -321,6 +351,7 @@ export class App extends DisposableBase {
       [Commands.diagnoseIssue]: { title: 'Diagnose', feature: features.investigation },
       [Commands.setOpenAiKey]: { title: 'Set OpenAI API Key', feature: features.investigation },
       [Commands.clearOpenAiKey]: { title: 'Clear OpenAI API Key', feature: features.investigation },
+      [Commands.showEventDetails]: { title: 'Show Event Details', run: (arg) => this.eventDetails.show(arg) },
     };
   }
 

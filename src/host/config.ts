@@ -156,9 +156,17 @@ export class Config extends DisposableBase {
       sshConfigFile: str(SettingKeys.sshConfigFile, d.sshConfigFile),
       logSources: strings(SettingKeys.logSources),
       allowHttp: bool(SettingKeys.allowHttp, d.allowHttp),
+      alertsMinLevel: alertLevel(get(SettingKeys.alertsMinLevel), d.alertsMinLevel),
+      alertsProjects: strings(SettingKeys.alertsProjects),
+      alertsEnvironments: strings(SettingKeys.alertsEnvironments),
+      alertsRelease: str(SettingKeys.alertsRelease, d.alertsRelease),
     };
     return { settings, pathMappingErrors: mappings.errors };
   }
+}
+
+function alertLevel(v: unknown, def: Settings['alertsMinLevel']): Settings['alertsMinLevel'] {
+  return v === 'off' || isLevel(v) ? v : def;
 }
 
 /**

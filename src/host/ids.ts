@@ -23,6 +23,7 @@ export const Commands = {
   addPathMapping: 'sentryRca.addPathMapping',
   setOpenAiKey: 'sentryRca.setOpenAiApiKey',
   clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
+  showEventDetails: 'sentryRca.showEventDetails',
 } as const;
 
 /** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */
@@ -65,10 +66,19 @@ export const StateKeys = {
   allowedWorkspaceValues: 'sentryRca.trust.allowedWorkspaceValues',
 } as const;
 
+/**
+ * Commands this code invokes that another feature registers: `archiveIssue` comes with the triage
+ * actions (issue 15, items 1–2); when they land it moves into `Commands` under the same id.
+ */
+export const ProvidedElsewhere = {
+  archiveIssue: 'sentryRca.archiveIssue',
+} as const;
+
 /** Ids VS Code knows that package.json does not declare. */
 export const InternalIds = {
   statusBarItem: 'sentryRca.status',
   investigationPanel: 'sentryRca.investigation',
+  eventDetailsPanel: 'sentryRca.eventDetails',
 } as const;
 
 export const CONFIG_SECTION = 'sentryRca';

@@ -29,6 +29,11 @@ export interface Settings {
   logSources: string[];
   /** Plain http to a Sentry host that is not this machine (the token travels in clear text). */
   allowHttp: boolean;
+  /** New-issue notifications after a sync (core/alerts). */
+  alertsMinLevel: Level | 'off';
+  alertsProjects: string[];
+  alertsEnvironments: string[];
+  alertsRelease: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -49,6 +54,10 @@ export const DEFAULT_SETTINGS: Settings = {
   sshConfigFile: '',
   logSources: [],
   allowHttp: false,
+  alertsMinLevel: 'fatal',
+  alertsProjects: [],
+  alertsEnvironments: [],
+  alertsRelease: '',
 };
 
 /** Setting keys (relative to `sentryRca.`) as declared in package.json. */
@@ -70,6 +79,10 @@ export const SettingKeys = {
   sshConfigFile: 'ssh.configFile',
   logSources: 'logs.sources',
   allowHttp: 'allowHttp',
+  alertsMinLevel: 'alerts.minLevel',
+  alertsProjects: 'alerts.projects',
+  alertsEnvironments: 'alerts.environments',
+  alertsRelease: 'alerts.release',
 } as const satisfies Record<keyof Settings, string>;
 
 /** The smallest evidence budget a diagnosis accepts (package.json's `minimum`). */

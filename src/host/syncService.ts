@@ -1,9 +1,11 @@
+import { alertBaseline, type AlertBaseline } from '../core/alerts/newIssueAlerts';
 import { Emitter, type Event } from '../core/common/emitter';
 import { errorMessage, RcaError } from '../core/common/errors';
 import { DisposableBase } from '../core/common/lifecycle';
 import type { Logger } from '../core/common/logger';
 import type { IssueStore } from '../core/store/issueStore';
 import { eventsDue, type SyncSummary } from '../core/store/model';
+import type { SentryClient } from '../core/sentry/sentryClient';
 import type { SyncEngine, SyncProgress } from '../core/sync/syncEngine';
 import type { SyncTrigger } from '../core/sync/syncScheduler';
 import type { Config } from './config';
@@ -42,6 +44,9 @@ export class SyncService extends DisposableBase {
   private readonly loadingEmitter = this.register(new Emitter<void>());
   /** Fires when the set of issues whose events are loading changes (a sync starts or ends, an on-demand fetch). */
   readonly onDidChangeLoading: Event<void> = this.loadingEmitter.event;
+  private readonly syncedEmitter = this.register(new Emitter<{ summary: SyncSummary; baseline: AlertBaseline }>());
+  /** Fires after each successful sync, with what the store knew before it (for new-issue alerts). */
+  readonly onDidSync: Event<{ summary: SyncSummary; baseline: AlertBaseline }> = this.syncedEmitter.event;
 
   constructor(private readonly deps: SyncServiceDeps) {
     super();
@@ -100,6 +105,7 @@ export class SyncService extends DisposableBase {
     this.progressValue = null;
     this.loadingEmitter.fire();
     try {
+      const baseline = alertBaseline((await this.deps.store()).data);
       const summary = await engine.run({
         signal,
         onProgress: (p) => {
@@ -109,6 +115,7 @@ export class SyncService extends DisposableBase {
       });
       for (const w of summary.warnings) logger.warn(`[sync] ${w}`);
       this.lastSummaryValue = summary;
+      this.syncedEmitter.fire({ summary, baseline });
       return summary;
     } finally {
       this.running = null;
@@ -116,11 +123,14 @@ export class SyncService extends DisposableBase {
     }
   }
 
-  /** A client and an engine over the current settings and token (both read at each call). */
-  private async createEngine(userAction: boolean): Promise<SyncEngine> {
+  /**
+   * A Sentry client over the current settings and token, behind the same gates as a sync (Restricted
+   * Mode, a confirmed baseUrl, a token and an organization). Callers outside a sync point it at the
+   * region the last sync used (`store.meta().regionUrl`).
+   */
+  async createClient(userAction: boolean, what = 'Syncing'): Promise<SentryClient> {
     const { config, tokens, logger } = this.deps;
-    this.deps.restricted.check('Syncing');
-    const store = await this.deps.store();
+    this.deps.restricted.check(what);
     await this.deps.trust.request(['baseUrl'], { userAction });
     const s = config.settings;
     const token = await tokens.get();
@@ -132,10 +142,7 @@ export class SyncService extends DisposableBase {
         'Set "sentryRca.organization" in the settings (the slug in your Sentry URL).',
       );
     this.deps.onToken?.(token);
-    const [{ SentryClient }, { SyncEngine }] = await Promise.all([
-      import('../core/sentry/sentryClient'),
-      import('../core/sync/syncEngine'),
-    ]);
+    const { SentryClient } = await import('../core/sentry/sentryClient');
     const client = new SentryClient({
       baseUrl: s.baseUrl,
       token,
@@ -144,6 +151,16 @@ export class SyncService extends DisposableBase {
       timeoutMs: this.deps.timeoutMs ?? 30_000,
       allowHttp: s.allowHttp,
     });
+    return client;
+  }
+
+  /** A client and an engine over the current settings and token (both read at each call). */
+  private async createEngine(userAction: boolean): Promise<SyncEngine> {
+    const client = await this.createClient(userAction);
+    const store = await this.deps.store();
+    const s = this.deps.config.settings;
+    const logger = this.deps.logger;
+    const { SyncEngine } = await import('../core/sync/syncEngine');
     return new SyncEngine(
       { client, store, baseUrl: s.baseUrl, logger },
       {

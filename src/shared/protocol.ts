@@ -142,7 +142,9 @@ export type WebviewToHost =
   | { type: 'stop' }
   | { type: 'rerun' }
   | { type: 'copyMarkdown'; requestId: number; markdown: string }
-  | { type: 'openInSentry' };
+  | { type: 'openInSentry' }
+  /** Open the "Event details" view of the newest synced event. */
+  | { type: 'showEventDetails' };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -161,6 +163,7 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     case 'stop':
     case 'rerun':
     case 'openInSentry':
+    case 'showEventDetails':
       return true;
     case 'openRef':
       return (

@@ -106,6 +106,7 @@ function buildLayout(): void {
   const rerun = h('vscode-button', { id: 'btn-rerun' }, 'Re-run');
   const copy = h('vscode-button', { id: 'btn-copy', secondary: '' }, 'Copy as Markdown');
   const sentry = h('vscode-button', { id: 'btn-sentry', secondary: '' }, 'Open in Sentry');
+  const details = h('vscode-button', { id: 'btn-event-details', secondary: '' }, 'Event Details');
   append(
     app,
     h(
@@ -132,6 +133,7 @@ function buildLayout(): void {
       rerun,
       copy,
       sentry,
+      details,
       h(
         'span',
         { class: 'status' },
@@ -194,6 +196,7 @@ function buildLayout(): void {
   stop.addEventListener('click', () => post({ type: 'stop' }));
   rerun.addEventListener('click', () => post({ type: 'rerun' }));
   sentry.addEventListener('click', () => post({ type: 'openInSentry' }));
+  details.addEventListener('click', () => post({ type: 'showEventDetails' }));
   copy.addEventListener('click', () => request({ type: 'copyMarkdown', markdown: asMarkdown() }));
   handleRefClicks(app, {
     file: (path, line, column) => request({ type: 'openRef', path, line, ...(column ? { column } : {}) }),

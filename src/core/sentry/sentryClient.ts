@@ -284,6 +284,19 @@ export class SentryClient {
   }
 
   /**
+   * The issue's tag distribution (`GET /organizations/{org}/issues/{id}/tags/`, event:read): a list of
+   * `{key, name, totalValues, topValues: [{value, count, firstSeen, lastSeen}]}`, `limit` top values per key
+   * (Sentry's GroupTagsEndpoint). Returned raw; core/details/eventDetails.ts reads it defensively.
+   */
+  getIssueTags(issueId: string, signal?: AbortSignal): Promise<unknown> {
+    return this.get<unknown>(
+      `/organizations/${this.org}/issues/${encodeURIComponent(issueId)}/tags/`,
+      { limit: 10 },
+      { signal, family: 'issue-tags' },
+    );
+  }
+
+  /**
    * One release (`GET /organizations/{org}/releases/{version}/`: `version`, `ref`, `lastCommit`,
    * `dateCreated`, `dateReleased` — docs.sentry.io/api/releases/retrieve-an-organizations-release/).
    * Null when the token may not read releases (403: it needs project:releases or project:read) or the

@@ -6,7 +6,6 @@
  * webview are checked against the workspace before an editor opens.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { errorMessage, isAbortError } from '../../core/common/errors';
 import { DisposableBase, DisposableStore } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
@@ -28,9 +27,10 @@ import {
   type TrendView,
   type WebviewToHost,
 } from '../../shared/protocol';
-import { InternalIds } from '../ids';
+import { Commands, InternalIds } from '../ids';
 import type { Evidence } from '../../core/investigate/evidence';
 import { openCommitDiff, useCommitDocuments } from './commitDiff';
+import { webviewPage } from '../webviewPage';
 
 export const INVESTIGATION_VIEW_TYPE = InternalIds.investigationPanel;
 
@@ -134,7 +134,7 @@ export class InvestigationPanel extends DisposableBase {
       },
     );
     this.panel.iconPath = vscode.Uri.joinPath(media, 'sentry.svg');
-    this.panel.webview.html = this.html(dist, media);
+    this.panel.webview.html = this.html();
     this.register(
       this.panel.webview.onDidReceiveMessage((m: unknown) => {
         void this.onMessage(m);
@@ -172,33 +172,12 @@ export class InvestigationPanel extends DisposableBase {
     }
   }
 
-  private html(dist: vscode.Uri, media: vscode.Uri): string {
-    const w = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64');
-    const script = w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const css = w.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
-    // Nothing loads but our bundle (by nonce) and our stylesheet; no inline script, no remote anything.
-    const csp = [
-      `default-src 'none'`,
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${w.cspSource}`,
-      `font-src ${w.cspSource}`,
-      `img-src ${w.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css.toString()}">
-<title>Diagnose</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  private html(): string {
+    return webviewPage(this.panel.webview, this.options.extensionUri, {
+      script: 'webview.js',
+      css: 'panel.css',
+      title: 'Diagnose',
+    });
   }
 
   private header(): IssueHeader {
@@ -276,6 +255,9 @@ export class InvestigationPanel extends DisposableBase {
           return;
         case 'openInSentry':
           await this.openExternal(this.issue.permalink);
+          return;
+        case 'showEventDetails':
+          await vscode.commands.executeCommand(Commands.showEventDetails, { issueId: this.issue.id });
           return;
         case 'copyMarkdown':
           await vscode.env.clipboard.writeText(m.markdown);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DisposableBase } from '../../core/common/lifecycle';
 import type { IssueTreeModel } from './issueTreeModel';
 import { FrameNode, type FrameDetails } from './nodes/frameNode';
+import { IssueNode } from './nodes/issueNode';
 import { ProjectNode } from './nodes/projectNode';
 import type { TreeContext, TreeNode } from './nodes/treeNode';
 
@@ -50,6 +51,13 @@ export class IssuesTreeProvider extends DisposableBase implements vscode.TreeDat
 
   getParent(node: TreeNode): TreeNode | undefined {
     return node.parent;
+  }
+
+  /** The row of an issue as the view shows it now, or undefined when the filters hide it. */
+  issueNode(issueId: string): TreeNode | undefined {
+    for (const project of this.getChildren())
+      for (const node of project.getChildren()) if (node instanceof IssueNode && node.issue.id === issueId) return node;
+    return undefined;
   }
 
   refresh(): void {

@@ -74,6 +74,19 @@ export class IssuesView extends DisposableBase {
       this.events.loadEvents(node.issue.id);
   }
 
+  /** Reveals, selects and focuses an issue's row; says so when the view's filters hide it. */
+  async revealIssue(issueId: string): Promise<boolean> {
+    const node = this.provider.issueNode(issueId);
+    if (!node) {
+      void vscode.window.showInformationMessage(
+        "Sentry RCA: the issue is hidden by the Issues view's filters; clear them to see it.",
+      );
+      return false;
+    }
+    await this.view.reveal(node, { select: true, focus: true, expand: false });
+    return true;
+  }
+
   async setViewState(patch: Partial<TreeViewState>): Promise<void> {
     this.model.setState(patch);
     await this.state.update(StateKeys.treeView, this.model.state);
