@@ -134,6 +134,7 @@ if (!unitOnly) {
   // e2e-diagnose: Diagnose from the tree, the panel streaming the AI answer (test/e2e/diagnose.ts).
   // e2e-suspects: the Suspect commits section, its diff and the skew notice and CodeLens (test/e2e/suspects.ts).
   // e2e-demo-trust: "Try the Demo" with workspace trust on: the notice, "Don't trust", the way back (test/e2e/demoTrust.ts).
+  // e2e-alerts: new-issue alerts after a sync and the event details view (test/e2e/alerts.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -143,6 +144,7 @@ if (!unitOnly) {
     ['e2e-diagnose', 'out/test/e2e/diagnose.js'],
     ['e2e-suspects', 'out/test/e2e/suspects.js'],
     ['e2e-demo-trust', 'out/test/e2e/demoTrust.js'],
+    ['e2e-alerts', 'out/test/e2e/alerts.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {

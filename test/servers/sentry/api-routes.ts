@@ -6,6 +6,7 @@ import { parseIssueQuery, QueryError, timeWindow } from './issue-query';
 import { CursorError, paginate } from './pagination';
 import { eventToApi, eventToSummary, issueToApi, projectToApi, releaseToApi } from './serialize';
 import type { EventRec, IssueRec, ServerState } from './server-state';
+import { issueTags } from './tag-routes';
 import type { ApiIssue } from './types';
 
 export interface ApiRequest {
@@ -337,6 +338,17 @@ export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wro
   }
   if (rest.startsWith('/releases/')) return releaseRoute(rest);
   if (rest === '/issues/') return { family: 'org-issues', scope: 'event:read', handle: listIssues };
+  const tm = /^\/issues\/([^/]+)\/tags\/$/.exec(rest);
+  if (tm) {
+    return {
+      family: 'issue-tags',
+      scope: 'event:read',
+      handle: (c, req) => {
+        const issue = c.state.issue(decodeURIComponent(tm[1]!));
+        return issue ? issueTags(issue, req) : notFound();
+      },
+    };
+  }
   const im = /^\/issues\/([^/]+)\/(?:(events)\/(?:([^/]+)\/)?)?$/.exec(rest);
   if (!im) return null;
   const [, issueId, events, eventId] = im;

@@ -14,6 +14,7 @@ export type { SentryTestServer, ServerDescription } from './server';
 export type * from './types';
 export { runSampleApp, sampleAppDir, type SampleAppResult, type SampleAppOptions } from './sample-app-runner';
 export { parseEnvelope } from './envelope';
+export { runCrashApp, type CrashAppOptions } from './crash-app-runner';
 
 export async function startSentryServer(opts: SentryServerOptions = {}): Promise<SentryTestServer> {
   const server = new SentryServerImpl(opts);
