@@ -11,6 +11,7 @@ import {
   type Pairs,
   type TagDistributionView,
 } from '../shared/eventDetailsProtocol';
+import { localDateTime } from '../shared/timeFormat';
 import { append, clear, h } from './dom';
 
 interface VsCodeApi {
@@ -83,10 +84,9 @@ function categoryIcon(b: BreadcrumbView): HTMLElement {
   return h('span', { class: `icon cat-${kind}`, title: kind, 'aria-label': `category ${kind}` }, glyph);
 }
 
+/** Breadcrumbs: the local time of day with milliseconds (they are seconds apart, under one event). */
 function time(iso: string | null): string {
-  if (!iso) return '';
-  const m = /T(\d\d:\d\d:\d\d(?:\.\d{1,3})?)/.exec(iso);
-  return m ? m[1]! : iso;
+  return iso ? localDateTime(iso, { timeOnly: true, millis: true, zone: false }) : '';
 }
 
 function distribution(d: TagDistributionView): HTMLElement {
@@ -116,7 +116,7 @@ function render(v: EventDetailsView): void {
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   const e = v.event;
   const facts = [
-    e.timestamp && `${e.timestamp}`,
+    e.timestamp && localDateTime(e.timestamp),
     e.environment && `env ${e.environment}`,
     e.release && `release ${e.release}`,
     e.platform,
