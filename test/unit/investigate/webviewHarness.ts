@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { DetailsHostToWebview } from '../../../src/shared/eventDetailsProtocol';
 import type { HostToWebview, WebviewToHost } from '../../../src/shared/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -19,7 +20,15 @@ const ROOT = (() => {
   }
 })();
 
+/** Which page to run: the panel (default) or another bundle of ours with its stylesheet. */
+export interface HarnessPage {
+  script: string;
+  css: string;
+}
+
 export class WebviewHarness {
+  constructor(private readonly bundle: HarnessPage = { script: 'webview.js', css: 'panel.css' }) {}
+
   private server!: Server;
   private browser!: Browser;
   page!: Page;
@@ -45,18 +54,18 @@ export class WebviewHarness {
           `img-src 'none'`,
         ].join('; ');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="stylesheet" href="/media/panel.css"></head>
+        res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="stylesheet" href="/media/${this.bundle.css}"></head>
 <body><div id="app"></div>
 <script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });
 document.addEventListener('securitypolicyviolation', (e) => { (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });</script>
-<script nonce="${nonce}" src="/dist/webview.js"></script></body></html>`);
+<script nonce="${nonce}" src="/dist/${this.bundle.script}"></script></body></html>`);
         return;
       }
       const file =
-        url === '/dist/webview.js'
-          ? join(ROOT, 'dist', 'webview.js')
-          : url === '/media/panel.css'
-            ? join(ROOT, 'media', 'panel.css')
+        url === `/dist/${this.bundle.script}`
+          ? join(ROOT, 'dist', this.bundle.script)
+          : url === `/media/${this.bundle.css}`
+            ? join(ROOT, 'media', this.bundle.css)
             : null;
       if (!file) {
         res.writeHead(404).end();
@@ -89,14 +98,14 @@ document.addEventListener('securitypolicyviolation', (e) => { (window.__csp = wi
     return this;
   }
 
-  async send(...messages: HostToWebview[]): Promise<void> {
+  async send(...messages: Array<HostToWebview | DetailsHostToWebview>): Promise<void> {
     await this.page.evaluate((ms) => {
       for (const m of ms) window.postMessage(m, '*');
     }, messages);
   }
 
-  posted(): Promise<WebviewToHost[]> {
-    return this.page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+  posted<T = WebviewToHost>(): Promise<T[]> {
+    return this.page.evaluate(() => (window as unknown as { __posted: T[] }).__posted);
   }
 
   async csp(): Promise<string[]> {
