@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { alertMessage, notificationText } from '../../core/alerts/alertMessage';
 import { findAlerts, type AlertBaseline, type AlertedIssue } from '../../core/alerts/newIssueAlerts';
 import type { Event } from '../../core/common/emitter';
+import { RcaError } from '../../core/common/errors';
 import { DisposableBase } from '../../core/common/lifecycle';
 import type { Logger } from '../../core/common/logger';
 import type { StoredEvent, StoredIssue, StoreMeta, SyncSummary } from '../../core/store/model';
@@ -75,10 +76,17 @@ export class NewIssueNotifier extends DisposableBase {
   private async act(action: AlertAction, alerts: AlertedIssue[]): Promise<void> {
     if (action === 'Archive') {
       const chosen = alerts.length === 1 ? alerts : await this.pick(alerts, 'Archive which issues?', true);
+      const registered = (await vscode.commands.getCommands(true)).includes(ARCHIVE_ISSUE_COMMAND);
       for (const a of chosen) {
         this.deps.logger.info(
           `[alerts] Archive ${a.issue.shortId}: ${ARCHIVE_ISSUE_COMMAND} {"issueId":"${a.issue.id}"}`,
         );
+        if (!registered)
+          throw new RcaError(
+            'usage',
+            `Archive is not available: ${ARCHIVE_ISSUE_COMMAND} is not registered in this build.`,
+            'Archive the issue in Sentry, or update Sentry RCA.',
+          );
         await vscode.commands.executeCommand(ARCHIVE_ISSUE_COMMAND, { issueId: a.issue.id });
       }
       return;
