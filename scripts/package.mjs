@@ -31,7 +31,7 @@ const stage = join(root, 'out', 'package');
 const HOST_BUNDLE_BUDGET = 1.5 * 1024 * 1024;
 /** What may be in the .vsix besides VS Code's own manifest files (mirrors .vscodeignore). */
 const ALLOWED = [
-  /^extension\/dist\/(extension|cli|webview|demo)\.js$/,
+  /^extension\/dist\/(extension|cli|webview|eventDetails|demo)\.js$/,
   /^extension\/dist\/demo\//,
   /^extension\/media\//,
   /^extension\/(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
