@@ -34,3 +34,30 @@ export function abortError(signal: AbortSignal): Error {
   e.name = 'AbortError';
   return e;
 }
+
+/**
+ * `p`, or a rejection as soon as `signal` aborts (whatever `p` is still waiting for); `cancelled` makes
+ * that rejection's error (default: the signal's reason, else an AbortError).
+ */
+export function untilAborted<T>(
+  p: PromiseLike<T>,
+  signal?: AbortSignal,
+  cancelled: (signal: AbortSignal) => Error = abortError,
+): Promise<T> {
+  if (!signal) return Promise.resolve(p);
+  if (signal.aborted) return Promise.reject(cancelled(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -6,7 +6,7 @@
  * the model's own fetch_logs results); event ids — the issue has that event. Nothing here runs what the
  * answer says: paths go through CodeFiles' checks, SHAs are validated before git sees them.
  */
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatMessage } from '../ai/chatModel';
 import type { Evidence } from './evidence';
 import type { CodeFiles, RepoHistory } from './ports';
 
@@ -28,7 +28,7 @@ export interface ClaimContext {
   /** Every event id of the issue (stored, and any fetched). */
   eventIds: Set<string>;
   /** The conversation, for the log lines the model fetched itself. */
-  transcript?: ChatCompletionMessageParam[];
+  transcript?: ChatMessage[];
 }
 
 const SOURCE_EXT =
@@ -208,12 +208,11 @@ function fetchedLogText(ctx: ClaimContext): string[] {
   const out = ctx.evidence.logs.flatMap((h) => h.lines.map((l) => norm(l.text)));
   const fetchIds = new Set<string>();
   for (const m of ctx.transcript ?? []) {
-    if (m.role === 'assistant' && m.tool_calls)
-      for (const c of m.tool_calls) if (c.type === 'function' && c.function.name === 'fetch_logs') fetchIds.add(c.id);
+    if (m.role === 'assistant' && m.toolCalls)
+      for (const c of m.toolCalls) if (c.name === 'fetch_logs') fetchIds.add(c.id);
   }
   for (const m of ctx.transcript ?? []) {
-    if (m.role === 'tool' && fetchIds.has(m.tool_call_id) && typeof m.content === 'string')
-      out.push(...m.content.split('\n').map(norm));
+    if (m.role === 'tool' && fetchIds.has(m.callId)) out.push(...m.content.split('\n').map(norm));
   }
   return out;
 }

@@ -14,8 +14,11 @@ import {
   type LlmConfig,
   type LlmProgress,
   type LlmResult,
+  type LoopLimits,
   type ToolCallRecord,
 } from './llmInvestigator';
+import type { ChatModel } from '../ai/chatModel';
+import { OpenAiChatModel, openAiLabel } from '../ai/openaiChatModel';
 import type { InvestigationDeps } from './ports';
 import { SecretScrubber } from './secretScrubber';
 import { InvestigationTools } from './tools';
@@ -72,10 +75,24 @@ export interface InvestigationRecord {
   };
 }
 
+/**
+ * The AI part of a run: the OpenAI-compatible endpoint (the CLI, the `openai` provider), any other chat
+ * model behind the port (the editor's own), or the reason the chosen provider cannot run (shown as the
+ * AI's error next to the deterministic report).
+ */
+export type AiSetup = LlmConfig | (LoopLimits & { chat: ChatModel }) | { unavailable: RcaError; label: string };
+
+/** What people read about the AI of a run: which provider and model. */
+export function aiLabel(ai: AiSetup): string {
+  if ('chat' in ai) return ai.chat.label;
+  if ('unavailable' in ai) return ai.label;
+  return openAiLabel(ai);
+}
+
 export interface InvestigationOptions {
   collect?: CollectOptions;
   /** Null: deterministic report only. */
-  ai?: LlmConfig | null;
+  ai?: AiSetup | null;
   /** Secret values to keep out of everything (the Sentry token, the AI key…). */
   secrets?: string[];
   logger?: Logger;
@@ -100,7 +117,8 @@ export async function runInvestigation(
 ): Promise<InvestigationOutcome> {
   const startedAt = new Date().toISOString();
   const logger = options.logger ?? nullLogger;
-  const scrubber = new SecretScrubber([...(options.secrets ?? []), options.ai?.apiKey]);
+  const apiKey = options.ai && 'apiKey' in options.ai ? options.ai.apiKey : undefined;
+  const scrubber = new SecretScrubber([...(options.secrets ?? []), apiKey]);
   try {
     sink.phase?.('collecting', 'Collecting evidence: events, code, git history, logs…');
     const evidence = await new EvidenceCollector(deps, { ...options.collect, scrubber, logger }).collect(
@@ -114,9 +132,11 @@ export async function runInvestigation(
 
     let ai: LlmResult | null = null;
     let aiError: RcaError | null = null;
-    if (options.ai) {
-      sink.phase?.('ai', `Asking ${options.ai.model}…`);
+    const setup = options.ai;
+    if (setup) {
+      sink.phase?.('ai', `Asking ${aiLabel(setup)}…`);
       try {
+        if ('unavailable' in setup) throw setup.unavailable;
         const tools = new InvestigationTools({
           issueId: evidence.issue.id,
           workspaceRoot: deps.workspaceRoot,
@@ -127,11 +147,11 @@ export async function runInvestigation(
             ? { first: Date.parse(evidence.eventWindow.first), last: Date.parse(evidence.eventWindow.last) }
             : null,
         });
-        ai = await new LlmInvestigator(options.ai, {
-          logger,
-          scrubber,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }).run(evidence, report, tools, sink, signal);
+        const chat =
+          'chat' in setup
+            ? setup.chat
+            : new OpenAiChatModel(setup, { logger, scrubber, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        ai = await new LlmInvestigator(chat, setup, { logger, scrubber }).run(evidence, report, tools, sink, signal);
         // Grounding: every citation is checked; the unverified ones are flagged under the answer.
         const eventIds = new Set([
           ...deps.issues.getEvents(evidence.issue.id).map((x) => x.id),
@@ -156,7 +176,7 @@ export async function runInvestigation(
       report,
       ai,
       aiError,
-      options.ai?.model ?? null,
+      ai?.label ?? (setup ? aiLabel(setup) : null),
       startedAt,
       signal?.aborted ? 'cancelled' : aiError ? 'ai-failed' : 'done',
     );

@@ -1,18 +1,24 @@
 /**
- * The AI investigation: a bounded tool loop over any OpenAI-compatible chat-completions endpoint.
+ * The AI investigation: one bounded tool loop over any chat model behind the provider-neutral port
+ * (core/ai/chatModel.ts) — the OpenAI-compatible endpoint or one of the editor's own models.
  * The model starts from the budgeted evidence, may call the read-only tools, and streams its answer.
  * Bounds: a step cap (one step = one model request), a per-tool output cap, refusal of duplicate calls,
- * a total token budget, and cancellation through an AbortSignal. Provider errors become RcaErrors
- * with a plain message; the caller keeps the deterministic report either way.
+ * a total token budget (counted with the model's own tokenizer when it has one), and cancellation
+ * through an AbortSignal. Provider errors arrive as ChatModelErrors with a plain message; the caller
+ * keeps the deterministic report either way.
  */
 import type { Claim } from './claimVerifier';
-import OpenAI from 'openai';
-import type {
-  ChatCompletionMessageParam,
-  ChatCompletionMessageFunctionToolCall,
-} from 'openai/resources/chat/completions';
-import { RcaError } from '../common/errors';
-import { abortError } from '../common/clock';
+import {
+  streamCutError,
+  type ChatMessage,
+  type ChatModel,
+  type ChatProviderId,
+  type ChatToolCall,
+  type ChatToolDefinition,
+  type FinishReason,
+  type TokenUsage,
+} from '../ai/chatModel';
+import type { OpenAiConfig } from '../ai/openaiChatModel';
 import { nullLogger, type Logger } from '../common/logger';
 import type { AnalysisReport } from './analyzer';
 import type { Evidence } from './evidence';
@@ -21,24 +27,18 @@ import { FINAL_TURN_NOTE, systemPrompt, userPrompt } from './prompt';
 import { SecretScrubber } from './secretScrubber';
 import type { InvestigationTools } from './tools';
 
-export interface LlmConfig {
-  apiKey: string;
-  /** Any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama. Default: OpenAI. */
-  baseUrl?: string;
-  model: string;
+/** The bounds of one investigation's tool loop, whichever model runs it. */
+export interface LoopLimits {
   /** Model requests in one investigation, tool turns included (default 8). */
   maxSteps?: number;
   /** Characters of one tool result the model gets; more is cut with a note to narrow the call (default 6000). */
   maxToolOutputChars?: number;
   /** Tokens (prompt + completion, summed over all requests) after which the model must answer (default 60k). */
   tokenBudget?: number;
-  /** Per request, ms (default 120 s). */
-  timeoutMs?: number;
-  /** SDK retries for 429/5xx/connection errors (default 2). */
-  maxRetries?: number;
-  /** Ask for a usage chunk at the end of each stream (some compatible servers reject the option). */
-  includeUsage?: boolean;
 }
+
+/** The OpenAI-compatible endpoint and the loop's bounds (what the CLI and the `openai` provider use). */
+export type LlmConfig = OpenAiConfig & LoopLimits;
 
 export type ToolCallStatus = 'running' | 'ok' | 'error' | 'refused';
 
@@ -63,69 +63,43 @@ export interface LlmProgress {
   /** A tool call started (status `running`) or finished. */
   onToolCall?(call: ToolCallRecord): void;
   /** Exactly the messages about to be sent for a step. */
-  onRequest?(messages: ChatCompletionMessageParam[], step: number): void;
+  onRequest?(messages: ChatMessage[], step: number): void;
 }
 
 export type StopReason = 'answered' | 'step-cap' | 'token-budget';
 
 export interface LlmResult {
   markdown: string;
+  /** Which provider and model ran (the model id, and the label people read). */
+  provider: ChatProviderId;
   model: string;
+  label: string;
   steps: number;
   stopReason: StopReason;
   toolCalls: ToolCallRecord[];
-  usage: { promptTokens: number; completionTokens: number; totalTokens: number; estimated: boolean };
+  /** `estimated`: some turn's figure was estimated rather than reported or counted by the model's tokenizer. */
+  usage: TokenUsage & { estimated: boolean };
   /** The whole conversation as sent (the last request's messages plus the final answer). */
-  transcript: ChatCompletionMessageParam[];
+  transcript: ChatMessage[];
   /** Milliseconds from the request to the first streamed answer token, per step that had text. */
   firstTokenMs: number | null;
   /** The answer's citations, checked against the workspace, git, the logs and the events (set after the run). */
   claims?: Claim[];
 }
 
-const DEFAULTS = { maxSteps: 8, maxToolOutputChars: 6000, tokenBudget: 60_000, timeoutMs: 120_000, maxRetries: 2 };
+const DEFAULTS = { maxSteps: 8, maxToolOutputChars: 6000, tokenBudget: 60_000 };
 
 export class LlmInvestigator {
-  private readonly client: OpenAI;
   private readonly logger: Logger;
   private readonly scrubber: SecretScrubber;
 
   constructor(
-    private readonly config: LlmConfig,
-    options: { logger?: Logger; scrubber?: SecretScrubber; fetch?: typeof fetch } = {},
+    private readonly chat: ChatModel,
+    private readonly limits: LoopLimits = {},
+    options: { logger?: Logger; scrubber?: SecretScrubber } = {},
   ) {
-    if (!config.apiKey)
-      throw new RcaError(
-        'usage',
-        'No AI API key is set.',
-        'Set one with "Sentry RCA: Set OpenAI API Key" (or OPENAI_API_KEY for the CLI), or use the report without AI.',
-      );
-    if (!config.model) throw new RcaError('usage', 'No AI model is configured.', 'Set sentryRca.ai.model.');
-    const log = options.logger ?? nullLogger;
-    // The key itself is a secret the evidence and the log must never carry, whatever else the host knows.
-    const scrubber = options.scrubber ?? new SecretScrubber([config.apiKey]);
-    const line = (args: unknown[]) =>
-      scrubber
-        .scrub(
-          args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' '),
-        )
-        .slice(0, 500);
-    this.client = new OpenAI({
-      apiKey: config.apiKey,
-      // The SDK's own diagnostics go to our log channel, not to the console.
-      logger: {
-        error: (...a: unknown[]) => log.warn(`openai: ${line(a)}`),
-        warn: (...a: unknown[]) => log.warn(`openai: ${line(a)}`),
-        info: (...a: unknown[]) => log.debug(`openai: ${line(a)}`),
-        debug: () => {},
-      },
-      ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
-      timeout: config.timeoutMs ?? DEFAULTS.timeoutMs,
-      maxRetries: config.maxRetries ?? DEFAULTS.maxRetries,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    this.logger = log;
-    this.scrubber = scrubber;
+    this.logger = options.logger ?? nullLogger;
+    this.scrubber = options.scrubber ?? new SecretScrubber([]);
   }
 
   async run(
@@ -135,16 +109,20 @@ export class LlmInvestigator {
     progress: LlmProgress = {},
     signal?: AbortSignal,
   ): Promise<LlmResult> {
-    const maxSteps = Math.max(1, this.config.maxSteps ?? DEFAULTS.maxSteps);
-    const outCap = this.config.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars;
-    const budget = this.config.tokenBudget ?? DEFAULTS.tokenBudget;
-    const defs = tools.definitions();
-    const messages: ChatCompletionMessageParam[] = [
+    const maxSteps = Math.max(1, this.limits.maxSteps ?? DEFAULTS.maxSteps);
+    const outCap = this.limits.maxToolOutputChars ?? DEFAULTS.maxToolOutputChars;
+    const budget = this.limits.tokenBudget ?? DEFAULTS.tokenBudget;
+    const defs: ChatToolDefinition[] = tools.definitions().map((d) => ({
+      name: d.function.name,
+      description: d.function.description,
+      parameters: d.function.parameters,
+    }));
+    const messages: ChatMessage[] = [
       {
         role: 'system',
         content: systemPrompt(
           maxSteps,
-          defs.map((d) => d.function.name),
+          defs.map((d) => d.name),
         ),
       },
       { role: 'user', content: this.scrubber.scrub(userPrompt(evidence, report)) },
@@ -159,7 +137,7 @@ export class LlmInvestigator {
 
     for (let step = 1; step <= maxSteps; step++) {
       signal?.throwIfAborted();
-      const estimate = estimateTokens(JSON.stringify(messages));
+      const estimate = await this.chat.countTokens(messages, signal);
       const finalTurn = step === maxSteps || usage.totalTokens + estimate > budget;
       if (finalTurn && !forcedFinal && step > 1) {
         forcedFinal = true;
@@ -170,16 +148,19 @@ export class LlmInvestigator {
       const turn = await this.request(messages, defs, finalTurn, step, progress, signal);
       if (turn.firstTokenMs !== null && firstTokenMs === null) firstTokenMs = turn.firstTokenMs;
       if (turn.usage) {
-        usage.promptTokens += turn.usage.prompt_tokens;
-        usage.completionTokens += turn.usage.completion_tokens;
-        usage.totalTokens += turn.usage.total_tokens;
+        usage.promptTokens += turn.usage.promptTokens;
+        usage.completionTokens += turn.usage.completionTokens;
+        usage.totalTokens += turn.usage.totalTokens;
       } else {
-        // The server sent no usage: count what went both ways, and say the figure is an estimate.
-        const out = estimateTokens(turn.text + JSON.stringify(turn.toolCalls));
+        // The provider sent no usage: count what went both ways (with the model's tokenizer when it
+        // has one), and say when the figure is an estimate.
+        const out = this.chat.exactTokens
+          ? await this.chat.countTokens([{ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls }], signal)
+          : estimateTokens(turn.text + JSON.stringify(turn.toolCalls));
         usage.promptTokens += estimate;
         usage.completionTokens += out;
         usage.totalTokens += estimate + out;
-        usage.estimated = true;
+        if (!this.chat.exactTokens) usage.estimated = true;
       }
       if (turn.text) answerParts.push(turn.text);
 
@@ -191,7 +172,7 @@ export class LlmInvestigator {
       if (finalTurn) {
         // The model asked for tools on the turn it was told to answer: stop here with what it said.
         this.logger.warn(`model requested ${turn.toolCalls.length} tool call(s) on its final turn; stopping`);
-        messages.push({ role: 'assistant', content: turn.text || null, tool_calls: turn.toolCalls });
+        messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
         answerParts.push(
           `_The model did not answer within ${maxSteps} steps${stopReason === 'token-budget' ? ' and the token budget' : ''}; it asked for more tools instead._`,
         );
@@ -206,11 +187,11 @@ export class LlmInvestigator {
         );
       }
 
-      messages.push({ role: 'assistant', content: turn.text || null, tool_calls: turn.toolCalls });
+      messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
       for (const tc of turn.toolCalls) {
         const rec = await this.runTool(tc, step, tools, seen, calls.length, outCap, progress, signal);
         calls.push(rec.record);
-        messages.push({ role: 'tool', tool_call_id: tc.id, content: rec.content });
+        messages.push({ role: 'tool', callId: tc.id, name: tc.name, content: rec.content });
       }
     }
     // Unreachable: the last step is always a final turn that returns.
@@ -223,12 +204,14 @@ export class LlmInvestigator {
     steps: number,
     toolCalls: ToolCallRecord[],
     usage: LlmResult['usage'],
-    transcript: ChatCompletionMessageParam[],
+    transcript: ChatMessage[],
     firstTokenMs: number | null,
   ): LlmResult {
     return {
       markdown: parts.join('\n\n').trim(),
-      model: this.config.model,
+      provider: this.chat.provider,
+      model: this.chat.model,
+      label: this.chat.label,
       steps,
       stopReason,
       toolCalls,
@@ -239,7 +222,7 @@ export class LlmInvestigator {
   }
 
   private async runTool(
-    tc: ChatCompletionMessageFunctionToolCall,
+    tc: ChatToolCall,
     step: number,
     tools: InvestigationTools,
     seen: Map<string, number>,
@@ -249,8 +232,8 @@ export class LlmInvestigator {
     signal?: AbortSignal,
   ): Promise<{ record: ToolCallRecord; content: string }> {
     const started = performance.now();
-    const name = tc.function.name;
-    const rawArgs = this.scrubber.scrub(tc.function.arguments ?? '');
+    const name = tc.name;
+    const rawArgs = this.scrubber.scrub(tc.arguments ?? '');
     const base: ToolCallRecord = {
       id: tc.id,
       step,
@@ -309,199 +292,40 @@ export class LlmInvestigator {
   }
 
   private async request(
-    messages: ChatCompletionMessageParam[],
-    defs: ReturnType<InvestigationTools['definitions']>,
+    messages: ChatMessage[],
+    tools: ChatToolDefinition[],
     finalTurn: boolean,
     step: number,
     progress: LlmProgress,
     signal?: AbortSignal,
-  ): Promise<{
-    text: string;
-    toolCalls: ChatCompletionMessageFunctionToolCall[];
-    usage: OpenAI.CompletionUsage | null;
-    firstTokenMs: number | null;
-  }> {
+  ): Promise<{ text: string; toolCalls: ChatToolCall[]; usage: TokenUsage | null; firstTokenMs: number | null }> {
     const started = performance.now();
     let text = '';
-    let finish: string | null = null;
-    let usage: OpenAI.CompletionUsage | null = null;
     let firstTokenMs: number | null = null;
-    const acc: Array<{ id: string; name: string; args: string }> = [];
-    try {
-      // The SDK's retry back-off (a 429's `retry-after: 20`, twice) does not watch the signal: Stop
-      // must not wait it out.
-      const stream = await untilAborted(
-        this.client.chat.completions.create(
-          {
-            model: this.config.model,
-            messages,
-            stream: true,
-            ...(this.config.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
-            ...(defs.length ? { tools: defs, tool_choice: finalTurn ? ('none' as const) : ('auto' as const) } : {}),
-          },
-          { signal },
-        ),
-        signal,
-      );
-      for await (const chunk of stream) {
-        if (chunk.usage) usage = chunk.usage;
-        const choice = chunk.choices[0];
-        if (!choice) continue;
-        const d = choice.delta;
-        if (d?.content) {
-          if (firstTokenMs === null) firstTokenMs = performance.now() - started;
-          text += d.content;
-          progress.onText?.(d.content, step);
-        }
-        for (const tc of d?.tool_calls ?? []) {
-          const slot = (acc[tc.index] ??= { id: '', name: '', args: '' });
-          if (tc.id) slot.id = tc.id;
-          if (tc.function?.name) slot.name += tc.function.name;
-          if (tc.function?.arguments) slot.args += tc.function.arguments;
-        }
-        if (choice.finish_reason) finish = choice.finish_reason;
+    let end: { finish: FinishReason; usage: TokenUsage | null } | null = null;
+    const toolCalls: ChatToolCall[] = [];
+    // A copy: the adapter may convert the messages lazily while the loop appends to its own list.
+    for await (const part of this.chat.send(
+      { messages: [...messages], tools, toolMode: finalTurn ? 'none' : 'auto' },
+      signal,
+    )) {
+      signal?.throwIfAborted();
+      if (part.type === 'text') {
+        if (!part.text) continue;
+        if (firstTokenMs === null) firstTokenMs = performance.now() - started;
+        text += part.text;
+        progress.onText?.(part.text, step);
+      } else if (part.type === 'toolCall') {
+        toolCalls.push(part.call);
+      } else {
+        end = { finish: part.finish, usage: part.usage };
       }
-    } catch (e) {
-      throw providerError(e, signal);
     }
-    if (finish === null) {
-      throw new RcaError(
-        'remote',
-        'The AI response stream ended before the answer was complete (connection dropped).',
-        'Re-run the investigation; if it keeps happening, check the provider or proxy in between.',
-      );
-    }
-    if (finish === 'length') text += '\n\n_(The model hit its output length limit; the answer is cut.)_';
-    if (finish === 'content_filter') text += '\n\n_(The provider filtered the rest of the answer.)_';
-    const toolCalls = acc.filter(Boolean).map((c, i): ChatCompletionMessageFunctionToolCall => ({
-      id: c.id || `call_${step}_${i}`,
-      type: 'function',
-      function: { name: c.name, arguments: c.args },
-    }));
-    return { text, toolCalls, usage, firstTokenMs };
+    if (!end) throw streamCutError();
+    if (end.finish === 'length') text += '\n\n_(The model hit its output length limit; the answer is cut.)_';
+    if (end.finish === 'content_filter') text += '\n\n_(The provider filtered the rest of the answer.)_';
+    return { text, toolCalls, usage: end.usage, firstTokenMs };
   }
-}
-
-/** `p`, or a rejection as soon as `signal` aborts (whatever `p` is still waiting for). */
-function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return p;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
-
-/** A plain message for each way a provider call fails; the key is never part of it. */
-export function providerError(e: unknown, signal?: AbortSignal): RcaError {
-  if (signal?.aborted || e instanceof OpenAI.APIUserAbortError)
-    return new RcaError('cancelled', 'AI investigation stopped.', undefined, { cause: e });
-  if (e instanceof RcaError) return e;
-  if (e instanceof OpenAI.APIConnectionTimeoutError)
-    return new RcaError(
-      'network',
-      'The AI provider did not answer in time.',
-      'Check the base URL and your connection, or raise the timeout.',
-      { cause: e },
-    );
-  if (e instanceof OpenAI.APIConnectionError)
-    return new RcaError(
-      'network',
-      `Could not reach the AI provider: ${e.cause instanceof Error ? e.cause.message : e.message}`,
-      'Check sentryRca.ai.baseUrl and your network or proxy.',
-      { cause: e },
-    );
-  if (e instanceof OpenAI.APIError) {
-    const detail = apiMessage(e);
-    switch (e.status) {
-      case 401:
-        return new RcaError(
-          'auth',
-          `The AI provider rejected the API key (401${e.code ? ` ${e.code}` : ''}).`,
-          'Set a valid key with "Sentry RCA: Set OpenAI API Key" (CLI: OPENAI_API_KEY).',
-          { cause: e },
-        );
-      case 403:
-        return new RcaError('auth', `The AI provider refused the request (403): ${detail}`, undefined, { cause: e });
-      case 404:
-        return new RcaError(
-          'usage',
-          `The AI provider does not know this model or endpoint (404): ${detail}`,
-          'Check sentryRca.ai.model and sentryRca.ai.baseUrl.',
-          { cause: e },
-        );
-      case 429: {
-        const after = e.headers?.get('retry-after');
-        return new RcaError(
-          'remote',
-          `The AI provider is rate-limiting requests (429)${after ? `; it asks to retry after ${after} s` : ''}: ${detail}`,
-          'Wait and press Re-run, or use a key with a higher limit.',
-          { cause: e },
-        );
-      }
-      case 400:
-        if (e.code === 'context_length_exceeded')
-          return new RcaError(
-            'remote',
-            `The evidence is too long for this model's context window: ${detail}`,
-            'Lower sentryRca.ai.evidenceTokens or pick a model with a larger context.',
-            { cause: e },
-          );
-        return new RcaError('remote', `The AI provider rejected the request (400): ${detail}`, undefined, { cause: e });
-      default:
-        return new RcaError(
-          'remote',
-          `The AI provider failed (${e.status ?? 'no status'}): ${detail}`,
-          'Re-run in a moment.',
-          { cause: e },
-        );
-    }
-  }
-  // A connection dropped mid-stream surfaces from fetch as "terminated" / a socket error.
-  if (
-    e instanceof Error &&
-    (e.message === 'terminated' ||
-      /ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed/i.test(
-        `${e.message} ${(e.cause as { code?: string } | undefined)?.code ?? ''} ${e.cause instanceof Error ? e.cause.message : ''}`,
-      ))
-  ) {
-    return new RcaError(
-      'remote',
-      'The AI response stream ended before the answer was complete (connection dropped).',
-      'Re-run the investigation; if it keeps happening, check the provider or proxy in between.',
-      { cause: e },
-    );
-  }
-  if (e instanceof SyntaxError || (e instanceof Error && /parse|JSON/i.test(e.message))) {
-    return new RcaError(
-      'remote',
-      `The AI provider sent a malformed response: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`,
-      'The endpoint may not be fully OpenAI-compatible; check sentryRca.ai.baseUrl.',
-      { cause: e },
-    );
-  }
-  return new RcaError('internal', `AI investigation failed: ${e instanceof Error ? e.message : String(e)}`, undefined, {
-    cause: e,
-  });
-}
-
-function apiMessage(e: InstanceType<typeof OpenAI.APIError>): string {
-  const err = e.error as { message?: unknown } | undefined;
-  const m = typeof err?.message === 'string' ? err.message : e.message;
-  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
 }
 
 /** JSON with sorted keys, so `{a,b}` and `{b,a}` count as the same call. */

@@ -13,6 +13,7 @@ import {
 import type { Readable } from 'node:stream';
 import type { Disposable } from '../common/lifecycle';
 import { nullLogger, type Logger } from '../common/logger';
+import { untilAborted } from '../common/clock';
 import {
   fingerprint,
   hostKeyAlgorithmsFor,
@@ -506,20 +507,5 @@ function classify(
 }
 
 function withAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(new CancelledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return untilAborted(p, signal, () => new CancelledError());
 }

@@ -10,12 +10,13 @@ import { errorMessage, isAbortError } from '../../core/common/errors';
 import { DisposableBase, DisposableStore } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import {
+  aiLabel,
   runInvestigation,
   savedInvestigations,
+  type AiSetup,
   type InvestigationRecord,
   type InvestigationSink,
 } from '../../core/investigate/investigation';
-import type { LlmConfig } from '../../core/investigate/llmInvestigator';
 import type { InvestigationDeps, IssueSource } from '../../core/investigate/ports';
 import { resolveLinkTarget } from '../../core/investigate/linkTarget';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
@@ -56,8 +57,8 @@ export interface InvestigationPanelOptions {
   logger: Logger;
   /** Frame resolver, log provider and workspace root for one run; undefined when no folder is open. */
   runDeps(issue: StoredIssue): Promise<RunDeps | undefined>;
-  /** The AI configuration when a key is set and the provider is not `none`; null otherwise. */
-  aiConfig(): Promise<LlmConfig | null>;
+  /** The AI of a run (sentryRca.ai.provider): a chat model, the OpenAI endpoint, why neither can run, or null. */
+  aiConfig(): Promise<AiSetup | null>;
   /** Secret values that must never reach the panel or the model (the Sentry token…). */
   secrets(): Promise<string[]>;
   /** Evidence token budget (setting; default 12k). */
@@ -376,7 +377,7 @@ export class InvestigationPanel extends DisposableBase {
     this.history = [];
     this.issue = this.options.store.findIssue(this.issue.id) ?? this.issue;
     const ai = await this.options.aiConfig();
-    this.aiModel = ai?.model ?? null;
+    this.aiModel = ai ? aiLabel(ai) : null;
     this.send({ type: 'runStarted', runId });
     if (this.ready)
       this.reply({
@@ -443,9 +444,7 @@ export class InvestigationPanel extends DisposableBase {
             step,
             messages: messages.map((x) => {
               const content =
-                typeof x.content === 'string'
-                  ? x.content
-                  : JSON.stringify(x.content ?? ('tool_calls' in x ? x.tool_calls : ''));
+                x.role === 'assistant' && x.toolCalls?.length && !x.content ? JSON.stringify(x.toolCalls) : x.content;
               return { role: x.role, chars: content.length, content };
             }),
           });
