@@ -4,6 +4,7 @@ import { DisposableBase } from '../core/common/lifecycle';
 import { parsePathMappings } from '../core/frames/pathMappings';
 import { isLevel } from '../core/store/model';
 import type { ConsentSetting, WorkspaceValueDecision } from '../core/trust/workspaceValues';
+import { effectiveProvider } from '../core/ai/providerChoice';
 import { CONFIG_SECTION } from './ids';
 import { DEFAULT_SETTINGS, MIN_EVIDENCE_TOKENS, SettingKeys, type Settings } from './settings';
 
@@ -127,7 +128,6 @@ export class Config extends DisposableBase {
         : [];
     };
     const level = c.get<unknown>(SettingKeys.minLevel);
-    const ai = c.get<unknown>(SettingKeys.aiProvider);
     const bool = (k: string, def: boolean) => {
       const v = get(k);
       return typeof v === 'boolean' ? v : def;
@@ -147,7 +147,8 @@ export class Config extends DisposableBase {
       pathMappings: mappings.mappings,
       editorCodeLens: bool(SettingKeys.editorCodeLens, d.editorCodeLens),
       editorProblems: bool(SettingKeys.editorProblems, d.editorProblems),
-      aiProvider: ai === 'none' ? 'none' : 'openai',
+      aiProvider: effectiveProvider(c.inspect<unknown>(SettingKeys.aiProvider) ?? {}),
+      aiVscodeModel: str(SettingKeys.aiVscodeModel, d.aiVscodeModel),
       aiModel: str(SettingKeys.aiModel, d.aiModel) || d.aiModel,
       aiBaseUrl: str(SettingKeys.aiBaseUrl, d.aiBaseUrl),
       aiEvidenceTokens: Math.floor(

@@ -24,6 +24,7 @@ export const Commands = {
   setOpenAiKey: 'sentryRca.setOpenAiApiKey',
   clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
   showEventDetails: 'sentryRca.showEventDetails',
+  chooseAiModel: 'sentryRca.chooseAiModel',
 } as const;
 
 /** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */

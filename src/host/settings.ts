@@ -5,6 +5,7 @@
  */
 import type { PathMapping } from '../core/frames/pathMappings';
 import type { Level } from '../core/store/model';
+import type { AiProvider } from '../core/ai/providerChoice';
 
 /** Every `sentryRca.*` setting, typed and defaulted. */
 export interface Settings {
@@ -20,7 +21,9 @@ export interface Settings {
   pathMappings: PathMapping[];
   editorCodeLens: boolean;
   editorProblems: boolean;
-  aiProvider: 'openai' | 'none';
+  aiProvider: AiProvider;
+  /** `vendor/family` (or `vendor`) of the VS Code language model to use; empty: the first available. */
+  aiVscodeModel: string;
   aiModel: string;
   aiBaseUrl: string;
   /** Token budget of a diagnosis's evidence. */
@@ -47,7 +50,8 @@ export const DEFAULT_SETTINGS: Settings = {
   pathMappings: [],
   editorCodeLens: true,
   editorProblems: false,
-  aiProvider: 'openai',
+  aiProvider: 'auto',
+  aiVscodeModel: '',
   aiModel: 'gpt-4o-mini',
   aiBaseUrl: '',
   aiEvidenceTokens: 12_000,
@@ -73,6 +77,7 @@ export const SettingKeys = {
   editorCodeLens: 'editor.codeLens',
   editorProblems: 'editor.problems',
   aiProvider: 'ai.provider',
+  aiVscodeModel: 'ai.vscodeModel',
   aiModel: 'ai.model',
   aiBaseUrl: 'ai.baseUrl',
   aiEvidenceTokens: 'ai.evidenceTokens',

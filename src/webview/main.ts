@@ -157,6 +157,7 @@ function buildLayout(): void {
           'section',
           { id: 'ai-section', class: 'hidden' },
           h('h2', {}, 'AI investigation'),
+          h('p', { id: 'ai-model', class: 'muted' }),
           h('div', { id: 'ai-error', class: 'error hidden', role: 'alert' }),
           h('div', { id: 'ai', class: 'markdown' }),
         ),
@@ -276,6 +277,7 @@ function renderAnalysis(): void {
   const aiSection = byId('ai-section');
   aiSection.classList.toggle('hidden', !state.aiEnabled);
   byId('ai-off').classList.toggle('hidden', state.aiEnabled || !state.issue);
+  byId('ai-model').textContent = state.model ? `By ${state.model}` : '';
   const ai = byId('ai');
   clear(ai);
   if (r.ai) ai.appendChild(linkLogQuotes(renderMarkdown(r.ai)));
@@ -511,6 +513,8 @@ function renderTools(): void {
   clear(root);
   const calls = [...state.run.tools.values()];
   byId('tools-badge').textContent = String(calls.length);
+  // Which provider and model ran (or runs): an editor model, the OpenAI-compatible API, or none.
+  if (state.model) root.appendChild(h('p', { class: 'ai-provider' }, `Model: ${state.model}`));
   if (calls.length === 0) {
     root.appendChild(h('p', { class: 'muted' }, state.aiEnabled ? 'No tool calls yet.' : 'No AI configured.'));
     return;

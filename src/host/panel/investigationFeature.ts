@@ -1,7 +1,8 @@
 /**
  * Plugs "Diagnose issue" into the App: the panels (the `diagnoseIssue` command), the AI key in
  * SecretStorage ("Set/Clear OpenAI API Key"), and the per-run dependencies built from the settings —
- * frame mapping over the workspace, SSH log sources, the AI endpoint. Also the issue quick pick the
+ * frame mapping over the workspace, SSH log sources, the AI provider (an editor model or the OpenAI
+ * endpoint, host/ai/aiProvider.ts) and "Choose AI Model". Also the issue quick pick the
  * palette form of the command uses.
  */
 import * as vscode from 'vscode';
@@ -11,7 +12,8 @@ import { FrameMapper } from '../../core/frames/frameMapper';
 import { WorkspaceFileIndex } from '../../core/frames/workspaceFileIndex';
 import { frameResolverFromMapper, latestEventFromSentry, workspaceAccess } from '../../core/investigate/adapters';
 import { SentryClient } from '../../core/sentry/sentryClient';
-import type { LlmConfig } from '../../core/investigate/llmInvestigator';
+import type { AiSetup } from '../../core/investigate/investigation';
+import { chooseAiModel, resolveAi } from '../ai/aiProvider';
 import type { IssueStore } from '../../core/store/issueStore';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import type { CommandTable } from '../commands/commandTable';
@@ -112,6 +114,7 @@ export class InvestigationFeature extends DisposableBase {
       ),
     );
     this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
+    this.register(host.commands.provide(Commands.chooseAiModel, () => chooseAiModel(() => host.config.settings)));
     this.register(
       host.commands.provide(Commands.clearOpenAiKey, async () => {
         await host.context.secrets.delete(SECRET_AI_KEY);
@@ -131,15 +134,15 @@ export class InvestigationFeature extends DisposableBase {
     return (await this.host.context.secrets.get(SECRET_AI_KEY))?.trim() || process.env.OPENAI_API_KEY || undefined;
   }
 
-  private async aiConfig(): Promise<LlmConfig | null> {
+  /** The AI of a run per sentryRca.ai.provider (host/ai/aiProvider.ts); none in Restricted Mode. */
+  private async aiConfig(): Promise<AiSetup | null> {
     if (this.host.restricted.active) return null;
-    if (this.host.config.settings.aiProvider === 'none') return null;
-    const apiKey = await this.aiKey();
-    if (!apiKey) return null;
-    await this.host.trust.request(['aiBaseUrl'], { userAction: true });
-    const s = this.host.config.settings;
-    const baseUrl = s.aiBaseUrl || process.env.OPENAI_BASE_URL || '';
-    return { apiKey, model: s.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
+    return resolveAi({
+      settings: () => this.host.config.settings,
+      log: this.log,
+      aiKey: () => this.aiKey(),
+      allowWorkspaceEndpoint: () => this.host.trust.request(['aiBaseUrl'], { userAction: true }),
+    });
   }
 
   private async setAiKey(): Promise<void> {
