@@ -49,6 +49,8 @@ export interface CodeServerOptions {
   /** Workspace trust as users have it (off in the test defaults): the opened folder starts in Restricted
    *  Mode, without the start-up prompt. */
   workspaceTrust?: boolean;
+  /** More code-server arguments, e.g. `--enable-proposed-api <extension id>`. */
+  extraArgs?: string[];
 }
 
 export interface CodeServer {
@@ -147,6 +149,7 @@ async function launch(
     join(dataRoot, 'exts'),
     '--config',
     join(dataRoot, 'config.yaml'),
+    ...(opts.extraArgs ?? []),
     opts.workspace,
   ];
   // Its own process group, so stopping it also stops the extension hosts and watchers it forked.

@@ -194,7 +194,7 @@ export function lmError(
     return new ChatModelError(
       'no-permissions',
       `Sentry RCA may not use ${label}: the consent prompt was refused or dismissed.`,
-      'Run Diagnose again and choose "Allow" (Accounts menu → Manage Language Model Access changes it later), or set sentryRca.ai.provider to openai or none.',
+      'Run Diagnose again and choose "Allow" when VS Code asks, or set sentryRca.ai.provider to openai or none.',
       { cause: e },
     );
   if (/quota|rate.?limit|too many requests|\b429\b/i.test(detail))

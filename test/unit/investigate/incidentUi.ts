@@ -8,12 +8,18 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { projectRoot } from '../../vscode/codeServer';
 import { runCommand } from '../../vscode/ui';
-import { openWorkbench, type Workbench } from '../../vscode/workbench';
+import { openWorkbench, type Workbench, type WorkbenchOptions } from '../../vscode/workbench';
 import type { RealIncident } from './realIncident';
 
 export async function openIncidentWorkbench(
   inc: RealIncident,
-  o: { env?: Record<string, string>; settings?: Record<string, unknown>; onLog?: (l: string) => void } = {},
+  o: {
+    env?: Record<string, string>;
+    settings?: Record<string, unknown>;
+    onLog?: (l: string) => void;
+    /** A profile prepared by the test and code-server arguments (test/e2e/lmProvider.ts installs a chat model). */
+    more?: Pick<WorkbenchOptions, 'dataRoot' | 'extraArgs'>;
+  } = {},
 ): Promise<Workbench> {
   // VS Code reads the SSH setup from settings: absolute key path, the test known_hosts, no agent.
   const sshConfig = join(inc.home, '.ssh', 'config-vscode');
@@ -36,6 +42,7 @@ export async function openIncidentWorkbench(
     },
     viewport: { width: 1400, height: 900 },
     ...(o.onLog ? { onLog: o.onLog } : {}),
+    ...o.more,
   });
 }
 
