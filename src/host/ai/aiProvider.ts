@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { ChatModelError } from '../../core/ai/chatModel';
 import { selectorOf } from '../../core/ai/providerChoice';
+import { errorMessage } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import type { AiSetup } from '../../core/investigate/investigation';
 import { CONFIG_SECTION } from '../ids';
@@ -27,7 +28,15 @@ export async function resolveAi(host: AiProviderHost): Promise<AiSetup | null> {
   const s = host.settings();
   if (s.aiProvider === 'none') return null;
   if (s.aiProvider === 'auto' || s.aiProvider === 'vscode') {
-    const models = await vscode.lm.selectChatModels(selectorOf(s.aiVscodeModel));
+    let models: vscode.LanguageModelChat[] = [];
+    let failure: unknown;
+    try {
+      models = await vscode.lm.selectChatModels(selectorOf(s.aiVscodeModel));
+    } catch (e) {
+      // The Language Model API itself failed (a provider extension broke): say so, or fall back in auto.
+      failure = e;
+      host.log.warn(`AI: listing the editor's language models failed: ${errorMessage(e)}`);
+    }
     const model = models[0];
     if (model) {
       host.log.info(`AI: ${s.aiProvider} provider uses the editor model ${model.name} (${modelSelectorOf(model)})`);
@@ -39,7 +48,7 @@ export async function resolveAi(host: AiProviderHost): Promise<AiSetup | null> {
         label: `VS Code language model${wanted}`,
         unavailable: new ChatModelError(
           'no-model',
-          `No language model${wanted} is available in this editor.`,
+          `No language model${wanted} is available in this editor${failure ? ` (${errorMessage(failure)})` : ''}.`,
           'Install and sign in to an extension that provides one (such as GitHub Copilot), choose another with "Sentry RCA: Choose AI Model", or set sentryRca.ai.provider to openai or none.',
         ),
       };
