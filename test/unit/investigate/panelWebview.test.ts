@@ -264,6 +264,21 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     );
   });
 
+  test('the Analysis and Tools tabs say which provider and model ran; a hostile name stays text', async () => {
+    const model = 'VS Code language model: <img src=x onerror="window.__pwned=\'model\'"> (vendor/family)';
+    await w.send({ type: 'init', issue, aiEnabled: true, model, restoredFrom: null }, { type: 'runStarted', runId: 4 });
+    await w.page.waitForFunction((m) => document.querySelector('#ai-model')?.textContent === `By ${m}`, model);
+    assert.equal(
+      await w.page.evaluate(() => document.querySelector('#tools .ai-provider')?.textContent),
+      `Model: ${model}`,
+    );
+    assert.equal(await w.page.evaluate(() => document.querySelectorAll('#ai-model img, #tools img').length), 0);
+    await w.send({ type: 'init', issue, aiEnabled: false, model: null, restoredFrom: null });
+    await w.page.waitForFunction(() => document.querySelector('#ai-model')?.textContent === '');
+    assert.equal(await w.page.evaluate(() => document.querySelector('#tools .ai-provider')), null);
+    assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+  });
+
   test('suspect commits: clickable commits and files, hostile summaries as text, the skew notice', async () => {
     const sha = 'a1b2c3d4e5f6';
     await w.send(
