@@ -217,11 +217,14 @@ async function main(): Promise<void> {
     });
 
     await step('a LanguageModelError (Blocked) from the model is worded plainly; the report stays', async () => {
-      setScript([{ kind: 'error', code: 'Blocked', message: 'Quota exhausted for this plan' }]);
+      setScript([{ kind: 'error', code: 'Blocked', message: 'Request blocked by the provider policy' }]);
       await panel.locator('#btn-rerun').click();
       await panel.locator('#ai-error', { hasText: 'Stand-in Model' }).waitFor({ timeout: 60_000 });
       const err = (await panel.locator('#ai-error').textContent()) ?? '';
-      expect(/quota or rate limit is used up|blocked the request/.test(err), `plain words: ${err}`);
+      expect(
+        /blocked the request \(Request blocked by the provider policy\)\. .*Choose AI Model/.test(err),
+        `plain words: ${err}`,
+      );
       expect(!/LanguageModelError|at .*\.js/.test(err), `no stack or class names: ${err}`);
       await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 10_000 });
       expect(requests().length === 3, `the third request reached the model, got ${requests().length}`);
