@@ -352,6 +352,7 @@ export class App extends DisposableBase {
       [Commands.setOpenAiKey]: { title: 'Set OpenAI API Key', feature: features.investigation },
       [Commands.clearOpenAiKey]: { title: 'Clear OpenAI API Key', feature: features.investigation },
       [Commands.showEventDetails]: { title: 'Show Event Details', run: (arg) => this.eventDetails.show(arg) },
+      [Commands.setUpAi]: { title: 'Set Up AI', feature: features.investigation },
     };
   }
 

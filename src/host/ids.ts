@@ -24,6 +24,7 @@ export const Commands = {
   setOpenAiKey: 'sentryRca.setOpenAiApiKey',
   clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
   showEventDetails: 'sentryRca.showEventDetails',
+  setUpAi: 'sentryRca.setUpAi',
 } as const;
 
 /** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */
@@ -68,10 +69,12 @@ export const StateKeys = {
 
 /**
  * Commands this code invokes that another feature registers: `archiveIssue` comes with the triage
- * actions (issue 15, items 1–2); when they land it moves into `Commands` under the same id.
+ * actions (issue 15, items 1–2); `chooseAiModel` with the VS Code language-model support ("Set up AI"
+ * offers it only when it is registered); when they land they move into `Commands` under the same id.
  */
 export const ProvidedElsewhere = {
   archiveIssue: 'sentryRca.archiveIssue',
+  chooseAiModel: 'sentryRca.chooseAiModel',
 } as const;
 
 /** Ids VS Code knows that package.json does not declare. */

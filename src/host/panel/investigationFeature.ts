@@ -17,7 +17,7 @@ import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import type { CommandTable } from '../commands/commandTable';
 import { diagnoseIssue } from '../commands/issueCommands';
 import type { Settings } from '../config';
-import { Commands, CONFIG_SECTION, SECRET_AI_KEY } from '../ids';
+import { Commands, CONFIG_SECTION, ProvidedElsewhere, SECRET_AI_KEY } from '../ids';
 import { SettingKeys } from '../settings';
 import { InvestigationPanels, type PanelStore, type RunDeps } from './investigationPanel';
 import { RunLogs } from './runLogs';
@@ -98,6 +98,7 @@ export class InvestigationFeature extends DisposableBase {
         aiConfig: () => this.aiConfig(),
         secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
         tokenBudget: () => host.config.settings.aiEvidenceTokens,
+        setUpAi: () => this.setUpAi(),
       }),
     );
     this.register(
@@ -112,6 +113,7 @@ export class InvestigationFeature extends DisposableBase {
       ),
     );
     this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
+    this.register(host.commands.provide(Commands.setUpAi, () => this.setUpAi()));
     this.register(
       host.commands.provide(Commands.clearOpenAiKey, async () => {
         await host.context.secrets.delete(SECRET_AI_KEY);
@@ -140,6 +142,33 @@ export class InvestigationFeature extends DisposableBase {
     const s = this.host.config.settings;
     const baseUrl = s.aiBaseUrl || process.env.OPENAI_BASE_URL || '';
     return { apiKey, model: s.aiModel || 'gpt-4o-mini', ...(baseUrl ? { baseUrl } : {}) };
+  }
+
+  /**
+   * "Set up AI": an OpenAI-compatible key, or (when a VS Code language-model command is registered) a
+   * model from VS Code such as Copilot. Resolves once the chosen command has finished.
+   */
+  private async setUpAi(): Promise<void> {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const items: Array<vscode.QuickPickItem & { command: string }> = [
+      {
+        label: '$(key) Set an OpenAI-compatible API key',
+        detail: 'OpenAI or any compatible endpoint (sentryRca.ai.baseUrl); the key is kept in the OS keychain.',
+        command: Commands.setOpenAiKey,
+      },
+    ];
+    if (registered.has(ProvidedElsewhere.chooseAiModel))
+      items.push({
+        label: '$(copilot) Use a model from VS Code (Copilot or another extension)',
+        detail: 'A language model another extension provides; VS Code asks you to allow it once.',
+        command: ProvidedElsewhere.chooseAiModel,
+      });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Sentry RCA: Set Up AI',
+      placeHolder: 'How should the diagnosis reach a model?',
+      ignoreFocusOut: true,
+    });
+    if (picked) await vscode.commands.executeCommand(picked.command);
   }
 
   private async setAiKey(): Promise<void> {

@@ -13,7 +13,12 @@ import type { RealIncident } from './realIncident';
 
 export async function openIncidentWorkbench(
   inc: RealIncident,
-  o: { env?: Record<string, string>; settings?: Record<string, unknown>; onLog?: (l: string) => void } = {},
+  o: {
+    env?: Record<string, string>;
+    settings?: Record<string, unknown>;
+    onLog?: (l: string) => void;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<Workbench> {
   // VS Code reads the SSH setup from settings: absolute key path, the test known_hosts, no agent.
   const sshConfig = join(inc.home, '.ssh', 'config-vscode');
@@ -34,7 +39,7 @@ export async function openIncidentWorkbench(
       'workbench.colorTheme': 'Default Dark Modern',
       ...o.settings,
     },
-    viewport: { width: 1400, height: 900 },
+    viewport: o.viewport ?? { width: 1400, height: 900 },
     ...(o.onLog ? { onLog: o.onLog } : {}),
   });
 }
