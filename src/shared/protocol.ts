@@ -165,6 +165,8 @@ export interface EventRowView {
   environment: string | null;
   release: string | null;
   message: string;
+  /** `GET /orders/1002/receipt` (or the transaction), what tells events of one issue apart. */
+  request: string | null;
 }
 
 export type HostToWebview =
@@ -330,7 +332,8 @@ function isEventRow(v: unknown): boolean {
     isStr(v.timestamp) &&
     isStrOrNull(v.environment) &&
     isStrOrNull(v.release) &&
-    isStr(v.message)
+    isStr(v.message) &&
+    (v.request === undefined || isStrOrNull(v.request))
   );
 }
 

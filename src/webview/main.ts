@@ -260,6 +260,19 @@ function buildLayout(): void {
     commit: (commit, path) =>
       post({ type: 'openCommit', requestId: nextRequestId++, commit, ...(path ? { path } : {}) }),
   });
+  // Links to a section of this page (from the verdict card) open it and scroll to it.
+  const jump = (e: Event) => {
+    const id = (e.target as HTMLElement | null)?.closest?.<HTMLElement>('a[data-section]')?.dataset.section;
+    if (!id) return;
+    e.preventDefault();
+    sections.open(id);
+    document.getElementById(id)?.scrollIntoView({ block: 'start' });
+    (document.querySelector(`#${CSS.escape(id)} > summary`) as HTMLElement | null)?.focus({ preventScroll: true });
+  };
+  app.addEventListener('click', jump);
+  app.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') jump(e);
+  });
   // The header shrinks once the page scrolls (sticky, one line of title and the actions).
   let compact = false;
   window.addEventListener(
@@ -598,42 +611,29 @@ function renderEvents(): void {
         t.firstSeenVsRelease ? ` ${t.firstSeenVsRelease}` : '',
       ),
     );
+  localizeTimes(root);
   if (state.events.length === 0) {
     root.appendChild(h('p', { class: 'muted' }, 'No events stored for this issue yet (Sync Now fetches them).'));
     return;
   }
   const shown = state.events.length;
   const counted = state.issue?.count ?? shown;
-  const table = h(
-    'table',
-    { class: 'events' },
-    h(
-      'thead',
-      {},
+  const title = state.issue?.title ?? '';
+  const list = h('ol', { class: 'events' });
+  for (const e of state.events) {
+    // The message only when it says something the issue title does not.
+    const msg = e.message && !title.startsWith(e.message) && !e.message.startsWith(title) ? e.message : '';
+    list.appendChild(
       h(
-        'tr',
-        {},
-        h('th', {}, 'time'),
-        h('th', {}, 'environment'),
-        h('th', {}, 'release'),
-        h('th', {}, 'message'),
-        h('th', {}, 'event'),
-      ),
-    ),
-  );
-  const body = h('tbody');
-  for (const e of state.events)
-    body.appendChild(
-      h(
-        'tr',
-        {},
-        h('td', { class: 'nowrap' }, absoluteEl(e.timestamp)),
-        h('td', {}, e.environment ?? '—'),
-        h('td', {}, e.release ?? '—'),
-        h('td', { class: 'msg', title: e.message }, e.message),
+        'li',
+        { class: 'event-row' },
         h(
-          'td',
-          {},
+          'div',
+          { class: 'event-head' },
+          absoluteEl(e.timestamp),
+          e.request ? h('span', { class: 'request' }, e.request) : null,
+          e.environment ? h('span', { class: 'muted' }, e.environment) : null,
+          e.release ? h('span', { class: 'muted' }, e.release) : null,
           h(
             'a',
             {
@@ -646,10 +646,11 @@ function renderEvents(): void {
             e.id.slice(0, 8),
           ),
         ),
+        msg ? h('div', { class: 'event-msg muted', title: msg }, msg) : null,
       ),
     );
-  table.appendChild(body);
-  root.appendChild(h('div', { class: 'table-scroll' }, table));
+  }
+  root.appendChild(list);
   if (counted > shown)
     root.appendChild(
       h('p', { class: 'muted' }, `${shown} of ${counted} events are stored here; Open in Sentry shows all.`),

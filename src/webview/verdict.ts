@@ -160,7 +160,13 @@ export function renderVerdict(card: HTMLElement, v: VerdictInput): void {
       h(
         'p',
         { class: 'muted more' },
-        `${d.hypotheses.length - 1} other hypothes${d.hypotheses.length === 2 ? 'is' : 'es'} under Hypotheses.`,
+        `${d.hypotheses.length - 1} other hypothes${d.hypotheses.length === 2 ? 'is' : 'es'} under `,
+        h(
+          'a',
+          { class: 'ref section-ref', role: 'button', tabindex: '0', 'data-section': 'sec-hypotheses' },
+          'Hypotheses',
+        ),
+        '.',
       ),
     );
 }

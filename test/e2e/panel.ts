@@ -218,6 +218,29 @@ async function main(): Promise<void> {
       await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
     });
 
+    await step('the Events section lists the stored events in local time; no chart for a single bucket', async () => {
+      expect((await panel.locator('#trend-chart svg').count()) === 0, 'one busy hour: no chart in the header');
+      await panel.locator('#sec-events > summary').click();
+      const rows = panel.locator('#events .event-row');
+      await rows.first().waitFor({ timeout: 10_000 });
+      const times = await rows.locator('.event-head > time').allTextContents();
+      const requests = await rows.locator('.event-head .request').allTextContents();
+      expect(
+        requests.length === times.length && requests.every((r) => /^(GET|POST) \//.test(r)),
+        `each event says its request: ${JSON.stringify(requests)}`,
+      );
+      expect(times.length >= 2, `several events are listed: ${times.length}`);
+      expect(
+        times.every((t) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+$/.test(t.trim())),
+        `events show local time with zone: ${JSON.stringify(times)}`,
+      );
+      expect([...times].sort().reverse().join() === times.join(), `latest first: ${JSON.stringify(times)}`);
+      await panel.locator('#sec-events').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot(page, 'panel-900-dark-events.png');
+      await panel.locator('#sec-events > summary').click();
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+    });
+
     await step('no AI key: "Set up AI" is offered and opens its quick pick', async () => {
       const button = panel.locator('#btn-setup-ai');
       await button.scrollIntoViewIfNeeded();

@@ -87,5 +87,22 @@ export function eventRows(events: StoredEvent[]): EventRowView[] {
       environment: e.environment,
       release: e.release,
       message: e.message || e.title,
+      request: requestLine(e),
     }));
+}
+
+/** `GET /path` from the event's request (the URL's path and query only), else its transaction tag. */
+function requestLine(e: StoredEvent): string | null {
+  const url = e.request?.url;
+  if (url) {
+    let path = url;
+    try {
+      const u = new URL(url);
+      path = `${u.pathname}${u.search}`;
+    } catch {
+      /* a relative or odd URL: shown as sent */
+    }
+    return `${e.request?.method ? `${e.request.method} ` : ''}${path}`;
+  }
+  return e.tags.transaction ?? null;
 }

@@ -121,6 +121,7 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
             environment: '<b>prod</b>',
             release: 'orders@1.4.2',
             message: HOSTILE.event,
+            request: 'GET /orders/<b>1</b>',
           },
         ],
       },
@@ -248,6 +249,7 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     assert.ok(result.related.includes(`<img src=x onerror="window.__pwned='rel'">`), result.related);
     assert.ok(result.related.includes('<u>periodic</u>'), result.related);
     assert.ok(result.events.includes(HOSTILE.event) && result.events.includes('<b>prod</b>'), result.events);
+    assert.ok(result.events.includes('GET /orders/<b>1</b>'), result.events);
     // Open every section too: their hostile content must also stay text.
     await w.page.evaluate(() =>
       document.querySelectorAll('details').forEach((d) => {
@@ -463,6 +465,10 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     // The second hypothesis' check is listed too (medium confidence), and the rest are counted.
     assert.equal(await w.page.locator('#verdict .next-checks li').count(), 2);
     assert.match(card, /1 other hypothesis under Hypotheses/);
+    // "Hypotheses" there goes somewhere: it opens that section.
+    await w.page.evaluate(() => ((document.querySelector('#sec-hypotheses') as HTMLDetailsElement).open = false));
+    await w.page.click('#verdict a.section-ref');
+    assert.equal(await w.page.$eval('#sec-hypotheses', (d) => (d as HTMLDetailsElement).open), true);
     assert.equal(await w.page.textContent('#culprit-link'), 'src/db/pool.ts:44');
     await w.page.click('#culprit-link');
     const open = (await w.posted()).filter((m) => m.type === 'openRef').at(-1);
