@@ -120,7 +120,10 @@ async function main(): Promise<void> {
       await panel.locator('#root-cause').waitFor({ timeout: 60_000 });
       await panel.locator('#culprit-link').waitFor({ timeout: 10_000 });
       const cls = await panel.locator('body').getAttribute('class');
-      if (!/\bvscode-dark\b/.test(cls ?? '')) await theme(page, panel, 'Dark Modern', 'dark');
+      if (!/\bvscode-dark\b/.test(cls ?? '')) {
+        console.log(`  (the webview came up as "${cls}", not dark: switching with the theme picker)`);
+        await theme(page, panel, 'Dark Modern', 'dark');
+      }
       // Let the run finish (history, logs) so the card is complete.
       await panel.locator('#status-text', { hasText: /Done/ }).waitFor({ timeout: 60_000 });
     });
