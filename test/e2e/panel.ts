@@ -274,6 +274,19 @@ async function main(): Promise<void> {
       await theme(page, panel, 'Dark High Contrast', 'high-contrast');
       await expectFirstScreen(panel, '900×700 high contrast');
       await shot(page, 'panel-900-hc.png');
+      // Quoted code reads in the page's text colour (the webview default made it invisible in high contrast).
+      const colors = await panel
+        .locator('#hypotheses code')
+        .first()
+        .evaluate((c) => ({
+          code: getComputedStyle(c).color,
+          body: getComputedStyle(document.body).color,
+          background: getComputedStyle(c).backgroundColor,
+        }));
+      expect(
+        colors.code === colors.body && colors.code !== colors.background,
+        `code text is readable in high contrast: ${JSON.stringify(colors)}`,
+      );
     });
 
     await step('the header shrinks once the panel scrolls', async () => {

@@ -81,7 +81,7 @@ export async function setColorTheme(page: Page, name: string, kind: ThemeKind): 
 /** Closes the notification toasts (e.g. "token saved. Syncing…") so they do not cover a screenshot. */
 export async function dismissToasts(page: Page): Promise<void> {
   for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
-    await close.click().catch(() => {});
+    await close.click({ timeout: 2000 }).catch(() => {});
   await page
     .locator('.notification-toast')
     .first()
