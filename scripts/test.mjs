@@ -136,6 +136,7 @@ if (!unitOnly) {
   // e2e-demo-trust: "Try the Demo" with workspace trust on: the notice, "Don't trust", the way back (test/e2e/demoTrust.ts).
   // e2e-alerts: new-issue alerts after a sync and the event details view (test/e2e/alerts.ts).
   // e2e-lm: an editor language model (a helper extension's, chatProvider proposal) runs Diagnose (test/e2e/lmProvider.ts).
+  // e2e-panel: the diagnosis panel's first screen at 1280×800 and 900×700, keyboard, themes (test/e2e/panel.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -147,6 +148,7 @@ if (!unitOnly) {
     ['e2e-demo-trust', 'out/test/e2e/demoTrust.js'],
     ['e2e-alerts', 'out/test/e2e/alerts.js'],
     ['e2e-lm', 'out/test/e2e/lmProvider.js'],
+    ['e2e-panel', 'out/test/e2e/panel.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {

@@ -353,6 +353,7 @@ export class App extends DisposableBase {
       [Commands.clearOpenAiKey]: { title: 'Clear OpenAI API Key', feature: features.investigation },
       [Commands.showEventDetails]: { title: 'Show Event Details', run: (arg) => this.eventDetails.show(arg) },
       [Commands.chooseAiModel]: { title: 'Choose AI Model', feature: features.investigation },
+      [Commands.setUpAi]: { title: 'Set Up AI', feature: features.investigation },
     };
   }
 

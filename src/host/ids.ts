@@ -25,6 +25,7 @@ export const Commands = {
   clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
   showEventDetails: 'sentryRca.showEventDetails',
   chooseAiModel: 'sentryRca.chooseAiModel',
+  setUpAi: 'sentryRca.setUpAi',
 } as const;
 
 /** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */
@@ -69,7 +70,7 @@ export const StateKeys = {
 
 /**
  * Commands this code invokes that another feature registers: `archiveIssue` comes with the triage
- * actions (issue 15, items 1–2); when they land it moves into `Commands` under the same id.
+ * actions (issue 15, items 1–2); when it lands it moves into `Commands` under the same id.
  */
 export const ProvidedElsewhere = {
   archiveIssue: 'sentryRca.archiveIssue',

@@ -108,8 +108,77 @@ export interface HistoryView {
   skewNote: string | null;
 }
 
+/** One ranked hypothesis of the rule-based diagnosis; `evidence` items are short markdown. */
+export interface HypothesisView {
+  title: string;
+  kind: string;
+  confidence: 'high' | 'medium' | 'low';
+  score: number;
+  evidence: string[];
+  check: string;
+}
+
+/** The frame the diagnosis blames, with the workspace lines around it. */
+export interface CulpritView {
+  path: string;
+  line: number;
+  column: number | null;
+  /** False when the frame could not be mapped to a workspace file (the link then cannot open it). */
+  mapped: boolean;
+  function: string | null;
+  exception: string;
+  why: string;
+  /** `[lineNo, text]` around `line`. */
+  excerpt: Array<[number, string]>;
+}
+
+export interface RelatedIssueView {
+  shortId: string;
+  projectSlug: string;
+  title: string;
+  relation: string;
+  minutesFromThis: number;
+  links: string[];
+}
+
+/** The structured rule-based diagnosis the verdict card and the sections are drawn from. */
+export interface DiagnosisView {
+  /** Ranked, best first; the first is the verdict. */
+  hypotheses: HypothesisView[];
+  culprit: CulpritView | null;
+  /** Other in-app frames of the stack, innermost first. */
+  frames: Array<{ path: string; line: number; function: string | null }>;
+  /** What changed at the crash lines (markdown, one item each). */
+  changes: string[];
+  related: RelatedIssueView[];
+  /** What was looked at and set aside (markdown). */
+  notes: string[];
+  /** Words to highlight in log lines: the exception type, trace and request ids. */
+  logTerms: string[];
+}
+
+/** One stored event of the issue, for the Events section. */
+export interface EventRowView {
+  id: string;
+  /** ISO time the event happened. */
+  timestamp: string;
+  environment: string | null;
+  release: string | null;
+  message: string;
+  /** `GET /orders/1002/receipt` (or the transaction), what tells events of one issue apart. */
+  request: string | null;
+}
+
 export type HostToWebview =
-  | { type: 'init'; issue: IssueHeader; aiEnabled: boolean; model: string | null; restoredFrom: string | null }
+  | {
+      type: 'init';
+      issue: IssueHeader;
+      aiEnabled: boolean;
+      model: string | null;
+      restoredFrom: string | null;
+      /** The stored events, latest first (absent from older hosts). */
+      events?: EventRowView[];
+    }
   | { type: 'runStarted'; runId: number }
   | { type: 'phase'; runId: number; phase: Phase; message?: string }
   | { type: 'trend'; runId: number; trend: TrendView }
@@ -124,6 +193,7 @@ export type HostToWebview =
   | { type: 'logs'; runId: number; hosts: HostLogsView[] }
   | { type: 'report'; runId: number; markdown: string }
   | { type: 'history'; runId: number; history: HistoryView }
+  | { type: 'diagnosis'; runId: number; diagnosis: DiagnosisView }
   | { type: 'sent'; runId: number; step: number; messages: SentMessageView[] }
   | { type: 'aiDelta'; runId: number; step: number; text: string }
   | { type: 'toolCall'; runId: number; call: ToolCallView }
@@ -131,7 +201,8 @@ export type HostToWebview =
   | { type: 'aiError'; runId: number; kind: string; message: string }
   | { type: 'openRefResult'; requestId: number; ok: boolean; message?: string }
   | { type: 'openCommitResult'; requestId: number; ok: boolean; message?: string }
-  | { type: 'copyResult'; requestId: number; ok: boolean; message?: string };
+  | { type: 'copyResult'; requestId: number; ok: boolean; message?: string }
+  | { type: 'setUpAiResult'; requestId: number; ok: boolean; message?: string };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -144,7 +215,9 @@ export type WebviewToHost =
   | { type: 'copyMarkdown'; requestId: number; markdown: string }
   | { type: 'openInSentry' }
   /** Open the "Event details" view of the issue's newest synced event. */
-  | { type: 'showEventDetails' };
+  | { type: 'showEventDetails' }
+  /** Run the "Set up AI" command (an API key or a VS Code language model). */
+  | { type: 'setUpAi'; requestId: number };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -186,6 +259,8 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
       return isStr(m.eventId) && /^[0-9a-zA-Z_-]{1,64}$/.test(m.eventId);
     case 'copyMarkdown':
       return isInt(m.requestId) && isStr(m.markdown) && m.markdown.length <= MAX_COPY_CHARS;
+    case 'setUpAi':
+      return isInt(m.requestId);
     default:
       return false;
   }
@@ -250,6 +325,62 @@ function isHistoryView(v: unknown): v is HistoryView {
   );
 }
 
+function isEventRow(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    isStr(v.id) &&
+    isStr(v.timestamp) &&
+    isStrOrNull(v.environment) &&
+    isStrOrNull(v.release) &&
+    isStr(v.message) &&
+    (v.request === undefined || isStrOrNull(v.request))
+  );
+}
+
+function isDiagnosisView(v: unknown): v is DiagnosisView {
+  if (!isObj(v)) return false;
+  const c = v.culprit;
+  return (
+    Array.isArray(v.hypotheses) &&
+    v.hypotheses.every(
+      (x) =>
+        isObj(x) &&
+        isStr(x.title) &&
+        isStr(x.kind) &&
+        (x.confidence === 'high' || x.confidence === 'medium' || x.confidence === 'low') &&
+        isNum(x.score) &&
+        isStrs(x.evidence) &&
+        isStr(x.check),
+    ) &&
+    (c === null ||
+      (isObj(c) &&
+        isStr(c.path) &&
+        isInt(c.line) &&
+        typeof c.mapped === 'boolean' &&
+        isStrOrNull(c.function) &&
+        isStr(c.exception) &&
+        isStr(c.why) &&
+        Array.isArray(c.excerpt) &&
+        c.excerpt.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && isStr(p[1])))) &&
+    Array.isArray(v.frames) &&
+    v.frames.every((f) => isObj(f) && isStr(f.path) && isInt(f.line) && isStrOrNull(f.function)) &&
+    isStrs(v.changes) &&
+    Array.isArray(v.related) &&
+    v.related.every(
+      (r) =>
+        isObj(r) &&
+        isStr(r.shortId) &&
+        isStr(r.projectSlug) &&
+        isStr(r.title) &&
+        isStr(r.relation) &&
+        isNum(r.minutesFromThis) &&
+        isStrs(r.links),
+    ) &&
+    isStrs(v.notes) &&
+    isStrs(v.logTerms)
+  );
+}
+
 const isPairs = (v: unknown): v is Array<[number, number]> =>
   Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]));
 
@@ -262,7 +393,8 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
         isIssueHeader(m.issue) &&
         typeof m.aiEnabled === 'boolean' &&
         isStrOrNull(m.model) &&
-        isStrOrNull(m.restoredFrom)
+        isStrOrNull(m.restoredFrom) &&
+        (m.events === undefined || (Array.isArray(m.events) && m.events.every(isEventRow)))
       );
     case 'runStarted':
       return run;
@@ -296,6 +428,8 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
       return run && isStr(m.markdown);
     case 'history':
       return run && isHistoryView(m.history);
+    case 'diagnosis':
+      return run && isDiagnosisView(m.diagnosis);
     case 'sent':
       return (
         run &&
@@ -318,6 +452,7 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
     case 'openCommitResult':
       return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
     case 'copyResult':
+    case 'setUpAiResult':
       return isInt(m.requestId) && typeof m.ok === 'boolean' && (m.message === undefined || isStr(m.message));
     default:
       return false;

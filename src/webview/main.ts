@@ -1,16 +1,16 @@
 /**
- * The investigation panel: issue header with a trend chart, the analysis streaming in (AI answer above
- * the deterministic report), and tabs for exactly what was sent to the model, the logs per host and the
- * tool calls. It says `ready`, then only renders what the host sends; every message is type-checked.
+ * The investigation panel, answer first: a compact issue header (sticky, shrinks on scroll), the
+ * actions, then the verdict card (root cause, kind and confidence, culprit, top suspect, skew, what to
+ * check next), then collapsible sections — the AI investigation and its tool calls, hypotheses with
+ * their evidence, code, changes, logs, related issues, events, what was sent to the model and the full
+ * report. It says `ready`, then only renders what the host sends; every message is type-checked.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import {
   isHostToWebview,
+  type DiagnosisView,
+  type EventRowView,
   type EvidenceSectionView,
   type HistoryView,
   type HostLogsView,
@@ -22,16 +22,21 @@ import {
   type WebviewToHost,
 } from '../shared/protocol';
 import { append, byId, clear, formatBytes, h } from './dom';
+import { LEADING_TIME, renderLogGroups, shortPath } from './logViewer';
 import { handleRefClicks, linkifyRefs, renderMarkdown } from './markdown';
-import { trendChart } from './trendChart';
+import { Sections, setCount, type StateStore } from './sections';
+import { absoluteEl, localizeTimes, relativeEl } from './times';
+import { trendChart, worthCharting } from './trendChart';
+import { chips, commitLink, fileLink, renderVerdict } from './verdict';
 
-interface VsCodeApi {
+interface VsCodeApi extends StateStore {
   postMessage(message: WebviewToHost): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const post = (m: WebviewToHost) => vscode.postMessage(m);
+const sections = new Sections(vscode);
 
 interface RunState {
   runId: number;
@@ -46,16 +51,20 @@ interface RunState {
   logs: HostLogsView[];
   tools: Map<string, ToolCallView>;
   history: HistoryView | null;
+  diagnosis: DiagnosisView | null;
+  trend: TrendView | null;
 }
 
 const state: {
   issue: IssueHeader | null;
+  events: EventRowView[];
   aiEnabled: boolean;
   model: string | null;
   restoredFrom: string | null;
   run: RunState;
 } = {
   issue: null,
+  events: [],
   aiEnabled: false,
   model: null,
   restoredFrom: null,
@@ -96,109 +105,155 @@ function freshRun(runId: number): RunState {
     logs: [],
     tools: new Map(),
     history: null,
+    diagnosis: null,
+    trend: null,
   };
 }
+
+/** Section ids, in page order. */
+const S = {
+  ai: 'sec-ai',
+  hypotheses: 'sec-hypotheses',
+  code: 'sec-code',
+  changes: 'sec-changes',
+  logs: 'sec-logs',
+  related: 'sec-related',
+  events: 'sec-events',
+  sent: 'sec-sent',
+  report: 'sec-report',
+} as const;
+
+/**
+ * The action bar: buttons in order, each posting one message. Features add theirs here (an id, a label,
+ * what it posts) and the layout, keyboard order and busy-state handling follow.
+ */
+interface Action {
+  id: string;
+  label: string;
+  secondary?: boolean;
+  run(): void;
+}
+const ACTIONS: Action[] = [
+  { id: 'btn-stop', label: 'Stop', secondary: true, run: () => post({ type: 'stop' }) },
+  { id: 'btn-rerun', label: 'Re-run', run: () => post({ type: 'rerun' }) },
+  {
+    id: 'btn-copy',
+    label: 'Copy as Markdown',
+    secondary: true,
+    run: () => request({ type: 'copyMarkdown', markdown: asMarkdown() }),
+  },
+  { id: 'btn-sentry', label: 'Open in Sentry', secondary: true, run: () => post({ type: 'openInSentry' }) },
+  {
+    id: 'btn-event-details',
+    label: 'Event Details',
+    secondary: true,
+    run: () => post({ type: 'showEventDetails' }),
+  },
+];
 
 function buildLayout(): void {
   const app = byId('app');
   clear(app);
-  const stop = h('vscode-button', { id: 'btn-stop', secondary: '' }, 'Stop');
-  const rerun = h('vscode-button', { id: 'btn-rerun' }, 'Re-run');
-  const copy = h('vscode-button', { id: 'btn-copy', secondary: '' }, 'Copy as Markdown');
-  const sentry = h('vscode-button', { id: 'btn-sentry', secondary: '' }, 'Open in Sentry');
-  const details = h('vscode-button', { id: 'btn-event-details', secondary: '' }, 'Event Details');
+  const skip = h('button', { id: 'skip-link', class: 'skip-link', type: 'button' }, 'Skip to the diagnosis');
+  skip.addEventListener('click', () => focusVerdict());
+  const buttons = ACTIONS.map((a) => {
+    const b = h('vscode-button', { id: a.id, ...(a.secondary ? { secondary: '' } : {}) }, a.label);
+    b.addEventListener('click', () => a.run());
+    return b;
+  });
+  const setUpAi = h('vscode-button', { id: 'btn-setup-ai' }, 'Set up AI');
+  setUpAi.addEventListener('click', () => {
+    byId('ai-setup-status').textContent = 'Waiting for the set-up in VS Code…';
+    request({ type: 'setUpAi' });
+  });
   append(
     app,
+    skip,
     h(
       'header',
-      { class: 'issue-header' },
+      { class: 'issue-header', id: 'issue-header' },
       h(
         'div',
         { class: 'title-row' },
         h('span', { id: 'issue-short', class: 'short-id' }),
         h('h1', { id: 'issue-title' }),
       ),
-      h('div', { id: 'issue-facts', class: 'facts' }),
       h(
         'div',
-        { class: 'trend' },
-        h('div', { id: 'trend-chart' }),
-        h('div', { id: 'trend-text', class: 'trend-text' }),
+        { class: 'header-main' },
+        h('div', { id: 'issue-facts', class: 'facts' }),
+        h('div', { id: 'trend-chart', class: 'trend-chart-box' }),
       ),
-    ),
-    h(
-      'div',
-      { class: 'toolbar' },
-      stop,
-      rerun,
-      copy,
-      sentry,
-      details,
       h(
-        'span',
-        { class: 'status' },
-        h('vscode-progress-ring', { id: 'busy', class: 'hidden' }),
-        h('span', { id: 'status-text' }),
-      ),
-    ),
-    h(
-      'vscode-tabs',
-      { id: 'tabs' },
-      h('vscode-tab-header', { slot: 'header', 'data-tab': 'analysis' }, 'Analysis'),
-      h(
-        'vscode-tab-panel',
-        {},
+        'div',
+        { class: 'toolbar', id: 'actions', role: 'toolbar', 'aria-label': 'Diagnosis actions' },
+        ...buttons,
         h(
-          'p',
-          { id: 'ai-off', class: 'muted hidden' },
-          'No AI configured: this is the rule-based report. For an AI investigation with tools, run "Sentry RCA: Set OpenAI API Key" (any OpenAI-compatible endpoint via sentryRca.ai.baseUrl).',
+          'span',
+          { class: 'status', role: 'status' },
+          h('vscode-progress-ring', { id: 'busy', class: 'hidden' }),
+          h('span', { id: 'status-text' }),
+        ),
+      ),
+    ),
+    h(
+      'main',
+      {},
+      h(
+        'section',
+        { id: 'verdict', class: 'verdict-card', tabindex: '-1', 'aria-labelledby': 'verdict-heading' },
+        h('h2', { id: 'verdict-heading', class: 'verdict-kicker' }, 'Most likely cause'),
+        h('div', { class: 'verdict-body' }),
+        h('div', { id: 'skew-notice', class: 'skew hidden', role: 'status' }),
+        h('div', { class: 'verdict-next' }),
+      ),
+      sections.build(
+        { id: S.ai, title: 'AI investigation', open: true, bodyId: 'ai-body' },
+        h(
+          'div',
+          { id: 'ai-off', class: 'ai-off hidden' },
+          h(
+            'p',
+            { class: 'muted' },
+            'No AI configured: this is the rule-based diagnosis. With an AI, a model reads the code, logs and history with read-only tools and writes its own answer here.',
+          ),
+          h(
+            'div',
+            { class: 'ai-setup' },
+            setUpAi,
+            h('span', { id: 'ai-setup-status', class: 'muted', role: 'status' }),
+          ),
         ),
         h(
-          'section',
-          { id: 'ai-section', class: 'hidden' },
-          h('h2', {}, 'AI investigation'),
+          'div',
+          { id: 'ai-section' },
           h('p', { id: 'ai-model', class: 'muted' }),
           h('div', { id: 'ai-error', class: 'error hidden', role: 'alert' }),
           h('div', { id: 'ai', class: 'markdown' }),
         ),
+        h('h3', { class: 'sub', id: 'tools-title' }, 'Tool calls'),
+        h('div', { id: 'tools' }),
+      ),
+      sections.build({ id: S.hypotheses, title: 'Hypotheses', open: true, bodyId: 'hypotheses' }),
+      sections.build({ id: S.code, title: 'Code', open: true, bodyId: 'code' }),
+      sections.build(
+        { id: S.changes, title: 'Changes', open: true, bodyId: 'changes' },
         h(
-          'section',
+          'div',
           { id: 'history-section', class: 'hidden', 'aria-label': 'Suspect commits' },
-          h('div', { id: 'skew-notice', class: 'skew hidden', role: 'status' }),
-          h('h2', {}, 'Suspect commits'),
+          h('h3', { class: 'sub' }, 'Suspect commits'),
           h('p', { id: 'release-line', class: 'muted' }),
           h('ol', { id: 'suspects', class: 'suspects' }),
         ),
-        h('section', { id: 'report-section' }, h('div', { id: 'report', class: 'markdown' })),
       ),
-      h(
-        'vscode-tab-header',
-        { slot: 'header', 'data-tab': 'evidence' },
-        'Evidence ',
-        h('vscode-badge', { id: 'evidence-badge', variant: 'counter' }, '0'),
-      ),
-      h('vscode-tab-panel', {}, h('div', { id: 'evidence' })),
-      h(
-        'vscode-tab-header',
-        { slot: 'header', 'data-tab': 'logs' },
-        'Logs ',
-        h('vscode-badge', { id: 'logs-badge', variant: 'counter' }, '0'),
-      ),
-      h('vscode-tab-panel', {}, h('div', { id: 'logs' })),
-      h(
-        'vscode-tab-header',
-        { slot: 'header', 'data-tab': 'tools' },
-        'Tool calls ',
-        h('vscode-badge', { id: 'tools-badge', variant: 'counter' }, '0'),
-      ),
-      h('vscode-tab-panel', {}, h('div', { id: 'tools' })),
+      sections.build({ id: S.logs, title: 'Logs', open: false, bodyId: 'logs' }),
+      sections.build({ id: S.related, title: 'Related issues', open: false, bodyId: 'related' }),
+      sections.build({ id: S.events, title: 'Events', open: false, bodyId: 'events' }),
+      sections.build({ id: S.sent, title: 'Sent to the model', open: false, bodyId: 'evidence' }),
+      sections.build({ id: S.report, title: 'Full report', open: false, bodyId: 'report-section' }),
     ),
   );
-  stop.addEventListener('click', () => post({ type: 'stop' }));
-  rerun.addEventListener('click', () => post({ type: 'rerun' }));
-  sentry.addEventListener('click', () => post({ type: 'openInSentry' }));
-  details.addEventListener('click', () => post({ type: 'showEventDetails' }));
-  copy.addEventListener('click', () => request({ type: 'copyMarkdown', markdown: asMarkdown() }));
+  byId('report-section').appendChild(h('div', { id: 'report', class: 'markdown' }));
   handleRefClicks(app, {
     file: (path, line, column) => request({ type: 'openRef', path, line, ...(column ? { column } : {}) }),
     event: (eventId) => post({ type: 'openEvent', eventId }),
@@ -206,6 +261,35 @@ function buildLayout(): void {
     commit: (commit, path) =>
       post({ type: 'openCommit', requestId: nextRequestId++, commit, ...(path ? { path } : {}) }),
   });
+  // Links to a section of this page (from the verdict card) open it and scroll to it.
+  const jump = (e: Event) => {
+    const id = (e.target as HTMLElement | null)?.closest?.<HTMLElement>('a[data-section]')?.dataset.section;
+    if (!id) return;
+    e.preventDefault();
+    sections.open(id);
+    document.getElementById(id)?.scrollIntoView({ block: 'start' });
+    (document.querySelector(`#${CSS.escape(id)} > summary`) as HTMLElement | null)?.focus({ preventScroll: true });
+  };
+  app.addEventListener('click', jump);
+  app.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') jump(e);
+  });
+  // The header shrinks once the page scrolls (sticky, one line of title and the actions).
+  let compact = false;
+  window.addEventListener(
+    'scroll',
+    () => {
+      const next = window.scrollY > 24;
+      if (next !== compact) document.body.classList.toggle('scrolled', (compact = next));
+    },
+    { passive: true },
+  );
+}
+
+function focusVerdict(): void {
+  const v = byId('verdict');
+  v.focus({ preventScroll: true });
+  v.scrollIntoView({ block: 'start' });
 }
 
 function asMarkdown(): string {
@@ -222,40 +306,46 @@ function renderHeader(): void {
   if (!i) return;
   byId('issue-short').textContent = i.shortId;
   byId('issue-title').textContent = i.title;
+  byId('issue-title').setAttribute('title', i.title);
   document.title = `${i.shortId}: ${i.title}`;
   const facts = byId('issue-facts');
   clear(facts);
-  const fact = (label: string, value: string) =>
-    h('span', { class: 'fact' }, h('span', { class: 'label' }, label), ' ', value);
+  const fact = (label: string, value: string | HTMLElement, cls = '') =>
+    h('span', { class: `fact ${cls}`.trim() }, h('span', { class: 'label' }, label), ' ', value);
+  const t = state.run.trend;
   append(
     facts,
     h('span', { class: `level level-${/^[a-z]+$/.test(i.level) ? i.level : 'unknown'}` }, i.level),
-    fact('status', i.status),
-    fact('project', i.projectSlug),
-    fact('events', String(i.count)),
-    fact('users', String(i.userCount)),
-    fact('first seen', i.firstSeen),
-    fact('last seen', i.lastSeen),
-    i.release ? fact('release', i.release) : null,
-    i.environment ? fact('env', i.environment) : null,
-    state.restoredFrom ? h('span', { class: 'fact restored' }, `saved investigation from ${state.restoredFrom}`) : null,
+    t && t.verdict !== 'unknown'
+      ? h(
+          'span',
+          {
+            class: `trend-verdict verdict-${t.verdict}`,
+            title: `${t.why}${t.firstSeenVsRelease ? ` ${t.firstSeenVsRelease}` : ''}`,
+          },
+          `${TREND_ARROW[t.verdict]} ${t.verdict}`,
+        )
+      : null,
+    h('span', { class: 'fact' }, `${i.count} event${i.count === 1 ? '' : 's'}`),
+    h('span', { class: 'fact' }, `${i.userCount} user${i.userCount === 1 ? '' : 's'}`),
+    fact('first seen', relativeEl(i.firstSeen)),
+    fact('last seen', relativeEl(i.lastSeen)),
+    i.release ? fact('release', h('span', { class: 'release' }, i.release), 'secondary') : null,
+    i.environment ? fact('env', i.environment, 'secondary') : null,
+    i.status !== 'unresolved' ? fact('status', i.status, 'secondary') : null,
+    state.restoredFrom
+      ? h('span', { class: 'fact restored secondary' }, 'saved investigation from ', relativeEl(state.restoredFrom))
+      : null,
   );
-}
-
-function renderTrend(t: TrendView): void {
   const chart = byId('trend-chart');
   clear(chart);
-  chart.appendChild(trendChart(t.hourly24h, 'Events per hour, last 24 h'));
-  const text = byId('trend-text');
-  clear(text);
-  append(
-    text,
-    h('strong', { class: `verdict verdict-${t.verdict}` }, t.verdict),
-    ' ',
-    t.why,
-    t.firstSeenVsRelease ? ` ${t.firstSeenVsRelease}` : '',
-  );
+  if (t && worthCharting(t.hourly24h))
+    chart.appendChild(trendChart(t.hourly24h, 'Events per hour, last 24 h', { bucket: '1 h' }));
+  else if (t && worthCharting(t.daily14d))
+    chart.appendChild(trendChart(t.daily14d, 'Events per day, last 14 days', { bucket: '1 day' }));
 }
+
+const TREND_ARROW: Record<TrendView['verdict'], string> = { rising: '↗', steady: '→', falling: '↘', unknown: '' };
 
 let scheduled = false;
 /** Streaming re-renders the analysis at most once a frame, however fast deltas arrive. */
@@ -268,19 +358,31 @@ function scheduleAnalysis(): void {
   });
 }
 
+/**
+ * Markdown from the analyzer or the model: sanitised, refs linked, log quotes linked, times local, long
+ * log paths short (and, with `seen`, said only the first time in a list).
+ */
+function markdown(source: string, seen?: Set<string>): DocumentFragment {
+  const frag = linkLogQuotes(renderMarkdown(source));
+  shortenSources(frag, seen);
+  localizeTimes(frag);
+  return frag;
+}
+
 function renderAnalysis(): void {
   const r = state.run;
   const report = byId('report');
   clear(report);
-  if (r.report) report.appendChild(linkLogQuotes(renderMarkdown(r.report)));
+  if (r.report) report.appendChild(markdown(r.report));
   else report.appendChild(h('p', { class: 'muted' }, 'Collecting evidence…'));
-  const aiSection = byId('ai-section');
-  aiSection.classList.toggle('hidden', !state.aiEnabled);
-  byId('ai-off').classList.toggle('hidden', state.aiEnabled || !state.issue);
+  const aiOn = state.aiEnabled || !!r.ai || !!r.aiError;
+  byId('ai-section').classList.toggle('hidden', !aiOn);
+  byId('ai-off').classList.toggle('hidden', aiOn || !state.issue);
+  setCount(S.ai, aiOn ? (state.model ?? '') : 'not configured');
   byId('ai-model').textContent = state.model ? `By ${state.model}` : '';
   const ai = byId('ai');
   clear(ai);
-  if (r.ai) ai.appendChild(linkLogQuotes(renderMarkdown(r.ai)));
+  if (r.ai) ai.appendChild(markdown(r.ai));
   else if (state.aiEnabled && !r.aiError)
     ai.appendChild(
       h('p', { class: 'muted' }, r.report ? 'Waiting for the model…' : 'Starts once the evidence is ready.'),
@@ -289,44 +391,139 @@ function renderAnalysis(): void {
   const err = byId('ai-error');
   err.classList.toggle('hidden', !r.aiError);
   err.textContent = r.aiError
-    ? `AI investigation failed: ${r.aiError} The deterministic report below is complete.`
+    ? `AI investigation failed: ${r.aiError} The rule-based diagnosis on this page is complete.`
     : '';
 }
 
-/** A link that opens a commit's diff (optionally one file of it) in VS Code. */
-function commitLink(sha: string, label: string, path?: string): HTMLElement {
-  return h(
-    'a',
-    {
-      class: 'ref commit-ref',
-      role: 'button',
-      tabindex: '0',
-      'data-commit': sha,
-      ...(path ? { 'data-commit-path': path } : {}),
-      title: `Show the diff of ${sha}${path ? ` in ${path}` : ''}`,
-    },
-    label,
-  );
+function renderVerdictCard(): void {
+  const r = state.run;
+  renderVerdict(byId('verdict'), {
+    diagnosis: r.diagnosis,
+    history: r.history,
+    phase: r.phase,
+    phaseMessage: r.phaseMessage,
+  });
 }
 
-function fileLink(path: string, line: number): HTMLElement {
-  return h(
-    'a',
-    { class: 'ref file-ref', role: 'button', tabindex: '0', 'data-path': path, 'data-line': String(line) },
-    line > 1 ? `${path}:${line}` : path,
-  );
+function renderDiagnosis(): void {
+  renderVerdictCard();
+  const d = state.run.diagnosis;
+  // Hypotheses, each with its evidence and how to confirm it.
+  const hyp = byId('hypotheses');
+  clear(hyp);
+  setCount(S.hypotheses, d ? String(d.hypotheses.length) : '');
+  if (!d || d.hypotheses.length === 0)
+    hyp.appendChild(h('p', { class: 'muted' }, d ? 'No rule matched this issue.' : 'Not analysed yet.'));
+  else {
+    const list = h('ol', { class: 'hypotheses' });
+    for (const hy of d.hypotheses) {
+      const title = h('span', { class: 'hyp-title' }, hy.title);
+      linkifyRefs(title);
+      const evidence = h('ul', { class: 'evidence' });
+      const seen = new Set<string>();
+      for (const e of hy.evidence) evidence.appendChild(h('li', {}, markdown(e, seen)));
+      const check = h('p', { class: 'check' }, h('strong', {}, 'To confirm: '), hy.check);
+      linkifyRefs(check);
+      list.appendChild(
+        h('li', { class: 'hypothesis' }, h('div', { class: 'hyp-head' }, title, ' ', ...chips(hy)), evidence, check),
+      );
+    }
+    hyp.appendChild(list);
+  }
+  // Code: the culprit's lines, then the other frames of the stack.
+  const code = byId('code');
+  clear(code);
+  const c = d?.culprit;
+  if (!d) code.appendChild(h('p', { class: 'muted' }, 'Not analysed yet.'));
+  else if (!c) code.appendChild(h('p', { class: 'muted' }, 'No stack trace in the stored events.'));
+  else {
+    append(
+      code,
+      h(
+        'p',
+        { class: 'culprit-line' },
+        c.mapped ? fileLink(c.path, c.line) : h('span', { class: 'path' }, `${c.path}:${c.line}`),
+        c.function ? h('span', { class: 'muted' }, ` in ${c.function}`) : null,
+        ' — ',
+        h('code', {}, c.exception),
+      ),
+      h('p', { class: 'muted' }, c.why),
+    );
+    if (c.excerpt.length) {
+      const pre = h('pre', { class: 'excerpt', 'aria-label': `${c.path} around line ${c.line}` });
+      for (const [n, text] of c.excerpt)
+        pre.appendChild(
+          h(
+            'span',
+            { class: `excerpt-line${n === c.line ? ' crash' : ''}` },
+            h('span', { class: 'gutter' }, String(n)),
+            text,
+          ),
+        );
+      code.appendChild(pre);
+    }
+  }
+  if (d?.frames.length) {
+    const list = h('ul', { class: 'frames' });
+    for (const f of d.frames)
+      list.appendChild(
+        h('li', {}, fileLink(f.path, f.line), f.function ? h('span', { class: 'muted' }, ` in ${f.function}`) : null),
+      );
+    append(code, h('h3', { class: 'sub' }, 'Other frames of the stack'), list);
+  }
+  // What changed at the crash lines (the suspects are drawn by renderHistory above it).
+  const changes = byId('changes');
+  clear(changes);
+  if (d?.changes.length) {
+    const list = h('ul', { class: 'blame' });
+    for (const ch of d.changes) list.appendChild(h('li', {}, markdown(ch)));
+    append(changes, h('h3', { class: 'sub' }, 'What changed at the crash lines'), list);
+  }
+  // Related issues (linked or only near in time) and what was set aside.
+  const rel = byId('related');
+  clear(rel);
+  setCount(S.related, d ? String(d.related.length) : '');
+  if (d && d.related.length + d.notes.length === 0) rel.appendChild(h('p', { class: 'muted' }, 'None.'));
+  if (d?.related.length) {
+    const list = h('ul', { class: 'related' });
+    for (const r of d.related) {
+      const when = `${r.relation === 'first-seen-in-window' ? 'first seen' : 'spiked'} ${Math.abs(Math.round(r.minutesFromThis))} min ${r.minutesFromThis <= 0 ? 'before' : 'after'} this issue`;
+      list.appendChild(
+        h(
+          'li',
+          {},
+          h('strong', {}, r.shortId),
+          ` (${r.projectSlug}) `,
+          r.title,
+          h(
+            'span',
+            { class: 'muted' },
+            ` — ${when}; `,
+            r.links.length ? r.links.join('; ') : 'timing only, nothing links them',
+          ),
+        ),
+      );
+    }
+    rel.appendChild(list);
+  }
+  if (d?.notes.length) {
+    const list = h('ul', { class: 'notes muted' });
+    for (const n of d.notes) list.appendChild(h('li', {}, markdown(n)));
+    append(rel, h('h3', { class: 'sub' }, 'Looked at and set aside'), list);
+  }
 }
 
 /** The release, its suspect commits (best first, each reason said) and the version-skew notice. */
 function renderHistory(): void {
   const hv = state.run.history;
   byId('history-section').classList.toggle('hidden', !hv);
-  if (!hv) return;
   const notice = byId('skew-notice');
   clear(notice);
-  const skewed = !!hv.skew && (hv.skew.changedSinceRelease || hv.skew.relation === 'behind');
+  const skewed = !!hv?.skew && (hv.skew.changedSinceRelease || hv.skew.relation === 'behind');
   notice.classList.toggle('hidden', !skewed);
   notice.classList.toggle('changed', skewed);
+  renderVerdictCard();
+  if (!hv) return;
   if (hv.skew && skewed) {
     append(notice, h('strong', {}, 'Version skew: '), hv.skew.summary);
     const changing = hv.skew.commits.filter((c) => c.changedCrashLine);
@@ -339,6 +536,7 @@ function renderHistory(): void {
   byId('release-line').textContent = rl.commit
     ? `Release ${rl.version ?? '(none)'} → ${rl.commit.slice(0, 12)} (by ${rl.resolvedBy}); previous ${rl.previousVersion ?? '—'}. ${hv.range ? `${hv.rangeCommits} commit(s) in ${hv.range}.` : ''}`
     : `Release ${rl.version ?? '(none on the events)'}: no commit found.${hv.skewNote ? ` ${hv.skewNote}` : ''}`;
+  setCount(S.changes, hv.suspects.length ? `${hv.suspects.length} suspect${hv.suspects.length === 1 ? '' : 's'}` : '');
   const list = byId('suspects');
   clear(list);
   if (hv.suspects.length === 0) {
@@ -355,7 +553,7 @@ function renderHistory(): void {
         commitLink(s.commit, s.commit.slice(0, 7)),
         ' ',
         h('span', { class: 'summary' }, s.summary),
-        h('span', { class: 'muted' }, ` — ${s.author}, ${s.date.slice(0, 10)}, score ${s.score}`),
+        h('span', { class: 'muted' }, ` — ${s.author}, `, relativeEl(s.date), `, score ${s.score}`),
       ),
       h('ul', { class: 'why' }, ...s.why.slice(0, 5).map((w) => h('li', {}, w))),
     );
@@ -396,6 +594,69 @@ function renderStatus(): void {
     r.phase;
   (byId('btn-stop') as HTMLElement & { disabled: boolean }).disabled = !busy;
   (byId('btn-rerun') as HTMLElement & { disabled: boolean }).disabled = busy;
+  if (!r.diagnosis) renderVerdictCard();
+}
+
+function renderEvents(): void {
+  const root = byId('events');
+  clear(root);
+  setCount(S.events, state.issue ? String(state.issue.count) : '');
+  const t = state.run.trend;
+  if (t)
+    root.appendChild(
+      h(
+        'p',
+        { class: 'trend-text' },
+        h('strong', { class: `verdict verdict-${t.verdict}` }, t.verdict),
+        ' ',
+        t.why,
+        t.firstSeenVsRelease ? ` ${t.firstSeenVsRelease}` : '',
+      ),
+    );
+  localizeTimes(root);
+  if (state.events.length === 0) {
+    root.appendChild(h('p', { class: 'muted' }, 'No events stored for this issue yet (Sync Now fetches them).'));
+    return;
+  }
+  const shown = state.events.length;
+  const counted = state.issue?.count ?? shown;
+  const title = state.issue?.title ?? '';
+  const list = h('ol', { class: 'events' });
+  for (const e of state.events) {
+    // The message only when it says something the issue title does not.
+    const msg = e.message && !title.startsWith(e.message) && !e.message.startsWith(title) ? e.message : '';
+    list.appendChild(
+      h(
+        'li',
+        { class: 'event-row' },
+        h(
+          'div',
+          { class: 'event-head' },
+          absoluteEl(e.timestamp),
+          e.request ? h('span', { class: 'request' }, e.request) : null,
+          e.environment ? h('span', { class: 'muted' }, e.environment) : null,
+          e.release ? h('span', { class: 'muted' }, e.release) : null,
+          h(
+            'a',
+            {
+              class: 'ref event-ref',
+              role: 'button',
+              tabindex: '0',
+              'data-event': e.id,
+              title: `Open event ${e.id} in Sentry`,
+            },
+            e.id.slice(0, 8),
+          ),
+        ),
+        msg ? h('div', { class: 'event-msg muted', title: msg }, msg) : null,
+      ),
+    );
+  }
+  root.appendChild(list);
+  if (counted > shown)
+    root.appendChild(
+      h('p', { class: 'muted' }, `${shown} of ${counted} events are stored here; Open in Sentry shows all.`),
+    );
 }
 
 function renderEvidence(): void {
@@ -407,7 +668,7 @@ function renderEvidence(): void {
     return;
   }
   const ev = r.evidence;
-  byId('evidence-badge').textContent = String(ev.usedTokens);
+  setCount(S.sent, `${ev.usedTokens} tokens`);
   append(
     root,
     h(
@@ -440,7 +701,7 @@ function renderEvidence(): void {
     root.appendChild(
       h(
         'h3',
-        {},
+        { class: 'sub' },
         state.aiEnabled
           ? 'Not sent to a model yet'
           : 'No AI configured: nothing is sent anywhere. This is what would be sent:',
@@ -451,7 +712,7 @@ function renderEvidence(): void {
   }
   for (const [step, messages] of [...r.sent.entries()].sort((a, b) => a[0] - b[0])) {
     const total = messages.reduce((a, m) => a + m.chars, 0);
-    root.appendChild(h('h3', {}, `Request ${step}: ${messages.length} messages, ${formatBytes(total)}`));
+    root.appendChild(h('h3', { class: 'sub' }, `Request ${step}: ${messages.length} messages, ${formatBytes(total)}`));
     messages.forEach((m, i) => {
       // Earlier requests repeat the same history; show only what is new in each request.
       const prev = r.sent.get(step - 1);
@@ -471,52 +732,28 @@ function renderLogs(): void {
   const root = byId('logs');
   clear(root);
   const hosts = state.run.logs;
-  byId('logs-badge').textContent = String(hosts.length);
+  setCount(S.logs, hosts.length ? `${hosts.reduce((a, x) => a + x.lines.length, 0)} lines` : '');
   if (hosts.length === 0) {
     root.appendChild(h('p', { class: 'muted' }, 'No log sources configured (sentryRca.logs.sources).'));
     return;
   }
-  for (const host of hosts) {
-    const ok = host.status === 'ok' || host.status === 'empty';
-    root.appendChild(
-      h(
-        'h3',
-        {},
-        h('span', { class: `host-status ${ok ? 'ok' : 'bad'}` }, host.status),
-        ` ${host.host} `,
-        h('code', {}, host.source),
-        ` — ${host.totalLines} lines: ${host.counts.before} before, ${host.counts.during} during, ${host.counts.after} after the errors`,
-      ),
-    );
-    if (host.message) root.appendChild(h('p', { class: ok ? 'muted' : 'error' }, host.message));
-    const list = h('div', { class: 'log-lines' });
-    for (const [i, l] of host.lines.entries()) {
-      const row = h(
-        'div',
-        {
-          class: `log-line phase-${l.phase}${l.marks.length ? ' marked' : ''}`,
-          title: l.marks.join(', '),
-          'data-log': `${hosts.indexOf(host)}:${i}`,
-        },
-        h('span', { class: 'phase' }, l.phase),
-        h('span', { class: 'text' }, l.text),
-      );
-      list.appendChild(row);
-    }
-    linkifyRefs(list);
-    root.appendChild(list);
-  }
+  renderLogGroups(root, hosts, state.run.diagnosis?.logTerms ?? []);
 }
 
 function renderTools(): void {
   const root = byId('tools');
   clear(root);
   const calls = [...state.run.tools.values()];
-  byId('tools-badge').textContent = String(calls.length);
+  // Without an AI there are no tool calls to list: the section is the set-up offer alone.
+  const none = calls.length === 0 && !state.aiEnabled;
+  byId('tools-title').classList.toggle('hidden', none);
+  root.classList.toggle('hidden', none);
   // Which provider and model ran (or runs): an editor model, the OpenAI-compatible API, or none.
   if (state.model) root.appendChild(h('p', { class: 'ai-provider' }, `Model: ${state.model}`));
   if (calls.length === 0) {
-    root.appendChild(h('p', { class: 'muted' }, state.aiEnabled ? 'No tool calls yet.' : 'No AI configured.'));
+    root.appendChild(
+      h('p', { class: 'muted' }, state.aiEnabled ? 'No tool calls yet.' : 'None: tools run only with an AI.'),
+    );
     return;
   }
   for (const c of calls) {
@@ -527,7 +764,7 @@ function renderTools(): void {
 
 /**
  * A quoted log line in the analysis (an inline code span of 16+ characters found in a fetched line)
- * becomes a link to that line in the Logs tab.
+ * stays a quote; a small "in Logs" link after it shows that line in the Logs section.
  */
 function linkLogQuotes(frag: DocumentFragment): DocumentFragment {
   const hosts = state.run.logs;
@@ -536,28 +773,67 @@ function linkLogQuotes(frag: DocumentFragment): DocumentFragment {
     const quote = (code.textContent ?? '').trim();
     if (quote.length < 16 || code.closest('pre') || code.querySelector('a')) continue;
     let where: string | null = null;
+    let time: string | null = null;
     hosts.forEach((host, hi) =>
       host.lines.forEach((l, li) => {
-        if (!where && l.text.includes(quote)) where = `${hi}:${li}`;
+        if (!where && l.text.includes(quote)) {
+          where = `${hi}:${li}`;
+          time = l.time;
+        }
       }),
     );
     if (!where) continue;
-    const a = h('a', {
-      class: 'ref log-ref',
-      role: 'button',
-      tabindex: '0',
-      'data-log': where,
-      title: 'Show this line in the Logs tab',
-    });
-    code.replaceWith(a);
-    a.appendChild(code);
+    code.classList.add('log-quote');
+    // The quote's own ISO timestamp reads as the local time with zone, outside the quote.
+    const lead = time ? LEADING_TIME.exec(quote) : null;
+    if (lead && time) {
+      code.textContent = quote.slice(lead[0].length);
+      code.before(absoluteEl(time, { millis: !!lead.groups?.frac }), ' ');
+    }
+    code.after(
+      h(
+        'a',
+        { class: 'ref log-ref', role: 'button', tabindex: '0', 'data-log': where, title: 'Show this line in Logs' },
+        'in Logs',
+      ),
+    );
   }
   return frag;
 }
 
+/**
+ * Long log-source paths in rendered text: the short form, the full path on hover (said in full once, in
+ * Logs). A path already in `seen` (an earlier bullet of the same list) is left out.
+ */
+function shortenSources(root: Node, seen?: Set<string>): void {
+  const sources = [...new Set(state.run.logs.map((x) => x.source))].filter((s) => s.length > 32);
+  if (sources.length === 0) return;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (!(n as Text).parentElement?.closest('code, pre') && sources.some((s) => (n as Text).data.includes(s)))
+      nodes.push(n as Text);
+  for (const node of nodes) {
+    const frag = document.createDocumentFragment();
+    let rest = node.data;
+    for (;;) {
+      const hit = sources
+        .map((s) => ({ s, at: rest.indexOf(s) }))
+        .filter((x) => x.at >= 0)
+        .sort((a, b) => a.at - b.at)[0];
+      if (!hit) break;
+      if (seen?.has(hit.s)) frag.appendChild(document.createTextNode(rest.slice(0, hit.at).replace(/ $/, '')));
+      else append(frag, rest.slice(0, hit.at), shortPath(hit.s));
+      seen?.add(hit.s);
+      rest = rest.slice(hit.at + hit.s.length);
+    }
+    frag.appendChild(document.createTextNode(rest));
+    node.replaceWith(frag);
+  }
+}
+
 function showLogLine(where: string): void {
-  const tabs = byId('tabs') as HTMLElement & { selectedIndex: number };
-  tabs.selectedIndex = 2;
+  sections.open(S.logs);
   for (const el of Array.from(document.querySelectorAll('.log-line.highlight'))) el.classList.remove('highlight');
   const row = document.querySelector(`.log-line[data-log="${CSS.escape(where)}"]`);
   if (row) {
@@ -569,11 +845,13 @@ function showLogLine(where: string): void {
 function renderAll(): void {
   renderHeader();
   renderStatus();
+  renderDiagnosis();
   renderAnalysis();
   renderHistory();
   renderEvidence();
   renderLogs();
   renderTools();
+  renderEvents();
 }
 
 function onMessage(m: HostToWebview): void {
@@ -584,6 +862,7 @@ function onMessage(m: HostToWebview): void {
       state.aiEnabled = m.aiEnabled;
       state.model = m.model;
       state.restoredFrom = m.restoredFrom;
+      if (m.events) state.events = m.events;
       renderAll();
       return;
     case 'runStarted':
@@ -597,7 +876,9 @@ function onMessage(m: HostToWebview): void {
       renderStatus();
       return;
     case 'trend':
-      renderTrend(m.trend);
+      state.run.trend = m.trend;
+      renderHeader();
+      renderEvents();
       return;
     case 'evidence':
       state.run.evidence = { sections: m.sections, usedTokens: m.usedTokens, limitTokens: m.limitTokens, cuts: m.cuts };
@@ -606,11 +887,17 @@ function onMessage(m: HostToWebview): void {
     case 'logs':
       state.run.logs = m.hosts;
       renderLogs();
+      renderDiagnosis();
       scheduleAnalysis();
       return;
     case 'report':
       state.run.report = m.markdown;
       scheduleAnalysis();
+      return;
+    case 'diagnosis':
+      state.run.diagnosis = m.diagnosis;
+      renderDiagnosis();
+      renderLogs();
       return;
     case 'history':
       state.run.history = m.history;
@@ -650,6 +937,10 @@ function onMessage(m: HostToWebview): void {
         ? 'Copied as Markdown.'
         : `Copy failed${m.message ? `: ${m.message}` : '.'}`;
       return;
+    case 'setUpAiResult':
+      if (!settle(m.requestId, 'setUpAi')) return;
+      byId('ai-setup-status').textContent = m.message ?? (m.ok ? 'AI set up: Re-run to use it.' : '');
+      return;
   }
 }
 
@@ -660,4 +951,8 @@ window.addEventListener('message', (e: MessageEvent) => {
 
 buildLayout();
 renderAll();
+// Relative times ("3 min ago") stay true while the panel is open.
+setInterval(() => {
+  renderHeader();
+}, 60_000);
 post({ type: 'ready' });

@@ -2,7 +2,7 @@
  * Diagnose in the real workbench (code-server in Debian Chromium, driven by playwright-core): the built
  * extension, a real incident (SDK events, the service's log over sshd, a git workspace) and the OpenAI
  * test server. Diagnose from the issue's inline action, watch the panel stream, read the logs, tools and
- * evidence tabs, click a file:line and land in the editor; screenshots in dark and light theme go to
+ * evidence sections, click a file:line and land in the editor; screenshots in dark and light theme go to
  * test/e2e/screenshots/investigate-*.png.
  *
  * "… not available …" (what a broken dynamic import of the investigation feature shows) is a failure,
@@ -16,7 +16,7 @@ import { diagnosePoolIssue, openIncidentWorkbench } from '../unit/investigate/in
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from '../unit/investigate/realIncident';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { Steps } from '../vscode/ui';
+import { setColorTheme, Steps } from '../vscode/ui';
 import type { Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -87,8 +87,7 @@ async function main(): Promise<void> {
       const first = await Promise.race([
         notWired.waitFor({ timeout: 30_000 }).then(() => 'not-wired' as const),
         panel
-          .locator('#report h2')
-          .first()
+          .locator('#root-cause')
           .waitFor({ timeout: 30_000 })
           .then(() => 'panel' as const),
       ]);
@@ -100,7 +99,17 @@ async function main(): Promise<void> {
     if (!opened) return;
 
     await step("the deterministic report shows first, then the model's answer streams in", async () => {
-      await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 30_000 });
+      await panel.locator('#hypotheses .hypothesis').first().waitFor({ timeout: 30_000 });
+      expect(
+        /Hypotheses \(ranked\)/.test((await panel.locator('#report').textContent()) ?? ''),
+        'the full report (collapsed section) has the ranked hypotheses',
+      );
+      // The screenshots are named -dark: check the webview really got the dark theme.
+      if (!/\bvscode-dark\b/.test((await panel.locator('body').getAttribute('class')) ?? '')) {
+        await setColorTheme(page, 'Dark Modern', 'dark');
+        await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
+        await panel.locator('body.vscode-dark').waitFor({ timeout: 10_000 });
+      }
       await panel.locator('#ai', { hasText: 'returns' }).waitFor({ timeout: 30_000 });
       const partial = (await panel.locator('#ai').textContent()) ?? '';
       await page.screenshot({ path: join(SHOTS, 'investigate-streaming-dark.png') });
@@ -112,31 +121,29 @@ async function main(): Promise<void> {
       );
       expect(
         /Connection pool exhausted shortly before the errors/.test(
-          (await panel.locator('#report').textContent()) ?? '',
+          (await panel.locator('#hypotheses').textContent()) ?? '',
         ),
-        'the report names the pool exhaustion',
+        'the hypotheses name the pool exhaustion',
       );
       await page.screenshot({ path: join(SHOTS, 'investigate-dark.png') });
     });
 
-    await step('the logs, tools and evidence tabs show what was read and sent', async () => {
-      await panel.locator('vscode-tab-header[data-tab=logs]').click();
+    await step('the logs, tools and evidence sections show what was read and sent', async () => {
+      await panel.locator('#sec-logs > summary').click();
       await panel.locator('.host-status.ok').first().waitFor({ timeout: 10_000 });
       expect(
         /WARN pool nearly exhausted/.test((await panel.locator('#logs').textContent()) ?? ''),
         'the log line read over SSH is shown',
       );
-      await panel.locator('vscode-tab-header[data-tab=tools]').click();
       expect(
         /read_file.*→ ok/.test((await panel.locator('#tools').textContent()) ?? ''),
         'the read_file call is listed as ok',
       );
-      await panel.locator('vscode-tab-header[data-tab=evidence]').click();
-      expect(
-        /Request 1: 2 messages/.test((await panel.locator('#evidence').textContent()) ?? ''),
-        'the first request is listed',
-      );
-      await panel.locator('vscode-tab-header[data-tab=analysis]').click();
+      await panel.locator('#sec-sent > summary').click();
+      await panel.locator('#evidence', { hasText: 'Request 1: 2 messages' }).waitFor({ timeout: 10_000 });
+      // Closed again: the next step reads the answer near the top.
+      await panel.locator('#sec-logs > summary').click();
+      await panel.locator('#sec-sent > summary').click();
     });
 
     await step(
@@ -156,28 +163,9 @@ async function main(): Promise<void> {
     );
 
     await step('the panel follows a switch to the light theme', async () => {
-      // The theme picker, as a user switches themes.
-      // (Not runCommand: Enter would take the palette's first fuzzy match, "Browse Color Themes in Marketplace".)
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ hasText: /^Preferences: Color Theme/ })
-        .first()
-        .click();
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ hasText: /^Dark Modern/ })
-        .first()
-        .waitFor();
-      await page.locator('.quick-input-widget input').fill('Light Modern');
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ hasText: /^Light Modern/ })
-        .first()
-        .click();
-      await page.locator('.monaco-workbench.vs').waitFor({ timeout: 10_000 });
+      await setColorTheme(page, 'Light Modern', 'light');
       await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
+      await panel.locator('body.vscode-light').waitFor({ timeout: 10_000 });
       await panel.locator('#ai', { hasText: 'Confidence' }).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'investigate-light.png') });
     });

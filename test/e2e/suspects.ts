@@ -15,7 +15,7 @@ import { diagnosePoolIssue, openIncidentWorkbench } from '../unit/investigate/in
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from '../unit/investigate/realIncident';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { Steps } from '../vscode/ui';
+import { setColorTheme, Steps } from '../vscode/ui';
 import type { Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -48,7 +48,13 @@ async function main(): Promise<void> {
       'Diagnose shows the 2.4.0 commit as the top suspect, citing the early return',
       async () => {
         await diagnosePoolIssue(page, token);
-        await panel.locator('#history-section h2', { hasText: 'Suspect commits' }).waitFor({ timeout: 60_000 });
+        await panel.locator('#history-section h3', { hasText: 'Suspect commits' }).waitFor({ timeout: 60_000 });
+        // The screenshots are named -dark: check the webview really got the dark theme.
+        if (!/\bvscode-dark\b/.test((await panel.locator('body').getAttribute('class')) ?? '')) {
+          await setColorTheme(page, 'Dark Modern', 'dark');
+          await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
+          await panel.locator('body.vscode-dark').waitFor({ timeout: 10_000 });
+        }
         expectMatch(await first.textContent(), /orders 2\.4\.0: apply promo codes at checkout/, 'top suspect');
         expectMatch(await first.textContent(), /leaves before conn\.release\(\)/, 'top suspect');
       },

@@ -268,7 +268,8 @@ async function main(): Promise<void> {
       await issue.hover();
       await issue.locator('.action-label[aria-label^="Diagnose Issue"]').click();
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 60_000 });
+      await panel.locator('#root-cause').waitFor({ timeout: 60_000 });
+      await panel.locator('#hypotheses .hypothesis').first().waitFor({ timeout: 60_000 });
       const report = (await panel.locator('#report').textContent()) ?? '';
       if (!/PoolExhausted|pool/i.test(report))
         throw new Error(`the report does not talk about the pool: ${report.slice(0, 500)}`);
@@ -299,8 +300,8 @@ async function main(): Promise<void> {
             throw new Error(`the demo settings do not point Diagnose at the demo sshd: ${JSON.stringify(settings)}`);
           }
           const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-          await panel.locator('vscode-tab-header[data-tab="logs"]').click();
-          const host = panel.locator('#logs h3', { hasText: 'orders-api-1' }).first();
+          await panel.locator('#sec-logs > summary').click();
+          const host = panel.locator('#logs .log-group-head', { hasText: 'orders-api-1' }).first();
           await host.waitFor({ timeout: 30_000 });
           const status = ((await host.locator('.host-status').textContent()) ?? '').trim();
           if (status !== 'ok')

@@ -40,3 +40,51 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
+
+/** The workbench class of each theme kind, and the class VS Code puts on a webview's body for it. */
+const THEME_KIND = {
+  light: { workbench: '.monaco-workbench.vs', webviewBody: 'vscode-light' },
+  dark: { workbench: '.monaco-workbench.vs-dark', webviewBody: 'vscode-dark' },
+  'high-contrast': { workbench: '.monaco-workbench.hc-black', webviewBody: 'vscode-high-contrast' },
+} as const;
+
+export type ThemeKind = keyof typeof THEME_KIND;
+
+/**
+ * Switches the color theme the way a user does (Preferences: Color Theme, pick by name) and waits until
+ * the workbench shows that kind of theme. Not runCommand: Enter would take the palette's first fuzzy
+ * match ("Browse Color Themes in Marketplace"). Returns the body class webviews get for that kind, so a
+ * test can check the theme reached its webview too (a setting alone did not always take effect).
+ */
+export async function setColorTheme(page: Page, name: string, kind: ThemeKind): Promise<string> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: /^Preferences: Color Theme/ })
+    .first()
+    .click();
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await input.fill(name);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`^${escaped}`) })
+    .first()
+    .click();
+  await page.locator(THEME_KIND[kind].workbench).first().waitFor({ timeout: 10_000 });
+  return THEME_KIND[kind].webviewBody;
+}
+
+/** Closes the notification toasts (e.g. "token saved. Syncing…") so they do not cover a screenshot. */
+export async function dismissToasts(page: Page): Promise<void> {
+  for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
+    await close.click({ timeout: 2000 }).catch(() => {});
+  await page
+    .locator('.notification-toast')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => {});
+}

@@ -52,6 +52,15 @@ export interface InvestigationRecord {
     firstSeenVsRelease: string | null;
   };
   hypotheses: AnalysisReport['hypotheses'];
+  /** The culprit, the in-app frames, blame changes, related issues and notes, so a reopened investigation
+   * draws the same diagnosis (absent in older records). */
+  diagnosis?: {
+    culprit: AnalysisReport['culprit'];
+    frames: Evidence['code']['frames'];
+    changes: string[];
+    related: Evidence['related'];
+    notes: string[];
+  };
   evidence: {
     rendered: string;
     usedTokens: number;
@@ -218,6 +227,13 @@ function toRecord(
       firstSeenVsRelease: e.trend.firstSeenVsRelease,
     },
     hypotheses: r.hypotheses,
+    diagnosis: {
+      culprit: r.culprit,
+      frames: e.code.frames.slice(0, 8),
+      changes: r.changes,
+      related: e.related,
+      notes: r.notes,
+    },
     evidence: {
       rendered: e.rendered,
       usedTokens: e.budget.usedTokens,

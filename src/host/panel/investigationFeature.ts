@@ -100,6 +100,7 @@ export class InvestigationFeature extends DisposableBase {
         aiConfig: () => this.aiConfig(),
         secrets: async () => [await host.tokens.get(), await this.aiKey()].filter((s): s is string => !!s),
         tokenBudget: () => host.config.settings.aiEvidenceTokens,
+        setUpAi: () => this.setUpAi(),
       }),
     );
     this.register(
@@ -115,6 +116,7 @@ export class InvestigationFeature extends DisposableBase {
     );
     this.register(host.commands.provide(Commands.setOpenAiKey, () => this.setAiKey()));
     this.register(host.commands.provide(Commands.chooseAiModel, () => chooseAiModel(() => host.config.settings)));
+    this.register(host.commands.provide(Commands.setUpAi, () => this.setUpAi()));
     this.register(
       host.commands.provide(Commands.clearOpenAiKey, async () => {
         await host.context.secrets.delete(SECRET_AI_KEY);
@@ -143,6 +145,37 @@ export class InvestigationFeature extends DisposableBase {
       aiKey: () => this.aiKey(),
       allowWorkspaceEndpoint: () => this.host.trust.request(['aiBaseUrl'], { userAction: true }),
     });
+  }
+
+  /**
+   * "Set up AI": an OpenAI-compatible key, or (when an extension provides a language model) a
+   * model from VS Code such as Copilot. Resolves once the chosen command has finished.
+   */
+  private async setUpAi(): Promise<void> {
+    // An editor model is offered only when some extension provides one (Copilot or another).
+    const editorModels = await vscode.lm.selectChatModels().then(
+      (m) => m.length,
+      () => 0,
+    );
+    const items: Array<vscode.QuickPickItem & { command: string }> = [
+      {
+        label: '$(key) Set an OpenAI-compatible API key',
+        detail: 'OpenAI or any compatible endpoint (sentryRca.ai.baseUrl); the key is kept in the OS keychain.',
+        command: Commands.setOpenAiKey,
+      },
+    ];
+    if (editorModels > 0)
+      items.push({
+        label: '$(copilot) Use a model from VS Code (Copilot or another extension)',
+        detail: 'A language model another extension provides; VS Code asks you to allow it once.',
+        command: Commands.chooseAiModel,
+      });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Sentry RCA: Set Up AI',
+      placeHolder: 'How should the diagnosis reach a model?',
+      ignoreFocusOut: true,
+    });
+    if (picked) await vscode.commands.executeCommand(picked.command);
   }
 
   private async setAiKey(): Promise<void> {

@@ -32,6 +32,7 @@ import { Commands, InternalIds } from '../ids';
 import type { Evidence } from '../../core/investigate/evidence';
 import { openCommitDiff, useCommitDocuments } from './commitDiff';
 import { webviewPage } from '../webviewPage';
+import { diagnosisView, eventRows } from './diagnosisView';
 
 export const INVESTIGATION_VIEW_TYPE = InternalIds.investigationPanel;
 
@@ -63,6 +64,8 @@ export interface InvestigationPanelOptions {
   secrets(): Promise<string[]>;
   /** Evidence token budget (setting; default 12k). */
   tokenBudget?(): number;
+  /** "Set up AI" from the panel: runs the command and says whether an AI is configured afterwards. */
+  setUpAi?(): Promise<void>;
 }
 
 export class InvestigationPanels extends DisposableBase {
@@ -226,6 +229,7 @@ export class InvestigationPanel extends DisposableBase {
             aiEnabled: this.aiModel !== null || this.history.some((x) => x.type === 'aiDone' || x.type === 'aiError'),
             model: this.aiModel,
             restoredFrom: this.restoredFrom,
+            events: eventRows(this.options.store.events(this.issue.id)),
           });
           for (const h of this.history) this.reply(h);
           return;
@@ -264,6 +268,9 @@ export class InvestigationPanel extends DisposableBase {
           await vscode.env.clipboard.writeText(m.markdown);
           this.reply({ type: 'copyResult', requestId: m.requestId, ok: true });
           return;
+        case 'setUpAi':
+          this.reply({ type: 'setUpAiResult', requestId: m.requestId, ...(await this.setUpAi()) });
+          return;
       }
     } catch (e) {
       this.log.error(e instanceof Error ? e : new Error(String(e)));
@@ -277,7 +284,19 @@ export class InvestigationPanel extends DisposableBase {
         });
       else if (m.type === 'copyMarkdown')
         this.reply({ type: 'copyResult', requestId: m.requestId, ok: false, message: errorMessage(e) });
+      else if (m.type === 'setUpAi')
+        this.reply({ type: 'setUpAiResult', requestId: m.requestId, ok: false, message: errorMessage(e) });
     }
+  }
+
+  /** Runs "Set up AI"; afterwards an AI is configured (say so: Re-run uses it) or not (nothing changed). */
+  private async setUpAi(): Promise<{ ok: boolean; message?: string }> {
+    if (!this.options.setUpAi) return { ok: false, message: 'Setting up an AI is not available here.' };
+    await this.options.setUpAi();
+    const ai = await this.options.aiConfig();
+    if (!ai) return { ok: false, message: 'No AI configured yet.' };
+    if ('unavailable' in ai) return { ok: false, message: `${ai.label}: ${ai.unavailable.message}` };
+    return { ok: true, message: `AI set up (${aiLabel(ai)}): Re-run to investigate with it.` };
   }
 
   /** Shows a suspect commit's diff, from the workspace folder whose repository has it. */
@@ -352,6 +371,14 @@ export class InvestigationPanel extends DisposableBase {
         trend: { ...saved.trend, verdict: isVerdict(saved.trend.verdict) ? saved.trend.verdict : 'unknown' },
       });
     this.send({ type: 'report', runId, markdown: saved.reportMarkdown });
+    this.send({
+      type: 'diagnosis',
+      runId,
+      diagnosis: diagnosisView(
+        { hypotheses: Array.isArray(saved.hypotheses) ? saved.hypotheses : [], ...saved.diagnosis },
+        this.options.store.events(this.issue.id),
+      ),
+    });
     if (saved.history) this.send({ type: 'history', runId, history: historyView(saved.history) });
     if (saved.ai) {
       for (const c of saved.ai.toolCalls) this.send({ type: 'toolCall', runId, call: c });
@@ -386,6 +413,7 @@ export class InvestigationPanel extends DisposableBase {
         aiEnabled: ai !== null,
         model: this.aiModel,
         restoredFrom: null,
+        events: eventRows(this.options.store.events(this.issue.id)),
       });
     const issues: IssueSource = {
       getIssue: (id) => this.options.store.findIssue(id),
@@ -393,12 +421,14 @@ export class InvestigationPanel extends DisposableBase {
       listIssues: () => this.options.store.issues(),
     };
     const live = () => this.runId === runId;
+    let evidence: Evidence | undefined;
     const sink: InvestigationSink = {
       phase: (phase, message) => {
         if (live()) this.send({ type: 'phase', runId, phase, ...(message ? { message } : {}) });
       },
       evidence: (e) => {
         if (!live()) return;
+        evidence = e;
         this.send({
           type: 'trend',
           runId,
@@ -434,7 +464,23 @@ export class InvestigationPanel extends DisposableBase {
         });
       },
       report: (r) => {
-        if (live()) this.send({ type: 'report', runId, markdown: r.markdown });
+        if (!live()) return;
+        this.send({ type: 'report', runId, markdown: r.markdown });
+        this.send({
+          type: 'diagnosis',
+          runId,
+          diagnosis: diagnosisView(
+            {
+              hypotheses: r.hypotheses,
+              culprit: r.culprit,
+              frames: evidence?.code.frames ?? [],
+              changes: r.changes,
+              related: evidence?.related ?? [],
+              notes: r.notes,
+            },
+            this.options.store.events(this.issue.id),
+          ),
+        });
       },
       onRequest: (messages, step) => {
         if (live())

@@ -28,7 +28,10 @@ describe('issue tree after a sync (read back through the tree provider)', () => 
     assert.equal(issues.length, expected);
     for (const i of issues) {
       assert.equal(i.contextValue, 'sentryRca.issue');
-      assert.match(i.description, /^BILLING-\w+ · [\d.]+k? events? in 90 d · (just now|\d+ (min|h|days|weeks|months) ago|yesterday)/);
+      assert.match(
+        i.description,
+        /^BILLING-\w+ · [\d.]+k? events? in 90 d · (just now|\d+ (min|h|days|weeks|months) ago|yesterday)/,
+      );
       assert.ok(['error', 'warning', 'flame', 'info', 'debug'].includes(i.icon), i.icon);
     }
   });

@@ -19,6 +19,7 @@ export async function openIncidentWorkbench(
     onLog?: (l: string) => void;
     /** A profile prepared by the test and code-server arguments (test/e2e/lmProvider.ts installs a chat model). */
     more?: Pick<WorkbenchOptions, 'dataRoot' | 'extraArgs'>;
+    viewport?: { width: number; height: number };
   } = {},
 ): Promise<Workbench> {
   // VS Code reads the SSH setup from settings: absolute key path, the test known_hosts, no agent.
@@ -40,7 +41,7 @@ export async function openIncidentWorkbench(
       'workbench.colorTheme': 'Default Dark Modern',
       ...o.settings,
     },
-    viewport: { width: 1400, height: 900 },
+    viewport: o.viewport ?? { width: 1400, height: 900 },
     ...(o.onLog ? { onLog: o.onLog } : {}),
     ...o.more,
   });

@@ -50,6 +50,7 @@ describe('panel requests and their answers', { skip: unavailable ?? false }, () 
 
   test("a failed open of a file:line reference shows the host's reason", async () => {
     await w.send({ type: 'report', runId: 1, markdown: 'Crash at `src/db/orders.ts:9`.' });
+    await w.page.click('#sec-report > summary'); // the full report is a collapsed section
     await w.page.waitForSelector('#report a.file-ref');
     await w.page.click('#report a.file-ref');
     const open = (await w.posted())

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeNeeding } from '../../support/needs';
 import { WebviewHarness } from './webviewHarness';
-import type { HostToWebview, IssueHeader } from '../../../src/shared/protocol';
+import type { DiagnosisView, HostToWebview, IssueHeader } from '../../../src/shared/protocol';
 
 const unavailable = WebviewHarness.available();
 const HOSTILE = {
@@ -18,6 +18,61 @@ const HOSTILE = {
     '[ok](https://example.com/x) ![pic](https://example.com/x.png)',
   ].join('\n\n'),
   log: `2026-11-25T14:01:00Z WARN <svg onload="window.__pwned='log'"></svg> pool exhausted`,
+  hypothesis: `Pool <img src=x onerror="window.__pwned='hyp'"> exhausted`,
+  exception: `PoolExhaustedError: <script>window.__pwned='exc'</script>`,
+  event: `<iframe src="javascript:window.__pwned='event'"></iframe>`,
+};
+
+/** A diagnosis as the host sends it, with hostile text in every string a user sees. */
+const DIAGNOSIS: DiagnosisView = {
+  hypotheses: [
+    {
+      title: HOSTILE.hypothesis,
+      kind: 'infrastructure',
+      confidence: 'high',
+      score: 0.8,
+      evidence: [
+        'log app1 file:/var/lib/very/long/global/storage/path/orders.log (before, −2 min from the first error): `WARN <svg onload="window.__pwned=\'log\'"></svg> pool exhausted`',
+        'first seen 2026-11-25T14:02:00.228Z <b onmouseover=alert(1)>x</b>',
+      ],
+      check: 'Check `src/db/pool.ts:44` <script>window.__pwned="check"</script>',
+    },
+    {
+      title: 'Unhandled TypeError at src/routes/orders.ts:14',
+      kind: 'data',
+      confidence: 'medium',
+      score: 0.5,
+      evidence: ['`src/routes/orders.ts:14` raises TypeError'],
+      check: 'Reproduce with the input of event 0123456789abcdef0123456789abcdef.',
+    },
+  ],
+  culprit: {
+    path: 'src/db/pool.ts',
+    line: 44,
+    column: 11,
+    mapped: true,
+    function: '<b>acquire</b>',
+    exception: HOSTILE.exception,
+    why: 'Innermost in-app frame <i>x</i>.',
+    excerpt: [
+      [43, 'if (!conn) {'],
+      [44, '  throw new PoolExhaustedError("<img src=x>");'],
+    ],
+  },
+  frames: [{ path: 'src/routes/orders.ts', line: 14, function: 'handle' }],
+  changes: ['`a1b2c3d` 2026-11-20T10:00:00Z by Ana: <script>x</script> — `src/db/pool.ts` lines 40-45'],
+  related: [
+    {
+      shortId: 'BILLING-2',
+      projectSlug: 'billing',
+      title: '<img src=x onerror="window.__pwned=\'rel\'">',
+      relation: 'first-seen-in-window',
+      minutesFromThis: -3,
+      links: [],
+    },
+  ],
+  notes: ['2 warning line(s) <u>periodic</u>'],
+  logTerms: ['pool exhausted'],
 };
 
 const issue: IssueHeader = {
@@ -53,7 +108,23 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
   test('hostile strings everywhere render as text; nothing runs, nothing loads', async () => {
     const run = 1;
     const msgs: HostToWebview[] = [
-      { type: 'init', issue, aiEnabled: true, model: 'gpt-test', restoredFrom: null },
+      {
+        type: 'init',
+        issue,
+        aiEnabled: true,
+        model: 'gpt-test',
+        restoredFrom: null,
+        events: [
+          {
+            id: '0123456789abcdef0123456789abcdef',
+            timestamp: '2026-11-25T14:06:00Z',
+            environment: '<b>prod</b>',
+            release: 'orders@1.4.2',
+            message: HOSTILE.event,
+            request: 'GET /orders/<b>1</b>',
+          },
+        ],
+      },
       { type: 'runStarted', runId: run },
       {
         type: 'trend',
@@ -94,6 +165,7 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
         ],
       },
       { type: 'report', runId: run, markdown: HOSTILE.report },
+      { type: 'diagnosis', runId: run, diagnosis: DIAGNOSIS },
       {
         type: 'sent',
         runId: run,
@@ -126,7 +198,10 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
       () =>
         document.querySelector('#report')?.textContent?.includes('Culprit at') &&
         document.querySelector('#ai')?.textContent?.includes('see [x]') &&
-        document.querySelector('.log-line .text')?.textContent?.includes('pool exhausted'),
+        document.querySelector('.log-line .text')?.textContent?.includes('pool exhausted') &&
+        document.querySelector('#root-cause')?.textContent?.includes('exhausted') &&
+        document.querySelector('#events')?.textContent?.includes('iframe') &&
+        document.querySelector('#related')?.textContent?.includes('BILLING-2'),
     );
     const result = await w.page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
@@ -141,6 +216,13 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
       title: document.querySelector('#issue-title')?.textContent ?? '',
       logText: document.querySelector('.log-line .text')?.textContent ?? '',
       ai: document.querySelector('#ai')?.textContent ?? '',
+      cause: document.querySelector('#root-cause')?.textContent ?? '',
+      culprit: document.querySelector('#culprit')?.textContent ?? '',
+      hypotheses: document.querySelector('#hypotheses')?.textContent ?? '',
+      code: document.querySelector('#code')?.textContent ?? '',
+      changes: document.querySelector('#changes')?.textContent ?? '',
+      related: document.querySelector('#related')?.textContent ?? '',
+      events: document.querySelector('#events')?.textContent ?? '',
     }));
     assert.equal(result.pwned, null);
     assert.equal(result.scripts, 2, 'only the two page scripts exist');
@@ -157,9 +239,18 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
       `the model's markup shows as text: ${result.ai}`,
     );
     assert.ok(result.ai.includes('see [x](javascript:alert(1))'), `the javascript: link shows as text: ${result.ai}`);
-    // Open the Evidence and Tool tabs too: their hostile content must also stay text.
-    await w.page.click('vscode-tab-header[data-tab=evidence]');
-    await w.page.click('vscode-tab-header[data-tab=tools]');
+    // The diagnosis' strings (verdict, sections, events) show literally too.
+    assert.equal(result.cause, `${HOSTILE.hypothesis}.`);
+    assert.ok(result.culprit.includes(HOSTILE.exception) && result.culprit.includes('<b>acquire</b>'), result.culprit);
+    assert.ok(result.hypotheses.includes('<b onmouseover=alert(1)>x</b>'), result.hypotheses);
+    assert.ok(result.hypotheses.includes('<script>window.__pwned="check"</script>'), result.hypotheses);
+    assert.ok(result.code.includes('throw new PoolExhaustedError("<img src=x>");'), result.code);
+    assert.ok(result.changes.includes('<script>x</script>'), result.changes);
+    assert.ok(result.related.includes(`<img src=x onerror="window.__pwned='rel'">`), result.related);
+    assert.ok(result.related.includes('<u>periodic</u>'), result.related);
+    assert.ok(result.events.includes(HOSTILE.event) && result.events.includes('<b>prod</b>'), result.events);
+    assert.ok(result.events.includes('GET /orders/<b>1</b>'), result.events);
+    // Open every section too: their hostile content must also stay text.
     await w.page.evaluate(() =>
       document.querySelectorAll('details').forEach((d) => {
         d.open = true;
@@ -186,7 +277,6 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
   });
 
   test('file:line and event references post requests to the host', async () => {
-    await w.page.click('vscode-tab-header[data-tab=analysis]');
     const refs = await w.page.$$eval('#report a.ref', (as) => as.map((a) => a.textContent));
     assert.deepEqual(refs, ['src/db/orders.ts:9', 'src/routes/orders.ts:14:3', '0123456789abcdef0123456789abcdef']);
     await w.page.click('#report a.file-ref >> nth=1');
@@ -213,13 +303,14 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     await w.page.locator('.log-line.highlight').waitFor({ timeout: 5000 });
     assert.equal(await w.page.locator('.log-line.highlight .text').textContent(), HOSTILE.log);
     assert.equal(
-      await w.page.evaluate(
-        () => (document.querySelector('#tabs') as HTMLElement & { selectedIndex: number }).selectedIndex,
-      ),
-      2,
+      await w.page.evaluate(() => (document.querySelector('#sec-logs') as HTMLDetailsElement).open),
+      true,
+      'the Logs section opened to show the line',
     );
+    // The quote itself stays a quote (monospace text), not link text.
+    assert.equal(await w.page.locator('#ai code.log-quote').count(), 1);
+    assert.equal(await w.page.locator('#ai a.log-ref code').count(), 0);
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null), null);
-    await w.page.click('vscode-tab-header[data-tab=analysis]');
   });
 
   test('buttons post stop, rerun, copy (with the markdown) and open in Sentry', async () => {
@@ -376,5 +467,259 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
       document.querySelector('#release-line')?.textContent?.includes('No git history'),
     );
     assert.equal(await w.page.$eval('#skew-notice', (e) => e.classList.contains('hidden')), true);
+  });
+
+  test('the verdict card: root cause, kind, confidence, the culprit link, what to check next', async () => {
+    await w.send({ type: 'runStarted', runId: 6 }, { type: 'diagnosis', runId: 6, diagnosis: DIAGNOSIS });
+    await w.page.locator('#verdict #culprit-link').waitFor({ timeout: 5000 });
+    const card = await w.page.$eval('#verdict', (e) => e.textContent ?? '');
+    assert.match(card, /Most likely cause/);
+    assert.match(card, /Infrastructure/);
+    assert.match(card, /high confidence/);
+    assert.match(card, /What to check next/);
+    // The second hypothesis' check is listed too (medium confidence), and the rest are counted.
+    assert.equal(await w.page.locator('#verdict .next-checks li').count(), 2);
+    assert.match(card, /1 other hypothesis under Hypotheses/);
+    // "Hypotheses" there goes somewhere: it opens that section.
+    await w.page.evaluate(() => ((document.querySelector('#sec-hypotheses') as HTMLDetailsElement).open = false));
+    await w.page.click('#verdict a.section-ref');
+    assert.equal(await w.page.$eval('#sec-hypotheses', (d) => (d as HTMLDetailsElement).open), true);
+    assert.equal(await w.page.textContent('#culprit-link'), 'src/db/pool.ts:44');
+    await w.page.click('#culprit-link');
+    const open = (await w.posted()).filter((m) => m.type === 'openRef').at(-1);
+    assert.ok(open && open.type === 'openRef' && open.path === 'src/db/pool.ts' && open.line === 44);
+    // A culprit outside the workspace is not dressed as a link: it goes nowhere.
+    await w.send({
+      type: 'diagnosis',
+      runId: 6,
+      diagnosis: { ...DIAGNOSIS, culprit: { ...DIAGNOSIS.culprit!, mapped: false, path: '/app/node_modules/x.js' } },
+    });
+    await w.page.waitForFunction(() => document.querySelector('#culprit')?.textContent?.includes('/app/node_modules'));
+    assert.equal(await w.page.locator('#culprit a').count(), 0);
+    assert.equal(await w.page.$eval('#culprit-link', (e) => e.tagName), 'SPAN');
+  });
+
+  test('keyboard: the skip link is the first stop and focuses the verdict; sections toggle with Enter and Space', async () => {
+    // A fresh page, so Tab starts from the top as it does when the panel opens.
+    await w.reload();
+    await w.send(
+      { type: 'init', issue, aiEnabled: false, model: null, restoredFrom: null },
+      { type: 'runStarted', runId: 1 },
+      { type: 'diagnosis', runId: 1, diagnosis: DIAGNOSIS },
+    );
+    await w.page.locator('#root-cause').waitFor({ timeout: 5000 });
+    await w.page.keyboard.press('Tab');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'skip-link');
+    await w.page.keyboard.press('Enter');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'verdict');
+    const summary = w.page.locator('#sec-hypotheses > summary');
+    const isOpen = () => w.page.$eval('#sec-hypotheses', (d) => (d as HTMLDetailsElement).open);
+    const before = await isOpen();
+    await summary.focus();
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForFunction(
+      (b) => (document.querySelector('#sec-hypotheses') as HTMLDetailsElement).open !== b,
+      before,
+    );
+    await w.page.keyboard.press('Space');
+    await w.page.waitForFunction(
+      (b) => (document.querySelector('#sec-hypotheses') as HTMLDetailsElement).open === b,
+      before,
+    );
+  });
+
+  test('log viewer: local time with zone and millis, no repeated timestamp, terms marked, no sideways overflow at 600 px', async () => {
+    await w.page.setViewportSize({ width: 600, height: 700 });
+    const long = `ERROR pool exhausted while acquiring a connection for request ${'x'.repeat(12)} ${'word '.repeat(60)}`;
+    await w.send(
+      { type: 'runStarted', runId: 7 },
+      {
+        type: 'logs',
+        runId: 7,
+        hosts: [
+          {
+            host: 'orders-api-1',
+            source: 'file:/root/.local/share/code-server/User/globalStorage/sentry-rca/demo/logs/orders.log',
+            status: 'ok',
+            totalLines: 2,
+            counts: { before: 1, during: 1, after: 0, unknown: 0 },
+            lines: [
+              {
+                text: `2026-12-03T07:59:12.228Z ${long}`,
+                time: '2026-12-03T07:59:12.228Z',
+                phase: 'during',
+                marks: ['message'],
+              },
+              {
+                text: '2026-12-03T07:58:00Z WARN pool nearly exhausted',
+                time: '2026-12-03T07:58:00Z',
+                phase: 'before',
+                marks: [],
+              },
+            ],
+          },
+        ],
+      },
+      { type: 'diagnosis', runId: 7, diagnosis: { ...DIAGNOSIS, logTerms: ['pool exhausted'] } },
+    );
+    await w.page.evaluate(() => ((document.querySelector('#sec-logs') as HTMLDetailsElement).open = true));
+    await w.page.locator('.log-viewer .log-line').first().waitFor({ timeout: 5000 });
+    const r = await w.page.evaluate(() => {
+      const block = document.querySelector('.log-viewer') as HTMLElement;
+      const lines = [...document.querySelectorAll('.log-viewer .log-line')];
+      return {
+        scrollWidth: block.scrollWidth,
+        clientWidth: block.clientWidth,
+        times: lines.map((l) => l.querySelector('time')?.textContent ?? ''),
+        timeTitle: lines[0]?.querySelector('time')?.getAttribute('title') ?? '',
+        days: [...document.querySelectorAll('.log-viewer .log-day')].map((d) => d.textContent),
+        texts: lines.map((l) => l.querySelector('.text')?.textContent ?? ''),
+        marks: [...document.querySelectorAll('.log-viewer mark')].map((m) => m.textContent),
+        source: document.querySelector('.log-group-head .path')?.textContent ?? '',
+        sourceTitle: document.querySelector('.log-group-head .path')?.getAttribute('title') ?? '',
+        height: (lines[0] as HTMLElement).getBoundingClientRect().height,
+        lineHeight: parseFloat(getComputedStyle(lines[0]!.querySelector('.text')!).lineHeight),
+      };
+    });
+    assert.ok(
+      r.scrollWidth <= r.clientWidth,
+      `log lines wrap: scrollWidth ${r.scrollWidth} > clientWidth ${r.clientWidth}`,
+    );
+    assert.ok(r.height > 2 * r.lineHeight, 'the long line wrapped onto several lines');
+    assert.deepEqual(r.times, ['08:59:12.228 GMT+1', '08:58:00 GMT+1'], 'local time of day with zone, millis kept');
+    assert.deepEqual(r.days, ['2026-12-03'], 'one date row for the local day');
+    assert.match(r.timeTitle, /^while the errors happened · .* · 2026-12-03 08:59:12\.228 GMT\+1$/);
+    assert.equal(r.texts[1], 'WARN pool nearly exhausted', 'the line’s own timestamp is not repeated');
+    assert.ok(r.texts[0]!.startsWith('ERROR pool exhausted while'), r.texts[0]);
+    assert.deepEqual(r.marks, ['pool exhausted']);
+    assert.equal(r.source, 'file:…/logs/orders.log');
+    assert.match(r.sourceTitle, /globalStorage\/sentry-rca\/demo\/logs\/orders\.log$/);
+    // The same long path in a hypothesis bullet is shortened there too, full on hover.
+    await w.send({
+      type: 'diagnosis',
+      runId: 7,
+      diagnosis: {
+        ...DIAGNOSIS,
+        hypotheses: [
+          {
+            ...DIAGNOSIS.hypotheses[0]!,
+            evidence: [
+              'log orders-api-1 file:/root/.local/share/code-server/User/globalStorage/sentry-rca/demo/logs/orders.log (before): `2026-12-03T07:58:00Z WARN pool nearly exhausted`',
+              'log orders-api-1 file:/root/.local/share/code-server/User/globalStorage/sentry-rca/demo/logs/orders.log (during): `ERROR pool exhausted while acquiring`',
+            ],
+          },
+        ],
+      },
+    });
+    await w.page.locator('#hypotheses .evidence .path').waitFor({ timeout: 5000 });
+    const bullets = await w.page.$$eval('#hypotheses .evidence li', (es) => es.map((e) => e.textContent ?? ''));
+    assert.ok(!bullets[0]!.includes('globalStorage') && bullets[0]!.includes('…/logs/orders.log'), bullets[0]);
+    assert.ok(!bullets[1]!.includes('orders.log'), `the path is said once per list: ${bullets[1]}`);
+    // The quoted line's own ISO time reads as local time with zone, outside the quote; the quote stays text.
+    const quote = await w.page.$eval('#hypotheses .evidence li', (e) => ({
+      time: e.querySelector('time')?.textContent ?? '',
+      code: e.querySelector('code.log-quote')?.textContent ?? '',
+      link: e.querySelector('a.log-ref')?.textContent ?? '',
+    }));
+    assert.deepEqual(quote, { time: '2026-12-03 08:58:00 GMT+1', code: 'WARN pool nearly exhausted', link: 'in Logs' });
+    await w.page.setViewportSize({ width: 1280, height: 720 });
+  });
+
+  test('the header: relative first/last seen with the local time on hover; the chart only with several buckets', async () => {
+    const now = Date.now();
+    const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
+    await w.send(
+      {
+        type: 'init',
+        issue: { ...issue, firstSeen: iso(3 * 3600_000), lastSeen: iso(12 * 60_000) },
+        aiEnabled: false,
+        model: null,
+        restoredFrom: null,
+      },
+      { type: 'runStarted', runId: 8 },
+      {
+        type: 'trend',
+        runId: 8,
+        trend: {
+          verdict: 'rising',
+          why: 'one spike',
+          hourly24h: [
+            [1764072000, 0],
+            [1764075600, 6],
+          ],
+          daily14d: [],
+          firstSeenVsRelease: null,
+        },
+      },
+    );
+    await w.page.waitForFunction(() => document.querySelector('#issue-facts')?.textContent?.includes('12 min ago'));
+    const facts = await w.page.$eval('#issue-facts', (e) => e.textContent ?? '');
+    assert.match(facts, /first seen 3 h ago/);
+    const tip = await w.page.$eval('#issue-facts time', (e) => e.getAttribute('title') ?? '');
+    assert.match(tip, /^3 h ago · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+1$/);
+    assert.equal(await w.page.locator('#trend-chart svg').count(), 0, 'one bar says nothing: no chart');
+    await w.send({
+      type: 'trend',
+      runId: 8,
+      trend: {
+        verdict: 'rising',
+        why: 'three hours',
+        hourly24h: [
+          [1764072000, 2],
+          [1764075600, 0],
+          [1764079200, 4],
+          [1764082800, 9],
+        ],
+        daily14d: [],
+        firstSeenVsRelease: null,
+      },
+    });
+    await w.page.locator('#trend-chart svg').waitFor({ timeout: 5000 });
+    const chart = await w.page.evaluate(() => ({
+      bars: [...document.querySelectorAll('#trend-chart rect')].map((r) => r.querySelector('title')?.textContent ?? ''),
+      axis: [...document.querySelectorAll('#trend-chart text.axis')].map((t) => t.textContent),
+    }));
+    assert.equal(chart.bars.length, 4);
+    assert.equal(chart.bars[3], '2025-11-25 16:00 GMT+1 (1 h): 9 events');
+    assert.deepEqual(chart.axis.slice(0, 2), ['9', '0']);
+    assert.equal(chart.axis.length, 4, 'count axis and first/last time labels');
+  });
+
+  test('without an AI, "Set up AI" asks the host and shows its answer', async () => {
+    await w.page.locator('#btn-setup-ai').waitFor({ state: 'visible', timeout: 5000 });
+    await w.page.click('#btn-setup-ai');
+    const req = (await w.posted()).filter((m) => m.type === 'setUpAi').at(-1);
+    assert.ok(req && req.type === 'setUpAi');
+    await w.send({
+      type: 'setUpAiResult',
+      requestId: req.requestId,
+      ok: true,
+      message: 'AI set up (gpt-x): Re-run to investigate with it.',
+    });
+    await w.page.waitForFunction(() => document.querySelector('#ai-setup-status')?.textContent?.includes('Re-run'));
+    // An answer to a request never made is ignored.
+    await w.send({ type: 'setUpAiResult', requestId: 99999, ok: false, message: 'STALE' });
+    await w.page.waitForTimeout(50);
+    assert.ok(!((await w.page.textContent('#ai-setup-status')) ?? '').includes('STALE'));
+  });
+
+  test('sections remember open and closed across a reload of the panel', async () => {
+    const openOf = () =>
+      w.page.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('details.section')].map((d) => [d.id, (d as HTMLDetailsElement).open]),
+        ),
+      );
+    await w.page.evaluate(() => {
+      (document.querySelector('#sec-code') as HTMLDetailsElement).open = false;
+      (document.querySelector('#sec-events') as HTMLDetailsElement).open = true;
+    });
+    await w.page.waitForFunction(() => !!sessionStorage.getItem('vscodeState')?.includes('sec-events'));
+    const before = await openOf();
+    await w.reload();
+    const after = await openOf();
+    assert.equal(after['sec-code'], false);
+    assert.equal(after['sec-events'], true);
+    assert.deepEqual(after, before);
   });
 });

@@ -15,6 +15,7 @@ describe('webview → host guard', () => {
       { type: 'openRef', requestId: 2, path: 'src/a.ts', line: 3, column: 7 },
       { type: 'openEvent', eventId: '0123456789abcdef0123456789abcdef' },
       { type: 'copyMarkdown', requestId: 3, markdown: '# x' },
+      { type: 'setUpAi', requestId: 4 },
     ])
       assert.ok(isWebviewToHost(m), JSON.stringify(m));
   });
@@ -36,10 +37,33 @@ describe('webview → host guard', () => {
       { type: 'openEvent', eventId: 'javascript:alert(1)' },
       { type: 'copyMarkdown', requestId: 1, markdown: 'x'.repeat(MAX_COPY_CHARS + 1) },
       { type: 'copyMarkdown', requestId: 1 },
+      { type: 'setUpAi' },
+      { type: 'setUpAi', requestId: 'x' },
     ])
       assert.equal(isWebviewToHost(m), false, JSON.stringify(m)?.slice(0, 80));
   });
 });
+
+const diagnosis = {
+  hypotheses: [{ title: 't', kind: 'data', confidence: 'low', score: 0.3, evidence: ['e'], check: 'c' }],
+  culprit: {
+    path: 'a.ts',
+    line: 3,
+    column: null,
+    mapped: true,
+    function: null,
+    exception: 'E: x',
+    why: 'w',
+    excerpt: [[3, 'x']],
+  },
+  frames: [{ path: 'b.ts', line: 1, function: 'f' }],
+  changes: [],
+  related: [
+    { shortId: 'B-1', projectSlug: 'b', title: 't', relation: 'spiked-in-window', minutesFromThis: 2, links: [] },
+  ],
+  notes: [],
+  logTerms: ['E'],
+};
 
 describe('host → webview guard', () => {
   const issue = {
@@ -103,6 +127,17 @@ describe('host → webview guard', () => {
       { type: 'aiError', runId: 1, kind: 'auth', message: 'no' },
       { type: 'openRefResult', requestId: 1, ok: false, message: 'not in workspace' },
       { type: 'copyResult', requestId: 1, ok: true },
+      { type: 'setUpAiResult', requestId: 1, ok: false, message: 'No AI configured yet.' },
+      { type: 'diagnosis', runId: 1, diagnosis },
+      { type: 'diagnosis', runId: 1, diagnosis: { ...diagnosis, culprit: null } },
+      {
+        type: 'init',
+        issue,
+        aiEnabled: false,
+        model: null,
+        restoredFrom: null,
+        events: [{ id: 'e', timestamp: 't', environment: null, release: null, message: 'm', request: 'GET /' }],
+      },
     ])
       assert.ok(isHostToWebview(m), JSON.stringify(m));
   });
@@ -114,6 +149,18 @@ describe('host → webview guard', () => {
       { type: 'trend', runId: 1, trend: { verdict: 'rising', why: 'w', hourly24h: [[1]], daily14d: [] } },
       { type: 'aiDelta', runId: 1, text: 'no step' },
       { type: 'nope', runId: 1 },
+      { type: 'diagnosis', runId: 1, diagnosis: { ...diagnosis, logTerms: [1] } },
+      {
+        type: 'diagnosis',
+        runId: 1,
+        diagnosis: { ...diagnosis, hypotheses: [{ ...diagnosis.hypotheses[0], confidence: 'sure' }] },
+      },
+      {
+        type: 'diagnosis',
+        runId: 1,
+        diagnosis: { ...diagnosis, culprit: { ...diagnosis.culprit, excerpt: [[3, 4]] } },
+      },
+      { type: 'init', issue, aiEnabled: false, model: null, restoredFrom: null, events: [{ id: 'e' }] },
     ])
       assert.equal(isHostToWebview(m), false, JSON.stringify(m));
   });

@@ -56,7 +56,7 @@ export class WebviewHarness {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="stylesheet" href="/media/${this.bundle.css}"></head>
 <body><div id="app"></div>
-<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });
+<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => JSON.parse(sessionStorage.getItem('vscodeState') || 'null') ?? undefined, setState: (s) => sessionStorage.setItem('vscodeState', JSON.stringify(s)) });
 document.addEventListener('securitypolicyviolation', (e) => { (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });</script>
 <script nonce="${nonce}" src="/dist/${this.bundle.script}"></script></body></html>`);
         return;
@@ -89,13 +89,20 @@ document.addEventListener('securitypolicyviolation', (e) => { (window.__csp = wi
         '--disable-sync',
       ],
     });
-    this.page = await this.browser.newPage();
+    // A pinned zone, so local times read the same on every machine (Berlin: GMT+1 in winter).
+    this.page = await this.browser.newPage({ timezoneId: 'Europe/Berlin' });
     this.page.on('console', (m) => {
       if (m.type() === 'error') this.consoleErrors.push(m.text());
     });
     await this.page.goto(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`);
     await this.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     return this;
+  }
+
+  /** Reloads the page (as VS Code does when a hidden webview comes back); its saved state survives. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
   }
 
   async send(...messages: Array<HostToWebview | DetailsHostToWebview>): Promise<void> {

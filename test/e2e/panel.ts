@@ -1,0 +1,317 @@
+/**
+ * The diagnosis panel's layout in the real workbench (code-server in Debian Chromium, driven by
+ * playwright-core), on a real incident with no AI key: the verdict card and the culprit link are on the
+ * first screen at 1280×800 and at 900×700 (measured from the webview frame, no scrolling); the skip link
+ * focuses the verdict; sections collapse and expand by keyboard; log lines wrap instead of overflowing at
+ * 900 px; "Set up AI" is offered and opens its quick pick. Screenshots in dark, light and high contrast
+ * (each theme checked on the webview's body) go to test/e2e/screenshots/panel-*.png.
+ *
+ * A missing tool is a failure: this suite never skips. Writes `{passed, failed, skipped}` to
+ * SENTRY_RCA_TEST_SUMMARY.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { diagnosePoolIssue, openIncidentWorkbench } from '../unit/investigate/incidentUi';
+import { buildRealIncident, realIncidentUnavailable, type RealIncident } from '../unit/investigate/realIncident';
+import { projectRoot } from '../vscode/codeServer';
+import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
+import { dismissToasts, setColorTheme, Steps, type ThemeKind } from '../vscode/ui';
+import type { Workbench } from '../vscode/workbench';
+
+const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+const steps = new Steps();
+const step = steps.step.bind(steps);
+
+function expect(cond: boolean, message: string): void {
+  if (!cond) throw new Error(message);
+}
+
+interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+interface FirstScreen {
+  scrollY: number;
+  innerWidth: number;
+  innerHeight: number;
+  verdict: Box;
+  cause: Box;
+  culprit: Box;
+  culpritTag: string;
+}
+
+/** Where the verdict, its root-cause sentence and the culprit link sit in the webview's own viewport. */
+async function firstScreen(panel: FrameLocator): Promise<FirstScreen> {
+  return panel.locator('body').evaluate(() => {
+    const box = (sel: string): Box => {
+      const el = document.querySelector(sel);
+      if (!el) throw new Error(`${sel} is not in the panel`);
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+    };
+    return {
+      scrollY: window.scrollY,
+      innerWidth: window.innerWidth,
+      innerHeight: window.innerHeight,
+      verdict: box('#verdict'),
+      cause: box('#root-cause'),
+      culprit: box('#culprit-link'),
+      culpritTag: document.querySelector('#culprit-link')?.tagName ?? '',
+    };
+  });
+}
+
+function inside(b: Box, s: FirstScreen): boolean {
+  return b.top >= 0 && b.left >= 0 && b.bottom <= s.innerHeight && b.right <= s.innerWidth;
+}
+
+/** The verdict card's top, the root cause and the culprit link are visible without scrolling. */
+async function expectFirstScreen(panel: FrameLocator, size: string): Promise<FirstScreen> {
+  await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+  const s = await firstScreen(panel);
+  const where = JSON.stringify(s);
+  expect(s.scrollY === 0, `${size}: the panel is scrolled (${where})`);
+  expect(s.verdict.top >= 0 && s.verdict.top < s.innerHeight / 2, `${size}: the verdict card starts high up: ${where}`);
+  expect(inside(s.cause, s), `${size}: the root cause is on the first screen: ${where}`);
+  expect(inside(s.culprit, s), `${size}: the culprit link is on the first screen: ${where}`);
+  expect(s.culpritTag === 'A', `${size}: the culprit is a link (it maps to a workspace file): ${s.culpritTag}`);
+  return s;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await dismissToasts(page);
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, name) });
+}
+
+async function theme(page: Page, panel: FrameLocator, name: string, kind: ThemeKind): Promise<void> {
+  const bodyClass = await setColorTheme(page, name, kind);
+  await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
+  // The theme reached the webview (not only the workbench chrome).
+  await panel.locator(`body.${bodyClass}`).waitFor({ timeout: 10_000 });
+}
+
+async function main(): Promise<void> {
+  if (skipWithoutCodeServer('e2e-panel')) {
+    steps.failed++;
+    return;
+  }
+  const missing = realIncidentUnavailable();
+  if (missing) throw new Error(`e2e-panel needs ${missing}`);
+  mkdirSync(SHOTS, { recursive: true });
+  let inc: RealIncident | undefined;
+  let wb: Workbench | undefined;
+  try {
+    inc = await buildRealIncident({ hosts: 1 });
+    wb = await openIncidentWorkbench(inc, {
+      env: { OPENAI_API_KEY: '' },
+      viewport: { width: 1280, height: 800 },
+      onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
+    });
+    const page = wb.page;
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+    const opened = await step('Diagnose opens the panel with a verdict (dark theme on the webview)', async () => {
+      await diagnosePoolIssue(page, inc!.sentry.token);
+      await panel.locator('#root-cause').waitFor({ timeout: 60_000 });
+      await panel.locator('#culprit-link').waitFor({ timeout: 10_000 });
+      const cls = await panel.locator('body').getAttribute('class');
+      if (!/\bvscode-dark\b/.test(cls ?? '')) {
+        console.log(`  (the webview came up as "${cls}", not dark: switching with the theme picker)`);
+        await theme(page, panel, 'Dark Modern', 'dark');
+      }
+      // Let the run finish (history, logs) so the card is complete.
+      await panel.locator('#status-text', { hasText: /Done/ }).waitFor({ timeout: 60_000 });
+    });
+    if (!opened) return;
+
+    await step('1280×800: the verdict and the culprit are on the first screen', async () => {
+      const s = await expectFirstScreen(panel, '1280×800');
+      expect(inside(s.verdict, s), `1280×800: the whole verdict card fits: ${JSON.stringify(s)}`);
+      const cause = (await panel.locator('#root-cause').textContent()) ?? '';
+      expect(/pool|commit/i.test(cause), `the root cause names the pool or the commit: ${cause}`);
+      expect(
+        /src\/db\/pool\.mjs:44/.test((await panel.locator('#culprit-link').textContent()) ?? ''),
+        'the culprit is src/db/pool.mjs:44',
+      );
+      await shot(page, 'panel-1280-dark.png');
+    });
+
+    await step('900×700: the verdict and the culprit are on the first screen, without scrolling', async () => {
+      await page.setViewportSize({ width: 900, height: 700 });
+      await page.waitForTimeout(500);
+      await expectFirstScreen(panel, '900×700');
+      await shot(page, 'panel-900-dark.png');
+      // Below the card: the sections (for the reviewer's eyes).
+      await panel.locator('#sec-hypotheses').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot(page, 'panel-900-dark-sections.png');
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+    });
+
+    await step('the culprit link opens the file at the crash line', async () => {
+      await panel.locator('#culprit-link').click();
+      await page.locator('.tab', { hasText: 'pool.mjs' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.statusbar-item', { hasText: 'Ln 44' }).first().waitFor({ timeout: 10_000 });
+      // Close the editor it opened beside the panel, so the panel has its width back.
+      const tab = page.locator('.tab', { hasText: 'pool.mjs' }).first();
+      await tab.hover();
+      await tab.locator('.tab-actions .action-label').first().click();
+      await tab.waitFor({ state: 'detached', timeout: 10_000 });
+      await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
+      await panel.locator('#verdict').waitFor();
+    });
+
+    await step('keyboard: the skip link is first and focuses the verdict; sections toggle with Enter', async () => {
+      // Nothing precedes the skip link in the panel; from the title, one Shift+Tab reaches it.
+      const firstChild = await panel.locator('#app').evaluate((e) => e.firstElementChild?.id ?? '');
+      expect(firstChild === 'skip-link', `the panel starts with the skip link, not #${firstChild}`);
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+      await panel.locator('#issue-short').click();
+      await page.keyboard.press('Shift+Tab');
+      const active = await panel.locator('body').evaluate(() => document.activeElement?.id ?? '');
+      expect(active === 'skip-link', `Shift+Tab from the title lands on the skip link, not #${active}`);
+      const skipVisible = await panel.locator('#skip-link').evaluate((e) => e.getBoundingClientRect().top >= 0);
+      expect(skipVisible, 'the focused skip link is on screen');
+      await page.keyboard.press('Enter');
+      expect(
+        (await panel.locator('body').evaluate(() => document.activeElement?.id ?? '')) === 'verdict',
+        'Enter on the skip link focuses the verdict',
+      );
+      const summary = panel.locator('#sec-hypotheses > summary');
+      const open = () => panel.locator('#sec-hypotheses').evaluate((d) => (d as HTMLDetailsElement).open);
+      const was = await open();
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      expect((await open()) === !was, 'Enter toggles the Hypotheses section');
+      await page.keyboard.press('Enter');
+      expect((await open()) === was, 'Enter toggles it back');
+      // And the Logs section (closed at first) opens by keyboard.
+      await panel.locator('#sec-logs > summary').focus();
+      await page.keyboard.press('Enter');
+      expect(
+        await panel.locator('#sec-logs').evaluate((d) => (d as HTMLDetailsElement).open),
+        'Enter opens the Logs section',
+      );
+    });
+
+    await step('900 px: log lines wrap at spaces, nothing overflows sideways', async () => {
+      const viewer = panel.locator('#logs .log-viewer').first();
+      await viewer.waitFor({ timeout: 10_000 });
+      const m = await viewer.evaluate((el) => ({
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+        host: document.querySelector('#logs .log-group-head')?.textContent ?? '',
+        times: [...el.querySelectorAll('.log-line time')].slice(0, 3).map((t) => t.textContent ?? ''),
+      }));
+      expect(m.scrollWidth <= m.clientWidth, `log block overflows: ${m.scrollWidth} > ${m.clientWidth}`);
+      expect(/orders-api-1/.test(m.host), `the host is named once above its lines: ${m.host}`);
+      expect(
+        m.times.length > 0 && m.times.every((t) => /^\d\d:\d\d:\d\d(\.\d{3})? \S+$/.test(t)),
+        `log times are local with a zone: ${JSON.stringify(m.times)}`,
+      );
+      await panel
+        .locator('#logs .log-line', { hasText: /pool nearly exhausted/ })
+        .first()
+        .scrollIntoViewIfNeeded();
+      await shot(page, 'panel-logs-900-dark.png');
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+    });
+
+    await step('the Events section lists the stored events in local time; no chart for a single bucket', async () => {
+      expect((await panel.locator('#trend-chart svg').count()) === 0, 'one busy hour: no chart in the header');
+      await panel.locator('#sec-events > summary').click();
+      const rows = panel.locator('#events .event-row');
+      await rows.first().waitFor({ timeout: 10_000 });
+      const times = await rows.locator('.event-head > time').allTextContents();
+      const requests = await rows.locator('.event-head .request').allTextContents();
+      expect(
+        requests.length === times.length && requests.every((r) => /^(GET|POST) \//.test(r)),
+        `each event says its request: ${JSON.stringify(requests)}`,
+      );
+      expect(times.length >= 2, `several events are listed: ${times.length}`);
+      expect(
+        times.every((t) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+$/.test(t.trim())),
+        `events show local time with zone: ${JSON.stringify(times)}`,
+      );
+      expect([...times].sort().reverse().join() === times.join(), `latest first: ${JSON.stringify(times)}`);
+      await panel.locator('#sec-events').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await shot(page, 'panel-900-dark-events.png');
+      await panel.locator('#sec-events > summary').click();
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+    });
+
+    await step('no AI key: "Set up AI" is offered and opens its quick pick', async () => {
+      const button = panel.locator('#btn-setup-ai');
+      await button.scrollIntoViewIfNeeded();
+      await button.waitFor({ state: 'visible', timeout: 10_000 });
+      await button.click();
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Set an OpenAI-compatible API key' })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Escape');
+      await panel.locator('#ai-setup-status', { hasText: 'No AI configured yet' }).waitFor({ timeout: 10_000 });
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+    });
+
+    await step('light theme: first screen at 900×700 and 1280×800', async () => {
+      await panel.locator('#sec-logs > summary').click(); // back to the first screen a user sees
+      await theme(page, panel, 'Light Modern', 'light');
+      await expectFirstScreen(panel, '900×700 light');
+      await shot(page, 'panel-900-light.png');
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.waitForTimeout(500);
+      await expectFirstScreen(panel, '1280×800 light');
+      await shot(page, 'panel-1280-light.png');
+    });
+
+    await step('high contrast: first screen at 900×700', async () => {
+      await page.setViewportSize({ width: 900, height: 700 });
+      await theme(page, panel, 'Dark High Contrast', 'high-contrast');
+      await expectFirstScreen(panel, '900×700 high contrast');
+      await shot(page, 'panel-900-hc.png');
+      // Quoted code reads in the page's text colour (the webview default made it invisible in high contrast).
+      const colors = await panel
+        .locator('#hypotheses code')
+        .first()
+        .evaluate((c) => ({
+          code: getComputedStyle(c).color,
+          body: getComputedStyle(document.body).color,
+          background: getComputedStyle(c).backgroundColor,
+        }));
+      expect(
+        colors.code === colors.body && colors.code !== colors.background,
+        `code text is readable in high contrast: ${JSON.stringify(colors)}`,
+      );
+    });
+
+    await step('the header shrinks once the panel scrolls', async () => {
+      const tall = await panel.locator('#issue-header').evaluate((e) => e.getBoundingClientRect().height);
+      await panel.locator('body').evaluate(() => window.scrollTo(0, 400));
+      await panel.locator('body.scrolled').waitFor({ timeout: 5000 });
+      const m = await panel.locator('#issue-header').evaluate((e) => ({
+        height: e.getBoundingClientRect().height,
+        top: e.getBoundingClientRect().top,
+      }));
+      expect(m.top === 0, `the header stays at the top: ${m.top}`);
+      expect(m.height < tall, `the header is smaller when scrolled: ${m.height} vs ${tall}`);
+      await shot(page, 'panel-900-hc-scrolled.png');
+    });
+  } finally {
+    if (steps.failed > 0 && wb) {
+      try {
+        await wb.page.screenshot({ path: join(SHOTS, 'panel-failure.png') });
+      } catch {
+        /* the page may be gone */
+      }
+    }
+    await wb?.close();
+    await inc?.cleanup();
+  }
+}
+
+runStepSuite('e2e-panel', steps, main);
