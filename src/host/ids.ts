@@ -51,6 +51,8 @@ export const ContextValues = {
   libraryFrames: 'sentryRca.libraryFrames',
   exception: 'sentryRca.exception',
   message: 'sentryRca.message',
+  /** "N more events in Sentry…" under an issue's stored events. */
+  moreEvents: 'sentryRca.moreEvents',
 } as const;
 
 export const SECRET_TOKEN_KEY = 'sentryRca.authToken';

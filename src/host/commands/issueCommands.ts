@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { RcaError } from '../../core/common/errors';
 import type { StoredIssue } from '../../core/store/model';
+import { eventsLink } from '../tree/eventRowFormat';
 import { IssueNode } from '../tree/nodes/issueNode';
+import { MoreEventsNode } from '../tree/nodes/moreEventsNode';
 
 export interface IssueLookup {
   findIssue(idOrShortId: string): StoredIssue | undefined;
@@ -32,9 +34,15 @@ function permalinkOf(issue: StoredIssue): string {
   return issue.permalink;
 }
 
+/** The issue's page in Sentry; from the "N more events in Sentry…" row, its list of events. */
 export function openInSentry(store: IssueLookup) {
-  return async (arg?: unknown): Promise<void> => {
-    await vscode.env.openExternal(vscode.Uri.parse(permalinkOf(resolveIssue(store, arg))));
+  return async (arg?: unknown): Promise<string> => {
+    const link =
+      arg instanceof MoreEventsNode
+        ? (eventsLink(arg.issue) ?? permalinkOf(arg.issue))
+        : permalinkOf(resolveIssue(store, arg));
+    await vscode.env.openExternal(vscode.Uri.parse(link));
+    return link;
   };
 }
 
