@@ -12,6 +12,7 @@ import { copyLink, copyShortId, openInSentry } from './host/commands/issueComman
 import { clearAuthToken, setAuthToken } from './host/commands/tokenCommands';
 import { clearFilters, filterByLevel, filterByProject, filterByText, sortIssues } from './host/commands/viewCommands';
 import { Config } from './host/config';
+import { syncFailure } from './host/failureMessages';
 import { Commands, CONFIG_SECTION, ContextKeys, type CommandId } from './host/ids';
 import { LogChannel } from './host/log';
 import { reportError } from './host/notify';
@@ -370,7 +371,11 @@ export class App extends DisposableBase {
     if (o.ok || o.cancelled) return;
     // Manual syncs always say why they failed; background ones only at the start of a failure streak,
     // so an offline laptop is not nagged on every timer tick (the status bar keeps showing the error).
-    if (o.trigger === 'manual' || o.consecutiveFailures === 1) reportError(this.log, 'Sync failed', o.error);
+    if (o.trigger === 'manual' || o.consecutiveFailures === 1)
+      reportError(this.log, 'Sync failed', o.error, {
+        message: syncFailure(o.error, this.config.settings.baseUrl),
+        action: { label: 'Retry', command: Commands.syncNow },
+      });
     else
       this.log.warn(`[app] background sync failed again (${o.consecutiveFailures} in a row): ${errorMessage(o.error)}`);
   }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
+import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       const issue = row(page, /ORDERS-\w+/).first();
       await issue.click();
       await page.keyboard.press('ArrowRight');
-      const event = row(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/).first();
+      const event = row(page, EVENT_ROW).first();
       await event.waitFor({ timeout: 10_000 });
       await event.click();
       await page.keyboard.press('ArrowRight');
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     await step('the status bar shows the unresolved count', async () => {
       await page
         .locator('.statusbar-item')
-        .filter({ hasText: /\d+ · (just now|\d+ min ago)/ })
+        .filter({ hasText: /Sentry: \d+ issues? · synced (just now|\d+ min ago)/ })
         .first()
         .waitFor({ timeout: 10_000 });
     });

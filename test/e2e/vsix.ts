@@ -18,7 +18,7 @@ import { isAlive } from '../../src/host/demo/demoServer';
 import { projectRoot } from '../vscode/codeServer';
 import { buildVsix, EXTENSION_ID, findFiles, installVsix, stopDemoServer } from './packagedExtension';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
+import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 import type { Page } from 'playwright-core';
 import { listZip, readZipEntry } from '../../scripts/package-zip.mjs';
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
       const issue = treeRow(page, /PoolExhaustedError/).first();
       await issue.click();
       await page.keyboard.press('ArrowRight');
-      const event = treeRow(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/).first();
+      const event = treeRow(page, EVENT_ROW).first();
       await event.waitFor({ timeout: 10_000 });
       await event.click();
       await page.keyboard.press('ArrowRight');

@@ -40,3 +40,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
+
+/** An event row's label: its relative time first ("2 h ago · user cus_17"), as the tree words it. */
+export const EVENT_ROW =
+  /^\s*(just now|in \d+|\d+ (s|min|h) ago|yesterday|\d+ (days|weeks|months) ago|\d{4}-\d\d-\d\d)/;
