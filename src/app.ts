@@ -12,7 +12,11 @@ import { copyLink, copyShortId, openInSentry } from './host/commands/issueComman
 import { clearAuthToken, setAuthToken } from './host/commands/tokenCommands';
 import { clearFilters, filterByLevel, filterByProject, filterByText, sortIssues } from './host/commands/viewCommands';
 import { Config } from './host/config';
+import { currentIssue } from './host/commands/diagnoseContext';
+import type { DiagnoseReadiness } from './host/commands/diagnoseTarget';
 import { syncFailure } from './host/failureMessages';
+import { WalkthroughContext } from './host/walkthroughContext';
+import type { StoredIssue } from './core/store/model';
 import { Commands, CONFIG_SECTION, ContextKeys, type CommandId } from './host/ids';
 import { LogChannel } from './host/log';
 import { reportError } from './host/notify';
@@ -68,6 +72,8 @@ export class App extends DisposableBase {
   readonly scheduler: SyncScheduler;
   readonly issues: IssuesView;
   readonly statusBar: SyncStatusBar;
+  /** Context keys that tick the walkthrough's steps when their goal is reached. */
+  readonly walkthrough: WalkthroughContext;
   /** Restricted Mode: syncing, SSH, git and AI off in an untrusted workspace. */
   readonly restricted: RestrictedMode;
 
@@ -121,6 +127,7 @@ export class App extends DisposableBase {
       }),
     );
     this.issues = this.register(new IssuesView(store, context.workspaceState, this.syncService));
+    this.walkthrough = this.register(new WalkthroughContext(store, this.issues.view));
     this.statusBar = this.register(
       new SyncStatusBar({
         store,
@@ -400,6 +407,31 @@ export class App extends DisposableBase {
     await Promise.all([
       vscode.commands.executeCommand('setContext', ContextKeys.hasToken, this.hasToken),
       vscode.commands.executeCommand('setContext', ContextKeys.configured, this.configured),
+      vscode.commands.executeCommand(
+        'setContext',
+        ContextKeys.hasOrganization,
+        this.config.settings.organization !== '',
+      ),
     ]);
   }
+
+  /** The issue Diagnose means from the palette: the tree's selection, else the crash site at the cursor. */
+  readonly currentIssue = (): Promise<StoredIssue | undefined> =>
+    currentIssue({
+      findIssue: (id) => this.store.findIssue(id),
+      treeSelection: () => this.issues.view.selection,
+      crashSites: () => this.framesFeature?.crashSites,
+    });
+
+  /** What stands between the user and a first diagnosis, for Diagnose's message when nothing is synced. */
+  readonly diagnoseReadiness = (): DiagnoseReadiness => ({
+    restricted: this.restricted.active,
+    hasToken: this.hasToken,
+    hasOrganization: this.config.settings.organization !== '',
+    syncing: this.scheduler.state.running,
+    synced: !!this.store.meta().lastSuccessfulSync,
+    issues: this.store.issues().length,
+  });
+
+  readonly onDiagnosed = (): void => this.walkthrough.diagnosed();
 }

@@ -40,6 +40,16 @@ export const ContextKeys = {
   hasToken: 'sentryRca.hasToken',
   syncing: 'sentryRca.syncing',
   filtered: 'sentryRca.filtered',
+  /** The organization setting is set (the walkthrough's organization step). */
+  hasOrganization: 'sentryRca.hasOrganization',
+  /** A sync has succeeded at least once (the walkthrough's sync step). */
+  synced: 'sentryRca.synced',
+  /** At least one issue is stored (Diagnose's key binding). */
+  hasIssues: 'sentryRca.hasIssues',
+  /** An issue was expanded or selected in the tree (the walkthrough's "Open an issue" step). */
+  issueOpened: 'sentryRca.issueOpened',
+  /** A diagnosis panel opened for an issue (the walkthrough's Diagnose step). */
+  diagnosed: 'sentryRca.diagnosed',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */

@@ -65,20 +65,26 @@ export function copyShortId(store: IssueLookup) {
 }
 
 /**
- * "Diagnose Issue" on a tree row, a CodeLens or an id, or from the palette with a pick of the stored
- * issues. The investigation feature provides it to the command table with its panels' `show`.
+ * "Diagnose Issue" on a tree row, a CodeLens or an id. From the palette (no argument) it takes the
+ * issue selected in the tree, else the issue crashing at the cursor (`current`), and asks with a pick
+ * of the stored issues only when there is neither. The investigation feature provides it to the command
+ * table with its panels' `show`.
  */
 export function diagnoseIssue(
   store: IssueLookup,
   show: (issue: StoredIssue) => Promise<void> | void,
   pick: () => Promise<StoredIssue | undefined>,
   ensureEvents?: (issueId: string) => Promise<void>,
+  current?: () => Promise<StoredIssue | undefined>,
+  /** After the panel opened: the walkthrough's Diagnose step is done. */
+  onShown?: (issue: StoredIssue) => void,
 ) {
   return async (arg?: unknown): Promise<void> => {
-    const issue = arg === undefined ? await pick() : resolveIssue(store, arg);
+    const issue = arg === undefined ? ((await current?.()) ?? (await pick())) : resolveIssue(store, arg);
     if (!issue) return;
     // An issue diagnosed before a sync reached it: its events are fetched first (jumping the queue).
     await ensureEvents?.(issue.id);
     await show(issue);
+    onShown?.(issue);
   };
 }

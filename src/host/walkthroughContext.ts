@@ -1,0 +1,54 @@
+/**
+ * Context keys that say a walkthrough step's goal is reached — a sync succeeded, an issue was opened,
+ * a diagnosis ran — so the steps complete on `onContext:` events rather than on a button click
+ * (`onCommand` ticked "Diagnose an issue" even when nothing was synced). Token and organization keys
+ * are set by the App with the rest of its context.
+ */
+import * as vscode from 'vscode';
+import { DisposableBase } from '../core/common/lifecycle';
+import type { StoredIssue, StoreMeta } from '../core/store/model';
+import type { Event } from '../core/common/emitter';
+import { ContextKeys } from './ids';
+
+export interface WalkthroughStore {
+  readonly onDidChange: Event<void>;
+  issues(): StoredIssue[];
+  meta(): Pick<StoreMeta, 'lastSuccessfulSync'>;
+}
+
+export class WalkthroughContext extends DisposableBase {
+  private readonly values = new Map<string, boolean>();
+
+  constructor(
+    private readonly store: WalkthroughStore,
+    view: Pick<vscode.TreeView<unknown>, 'onDidExpandElement' | 'onDidChangeSelection'>,
+  ) {
+    super();
+    this.register(store.onDidChange(() => this.fromStore()));
+    // Expanding or selecting an issue (or anything under it) is "opening an issue".
+    const opened = (node: unknown) => {
+      if (node && typeof node === 'object' && ('issue' in node || 'event' in node || 'frame' in node))
+        this.set(ContextKeys.issueOpened, true);
+    };
+    this.register(view.onDidExpandElement((e) => opened(e.element)));
+    this.register(view.onDidChangeSelection((e) => e.selection.forEach(opened)));
+    this.fromStore();
+  }
+
+  /** A diagnosis panel opened for a synced issue. */
+  diagnosed(): void {
+    this.set(ContextKeys.diagnosed, true);
+  }
+
+  private fromStore(): void {
+    // Before the store has loaded it answers "empty"; it fires a change once it has.
+    this.set(ContextKeys.hasIssues, this.store.issues().length > 0);
+    this.set(ContextKeys.synced, !!this.store.meta().lastSuccessfulSync);
+  }
+
+  private set(key: string, value: boolean): void {
+    if (this.values.get(key) === value) return;
+    this.values.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+}
