@@ -134,6 +134,8 @@ if (!unitOnly) {
   // e2e-diagnose: Diagnose from the tree, the panel streaming the AI answer (test/e2e/diagnose.ts).
   // e2e-suspects: the Suspect commits section, its diff and the skew notice and CodeLens (test/e2e/suspects.ts).
   // e2e-demo-trust: "Try the Demo" with workspace trust on: the notice, "Don't trust", the way back (test/e2e/demoTrust.ts).
+  // e2e-tree: event rows that differ, the walkthrough ticking only on real progress, Diagnose from the
+  //   palette with a tree selection, the status item, at 1280×800 and 900×700, dark and light (test/e2e/tree.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -143,6 +145,7 @@ if (!unitOnly) {
     ['e2e-diagnose', 'out/test/e2e/diagnose.js'],
     ['e2e-suspects', 'out/test/e2e/suspects.js'],
     ['e2e-demo-trust', 'out/test/e2e/demoTrust.js'],
+    ['e2e-tree', 'out/test/e2e/tree.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {

@@ -16,7 +16,7 @@ import { diagnosePoolIssue, openIncidentWorkbench } from '../unit/investigate/in
 import { buildRealIncident, realIncidentUnavailable, type RealIncident } from '../unit/investigate/realIncident';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { Steps } from '../vscode/ui';
+import { setColorTheme, Steps } from '../vscode/ui';
 import type { Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -156,27 +156,8 @@ async function main(): Promise<void> {
     );
 
     await step('the panel follows a switch to the light theme', async () => {
-      // The theme picker, as a user switches themes.
-      // (Not runCommand: Enter would take the palette's first fuzzy match, "Browse Color Themes in Marketplace".)
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ hasText: /^Preferences: Color Theme/ })
-        .first()
-        .click();
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ hasText: /^Dark Modern/ })
-        .first()
-        .waitFor();
-      await page.locator('.quick-input-widget input').fill('Light Modern');
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ hasText: /^Light Modern/ })
-        .first()
-        .click();
-      await page.locator('.monaco-workbench.vs').waitFor({ timeout: 10_000 });
+      // The theme picker, as a user switches themes; fails unless the workbench really turned light.
+      await setColorTheme(page, 'Light Modern');
       await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
       await panel.locator('#ai', { hasText: 'Confidence' }).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'investigate-light.png') });

@@ -12,7 +12,7 @@ import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
 import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
-import { openWorkbench, type Workbench } from '../vscode/workbench';
+import { openWithSentry, shotIfFailed, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 
@@ -35,17 +35,7 @@ async function main(): Promise<void> {
     sentry.generateSynthetic({ projects: ['billing'], issues: 8, eventsPerIssue: 2, seed: 3 });
     const workspace = join(scratch, 'workspace');
     mkdirSync(workspace);
-    wb = await openWorkbench({
-      workspace,
-      extensionDevelopmentPath: projectRoot,
-      settings: {
-        'sentryRca.baseUrl': sentry.url,
-        'sentryRca.organization': sentry.org,
-        'workbench.colorTheme': 'Default Dark Modern',
-      },
-      viewport: { width: 1280, height: 800 },
-      onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
-    });
+    wb = await openWithSentry(workspace, sentry);
     const page = wb.page;
     const ok = await step('workbench loads', async () => {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -159,13 +149,7 @@ async function main(): Promise<void> {
       await page.screenshot({ path: join(SHOTS, 'log.png') });
     });
   } finally {
-    if (steps.failed > 0 && wb) {
-      try {
-        await wb.page.screenshot({ path: join(SHOTS, 'failure.png') });
-      } catch {
-        /* the page may be gone */
-      }
-    }
+    await shotIfFailed(wb, steps.failed, join(SHOTS, 'failure.png'));
     await wb?.close();
     await sentry.close();
     rmSync(scratch, { recursive: true, force: true });

@@ -41,6 +41,39 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** An event row's label: its relative time first ("2 h ago · user cus_17"), as the tree words it. */
+/**
+ * An event row's label: its time first, relative ("2 h ago · user cus_17") or, in a burst of events,
+ * the time of day ("08:59:12 · user cus_17", "12-03 08:59:12"), as the tree words it.
+ */
 export const EVENT_ROW =
-  /^\s*(just now|in \d+|\d+ (s|min|h) ago|yesterday|\d+ (days|weeks|months) ago|\d{4}-\d\d-\d\d)/;
+  /^\s*(just now|in \d+|\d+ (s|min|h) ago|yesterday|\d+ (days|weeks|months) ago|\d{4}-\d\d-\d\d|(\d\d-\d\d )?\d\d:\d\d:\d\d)/;
+
+/**
+ * Switches the color theme the way a user does (the theme picker) and waits until the workbench really
+ * wears it: `.monaco-workbench.vs-dark` or `.vs`. A screenshot named "-dark" must never show a light theme.
+ */
+export async function setColorTheme(page: Page, theme: 'Dark Modern' | 'Light Modern'): Promise<void> {
+  // (Not runCommand: Enter would take the palette's first fuzzy match, "Browse Color Themes in Marketplace".)
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: /^Preferences: Color Theme/ })
+    .first()
+    .click();
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.locator('.quick-input-widget input').fill(theme);
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`^${theme}`) })
+    .first()
+    .click();
+  await expectColorTheme(page, theme === 'Dark Modern' ? 'dark' : 'light');
+}
+
+/** Fails unless the workbench shows a theme of this kind. */
+export async function expectColorTheme(page: Page, kind: 'dark' | 'light'): Promise<void> {
+  await page
+    .locator(kind === 'dark' ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs')
+    .waitFor({ timeout: 10_000 });
+}

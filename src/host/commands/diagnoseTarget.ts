@@ -59,7 +59,8 @@ export interface DiagnoseReadiness {
 
 export interface Blocker {
   message: string;
-  action?: { label: string; command: string };
+  /** Buttons that remove the blocker, the usual one first. */
+  actions: Array<{ label: string; command: string }>;
 }
 
 /** The first thing between the user and a diagnosis, named as such ("Set your Sentry token first"). */
@@ -68,26 +69,30 @@ export function diagnoseBlocker(r: DiagnoseReadiness): Blocker | undefined {
   if (r.restricted)
     return {
       message: 'Trust this workspace first: in Restricted Mode nothing is synced, so there is no issue to diagnose.',
-      action: { label: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
+      actions: [{ label: 'Manage Workspace Trust', command: 'workbench.trust.manage' }],
     };
   if (!r.hasToken)
     return {
-      message: 'Set your Sentry token first: there is no synced issue to diagnose yet. (No account? Try the Demo.)',
-      action: { label: 'Set Auth Token', command: Commands.setAuthToken },
+      message: 'Set your Sentry token first: there is no synced issue to diagnose yet. No account? Try the demo.',
+      actions: [
+        { label: 'Set Auth Token', command: Commands.setAuthToken },
+        { label: 'Try the Demo', command: Commands.tryDemo },
+      ],
     };
   if (!r.hasOrganization)
     return {
       message: 'Set your Sentry organization first: there is no synced issue to diagnose yet.',
-      action: { label: 'Open Settings', command: Commands.openSettings },
+      actions: [{ label: 'Open Settings', command: Commands.openSettings }],
     };
-  if (r.syncing) return { message: 'The sync is still fetching issues: diagnose one as soon as it shows in the tree.' };
+  if (r.syncing)
+    return { message: 'The sync is still fetching issues: diagnose one as soon as it shows in the tree.', actions: [] };
   if (r.synced)
     return {
       message: 'The last sync found no unresolved issue to diagnose (check the projects and the minimum level).',
-      action: { label: 'Open Settings', command: Commands.openSettings },
+      actions: [{ label: 'Open Settings', command: Commands.openSettings }],
     };
   return {
     message: 'Sync first: no issue has been synced yet.',
-    action: { label: 'Sync Now', command: Commands.syncNow },
+    actions: [{ label: 'Sync Now', command: Commands.syncNow }],
   };
 }

@@ -251,10 +251,10 @@ export async function pickIssueToDiagnose(
       },
     );
     if (blocker) {
-      const buttons = blocker.action ? [blocker.action.label] : [];
+      const buttons = blocker.actions.map((a) => a.label);
       void vscode.window.showInformationMessage(`Sentry RCA: ${blocker.message}`, ...buttons).then((pick) => {
-        if (blocker.action && pick === blocker.action.label)
-          void vscode.commands.executeCommand(blocker.action.command);
+        const chosen = blocker.actions.find((a) => a.label === pick);
+        if (chosen) void vscode.commands.executeCommand(chosen.command);
       });
     }
     return undefined;

@@ -7,7 +7,7 @@
  */
 import { crashFrame } from '../../core/frames/crashSites';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
-import { localDateTime, relativeTime } from '../../shared/timeFormat';
+import { localDateTime, localDay, relativeTime } from '../../shared/timeFormat';
 import { escapeMarkdown, shortPath, type RowDescriptor } from './issueTreeFormat';
 
 /** What an event row may name, in the order a difference is looked for. */
@@ -83,7 +83,7 @@ function sharedPrefixLength(values: readonly string[]): number {
 
 /**
  * Rows for an issue's stored events, latest first: labels say when and what differs, and no two
- * labels are the same (events equal in every shown facet get their time of day, then their id).
+ * labels are the same (in a burst, every row gets its time of day instead; equal events their id).
  */
 export function describeEvents(
   events: readonly StoredEvent[],
@@ -100,20 +100,28 @@ export function describeEvents(
   ];
   const prefix = new Map<Facet, number>(FACETS.map((f) => [f, sharedPrefixLength(values.get(f)!)]));
 
-  const labels = sorted.map((e, i) =>
-    [relativeTime(e.timestamp, now), ...inLabel.map((f) => labelPart(f, values.get(f)![i]!, prefix.get(f)!))].join(
-      ' · ',
-    ),
-  );
-  // Still equal (a burst of identical events): the time of day tells them apart, then the event id.
-  const counts = (list: string[]) => list.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
-  let seen = counts(labels);
-  for (let i = 0; i < labels.length; i++)
-    if (seen.get(labels[i]!)! > 1)
-      labels[i] = `${labels[i]} · ${localDateTime(sorted[i]!.timestamp, { zone: false, timeOnly: true })}`;
-  seen = counts(labels);
-  for (let i = 0; i < labels.length; i++)
-    if (seen.get(labels[i]!)! > 1) labels[i] = `${labels[i]} · ${sorted[i]!.id.slice(0, 8)}`;
+  const facetParts = sorted.map((_, i) => inLabel.map((f) => labelPart(f, values.get(f)![i]!, prefix.get(f)!)));
+  // The time that tells the rows apart: relative ("2 h ago") when that and the facets suffice; in a
+  // burst of events, the local time of day for every row (seconds, then milliseconds); then the event id.
+  const days = new Set(sorted.map((e) => localDay(e.timestamp))).size;
+  const timeOfDay = (e: StoredEvent, millis: boolean) => {
+    const t = localDateTime(e.timestamp, { zone: false, timeOnly: days === 1, millis });
+    return days === 1 ? t : t.slice(5); // `12-03 08:59:12` when the events span days
+  };
+  const clocks: Array<(e: StoredEvent) => string> = [
+    (e) => relativeTime(e.timestamp, now),
+    (e) => timeOfDay(e, false),
+    (e) => timeOfDay(e, true),
+  ];
+  let labels: string[] = [];
+  let clock = 0;
+  for (; clock < clocks.length; clock++) {
+    labels = sorted.map((e, i) => [clocks[clock]!(e), ...facetParts[i]!].join(' · '));
+    if (new Set(labels).size === labels.length) break;
+  }
+  const absoluteClock = clock > 0;
+  const seen = labels.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+  labels = labels.map((l, i) => (seen.get(l)! > 1 ? `${l} · ${sorted[i]!.id.slice(0, 8)}` : l));
 
   return sorted.map((event, i) => {
     // The description: what is not already in the label, varying facets first, then the absolute time.
@@ -125,7 +133,11 @@ export function describeEvents(
       event,
       row: {
         label: labels[i]!,
-        description: [...rest, localDateTime(event.timestamp)].join(' · '),
+        // The time the label does not show: the absolute one, or the relative one when the label has the clock.
+        description: [
+          ...rest,
+          absoluteClock ? relativeTime(event.timestamp, now) : localDateTime(event.timestamp),
+        ].join(' · '),
         tooltip: eventTooltip(event, now, varying),
         icon: { id: 'pulse' },
       },

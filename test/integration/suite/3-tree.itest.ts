@@ -45,7 +45,10 @@ describe('issue tree after a sync (read back through the tree provider)', () => 
       assert.equal(events[0]!.contextValue, 'sentryRca.event');
       // Latest first, labelled by relative time plus what differs; no two event rows read the same.
       const eventRows = events.filter((r) => r.contextValue === 'sentryRca.event');
-      assert.match(eventRows[0]!.label, /^(just now|\d+ (min|h) ago|yesterday|\d+ days ago)/);
+      assert.match(
+        eventRows[0]!.label,
+        /^(just now|\d+ (min|h) ago|yesterday|\d+ days ago|(\d\d-\d\d )?\d\d:\d\d:\d\d)/,
+      );
       assert.equal(
         new Set(eventRows.map((r) => r.label)).size,
         eventRows.length,

@@ -43,20 +43,23 @@ describe('what Diagnose says when there is nothing to diagnose', () => {
     const b = diagnoseBlocker(fresh)!;
     assert.match(b.message, /^Set your Sentry token first/);
     assert.doesNotMatch(b.message, /Sync/);
-    assert.deepEqual(b.action, { label: 'Set Auth Token', command: Commands.setAuthToken });
+    assert.deepEqual(b.actions, [
+      { label: 'Set Auth Token', command: Commands.setAuthToken },
+      { label: 'Try the Demo', command: Commands.tryDemo },
+    ]);
   });
 
   test('a token but no organization: set the organization', () => {
     const b = diagnoseBlocker({ ...fresh, hasToken: true })!;
     assert.match(b.message, /^Set your Sentry organization first/);
-    assert.equal(b.action?.command, Commands.openSettings);
+    assert.equal(b.actions[0]?.command, Commands.openSettings);
   });
 
   test('set up but nothing synced: sync first; while syncing: wait for it', () => {
     const ready = { ...fresh, hasToken: true, hasOrganization: true };
     const b = diagnoseBlocker(ready)!;
     assert.match(b.message, /^Sync first/);
-    assert.deepEqual(b.action, { label: 'Sync Now', command: Commands.syncNow });
+    assert.deepEqual(b.actions, [{ label: 'Sync Now', command: Commands.syncNow }]);
     assert.match(diagnoseBlocker({ ...ready, syncing: true })!.message, /still fetching/);
     assert.match(diagnoseBlocker({ ...ready, synced: true })!.message, /found no unresolved issue/);
   });

@@ -131,10 +131,34 @@ describe('event rows', () => {
     );
   });
 
-  test('events equal in everything but time get their time of day, and the absolute time with zone on hover', () => {
-    const list = labels([event(1), event(2), event(3)]);
+  test('a burst of events equal in all but time: every row gets its time of day, the relative time moves to the description', () => {
+    const rows = describeEvents([event(1), event(2), event(3)], NOW);
+    const list = rows.map((r) => r.row.label);
     assertDistinct(list);
-    for (const l of list) assert.match(l, /^2 h ago · \d\d:\d\d:\d\d$/);
+    for (const l of list) assert.match(l, /^\d\d:\d\d:\d\d$/);
+    assert.match(rows[0]!.row.description!, /· 2 h ago$/);
+    // Some rows told apart by a facet, others not: still one clock for all rows.
+    const mixed = labels([
+      event(1, { tags: { user: 'id:a' } }),
+      event(2, { tags: { user: 'id:a' } }),
+      event(3, { tags: { user: 'id:b' } }),
+    ]);
+    assertDistinct(mixed);
+    for (const l of mixed) assert.match(l, /^\d\d:\d\d:\d\d · user [ab]$/);
+    // Within one second: milliseconds.
+    const ms = labels([
+      event(1, { timestamp: '2026-12-03T07:59:12.120Z' }),
+      event(2, { timestamp: '2026-12-03T07:59:12.450Z' }),
+    ]);
+    assertDistinct(ms);
+    for (const l of ms) assert.match(l, /^\d\d:\d\d:12\.\d{3}$/);
+    // Over several days: the date too.
+    const days = labels([
+      event(1, { timestamp: '2026-12-01T07:59:12Z' }),
+      event(2, { timestamp: '2026-12-01T07:59:12Z' }),
+      event(3, { timestamp: '2026-12-02T07:59:12Z' }),
+    ]);
+    assert.match(days[0]!, /^12-0\d \d\d:\d\d:\d\d/);
     const [first] = describeEvents([event(1), event(2)], NOW);
     assert.match(first!.row.tooltip!, /2026-12-03 \d\d:\d\d:\d\d \S+ \(2 h ago\)/);
   });
@@ -143,7 +167,7 @@ describe('event rows', () => {
     const same = { timestamp: '2026-12-03T07:59:12.000Z' };
     const list = labels([event(1, same), event(2, same)]);
     assertDistinct(list);
-    assert.match(list[0]!, / · e1abcdef$/);
+    assert.match(list[0]!, /^\d\d:\d\d:12\.000 · e1abcdef$/);
   });
 
   test('the user or the transaction names an event when message and culprit are the same', () => {
