@@ -127,7 +127,9 @@ export class App extends DisposableBase {
       }),
     );
     this.issues = this.register(new IssuesView(store, context.workspaceState, this.syncService));
-    this.walkthrough = this.register(new WalkthroughContext(store, this.issues.view));
+    this.walkthrough = this.register(
+      new WalkthroughContext(store, this.issues.view, { config, secrets: context.secrets }),
+    );
     this.statusBar = this.register(
       new SyncStatusBar({
         store,

@@ -50,6 +50,10 @@ export const ContextKeys = {
   issueOpened: 'sentryRca.issueOpened',
   /** A diagnosis panel opened for an issue (the walkthrough's Diagnose step). */
   diagnosed: 'sentryRca.diagnosed',
+  /** Log sources are configured (the walkthrough's logs step). */
+  hasLogSources: 'sentryRca.hasLogSources',
+  /** An OpenAI API key is stored or in the environment (the walkthrough's AI step). */
+  hasAiKey: 'sentryRca.hasAiKey',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */

@@ -1,6 +1,6 @@
 /**
  * Context keys that say a walkthrough step's goal is reached — a sync succeeded, an issue was opened,
- * a diagnosis ran — so the steps complete on `onContext:` events rather than on a button click
+ * a diagnosis ran, log sources are set, an AI key is stored — so the steps complete on `onContext:` events rather than on a button click
  * (`onCommand` ticked "Diagnose an issue" even when nothing was synced). Token and organization keys
  * are set by the App with the rest of its context.
  */
@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { DisposableBase } from '../core/common/lifecycle';
 import type { StoredIssue, StoreMeta } from '../core/store/model';
 import type { Event } from '../core/common/emitter';
-import { ContextKeys } from './ids';
+import { ContextKeys, SECRET_AI_KEY } from './ids';
 
 export interface WalkthroughStore {
   readonly onDidChange: Event<void>;
@@ -22,9 +22,31 @@ export class WalkthroughContext extends DisposableBase {
   constructor(
     private readonly store: WalkthroughStore,
     view: Pick<vscode.TreeView<unknown>, 'onDidExpandElement' | 'onDidChangeSelection'>,
+    /** Log sources in the settings (the logs step) and the AI key in SecretStorage (the AI step). */
+    extras?: {
+      config: { readonly settings: { readonly logSources: readonly unknown[] }; readonly onDidChange: Event<unknown> };
+      secrets: Pick<vscode.SecretStorage, 'get' | 'onDidChange'>;
+    },
   ) {
     super();
     this.register(store.onDidChange(() => this.fromStore()));
+    if (extras) {
+      const { config, secrets } = extras;
+      const logs = () => this.set(ContextKeys.hasLogSources, config.settings.logSources.length > 0);
+      this.register(config.onDidChange(logs));
+      logs();
+      const aiKey = () =>
+        void secrets.get(SECRET_AI_KEY).then(
+          (k) => this.set(ContextKeys.hasAiKey, !!k?.trim() || !!process.env.OPENAI_API_KEY),
+          () => {},
+        );
+      this.register(
+        secrets.onDidChange((e) => {
+          if (e.key === SECRET_AI_KEY) aiKey();
+        }),
+      );
+      aiKey();
+    }
     // Expanding or selecting an issue (or anything under it) is "opening an issue".
     const opened = (node: unknown) => {
       if (node && typeof node === 'object' && ('issue' in node || 'event' in node || 'frame' in node))
