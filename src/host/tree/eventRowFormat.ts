@@ -125,8 +125,11 @@ export function describeEvents(
 
   return sorted.map((event, i) => {
     // The description: what is not already in the label, varying facets first, then the absolute time.
+    const tx = values.get('transaction')![i]!;
     const rest = [...varying.filter((f) => !inLabel.includes(f)), 'environment' as const, 'release' as const]
       .filter((f, k, all) => !inLabel.includes(f) && all.indexOf(f) === k)
+      // A URL the transaction already says (`POST /checkout` and `/checkout`) is said once.
+      .filter((f) => !(f === 'url' && tx.endsWith(values.get('url')![i]!)))
       .map((f) => values.get(f)![i]!)
       .filter((v) => v !== '');
     return {

@@ -182,6 +182,15 @@ describe('event rows', () => {
     assert.match(rows[0]!.row.tooltip!, /User: cus\\_17 \*\(differs\)\*/);
     const tx = labels([event(1, { tags: { transaction: 'POST /checkout' } }), event(2, { tags: {} })]);
     assert.deepEqual(tx, ['2 h ago · POST /checkout', '2 h ago · no transaction']);
+    // The URL the transaction already names is not repeated in the description.
+    const [withUrl] = describeEvents(
+      [
+        event(1, { tags: { user: 'id:a', transaction: 'POST /checkout', url: 'http://shop/checkout' } }),
+        event(2, { tags: { user: 'id:b', transaction: 'GET /orders/:id', url: 'http://shop/orders/7' } }),
+      ],
+      NOW,
+    );
+    assert.match(withUrl!.row.description!, /^POST \/checkout · production/);
   });
 
   test('labels stay short: long values are cut, the description carries the rest', () => {
