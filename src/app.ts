@@ -12,8 +12,7 @@ import { copyLink, copyShortId, openInSentry } from './host/commands/issueComman
 import { clearAuthToken, setAuthToken } from './host/commands/tokenCommands';
 import { clearFilters, filterByLevel, filterByProject, filterByText, sortIssues } from './host/commands/viewCommands';
 import { Config } from './host/config';
-import { currentIssue } from './host/commands/diagnoseContext';
-import type { DiagnoseReadiness } from './host/commands/diagnoseTarget';
+import { currentIssue, type DiagnoseReadiness } from './host/commands/diagnoseTarget';
 import { syncFailure } from './host/failureMessages';
 import { WalkthroughContext } from './host/walkthroughContext';
 import type { StoredIssue } from './core/store/model';
@@ -422,6 +421,12 @@ export class App extends DisposableBase {
     currentIssue({
       findIssue: (id) => this.store.findIssue(id),
       treeSelection: () => this.issues.view.selection,
+      cursor: () => {
+        const editor = vscode.window.activeTextEditor;
+        return editor?.document.uri.scheme === 'file'
+          ? { path: editor.document.uri.fsPath, line: editor.selection.active.line + 1 }
+          : undefined;
+      },
       crashSites: () => this.framesFeature?.crashSites,
     });
 

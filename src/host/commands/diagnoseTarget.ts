@@ -2,7 +2,9 @@
  * Which issue "Diagnose Issue" means when run from the palette or its key, and, when there is none,
  * what stands in the way. Plain data and no VS Code API, so the choice and the wording are unit-tested.
  */
+import type { CrashSite } from '../../core/frames/crashSites';
 import type { StoredIssue } from '../../core/store/model';
+import { sitesByLine } from '../editor/crashSiteIndex';
 import { Commands } from '../ids';
 
 /** A tree row as far as this module cares: its parent chain, and an issue or an event on the way up. */
@@ -42,6 +44,30 @@ export function issueOfSelection(
     }
   }
   return undefined;
+}
+
+export interface DiagnoseContextDeps {
+  findIssue(idOrShortId: string): StoredIssue | undefined;
+  /** The issue tree's selected rows. */
+  treeSelection(): readonly unknown[];
+  /** The active editor's file (absolute path) and 1-based cursor line, when it shows a local file. */
+  cursor(): { path: string; line: number } | undefined;
+  /** The crash-site index behind the CodeLens and hover (absent until the frames feature has loaded). */
+  crashSites(): { sitesIn(path: string): Promise<readonly CrashSite[]> } | undefined;
+}
+
+/**
+ * The issue "Diagnose Issue" means without an argument (palette, key binding): the issue of the tree's
+ * selected row, else the busiest issue crashing on the cursor's line (the one its CodeLens lists first).
+ */
+export async function currentIssue(deps: DiagnoseContextDeps): Promise<StoredIssue | undefined> {
+  const selected = issueOfSelection(deps.treeSelection(), (id) => deps.findIssue(id));
+  if (selected) return selected;
+  const at = deps.cursor();
+  const sites = deps.crashSites();
+  if (!at || !sites) return undefined;
+  const onLine = sitesByLine(await sites.sitesIn(at.path)).get(at.line);
+  return onLine?.[0] ? deps.findIssue(onLine[0].issueId) : undefined;
 }
 
 /** What "Diagnose Issue" needs before there is anything to diagnose. */

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { StoredIssue } from '../../../src/core/store/model';
-import { diagnoseBlocker, issueOfSelection, type DiagnoseReadiness } from '../../../src/host/commands/diagnoseTarget';
+import type { CrashSite } from '../../../src/core/frames/crashSites';
+import {
+  currentIssue,
+  diagnoseBlocker,
+  issueOfSelection,
+  type DiagnoseReadiness,
+} from '../../../src/host/commands/diagnoseTarget';
 import { Commands } from '../../../src/host/ids';
 
 const issue = (id: string) => ({ id, shortId: `SHOP-${id}`, title: `Error ${id}` }) as StoredIssue;
@@ -26,6 +32,45 @@ describe('the issue Diagnose means from the palette', () => {
     assert.equal(issueOfSelection([], find), undefined);
     assert.equal(issueOfSelection([{ project: { slug: 'shop' } }], find), undefined);
     assert.equal(issueOfSelection([{ event: { issueId: 'gone' } }], find), undefined);
+  });
+});
+
+describe('the tree selection first, then the crash site at the cursor', () => {
+  const stored = new Map([
+    ['1', issue('1')],
+    ['2', issue('2')],
+    ['3', issue('3')],
+  ]);
+  const site = (issueId: string, line: number, count: number) =>
+    ({ issueId, shortId: `SHOP-${issueId}`, path: '/w/src/db/pool.mjs', line, count }) as CrashSite;
+  const sites = [site('1', 44, 3), site('2', 44, 120), site('3', 12, 9)];
+  const deps = (selection: unknown[], cursor?: { path: string; line: number }) => ({
+    findIssue: (id: string) => stored.get(id),
+    treeSelection: () => selection,
+    cursor: () => cursor,
+    crashSites: () => ({ sitesIn: async (path: string) => (path === '/w/src/db/pool.mjs' ? sites : []) }),
+  });
+
+  test('a tree selection wins over the cursor', async () => {
+    assert.equal(
+      await currentIssue(deps([{ issue: issue('3') }], { path: '/w/src/db/pool.mjs', line: 44 })),
+      stored.get('3'),
+    );
+  });
+
+  test('no selection: the busiest issue crashing on the cursor line', async () => {
+    assert.equal(await currentIssue(deps([], { path: '/w/src/db/pool.mjs', line: 44 })), stored.get('2'));
+    assert.equal(await currentIssue(deps([], { path: '/w/src/db/pool.mjs', line: 12 })), stored.get('3'));
+  });
+
+  test('a line or file without a crash site, no editor, or no crash-site index yet: nothing (the pick asks)', async () => {
+    assert.equal(await currentIssue(deps([], { path: '/w/src/db/pool.mjs', line: 45 })), undefined);
+    assert.equal(await currentIssue(deps([], { path: '/w/other.mjs', line: 44 })), undefined);
+    assert.equal(await currentIssue(deps([])), undefined);
+    assert.equal(
+      await currentIssue({ ...deps([], { path: '/w/src/db/pool.mjs', line: 44 }), crashSites: () => undefined }),
+      undefined,
+    );
   });
 });
 
