@@ -54,6 +54,8 @@ export const ContextKeys = {
   hasLogSources: 'sentryRca.hasLogSources',
   /** An OpenAI API key is stored or in the environment (the walkthrough's AI step). */
   hasAiKey: 'sentryRca.hasAiKey',
+  /** A walkthrough tab is open (see WalkthroughContext: steps whose goal was met before it opened). */
+  walkthroughOpen: 'sentryRca.walkthroughOpen',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */

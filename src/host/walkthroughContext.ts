@@ -54,6 +54,15 @@ export class WalkthroughContext extends DisposableBase {
     };
     this.register(view.onDidExpandElement((e) => opened(e.element)));
     this.register(view.onDidChangeSelection((e) => e.selection.forEach(opened)));
+    // VS Code 1.100 creates its walkthrough service when a walkthrough is first opened, and a step whose
+    // `onContext:` expression is already true at that moment is never ticked (the event counts as seen
+    // without progressing the step). Each step also completes on `<goal> && sentryRca.walkthroughOpen`,
+    // which turns true only after a walkthrough tab opened, so goals met earlier tick then.
+    const walkthroughTab = () =>
+      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => /^(Walkthrough|Welcome)\b/.test(t.label)));
+    const tabs = () => this.set(ContextKeys.walkthroughOpen, walkthroughTab());
+    this.register(vscode.window.tabGroups.onDidChangeTabs(tabs));
+    tabs();
     this.fromStore();
   }
 
