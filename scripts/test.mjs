@@ -137,6 +137,8 @@ if (!unitOnly) {
   // e2e-alerts: new-issue alerts after a sync and the event details view (test/e2e/alerts.ts).
   // e2e-lm: an editor language model (a helper extension's, chatProvider proposal) runs Diagnose (test/e2e/lmProvider.ts).
   // e2e-panel: the diagnosis panel's first screen at 1280×800 and 900×700, keyboard, themes (test/e2e/panel.ts).
+  // e2e-tree: event rows that differ, the walkthrough ticking only on real progress, Diagnose from the
+  //   palette with a tree selection, the status item, at 1280×800 and 900×700, dark and light (test/e2e/tree.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -149,6 +151,7 @@ if (!unitOnly) {
     ['e2e-alerts', 'out/test/e2e/alerts.js'],
     ['e2e-lm', 'out/test/e2e/lmProvider.js'],
     ['e2e-panel', 'out/test/e2e/panel.js'],
+    ['e2e-tree', 'out/test/e2e/tree.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {

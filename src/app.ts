@@ -12,6 +12,10 @@ import { copyLink, copyShortId, openInSentry } from './host/commands/issueComman
 import { clearAuthToken, setAuthToken } from './host/commands/tokenCommands';
 import { clearFilters, filterByLevel, filterByProject, filterByText, sortIssues } from './host/commands/viewCommands';
 import { Config } from './host/config';
+import { currentIssue, type DiagnoseReadiness } from './host/commands/diagnoseTarget';
+import { syncFailure } from './host/failureMessages';
+import { WalkthroughContext } from './host/walkthroughContext';
+import type { StoredIssue } from './core/store/model';
 import { Commands, CONFIG_SECTION, ContextKeys, type CommandId } from './host/ids';
 import { LogChannel } from './host/log';
 import { reportError } from './host/notify';
@@ -71,6 +75,8 @@ export class App extends DisposableBase {
   readonly scheduler: SyncScheduler;
   readonly issues: IssuesView;
   readonly statusBar: SyncStatusBar;
+  /** Context keys that tick the walkthrough's steps when their goal is reached. */
+  readonly walkthrough: WalkthroughContext;
   /** Restricted Mode: syncing, SSH, git and AI off in an untrusted workspace. */
   readonly restricted: RestrictedMode;
   /** One notification per sync for new or regressed issues (`sentryRca.alerts.*`). */
@@ -149,6 +155,9 @@ export class App extends DisposableBase {
         logger: log,
         reportError: (e) => reportError(log, 'Event details', e),
       }),
+    );
+    this.walkthrough = this.register(
+      new WalkthroughContext(store, this.issues.view, { config, secrets: context.secrets }),
     );
     this.statusBar = this.register(
       new SyncStatusBar({
@@ -403,7 +412,11 @@ export class App extends DisposableBase {
     if (o.ok || o.cancelled) return;
     // Manual syncs always say why they failed; background ones only at the start of a failure streak,
     // so an offline laptop is not nagged on every timer tick (the status bar keeps showing the error).
-    if (o.trigger === 'manual' || o.consecutiveFailures === 1) reportError(this.log, 'Sync failed', o.error);
+    if (o.trigger === 'manual' || o.consecutiveFailures === 1)
+      reportError(this.log, 'Sync failed', o.error, {
+        message: syncFailure(o.error, this.config.settings.baseUrl),
+        action: { label: 'Retry', command: Commands.syncNow },
+      });
     else
       this.log.warn(`[app] background sync failed again (${o.consecutiveFailures} in a row): ${errorMessage(o.error)}`);
   }
@@ -428,6 +441,37 @@ export class App extends DisposableBase {
     await Promise.all([
       vscode.commands.executeCommand('setContext', ContextKeys.hasToken, this.hasToken),
       vscode.commands.executeCommand('setContext', ContextKeys.configured, this.configured),
+      vscode.commands.executeCommand(
+        'setContext',
+        ContextKeys.hasOrganization,
+        this.config.settings.organization !== '',
+      ),
     ]);
   }
+
+  /** The issue Diagnose means from the palette: the tree's selection, else the crash site at the cursor. */
+  readonly currentIssue = (): Promise<StoredIssue | undefined> =>
+    currentIssue({
+      findIssue: (id) => this.store.findIssue(id),
+      treeSelection: () => this.issues.view.selection,
+      cursor: () => {
+        const editor = vscode.window.activeTextEditor;
+        return editor?.document.uri.scheme === 'file'
+          ? { path: editor.document.uri.fsPath, line: editor.selection.active.line + 1 }
+          : undefined;
+      },
+      crashSites: () => this.framesFeature?.crashSites,
+    });
+
+  /** What stands between the user and a first diagnosis, for Diagnose's message when nothing is synced. */
+  readonly diagnoseReadiness = (): DiagnoseReadiness => ({
+    restricted: this.restricted.active,
+    hasToken: this.hasToken,
+    hasOrganization: this.config.settings.organization !== '',
+    syncing: this.scheduler.state.running,
+    synced: !!this.store.meta().lastSuccessfulSync,
+    issues: this.store.issues().length,
+  });
+
+  readonly onDiagnosed = (): void => this.walkthrough.diagnosed();
 }

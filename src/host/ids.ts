@@ -43,6 +43,22 @@ export const ContextKeys = {
   hasToken: 'sentryRca.hasToken',
   syncing: 'sentryRca.syncing',
   filtered: 'sentryRca.filtered',
+  /** The organization setting is set (the walkthrough's organization step). */
+  hasOrganization: 'sentryRca.hasOrganization',
+  /** A sync has succeeded at least once (the walkthrough's sync step). */
+  synced: 'sentryRca.synced',
+  /** At least one issue is stored (Diagnose's key binding). */
+  hasIssues: 'sentryRca.hasIssues',
+  /** An issue was expanded or selected in the tree (the walkthrough's "Open an issue" step). */
+  issueOpened: 'sentryRca.issueOpened',
+  /** A diagnosis panel opened for an issue (the walkthrough's Diagnose step). */
+  diagnosed: 'sentryRca.diagnosed',
+  /** Log sources are configured (the walkthrough's logs step). */
+  hasLogSources: 'sentryRca.hasLogSources',
+  /** An OpenAI API key is stored or in the environment (the walkthrough's AI step). */
+  hasAiKey: 'sentryRca.hasAiKey',
+  /** A walkthrough tab is open (see WalkthroughContext: steps whose goal was met before it opened). */
+  walkthroughOpen: 'sentryRca.walkthroughOpen',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */
@@ -54,6 +70,8 @@ export const ContextValues = {
   libraryFrames: 'sentryRca.libraryFrames',
   exception: 'sentryRca.exception',
   message: 'sentryRca.message',
+  /** "N more events in Sentry…" under an issue's stored events. */
+  moreEvents: 'sentryRca.moreEvents',
 } as const;
 
 export const SECRET_TOKEN_KEY = 'sentryRca.authToken';

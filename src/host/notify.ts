@@ -18,16 +18,28 @@ function fixFor(e: unknown): { label: string; command: string } | undefined {
  * "Show Log" button opens the channel (plus the fix, when the error has one). Cancellation is not an
  * error and shows nothing.
  */
-export function reportError(logger: Logger, context: string, e: unknown): void {
+export function reportError(
+  logger: Logger,
+  context: string,
+  e: unknown,
+  opts: {
+    /** The whole message (after "Sentry RCA: "), when `context: error` would not read well. */
+    message?: string;
+    /** One more button, e.g. "Retry" running Sync Now. */
+    action?: { label: string; command: string };
+  } = {},
+): void {
   if (isAbortError(e)) {
     logger.info(`${context}: cancelled`);
     return;
   }
   logger.error(`${context}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  const fix = fixFor(e);
-  const buttons = fix ? [fix.label, SHOW_LOG] : [SHOW_LOG];
-  void vscode.window.showErrorMessage(`Sentry RCA: ${context}: ${errorMessage(e)}`, ...buttons).then((pick) => {
+  const actions = [fixFor(e), opts.action].filter((a): a is { label: string; command: string } => !!a);
+  const buttons = [...actions.map((a) => a.label), SHOW_LOG];
+  const message = opts.message ?? `${context}: ${errorMessage(e)}`;
+  void vscode.window.showErrorMessage(`Sentry RCA: ${message}`, ...buttons).then((pick) => {
     if (pick === SHOW_LOG) void vscode.commands.executeCommand(Commands.showLog);
-    else if (fix && pick === fix.label) void vscode.commands.executeCommand(fix.command);
+    const chosen = actions.find((a) => a.label === pick);
+    if (chosen) void vscode.commands.executeCommand(chosen.command);
   });
 }

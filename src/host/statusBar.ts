@@ -6,7 +6,8 @@ import type { StoreHandle } from './storeHandle';
 import type { SchedulerState } from '../core/sync/syncScheduler';
 import { eventsProgressText, type SyncProgress } from '../core/sync/syncProgress';
 import { Commands, InternalIds } from './ids';
-import { relativeTime, timeTooltip } from './tree/issueTreeFormat';
+import { failedStatusText, idleStatusText } from './statusBarText';
+import { timeTooltip } from './tree/issueTreeFormat';
 
 export interface StatusSource {
   store: Pick<StoreHandle, 'issues' | 'meta' | 'onDidChange'>;
@@ -47,7 +48,7 @@ export class SyncStatusBar extends DisposableBase {
       state.lastOutcome && !state.lastOutcome.ok && !state.lastOutcome.cancelled ? state.lastOutcome : null;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Sentry RCA**\n\n');
-    if (last) tip.appendMarkdown(`Last sync: ${timeTooltip(last, Date.now())}  \n`);
+    tip.appendMarkdown(`Last sync: ${last ? timeTooltip(last, Date.now()) : 'never'}  \n`);
     tip.appendMarkdown(`Unresolved issues: ${unresolved}  \n`);
     if (state.nextRunAt)
       tip.appendMarkdown(`Next sync: in ${Math.max(1, Math.round((state.nextRunAt - Date.now()) / 60_000))} min  \n`);
@@ -73,10 +74,10 @@ export class SyncStatusBar extends DisposableBase {
       this.item.tooltip = 'Sentry RCA is not set up: click to set the auth token.';
       return;
     } else if (failed) {
-      this.item.text = `$(error) Sentry: sync failed${unresolved ? ` · ${unresolved}` : ''}`;
+      this.item.text = failedStatusText(unresolved);
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      this.item.text = `$(bug) ${unresolved}${last ? ` · ${relativeTime(last, Date.now())}` : ''}`;
+      this.item.text = idleStatusText(unresolved, last, Date.now());
       this.item.backgroundColor = undefined;
     }
     this.item.command = Commands.syncNow;

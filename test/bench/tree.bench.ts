@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IssueStore, emptyStore } from '../../src/core/store/issueStore';
 import { levelRank, type StoredEvent, type StoredIssue, type StoredProject } from '../../src/core/store/model';
-import { describeEvent, describeFrame, describeIssue, frameRows } from '../../src/host/tree/issueTreeFormat';
+import { describeEvents } from '../../src/host/tree/eventRowFormat';
+import { describeFrame, describeIssue, frameRows } from '../../src/host/tree/issueTreeFormat';
 import { IssueTreeModel } from '../../src/host/tree/issueTreeModel';
 
 const ISSUES = 10_000;
@@ -191,8 +192,8 @@ async function main(): Promise<void> {
 
     const issue = group.issues[0]!;
     const deep = time(() => {
+      describeEvents(model.events(issue.id), now);
       for (const e of model.events(issue.id)) {
-        describeEvent(e);
         for (const row of frameRows(e.exceptions[0]!)) if (row.kind === 'frame') describeFrame(row.frame);
       }
     }, 20);

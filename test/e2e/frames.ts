@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
+import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       await password.fill(sentry.token);
       await page.keyboard.press('Enter');
       await expand(page, /PoolExhaustedError/);
-      await expand(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+      await expand(page, EVENT_ROW);
       await expand(page, /\d+ library frames?/);
       await treeRow(page, /pool\.mjs:\d+/)
         .first()

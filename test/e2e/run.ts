@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
-import { openWorkbench, type Workbench } from '../vscode/workbench';
+import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { openWithSentry, shotIfFailed, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 
@@ -35,17 +35,7 @@ async function main(): Promise<void> {
     sentry.generateSynthetic({ projects: ['billing'], issues: 8, eventsPerIssue: 2, seed: 3 });
     const workspace = join(scratch, 'workspace');
     mkdirSync(workspace);
-    wb = await openWorkbench({
-      workspace,
-      extensionDevelopmentPath: projectRoot,
-      settings: {
-        'sentryRca.baseUrl': sentry.url,
-        'sentryRca.organization': sentry.org,
-        'workbench.colorTheme': 'Default Dark Modern',
-      },
-      viewport: { width: 1280, height: 800 },
-      onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
-    });
+    wb = await openWithSentry(workspace, sentry);
     const page = wb.page;
     const ok = await step('workbench loads', async () => {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -82,7 +72,7 @@ async function main(): Promise<void> {
       const issue = row(page, /ORDERS-\w+/).first();
       await issue.click();
       await page.keyboard.press('ArrowRight');
-      const event = row(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/).first();
+      const event = row(page, EVENT_ROW).first();
       await event.waitFor({ timeout: 10_000 });
       await event.click();
       await page.keyboard.press('ArrowRight');
@@ -115,7 +105,7 @@ async function main(): Promise<void> {
     await step('the status bar shows the unresolved count', async () => {
       await page
         .locator('.statusbar-item')
-        .filter({ hasText: /\d+ · (just now|\d+ min ago)/ })
+        .filter({ hasText: /Sentry: \d+ issues? · synced (just now|\d+ min ago)/ })
         .first()
         .waitFor({ timeout: 10_000 });
     });
@@ -159,13 +149,7 @@ async function main(): Promise<void> {
       await page.screenshot({ path: join(SHOTS, 'log.png') });
     });
   } finally {
-    if (steps.failed > 0 && wb) {
-      try {
-        await wb.page.screenshot({ path: join(SHOTS, 'failure.png') });
-      } catch {
-        /* the page may be gone */
-      }
-    }
+    await shotIfFailed(wb, steps.failed, join(SHOTS, 'failure.png'));
     await wb?.close();
     await sentry.close();
     rmSync(scratch, { recursive: true, force: true });

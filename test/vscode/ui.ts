@@ -41,6 +41,13 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * An event row's label: its time first, relative ("2 h ago · user cus_17") or, in a burst of events,
+ * the time of day ("08:59:12 · user cus_17", "12-03 08:59:12"), as the tree words it.
+ */
+export const EVENT_ROW =
+  /^\s*(just now|in \d+|\d+ (s|min|h) ago|yesterday|\d+ (days|weeks|months) ago|\d{4}-\d\d-\d\d|(\d\d-\d\d )?\d\d:\d\d:\d\d)/;
+
 /** The workbench class of each theme kind, and the class VS Code puts on a webview's body for it. */
 const THEME_KIND = {
   light: { workbench: '.monaco-workbench.vs', webviewBody: 'vscode-light' },
@@ -87,4 +94,9 @@ export async function dismissToasts(page: Page): Promise<void> {
     .first()
     .waitFor({ state: 'detached', timeout: 5000 })
     .catch(() => {});
+}
+
+/** Fails unless the workbench shows a theme of this kind. */
+export async function expectColorTheme(page: Page, kind: 'dark' | 'light'): Promise<void> {
+  await page.locator(THEME_KIND[kind].workbench).first().waitFor({ timeout: 10_000 });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
+import { projectRoot, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 
 export const CHROMIUM = process.env.SENTRY_RCA_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -155,5 +155,33 @@ export async function runExtensionTests(
     return { exitCode: result, timedOut: false, durationMs: Date.now() - started };
   } finally {
     await wb.close();
+  }
+}
+
+/**
+ * The workbench as the UI suites open it: this extension under development, pointed at a test Sentry
+ * server (URL and organization set, no token), in the dark theme at 1280×800.
+ */
+export function openWithSentry(workspace: string, sentry: { url: string; org: string }): Promise<Workbench> {
+  return openWorkbench({
+    workspace,
+    extensionDevelopmentPath: projectRoot,
+    settings: {
+      'sentryRca.baseUrl': sentry.url,
+      'sentryRca.organization': sentry.org,
+      'workbench.colorTheme': 'Default Dark Modern',
+    },
+    viewport: { width: 1280, height: 800 },
+    onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
+  });
+}
+
+/** After a failed step: a screenshot of how the workbench looked, when the page is still there. */
+export async function shotIfFailed(wb: Workbench | undefined, failed: number, path: string): Promise<void> {
+  if (failed === 0 || !wb) return;
+  try {
+    await wb.page.screenshot({ path });
+  } catch {
+    /* the page may be gone */
   }
 }

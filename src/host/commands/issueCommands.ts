@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { RcaError } from '../../core/common/errors';
 import type { StoredIssue } from '../../core/store/model';
+import { eventsLink } from '../tree/eventRowFormat';
 import { IssueNode } from '../tree/nodes/issueNode';
+import { MoreEventsNode } from '../tree/nodes/moreEventsNode';
 
 export interface IssueLookup {
   findIssue(idOrShortId: string): StoredIssue | undefined;
@@ -32,9 +34,15 @@ function permalinkOf(issue: StoredIssue): string {
   return issue.permalink;
 }
 
+/** The issue's page in Sentry; from the "N more events in Sentry…" row, its list of events. */
 export function openInSentry(store: IssueLookup) {
-  return async (arg?: unknown): Promise<void> => {
-    await vscode.env.openExternal(vscode.Uri.parse(permalinkOf(resolveIssue(store, arg))));
+  return async (arg?: unknown): Promise<string> => {
+    const link =
+      arg instanceof MoreEventsNode
+        ? (eventsLink(arg.issue) ?? permalinkOf(arg.issue))
+        : permalinkOf(resolveIssue(store, arg));
+    await vscode.env.openExternal(vscode.Uri.parse(link));
+    return link;
   };
 }
 
@@ -57,20 +65,26 @@ export function copyShortId(store: IssueLookup) {
 }
 
 /**
- * "Diagnose Issue" on a tree row, a CodeLens or an id, or from the palette with a pick of the stored
- * issues. The investigation feature provides it to the command table with its panels' `show`.
+ * "Diagnose Issue" on a tree row, a CodeLens or an id. From the palette (no argument) it takes the
+ * issue selected in the tree, else the issue crashing at the cursor (`current`), and asks with a pick
+ * of the stored issues only when there is neither. The investigation feature provides it to the command
+ * table with its panels' `show`.
  */
 export function diagnoseIssue(
   store: IssueLookup,
   show: (issue: StoredIssue) => Promise<void> | void,
   pick: () => Promise<StoredIssue | undefined>,
   ensureEvents?: (issueId: string) => Promise<void>,
+  current?: () => Promise<StoredIssue | undefined>,
+  /** After the panel opened: the walkthrough's Diagnose step is done. */
+  onShown?: (issue: StoredIssue) => void,
 ) {
   return async (arg?: unknown): Promise<void> => {
-    const issue = arg === undefined ? await pick() : resolveIssue(store, arg);
+    const issue = arg === undefined ? ((await current?.()) ?? (await pick())) : resolveIssue(store, arg);
     if (!issue) return;
     // An issue diagnosed before a sync reached it: its events are fetched first (jumping the queue).
     await ensureEvents?.(issue.id);
     await show(issue);
+    onShown?.(issue);
   };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage, RcaError } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import type { Config } from '../config';
+import { tokenCheckFailure } from '../failureMessages';
 import { Commands } from '../ids';
 import type { SyncService } from '../syncService';
 import type { TokenStore } from '../tokenStore';
@@ -67,10 +68,7 @@ export function setAuthToken(deps: TokenCommandDeps) {
     } catch (e) {
       // Cancelled, or Restricted Mode (which already said so, with its Trust action): nothing is stored.
       if (e instanceof RcaError && e.kind === 'cancelled') return { stored: false, message: errorMessage(e) };
-      const rejected = e instanceof RcaError && e.kind === 'auth';
-      const message = rejected
-        ? `Sentry rejected the token: ${errorMessage(e)}`
-        : `Could not check the token with ${config.settings.baseUrl}: ${errorMessage(e)}`;
+      const { rejected, message } = tokenCheckFailure(e, config.settings.baseUrl);
       logger.warn(`[token] ${message}`);
       if (rejected) {
         void vscode.window.showErrorMessage(`Sentry RCA: ${message}`);

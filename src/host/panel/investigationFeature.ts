@@ -17,10 +17,12 @@ import { chooseAiModel, resolveAi } from '../ai/aiProvider';
 import type { IssueStore } from '../../core/store/issueStore';
 import type { StoredEvent, StoredIssue } from '../../core/store/model';
 import type { CommandTable } from '../commands/commandTable';
+import { diagnoseBlocker, type DiagnoseReadiness } from '../commands/diagnoseTarget';
 import { diagnoseIssue } from '../commands/issueCommands';
 import type { Settings } from '../config';
 import { Commands, CONFIG_SECTION, SECRET_AI_KEY } from '../ids';
 import { SettingKeys } from '../settings';
+import { localDateTime, relativeTime } from '../../shared/timeFormat';
 import { InvestigationPanels, type PanelStore, type RunDeps } from './investigationPanel';
 import { RunLogs } from './runLogs';
 
@@ -51,6 +53,12 @@ export interface InvestigationHost {
   commands: Pick<CommandTable, 'provide'>;
   /** Fetches an issue's events before it is diagnosed when a sync has not reached it yet (never throws). */
   syncService?: { ensureEvents(issueId: string): Promise<void> };
+  /** The issue "Diagnose Issue" means without an argument: the tree's selection, else the crash site at the cursor. */
+  currentIssue?: () => Promise<StoredIssue | undefined>;
+  /** What stands between the user and a first diagnosis (no token, nothing synced…), for the palette's message. */
+  diagnoseReadiness?: () => DiagnoseReadiness;
+  /** A diagnosis panel opened (the walkthrough's Diagnose step is done). */
+  onDiagnosed?: () => void;
 }
 
 /** Index freshness: a run reuses the workspace file index when it is younger than this. */
@@ -109,8 +117,10 @@ export class InvestigationFeature extends DisposableBase {
         diagnoseIssue(
           host.store,
           this.diagnose,
-          () => pickIssueToDiagnose(host.store.issues()),
+          () => pickIssueToDiagnose(host.store.issues(), host.diagnoseReadiness?.()),
           (id) => host.syncService?.ensureEvents(id) ?? Promise.resolve(),
+          () => host.currentIssue?.() ?? Promise.resolve(undefined),
+          () => host.onDiagnosed?.(),
         ),
       ),
     );
@@ -256,18 +266,42 @@ export class InvestigationFeature extends DisposableBase {
   }
 }
 
-/** The palette form of "Diagnose Issue": stored issues, most recent first, searchable by title, short id and culprit. */
-export async function pickIssueToDiagnose(issues: StoredIssue[]): Promise<StoredIssue | undefined> {
+/**
+ * The palette form of "Diagnose Issue" when neither the tree nor the cursor names an issue: stored
+ * issues, most recent first, searchable by title, short id and culprit. With none stored it says what
+ * is missing first (the token, the organization, a sync) with the button that fixes it.
+ */
+export async function pickIssueToDiagnose(
+  issues: StoredIssue[],
+  readiness?: DiagnoseReadiness,
+): Promise<StoredIssue | undefined> {
   if (issues.length === 0) {
-    void vscode.window.showInformationMessage('Sentry RCA: no synced issues yet. Run "Sentry RCA: Sync Now" first.');
+    const blocker = diagnoseBlocker(
+      readiness ?? {
+        restricted: false,
+        hasToken: true,
+        hasOrganization: true,
+        syncing: false,
+        synced: false,
+        issues: 0,
+      },
+    );
+    if (blocker) {
+      const buttons = blocker.actions.map((a) => a.label);
+      void vscode.window.showInformationMessage(`Sentry RCA: ${blocker.message}`, ...buttons).then((pick) => {
+        const chosen = blocker.actions.find((a) => a.label === pick);
+        if (chosen) void vscode.commands.executeCommand(chosen.command);
+      });
+    }
     return undefined;
   }
+  const now = Date.now();
   const items = [...issues]
-    .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+    .sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen))
     .map((issue) => ({
       label: `${issue.shortId}  ${issue.title}`,
       description: issue.culprit,
-      detail: `${issue.level} · ${issue.count} events · last seen ${issue.lastSeen}`,
+      detail: `${issue.level} · ${issue.count.toLocaleString('en-US')} events · last seen ${relativeTime(issue.lastSeen, now)} (${localDateTime(issue.lastSeen)})`,
       issue,
     }));
   const pick = await vscode.window.showQuickPick(items, {

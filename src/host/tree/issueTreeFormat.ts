@@ -4,7 +4,6 @@
  */
 import {
   ISSUE_COUNT_PERIOD,
-  type StoredEvent,
   type StoredException,
   type StoredFrame,
   type StoredIssue,
@@ -112,28 +111,6 @@ export function describeIssue(issue: StoredIssue, now: number, events: EventsSta
   };
 }
 
-export function describeEvent(event: StoredEvent): RowDescriptor {
-  const desc = [event.environment, event.release].filter((x): x is string => !!x);
-  const tags = Object.entries(event.tags)
-    .slice(0, 12)
-    .map(([k, v]) => `\`${k.replace(/`/g, "'")}\`: ${escapeMarkdown(v)}`);
-  const lines = [
-    `**${escapeMarkdown(event.title)}**`,
-    event.message && event.message !== event.title ? escapeMarkdown(event.message.slice(0, 500)) : '',
-    `Event ${event.id} at ${localDateTime(event.timestamp)}`,
-    event.environment ? `Environment: ${escapeMarkdown(event.environment)}` : '',
-    event.release ? `Release: ${escapeMarkdown(event.release)}` : '',
-    event.request?.url ? `Request: ${escapeMarkdown(`${event.request.method ?? ''} ${event.request.url}`.trim())}` : '',
-    tags.length ? `\nTags: ${tags.join(', ')}` : '',
-  ].filter((l) => l !== '');
-  return {
-    label: localDateTime(event.timestamp, { zone: false }),
-    description: desc.length ? desc.join(' · ') : undefined,
-    tooltip: lines.join('  \n'),
-    icon: { id: 'pulse' },
-  };
-}
-
 /** The last two path segments (`sample-app/server.js`): long absolute paths would hide the line number. */
 export function shortPath(path: string): string {
   const parts = path.split(/[\\/]/).filter(Boolean);
@@ -144,9 +121,11 @@ function functionName(frame: StoredFrame): string {
   return frame.function && frame.function !== '?' ? frame.function : '<anonymous>';
 }
 
-export function frameLocation(frame: StoredFrame): string {
+/** `src/handler.js:42:3` (the column only when asked and known). */
+export function frameLocation(frame: StoredFrame, opts: { column?: boolean } = {}): string {
   const file = shortPath(frame.filename ?? frame.absPath ?? frame.module ?? '<unknown>');
-  return frame.lineNo !== null ? `${file}:${frame.lineNo}${frame.colNo !== null ? `:${frame.colNo}` : ''}` : file;
+  const column = (opts.column ?? true) && frame.colNo !== null ? `:${frame.colNo}` : '';
+  return frame.lineNo !== null ? `${file}:${frame.lineNo}${column}` : file;
 }
 
 export function describeFrame(frame: StoredFrame): RowDescriptor {
@@ -157,10 +136,11 @@ export function describeFrame(frame: StoredFrame): RowDescriptor {
         .join('\n') +
       '\n```'
     : '';
+  // `file:line` first: at 300 px the description is cut off, and the line is what a frame row is for.
   return {
-    label: functionName(frame),
-    description: frameLocation(frame),
-    tooltip: `\`${functionName(frame).replace(/`/g, "'")}\` in ${escapeMarkdown(frame.absPath ?? frame.filename ?? frame.module ?? 'unknown file')}${frame.lineNo !== null ? ` line ${frame.lineNo}` : ''}${frame.inApp ? '' : ' (library)'}${ctx}`,
+    label: frameLocation(frame, { column: false }),
+    description: functionName(frame),
+    tooltip: `\`${functionName(frame).replace(/`/g, "'")}\` in ${escapeMarkdown(frame.absPath ?? frame.filename ?? frame.module ?? 'unknown file')}${frame.lineNo !== null ? ` line ${frame.lineNo}${frame.colNo !== null ? `, column ${frame.colNo}` : ''}` : ''}${frame.inApp ? '' : ' (library)'}${ctx}`,
     // In-app frames stand out by a coloured icon; library frames are grey (and folded into groups).
     icon: frame.inApp
       ? { id: 'symbol-function', color: 'symbolIcon.functionForeground' }

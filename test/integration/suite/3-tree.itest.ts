@@ -46,15 +46,26 @@ describe('issue tree after a sync (read back through the tree provider)', () => 
       const events = await rows(a, issue.node);
       assert.ok(events.length >= 1, `${issue.label} has events`);
       assert.equal(events[0]!.contextValue, 'sentryRca.event');
-      assert.match(events[0]!.label, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      // Latest first, labelled by relative time plus what differs; no two event rows read the same.
+      const eventRows = events.filter((r) => r.contextValue === 'sentryRca.event');
+      assert.match(
+        eventRows[0]!.label,
+        /^(just now|\d+ (min|h) ago|yesterday|\d+ days ago|(\d\d-\d\d )?\d\d:\d\d:\d\d)/,
+      );
+      assert.equal(
+        new Set(eventRows.map((r) => r.label)).size,
+        eventRows.length,
+        JSON.stringify(eventRows.map((r) => r.label)),
+      );
       const frames = await rows(a, events[0]!.node);
       withFrames.push(...frames);
     }
     const inApp = withFrames.filter((f) => f.contextValue === 'sentryRca.frame');
     assert.ok(inApp.length > 0, 'in-app frames are shown directly');
     assert.ok(
-      inApp.every((f) => /:\d+(:\d+)?$/.test(f.description)),
-      'frames show file:line',
+      // file:line first, so it stays visible in a narrow side bar; the function follows in the description.
+      inApp.every((f) => /:\d+$/.test(f.label) && f.description !== ''),
+      'frames show file:line first',
     );
     // The real SDK stacks pass through node internals and node_modules: they are grouped, not dropped.
     const lib = withFrames.find((f) => f.contextValue === 'sentryRca.libraryFrames');
@@ -68,7 +79,11 @@ describe('issue tree after a sync (read back through the tree provider)', () => 
   it('status bar shows the unresolved count and the last sync time', async () => {
     const a = await api();
     const unresolved = a.app.store.issues().filter((i) => i.status === 'unresolved').length;
-    assert.match(a.app.statusBar.item.text, new RegExp(`\\$\\(bug\\) ${unresolved} · (just now|\\d+ min ago)`));
+    assert.match(
+      a.app.statusBar.item.text,
+      new RegExp(`^\\$\\(bug\\) Sentry: ${unresolved} issues? · synced (just now|\\d+ min ago)$`),
+    );
+    assert.equal(a.app.statusBar.item.name, 'Sentry RCA');
     assert.equal(a.app.statusBar.item.command, 'sentryRca.syncNow');
   });
 });

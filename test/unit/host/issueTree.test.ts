@@ -243,8 +243,8 @@ describe('tree row wording', () => {
       ['crash', 'lib×1', 'handler', 'lib×2', 'main'],
     );
     const d = describeFrame(frame('handler', true, 42));
-    assert.equal(d.label, 'handler');
-    assert.equal(d.description, 'src/handler.js:42:3');
+    assert.equal(d.label, 'src/handler.js:42');
+    assert.equal(d.description, 'handler');
     assert.match(d.tooltip!, />\s+42 {2}b/);
   });
 

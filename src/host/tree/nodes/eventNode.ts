@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { StoredEvent } from '../../../core/store/model';
 import { ContextValues } from '../../ids';
-import { describeEvent } from '../issueTreeFormat';
+import type { RowDescriptor } from '../issueTreeFormat';
 import { ExceptionNode, frameRowNodes } from './exceptionNode';
 import { MessageNode } from './messageNode';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
@@ -11,10 +11,12 @@ export class EventNode implements TreeNode {
     private readonly ctx: TreeContext,
     readonly event: StoredEvent,
     readonly parent: TreeNode,
+    /** Worded against the issue's other events (describeEvents), so the row says what differs. */
+    private readonly row: RowDescriptor,
   ) {}
 
   getTreeItem(): vscode.TreeItem {
-    return toTreeItem(describeEvent(this.event), {
+    return toTreeItem(this.row, {
       id: `event:${this.event.issueId}:${this.event.id}`,
       contextValue: ContextValues.event,
       collapsible: vscode.TreeItemCollapsibleState.Collapsed,

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { StoredIssue } from '../../../core/store/model';
 import { ContextValues } from '../../ids';
 import { describeIssue } from '../issueTreeFormat';
+import { describeEvents, missingEventCount } from '../eventRowFormat';
 import { EventNode } from './eventNode';
 import { MessageNode } from './messageNode';
+import { MoreEventsNode } from './moreEventsNode';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 
 export class IssueNode implements TreeNode {
@@ -29,6 +31,11 @@ export class IssueNode implements TreeNode {
         return [new MessageNode(this, `issue:${this.issue.id}:loading`, 'Events loading…', 'loading~spin')];
       return [new MessageNode(this, `issue:${this.issue.id}:none`, 'No events synced for this issue yet')];
     }
-    return events.map((e) => new EventNode(this.ctx, e, this));
+    const rows: TreeNode[] = describeEvents(events, this.ctx.now()).map(
+      ({ event, row }) => new EventNode(this.ctx, event, this, row),
+    );
+    if (missingEventCount(this.issue, events.length) > 0)
+      rows.push(new MoreEventsNode(this.issue, events.length, this));
+    return rows;
   }
 }
