@@ -49,6 +49,8 @@ export interface InvestigationRecord {
     firstSeenVsRelease: string | null;
   };
   hypotheses: AnalysisReport['hypotheses'];
+  /** The culprit frame the analyzer chose (absent in records saved before triage notes). */
+  culprit?: AnalysisReport['culprit'];
   evidence: {
     rendered: string;
     usedTokens: number;
@@ -198,6 +200,7 @@ function toRecord(
       firstSeenVsRelease: e.trend.firstSeenVsRelease,
     },
     hypotheses: r.hypotheses,
+    culprit: r.culprit,
     evidence: {
       rendered: e.rendered,
       usedTokens: e.budget.usedTokens,
