@@ -24,6 +24,17 @@ export const Commands = {
   setOpenAiKey: 'sentryRca.setOpenAiApiKey',
   clearOpenAiKey: 'sentryRca.clearOpenAiApiKey',
   showEventDetails: 'sentryRca.showEventDetails',
+  resolveIssue: 'sentryRca.resolveIssue',
+  resolveInNextRelease: 'sentryRca.resolveInNextRelease',
+  resolveInCurrentRelease: 'sentryRca.resolveInCurrentRelease',
+  unresolveIssue: 'sentryRca.unresolveIssue',
+  archiveIssue: 'sentryRca.archiveIssue',
+  assignIssue: 'sentryRca.assignIssue',
+  toggleBookmark: 'sentryRca.toggleBookmark',
+  toggleSubscribe: 'sentryRca.toggleSubscribe',
+  addNote: 'sentryRca.addNote',
+  postDiagnosisNote: 'sentryRca.postDiagnosisNote',
+  filterByTriage: 'sentryRca.filterByTriage',
 } as const;
 
 /** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */
@@ -41,6 +52,8 @@ export const ContextKeys = {
   hasToken: 'sentryRca.hasToken',
   syncing: 'sentryRca.syncing',
   filtered: 'sentryRca.filtered',
+  /** The token may change issues (false only once known otherwise: a token check or a 403). */
+  canWrite: 'sentryRca.canWrite',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */
@@ -64,6 +77,8 @@ export const StateKeys = {
   learnedPrefixes: 'sentryRca.frames.learnedPrefixes',
   /** Digests of workspace values of consent settings the user allowed (host/trust). */
   allowedWorkspaceValues: 'sentryRca.trust.allowedWorkspaceValues',
+  /** globalState: whether the token may write (triage), per Sentry URL and organization. */
+  triageWriteAccess: 'sentryRca.triage.writeAccess',
 } as const;
 
 /**

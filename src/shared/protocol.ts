@@ -144,7 +144,9 @@ export type WebviewToHost =
   | { type: 'copyMarkdown'; requestId: number; markdown: string }
   | { type: 'openInSentry' }
   /** Open the "Event details" view of the newest synced event. */
-  | { type: 'showEventDetails' };
+  | { type: 'showEventDetails' }
+  /** "Post Summary to Sentry": the host asks for confirmation and posts the diagnosis as a note. */
+  | { type: 'postNote' };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -164,6 +166,7 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     case 'rerun':
     case 'openInSentry':
     case 'showEventDetails':
+    case 'postNote':
       return true;
     case 'openRef':
       return (

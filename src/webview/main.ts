@@ -107,6 +107,7 @@ function buildLayout(): void {
   const copy = h('vscode-button', { id: 'btn-copy', secondary: '' }, 'Copy as Markdown');
   const sentry = h('vscode-button', { id: 'btn-sentry', secondary: '' }, 'Open in Sentry');
   const details = h('vscode-button', { id: 'btn-event-details', secondary: '' }, 'Event Details');
+  const note = h('vscode-button', { id: 'btn-note', secondary: '' }, 'Post Summary to Sentry');
   append(
     app,
     h(
@@ -134,6 +135,7 @@ function buildLayout(): void {
       copy,
       sentry,
       details,
+      note,
       h(
         'span',
         { class: 'status' },
@@ -197,6 +199,7 @@ function buildLayout(): void {
   rerun.addEventListener('click', () => post({ type: 'rerun' }));
   sentry.addEventListener('click', () => post({ type: 'openInSentry' }));
   details.addEventListener('click', () => post({ type: 'showEventDetails' }));
+  note.addEventListener('click', () => post({ type: 'postNote' }));
   copy.addEventListener('click', () => request({ type: 'copyMarkdown', markdown: asMarkdown() }));
   handleRefClicks(app, {
     file: (path, line, column) => request({ type: 'openRef', path, line, ...(column ? { column } : {}) }),
@@ -394,6 +397,8 @@ function renderStatus(): void {
     r.phase;
   (byId('btn-stop') as HTMLElement & { disabled: boolean }).disabled = !busy;
   (byId('btn-rerun') as HTMLElement & { disabled: boolean }).disabled = busy;
+  // The summary is posted from the saved diagnosis, which exists once a run has finished.
+  (byId('btn-note') as HTMLElement & { disabled: boolean }).disabled = busy || r.phase !== 'done';
 }
 
 function renderEvidence(): void {

@@ -52,6 +52,8 @@ function whenClauses(c: Json): string[] {
   for (const items of Object.values(obj(c.views))) for (const v of arr(items)) out.push(str(v.when));
   for (const w of arr(c.viewsWelcome)) out.push(str(w.when));
   for (const k of arr(c.keybindings)) out.push(str(k.when));
+  // A command's `enablement` is a when clause too (triage actions: sentryRca.canWrite).
+  for (const cmd of arr(c.commands)) out.push(str(cmd.enablement));
   return out.filter(Boolean);
 }
 
