@@ -135,6 +135,7 @@ if (!unitOnly) {
   // e2e-suspects: the Suspect commits section, its diff and the skew notice and CodeLens (test/e2e/suspects.ts).
   // e2e-demo-trust: "Try the Demo" with workspace trust on: the notice, "Don't trust", the way back (test/e2e/demoTrust.ts).
   // e2e-alerts: new-issue alerts after a sync and the event details view (test/e2e/alerts.ts).
+  // e2e-triage: archive two selected issues, assign from the quick pick, post a diagnosis note (test/e2e/triage.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -145,6 +146,7 @@ if (!unitOnly) {
     ['e2e-suspects', 'out/test/e2e/suspects.js'],
     ['e2e-demo-trust', 'out/test/e2e/demoTrust.js'],
     ['e2e-alerts', 'out/test/e2e/alerts.js'],
+    ['e2e-triage', 'out/test/e2e/triage.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {
