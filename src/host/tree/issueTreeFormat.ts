@@ -100,7 +100,7 @@ function triageLines(issue: StoredIssue, triage?: TriageRowContext): string[] {
       d.ignoreUntilEscalating === true
         ? 'until it escalates'
         : typeof d.ignoreUntil === 'string'
-          ? `until ${shortTimestamp(d.ignoreUntil)} UTC`
+          ? `until ${localDateTime(d.ignoreUntil)}`
           : typeof d.ignoreCount === 'number'
             ? `until ${d.ignoreCount} more events`
             : typeof d.ignoreUserCount === 'number'
