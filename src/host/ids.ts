@@ -81,14 +81,6 @@ export const StateKeys = {
   triageWriteAccess: 'sentryRca.triage.writeAccess',
 } as const;
 
-/**
- * Commands this code invokes that another feature registers: `archiveIssue` comes with the triage
- * actions (issue 15, items 1–2); when they land it moves into `Commands` under the same id.
- */
-export const ProvidedElsewhere = {
-  archiveIssue: 'sentryRca.archiveIssue',
-} as const;
-
 /** Ids VS Code knows that package.json does not declare. */
 export const InternalIds = {
   statusBarItem: 'sentryRca.status',
