@@ -139,6 +139,7 @@ if (!unitOnly) {
   // e2e-panel: the diagnosis panel's first screen at 1280×800 and 900×700, keyboard, themes (test/e2e/panel.ts).
   // e2e-tree: event rows that differ, the walkthrough ticking only on real progress, Diagnose from the
   //   palette with a tree selection, the status item, at 1280×800 and 900×700, dark and light (test/e2e/tree.ts).
+  // e2e-triage: archive two selected issues, assign from the quick pick, post a diagnosis note (test/e2e/triage.ts).
   const runners = [
     ['integration', 'out/test/integration/run.js'],
     ['trust', 'out/test/trust/run.js'],
@@ -152,6 +153,7 @@ if (!unitOnly) {
     ['e2e-lm', 'out/test/e2e/lmProvider.js'],
     ['e2e-panel', 'out/test/e2e/panel.js'],
     ['e2e-tree', 'out/test/e2e/tree.js'],
+    ['e2e-triage', 'out/test/e2e/triage.js'],
   ];
   for (const [suite, runner] of runners) {
     if (!existsSync(runner)) {

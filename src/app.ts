@@ -28,6 +28,7 @@ import { NewIssueNotifier } from './host/alerts/newIssueNotifier';
 import { EventDetailsFeature } from './host/details/eventDetailsFeature';
 import { RestrictedMode } from './host/trust/restrictedMode';
 import { WorkspaceValueTrust } from './host/trust/workspaceValueTrust';
+import { TriageFeature } from './host/triage/triageFeature';
 // Types only: the modules themselves load after activation (loadFeatures).
 import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
@@ -58,6 +59,7 @@ export interface SentryRcaTestApi {
     readonly alerts: Pick<NewIssueNotifier, 'lastAlert'>;
     readonly eventDetails: Pick<EventDetailsFeature, 'openPanels'>;
     readonly commands: Pick<CommandTable, 'ids'>;
+    readonly triage: Pick<TriageFeature, 'writeAccess'>;
   };
 }
 
@@ -77,6 +79,8 @@ export class App extends DisposableBase {
   readonly statusBar: SyncStatusBar;
   /** Context keys that tick the walkthrough's steps when their goal is reached. */
   readonly walkthrough: WalkthroughContext;
+  /** Resolve, archive, assign, bookmark, notes. */
+  readonly triage: TriageFeature;
   /** Restricted Mode: syncing, SSH, git and AI off in an untrusted workspace. */
   readonly restricted: RestrictedMode;
   /** One notification per sync for new or regressed issues (`sentryRca.alerts.*`). */
@@ -158,6 +162,16 @@ export class App extends DisposableBase {
     );
     this.walkthrough = this.register(
       new WalkthroughContext(store, this.issues.view, { config, secrets: context.secrets }),
+    );
+    this.triage = this.register(
+      new TriageFeature({
+        state: context.globalState,
+        store,
+        config,
+        sync: this.syncService,
+        issues: this.issues,
+        logger: tagged(log, 'triage'),
+      }),
     );
     this.statusBar = this.register(
       new SyncStatusBar({
@@ -335,7 +349,15 @@ export class App extends DisposableBase {
     investigation: LazyFeature;
   }): Record<CommandId, CommandEntry> {
     const log = this.log;
-    const deps = { config: this.config, tokens: this.tokens, sync: this.syncService, logger: log };
+    const deps = {
+      config: this.config,
+      tokens: this.tokens,
+      sync: this.syncService,
+      logger: log,
+      onWriteAccess: (a: { canWrite: boolean | null; reason: string | null; userId: string | null }) =>
+        this.triage.setWriteAccess(a),
+    };
+    const t = this.triage;
     return {
       [Commands.setAuthToken]: { title: 'Set Auth Token', run: setAuthToken(deps) },
       [Commands.clearAuthToken]: { title: 'Clear Auth Token', run: clearAuthToken(deps) },
@@ -363,6 +385,17 @@ export class App extends DisposableBase {
       [Commands.showEventDetails]: { title: 'Show Event Details', run: (arg) => this.eventDetails.show(arg) },
       [Commands.chooseAiModel]: { title: 'Choose AI Model', feature: features.investigation },
       [Commands.setUpAi]: { title: 'Set Up AI', feature: features.investigation },
+      [Commands.resolveIssue]: { title: 'Resolve', run: t.resolve },
+      [Commands.resolveInNextRelease]: { title: 'Resolve in Next Release', run: t.resolveInNextRelease },
+      [Commands.resolveInCurrentRelease]: { title: 'Resolve in Current Release', run: t.resolveInCurrentRelease },
+      [Commands.unresolveIssue]: { title: 'Unresolve', run: t.unresolve },
+      [Commands.archiveIssue]: { title: 'Archive', run: t.archive },
+      [Commands.assignIssue]: { title: 'Assign', run: t.assign },
+      [Commands.toggleBookmark]: { title: 'Bookmark', run: t.toggleBookmark },
+      [Commands.toggleSubscribe]: { title: 'Subscribe', run: t.toggleSubscribe },
+      [Commands.addNote]: { title: 'Add Note', run: t.addNote },
+      [Commands.postDiagnosisNote]: { title: 'Post Diagnosis Summary to Sentry', run: t.postDiagnosisNote },
+      [Commands.filterByTriage]: { title: 'Show Issues', run: t.filterByTriage },
     };
   }
 
@@ -424,6 +457,8 @@ export class App extends DisposableBase {
   private async onTokenChanged(): Promise<void> {
     const token = await this.tokens.get();
     this.hasToken = token !== undefined;
+    // A cleared token: nothing is known about the next one's write scope.
+    if (!token) this.triage.setWriteAccess({ canWrite: null, reason: null, userId: null });
     if (token) this.log.setSecrets([token]);
     await this.updateContext();
     this.statusBar.update();

@@ -10,6 +10,7 @@ import { LOGS_USAGE, logsCommand } from './core/logs/logsCommand';
 import { IssueStore } from './core/store/issueStore';
 import { syncCommand } from './cli/syncCommand';
 import { MCP_USAGE } from './mcp/mcpUsage';
+import { isTriageCommand, TRIAGE_USAGE, triageCommand } from './cli/triageCommand';
 import { version } from '../package.json';
 
 const WORKSPACE_NOTE = `            A --workspace folder is treated as someone else's repository: its .vscode/settings.json
@@ -37,9 +38,10 @@ ${WORKSPACE_NOTE}`,
 ${WORKSPACE_NOTE}`,
   logs: LOGS_USAGE,
   mcp: MCP_USAGE,
+  ...TRIAGE_USAGE,
 };
 
-const ENVIRONMENT = `Environment: SENTRY_AUTH_TOKEN (required for sync), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
+const ENVIRONMENT = `Environment: SENTRY_AUTH_TOKEN (required for sync and triage), SENTRY_URL (default https://sentry.io), SENTRY_ORG,
 OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (diagnose --ai openai), SENTRY_RCA_STORE and
 SENTRY_RCA_LOGS (mcp), SENTRY_RCA_LOG=debug|info|warn (log level on stderr, default warn),
 SENTRY_RCA_ALLOW_HTTP=1 (plain http to a Sentry host other than this machine; the token travels in clear).
@@ -87,6 +89,14 @@ export async function main(argv: string[], io: CliIo, signal: AbortSignal): Prom
     (l) => io.err(l + '\n'),
     ['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel) ? logLevel : 'warn',
   );
+  if (isTriageCommand(command)) {
+    try {
+      return await triageCommand(command, rest, io, logger, signal);
+    } catch (e) {
+      io.err(`sentry-rca: ${errorMessage(e)}\n`);
+      return exitCodeFor(e);
+    }
+  }
   if (command === 'logs' || command === 'mcp') {
     try {
       return command === 'logs'

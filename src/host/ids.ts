@@ -26,6 +26,17 @@ export const Commands = {
   showEventDetails: 'sentryRca.showEventDetails',
   chooseAiModel: 'sentryRca.chooseAiModel',
   setUpAi: 'sentryRca.setUpAi',
+  resolveIssue: 'sentryRca.resolveIssue',
+  resolveInNextRelease: 'sentryRca.resolveInNextRelease',
+  resolveInCurrentRelease: 'sentryRca.resolveInCurrentRelease',
+  unresolveIssue: 'sentryRca.unresolveIssue',
+  archiveIssue: 'sentryRca.archiveIssue',
+  assignIssue: 'sentryRca.assignIssue',
+  toggleBookmark: 'sentryRca.toggleBookmark',
+  toggleSubscribe: 'sentryRca.toggleSubscribe',
+  addNote: 'sentryRca.addNote',
+  postDiagnosisNote: 'sentryRca.postDiagnosisNote',
+  filterByTriage: 'sentryRca.filterByTriage',
 } as const;
 
 /** A command id; the command table (host/commands/commandTable.ts) has an entry for each. */
@@ -59,6 +70,8 @@ export const ContextKeys = {
   hasAiKey: 'sentryRca.hasAiKey',
   /** A walkthrough tab is open (see WalkthroughContext: steps whose goal was met before it opened). */
   walkthroughOpen: 'sentryRca.walkthroughOpen',
+  /** The token may change issues (false only once known otherwise: a token check or a 403). */
+  canWrite: 'sentryRca.canWrite',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */
@@ -84,14 +97,8 @@ export const StateKeys = {
   learnedPrefixes: 'sentryRca.frames.learnedPrefixes',
   /** Digests of workspace values of consent settings the user allowed (host/trust). */
   allowedWorkspaceValues: 'sentryRca.trust.allowedWorkspaceValues',
-} as const;
-
-/**
- * Commands this code invokes that another feature registers: `archiveIssue` comes with the triage
- * actions (issue 15, items 1–2); when it lands it moves into `Commands` under the same id.
- */
-export const ProvidedElsewhere = {
-  archiveIssue: 'sentryRca.archiveIssue',
+  /** globalState: whether the token may write (triage), per Sentry URL and organization. */
+  triageWriteAccess: 'sentryRca.triage.writeAccess',
 } as const;
 
 /** Ids VS Code knows that package.json does not declare. */

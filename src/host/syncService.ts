@@ -5,7 +5,12 @@ import { DisposableBase } from '../core/common/lifecycle';
 import type { Logger } from '../core/common/logger';
 import type { IssueStore } from '../core/store/issueStore';
 import { eventsDue, type SyncSummary } from '../core/store/model';
-import type { SentryClient } from '../core/sentry/sentryClient';
+import type { SentryClient, TokenCheck } from '../core/sentry/sentryClient';
+
+/** What "Set Auth Token" learns: the read scopes, and (when the server has an API index) write access and the user. */
+export type TokenCheckResult = Pick<TokenCheck, 'ok' | 'message'> & { missingScopes: string[] } & Partial<
+    Pick<TokenCheck, 'canWrite' | 'writeMessage' | 'userId'>
+  >;
 import type { SyncEngine, SyncProgress } from '../core/sync/syncEngine';
 import type { SyncTrigger } from '../core/sync/syncScheduler';
 import type { Config } from './config';
@@ -189,10 +194,7 @@ export class SyncService extends DisposableBase {
   }
 
   /** Validates a token with one API call before it is stored. */
-  async checkToken(
-    token: string,
-    signal?: AbortSignal,
-  ): Promise<{ ok: boolean; message: string; missingScopes: string[] }> {
+  async checkToken(token: string, signal?: AbortSignal): Promise<TokenCheckResult> {
     this.deps.restricted.check('Checking the token');
     await this.deps.trust.request(['baseUrl'], { userAction: true });
     const s = this.deps.config.settings;

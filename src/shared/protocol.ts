@@ -217,7 +217,9 @@ export type WebviewToHost =
   /** Open the "Event details" view of the newest synced event. */
   | { type: 'showEventDetails' }
   /** Run the "Set up AI" command (an API key or a VS Code language model). */
-  | { type: 'setUpAi'; requestId: number };
+  | { type: 'setUpAi'; requestId: number }
+  /** "Post Summary to Sentry": the host asks for confirmation and posts the diagnosis as a note. */
+  | { type: 'postNote' };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -237,6 +239,7 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     case 'rerun':
     case 'openInSentry':
     case 'showEventDetails':
+    case 'postNote':
       return true;
     case 'openRef':
       return (

@@ -149,6 +149,7 @@ const ACTIONS: Action[] = [
     secondary: true,
     run: () => post({ type: 'showEventDetails' }),
   },
+  { id: 'btn-note', label: 'Post Summary to Sentry', secondary: true, run: () => post({ type: 'postNote' }) },
 ];
 
 function buildLayout(): void {
@@ -594,6 +595,8 @@ function renderStatus(): void {
     r.phase;
   (byId('btn-stop') as HTMLElement & { disabled: boolean }).disabled = !busy;
   (byId('btn-rerun') as HTMLElement & { disabled: boolean }).disabled = busy;
+  // The summary is posted from the saved diagnosis, which exists once a run has finished.
+  (byId('btn-note') as HTMLElement & { disabled: boolean }).disabled = busy || r.phase !== 'done';
   if (!r.diagnosis) renderVerdictCard();
 }
 

@@ -37,6 +37,11 @@ export interface ApiIssue {
   isUnhandled?: boolean | null;
   stats?: Record<string, Array<[number, number]>> | null;
   firstRelease?: { version?: string | null; shortVersion?: string | null } | null;
+  /** `{type: 'user'|'team', id, name, email?}` or null (ActorSerializer). */
+  assignedTo?: { type?: string; id?: string | number; name?: string | null; email?: string | null } | null;
+  isBookmarked?: boolean | null;
+  isSubscribed?: boolean | null;
+  statusDetails?: Record<string, unknown> | null;
   /**
    * The same seen-stats over all time. Top-level `count`, `userCount`, `firstSeen` and `lastSeen` of the
    * issue list are scoped to its `statsPeriod`/`start`/`end` window (default 90 days); `lifetime` is
@@ -130,4 +135,31 @@ export interface ApiRelease {
   commitCount?: number | null;
   lastCommit?: ApiReleaseCommit | null;
   projects?: Array<{ id?: string | number; slug?: string; name?: string }> | null;
+}
+
+/** `GET /organizations/{org}/members/` items (OrganizationMemberSerializer; `user` is null for a pending invite). */
+export interface ApiMember {
+  id: string;
+  email?: string | null;
+  name?: string | null;
+  role?: string | null;
+  pending?: boolean | null;
+  user?: { id?: string | number; name?: string | null; username?: string | null; email?: string | null } | null;
+}
+
+/** `GET /organizations/{org}/teams/` items. */
+export interface ApiTeam {
+  id: string;
+  slug: string;
+  name?: string | null;
+  isMember?: boolean | null;
+}
+
+/** `POST /organizations/{org}/issues/{id}/comments/` answer (ActivitySerializer of a note). */
+export interface ApiNote {
+  id: string;
+  type?: string;
+  data?: { text?: string } | null;
+  dateCreated?: string;
+  user?: { id?: string; name?: string } | null;
 }

@@ -94,7 +94,33 @@ export function toStoredIssue(i: ApiIssue, syncedAt: string): StoredIssue {
     stats24h: stats,
     firstRelease: str(i.firstRelease?.shortVersion) ?? str(i.firstRelease?.version),
     syncedAt,
+    ...triageFields(i),
   };
+}
+
+/** Assignee, bookmark, subscription and status details, written only when set (most issues have none). */
+export function triageFields(
+  i: Pick<ApiIssue, 'assignedTo' | 'isBookmarked' | 'isSubscribed' | 'statusDetails'>,
+): Pick<StoredIssue, 'assignedTo' | 'isBookmarked' | 'isSubscribed' | 'statusDetails'> {
+  const out: Pick<StoredIssue, 'assignedTo' | 'isBookmarked' | 'isSubscribed' | 'statusDetails'> = {};
+  const a = i.assignedTo;
+  if (a && (a.type === 'user' || a.type === 'team') && (typeof a.id === 'string' || typeof a.id === 'number')) {
+    out.assignedTo = {
+      type: a.type,
+      id: String(a.id),
+      name: cut(str(a.name) ?? String(a.id), TRIM.maxLineLength),
+      ...(str(a.email) ? { email: str(a.email) } : {}),
+    };
+  }
+  if (i.isBookmarked === true) out.isBookmarked = true;
+  if (i.isSubscribed === true) out.isSubscribed = true;
+  const details: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(i.statusDetails ?? {})) {
+    if (typeof v === 'string') details[k] = cut(v, TRIM.maxLineLength);
+    else if (typeof v === 'number' || typeof v === 'boolean') details[k] = v;
+  }
+  if (Object.keys(details).length) out.statusDetails = details;
+  return out;
 }
 
 function toFrame(f: ApiFrame): StoredFrame {

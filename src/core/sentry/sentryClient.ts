@@ -6,7 +6,7 @@ import { nullLogger, type Logger } from '../common/logger';
 import type { ApiEvent, ApiIssue, ApiOrganization, ApiProject, ApiRelease, ApiReleaseCommit } from './apiTypes';
 import { nextLink } from './linkHeader';
 import { RateGate } from './rateGate';
-import { orgTokenNote, REQUIRED_SCOPES, scopeFor, TOKEN_HELP, type Scope } from './scopes';
+import { orgTokenNote, REQUIRED_SCOPES, scopeFor, TOKEN_HELP, WRITE_HELP, type Scope } from './scopes';
 
 export interface SentryClientOptions {
   /** `https://sentry.io`, a region URL, or a self-hosted URL (with or without `/api/0`). */
@@ -39,7 +39,16 @@ export interface TokenCheck {
   scopes: string[];
   missingScopes: Scope[];
   message: string;
+  /** Whether the token may change issues (resolve, archive, assign, notes: event:write or event:admin). */
+  canWrite?: boolean;
+  /** Why write actions are unavailable, when they are not. */
+  writeMessage?: string;
+  /** The token's user id (`user.id` of the API index), for "assign to me" and "Assigned to me". */
+  userId?: string | null;
 }
+
+/** HTTP methods the client sends (reads, plus the triage writes). */
+export type HttpMethod = 'GET' | 'PUT' | 'POST';
 
 interface Params {
   [key: string]: string | number | boolean | undefined | Array<string | number>;
@@ -53,10 +62,32 @@ interface RequestOptions {
   optional?: boolean;
   /** A send slot already taken with `acquireSlot` (for the first attempt). */
   slot?: SendSlot;
+  /** GET unless said otherwise; writes carry a JSON `body`. */
+  method?: HttpMethod;
+  body?: unknown;
+}
+
+/** A write's answer: the status (200, 201 or 204) and the parsed body (null for 204). */
+export interface WriteResult<T> {
+  status: number;
+  data: T | null;
 }
 
 /** Permission to send one request of a family now; release it if the request is not sent after all. */
 export type SendSlot = (headers?: Record<string, unknown>) => void;
+
+/** Sentry answered with an error status: which one, and for a 403 the scope the request needed. */
+export class SentryStatusError extends RcaError {
+  constructor(
+    readonly status: number,
+    readonly scope: Scope | null,
+    kind: 'auth' | 'remote',
+    message: string,
+    hint?: string,
+  ) {
+    super(kind, message, hint);
+  }
+}
 
 /** Rate-limit family of the issue-events endpoint (for `acquireSlot`). */
 export const EVENTS_FAMILY = 'events';
@@ -174,7 +205,7 @@ export class SentryClient {
 
   /** One call to the API index, which names the token's scopes. */
   async checkToken(signal?: AbortSignal): Promise<TokenCheck> {
-    const index = await this.get<{ auth?: { scopes?: string[] } | null; user?: unknown }>(
+    const index = await this.get<{ auth?: { scopes?: string[] } | null; user?: { id?: unknown } | null }>(
       '/',
       {},
       { signal, family: 'index' },
@@ -200,7 +231,17 @@ export class SentryClient {
       missing.length === 0
         ? 'The token has the scopes sentry-rca needs.'
         : `The token lacks ${missing.join(', ')}. ${TOKEN_HELP}${orgTokenNote(this.token)}`;
-    return { ok: missing.length === 0, scopes, missingScopes: missing, message };
+    const canWrite = has('event:write');
+    const userId = index?.user && (typeof index.user.id === 'string' || typeof index.user.id === 'number');
+    return {
+      ok: missing.length === 0,
+      scopes,
+      missingScopes: missing,
+      message,
+      canWrite,
+      writeMessage: canWrite ? undefined : WRITE_HELP,
+      userId: userId ? String(index.user!.id) : null,
+    };
   }
 
   async listProjects(signal?: AbortSignal): Promise<ApiProject[]> {
@@ -375,6 +416,23 @@ export class SentryClient {
     return (await this.request(path, params, opts)).data as T;
   }
 
+  /**
+   * A write (`PUT` or `POST` with a JSON body), under the same rate limits, token rules and errors as
+   * reads. PUT is idempotent, so it is retried like a read; a POST is retried only after a 429 (Sentry
+   * refused it before doing anything), never after a 5xx or a dropped connection, which may have created
+   * the note already.
+   */
+  async write<T>(
+    method: 'PUT' | 'POST',
+    path: string,
+    params: Params,
+    body: unknown,
+    opts: Omit<RequestOptions, 'method' | 'body'> = {},
+  ): Promise<WriteResult<T>> {
+    const res = await this.request(path, params, { ...opts, method, body });
+    return { status: res.status, data: res.data as T | null };
+  }
+
   private warn(message: string): void {
     this.warnings.push(message);
     this.logger.warn(`[sentry] ${message}`);
@@ -384,8 +442,11 @@ export class SentryClient {
     path: string,
     params: Params,
     opts: RequestOptions,
-  ): Promise<{ data: unknown; headers: Record<string, unknown> }> {
-    const maxRetries = this.options.maxRetries ?? 5;
+  ): Promise<{ data: unknown; headers: Record<string, unknown>; status: number }> {
+    const method = opts.method ?? 'GET';
+    // A POST that may have reached the server is not sent twice (see `write`).
+    const maxRetries = method === 'POST' ? 0 : (this.options.maxRetries ?? 5);
+    const max429 = this.options.maxRetries ?? 5;
     let url = this.apiRoot + path + queryString(params);
     let redirects = 0;
     for (let attempt = 0; ; attempt++) {
@@ -399,28 +460,32 @@ export class SentryClient {
       const started = this.clock.now();
       this.stats.requests++;
       try {
-        res = await this.send(url, opts.signal);
+        res = await this.send(method, url, opts.body, opts.signal);
       } catch (e) {
         release();
         if (opts.signal?.aborted) throw cancelled(opts.signal);
         const failure = networkFailure(e, url, this.options.timeoutMs ?? 30_000);
-        const limit = failure.retryable ? (failure.fewRetries ? Math.min(2, maxRetries) : maxRetries) : 0;
+        const limit = failure.retryable
+          ? failure.fewRetries
+            ? Math.min(2, method === 'POST' && failure.notSent ? max429 : maxRetries)
+            : maxRetries
+          : 0;
         if (attempt >= limit) throw new RcaError('network', failure.message, failure.hint);
         await this.pause(this.backoff(attempt), attempt, `${failure.message}`, opts.signal);
         continue;
       }
       const headers = lowerHeaders(res.headers as Record<string, unknown>);
       release(headers);
-      this.logger.debug(`[sentry] GET ${redactUrl(url)} → ${res.status} in ${this.clock.now() - started} ms`);
+      this.logger.debug(`[sentry] ${method} ${redactUrl(url)} → ${res.status} in ${this.clock.now() - started} ms`);
 
       if (res.status >= 200 && res.status < 300) {
         try {
-          return { data: res.data === '' ? null : JSON.parse(res.data), headers };
+          return { data: res.data === '' ? null : JSON.parse(res.data), headers, status: res.status };
         } catch {
-          if (attempt >= Math.min(2, maxRetries)) {
+          if (method !== 'GET' || attempt >= Math.min(2, maxRetries)) {
             throw new RcaError(
               'remote',
-              `Sentry returned a response that is not valid JSON for GET ${pathOf(url)} (${res.data.length} bytes, ending "${res.data.slice(-40)}").`,
+              `Sentry returned a response that is not valid JSON for ${method} ${pathOf(url)} (${res.data.length} bytes, ending "${res.data.slice(-40)}").`,
               'This is usually a proxy or a cut connection; try again, and check any proxy between you and Sentry.',
             );
           }
@@ -433,39 +498,41 @@ export class SentryClient {
         if (!target || !this.allowedOrigins.has(target.origin)) {
           throw new RcaError(
             'remote',
-            `Sentry redirected GET ${pathOf(url)} to ${target?.origin ?? 'an invalid address'}; the token is only sent to ${[...this.allowedOrigins].join(', ')}.`,
+            `Sentry redirected ${method} ${pathOf(url)} to ${target?.origin ?? 'an invalid address'}; the token is only sent to ${[...this.allowedOrigins].join(', ')}.`,
             'Set sentryRca.baseUrl to the address Sentry redirects to, if you trust it.',
           );
         }
-        if (++redirects > 3) throw new RcaError('remote', `Too many redirects for GET ${pathOf(url)}.`);
+        if (++redirects > 3) throw new RcaError('remote', `Too many redirects for ${method} ${pathOf(url)}.`);
         url = target.toString();
         attempt--;
         continue;
       }
       if (opts.optional && (res.status === 403 || res.status === 404)) {
-        this.logger.debug(`[sentry] GET ${pathOf(url)} → ${res.status}; optional, carrying on without it`);
-        return { data: null, headers };
+        this.logger.debug(`[sentry] ${method} ${pathOf(url)} → ${res.status}; optional, carrying on without it`);
+        return { data: null, headers, status: res.status };
       }
       if (res.status === 401) {
         throw new RcaError(
           'auth',
-          `Sentry rejected the auth token (401) for GET ${pathOf(url)}.`,
+          `Sentry rejected the auth token (401) for ${method} ${pathOf(url)}.`,
           `${TOKEN_HELP}${orgTokenNote(this.token)}`,
         );
       }
       if (res.status === 403) {
-        const scope = scopeFor(path);
-        throw new RcaError(
+        const scope = scopeFor(path, method);
+        throw new SentryStatusError(
+          403,
+          scope,
           'auth',
-          `The auth token is not allowed to GET ${pathOf(url)} (403): it needs the ${scope} scope${detailOf(res.data)}.`,
-          `${TOKEN_HELP}${orgTokenNote(this.token)}`,
+          `The auth token is not allowed to ${method} ${pathOf(url)} (403): it needs the ${scope} scope${scope === 'event:write' ? ' (or event:admin)' : ''}${detailOf(res.data)}.`,
+          scope === 'event:write' ? WRITE_HELP : `${TOKEN_HELP}${orgTokenNote(this.token)}`,
         );
       }
       if (res.status === 404) {
         const what =
           path === `/organizations/${this.org}/`
             ? `Organization "${this.org}" was not found`
-            : `GET ${pathOf(url)} was not found (404)`;
+            : `${method} ${pathOf(url)} was not found (404)`;
         throw new RcaError(
           'remote',
           `${what} at ${this.baseOrigin.origin}.`,
@@ -474,11 +541,12 @@ export class SentryClient {
       }
       if (RETRY_STATUS.has(res.status)) {
         if (res.status === 429) this.stats.rateLimited++;
-        if (attempt >= maxRetries) {
+        const retries = res.status === 429 ? max429 : maxRetries;
+        if (attempt >= retries) {
           const why = res.status === 429 ? 'kept rate-limiting' : `kept failing (HTTP ${res.status}) for`;
           throw new RcaError(
             'remote',
-            `Sentry ${why} GET ${pathOf(url)} after ${maxRetries} retries${detailOf(res.data)}.`,
+            `Sentry ${why} ${method} ${pathOf(url)} after ${retries} retries${detailOf(res.data)}.`,
             res.status === 429
               ? 'Raise the sync interval or sync fewer projects.'
               : 'Sentry may be having an incident; the next sync will try again.',
@@ -491,22 +559,51 @@ export class SentryClient {
         if (wait > (this.options.maxWaitMs ?? 120_000)) {
           throw new RcaError(
             'remote',
-            `Sentry asked to wait ${Math.round(wait / 1000)} s before retrying GET ${pathOf(url)}; giving up for now.`,
+            `Sentry asked to wait ${Math.round(wait / 1000)} s before retrying ${method} ${pathOf(url)}; giving up for now.`,
             'The next sync will try again.',
           );
         }
         await this.pause(wait, attempt, `HTTP ${res.status}`, opts.signal);
         continue;
       }
-      throw new RcaError('remote', `Sentry answered HTTP ${res.status} for GET ${pathOf(url)}${detailOf(res.data)}.`);
+      if (res.status === 400 && method !== 'GET') {
+        // Sentry's validation errors: {"detail": "…"} or DRF's {"field": ["…"]} / {"statusDetails": {"ignoreWindow": ["…"]}}.
+        throw new SentryStatusError(
+          400,
+          null,
+          'remote',
+          `Sentry refused ${method} ${pathOf(url)} (400): ${validationDetail(res.data)}.`,
+        );
+      }
+      throw new SentryStatusError(
+        res.status,
+        null,
+        'remote',
+        `Sentry answered HTTP ${res.status} for ${method} ${pathOf(url)}${detailOf(res.data)}.`,
+      );
     }
   }
 
-  private async send(url: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {
+  private async send(
+    method: HttpMethod,
+    url: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<AxiosResponse<string>> {
     const timeout = this.options.timeoutMs ?? 30_000;
     const signals = [AbortSignal.timeout(timeout), ...(signal ? [signal] : [])];
-    return this.http.get<string>(url, {
-      headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json', 'User-Agent': 'sentry-rca/0.1' },
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.token}`,
+      Accept: 'application/json',
+      'User-Agent': 'sentry-rca/0.1',
+    };
+    if (method === 'GET') return this.http.get<string>(url, { headers, signal: AbortSignal.any(signals), timeout });
+    headers['Content-Type'] = 'application/json';
+    return this.http.request<string>({
+      method,
+      url,
+      data: JSON.stringify(body ?? {}),
+      headers,
       signal: AbortSignal.any(signals),
       timeout,
     });
@@ -597,6 +694,26 @@ function detailOf(body: string): string {
   }
 }
 
+/** The first messages of a 400 body, flattened: `statusDetails.ignoreWindow: Ensure this value is less than or equal to 10080.` */
+function validationDetail(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body ? `"${body.slice(0, 200)}"` : 'no reason given';
+  }
+  const out: string[] = [];
+  const walk = (v: unknown, key: string): void => {
+    if (out.length >= 5) return;
+    if (typeof v === 'string') out.push(key && key !== 'detail' && key !== 'non_field_errors' ? `${key}: ${v}` : v);
+    else if (Array.isArray(v)) for (const x of v) walk(x, key);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) walk(x, key && key !== 'detail' ? `${key}.${k}` : k);
+  };
+  walk(parsed, '');
+  return out.length ? `"${out.join('; ').slice(0, 400)}"` : 'no reason given';
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'nothing';
   if (Array.isArray(v)) return 'a list';
@@ -613,6 +730,8 @@ interface NetworkFailure {
   hint?: string;
   retryable: boolean;
   fewRetries?: boolean;
+  /** The request never left this machine (no connection): safe to send again even for a POST. */
+  notSent?: boolean;
 }
 
 function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFailure {
@@ -627,7 +746,7 @@ function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFail
   }
   if (name === 'TimeoutError' || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
     return {
-      message: `Sentry at ${host} did not answer within ${Math.round(timeoutMs / 1000)} s (GET ${pathOf(url)}).`,
+      message: `Sentry at ${host} did not answer within ${Math.round(timeoutMs / 1000)} s (${pathOf(url)}).`,
       hint: 'Check your network or raise the timeout.',
       retryable: true,
     };
@@ -646,6 +765,7 @@ function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFail
       hint: 'Check sentryRca.baseUrl; is the server running?',
       retryable: true,
       fewRetries: true,
+      notSent: true,
     };
   }
   if (code && /CERT|SSL|TLS/i.test(code)) {
@@ -656,7 +776,7 @@ function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFail
     };
   }
   return {
-    message: `The connection to Sentry at ${host} failed (${code ?? (e as Error)?.message ?? 'unknown error'}) during GET ${pathOf(url)}.`,
+    message: `The connection to Sentry at ${host} failed (${code ?? (e as Error)?.message ?? 'unknown error'}) during a request to ${pathOf(url)}.`,
     retryable: true,
   };
 }

@@ -74,6 +74,29 @@ export interface StoredIssue {
    * Absent in stores written before progressive sync: then the stored events count as current.
    */
   eventsLastSeen?: string | null;
+  /** Who the issue is assigned to (Sentry's `assignedTo` actor); absent when unassigned. */
+  assignedTo?: IssueAssignee | null;
+  /** The token's user bookmarked / is subscribed to the issue; absent means false. */
+  isBookmarked?: boolean;
+  isSubscribed?: boolean;
+  /**
+   * How the issue was resolved or archived, as Sentry says (`statusDetails`: `inNextRelease`,
+   * `inRelease`, `ignoreUntilEscalating`, `ignoreUntil`, `ignoreCount`, `ignoreUserCount`…); absent when empty.
+   */
+  statusDetails?: Record<string, string | number | boolean>;
+}
+
+/** An issue's assignee (Sentry's ActorSerializer: `{type, id, name, email?}`). */
+export interface IssueAssignee {
+  type: 'user' | 'team';
+  id: string;
+  name: string;
+  email?: string | null;
+}
+
+/** Archived in Sentry's words: status `ignored` (archived forever, until escalating, or until a condition). */
+export function isArchived(issue: Pick<StoredIssue, 'status'>): boolean {
+  return issue.status === 'ignored';
 }
 
 /** The window of the issue list's `count`/`userCount` (Sentry's default for the endpoint, sent explicitly). */

@@ -14,10 +14,10 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import type { Logger } from '../../core/common/logger';
 import type { StoredEvent, StoredIssue, StoreMeta, SyncSummary } from '../../core/store/model';
 import type { Settings } from '../settings';
-import { Commands, ProvidedElsewhere } from '../ids';
+import { Commands } from '../ids';
 
 /** The triage feature's command; the alert only invokes it, with `{ issueId }`. */
-export const ARCHIVE_ISSUE_COMMAND = ProvidedElsewhere.archiveIssue;
+export const ARCHIVE_ISSUE_COMMAND = Commands.archiveIssue;
 
 export interface NewIssueNotifierDeps {
   onDidSync: Event<{ summary: SyncSummary; baseline: AlertBaseline }>;

@@ -4,7 +4,7 @@ import type { Logger } from '../../core/common/logger';
 import type { Config } from '../config';
 import { tokenCheckFailure } from '../failureMessages';
 import { Commands } from '../ids';
-import type { SyncService } from '../syncService';
+import type { SyncService, TokenCheckResult } from '../syncService';
 import type { TokenStore } from '../tokenStore';
 
 export interface TokenCommandDeps {
@@ -12,6 +12,16 @@ export interface TokenCommandDeps {
   tokens: TokenStore;
   sync: Pick<SyncService, 'checkToken'>;
   logger: Logger;
+  /** Told what the check found about write scopes (triage actions on or off), once the token is stored. */
+  onWriteAccess?: (access: { canWrite: boolean | null; reason: string | null; userId: string | null }) => void;
+}
+
+/** " Triage actions (resolve, archive, assign, notes): …" for the token messages. */
+function writeAccessText(check: { canWrite?: boolean; writeMessage?: string }): string {
+  if (check.canWrite === undefined) return '';
+  return check.canWrite
+    ? ' Triage actions (resolve, archive, assign, notes) are available.'
+    : ` Triage actions are off: ${check.writeMessage ?? 'the token lacks event:write.'}`;
 }
 
 /** What Set Auth Token did; returned to callers such as tests and the welcome view. */
@@ -55,7 +65,7 @@ export function setAuthToken(deps: TokenCommandDeps) {
     )?.trim();
     if (!token) return { stored: false, message: 'Cancelled: no token given.' };
 
-    let check: { ok: boolean; message: string; missingScopes: string[] };
+    let check: TokenCheckResult;
     try {
       check = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Sentry RCA: checking the token…', cancellable: true },
@@ -90,14 +100,22 @@ export function setAuthToken(deps: TokenCommandDeps) {
       return { stored: false, message: check.message };
     }
     await tokens.set(token);
+    deps.onWriteAccess?.({
+      canWrite: check.canWrite ?? null,
+      reason: check.canWrite === false ? (check.writeMessage ?? null) : null,
+      userId: check.userId ?? null,
+    });
+    const write = writeAccessText(check);
     if (!check.ok) {
-      logger.warn(`[token] saved, but ${check.message}`);
-      void vscode.window.showWarningMessage(`Sentry RCA: token saved, but ${check.message}`);
-      return { stored: true, message: check.message };
+      logger.warn(`[token] saved, but ${check.message}${write}`);
+      void vscode.window.showWarningMessage(`Sentry RCA: token saved, but ${check.message}${write}`);
+      return { stored: true, message: `${check.message}${write}` };
     }
-    logger.info('[token] saved (scopes ok)');
-    void vscode.window.showInformationMessage('Sentry RCA: token saved. Syncing…');
-    return { stored: true, message: check.message };
+    logger.info(
+      `[token] saved (scopes ok; write ${check.canWrite === undefined ? 'unknown' : check.canWrite ? 'yes' : 'no'})`,
+    );
+    void vscode.window.showInformationMessage(`Sentry RCA: token saved. Syncing…${write}`);
+    return { stored: true, message: `${check.message}${write}` };
   };
 }
 

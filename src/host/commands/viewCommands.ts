@@ -83,5 +83,5 @@ export function filterByText(view: IssuesView) {
 }
 
 export function clearFilters(view: IssuesView) {
-  return () => view.setViewState({ minLevel: null, project: null, text: '' });
+  return () => view.setViewState({ minLevel: null, project: null, text: '', show: 'open' });
 }

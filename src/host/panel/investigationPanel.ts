@@ -264,6 +264,10 @@ export class InvestigationPanel extends DisposableBase {
         case 'showEventDetails':
           await vscode.commands.executeCommand(Commands.showEventDetails, { issueId: this.issue.id });
           return;
+        case 'postNote':
+          // The command confirms (showing the exact text) and reports its own errors.
+          await vscode.commands.executeCommand(Commands.postDiagnosisNote, { issueId: this.issue.id });
+          return;
         case 'copyMarkdown':
           await vscode.env.clipboard.writeText(m.markdown);
           this.reply({ type: 'copyResult', requestId: m.requestId, ok: true });

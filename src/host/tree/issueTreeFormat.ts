@@ -79,7 +79,48 @@ export function describeProject(project: StoredProject, shown: number, total: nu
  * `SHOP-12 · 1.2k events in 90 d · 3h ago · POST /pay`: the count is Sentry's for the list's window
  * (ISSUE_COUNT_PERIOD), not all time; the tooltip has both.
  */
-export function describeIssue(issue: StoredIssue, now: number, events: EventsState = 'ready'): RowDescriptor {
+/** Triage facts for an issue's row: who "me" is, and why triage actions are off (if they are). */
+export interface TriageRowContext {
+  viewerId: string | null;
+  unavailable: string | null;
+}
+
+/** Assignee, bookmark and archive state in words, for the tooltip (markdown, escaped). */
+function triageLines(issue: StoredIssue, triage?: TriageRowContext): string[] {
+  const out: string[] = [];
+  const a = issue.assignedTo;
+  if (a)
+    out.push(
+      `Assigned to: ${a.type === 'team' ? 'team #' : ''}${escapeMarkdown(a.name)}${a.type === 'user' && a.id === triage?.viewerId ? ' (you)' : ''}`,
+    );
+  const d = issue.statusDetails ?? {};
+  if (issue.status === 'ignored') {
+    const until =
+      d.ignoreUntilEscalating === true
+        ? 'until it escalates'
+        : typeof d.ignoreUntil === 'string'
+          ? `until ${localDateTime(d.ignoreUntil)}`
+          : typeof d.ignoreCount === 'number'
+            ? `until ${d.ignoreCount} more events`
+            : typeof d.ignoreUserCount === 'number'
+              ? `until ${d.ignoreUserCount} more users`
+              : 'forever';
+    out.push(`Archived ${until}`);
+  }
+  if (issue.status === 'resolved' && d.inNextRelease === true) out.push('Resolved in the next release');
+  if (issue.status === 'resolved' && typeof d.inRelease === 'string')
+    out.push(`Resolved in ${escapeMarkdown(d.inRelease)}`);
+  if (issue.isBookmarked) out.push('Bookmarked');
+  if (triage?.unavailable) out.push(`\nTriage actions are off: ${escapeMarkdown(triage.unavailable)}`);
+  return out;
+}
+
+export function describeIssue(
+  issue: StoredIssue,
+  now: number,
+  events: EventsState = 'ready',
+  triage?: TriageRowContext,
+): RowDescriptor {
   const lifetime = (n: number | null | undefined) =>
     typeof n === 'number' ? ` (${n.toLocaleString('en-US')} since first seen)` : '';
   const lines = [
@@ -93,6 +134,7 @@ export function describeIssue(issue: StoredIssue, now: number, events: EventsSta
     `First seen: ${timeTooltip(issue.firstSeen, now)}`,
     `Last seen: ${timeTooltip(issue.lastSeen, now)}`,
     issue.firstRelease ? `First release: ${escapeMarkdown(issue.firstRelease)}` : '',
+    ...triageLines(issue, triage),
     events === 'loading'
       ? '\nStack traces: loading…'
       : events === 'onOpen'
@@ -105,7 +147,7 @@ export function describeIssue(issue: StoredIssue, now: number, events: EventsSta
   const state = events === 'loading' ? ' · events loading…' : events === 'onOpen' ? ' · events when opened' : '';
   return {
     label: issue.title,
-    description: `${issue.shortId} · ${compactCount(issue.count)} event${issue.count === 1 ? '' : 's'} in ${COUNT_WINDOW} · ${relativeTime(issue.lastSeen, now)}${state}${issue.culprit ? ` · ${issue.culprit}` : ''}`,
+    description: `${issue.isBookmarked ? '★ ' : ''}${issue.shortId}${issue.assignedTo ? ` → ${issue.assignedTo.type === 'team' ? '#' : ''}${issue.assignedTo.name}` : ''} · ${compactCount(issue.count)} event${issue.count === 1 ? '' : 's'} in ${COUNT_WINDOW} · ${relativeTime(issue.lastSeen, now)}${state}${issue.culprit ? ` · ${issue.culprit}` : ''}`,
     tooltip: lines.join('  \n'),
     icon: levelIcon(issue.level),
   };

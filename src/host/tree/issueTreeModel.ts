@@ -17,6 +17,21 @@ import {
 export const SORT_KEYS = ['lastSeen', 'count', 'level'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
+/**
+ * Which issues by triage state: `open` (the default: unresolved, so resolved and archived issues leave
+ * the tree), assigned to the token's user, unassigned, bookmarked, archived, resolved, or all.
+ */
+export const TRIAGE_FILTERS = [
+  'open',
+  'assignedToMe',
+  'unassigned',
+  'bookmarked',
+  'archived',
+  'resolved',
+  'all',
+] as const;
+export type TriageFilter = (typeof TRIAGE_FILTERS)[number];
+
 export interface TreeViewState {
   sort: SortKey;
   /** Show only issues at or above this level. */
@@ -25,9 +40,17 @@ export interface TreeViewState {
   project: string | null;
   /** Case-insensitive text in title, culprit, short id or message. */
   text: string;
+  /** Triage state shown (absent in states saved before triage: open). */
+  show?: TriageFilter;
 }
 
-export const DEFAULT_VIEW_STATE: TreeViewState = { sort: 'lastSeen', minLevel: null, project: null, text: '' };
+export const DEFAULT_VIEW_STATE: TreeViewState = {
+  sort: 'lastSeen',
+  minLevel: null,
+  project: null,
+  text: '',
+  show: 'open',
+};
 
 /** Sanitises a persisted view state (it may come from an older version or be hand-edited). */
 export function toViewState(v: unknown): TreeViewState {
@@ -37,7 +60,33 @@ export function toViewState(v: unknown): TreeViewState {
     minLevel: isLevel(o.minLevel) ? o.minLevel : null,
     project: typeof o.project === 'string' && o.project ? o.project : null,
     text: typeof o.text === 'string' ? o.text : '',
+    show: (TRIAGE_FILTERS as readonly unknown[]).includes(o.show) ? (o.show as TriageFilter) : 'open',
   };
+}
+
+/** Whether an issue passes a triage filter; `viewerId` is the token's user (null: unknown). */
+export function passesTriageFilter(issue: StoredIssue, show: TriageFilter, viewerId: string | null): boolean {
+  switch (show) {
+    case 'open':
+      return issue.status === 'unresolved';
+    case 'assignedToMe':
+      return (
+        issue.status === 'unresolved' &&
+        viewerId !== null &&
+        issue.assignedTo?.type === 'user' &&
+        issue.assignedTo.id === viewerId
+      );
+    case 'unassigned':
+      return issue.status === 'unresolved' && !issue.assignedTo;
+    case 'bookmarked':
+      return issue.isBookmarked === true;
+    case 'archived':
+      return issue.status === 'ignored';
+    case 'resolved':
+      return issue.status === 'resolved';
+    case 'all':
+      return true;
+  }
 }
 
 /** The part of IssueStore the tree reads. */
@@ -77,7 +126,32 @@ export class IssueTreeModel extends DisposableBase {
   }
 
   get isFiltered(): boolean {
-    return this.viewState.minLevel !== null || this.viewState.project !== null || this.viewState.text.trim() !== '';
+    return (
+      this.viewState.minLevel !== null ||
+      this.viewState.project !== null ||
+      this.viewState.text.trim() !== '' ||
+      (this.viewState.show ?? 'open') !== 'open'
+    );
+  }
+
+  private viewer: string | null = null;
+  private writeNote: string | null = null;
+
+  /** The token's user id ("Assigned to me"), when known. */
+  get viewerId(): string | null {
+    return this.viewer;
+  }
+
+  /** Why triage actions are off (the token lacks event:write), shown in issue tooltips; null when they are on. */
+  get triageUnavailable(): string | null {
+    return this.writeNote;
+  }
+
+  setTriageContext(viewerId: string | null, unavailable: string | null): void {
+    if (viewerId === this.viewer && unavailable === this.writeNote) return;
+    this.viewer = viewerId;
+    this.writeNote = unavailable;
+    this.invalidate();
   }
 
   setState(patch: Partial<TreeViewState>): void {
@@ -115,6 +189,7 @@ export class IssueTreeModel extends DisposableBase {
 
   private build(): ProjectGroup[] {
     const { sort, minLevel, project, text } = this.viewState;
+    const show = this.viewState.show ?? 'open';
     const needle = text.trim().toLowerCase();
     const minRank = minLevel ? levelRank(minLevel) : 0;
     const byProject = new Map<string, { all: number; shown: StoredIssue[] }>();
@@ -122,6 +197,7 @@ export class IssueTreeModel extends DisposableBase {
       let entry = byProject.get(issue.projectId);
       if (!entry) byProject.set(issue.projectId, (entry = { all: 0, shown: [] }));
       entry.all++;
+      if (!passesTriageFilter(issue, show, this.viewer)) continue;
       if (project && issue.projectSlug !== project) continue;
       if (minRank && levelRank(issue.level) < minRank) continue;
       if (needle && !matches(issue, needle)) continue;
@@ -131,7 +207,8 @@ export class IssueTreeModel extends DisposableBase {
     const known = new Map(this.source.projects().map((p) => [p.id, p]));
     const groups: ProjectGroup[] = [];
     for (const [projectId, { all, shown }] of byProject) {
-      if (project && shown.length === 0) continue;
+      // A project whose issues are all resolved or archived (or filtered out) leaves the tree with them.
+      if ((project || show !== 'all') && shown.length === 0) continue;
       const first = shown[0] ?? this.source.issues().find((i) => i.projectId === projectId);
       const p = known.get(projectId) ?? {
         id: projectId,

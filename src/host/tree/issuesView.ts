@@ -18,6 +18,15 @@ export interface IssueEventsSource {
 }
 
 const SORT_LABELS = { lastSeen: 'last seen', count: 'event count', level: 'level' } as const;
+const SHOW_LABELS = {
+  open: 'open',
+  assignedToMe: 'assigned to me',
+  unassigned: 'unassigned',
+  bookmarked: 'bookmarked',
+  archived: 'archived',
+  resolved: 'resolved',
+  all: 'all statuses',
+} as const;
 
 /**
  * The "Issues" view of the Sentry container: owns the model, the provider and the TreeView, keeps
@@ -38,7 +47,12 @@ export class IssuesView extends DisposableBase {
     this.model = this.register(new IssueTreeModel(store, toViewState(state.get(StateKeys.treeView))));
     this.provider = this.register(new IssuesTreeProvider(this.model, Date.now, (issue) => this.eventsState(issue)));
     this.view = this.register(
-      vscode.window.createTreeView(Views.issues, { treeDataProvider: this.provider, showCollapseAll: true }),
+      vscode.window.createTreeView(Views.issues, {
+        treeDataProvider: this.provider,
+        showCollapseAll: true,
+        // Several issues at once for the triage actions (bulk requests).
+        canSelectMany: true,
+      }),
     );
     if (events) {
       this.register(events.onDidChangeLoading(() => this.provider.refresh()));
@@ -95,6 +109,7 @@ export class IssuesView extends DisposableBase {
   private updateChrome(): void {
     const s = this.model.state;
     const filters: string[] = [];
+    if (s.show && s.show !== 'open') filters.push(SHOW_LABELS[s.show]);
     if (s.minLevel) filters.push(`≥ ${s.minLevel}`);
     if (s.project) filters.push(s.project);
     if (s.text.trim()) filters.push(`"${s.text.trim()}"`);
@@ -106,7 +121,9 @@ export class IssuesView extends DisposableBase {
         : undefined;
     this.view.message =
       total > 0 && this.model.visibleCount() === 0
-        ? `No issue matches the filters (${total} stored). Clear them from the view's title bar.`
+        ? this.model.isFiltered
+          ? `No issue matches the filters (${total} stored). Clear them from the view's title bar.`
+          : `No open issues: the ${total} stored are resolved or archived. "Show Issues…" in the title bar lists them.`
         : undefined;
     void vscode.commands.executeCommand('setContext', ContextKeys.filtered, this.model.isFiltered);
   }

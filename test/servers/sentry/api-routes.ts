@@ -8,6 +8,7 @@ import { eventToApi, eventToSummary, issueToApi, projectToApi, releaseToApi } fr
 import type { EventRec, IssueRec, ServerState } from './server-state';
 import { issueTags } from './tag-routes';
 import type { ApiIssue } from './types';
+import { addNote, bulkUpdateIssues, listMembers, listTeams, updateOneIssue } from './triage-routes';
 
 export interface ApiRequest {
   url: URL;
@@ -16,6 +17,9 @@ export interface ApiRequest {
   now: number;
   /** Apply the repeating-cursor fault to this response's Link header. */
   repeatCursor: boolean;
+  /** GET unless a write; writes carry the parsed JSON body. */
+  method?: string;
+  body?: unknown;
 }
 
 export interface ApiResponse {
@@ -31,7 +35,8 @@ export interface RouteContext {
   regionUrl: () => string;
 }
 
-export type Scope = 'org:read' | 'project:read' | 'event:read' | 'project:releases';
+export type Scope =
+  'org:read' | 'project:read' | 'event:read' | 'project:releases' | 'event:write' | 'event:admin' | 'member:read';
 
 export interface Route {
   /** Rate-limit family: Sentry limits per endpoint class. */
@@ -297,8 +302,48 @@ function releaseRoute(rest: string): Route | null {
   };
 }
 
-/** Resolves a path below /api/0 to a route, or null (→ 404). Org-scoped and legacy group routes share handlers. */
-export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wrong-org' {
+/** Writes need event:write or event:admin (GroupPermission / OrganizationEventPermission PUT, POST). */
+const WRITE_SCOPE: Scope[] = ['event:write', 'event:admin'];
+
+/**
+ * Resolves a request to a route: null → 404, 'wrong-org' → 404, 'method' → 405 (a path that exists
+ * without that method). PUT and POST go to the triage routes; everything else is GET.
+ */
+export function matchRoute(ctx: RouteContext, path: string, method = 'GET'): Route | null | 'wrong-org' | 'method' {
+  if (method === 'GET') return matchReadRoute(ctx, path);
+  const read = matchReadRoute(ctx, path);
+  if (read === 'wrong-org') return read;
+  const p = path.endsWith('/') ? path : `${path}/`;
+  const m =
+    /^\/organizations\/[^/]+\/issues\/(?:([^/]+)\/(?:(comments|notes)\/)?)?$/.exec(p) ??
+    /^\/(?:issues|groups)\/([^/]+)\/(?:(comments|notes)\/)?$/.exec(p);
+  if (m && method === 'PUT' && !m[2]) {
+    if (!m[1]) return { family: 'org-issues-bulk-write', scope: WRITE_SCOPE, handle: bulkUpdateIssues };
+    const id = decodeURIComponent(m[1]);
+    return {
+      family: 'issue-write',
+      scope: WRITE_SCOPE,
+      handle: (c, req) => {
+        const issue = c.state.issue(id);
+        return issue ? updateOneIssue(c, req, issue) : notFound();
+      },
+    };
+  }
+  if (m && method === 'POST' && m[1] && m[2]) {
+    const id = decodeURIComponent(m[1]);
+    return {
+      family: 'issue-notes',
+      scope: WRITE_SCOPE,
+      handle: (c, req) => {
+        const issue = c.state.issue(id);
+        return issue ? addNote(c, req, issue) : notFound();
+      },
+    };
+  }
+  return read ? 'method' : null;
+}
+
+function matchReadRoute(ctx: RouteContext, path: string): Route | null | 'wrong-org' {
   const p = path.endsWith('/') ? path : `${path}/`;
   let m = /^\/organizations\/([^/]+)\/(.*)$/.exec(p);
   let rest: string;
@@ -337,6 +382,11 @@ export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wro
     };
   }
   if (rest.startsWith('/releases/')) return releaseRoute(rest);
+  if (rest === '/members/') return listRoute('org-members', 'member:read', listMembers);
+  if (rest === '/teams/') return listRoute('org-teams', 'org:read', listTeams);
+  if (/^\/issues\/[^/]+\/(?:comments|notes)\/$/.test(rest)) {
+    return { family: 'issue-notes', scope: 'event:read', handle: withIssueNotes };
+  }
   if (rest === '/issues/') return { family: 'org-issues', scope: 'event:read', handle: listIssues };
   const tm = /^\/issues\/([^/]+)\/tags\/$/.exec(rest);
   if (tm) {
@@ -378,5 +428,32 @@ export function matchRoute(ctx: RouteContext, path: string): Route | null | 'wro
     family: 'issue-event',
     scope: 'event:read',
     handle: withIssue((c, req, issue) => oneEvent(c, req, issue, eventId)),
+  };
+}
+
+/** `GET …/issues/{id}/comments/`: the notes, newest first. */
+function withIssueNotes(c: RouteContext, req: ApiRequest): ApiResponse {
+  const id = decodeURIComponent(/\/issues\/([^/]+)\//.exec(req.path.endsWith('/') ? req.path : `${req.path}/`)![1]!);
+  const issue = c.state.issue(id);
+  if (!issue) return notFound();
+  const notes = [...(issue.notes ?? [])].reverse();
+  return paged(notes, req, 100, (n) => ({
+    id: n.id,
+    type: 'note',
+    data: { text: n.text },
+    dateCreated: new Date(n.createdMs).toISOString(),
+    user: { id: n.userId },
+  }));
+}
+
+/** A plain paged list (`per_page`, `cursor`) of what `list` returns. */
+function listRoute(family: string, scope: Scope, list: (c: RouteContext) => unknown[]): Route {
+  return {
+    family,
+    scope,
+    handle: (c, req) => {
+      const limit = perPage(req.url);
+      return typeof limit === 'number' ? paged(list(c), req, limit, (x) => x) : limit;
+    },
   };
 }

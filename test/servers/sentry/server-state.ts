@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { parseEnvelope } from './envelope';
 import { IngestError, normalizeEvent, type NormalizedEvent } from './normalize';
-import type { ApiIssue } from './types';
+import type { ApiIssue, JsonObject } from './types';
 
 export type EventBody = NormalizedEvent['event'];
 
@@ -26,6 +26,36 @@ export interface ProjectRec {
    * `project` parameter cover only such projects; `project=-1` covers every project the user can access.
    */
   isMember: boolean;
+}
+
+/** An assignee as Sentry serialises it (ActorSerializer). */
+export interface ActorRec {
+  type: 'user' | 'team';
+  id: string;
+  name: string;
+  email?: string;
+}
+
+/** An organization member (user id, not the member id, is what `assignedTo: "user:ID"` names). */
+export interface MemberRec {
+  id: string;
+  userId: string | null;
+  name: string;
+  email: string;
+  role: string;
+}
+
+export interface TeamRec {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface NoteRec {
+  id: string;
+  text: string;
+  userId: string;
+  createdMs: number;
 }
 
 export interface ReleaseCommitRec {
@@ -60,8 +90,15 @@ export interface IssueRec {
   platform: string;
   logger: string | null;
   status: 'unresolved' | 'resolved' | 'ignored';
-  /** Set when an event reopens a resolved issue; otherwise derived (new/ongoing) when serialised. */
-  substatus: 'regressed' | 'archived_until_escalating' | null;
+  /** Set when an event reopens a resolved issue or a triage request sets it; otherwise derived (new/ongoing) when serialised. */
+  substatus:
+    'regressed' | 'ongoing' | 'archived_until_escalating' | 'archived_forever' | 'archived_until_condition_met' | null;
+  /** Triage state (PUT requests); absent = unassigned, not bookmarked, no status details, no notes. */
+  assignedTo?: ActorRec | null;
+  isBookmarked?: boolean;
+  isSubscribed?: boolean;
+  statusDetails?: JsonObject;
+  notes?: NoteRec[];
   firstSeenMs: number;
   lastSeenMs: number;
   users: Set<string>;
@@ -101,6 +138,12 @@ export class ServerState {
   private nextIssueId = 100001;
   /** Bumped on every change, so cached query results know when they are stale. */
   version = 0;
+  /** Members and teams of the organization (the token's user is member 1, user 1). */
+  readonly members: MemberRec[] = [
+    { id: '1', userId: '1', name: 'Test User', email: 'test@example.com', role: 'owner' },
+  ];
+  readonly teams: TeamRec[] = [];
+  nextNoteId = 1;
   /** Commits associated with a release (what `sentry-cli releases set-commits` records), newest first. */
   readonly releaseCommits = new Map<string, { ref: string | null; commits: ReleaseCommitRec[] }>();
 
@@ -306,6 +349,25 @@ export class ServerState {
       }
     }
     return issues.map((i) => i.id);
+  }
+
+  addMember(m: { name: string; email: string; userId?: string | null; role?: string }): MemberRec {
+    const id = String(this.members.length + 1);
+    const rec: MemberRec = {
+      id,
+      userId: m.userId === undefined ? String(100 + this.members.length) : m.userId,
+      name: m.name,
+      email: m.email,
+      role: m.role ?? 'member',
+    };
+    this.members.push(rec);
+    return rec;
+  }
+
+  addTeam(t: { slug: string; name?: string }): TeamRec {
+    const rec: TeamRec = { id: String(this.teams.length + 1), slug: t.slug, name: t.name ?? t.slug };
+    this.teams.push(rec);
+    return rec;
   }
 
   resolve(idOrShortId: string): void {

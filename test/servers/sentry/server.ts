@@ -14,7 +14,7 @@ import { FaultQueue } from './faults';
 import { IngestError } from './normalize';
 import { RateLimiter } from './rate-limiter';
 import { issueToApi } from './serialize';
-import type { IssueRec, ProjectRec, ReleaseCommitRec } from './server-state';
+import type { IssueRec, MemberRec, NoteRec, ProjectRec, ReleaseCommitRec, TeamRec } from './server-state';
 import { ServerState } from './server-state';
 import { generateSynthetic } from './synthetic';
 import { isLoopbackHost } from '../../../src/core/trust/loopback';
@@ -57,6 +57,11 @@ export interface SentryTestServer {
     commits: ReleaseCommitRec[],
     options?: { ref?: string; createdMs?: number },
   ): void;
+  /** An organization member (assignable as `user:<userId>`); userId null = a pending invite. */
+  addMember(m: { name: string; email: string; userId?: string | null }): MemberRec;
+  addTeam(t: { slug: string; name?: string }): TeamRec;
+  /** Notes posted on an issue, oldest first. */
+  notes(issueId: string): NoteRec[];
   fault(f: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -290,6 +295,18 @@ export class SentryServerImpl implements SentryTestServer {
     this.state.resolve(id);
   }
 
+  addMember(m: { name: string; email: string; userId?: string | null }): MemberRec {
+    return this.state.addMember(m);
+  }
+
+  addTeam(t: { slug: string; name?: string }): TeamRec {
+    return this.state.addTeam(t);
+  }
+
+  notes(issueId: string): NoteRec[] {
+    return [...(this.state.issue(issueId)?.notes ?? [])];
+  }
+
   fault(f: Fault): void {
     this.faults.add(f);
   }
@@ -451,7 +468,20 @@ export class SentryServerImpl implements SentryTestServer {
       return this.infraFault(res, url, fault);
     }
 
-    if (req.method !== 'GET') return sendJson(res, 405, { detail: `Method "${req.method}" not allowed.` });
+    const method = req.method ?? 'GET';
+    if (!['GET', 'PUT', 'POST'].includes(method))
+      return sendJson(res, 405, { detail: `Method "${method}" not allowed.` });
+    let body: unknown;
+    if (method !== 'GET') {
+      const raw = (await readBody(req)).toString('utf8');
+      try {
+        body = raw ? JSON.parse(raw) : {};
+        rec.body = body;
+      } catch (e) {
+        rec.body = raw;
+        return sendJson(res, 400, { detail: `JSON parse error - ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
     const auth = req.headers.authorization;
     if (!auth) return sendJson(res, 401, { detail: 'Authentication credentials were not provided.' });
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -468,7 +498,8 @@ export class SentryServerImpl implements SentryTestServer {
     }
 
     const ctx = this.routeContext();
-    const route = matchRoute(ctx, path);
+    const route = matchRoute(ctx, path, method);
+    if (route === 'method') return sendJson(res, 405, { detail: `Method "${method}" not allowed.` });
     if (!route || route === 'wrong-org') return sendJson(res, 404, { detail: 'The requested resource does not exist' });
     if (![route.scope].flat().some((s) => this.scopes.has(s)))
       return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' });
@@ -482,9 +513,21 @@ export class SentryServerImpl implements SentryTestServer {
     await this.sleep(delay);
     if (res.destroyed) return adm.done();
 
-    const out = route.handle(ctx, { url, path, now: this.now(), repeatCursor: fault?.kind === 'repeat-cursor' });
+    const out = route.handle(ctx, {
+      url,
+      path,
+      now: this.now(),
+      repeatCursor: fault?.kind === 'repeat-cursor',
+      method,
+      body,
+    });
     // Remaining/ConcurrentRemaining as of now, like Sentry's middleware (which sets them per response).
     const headers = { ...adm.headers, ...out.headers };
+    if (out.status === 204) {
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
     if (out.status !== 200 || !fault) return sendJson(res, out.status, out.body, headers);
     switch (fault.kind as FaultKind) {
       case 'truncated-json': {
@@ -631,6 +674,16 @@ export class SentryServerImpl implements SentryTestServer {
       case 'reset-requests':
         this.resetRequests();
         return;
+      case 'member':
+        if (typeof b.name !== 'string' || typeof b.email !== 'string') throw new Error('member needs name and email');
+        return this.state.addMember({
+          name: b.name,
+          email: b.email,
+          userId: b.userId === null ? null : typeof b.userId === 'string' ? b.userId : undefined,
+        });
+      case 'team':
+        if (typeof b.slug !== 'string') throw new Error('team needs a slug');
+        return this.state.addTeam({ slug: b.slug, name: typeof b.name === 'string' ? b.name : undefined });
       default:
         throw new Error(`unknown control op ${op}`);
     }

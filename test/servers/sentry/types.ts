@@ -23,7 +23,15 @@ export interface ApiIssue {
   logger: string | null;
   level: string;
   status: 'unresolved' | 'resolved' | 'ignored';
-  substatus: 'ongoing' | 'new' | 'regressed' | 'escalating' | 'archived_until_escalating' | null;
+  substatus:
+    | 'ongoing'
+    | 'new'
+    | 'regressed'
+    | 'escalating'
+    | 'archived_until_escalating'
+    | 'archived_forever'
+    | 'archived_until_condition_met'
+    | null;
   statusDetails: JsonObject;
   platform: string | null;
   project: ApiProjectRef;
@@ -227,6 +235,8 @@ export interface RecordedRequest {
   origin: string;
   /** What the server did instead of answering normally, if a fault or the rate limiter applied. */
   fault?: FaultKind | 'rate-limit' | 'concurrency-limit';
+  /** The parsed JSON body of a PUT or POST (the raw text when it is not JSON). */
+  body?: unknown;
 }
 
 export interface RateLimit {

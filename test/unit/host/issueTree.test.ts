@@ -178,13 +178,18 @@ describe('IssueTreeModel', () => {
       minLevel: null,
       project: null,
       text: '',
+      show: 'open',
     });
-    assert.deepEqual(toViewState({ sort: 'count', minLevel: 'warning', project: 'shop', text: 'x' }), {
-      sort: 'count',
-      minLevel: 'warning',
-      project: 'shop',
-      text: 'x',
-    });
+    assert.deepEqual(
+      toViewState({ sort: 'count', minLevel: 'warning', project: 'shop', text: 'x', show: 'archived' }),
+      {
+        sort: 'count',
+        minLevel: 'warning',
+        project: 'shop',
+        text: 'x',
+        show: 'archived',
+      },
+    );
   });
 });
 
@@ -250,5 +255,72 @@ describe('tree row wording', () => {
 
   test('markdown escaping leaves no active syntax', () => {
     assert.equal(escapeMarkdown('a_b*c[d](e)`f`'), 'a\\_b\\*c\\[d\\]\\(e\\)\\`f\\`');
+  });
+});
+
+describe('triage filters and rows', () => {
+  const data = [
+    issue(1),
+    issue(2, { status: 'resolved' }),
+    issue(3, {
+      status: 'ignored',
+      substatus: 'archived_until_escalating',
+      statusDetails: { ignoreUntilEscalating: true },
+    }),
+    issue(4, { assignedTo: { type: 'user', id: '7', name: 'Me' } }),
+    issue(5, { assignedTo: { type: 'team', id: '2', name: 'backend' }, isBookmarked: true }),
+    issue(6, { status: 'ignored', isBookmarked: true, projectId: '2', projectSlug: 'api' }),
+  ];
+  const shown = (m: IssueTreeModel) =>
+    m
+      .projectGroups()
+      .flatMap((g) => g.issues.map((i) => i.shortId))
+      .sort();
+
+  test('open by default: resolved and archived issues leave the tree (and an emptied project with them)', () => {
+    const m = new IssueTreeModel(new FakeSource(data));
+    assert.deepEqual(shown(m), ['SHOP-1', 'SHOP-4', 'SHOP-5']);
+    assert.deepEqual(
+      m.projectGroups().map((g) => g.project.slug),
+      ['shop'],
+    );
+    assert.equal(m.isFiltered, false);
+  });
+
+  test('assigned to me, unassigned, bookmarked, archived, resolved, all', () => {
+    const m = new IssueTreeModel(new FakeSource(data));
+    m.setState({ show: 'assignedToMe' });
+    assert.deepEqual(shown(m), [], 'who "me" is is unknown until the token check');
+    m.setTriageContext('7', null);
+    assert.deepEqual(shown(m), ['SHOP-4']);
+    m.setState({ show: 'unassigned' });
+    assert.deepEqual(shown(m), ['SHOP-1']);
+    m.setState({ show: 'bookmarked' });
+    assert.deepEqual(shown(m), ['SHOP-5', 'SHOP-6']);
+    m.setState({ show: 'archived' });
+    assert.deepEqual(shown(m), ['SHOP-3', 'SHOP-6']);
+    m.setState({ show: 'resolved' });
+    assert.deepEqual(shown(m), ['SHOP-2']);
+    m.setState({ show: 'all' });
+    assert.equal(shown(m).length, 6);
+    assert.equal(m.isFiltered, true);
+  });
+
+  test('assignee, bookmark and archive state in the row; hostile names stay text; the reason when actions are off', () => {
+    const hostile = issue(9, {
+      assignedTo: { type: 'user', id: '1', name: '<img src=x onerror=alert(1)> **Eve** [x](cmd:y)\u0007' },
+      isBookmarked: true,
+      status: 'ignored',
+      statusDetails: { ignoreUntilEscalating: true },
+    });
+    const row = describeIssue(hostile, NOW, 'ready', { viewerId: '1', unavailable: 'needs event:write' });
+    assert.match(String(row.description), /^★ SHOP-9 → <img src=x onerror=alert\(1\)> \*\*Eve\*\*/);
+    const tip = String(row.tooltip);
+    assert.ok(tip.includes(`Assigned to: ${escapeMarkdown(hostile.assignedTo!.name)} (you)`), tip);
+    assert.doesNotMatch(tip, /(^|[^\\])<img/, 'markup is escaped in the markdown tooltip');
+    assert.doesNotMatch(tip, /(^|[^\\])\[x\]\(cmd:y\)/, 'no link is formed');
+    assert.match(tip, /Archived until it escalates/);
+    assert.match(tip, /Bookmarked/);
+    assert.match(tip, /Triage actions are off: needs event:write/);
   });
 });

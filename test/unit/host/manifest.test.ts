@@ -56,6 +56,8 @@ function whenClauses(c: Json): string[] {
   for (const w of arr(c.walkthroughs))
     for (const s of arr(w.steps))
       for (const e of arr(s.completionEvents) as unknown[]) out.push(/^onContext:(.+)$/.exec(str(e))?.[1] ?? '');
+  // A command's `enablement` is a when clause too (triage actions: sentryRca.canWrite).
+  for (const cmd of arr(c.commands)) out.push(str(cmd.enablement));
   return out.filter(Boolean);
 }
 

@@ -16,7 +16,8 @@ export class IssueNode implements TreeNode {
   ) {}
 
   getTreeItem(): vscode.TreeItem {
-    return toTreeItem(describeIssue(this.issue, this.ctx.now(), this.ctx.eventsState(this.issue)), {
+    const triage = { viewerId: this.ctx.model.viewerId, unavailable: this.ctx.model.triageUnavailable };
+    return toTreeItem(describeIssue(this.issue, this.ctx.now(), this.ctx.eventsState(this.issue), triage), {
       id: `issue:${this.issue.id}`,
       contextValue: ContextValues.issue,
       collapsible: vscode.TreeItemCollapsibleState.Collapsed,
