@@ -1,5 +1,6 @@
 import { IssueStore } from '../core/store/issueStore';
 import { levelRank } from '../core/store/model';
+import { issueRow, type IssueRow } from '../core/agent/storedIssues';
 import { EXIT, printable, relativeTime, type CliIo } from './cliIo';
 
 export interface IssuesArgs {
@@ -11,20 +12,8 @@ export interface IssuesArgs {
 }
 
 /** The fields of `sentry-rca issues --json` (documented in the README). */
-export interface IssueJson {
-  id: string;
-  shortId: string;
-  title: string;
-  culprit: string;
-  level: string;
-  status: string;
-  project: string;
-  count: number;
-  userCount: number;
-  firstSeen: string;
-  lastSeen: string;
+export interface IssueJson extends IssueRow {
   permalink: string;
-  storedEvents: number;
   latestEventId: string | null;
 }
 
@@ -43,19 +32,8 @@ export async function issuesCommand(args: IssuesArgs, io: CliIo, now = Date.now(
       .filter((i) => args.projects.length === 0 || args.projects.includes(i.projectSlug))
       .filter((i) => levelRank(i.level) >= min);
     const rows: IssueJson[] = issues.map((i) => ({
-      id: i.id,
-      shortId: i.shortId,
-      title: i.title,
-      culprit: i.culprit,
-      level: i.level,
-      status: i.status,
-      project: i.projectSlug,
-      count: i.count,
-      userCount: i.userCount,
-      firstSeen: i.firstSeen,
-      lastSeen: i.lastSeen,
+      ...issueRow(i, store.events(i.id).length),
       permalink: i.permalink,
-      storedEvents: store.events(i.id).length,
       latestEventId: store.latestEvent(i.id)?.id ?? null,
     }));
     if (args.json) {

@@ -1,14 +1,8 @@
 /**
- * What every MCP tool result goes through before it leaves the process: secrets redacted (Sentry data
- * and server logs may carry tokens), a hard size cap (agents have small context windows), and errors
- * turned into MCP tool errors with text the agent and the user can act on.
+ * MCP tool results: the shared result text (core/agent/resultText.ts: redacted, capped) in the
+ * protocol's `content` shape, and errors as MCP tool errors (`isError`).
  */
-import { RcaError, errorMessage } from '../core/common/errors';
-import { redactSecrets, redactValue } from '../core/common/redact';
-import { truncateForMessage } from '../core/logs/shellQuote';
-
-/** Upper bound of one tool result's text (about 15k tokens). */
-export const MAX_RESULT_CHARS = 60_000;
+import { capJson, capText, errorText, MAX_RESULT_CHARS } from '../core/agent/resultText';
 
 export interface ToolText {
   [key: string]: unknown;
@@ -16,22 +10,8 @@ export interface ToolText {
   isError?: boolean;
 }
 
-/** Redacts, then cuts at `max` characters with a note saying how to ask for less. */
-export function capText(text: string, max = MAX_RESULT_CHARS): string {
-  return cut(redactSecrets(text), max);
-}
-
-function cut(clean: string, max: number): string {
-  if (clean.length <= max) return clean;
-  const note = `\n… [cut: ${clean.length - max} more characters; ask for less (a smaller limit, one host, a grep term)]`;
-  return clean.slice(0, max - note.length) + note;
-}
-
-/** JSON text: redacted value by value (so it stays valid JSON), compact when indenting would not fit, then capped. */
 export function jsonResult(value: unknown, max = MAX_RESULT_CHARS): ToolText {
-  const clean = redactValue(value);
-  const pretty = JSON.stringify(clean, null, 2);
-  return { content: [{ type: 'text', text: cut(pretty.length <= max ? pretty : JSON.stringify(clean), max) }] };
+  return { content: [{ type: 'text', text: capJson(value, max) }] };
 }
 
 export function textResult(text: string, max = MAX_RESULT_CHARS): ToolText {
@@ -39,16 +19,5 @@ export function textResult(text: string, max = MAX_RESULT_CHARS): ToolText {
 }
 
 export function errorResult(e: unknown): ToolText {
-  const kind = e instanceof RcaError ? e.kind : 'internal';
-  return {
-    content: [
-      { type: 'text', text: capText(`${kind === 'usage' ? 'Error' : `Error (${kind})`}: ${errorMessage(e)}`, 4000) },
-    ],
-    isError: true,
-  };
-}
-
-/** A user-supplied string quoted for an error message: JSON escapes control characters, long input is cut. */
-export function quoted(s: string): string {
-  return JSON.stringify(truncateForMessage(s));
+  return { content: [{ type: 'text', text: errorText(e) }], isError: true };
 }

@@ -53,7 +53,7 @@ after(async () => {
 describe('sentry-rca mcp fetch_logs over SSH', () => {
   test('the tool description names the configured hosts', async () => {
     const { tools } = await mcp.client.listTools();
-    assert.match(tools.find((t) => t.name === 'fetch_logs')!.description!, /\(target\)/);
+    assert.match(tools.find((t) => t.name === 'fetch_logs')!.description!, /\(target \(file:\/.*\/app\.log\)\)/);
   });
 
   test('fetches the configured source around the event, marks the exception and trace, redacts secrets', async () => {

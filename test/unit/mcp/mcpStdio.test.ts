@@ -11,7 +11,7 @@ import { IssueStore, emptyStore } from '../../../src/core/store/issueStore';
 import { CRASH_LINE, SENTRY_TOKEN, event, issue, makeScenario, type Scenario } from '../investigate/scenario';
 import { repoRoot } from '../../support/paths';
 import { startMcp, type McpSession } from '../../support/mcpClient';
-import { MAX_RESULT_CHARS, capText } from '../../../src/mcp/toolText';
+import { MAX_RESULT_CHARS, capText } from '../../../src/core/agent/resultText';
 
 const HOSTILE_TITLE = '<img src=x onerror=alert(1)> \u001b[2J\u001b[31m"; rm -rf / #';
 let s: Scenario;
@@ -21,6 +21,13 @@ let mcp: McpSession;
 before(async () => {
   assert.ok(existsSync(join(repoRoot(), 'dist', 'cli.js')), 'dist/cli.js is built (node esbuild.mjs)');
   s = makeScenario({ eventMessage: `retrying with Authorization: Bearer ${SENTRY_TOKEN}` });
+  // Releases as git tags: orders@1.4.1 on the first commit, orders@1.4.2 (the events' release) on the fix
+  // that made the crash line fail, so suspect_commits has a release range to rank.
+  for (const [tag, rev] of [
+    ['orders@1.4.1', 'HEAD~1'],
+    ['orders@1.4.2', 'HEAD'],
+  ] as const)
+    assert.equal(spawnSync('git', ['-C', s.root, 'tag', tag, rev]).status, 0, `git tag ${tag}`);
   storeDir = mkdtempSync(join(tmpdir(), 'rca-mcp-store-'));
   const store = await IssueStore.open(storeDir);
   const data = emptyStore();
@@ -50,6 +57,7 @@ describe('sentry-rca mcp over stdio', () => {
       'get_issue',
       'list_issues',
       'map_frames',
+      'suspect_commits',
     ]);
     for (const t of tools) {
       assert.equal(t.inputSchema.type, 'object', t.name);
@@ -133,6 +141,43 @@ describe('sentry-rca mcp over stdio', () => {
     assert.equal(j.ai, null);
   });
 
+  test('suspect_commits ranks the commit that changed the crash file, with its reasons, and the skew', async () => {
+    const r = await mcp.call('suspect_commits', { issue: 'orders-101' });
+    assert.equal(r.isError, false, r.text);
+    const j = JSON.parse(r.text);
+    assert.equal(j.issue.shortId, 'ORDERS-101');
+    assert.equal(j.release.version, 'orders@1.4.2');
+    assert.equal(j.release.resolvedBy, 'tag');
+    assert.equal(j.range, 'orders@1.4.1..orders@1.4.2');
+    assert.equal(j.rangeCommits, 1, r.text);
+    const top = j.suspects[0];
+    assert.equal(top.summary, 'Do not wait forever for a DB connection');
+    assert.match(top.commit, /^[0-9a-f]{12}$/);
+    assert.ok(top.files.includes('src/db/orders.ts'));
+    assert.ok(
+      top.why.some((w: string) => /src\/db\/orders\.ts/.test(w)),
+      `a reason names the crash file: ${top.why.join(' | ')}`,
+    );
+    assert.ok('skew' in j);
+    const one = JSON.parse((await mcp.call('suspect_commits', { issue: 'ORDERS-101', limit: 1 })).text);
+    assert.equal(one.suspects.length, 1);
+  });
+
+  test('suspect_commits: bad input is a tool error (unknown issue, hostile id, a bad limit)', async () => {
+    const unknown = await mcp.call('suspect_commits', { issue: 'NOPE-1' });
+    assert.equal(unknown.isError, true);
+    assert.match(unknown.text, /^Error: Issue "NOPE-1" is not in the store\. Call list_issues/);
+    const hostile = await mcp.call('suspect_commits', { issue: HOSTILE_TITLE });
+    assert.equal(hostile.isError, true);
+    assert.ok(!hostile.text.includes('\u001b'));
+    assert.ok(hostile.text.includes('\\u001b[2J'));
+    for (const limit of [0, 51, 'ten']) {
+      const bad = await mcp.call('suspect_commits', { issue: 'ORDERS-101', limit });
+      assert.equal(bad.isError, true, String(limit));
+      assert.match(bad.text, /Invalid arguments for tool suspect_commits[\s\S]*limit/);
+    }
+  });
+
   test('fetch_logs refuses when no source is configured (the workspace settings are not read)', async () => {
     const r = await mcp.call('fetch_logs', { issue: 'ORDERS-101', host: 'app1' });
     assert.equal(r.isError, true);
@@ -147,7 +192,7 @@ describe('sentry-rca mcp over stdio', () => {
       unknown.text,
       'Error: Issue "NOPE-1" is not in the store. Call list_issues to see the 5 stored issues.',
     );
-    for (const tool of ['get_issue', 'get_event', 'map_frames', 'diagnose']) {
+    for (const tool of ['get_issue', 'get_event', 'map_frames', 'diagnose', 'suspect_commits']) {
       const r = await mcp.call(tool, { issue: HOSTILE_TITLE });
       assert.equal(r.isError, true, tool);
       assert.ok(!r.text.includes('\u001b'), `${tool}: no raw control characters`);
@@ -210,7 +255,7 @@ describe('sentry-rca mcp over stdio', () => {
   test('the server log goes to stderr (stdout carries only the protocol, which kept working), without secrets', async () => {
     assert.match(mcp.stderr(), /\[mcp\] serving .*sentry-rca\.json for .*; log sources: none/);
     assert.ok(!mcp.stderr().includes(SENTRY_TOKEN));
-    assert.equal((await mcp.client.listTools()).tools.length, 6);
+    assert.equal((await mcp.client.listTools()).tools.length, 7);
   });
 });
 
