@@ -29,6 +29,7 @@ import { EventDetailsFeature } from './host/details/eventDetailsFeature';
 import { RestrictedMode } from './host/trust/restrictedMode';
 import { WorkspaceValueTrust } from './host/trust/workspaceValueTrust';
 import { TriageFeature } from './host/triage/triageFeature';
+import { AgentToolsFeature } from './host/ai/agentTools';
 // Types only: the modules themselves load after activation (loadFeatures).
 import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
@@ -60,6 +61,7 @@ export interface SentryRcaTestApi {
     readonly eventDetails: Pick<EventDetailsFeature, 'openPanels'>;
     readonly commands: Pick<CommandTable, 'ids'>;
     readonly triage: Pick<TriageFeature, 'writeAccess'>;
+    readonly agentTools: Pick<AgentToolsFeature, 'tools'>;
   };
 }
 
@@ -72,6 +74,8 @@ export class App extends DisposableBase {
   /** Every command, registered at activation; lazily loaded features provide theirs through it. */
   commands!: CommandTable;
   demo!: DemoFeature;
+  /** The agent-mode tools (`languageModelTools`), registered at activation. */
+  agentTools!: AgentToolsFeature;
 
   readonly syncService: SyncService;
   readonly scheduler: SyncScheduler;
@@ -228,6 +232,17 @@ export class App extends DisposableBase {
     // "Try the Demo", and in the demo workspace: the demo server restarted, the demo token stored.
     this.demo = this.register(
       new DemoFeature({ context: this.context, tokens: this.tokens, log: this.log, trust: this.trust }),
+    );
+    this.agentTools = this.register(
+      new AgentToolsFeature({
+        log: this.log,
+        config: this.config,
+        trust: this.trust,
+        restricted: this.restricted,
+        store: this.store,
+        frames: () => this.frames,
+        tokens: this.tokens,
+      }),
     );
     // Feature loading starts on a later macrotask, so the table exists before a feature provides to it.
     const features = this.loadFeatures();

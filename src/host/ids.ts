@@ -110,3 +110,11 @@ export const InternalIds = {
 
 export const CONFIG_SECTION = 'sentryRca';
 export const LOG_CHANNEL_NAME = 'Sentry RCA';
+
+/** Agent-mode tools (package.json `languageModelTools`; host/ai/agentTools.ts registers them). */
+export const AgentToolNames = {
+  issues: 'sentry_rca_issues',
+  issue: 'sentry_rca_issue',
+  diagnose: 'sentry_rca_diagnose',
+  logs: 'sentry_rca_logs',
+} as const;
