@@ -263,7 +263,7 @@ export class AgentToolsFeature extends DisposableBase {
       maxLines: a.int('maxLines', 1, 2000),
     };
     const eventId = a.string('eventId', 100);
-    this.refuseInRestrictedMode('Server logs over SSH');
+    this.refuseInRestrictedMode('Fetching server logs over SSH');
     const [{ chooseLogSources, eventLogWindow, logsAroundEvent }, { SshLogFetcher }] = await Promise.all([
       import('../../core/agent/logsAroundEvent'),
       import('../../core/logs'),
