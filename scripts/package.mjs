@@ -34,6 +34,7 @@ const ALLOWED = [
   /^extension\/dist\/(extension|cli|webview|eventDetails|demo)\.js$/,
   /^extension\/dist\/demo\//,
   /^extension\/media\//,
+  /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/,
   /^extension\/(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
@@ -113,7 +114,7 @@ if (existsSync(join(stage, 'dist', 'demo.js'))) {
     join(stage, 'dist', 'demo'),
   ]);
 }
-for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
+for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media', 'l10n']) {
   cpSync(f, join(stage, f), { recursive: true });
 }
 for (const f of readdirSync('.').filter((n) => /^package\.nls(\.[\w-]+)?\.json$/.test(n))) cpSync(f, join(stage, f));
