@@ -240,7 +240,11 @@ export class App extends DisposableBase {
         trust: this.trust,
         restricted: this.restricted,
         store: this.store,
-        frames: () => this.frames,
+        // The frames feature loads just after activation; a tool called before waits for it.
+        frames: async () => {
+          await this.features;
+          return this.frames;
+        },
         tokens: this.tokens,
       }),
     );

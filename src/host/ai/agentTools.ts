@@ -43,8 +43,8 @@ export interface AgentToolsHost {
   trust: { decision<T>(setting: ConsentSetting, fallback: T): WorkspaceValueDecision<T> };
   restricted: { readonly active: boolean };
   store: AgentStore & { readonly ready: Promise<unknown> };
-  /** The window's shared frame mapper, once the frames feature has loaded. */
-  frames(): FrameMapperSource | undefined;
+  /** The window's shared frame mapper, once the frames feature has loaded (undefined if it failed to). */
+  frames(): Promise<FrameMapperSource | undefined>;
   tokens: { get(): Promise<string | undefined> };
 }
 
@@ -141,7 +141,7 @@ export class AgentToolsFeature extends DisposableBase {
     if (events.length === 0 && !eventId)
       return capJson({ ...facts, event: null, frames: [], note: `No events stored: ${HINTS.sync}.` }, max);
     const event = pickEvent(this.host.store, issue, eventId, HINTS);
-    const mapper = await this.host.frames()?.mapper();
+    const mapper = await (await this.host.frames())?.mapper();
     const folders = (vscode.workspace.workspaceFolders ?? []).length;
     const map = async (frame: StoredFrame, project: string): Promise<FrameMapping> =>
       mapper
@@ -179,7 +179,7 @@ export class AgentToolsFeature extends DisposableBase {
     const format = a.oneOf('format', ['markdown', 'json'] as const) ?? 'markdown';
     this.refuseInRestrictedMode('The diagnosis (it reads git history)');
     const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file');
-    const mapper = await this.host.frames()?.mapper();
+    const mapper = await (await this.host.frames())?.mapper();
     if (!folder || !mapper)
       throw new RcaError('usage', 'No local workspace folder is open, so there is no code to diagnose against.');
     const [
@@ -214,25 +214,36 @@ export class AgentToolsFeature extends DisposableBase {
    * confirmation and says why when invoked.
    */
   private async prepareLogs(input: unknown): Promise<vscode.PreparedToolInvocation | undefined> {
-    const { chooseLogSources, describeSources } = await import('../../core/agent/logsAroundEvent');
+    const { chooseLogSources, describeSources, eventLogWindow } = await import('../../core/agent/logsAroundEvent');
     let chosen: LogRequest[];
-    let issueName: string;
+    let what: string;
+    let window: { since: Date; until: Date };
     try {
       const a = new ToolInput(input, AgentToolNames.logs);
-      issueName = a.string('issue', ISSUE_MAX, true);
       if (this.host.restricted.active) return undefined;
+      // Named by what is stored, never by the model's text: a call that will not find them is refused later.
+      const issue = findIssueOrThrow(this.host.store, a.string('issue', ISSUE_MAX, true), HINTS);
+      const eventId = a.string('eventId', 100);
+      const event = pickEvent(this.host.store, issue, eventId, HINTS);
       chosen = chooseLogSources(await this.logSources(), a.string('host', 253), '', LOGS_SETTING);
+      window = eventLogWindow(event, { before: a.string('before', 20), after: a.string('after', 20) });
+      what = eventId
+        ? vscode.l10n.t('event {0} of {1}', event.id, issue.shortId)
+        : vscode.l10n.t('the latest event of {0}', issue.shortId);
     } catch {
       return undefined;
     }
-    const hosts = [...new Set(chosen.map((r) => r.host))];
+    const hosts = [...new Set(chosen.map((r) => r.host))].join(', ');
     const pending = this.host.trust.decision<unknown>('logSources', undefined).state === 'pending';
-    const message = new vscode.MarkdownString(
+    // Plain text: source paths and ids are shown as they are, never rendered as markdown or links.
+    const message = new vscode.MarkdownString().appendText(
       vscode.l10n.t(
-        'Sentry RCA will connect over SSH (your SSH config and agent) to {0} and read {1} around the latest event of {2}.',
-        hosts.map((h) => `\`${h}\``).join(', '),
+        'Sentry RCA will connect over SSH (your SSH config and agent) to {0} and read {1}, from {2} to {3} (around {4}).',
+        hosts,
         describeSources(chosen),
-        JSON.stringify(issueName),
+        window.since.toISOString(),
+        window.until.toISOString(),
+        what,
       ) +
         (pending
           ? '\n\n' +
@@ -243,11 +254,8 @@ export class AgentToolsFeature extends DisposableBase {
           : ''),
     );
     return {
-      invocationMessage: vscode.l10n.t('Fetching server logs from {0}…', hosts.join(', ')),
-      confirmationMessages: {
-        title: vscode.l10n.t('Fetch server logs from {0}?', hosts.join(', ')),
-        message,
-      },
+      invocationMessage: vscode.l10n.t('Fetching server logs from {0}…', hosts),
+      confirmationMessages: { title: vscode.l10n.t('Fetch server logs from {0}?', hosts), message },
     };
   }
 

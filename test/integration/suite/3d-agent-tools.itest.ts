@@ -48,6 +48,11 @@ function json(text: string): any {
   return JSON.parse(text.slice(text.indexOf('{')));
 }
 
+/** A confirmation message as the user reads it: markdown escapes and &nbsp; undone. */
+function plainText(m: string | vscode.MarkdownString): string {
+  return (typeof m === 'string' ? m : m.value).replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1').replace(/&nbsp;/g, ' ');
+}
+
 function crashIn(a: SentryRcaTestApi, suffix: string): { issue: StoredIssue; event: StoredEvent } {
   for (const issue of a.app.store.issues()) {
     const event = a.app.store.events(issue.id)[0];
@@ -96,7 +101,7 @@ describe('agent-mode tools (vscode.lm.invokeTool)', () => {
     await setSetting('logs.sources', undefined);
     await setSetting('ssh.configFile', undefined);
     await ssh?.stop();
-    for (const name of COPIED) rmSync(join(ws, name), { recursive: true, force: true });
+    if (ws) for (const name of COPIED) rmSync(join(ws, name), { recursive: true, force: true });
   });
 
   it('vscode.lm.tools lists the four tools with the manifest schemas and tags', async () => {
@@ -241,10 +246,23 @@ describe('agent-mode tools (vscode.lm.invokeTool)', () => {
     assert.ok(prepared?.confirmationMessages, 'an SSH fetch asks first');
     assert.equal(prepared.confirmationMessages.title, 'Fetch server logs from target?');
     const message = prepared.confirmationMessages.message;
-    const body = typeof message === 'string' ? message : message.value;
-    assert.ok(body.includes('`target`'), body);
-    assert.ok(body.includes(`target (file:${ssh.logDir}/app.log)`), body);
-    assert.ok(body.includes('"990001"'), body);
+    const plain = plainText(message);
+    assert.ok(plain.includes(`to target and read target (file:${ssh.logDir}/app.log)`), plain);
+    assert.ok(plain.includes('from 2026-11-25T10:00:00.000Z to 2026-11-25T10:07:00.000Z'), plain);
+    assert.ok(plain.includes('(around the latest event of ORDERS-HOSTILE)'), plain);
+    const byEvent = await tool.prepareInvocation!(
+      { input: { issue: 'orders-hostile', eventId: 'hostile1', before: '1m' } },
+      cts.token,
+    );
+    assert.ok(byEvent?.confirmationMessages);
+    const body2 = plainText(byEvent.confirmationMessages.message);
+    assert.ok(body2.includes('from 2026-11-25T10:04:00.000Z'), body2);
+    assert.ok(body2.includes('(around event hostile1 of ORDERS-HOSTILE)'), body2);
+    assert.equal(
+      await tool.prepareInvocation!({ input: { issue: 'NOPE-1' } }, cts.token),
+      undefined,
+      'an unknown issue: nothing to confirm, the call is refused',
+    );
     const r = await tool.invoke(
       { input: { issue: HOSTILE_ID, before: '2m', after: '1m' }, toolInvocationToken: undefined },
       cts.token,
