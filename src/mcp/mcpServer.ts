@@ -33,6 +33,7 @@ import {
   LEVELS,
   pickEvent,
   searchIssues,
+  STATUSES,
   type ToolHints,
 } from '../core/agent/storedIssues';
 import { errorResult, jsonResult, textResult, type ToolText } from './toolText';
@@ -151,13 +152,20 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
       project: z.string().max(100).optional().describe('Only this project slug.'),
       minLevel: z.enum(LEVELS).optional().describe('Lowest level to include (default: all).'),
       includeResolved: z.boolean().optional().describe('Also resolved and ignored issues (default false).'),
+      status: z
+        .enum(STATUSES)
+        .optional()
+        .describe('Only this status (default unresolved; "all" is the same as includeResolved).'),
       limit: z.number().int().min(1).max(200).optional().describe('At most this many issues (default 50).'),
+      offset: z.number().int().min(0).optional().describe("Skip this many matches (the previous page's nextOffset)."),
     },
     async (a) => {
-      const page = searchIssues(deps.store, { ...a, status: a.includeResolved ? 'all' : 'unresolved' });
+      const page = searchIssues(deps.store, { ...a, status: a.status ?? (a.includeResolved ? 'all' : 'unresolved') });
       return jsonResult({
         total: page.total,
         shown: page.shown,
+        offset: page.offset,
+        nextOffset: page.nextOffset,
         lastSync: deps.store.meta().lastSuccessfulSync,
         issues: page.issues,
       });

@@ -87,6 +87,18 @@ describe('sentry-rca mcp over stdio', () => {
     const one = JSON.parse((await mcp.call('list_issues', { limit: 1 })).text);
     assert.equal(one.shown, 1);
     assert.equal(one.total, 4);
+    assert.equal(one.nextOffset, 1);
+    const next = JSON.parse((await mcp.call('list_issues', { limit: 1, offset: one.nextOffset })).text);
+    assert.deepEqual(
+      next.issues.map((i: { shortId: string }) => i.shortId),
+      ['ORDERS-101'],
+    );
+    const resolved = JSON.parse((await mcp.call('list_issues', { status: 'resolved' })).text);
+    assert.deepEqual(
+      resolved.issues.map((i: { shortId: string }) => i.shortId),
+      ['ORDERS-606'],
+    );
+    assert.equal((await mcp.call('list_issues', { status: 'open' })).isError, true);
   });
 
   test('get_issue and get_event, by short id in any case; secrets redacted', async () => {
