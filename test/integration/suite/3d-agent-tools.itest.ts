@@ -189,6 +189,22 @@ describe('agent-mode tools (vscode.lm.invokeTool)', () => {
     assert.equal(j.ai, null);
   });
 
+  it("keeps a result within the caller's token budget, saying it was cut", async () => {
+    const a = await api();
+    const { issue } = crashIn(a, '/src/db/pool.mjs');
+    const full = await invoke(AgentToolNames.diagnose, { issue: issue.id });
+    assert.ok(full.length > 2_500, `the report is long enough to cut (${full.length})`);
+    const r = await vscode.lm.invokeTool(AgentToolNames.diagnose, {
+      input: { issue: issue.id },
+      toolInvocationToken: undefined,
+      tokenizationOptions: { tokenBudget: 700, countTokens: async (t: string) => Math.ceil(t.length / 4) },
+    });
+    const text = r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+    assert.equal(text.length, 2_100, 'about 3 characters a token');
+    assert.ok(full.startsWith(text.slice(0, 1_000)));
+    assert.match(text, /… \[cut: \d+ more characters; ask for less/);
+  });
+
   it('hostile titles come back as text; unknown issues and bad input are errors that quote the input', async () => {
     const j = json(await invoke(AgentToolNames.issue, { issue: 'orders-hostile' }));
     assert.equal(j.issue.title, HOSTILE_TITLE);
