@@ -106,7 +106,12 @@ export class AgentToolsFeature extends DisposableBase {
       ...(prepare ? { prepareInvocation: (options) => prepare(options.input) } : {}),
     };
     this.tools.set(name, tool);
-    this.register(vscode.lm.registerTool(name, tool));
+    // Editors built on VS Code without the tools API (some forks) still get everything else.
+    try {
+      this.register(vscode.lm.registerTool(name, tool));
+    } catch (e) {
+      this.log.warn(`${name} not registered: this editor has no agent-mode tools API (${String(e)})`);
+    }
   }
 
   /** sentry_rca_issues: one page of the stored issues matching text, level, project and status. */
