@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { runCrashApp, startSentryServer, type SentryTestServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
+import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
       const issue = treeRow(page, /PaymentDeclined/).first();
       await issue.click();
       await page.keyboard.press('ArrowRight');
-      const event = treeRow(page, /^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/).first();
+      const event = treeRow(page, EVENT_ROW).first();
       await event.waitFor({ timeout: 10_000 });
       await event.hover();
       await event.locator('.action-label[aria-label="Show Event Details"]').click();

@@ -154,7 +154,11 @@ async function main(): Promise<void> {
         const err = (await panel.locator('#ai-error').textContent()) ?? '';
         expect(err.includes(MODEL_LABEL), `the message names the model: ${err}`);
         expect(err.includes('choose "Allow"'), `the message says what to do: ${err}`);
-        await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 10_000 });
+        // The rule-based diagnosis stays: the verdict on screen, the full report (a closed section) in the page.
+        await panel.locator('#verdict .verdict-body').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+        await panel
+          .locator('#report', { hasText: 'Hypotheses (ranked)' })
+          .waitFor({ state: 'attached', timeout: 10_000 });
         expect(requests().length === 0, `no request reached the model, got ${requests().length}`);
         await page.screenshot({ path: join(SHOTS, 'lm-consent-refused.png') });
       },
@@ -225,7 +229,11 @@ async function main(): Promise<void> {
         `plain words: ${err}`,
       );
       expect(!/LanguageModelError|at .*\.js/.test(err), `no stack or class names: ${err}`);
-      await panel.locator('#report', { hasText: 'Hypotheses (ranked)' }).waitFor({ timeout: 10_000 });
+      // The rule-based diagnosis stays: the verdict on screen, the full report (a closed section) in the page.
+      await panel.locator('#verdict .verdict-body').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+      await panel
+        .locator('#report', { hasText: 'Hypotheses (ranked)' })
+        .waitFor({ state: 'attached', timeout: 10_000 });
       expect(requests().length === 3, `the third request reached the model, got ${requests().length}`);
     });
   } finally {
