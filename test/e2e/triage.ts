@@ -46,6 +46,19 @@ async function contextMenu(page: Page, rowText: string | RegExp, item: string): 
   const entry = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();
   await entry.waitFor({ timeout: 10_000 });
   await entry.click();
+  // A tree refresh (the optimistic store change of the step before) can swallow the click while the
+  // menu stays open with the entry highlighted; then choose it with Enter, as a keyboard user would.
+  const menu = page.locator('.context-view .monaco-menu');
+  if (
+    await menu.waitFor({ state: 'detached', timeout: 3000 }).then(
+      () => false,
+      () => true,
+    )
+  ) {
+    await entry.hover();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached', timeout: 5000 });
+  }
 }
 
 async function main(): Promise<void> {
@@ -148,7 +161,7 @@ async function main(): Promise<void> {
       'Assign… from the context menu: members and teams, a hostile name as text; assign to Alice',
       async () => {
         sentry.resetRequests();
-        await treeRow(page, c!.shortId).first().click();
+        // A right click selects the row (a left click would also expand it and refresh the tree under the menu).
         await contextMenu(page, c!.shortId, 'Assign…');
         const aliceRow = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Alice Doe' }).first();
         await aliceRow.waitFor({ timeout: 15_000 });
@@ -188,7 +201,8 @@ async function main(): Promise<void> {
         await issueRow.hover();
         await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
         const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-        await panel.locator('#report', { hasText: 'Hypotheses' }).waitFor({ timeout: 60_000 });
+        // The full report is a closed section of the panel: in the page, not on screen.
+        await panel.locator('#report', { hasText: 'Hypotheses' }).waitFor({ state: 'attached', timeout: 60_000 });
         const button = panel.locator('#btn-note');
         await page.waitForFunction(() => true);
         for (let t = 0; t < 100 && (await button.getAttribute('disabled')) !== null; t++)

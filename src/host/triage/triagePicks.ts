@@ -101,6 +101,8 @@ export async function pickAssignee(
   qp.title = title;
   qp.placeholder = 'Assign to…';
   qp.matchOnDescription = true;
+  // Members and teams arrive while the pick is open; a tree refresh taking focus must not close it.
+  qp.ignoreFocusOut = true;
   const fixed: AssignChoice[] = [
     { label: '$(account) Assign to me', me: true },
     { label: '$(circle-slash) Unassign', assignee: null },
