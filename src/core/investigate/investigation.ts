@@ -61,8 +61,6 @@ export interface InvestigationRecord {
     related: Evidence['related'];
     notes: string[];
   };
-  /** The culprit frame the analyzer chose (absent in records saved before triage notes). */
-  culprit?: AnalysisReport['culprit'];
   evidence: {
     rendered: string;
     usedTokens: number;
@@ -236,7 +234,6 @@ function toRecord(
       related: e.related,
       notes: r.notes,
     },
-    culprit: r.culprit,
     evidence: {
       rendered: e.rendered,
       usedTokens: e.budget.usedTokens,

@@ -12,7 +12,7 @@ const MAX_SUSPECTS = 3;
 /** Keeps the note readable in Sentry's activity feed. */
 export const MAX_NOTE_CHARS = 6000;
 
-type NoteRecord = Pick<InvestigationRecord, 'shortId' | 'finishedAt' | 'hypotheses' | 'culprit' | 'history' | 'ai'>;
+type NoteRecord = Pick<InvestigationRecord, 'shortId' | 'finishedAt' | 'hypotheses' | 'diagnosis' | 'history' | 'ai'>;
 
 export function diagnosisNote(
   issue: Pick<StoredIssue, 'shortId' | 'culprit' | 'metadata'>,
@@ -21,7 +21,7 @@ export function diagnosisNote(
   const lines: string[] = [];
   lines.push(`**sentry-rca diagnosis** of ${clean(issue.shortId)} (${clean(record.finishedAt)})`);
   lines.push('');
-  const c = record.culprit;
+  const c = record.diagnosis?.culprit;
   if (c) {
     const where = `${c.path}:${c.line}${c.column ? `:${c.column}` : ''}`;
     lines.push(
