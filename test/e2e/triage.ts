@@ -198,8 +198,21 @@ async function main(): Promise<void> {
       async () => {
         sentry.resetRequests();
         const issueRow = treeRow(page, d!.shortId).first();
-        await issueRow.hover();
-        await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
+        // The row's inline Diagnose action; a tree refresh (the assign before) can swallow the first
+        // click on a re-rendered row, so click again if no panel opened (a user would, too).
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await issueRow.hover();
+          await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
+          const opened = await page
+            .locator('.tab', { hasText: `Diagnose ${d!.shortId}` })
+            .first()
+            .waitFor({ timeout: 8_000 })
+            .then(
+              () => true,
+              () => false,
+            );
+          if (opened) break;
+        }
         const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
         // The full report is a closed section of the panel: in the page, not on screen.
         await panel.locator('#report', { hasText: 'Hypotheses' }).waitFor({ state: 'attached', timeout: 60_000 });
