@@ -34,6 +34,7 @@ import { AgentToolsFeature } from './host/ai/agentTools';
 import type { FramesFeature } from './host/frames/framesFeature';
 import type { FrameMapperSource } from './host/frames/workspaceFrames';
 import type { InvestigationFeature } from './host/panel/investigationFeature';
+import { syncSummaryText } from './core/sync/syncSummaryText';
 
 /**
  * What `activate()` returns in extension-test mode (and only then): the few parts of the App the VS Code
@@ -452,10 +453,7 @@ export class App extends DisposableBase {
     );
     if (outcome.ok) {
       const s = this.syncService.lastSummary;
-      void vscode.window.setStatusBarMessage(
-        `Sentry RCA: synced${s ? ` (${s.issuesNew} new, ${s.issuesUpdated} updated, ${s.eventsAdded} events)` : ''}`,
-        5000,
-      );
+      void vscode.window.setStatusBarMessage(s ? `Sentry: synced, ${syncSummaryText(s)}` : 'Sentry: synced', 5000);
     }
     return outcome;
   }

@@ -6,6 +6,7 @@
  */
 import type { IssueMutation } from '../sentry/issueWrites';
 import type { IssueAssignee, StoredIssue } from '../store/model';
+import { countOf } from '../../shared/countOf';
 
 /** Sentry's ignoreWindow / ignoreUserWindow maximum: one week, in minutes (StatusDetailsValidator). */
 export const MAX_IGNORE_WINDOW_MINUTES = 7 * 24 * 60;
@@ -199,14 +200,10 @@ export function describeArchiveMode(mode: ArchiveMode): string {
 }
 
 export function describeMinutes(m: number): string {
-  if (m % (7 * 24 * 60) === 0) return plural(m / (7 * 24 * 60), 'week');
-  if (m % (24 * 60) === 0) return plural(m / (24 * 60), 'day');
-  if (m % 60 === 0) return plural(m / 60, 'hour');
-  return plural(m, 'minute');
-}
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (m % (7 * 24 * 60) === 0) return countOf(m / (7 * 24 * 60), 'week');
+  if (m % (24 * 60) === 0) return countOf(m / (24 * 60), 'day');
+  if (m % 60 === 0) return countOf(m / 60, 'hour');
+  return countOf(m, 'minute');
 }
 
 /** The archive durations Sentry's UI offers (30 minutes … 1 week), in minutes. */
