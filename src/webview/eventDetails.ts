@@ -11,6 +11,7 @@ import {
   type Pairs,
   type TagDistributionView,
 } from '../shared/eventDetailsProtocol';
+import { countOf } from '../shared/countOf';
 import { localDateTime } from '../shared/timeFormat';
 import { append, clear, h } from './dom';
 
@@ -94,7 +95,12 @@ function distribution(d: TagDistributionView): HTMLElement {
   return h(
     'div',
     { class: 'dist' },
-    h('div', { class: 'dist-key' }, t(d.name || d.key), h('span', { class: 'muted' }, ` · ${d.totalValues} events`)),
+    h(
+      'div',
+      { class: 'dist-key' },
+      t(d.name || d.key),
+      h('span', { class: 'muted' }, ` · ${countOf(d.totalValues, 'event')}`),
+    ),
     ...d.top.map((v) => {
       const pct = Math.round((v.count / total) * 100);
       const bar = h('span', { class: 'bar' });
