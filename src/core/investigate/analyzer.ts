@@ -9,6 +9,7 @@
 import type { Culprit, Evidence, HostLogEvidence, LogLineEvidence, LogPhase } from './evidence';
 import { formatMinutes } from './trend';
 import { formatOffset } from './logCorrelation';
+import { countOf } from '../../shared/countOf';
 
 export type HypothesisKind =
   'code-change' | 'infrastructure' | 'dependency' | 'data' | 'config' | 'cascade' | 'unknown';
@@ -529,7 +530,7 @@ function renderMarkdown(e: Evidence, r: Omit<AnalysisReport, 'markdown'>): strin
   L.push(`# ${i.shortId}: ${code(i.title)}`);
   L.push('');
   L.push(
-    `${i.level} · ${i.status} · ${i.count} events · ${i.userCount} users · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`,
+    `${i.level} · ${i.status} · ${countOf(i.count, 'event')} · ${countOf(i.userCount, 'user')} · first seen ${i.firstSeen} · last seen ${i.lastSeen}${i.release ? ` · release ${i.release}` : ''}`,
   );
   for (const n of e.notes) L.push('', `_Note: ${n}_`);
   L.push('');

@@ -7,6 +7,7 @@
 import type { Evidence, EvidenceBudget, EvidenceSection } from './evidence';
 import { distanceFromWindow, formatOffset } from './logCorrelation';
 import { formatMinutes } from './trend';
+import { countOf } from '../../shared/countOf';
 
 export const DEFAULT_TOKEN_BUDGET = 12_000;
 
@@ -134,7 +135,7 @@ function buildPieces(e: EvidenceInput): Piece[] {
   const t = e.trend;
   const facts = [
     `- ${i.shortId}: ${clip(i.title)}`,
-    `- level ${i.level}, status ${i.status}, project ${i.projectSlug}, ${i.count} events, ${i.userCount} users`,
+    `- level ${i.level}, status ${i.status}, project ${i.projectSlug}, ${countOf(i.count, 'event')}, ${countOf(i.userCount, 'user')}`,
     `- first seen ${i.firstSeen}, last seen ${i.lastSeen}, release ${i.release ?? 'unknown'}, environment ${i.environment ?? 'unknown'}`,
     `- culprit (Sentry): ${clip(i.culprit)}`,
     `- trend: ${t.verdict}. ${t.why}`,

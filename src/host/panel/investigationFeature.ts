@@ -25,6 +25,7 @@ import { SettingKeys } from '../settings';
 import { localDateTime, relativeTime } from '../../shared/timeFormat';
 import { InvestigationPanels, type PanelStore, type RunDeps } from './investigationPanel';
 import { RunLogs } from './runLogs';
+import { countOf } from '../../shared/countOf';
 
 /** What the feature needs from the App (the App satisfies it; tests can pass plain objects). */
 export interface InvestigationHost {
@@ -301,7 +302,7 @@ export async function pickIssueToDiagnose(
     .map((issue) => ({
       label: `${issue.shortId}  ${issue.title}`,
       description: issue.culprit,
-      detail: `${issue.level} · ${issue.count.toLocaleString('en-US')} events · last seen ${relativeTime(issue.lastSeen, now)} (${localDateTime(issue.lastSeen)})`,
+      detail: `${issue.level} · ${countOf(issue.count, 'event')} · last seen ${relativeTime(issue.lastSeen, now)} (${localDateTime(issue.lastSeen)})`,
       issue,
     }));
   const pick = await vscode.window.showQuickPick(items, {
