@@ -365,7 +365,12 @@ async function scoreCommit(
   const routeHit = routeLink(c, q.routes);
   if (routeHit) {
     score += 1.5;
-    why.push(routeHit);
+    // A file already named as a frame's file is not named again: the route joins that reason.
+    const named = routeHit.serves
+      ? why.findIndex((w) => w.startsWith('touches ') && w.slice(8).split(', ').includes(routeHit.path))
+      : -1;
+    if (named >= 0) why[named] = `${why[named]}; ${routeHit.path} serves ${routeHit.serves}`;
+    else why.push(routeHit.text);
   }
 
   // 4. Service folder.
@@ -475,7 +480,8 @@ async function filesForLeakScan(
   return out;
 }
 
-function routeLink(c: CommitDiff, routes: string[]): string | null {
+/** The first changed file that serves a route of the events: the reason, the file and (by name) the route. */
+function routeLink(c: CommitDiff, routes: string[]): { text: string; path: string; serves?: string } | null {
   for (const route of routes) {
     const segs = routeSegments(route);
     if (!segs.length) continue;
@@ -489,11 +495,12 @@ function routeLink(c: CommitDiff, routes: string[]): string | null {
         .toLowerCase();
       const dirs = f.path.toLowerCase().split('/').slice(0, -1);
       const last = segs[segs.length - 1]!.toLowerCase();
-      if (base === last || (segs.length > 1 && dirs.includes(last))) return `touches ${f.path}, which serves ${route}`;
+      if (base === last || (segs.length > 1 && dirs.includes(last)))
+        return { text: `touches ${f.path}, which serves ${route}`, path: f.path, serves: route };
       const hit = f.added.find(
         (a) => a.text.includes(`'${literal}`) || a.text.includes(`"${literal}`) || a.text.includes(`\`${literal}`),
       );
-      if (hit) return `${f.path}:${hit.line} routes ${literal} (${route} in the events)`;
+      if (hit) return { text: `${f.path}:${hit.line} routes ${literal} (${route} in the events)`, path: f.path };
     }
   }
   return null;

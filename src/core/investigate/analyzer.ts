@@ -257,7 +257,11 @@ export function analyze(e: Evidence): AnalysisReport {
       evidence: [
         `${top.commit} by ${top.author} on ${top.date}${e.history.suspects.range ? `, in ${e.history.suspects.range}` : ''}`,
         ...top.why.slice(0, 5),
-        ...top.cites.slice(0, 3).map((c) => `\`${c.path}:${c.line}\`: \`${code(c.text)}\``),
+        // A cited line once: not again when one of the reasons above already quotes it.
+        ...top.cites
+          .slice(0, 3)
+          .filter((c) => !top.why.slice(0, 5).some((w) => w.includes(`${c.path}:${c.line}`)))
+          .map((c) => `\`${c.path}:${c.line}\`: \`${code(c.text)}\``),
         ...coinciding
           .filter((l) => SIGNALS.find((s) => s.kind === 'pool')!.re.test(l.text) && l.phase !== 'after')
           .slice(0, 1)
