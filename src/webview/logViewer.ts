@@ -1,21 +1,28 @@
 /**
  * The Logs section: one group per host and source (named once, long paths shortened with the full path
- * on hover), then the lines in a monospace block that wraps at spaces. A date row starts each local day;
- * each line shows its local time of day with the zone (milliseconds when the line has them), its phase
+ * on hover), then the lines in a monospace block that wraps at spaces. A row with the date and zone starts
+ * each local day; each line shows its local time of day (milliseconds when the line has them), its phase
  * by colour and on hover, the line's own leading timestamp dropped so it is not said twice, and the
  * words a reader looks for highlighted. All text via the DOM.
  */
 import type { HostLogsView, LogLineView } from '../shared/protocol';
-import { localDay } from '../shared/timeFormat';
+import { localDateTime, localDay } from '../shared/timeFormat';
 import { append, h } from './dom';
 import { absoluteEl } from './times';
 
-/** `…/logs/orders.log` for a long path, the whole of it in `title`. */
-export function shortPath(full: string, keep = 2): HTMLElement {
+/**
+ * `…/orders.log` for a long log file path (`file:` is the usual kind of source: not said), `docker:…/x/y`
+ * for other long sources; the whole of it in `title`.
+ */
+export function shortPath(full: string): HTMLElement {
   const scheme = /^[a-z][\w+.-]*:/i.exec(full)?.[0] ?? '';
   const rest = full.slice(scheme.length);
   const parts = rest.split('/').filter(Boolean);
-  const short = full.length > 32 && parts.length > keep ? `${scheme}…/${parts.slice(-keep).join('/')}` : full;
+  const keep = scheme === 'file:' ? 1 : 2;
+  const short =
+    full.length > 32 && parts.length > keep
+      ? `${scheme === 'file:' ? '' : scheme}…/${parts.slice(-keep).join('/')}`
+      : full;
   return h('span', { class: 'path', title: full }, short);
 }
 
@@ -47,10 +54,11 @@ export function renderLogGroups(root: HTMLElement, hosts: HostLogsView[], terms:
     if (host.message) group.appendChild(h('p', { class: ok ? 'muted' : 'error' }, host.message));
     if (host.lines.length) {
       const block = h('div', { class: 'log-viewer', role: 'list', 'aria-label': `Log lines from ${host.host}` });
-      // A date row when the local day changes; the lines then show the time of day with its zone.
+      // A row with the local date and zone when either changes (a new day, a DST switch); the lines then
+      // show only the time of day (all of it, zone included, on hover).
       let day = '';
       host.lines.forEach((l, li) => {
-        const d = l.time ? localDay(l.time) : '';
+        const d = l.time ? `${localDay(l.time)} (${zoneOf(l.time)})` : '';
         if (d && d !== day) {
           day = d;
           block.appendChild(h('div', { class: 'log-day', role: 'listitem' }, d));
@@ -61,6 +69,12 @@ export function renderLogGroups(root: HTMLElement, hosts: HostLogsView[], terms:
     }
     root.appendChild(group);
   });
+}
+
+/** The local zone's short name at that time (`GMT+1`, `UTC`). */
+function zoneOf(iso: string): string {
+  const t = localDateTime(iso, { timeOnly: true });
+  return t.slice(t.indexOf(' ') + 1);
 }
 
 const PHASE_WORDS: Record<LogLineView['phase'], string> = {
@@ -92,7 +106,9 @@ function logLine(l: LogLineView, where: string, terms: string[]): HTMLElement {
     h(
       'span',
       { class: 'when' },
-      l.time ? absoluteEl(l.time, { millis, timeOnly: true, note: phase }) : h('span', { title: phase }, '—'),
+      l.time
+        ? absoluteEl(l.time, { millis, timeOnly: true, zone: false, note: phase })
+        : h('span', { title: phase }, '—'),
       h('span', { class: 'sr-only' }, ` ${phase}`),
     ),
   );

@@ -21,6 +21,7 @@ import {
   type TrendView,
   type WebviewToHost,
 } from '../shared/protocol';
+import { ActionBar, type Action } from './actionBar';
 import { append, byId, clear, formatBytes, h } from './dom';
 import { LEADING_TIME, renderLogGroups, shortPath } from './logViewer';
 import { handleRefClicks, linkifyRefs, renderMarkdown } from './markdown';
@@ -124,44 +125,37 @@ const S = {
 } as const;
 
 /**
- * The action bar: buttons in order, each posting one message. Features add theirs here (an id, a label,
- * what it posts) and the layout, keyboard order and busy-state handling follow.
+ * The actions, in order, each posting one message. Features add theirs here (an id, a label, what it
+ * posts); the action bar lays them out in one row and moves what does not fit into its "More" menu.
  */
-interface Action {
-  id: string;
-  label: string;
-  secondary?: boolean;
-  run(): void;
-}
 const ACTIONS: Action[] = [
-  { id: 'btn-stop', label: 'Stop', secondary: true, run: () => post({ type: 'stop' }) },
-  { id: 'btn-rerun', label: 'Re-run', run: () => post({ type: 'rerun' }) },
+  { id: 'btn-stop', label: 'Stop', primary: true, run: () => post({ type: 'stop' }) },
+  { id: 'btn-rerun', label: 'Re-run', primary: true, run: () => post({ type: 'rerun' }) },
   {
     id: 'btn-copy',
     label: 'Copy as Markdown',
-    secondary: true,
     run: () => request({ type: 'copyMarkdown', markdown: asMarkdown() }),
   },
-  { id: 'btn-sentry', label: 'Open in Sentry', secondary: true, run: () => post({ type: 'openInSentry' }) },
-  {
-    id: 'btn-event-details',
-    label: 'Event Details',
-    secondary: true,
-    run: () => post({ type: 'showEventDetails' }),
-  },
-  { id: 'btn-note', label: 'Post Summary to Sentry', secondary: true, run: () => post({ type: 'postNote' }) },
+  { id: 'btn-sentry', label: 'Open in Sentry', run: () => post({ type: 'openInSentry' }) },
+  { id: 'btn-event-details', label: 'Event Details', run: () => post({ type: 'showEventDetails' }) },
+  { id: 'btn-note', label: 'Post Summary to Sentry', run: () => post({ type: 'postNote' }) },
 ];
+let actionBar: ActionBar;
 
 function buildLayout(): void {
   const app = byId('app');
   clear(app);
   const skip = h('button', { id: 'skip-link', class: 'skip-link', type: 'button' }, 'Skip to the diagnosis');
   skip.addEventListener('click', () => focusVerdict());
-  const buttons = ACTIONS.map((a) => {
-    const b = h('vscode-button', { id: a.id, ...(a.secondary ? { secondary: '' } : {}) }, a.label);
-    b.addEventListener('click', () => a.run());
-    return b;
-  });
+  actionBar = new ActionBar(
+    ACTIONS,
+    h(
+      'span',
+      { class: 'status', role: 'status' },
+      h('vscode-progress-ring', { id: 'busy', class: 'hidden' }),
+      h('span', { id: 'status-text' }),
+    ),
+  );
   const setUpAi = h('vscode-button', { id: 'btn-setup-ai' }, 'Set up AI');
   setUpAi.addEventListener('click', () => {
     byId('ai-setup-status').textContent = 'Waiting for the set-up in VS Code…';
@@ -185,17 +179,7 @@ function buildLayout(): void {
         h('div', { id: 'issue-facts', class: 'facts' }),
         h('div', { id: 'trend-chart', class: 'trend-chart-box' }),
       ),
-      h(
-        'div',
-        { class: 'toolbar', id: 'actions', role: 'toolbar', 'aria-label': 'Diagnosis actions' },
-        ...buttons,
-        h(
-          'span',
-          { class: 'status', role: 'status' },
-          h('vscode-progress-ring', { id: 'busy', class: 'hidden' }),
-          h('span', { id: 'status-text' }),
-        ),
-      ),
+      actionBar.element,
     ),
     h(
       'main',
@@ -216,7 +200,7 @@ function buildLayout(): void {
           h(
             'p',
             { class: 'muted' },
-            'No AI configured: this is the rule-based diagnosis. With an AI, a model reads the code, logs and history with read-only tools and writes its own answer here.',
+            'This page is the rule-based diagnosis. With an AI, a model also reads the code, logs and history with read-only tools and writes its own answer here.',
           ),
           h(
             'div',
@@ -228,7 +212,6 @@ function buildLayout(): void {
         h(
           'div',
           { id: 'ai-section' },
-          h('p', { id: 'ai-model', class: 'muted' }),
           h('div', { id: 'ai-error', class: 'error hidden', role: 'alert' }),
           h('div', { id: 'ai', class: 'markdown' }),
         ),
@@ -255,6 +238,9 @@ function buildLayout(): void {
     ),
   );
   byId('report-section').appendChild(h('div', { id: 'report', class: 'markdown' }));
+  byId(S.ai)
+    .querySelector('summary')
+    ?.appendChild(h('span', { id: 'ai-model', class: 'section-count muted' }));
   handleRefClicks(app, {
     file: (path, line, column) => request({ type: 'openRef', path, line, ...(column ? { column } : {}) }),
     event: (eventId) => post({ type: 'openEvent', eventId }),
@@ -379,8 +365,9 @@ function renderAnalysis(): void {
   const aiOn = state.aiEnabled || !!r.ai || !!r.aiError;
   byId('ai-section').classList.toggle('hidden', !aiOn);
   byId('ai-off').classList.toggle('hidden', aiOn || !state.issue);
-  setCount(S.ai, aiOn ? (state.model ?? '') : 'not configured');
-  byId('ai-model').textContent = state.model ? `By ${state.model}` : '';
+  // Which provider and model, said once: in the section's heading (seen when it is closed too).
+  setCount(S.ai, aiOn ? '' : 'not configured');
+  byId('ai-model').textContent = aiOn && state.model ? `by ${state.model}` : '';
   const ai = byId('ai');
   clear(ai);
   if (r.ai) ai.appendChild(markdown(r.ai));
@@ -403,6 +390,7 @@ function renderVerdictCard(): void {
     history: r.history,
     phase: r.phase,
     phaseMessage: r.phaseMessage,
+    ...(state.issue ? { issueTitle: state.issue.title } : {}),
   });
 }
 
@@ -576,27 +564,39 @@ function renderHistory(): void {
   }
 }
 
+/** The status beside the actions: one line, cut with an ellipsis when long (all of it on hover). */
+function setStatus(text: string): void {
+  const el = byId('status-text');
+  el.textContent = text;
+  el.title = text;
+}
+
 function renderStatus(): void {
   const r = state.run;
   const busy = r.phase === 'collecting' || r.phase === 'analyzing' || r.phase === 'ai';
   byId('busy').classList.toggle('hidden', !busy);
-  byId('status-text').textContent =
+  setStatus(
     r.phaseMessage ||
-    (
-      {
-        collecting: 'Collecting evidence…',
-        analyzing: 'Analyzing…',
-        ai: 'AI investigating…',
-        done: 'Done.',
-        error: 'Failed.',
-        cancelled: 'Stopped.',
-      } as Record<string, string>
-    )[r.phase] ||
-    r.phase;
-  (byId('btn-stop') as HTMLElement & { disabled: boolean }).disabled = !busy;
-  (byId('btn-rerun') as HTMLElement & { disabled: boolean }).disabled = busy;
+      (
+        {
+          collecting: 'Collecting evidence…',
+          analyzing: 'Analyzing…',
+          ai: 'AI investigating…',
+          done: 'Done.',
+          error: 'Failed.',
+          cancelled: 'Stopped.',
+        } as Record<string, string>
+      )[r.phase] ||
+      r.phase,
+  );
+  // One primary action at a time: Stop while the run is busy, Re-run once it is not (focus follows).
+  const [now, was] = busy ? ['btn-stop', 'btn-rerun'] : ['btn-rerun', 'btn-stop'];
+  actionBar.setDisabled(now, false);
+  actionBar.show(now, true);
+  actionBar.show(was, false, now);
+  actionBar.setDisabled(was, true);
   // The summary is posted from the saved diagnosis, which exists once a run has finished.
-  (byId('btn-note') as HTMLElement & { disabled: boolean }).disabled = busy || r.phase !== 'done';
+  actionBar.setDisabled('btn-note', busy || r.phase !== 'done');
   if (!r.diagnosis) renderVerdictCard();
 }
 
@@ -637,8 +637,11 @@ function renderEvents(): void {
           { class: 'event-head' },
           absoluteEl(e.timestamp),
           e.request ? h('span', { class: 'request' }, e.request) : null,
-          e.environment ? h('span', { class: 'muted' }, e.environment) : null,
-          e.release ? h('span', { class: 'muted' }, e.release) : null,
+          // Environment and release only where they differ from the issue's (said once, in the header).
+          e.environment && e.environment !== state.issue?.environment
+            ? h('span', { class: 'muted' }, e.environment)
+            : null,
+          e.release && e.release !== state.issue?.release ? h('span', { class: 'muted' }, e.release) : null,
           h(
             'a',
             {
@@ -751,8 +754,6 @@ function renderTools(): void {
   const none = calls.length === 0 && !state.aiEnabled;
   byId('tools-title').classList.toggle('hidden', none);
   root.classList.toggle('hidden', none);
-  // Which provider and model ran (or runs): an editor model, the OpenAI-compatible API, or none.
-  if (state.model) root.appendChild(h('p', { class: 'ai-provider' }, `Model: ${state.model}`));
   if (calls.length === 0) {
     root.appendChild(
       h('p', { class: 'muted' }, state.aiEnabled ? 'No tool calls yet.' : 'None: tools run only with an AI.'),
@@ -928,17 +929,15 @@ function onMessage(m: HostToWebview): void {
       scheduleAnalysis();
       return;
     case 'openCommitResult':
-      if (!m.ok) byId('status-text').textContent = m.message ?? 'Cannot show that commit.';
+      if (!m.ok) setStatus(m.message ?? 'Cannot show that commit.');
       return;
     case 'openRefResult':
       if (!settle(m.requestId, 'openRef')) return;
-      if (!m.ok) byId('status-text').textContent = m.message ?? 'Cannot open that reference.';
+      if (!m.ok) setStatus(m.message ?? 'Cannot open that reference.');
       return;
     case 'copyResult':
       if (!settle(m.requestId, 'copyMarkdown')) return;
-      byId('status-text').textContent = m.ok
-        ? 'Copied as Markdown.'
-        : `Copy failed${m.message ? `: ${m.message}` : '.'}`;
+      setStatus(m.ok ? 'Copied as Markdown.' : `Copy failed${m.message ? `: ${m.message}` : '.'}`);
       return;
     case 'setUpAiResult':
       if (!settle(m.requestId, 'setUpAi')) return;

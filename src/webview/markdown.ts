@@ -68,6 +68,13 @@ export function renderMarkdown(source: string): DocumentFragment {
     if (href) a.setAttribute('title', `Link not followed: ${href.slice(0, 300)}`);
   }
   linkifyRefs(frag);
+  // A code span that is only a reference reads as the link it is (styled like every other file link),
+  // not as a boxed quote with a link inside.
+  for (const code of Array.from(frag.querySelectorAll('code'))) {
+    const only = code.childNodes.length === 1 ? code.firstChild : null;
+    if (only instanceof HTMLAnchorElement && only.classList.contains('ref') && !code.closest('pre'))
+      code.replaceWith(only);
+  }
   return frag;
 }
 

@@ -13,12 +13,12 @@ export function relativeEl(iso: string, now = Date.now()): HTMLElement {
 }
 
 /**
- * `2026-12-03 08:59:12 GMT+1` (milliseconds when asked; only `08:59:12 GMT+1` under a date heading), the
- * relative time and the full local time on hover, `note` (what the time is) before them.
+ * `2026-12-03 08:59:12 GMT+1` (milliseconds when asked; only `08:59:12` under a heading that names the
+ * date and zone), the relative time and the full local time on hover, `note` (what the time is) before them.
  */
 export function absoluteEl(
   iso: string,
-  opts: { millis?: boolean; timeOnly?: boolean; note?: string } = {},
+  opts: { millis?: boolean; timeOnly?: boolean; zone?: boolean; note?: string } = {},
   now = Date.now(),
 ): HTMLElement {
   if (!Number.isFinite(toEpochMs(iso))) return h('span', {}, iso);
@@ -29,7 +29,7 @@ export function absoluteEl(
       datetime: iso,
       title: `${opts.note ? `${opts.note} · ` : ''}${relativeTime(iso, now)} · ${localDateTime(iso, { millis })}`,
     },
-    localDateTime(iso, { millis, timeOnly: opts.timeOnly ?? false }),
+    localDateTime(iso, { millis, timeOnly: opts.timeOnly ?? false, zone: opts.zone ?? true }),
   );
 }
 

@@ -72,6 +72,8 @@ export interface VerdictInput {
   history: HistoryView | null;
   phase: string;
   phaseMessage: string;
+  /** The issue's title: the culprit's exception is not said again when it is the same text. */
+  issueTitle?: string;
 }
 
 export function renderVerdict(card: HTMLElement, v: VerdictInput): void {
@@ -120,8 +122,9 @@ export function renderVerdict(card: HTMLElement, v: VerdictInput): void {
         { id: 'culprit' },
         where,
         c.function ? h('span', { class: 'muted' }, ` in ${c.function}`) : null,
-        h('br'),
-        h('span', { class: 'exception', title: c.exception }, clip(c.exception, 160)),
+        ...(sameText(c.exception, v.issueTitle)
+          ? []
+          : [h('br'), h('span', { class: 'exception', title: c.exception }, clip(c.exception, 160))]),
       ),
     );
   }
@@ -134,9 +137,13 @@ export function renderVerdict(card: HTMLElement, v: VerdictInput): void {
         'dd',
         { id: 'top-suspect' },
         commitLink(suspect.commit, suspect.commit.slice(0, 7)),
-        ' ',
-        h('span', { class: 'summary' }, suspect.summary),
-        h('span', { class: 'muted' }, ` — ${suspect.author}, `),
+        // Its summary only when the root cause sentence above does not quote it already.
+        ...(top?.title.includes(suspect.summary)
+          ? [h('span', { class: 'muted' }, ` by ${suspect.author}, `)]
+          : [
+              h('span', { class: 'summary' }, ` ${suspect.summary}`),
+              h('span', { class: 'muted' }, ` — ${suspect.author}, `),
+            ]),
         h('span', { class: 'muted' }, relativeEl(suspect.date)),
       ),
     );
@@ -169,6 +176,12 @@ export function renderVerdict(card: HTMLElement, v: VerdictInput): void {
         '.',
       ),
     );
+}
+
+/** True when two texts say the same (the exception and the issue title, ignoring case and spacing). */
+function sameText(a: string, b: string | undefined): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+  return b !== undefined && norm(a) === norm(b);
 }
 
 function clip(s: string, n: number): string {

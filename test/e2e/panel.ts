@@ -1,7 +1,8 @@
 /**
  * The diagnosis panel's layout in the real workbench (code-server in Debian Chromium, driven by
  * playwright-core), on a real incident with no AI key: the verdict card and the culprit link are on the
- * first screen at 1280×800 and at 900×700 (measured from the webview frame, no scrolling); the skip link
+ * first screen at 1280×800, 900×700 and 600×700 (measured from the webview frame, no scrolling); the
+ * action bar is one row at each width, what does not fit in a More menu that works by keyboard; the skip link
  * focuses the verdict; sections collapse and expand by keyboard; log lines wrap instead of overflowing at
  * 900 px; "Set up AI" is offered and opens its quick pick. Screenshots in dark, light and high contrast
  * (each theme checked on the webview's body) go to test/e2e/screenshots/panel-*.png.
@@ -81,6 +82,37 @@ async function expectFirstScreen(panel: FrameLocator, size: string): Promise<Fir
   return s;
 }
 
+const ACTIONS = ['btn-rerun', 'btn-copy', 'btn-sentry', 'btn-event-details', 'btn-note'];
+
+/**
+ * The action bar is one row (the tops of its visible buttons are equal, the status text sits in that
+ * row and is visible), and every action is either in it or in its More menu. Returns what is in the menu.
+ */
+async function expectOneRow(panel: FrameLocator, size: string): Promise<string[]> {
+  const m = await panel.locator('#actions').evaluate((bar) => {
+    const shown = [...bar.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().width > 0);
+    const row = shown[0]?.getBoundingClientRect();
+    const status = bar.querySelector('#status-text')?.getBoundingClientRect();
+    return {
+      tops: shown.map((b) => Math.round(b.getBoundingClientRect().top)),
+      inBar: shown.map((b) => b.id),
+      inMenu: [...bar.querySelectorAll('#actions-menu > button')].map((b) => b.id),
+      statusText: bar.querySelector('#status-text')?.textContent ?? '',
+      statusInRow: !!row && !!status && status.width > 0 && status.top >= row.top && status.bottom <= row.bottom,
+      barRight: bar.getBoundingClientRect().right,
+      innerWidth: window.innerWidth,
+    };
+  });
+  const where = `${size}: ${JSON.stringify(m)}`;
+  expect(m.tops.length >= 2 && new Set(m.tops).size === 1, `the action bar is one row at ${where}`);
+  expect(m.statusInRow && /Done/.test(m.statusText), `the status text is visible in that row at ${where}`);
+  expect(m.barRight <= m.innerWidth, `the action bar fits the panel at ${where}`);
+  const all = [...m.inBar.filter((id) => id !== 'btn-more'), ...m.inMenu];
+  expect(all.join() === ACTIONS.join(), `every action is in the bar or the More menu, in order, at ${where}`);
+  expect(m.inBar.includes('btn-more') === m.inMenu.length > 0, `More shows exactly when it holds actions at ${where}`);
+  return m.inMenu;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await dismissToasts(page);
   await page.mouse.move(5, 5);
@@ -131,6 +163,8 @@ async function main(): Promise<void> {
 
     await step('1280×800: the verdict and the culprit are on the first screen', async () => {
       const s = await expectFirstScreen(panel, '1280×800');
+      const menu = await expectOneRow(panel, '1280×800');
+      expect(menu.length === 0, `at 1280 px every action is a button: ${menu.join()}`);
       expect(inside(s.verdict, s), `1280×800: the whole verdict card fits: ${JSON.stringify(s)}`);
       const cause = (await panel.locator('#root-cause').textContent()) ?? '';
       expect(/pool|commit/i.test(cause), `the root cause names the pool or the commit: ${cause}`);
@@ -145,12 +179,61 @@ async function main(): Promise<void> {
       await page.setViewportSize({ width: 900, height: 700 });
       await page.waitForTimeout(500);
       await expectFirstScreen(panel, '900×700');
+      await expectOneRow(panel, '900×700');
       await shot(page, 'panel-900-dark.png');
       // Below the card: the sections (for the reviewer's eyes).
       await panel.locator('#sec-hypotheses').evaluate((e) => e.scrollIntoView({ block: 'start' }));
       await shot(page, 'panel-900-dark-sections.png');
       await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
     });
+
+    await step(
+      '600×700: one row of actions, the rest in More (by keyboard); verdict and culprit on the first screen',
+      async () => {
+        await page.setViewportSize({ width: 600, height: 700 });
+        await page.waitForTimeout(500);
+        await expectFirstScreen(panel, '600×700');
+        const menu = await expectOneRow(panel, '600×700');
+        expect(menu.includes('btn-event-details'), `Event Details is in the More menu at 600 px: ${menu.join()}`);
+        await shot(page, 'panel-600-dark.png');
+        // The menu by keyboard: ArrowDown opens it on its first item, arrows move, Escape closes it and
+        // gives focus back; Enter on an item runs it.
+        const more = panel.locator('#btn-more');
+        const active = () => panel.locator('body').evaluate(() => document.activeElement?.id ?? '');
+        expect((await more.getAttribute('aria-haspopup')) === 'menu', 'More says it opens a menu');
+        await more.focus();
+        await page.keyboard.press('ArrowDown');
+        expect((await more.getAttribute('aria-expanded')) === 'true', 'ArrowDown opens the menu');
+        expect((await active()) === menu[0], `focus is on the first item (${menu[0]}), not ${await active()}`);
+        const box = await panel.locator('#actions-menu').evaluate((m) => {
+          const r = m.getBoundingClientRect();
+          return { left: r.left, right: r.right, innerWidth: window.innerWidth };
+        });
+        expect(
+          box.left >= 0 && box.right <= box.innerWidth,
+          `the open menu is inside the panel: ${JSON.stringify(box)}`,
+        );
+        await shot(page, 'panel-600-dark-menu.png');
+        await page.keyboard.press('Escape');
+        expect((await more.getAttribute('aria-expanded')) === 'false', 'Escape closes the menu');
+        expect((await active()) === 'btn-more', `Escape gives focus back to More, not ${await active()}`);
+        await page.keyboard.press('Enter');
+        for (let i = menu.indexOf('btn-event-details'); i > 0; i--) await page.keyboard.press('ArrowDown');
+        expect((await active()) === 'btn-event-details', `arrows reach Event Details, not ${await active()}`);
+        await page.keyboard.press('Enter');
+        const tab = page
+          .locator('.tab')
+          .filter({ hasText: /Event ORDERS-\w+ · [0-9a-f]{8}/ })
+          .first();
+        await tab.waitFor({ timeout: 30_000 });
+        await tab.hover();
+        await tab.locator('.tab-actions .action-label').first().click();
+        await tab.waitFor({ state: 'detached', timeout: 10_000 });
+        await page.locator('.tab', { hasText: 'Diagnose' }).first().click();
+        await page.setViewportSize({ width: 900, height: 700 });
+        await page.waitForTimeout(500);
+      },
+    );
 
     await step('the culprit link opens the file at the crash line', async () => {
       await panel.locator('#culprit-link').click();
@@ -206,13 +289,21 @@ async function main(): Promise<void> {
         clientWidth: el.clientWidth,
         host: document.querySelector('#logs .log-group-head')?.textContent ?? '',
         times: [...el.querySelectorAll('.log-line time')].slice(0, 3).map((t) => t.textContent ?? ''),
+        days: [...el.querySelectorAll('.log-day')].map((d) => d.textContent ?? ''),
+        zone: [...el.querySelectorAll('.log-line time')].slice(0, 1).map((t) => t.getAttribute('title') ?? '')[0] ?? '',
       }));
       expect(m.scrollWidth <= m.clientWidth, `log block overflows: ${m.scrollWidth} > ${m.clientWidth}`);
       expect(/orders-api-1/.test(m.host), `the host is named once above its lines: ${m.host}`);
+      // The local date and zone once (a row per day), the time of day on each line, all of it on hover.
       expect(
-        m.times.length > 0 && m.times.every((t) => /^\d\d:\d\d:\d\d(\.\d{3})? \S+$/.test(t)),
-        `log times are local with a zone: ${JSON.stringify(m.times)}`,
+        m.times.length > 0 && m.times.every((t) => /^\d\d:\d\d:\d\d(\.\d{3})?$/.test(t)),
+        `log lines show the local time of day: ${JSON.stringify(m.times)}`,
       );
+      expect(
+        m.days.length >= 1 && m.days.every((d) => /^\d{4}-\d\d-\d\d \(\S+\)$/.test(d)),
+        `a row names the day and zone: ${JSON.stringify(m.days)}`,
+      );
+      expect(/ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{3})? \S+$/.test(m.zone), `the full local time on hover: ${m.zone}`);
       await panel
         .locator('#logs .log-line', { hasText: /pool nearly exhausted/ })
         .first()
@@ -254,7 +345,9 @@ async function main(): Promise<void> {
         .first()
         .waitFor({ timeout: 10_000 });
       await page.keyboard.press('Escape');
-      await panel.locator('#ai-setup-status', { hasText: 'No AI configured yet' }).waitFor({ timeout: 10_000 });
+      await panel
+        .locator('#ai-setup-status', { hasText: 'Closed without setting up an AI' })
+        .waitFor({ timeout: 10_000 });
       await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
     });
 

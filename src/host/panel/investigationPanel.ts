@@ -298,7 +298,7 @@ export class InvestigationPanel extends DisposableBase {
     if (!this.options.setUpAi) return { ok: false, message: 'Setting up an AI is not available here.' };
     await this.options.setUpAi();
     const ai = await this.options.aiConfig();
-    if (!ai) return { ok: false, message: 'No AI configured yet.' };
+    if (!ai) return { ok: false, message: 'Closed without setting up an AI.' };
     if ('unavailable' in ai) return { ok: false, message: `${ai.label}: ${ai.unavailable.message}` };
     return { ok: true, message: `AI set up (${aiLabel(ai)}): Re-run to investigate with it.` };
   }

@@ -332,6 +332,103 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     );
   });
 
+  test('the action bar is one row at every width; what does not fit is in a keyboard-operable More menu', async () => {
+    await w.send({ type: 'phase', runId: 1, phase: 'done' });
+    /** The tops of the bar's visible parts, which actions are in the bar and which in the menu. */
+    const bar = () =>
+      w.page.evaluate(() => {
+        const visible = (e: Element) => e.getBoundingClientRect().width > 0;
+        const buttons = [...document.querySelectorAll('#actions > button, #btn-more')].filter(visible);
+        const status = document.querySelector('#status-text')!.getBoundingClientRect();
+        const first = buttons[0]!.getBoundingClientRect();
+        return {
+          tops: buttons.map((e) => Math.round(e.getBoundingClientRect().top)),
+          statusInRow: status.top >= first.top && status.bottom <= first.bottom,
+          inBar: [...document.querySelectorAll('#actions > button')].filter(visible).map((e) => e.id),
+          inMenu: [...document.querySelectorAll('#actions-menu > [role="menuitem"]')].map((e) => e.id),
+          more: visible(document.querySelector('#btn-more')!),
+          status: document.querySelector('#status-text')!.getBoundingClientRect().width,
+          overflow: Math.max(
+            document.querySelector('#actions')!.scrollWidth - document.querySelector('#actions')!.clientWidth,
+            Math.max(...buttons.map((e) => e.getBoundingClientRect().right)) - document.documentElement.clientWidth,
+          ),
+        };
+      });
+    const secondary = ['btn-copy', 'btn-sentry', 'btn-event-details', 'btn-note'];
+    const seen: Record<number, Awaited<ReturnType<typeof bar>>> = {};
+    for (const width of [1280, 900, 600, 420, 320]) {
+      await w.page.setViewportSize({ width, height: 700 });
+      await w.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const b = (seen[width] = await bar());
+      assert.ok(b.tops.length >= 2 && new Set(b.tops).size === 1, `${width} px: one row: ${JSON.stringify(b)}`);
+      assert.ok(b.statusInRow, `${width} px: the status is in the same row: ${JSON.stringify(b)}`);
+      assert.ok(b.status > 20, `${width} px: the status stays visible: ${JSON.stringify(b)}`);
+      assert.ok(b.overflow <= 0, `${width} px: nothing overflows sideways: ${JSON.stringify(b)}`);
+      assert.equal(b.inBar[0], 'btn-rerun', `${width} px: Re-run (not the disabled Stop) leads`);
+      assert.ok(!b.inBar.includes('btn-stop'), `${width} px: Stop shows only while running`);
+      assert.deepEqual(
+        [...b.inBar.filter((id) => secondary.includes(id)), ...b.inMenu],
+        secondary,
+        `${width} px: every action is in the bar or the menu, in order: ${JSON.stringify(b)}`,
+      );
+      assert.equal(b.more, b.inMenu.length > 0, `${width} px: More shows exactly when something is in it`);
+    }
+    assert.equal(seen[1280]!.inMenu.length, 0, 'at 1280 px everything fits');
+    assert.equal(seen[320]!.inMenu.length, secondary.length, 'at 320 px every secondary action is in the menu');
+    // Keyboard: Enter opens on the first item, arrows move, Escape closes and gives focus back.
+    const active = () => w.page.evaluate(() => document.activeElement?.id ?? '');
+    const expanded = () => w.page.getAttribute('#btn-more', 'aria-expanded');
+    assert.equal(await w.page.getAttribute('#btn-more', 'aria-haspopup'), 'menu');
+    assert.equal(await expanded(), 'false');
+    await w.page.focus('#btn-more');
+    await w.page.keyboard.press('Enter');
+    assert.equal(await expanded(), 'true');
+    assert.equal(await active(), 'btn-copy', 'Enter opens the menu on its first item');
+    const box = await w.page.$eval('#actions-menu', (m) => {
+      const r = m.getBoundingClientRect();
+      return { left: r.left, right: r.right, page: document.documentElement.clientWidth };
+    });
+    assert.ok(
+      box.left >= 0 && box.right <= box.page,
+      `the open menu is inside the 320 px panel: ${JSON.stringify(box)}`,
+    );
+    await w.page.keyboard.press('ArrowDown');
+    assert.equal(await active(), 'btn-sentry');
+    await w.page.keyboard.press('End');
+    assert.equal(await active(), 'btn-note', 'End: the last item (enabled once the run is done)');
+    await w.page.keyboard.press('ArrowDown');
+    assert.equal(await active(), 'btn-copy', 'ArrowDown wraps around');
+    await w.page.keyboard.press('Escape');
+    assert.equal(await expanded(), 'false');
+    assert.equal(await active(), 'btn-more', 'Escape gives focus back to More');
+    assert.equal(await w.page.locator('#actions-menu').isVisible(), false);
+    // ArrowUp opens on the last item; Enter runs the focused action, closes the menu, focus back on More.
+    await w.page.keyboard.press('ArrowUp');
+    assert.equal(await active(), 'btn-note');
+    await w.page.keyboard.press('ArrowUp');
+    await w.page.keyboard.press('ArrowUp');
+    assert.equal(await active(), 'btn-sentry');
+    const before = (await w.posted()).length;
+    await w.page.keyboard.press('Enter');
+    const after = (await w.posted()).slice(before).map((m) => m.type);
+    assert.deepEqual(after, ['openInSentry'], 'Enter on the item runs that action once');
+    assert.equal(await expanded(), 'false');
+    assert.equal(await active(), 'btn-more');
+    // A click elsewhere closes an open menu.
+    await w.page.click('#btn-more');
+    assert.equal(await expanded(), 'true');
+    await w.page.mouse.click(5, 690);
+    assert.equal(await expanded(), 'false');
+    // While a run is busy, Stop replaces Re-run in the same place; the note waits for the finished run.
+    await w.send({ type: 'phase', runId: 1, phase: 'analyzing' });
+    await w.page.locator('#btn-stop').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await w.page.locator('#btn-rerun').isVisible(), false);
+    assert.equal(await w.page.locator('#btn-note').isDisabled(), true);
+    await w.send({ type: 'phase', runId: 1, phase: 'done' });
+    await w.page.locator('#btn-rerun').waitFor({ state: 'visible', timeout: 5000 });
+    await w.page.setViewportSize({ width: 1280, height: 720 });
+  });
+
   test('messages of an older run are ignored after a new run starts; malformed ones too', async () => {
     await w.send(
       { type: 'runStarted', runId: 2 },
@@ -355,14 +452,17 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     );
   });
 
-  test('the Analysis and Tools tabs say which provider and model ran; a hostile name stays text', async () => {
+  test('the AI section says once which provider and model ran; a hostile name stays text', async () => {
     const model = 'VS Code language model: <img src=x onerror="window.__pwned=\'model\'"> (vendor/family)';
     await w.send({ type: 'init', issue, aiEnabled: true, model, restoredFrom: null }, { type: 'runStarted', runId: 4 });
-    await w.page.waitForFunction((m) => document.querySelector('#ai-model')?.textContent === `By ${m}`, model);
-    assert.equal(
-      await w.page.evaluate(() => document.querySelector('#tools .ai-provider')?.textContent),
-      `Model: ${model}`,
+    await w.page.waitForFunction((m) => document.querySelector('#ai-model')?.textContent === `by ${m}`, model);
+    // Said once, in the section's heading: not again in the body or above the tool calls.
+    const times = await w.page.evaluate(
+      (m) => (document.querySelector('#sec-ai')?.textContent ?? '').split(m).length - 1,
+      model,
     );
+    assert.equal(times, 1, 'the model is named once in the AI section');
+    assert.ok(await w.page.locator('#sec-ai > summary #ai-model').isVisible());
     assert.equal(await w.page.evaluate(() => document.querySelectorAll('#ai-model img, #tools img').length), 0);
     await w.send({ type: 'init', issue, aiEnabled: false, model: null, restoredFrom: null });
     await w.page.waitForFunction(() => document.querySelector('#ai-model')?.textContent === '');
@@ -528,7 +628,7 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     );
   });
 
-  test('log viewer: local time with zone and millis, no repeated timestamp, terms marked, no sideways overflow at 600 px', async () => {
+  test('log viewer: local time (the zone once per day) and millis, no repeated timestamp, terms marked, no sideways overflow at 600 px', async () => {
     await w.page.setViewportSize({ width: 600, height: 700 });
     const long = `ERROR pool exhausted while acquiring a connection for request ${'x'.repeat(12)} ${'word '.repeat(60)}`;
     await w.send(
@@ -586,13 +686,13 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
       `log lines wrap: scrollWidth ${r.scrollWidth} > clientWidth ${r.clientWidth}`,
     );
     assert.ok(r.height > 2 * r.lineHeight, 'the long line wrapped onto several lines');
-    assert.deepEqual(r.times, ['08:59:12.228 GMT+1', '08:58:00 GMT+1'], 'local time of day with zone, millis kept');
-    assert.deepEqual(r.days, ['2026-12-03'], 'one date row for the local day');
+    assert.deepEqual(r.times, ['08:59:12.228', '08:58:00'], 'local time of day, millis kept');
+    assert.deepEqual(r.days, ['2026-12-03 (GMT+1)'], 'one row names the local day and zone, once');
     assert.match(r.timeTitle, /^while the errors happened · .* · 2026-12-03 08:59:12\.228 GMT\+1$/);
     assert.equal(r.texts[1], 'WARN pool nearly exhausted', 'the line’s own timestamp is not repeated');
     assert.ok(r.texts[0]!.startsWith('ERROR pool exhausted while'), r.texts[0]);
     assert.deepEqual(r.marks, ['pool exhausted']);
-    assert.equal(r.source, 'file:…/logs/orders.log');
+    assert.equal(r.source, '…/orders.log');
     assert.match(r.sourceTitle, /globalStorage\/sentry-rca\/demo\/logs\/orders\.log$/);
     // The same long path in a hypothesis bullet is shortened there too, full on hover.
     await w.send({
@@ -613,7 +713,7 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     });
     await w.page.locator('#hypotheses .evidence .path').waitFor({ timeout: 5000 });
     const bullets = await w.page.$$eval('#hypotheses .evidence li', (es) => es.map((e) => e.textContent ?? ''));
-    assert.ok(!bullets[0]!.includes('globalStorage') && bullets[0]!.includes('…/logs/orders.log'), bullets[0]);
+    assert.ok(!bullets[0]!.includes('globalStorage') && bullets[0]!.includes('…/orders.log'), bullets[0]);
     assert.ok(!bullets[1]!.includes('orders.log'), `the path is said once per list: ${bullets[1]}`);
     // The quoted line's own ISO time reads as local time with zone, outside the quote; the quote stays text.
     const quote = await w.page.$eval('#hypotheses .evidence li', (e) => ({
