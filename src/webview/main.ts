@@ -659,10 +659,15 @@ function renderEvents(): void {
     );
   }
   root.appendChild(list);
-  if (counted > shown)
-    root.appendChild(
-      h('p', { class: 'muted' }, `${shown} of ${counted} events are stored here; Open in Sentry shows all.`),
-    );
+  if (counted > shown) {
+    // The way to the rest, right here (the Open in Sentry button may be in the More menu).
+    const all = h('a', { class: 'ref', role: 'button', tabindex: '0', id: 'events-in-sentry' }, 'Open in Sentry');
+    all.addEventListener('click', () => post({ type: 'openInSentry' }));
+    all.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') post({ type: 'openInSentry' });
+    });
+    root.appendChild(h('p', { class: 'muted' }, `${shown} of ${counted} events are stored here; `, all, ' shows all.'));
+  }
 }
 
 function renderEvidence(): void {

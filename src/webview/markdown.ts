@@ -71,9 +71,9 @@ export function renderMarkdown(source: string): DocumentFragment {
   // A code span that is only a reference reads as the link it is (styled like every other file link),
   // not as a boxed quote with a link inside.
   for (const code of Array.from(frag.querySelectorAll('code'))) {
-    const only = code.childNodes.length === 1 ? code.firstChild : null;
-    if (only instanceof HTMLAnchorElement && only.classList.contains('ref') && !code.closest('pre'))
-      code.replaceWith(only);
+    const links = code.querySelectorAll('a.ref');
+    const only = links.length === 1 ? links[0]! : null;
+    if (only && only.textContent === code.textContent?.trim() && !code.closest('pre')) code.replaceWith(only);
   }
   return frag;
 }

@@ -369,8 +369,11 @@ async function scoreCommit(
     const named = routeHit.serves
       ? why.findIndex((w) => w.startsWith('touches ') && w.slice(8).split(', ').includes(routeHit.path))
       : -1;
-    if (named >= 0) why[named] = `${why[named]}; ${routeHit.path} serves ${routeHit.serves}`;
-    else why.push(routeHit.text);
+    if (named >= 0) {
+      // `touches a.mjs, <reason>` → `…; it serves POST /x`; with several files listed, the file by name.
+      const alone = why[named]!.slice(8).split(', ').length === 2;
+      why[named] = `${why[named]}; ${alone ? 'it' : routeHit.path} serves ${routeHit.serves}`;
+    } else why.push(routeHit.text);
   }
 
   // 4. Service folder.

@@ -297,6 +297,12 @@ describe('the demo workspace', () => {
         (x) => x.includes(`src/routes/checkout.mjs:${returnLine}`) && /leaves before conn\.release\(\)/.test(x),
       ),
     );
+    // The early return is quoted once: not again as a separate citation of the same line.
+    assert.equal(
+      j.hypotheses[0]!.evidence.filter((x) => x.includes(`src/routes/checkout.mjs:${returnLine}`)).length,
+      1,
+      j.hypotheses[0]!.evidence.join('\n'),
+    );
     assert.match(j.report, /## Release and suspect commits/);
   });
 

@@ -262,6 +262,46 @@ describe('suspects and the leak scan', () => {
   });
 });
 
+describe('suspect reasons name a file once', () => {
+  test('a file on the stack that also serves the events’ route is one reason, not two "touches" lines', async () => {
+    const r = repo();
+    const base = r.commit(
+      'base',
+      {
+        'src/db/pool.mjs': 'export function acquire() {\n  return 1;\n}\n',
+        'src/routes/checkout.mjs': 'export function checkout(req) {\n  return 200;\n}\n',
+      },
+      30,
+      'v1.0.0',
+    );
+    const head = r.commit(
+      'checkout: promo codes',
+      {
+        'src/routes/checkout.mjs': 'export function checkout(req) {\n  if (req.promo) return 422;\n  return 200;\n}\n',
+      },
+      2,
+      'v1.1.0',
+    );
+    const res = await rankSuspects(new GitHistory(r.root), {
+      range: { from: base, to: head, label: 'v1.0.0..v1.1.0' },
+      frames: [
+        { path: 'src/db/pool.mjs', function: 'acquire', line: 2, culprit: true },
+        { path: 'src/routes/checkout.mjs', function: 'checkout', line: 3, culprit: false },
+      ],
+      stackFunctions: ['acquire', 'checkout'],
+      routes: ['POST /checkout'],
+      errorText: 'PoolExhaustedError: connection pool exhausted',
+    });
+    const why = res.suspects[0]!.why;
+    const touching = why.filter((w) => w.startsWith('touches '));
+    assert.equal(touching.length, 1, why.join(' | '));
+    assert.equal(
+      touching[0],
+      'touches src/routes/checkout.mjs, file(s) of in-app frames on the stack; it serves POST /checkout',
+    );
+  });
+});
+
 describe('version skew', () => {
   test('the crash line changed after the release by a named commit; a line that only moved is not changed', async () => {
     const r = repo();

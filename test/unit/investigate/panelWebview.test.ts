@@ -279,6 +279,8 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
   test('file:line and event references post requests to the host', async () => {
     const refs = await w.page.$$eval('#report a.ref', (as) => as.map((a) => a.textContent));
     assert.deepEqual(refs, ['src/db/orders.ts:9', 'src/routes/orders.ts:14:3', '0123456789abcdef0123456789abcdef']);
+    // `src/db/orders.ts:9` (a code span that is only a reference) reads as a link, not a boxed quote.
+    assert.equal(await w.page.locator('#report code a.ref, #report code:has(a.ref)').count(), 0);
     await w.page.click('#report a.file-ref >> nth=1');
     await w.page.click('#report a.event-ref');
     const posted = await w.posted();
@@ -426,6 +428,17 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     assert.equal(await w.page.locator('#btn-note').isDisabled(), true);
     await w.send({ type: 'phase', runId: 1, phase: 'done' });
     await w.page.locator('#btn-rerun').waitFor({ state: 'visible', timeout: 5000 });
+    // Fewer events stored than counted: the Events section links to Sentry itself (More may hold the button).
+    await w.page.evaluate(() => ((document.querySelector('#sec-events') as HTMLDetailsElement).open = true));
+    const n = (await w.posted()).length;
+    await w.page.click('#events-in-sentry');
+    await w.page.focus('#events-in-sentry');
+    await w.page.keyboard.press('Enter');
+    assert.deepEqual(
+      (await w.posted()).slice(n).map((m) => m.type),
+      ['openInSentry', 'openInSentry'],
+    );
+    await w.page.evaluate(() => ((document.querySelector('#sec-events') as HTMLDetailsElement).open = false));
     await w.page.setViewportSize({ width: 1280, height: 720 });
   });
 
