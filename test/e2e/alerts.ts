@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { runCrashApp, startSentryServer, type SentryTestServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { clickPanelAction, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 
     await step("the diagnosis panel's Event Details button opens the event's details", async () => {
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      await panel.locator('#btn-event-details').click({ timeout: 30_000 });
+      await clickPanelAction(panel, 'btn-event-details');
       await page
         .locator('.tab')
         .filter({ hasText: /Event PAYMENTS-\w+ · [0-9a-f]{8}/ })

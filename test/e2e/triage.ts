@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { startSentryServer, type ApiIssue, type RecordedRequest } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
+import { clickPanelAction, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
         for (let t = 0; t < 100 && (await button.getAttribute('disabled')) !== null; t++)
           await page.waitForTimeout(200);
         expect((await button.getAttribute('disabled')) === null, 'the button is enabled once the diagnosis is saved');
-        await button.click();
+        await clickPanelAction(panel, 'btn-note');
         const dialog = page.locator('.monaco-dialog-box');
         await dialog.waitFor({ timeout: 15_000 });
         const detail = await dialog.locator('.dialog-message-detail').innerText();

@@ -2,7 +2,7 @@
  * Small helpers for UI tests in the real workbench (playwright-core), with the selectors that work in
  * VS Code 1.100: tree rows, the command palette, and numbered steps that count passes and failures.
  */
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 
 export class Steps {
   passed = 0;
@@ -99,4 +99,18 @@ export async function dismissToasts(page: Page): Promise<void> {
 /** Fails unless the workbench shows a theme of this kind. */
 export async function expectColorTheme(page: Page, kind: 'dark' | 'light'): Promise<void> {
   await page.locator(THEME_KIND[kind].workbench).first().waitFor({ timeout: 10_000 });
+}
+
+/**
+ * Clicks a diagnosis-panel action by its id wherever the action bar put it: the button itself, or (when
+ * the panel is too narrow for it) "More" and then its menu item.
+ */
+export async function clickPanelAction(panel: FrameLocator, id: string, timeout = 30_000): Promise<void> {
+  const action = panel.locator(`#${id}`);
+  await action.waitFor({ state: 'attached', timeout });
+  if ((await action.getAttribute('role')) === 'menuitem') {
+    await panel.locator('#btn-more').click({ timeout });
+    await panel.locator(`#actions-menu > #${id}`).waitFor({ state: 'visible', timeout: 5000 });
+  }
+  await action.click({ timeout });
 }
