@@ -421,6 +421,8 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     assert.equal(await expanded(), 'true');
     await w.page.mouse.click(5, 690);
     assert.equal(await expanded(), 'false');
+    // The menu is placed through the CSSOM, which the CSP allows (a style attribute it would block).
+    assert.deepEqual(await w.csp(), [], 'no CSP violation from opening the menu');
     // While a run is busy, Stop replaces Re-run in the same place; the note waits for the finished run.
     await w.send({ type: 'phase', runId: 1, phase: 'analyzing' });
     await w.page.locator('#btn-stop').waitFor({ state: 'visible', timeout: 5000 });
