@@ -21,6 +21,8 @@ import { dismissToasts, setColorTheme, Steps, type ThemeKind } from '../vscode/u
 import type { Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+/** Berlin in winter (the incident is "now", December in the fixtures' clock or not: the zone name is checked). */
+const ZONE = { id: 'Europe/Berlin', names: /^(GMT\+1|GMT\+2|CET|CEST)$/ };
 const steps = new Steps();
 const step = steps.step.bind(steps);
 
@@ -142,6 +144,8 @@ async function main(): Promise<void> {
     wb = await openIncidentWorkbench(inc, {
       env: { OPENAI_API_KEY: '' },
       viewport: { width: 1280, height: 800 },
+      // A zone that is not UTC, so every time the panel shows is checked as local time with its zone.
+      more: { timezoneId: ZONE.id },
       onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
     });
     const page = wb.page;
@@ -333,6 +337,32 @@ async function main(): Promise<void> {
       await shot(page, 'panel-900-dark-events.png');
       await panel.locator('#sec-events > summary').click();
       await panel.locator('body').evaluate(() => window.scrollTo(0, 0));
+    });
+
+    await step('every time shown is local with its zone (Europe/Berlin): none in UTC, none raw ISO', async () => {
+      const found = await panel.locator('#app').evaluate((app) => {
+        const stray: string[] = [];
+        const walker = document.createTreeWalker(app, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          // Quoted log lines (code) and what is sent to the model (#evidence) stay verbatim.
+          if (n.parentElement?.closest('code, pre, #evidence')) continue;
+          const t = (n as Text).data;
+          if (/\bUTC\b|\d{4}-\d\d-\d\dT\d\d:\d\d/.test(t)) stray.push(t.trim().slice(0, 160));
+        }
+        const zoned = [...app.querySelectorAll('time')]
+          .map((e) => /^\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d(?:\.\d+)?)? (\S+)$/.exec(e.textContent ?? '')?.[1])
+          .filter((z): z is string => !!z);
+        const days = [...app.querySelectorAll('.log-day')].map(
+          (d) => /\((\S+)\)$/.exec(d.textContent ?? '')?.[1] ?? '',
+        );
+        return { stray, zoned, days };
+      });
+      expect(found.stray.length === 0, `times said in UTC or raw ISO: ${JSON.stringify(found.stray)}`);
+      expect(found.zoned.length >= 5, `absolute times in the events and evidence: ${JSON.stringify(found.zoned)}`);
+      expect(
+        [...found.zoned, ...found.days].every((z) => ZONE.names.test(z)),
+        `every zone shown is Berlin's: ${JSON.stringify(found)}`,
+      );
     });
 
     await step('no AI key: "Set up AI" is offered and opens its quick pick', async () => {

@@ -45,6 +45,8 @@ export interface WorkbenchOptions extends CodeServerOptions {
   /** Lines the workbench logs through `codeAutomationLog` and the page console. */
   onLog?: (line: string) => void;
   viewport?: { width: number; height: number };
+  /** The browser's time zone (IANA, e.g. `Europe/Berlin`), so local times in the UI are checked as such. */
+  timezoneId?: string;
 }
 
 export interface Workbench {
@@ -67,6 +69,7 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: opts.viewport ?? { width: 1280, height: 800 },
+      ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
     });
     const page = context.pages()[0] ?? (await context.newPage());
     let resolveExit!: (code: number) => void;

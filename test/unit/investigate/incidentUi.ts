@@ -18,7 +18,7 @@ export async function openIncidentWorkbench(
     settings?: Record<string, unknown>;
     onLog?: (l: string) => void;
     /** A profile prepared by the test and code-server arguments (test/e2e/lmProvider.ts installs a chat model). */
-    more?: Pick<WorkbenchOptions, 'dataRoot' | 'extraArgs'>;
+    more?: Pick<WorkbenchOptions, 'dataRoot' | 'extraArgs' | 'timezoneId'>;
     viewport?: { width: number; height: number };
   } = {},
 ): Promise<Workbench> {
