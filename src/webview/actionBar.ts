@@ -7,7 +7,8 @@
  * What fits is measured (a ResizeObserver on the bar), not guessed with CSS container queries: it depends
  * on the labels' rendered widths (font, zoom, a translated label), which a breakpoint cannot know.
  *
- * The menu follows the ARIA menu-button pattern: `aria-haspopup`/`aria-expanded` on the button; Enter,
+ * Left and Right (Home, End) move between the bar's buttons, which are also Tab stops. The menu follows
+ * the ARIA menu-button pattern: `aria-haspopup`/`aria-expanded` on the button; Enter,
  * Space or ArrowDown open it on the first item, ArrowUp on the last; arrows, Home and End move; Escape
  * closes it and returns focus to the button; Tab or a click elsewhere closes it.
  */
@@ -88,6 +89,18 @@ export class ActionBar {
       }
     });
     this.menu.addEventListener('keydown', (e) => this.onMenuKey(e));
+    // A toolbar: Left and Right (Home, End) move between its buttons too; each is also a Tab stop.
+    this.element.addEventListener('keydown', (e) => {
+      if (this.menu.contains(e.target as Node) || !['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
+      const stops = Array.from(
+        this.element.querySelectorAll<HTMLButtonElement>(':scope > button, .more-wrap > button'),
+      ).filter((b) => !b.disabled && b.getBoundingClientRect().width > 0);
+      const at = stops.indexOf(e.target as HTMLButtonElement);
+      if (at < 0) return;
+      const to = e.key === 'Home' ? 0 : e.key === 'End' ? stops.length - 1 : at + (e.key === 'ArrowRight' ? 1 : -1);
+      stops[Math.max(0, Math.min(stops.length - 1, to))]?.focus();
+      e.preventDefault();
+    });
     // Focus leaving the menu (Tab, a click elsewhere) closes it.
     this.moreWrap.addEventListener('focusout', (e) => {
       const next = e.relatedTarget as Node | null;

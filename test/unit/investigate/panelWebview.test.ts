@@ -377,6 +377,12 @@ describeNeeding('investigation panel webview in Chromium', unavailable, {}, () =
     }
     assert.equal(seen[1280]!.inMenu.length, 0, 'at 1280 px everything fits');
     assert.equal(seen[320]!.inMenu.length, secondary.length, 'at 320 px every secondary action is in the menu');
+    // The toolbar's arrows: Right from Re-run reaches More (all else is in the menu at 320 px), Home goes back.
+    await w.page.focus('#btn-rerun');
+    await w.page.keyboard.press('ArrowRight');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'btn-more');
+    await w.page.keyboard.press('Home');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'btn-rerun');
     // Keyboard: Enter opens on the first item, arrows move, Escape closes and gives focus back.
     const active = () => w.page.evaluate(() => document.activeElement?.id ?? '');
     const expanded = () => w.page.getAttribute('#btn-more', 'aria-expanded');
