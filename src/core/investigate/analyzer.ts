@@ -255,7 +255,8 @@ export function analyze(e: Evidence): AnalysisReport {
       score,
       confidence: 'low',
       evidence: [
-        `${top.commit} by ${top.author} on ${top.date}${e.history.suspects.range ? `, in ${e.history.suspects.range}` : ''}`,
+        // The title names the commit already: the first reason says who and when.
+        `committed by ${top.author} on ${top.date}${e.history.suspects.range ? `, in ${e.history.suspects.range}` : ''}`,
         ...top.why.slice(0, 5),
         // A cited line once: not again when one of the reasons above already quotes it.
         ...top.cites
