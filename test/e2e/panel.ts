@@ -199,6 +199,25 @@ async function main(): Promise<void> {
         await expectFirstScreen(panel, '600×700');
         const menu = await expectOneRow(panel, '600×700');
         expect(menu.includes('btn-event-details'), `Event Details is in the More menu at 600 px: ${menu.join()}`);
+        // Nothing in the panel (hypotheses, code, evidence included) runs off its right edge.
+        const wide = await panel.locator('body').evaluate(() => {
+          const page = document.documentElement.clientWidth;
+          return {
+            scroll: document.documentElement.scrollWidth - page,
+            over: [...document.querySelectorAll('main *')]
+              .filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > page + 1)
+              .filter((e) => !e.closest('pre, .log-viewer, details:not([open])'))
+              .slice(0, 5)
+              .map(
+                (e) =>
+                  `#${e.closest('[id]')?.id} ${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 40)}" right ${Math.round(e.getBoundingClientRect().right)}`,
+              ),
+          };
+        });
+        expect(
+          wide.scroll <= 0 && wide.over.length === 0,
+          `nothing overflows sideways at 600 px: ${JSON.stringify(wide)}`,
+        );
         await shot(page, 'panel-600-dark.png');
         // The menu by keyboard: ArrowDown opens it on its first item, arrows move, Escape closes it and
         // gives focus back; Enter on an item runs it.
