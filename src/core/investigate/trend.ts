@@ -45,7 +45,9 @@ export function computeTrend(
       firstSeenVsRelease =
         minutesAfterRelease < 0
           ? `First seen in release ${release}, ${formatMinutes(minutesAfterRelease)} before any other issue reported that release.`
-          : `First seen ${formatMinutes(minutesAfterRelease)} after release ${release} reported its first event elsewhere (${new Date(relStart).toISOString()}).`;
+          : minutesAfterRelease === 0
+            ? `First seen within seconds of the first event of release ${release} elsewhere (${new Date(relStart).toISOString()}).`
+            : `First seen ${formatMinutes(minutesAfterRelease)} after release ${release} reported its first event elsewhere (${new Date(relStart).toISOString()}).`;
     } else {
       firstSeenVsRelease = `First seen in release ${release}.`;
     }
