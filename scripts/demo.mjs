@@ -134,7 +134,7 @@ async function main() {
     '  then run "Sentry RCA: Try the Demo" (a scratch workspace with this service, its own demo server and token).',
   );
   console.log(`  Or point VS Code at this server while it runs: "Sentry RCA: Set Auth Token" with ${info.token},`);
-  console.log(`  sentryRca.baseUrl ${info.url}, sentryRca.organization ${info.org}, and open ${workspace}.`);
+  console.log(`  sentryRCA.baseUrl ${info.url}, sentryRCA.organization ${info.org}, and open ${workspace}.`);
   if (ai === 'none')
     console.log(
       '  Set OPENAI_API_KEY (and OPENAI_BASE_URL for any OpenAI-compatible server) to add the AI investigation.',

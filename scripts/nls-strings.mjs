@@ -4,7 +4,7 @@
 const NLS_REF = /^%([\w.-]+)%$/;
 
 /** The section prefix of setting keys and command ids (`sentryRca.`), left out of the nls keys. */
-const short = (id) => String(id).replace(/^sentryRca\./, '');
+const short = (id) => String(id).replace(/^sentryRca\./i, '');
 
 /**
  * Every user-visible string of the manifest: where it is (`at`, a path of keys), the nls key it gets

@@ -28,6 +28,7 @@ import { NewIssueNotifier } from './host/alerts/newIssueNotifier';
 import { EventDetailsFeature } from './host/details/eventDetailsFeature';
 import { RestrictedMode } from './host/trust/restrictedMode';
 import { WorkspaceValueTrust } from './host/trust/workspaceValueTrust';
+import { SettingsMigration } from './host/settingsMigration';
 import { TriageFeature } from './host/triage/triageFeature';
 import { AgentToolsFeature } from './host/ai/agentTools';
 // Types only: the modules themselves load after activation (loadFeatures).
@@ -59,6 +60,11 @@ export interface SentryRcaTestApi {
     readonly framesFeature: FramesFeature | undefined;
     readonly investigation: Pick<InvestigationFeature, 'panels'> | undefined;
     readonly alerts: Pick<NewIssueNotifier, 'lastAlert'>;
+    /** The rename of the settings: tests await `started` and answer the workspace offer through `ask`. */
+    readonly settingsMigration: Pick<
+      SettingsMigration,
+      'started' | 'ask' | 'migrateUserSettings' | 'offerWorkspaceUpdate' | 'workspaceScopes'
+    >;
     readonly eventDetails: Pick<EventDetailsFeature, 'openPanels'>;
     readonly commands: Pick<CommandTable, 'ids'>;
     readonly triage: Pick<TriageFeature, 'writeAccess'>;
@@ -88,10 +94,12 @@ export class App extends DisposableBase {
   readonly triage: TriageFeature;
   /** Restricted Mode: syncing, SSH, git and AI off in an untrusted workspace. */
   readonly restricted: RestrictedMode;
-  /** One notification per sync for new or regressed issues (`sentryRca.alerts.*`). */
+  /** One notification per sync for new or regressed issues (`sentryRCA.alerts.*`). */
   readonly alerts: NewIssueNotifier;
   /** "Show Event Details": an event's full details in a webview, fetched on demand. */
   readonly eventDetails: EventDetailsFeature;
+  /** Moves `sentryRca.*` settings to their new `sentryRCA.*` names. */
+  readonly settingsMigration: SettingsMigration;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -115,6 +123,7 @@ export class App extends DisposableBase {
     this.register(tokens);
     this.register(store);
     this.restricted = this.register(new RestrictedMode(log));
+    this.settingsMigration = this.register(new SettingsMigration(context.workspaceState, log));
     this.syncService = this.register(
       new SyncService({
         config,
@@ -287,6 +296,7 @@ export class App extends DisposableBase {
         () => void this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Workspace trust', e)),
       ),
     );
+    this.settingsMigration.start();
     this.ready = Promise.all([
       this.loadTokenState().catch((e: unknown) => reportError(this.log, 'Start-up', e)),
       this.features,

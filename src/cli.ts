@@ -14,9 +14,9 @@ import { isTriageCommand, TRIAGE_USAGE, triageCommand } from './cli/triageComman
 import { version } from '../package.json';
 
 const WORKSPACE_NOTE = `            A --workspace folder is treated as someone else's repository: its .vscode/settings.json
-            never chooses where a key goes (sentryRca.baseUrl and sentryRca.ai.baseUrl are not read;
+            never chooses where a key goes (sentryRCA.baseUrl and sentryRCA.ai.baseUrl are not read;
             the AI endpoint is OPENAI_BASE_URL) and runs nothing. --workspace-settings uses its
-            sentryRca.logs.sources and sentryRca.pathMappings; without it they are ignored, with one
+            sentryRCA.logs.sources and sentryRCA.pathMappings; without it they are ignored, with one
             line on stderr saying so.`;
 
 const COMMAND_USAGE: Record<string, string> = {

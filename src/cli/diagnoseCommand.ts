@@ -2,7 +2,7 @@
  * `sentry-rca diagnose ISSUE_ID --store DIR --workspace DIR [--ssh-config FILE] [--logs HOST=SPEC]...
  *  [--ai openai|none] [--json|--markdown]`: the same evidence and analysis as the panel, headless.
  * Log sources come from --logs, else (only with --workspace-settings) from the workspace's
- * `.vscode/settings.json` (`sentryRca.logs.sources`); the repository is never where the AI key goes.
+ * `.vscode/settings.json` (`sentryRCA.logs.sources`); the repository is never where the AI key goes.
  * AI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL only, model from OPENAI_MODEL (or SENTRY_RCA_AI_MODEL, or the settings).
  */
 import { statSync } from 'node:fs';
@@ -97,7 +97,7 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
   if (ignored) err(ignored);
   const requests: LogRequest[] = parseLogSources(
     specs,
-    args.logs?.length ? '--logs' : `${settings.file} sentryRca.logs.sources`,
+    args.logs?.length ? '--logs' : `${settings.file} sentryRCA.logs.sources`,
   );
   let ai: LlmConfig | null = null;
   if ((args.ai ?? 'openai') === 'openai') {
@@ -111,7 +111,7 @@ export async function diagnoseCommand(args: DiagnoseArgs, out: (s: string) => vo
         );
       err('No OPENAI_API_KEY: deterministic report only.\n');
     } else {
-      // Never the repository's sentryRca.ai.baseUrl: the key goes only where the user's environment says.
+      // Never the repository's sentryRCA.ai.baseUrl: the key goes only where the user's environment says.
       const baseUrl = env.OPENAI_BASE_URL;
       ai = {
         apiKey,

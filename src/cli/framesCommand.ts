@@ -27,7 +27,7 @@ export interface FramesArgs {
   json: boolean;
   /** Text output: list every library frame instead of folding each run of them into one row (`--all`). */
   expand?: boolean;
-  /** Path mappings; when absent and `workspaceSettings` is set, `sentryRca.pathMappings` from the workspace's .vscode/settings.json. */
+  /** Path mappings; when absent and `workspaceSettings` is set, `sentryRCA.pathMappings` from the workspace's .vscode/settings.json. */
   mappings?: PathMapping[];
   /** `--workspace-settings`: use the repository's own path mappings (otherwise they are ignored, with a line on `err`). */
   workspaceSettings?: boolean;

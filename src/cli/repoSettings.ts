@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePathMappings, type PathMapping } from '../core/frames/pathMappings';
 import { parseJsonc } from '../core/frames/workspaceSettings';
+import { legacySettingName, settingInFile, settingName } from '../core/settings/settingNames';
 
 export const WORKSPACE_SETTINGS_FLAG = '--workspace-settings';
 
@@ -16,7 +17,7 @@ export interface RepoSettings {
   logSources: string[];
   mappings: PathMapping[];
   aiModel: string;
-  /** Keys present that the CLI never honours from a repository (e.g. sentryRca.ai.baseUrl). */
+  /** Keys present that the CLI never honours from a repository (e.g. sentryRCA.ai.baseUrl). */
   neverUsed: string[];
   warnings: string[];
 }
@@ -33,23 +34,25 @@ export function readRepoSettings(workspace: string): RepoSettings {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return out;
   const s = json as Record<string, unknown>;
-  const sources = s['sentryRca.logs.sources'];
+  // Old `sentryRca.*` names count too (the new name wins): a repository may not have been updated.
+  const sources = settingInFile(s, 'logs.sources');
   out.logSources = Array.isArray(sources) ? sources.filter((x): x is string => typeof x === 'string') : [];
-  const { mappings, errors } = parsePathMappings(s['sentryRca.pathMappings']);
+  const { mappings, errors } = parsePathMappings(settingInFile(s, 'pathMappings'));
   out.mappings = mappings;
   out.warnings.push(...errors.map((e) => `${file}: ${e}`));
-  out.aiModel = typeof s['sentryRca.ai.model'] === 'string' ? s['sentryRca.ai.model'] : '';
-  out.neverUsed = ['sentryRca.ai.baseUrl', 'sentryRca.baseUrl', 'sentryRca.ssh.configFile'].filter(
-    (k) => s[k] !== undefined && s[k] !== '',
-  );
+  const aiModel = settingInFile(s, 'ai.model');
+  out.aiModel = typeof aiModel === 'string' ? aiModel : '';
+  out.neverUsed = ['ai.baseUrl', 'baseUrl', 'ssh.configFile']
+    .flatMap((k) => [settingName(k), legacySettingName(k)])
+    .filter((k) => s[k] !== undefined && s[k] !== '');
   return out;
 }
 
 /** The one stderr line about repository settings that were not used; empty when there is nothing to say. */
 export function ignoredRepoSettingsLine(r: RepoSettings, used: { logSources: boolean; mappings: boolean }): string {
   const skipped = [
-    ...(!used.logSources && r.logSources.length ? ['sentryRca.logs.sources'] : []),
-    ...(!used.mappings && r.mappings.length ? ['sentryRca.pathMappings'] : []),
+    ...(!used.logSources && r.logSources.length ? ['sentryRCA.logs.sources'] : []),
+    ...(!used.mappings && r.mappings.length ? ['sentryRCA.pathMappings'] : []),
   ];
   const parts: string[] = [];
   if (skipped.length)

@@ -15,9 +15,9 @@ export const DEMO_HOST = 'orders-api-1';
 
 export interface DemoSshd {
   port: number;
-  /** ssh config with `Host orders-api-1` (for sentryRca.ssh.configFile). */
+  /** ssh config with `Host orders-api-1` (for sentryRCA.ssh.configFile). */
   configFile: string;
-  /** The log source in the form sentryRca.logs.sources takes. */
+  /** The log source in the form sentryRCA.logs.sources takes. */
   logSource: string;
   stop(): Promise<void>;
 }

@@ -5,7 +5,9 @@ import { parsePathMappings } from '../core/frames/pathMappings';
 import { isLevel } from '../core/store/model';
 import type { ConsentSetting, WorkspaceValueDecision } from '../core/trust/workspaceValues';
 import { effectiveProvider } from '../core/ai/providerChoice';
+import { effectiveValue } from '../core/settings/renamedLayers';
 import { CONFIG_SECTION } from './ids';
+import { affectsSettings, renamedLayers } from './renamedSettings';
 import { DEFAULT_SETTINGS, MIN_EVIDENCE_TOKENS, SettingKeys, type Settings } from './settings';
 
 export { DEFAULT_SETTINGS, SettingKeys, type Settings } from './settings';
@@ -40,7 +42,7 @@ export interface ConfigChange {
   consented: boolean;
 }
 
-/** Reads `sentryRca.*` through one typed object and reports changes by setting. */
+/** Reads `sentryRCA.*` (and the old `sentryRca.*` names, see renamedSettings.ts) through one typed object and reports changes by setting. */
 export class Config extends DisposableBase {
   private readonly changed = this.register(new Emitter<ConfigChange>());
   readonly onDidChange: Event<ConfigChange> = this.changed.event;
@@ -52,7 +54,7 @@ export class Config extends DisposableBase {
     ({ settings: this.current, pathMappingErrors: this.mappingErrors } = Config.read(guard));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(CONFIG_SECTION)) this.refresh(false);
+        if (affectsSettings(e)) this.refresh(false);
       }),
     );
     this.register(guard.onDidAllow(() => this.refresh(true)));
@@ -99,7 +101,7 @@ export class Config extends DisposableBase {
    * user allowed it (else the user's own), and application-scoped settings only from the user's settings.
    */
   static read(guard: WorkspaceValueGuard): { settings: Settings; pathMappingErrors: string[] } {
-    const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const layers = renamedLayers();
     const d = DEFAULT_SETTINGS;
     const consent: Record<string, ConsentSetting> = {
       [SettingKeys.baseUrl]: 'baseUrl',
@@ -110,8 +112,8 @@ export class Config extends DisposableBase {
     const get = (k: string): unknown => {
       if (consent[k]) return guard.decision<unknown>(consent[k], undefined).value;
       // VS Code ignores workspace values of these; read only the user's, whatever the version does.
-      if (MACHINE_SCOPED.has(k)) return c.inspect<unknown>(k)?.globalValue;
-      return c.get<unknown>(k);
+      if (MACHINE_SCOPED.has(k)) return layers(k).globalValue;
+      return effectiveValue(layers(k));
     };
     const str = (k: string, def: string) => {
       const v = get(k);
@@ -127,15 +129,12 @@ export class Config extends DisposableBase {
         ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim())
         : [];
     };
-    const level = c.get<unknown>(SettingKeys.minLevel);
+    const level = get(SettingKeys.minLevel);
     const bool = (k: string, def: boolean) => {
       const v = get(k);
       return typeof v === 'boolean' ? v : def;
     };
-    const mappings = parsePathMappings(
-      c.get<unknown>(SettingKeys.pathMappings),
-      `${CONFIG_SECTION}.${SettingKeys.pathMappings}`,
-    );
+    const mappings = parsePathMappings(get(SettingKeys.pathMappings), `${CONFIG_SECTION}.${SettingKeys.pathMappings}`);
     const settings: Settings = {
       baseUrl: str(SettingKeys.baseUrl, d.baseUrl) || d.baseUrl,
       organization: str(SettingKeys.organization, d.organization),
@@ -147,7 +146,7 @@ export class Config extends DisposableBase {
       pathMappings: mappings.mappings,
       editorCodeLens: bool(SettingKeys.editorCodeLens, d.editorCodeLens),
       editorProblems: bool(SettingKeys.editorProblems, d.editorProblems),
-      aiProvider: effectiveProvider(c.inspect<unknown>(SettingKeys.aiProvider) ?? {}),
+      aiProvider: effectiveProvider(layers(SettingKeys.aiProvider)),
       aiVscodeModel: str(SettingKeys.aiVscodeModel, d.aiVscodeModel),
       aiModel: str(SettingKeys.aiModel, d.aiModel) || d.aiModel,
       aiBaseUrl: str(SettingKeys.aiBaseUrl, d.aiBaseUrl),

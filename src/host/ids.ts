@@ -1,4 +1,5 @@
 /** Every id the extension shares with package.json, in one place (package.json must match these). */
+import { LEGACY_SETTINGS_SECTION, SETTINGS_SECTION } from '../core/settings/settingNames';
 
 export const EXTENSION_ID = 'sentry-rca.sentry-rca';
 
@@ -99,6 +100,8 @@ export const StateKeys = {
   allowedWorkspaceValues: 'sentryRca.trust.allowedWorkspaceValues',
   /** globalState: whether the token may write (triage), per Sentry URL and organization. */
   triageWriteAccess: 'sentryRca.triage.writeAccess',
+  /** The user answered "Not now" to moving this workspace's old `sentryRca.*` setting names. */
+  legacySettingsDeclined: 'sentryRca.settings.legacyNamesKept',
 } as const;
 
 /** Ids VS Code knows that package.json does not declare. */
@@ -108,7 +111,10 @@ export const InternalIds = {
   eventDetailsPanel: 'sentryRca.eventDetails',
 } as const;
 
-export const CONFIG_SECTION = 'sentryRca';
+/** The settings' section (`sentryRCA.*`); command, view and context ids keep `sentryRca.`. */
+export const CONFIG_SECTION = SETTINGS_SECTION;
+/** The settings' old section, still read and migrated (core/settings/settingNames.ts). */
+export const LEGACY_CONFIG_SECTION = LEGACY_SETTINGS_SECTION;
 export const LOG_CHANNEL_NAME = 'Sentry RCA';
 
 /** Agent-mode tools (package.json `languageModelTools`; host/ai/agentTools.ts registers them). */

@@ -144,7 +144,7 @@ export class SyncService extends DisposableBase {
       throw new RcaError(
         'usage',
         'No Sentry organization is set.',
-        'Set "sentryRca.organization" in the settings (the slug in your Sentry URL).',
+        'Set "sentryRCA.organization" in the settings (the slug in your Sentry URL).',
       );
     this.deps.onToken?.(token);
     const { SentryClient } = await import('../core/sentry/sentryClient');

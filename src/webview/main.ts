@@ -745,7 +745,7 @@ function renderLogs(): void {
   const hosts = state.run.logs;
   setCount(S.logs, hosts.length ? `${hosts.reduce((a, x) => a + x.lines.length, 0)} lines` : '');
   if (hosts.length === 0) {
-    root.appendChild(h('p', { class: 'muted' }, 'No log sources configured (sentryRca.logs.sources).'));
+    root.appendChild(h('p', { class: 'muted' }, 'No log sources configured (sentryRCA.logs.sources).'));
     return;
   }
   renderLogGroups(root, hosts, state.run.diagnosis?.logTerms ?? []);

@@ -106,9 +106,9 @@ async function main(): Promise<void> {
       workspace,
       extensionDevelopmentPath: projectRoot,
       settings: {
-        'sentryRca.baseUrl': sentry.url,
-        'sentryRca.organization': sentry.org,
-        'sentryRca.ai.provider': 'none',
+        'sentryRCA.baseUrl': sentry.url,
+        'sentryRCA.organization': sentry.org,
+        'sentryRCA.ai.provider': 'none',
         'workbench.colorTheme': 'Default Dark Modern',
       },
       viewport: { width: 1280, height: 800 },

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     );
     wb = await openIncidentWorkbench(inc, {
       env: { OPENAI_API_KEY: AI_KEY, OPENAI_BASE_URL: ai.baseUrl },
-      settings: { 'sentryRca.ai.model': 'gpt-test' },
+      settings: { 'sentryRCA.ai.model': 'gpt-test' },
       onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
     });
     const page = wb.page;

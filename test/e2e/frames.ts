@@ -63,8 +63,8 @@ async function main(): Promise<void> {
       workspace,
       extensionDevelopmentPath: projectRoot,
       settings: {
-        'sentryRca.baseUrl': sentry.url,
-        'sentryRca.organization': sentry.org,
+        'sentryRCA.baseUrl': sentry.url,
+        'sentryRCA.organization': sentry.org,
         'workbench.colorTheme': 'Default Dark Modern',
       },
       viewport: { width: 1400, height: 850 },
@@ -194,13 +194,13 @@ async function main(): Promise<void> {
         const settings = join(workspace, '.vscode', 'settings.json');
         const deadline = Date.now() + 10_000;
         while (
-          !(existsSync(settings) && readFileSync(settings, 'utf8').includes('sentryRca.pathMappings')) &&
+          !(existsSync(settings) && readFileSync(settings, 'utf8').includes('sentryRCA.pathMappings')) &&
           Date.now() < deadline
         )
           await page.waitForTimeout(100);
         const written = JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
         const expected = [{ from: `${SAMPLE_APP}/`, to: '${workspaceFolder}/', project: 'orders' }];
-        if (JSON.stringify(written['sentryRca.pathMappings']) !== JSON.stringify(expected))
+        if (JSON.stringify(written['sentryRCA.pathMappings']) !== JSON.stringify(expected))
           throw new Error(`settings.json: ${JSON.stringify(written)}`);
         // The frame still opens (now through the mapping) and the user is told where.
         await page

@@ -1,7 +1,7 @@
 /**
  * The editor's own language model as the AI provider, in the real workbench (code-server 1.100 in
  * Debian Chromium): a helper extension (lmStandInExtension.ts) registers a chat model through the
- * proposed chat-provider API, and Diagnose with `sentryRca.ai.provider` at its default `auto` runs the
+ * proposed chat-provider API, and Diagnose with `sentryRCA.ai.provider` at its default `auto` runs the
  * tool loop through it — even though an OpenAI key is set too (auto prefers the editor's model).
  * VS Code's own consent prompt is refused first (the report stays, the message says why), then allowed:
  * a tool call goes out, the result comes back to the model, its answer streams into the panel. Then a
@@ -137,11 +137,11 @@ async function main(): Promise<void> {
       expect(/sentry-rca-test\/stand-in/.test((await row.textContent()) ?? ''), 'the row names vendor/family');
       await row.click();
       const deadline = Date.now() + 10_000;
-      while (!/"sentryRca\.ai\.vscodeModel":\s*"sentry-rca-test\/stand-in"/.test(readFileSync(settingsFile, 'utf8'))) {
+      while (!/"sentryRCA\.ai\.vscodeModel":\s*"sentry-rca-test\/stand-in"/.test(readFileSync(settingsFile, 'utf8'))) {
         expect(Date.now() < deadline, `the choice was not saved to ${settingsFile}`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(!/sentryRca\.ai\.provider/.test(readFileSync(settingsFile, 'utf8')), 'the provider stays at its default');
+      expect(!/sentryRCA\.ai\.provider/.test(readFileSync(settingsFile, 'utf8')), 'the provider stays at its default');
     });
 
     await step(

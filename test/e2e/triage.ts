@@ -87,8 +87,8 @@ async function main(): Promise<void> {
       extensionDevelopmentPath: projectRoot,
       env: { OPENAI_API_KEY: '' },
       settings: {
-        'sentryRca.baseUrl': sentry.url,
-        'sentryRca.organization': sentry.org,
+        'sentryRCA.baseUrl': sentry.url,
+        'sentryRCA.organization': sentry.org,
         'workbench.colorTheme': 'Default Dark Modern',
       },
       viewport: { width: 1280, height: 800 },

@@ -218,8 +218,8 @@ async function main(): Promise<void> {
             string
           >;
           if (
-            !/^http:\/\/127\.0\.0\.1:\d+$/.test(settings['sentryRca.baseUrl'] ?? '') ||
-            settings['sentryRca.organization'] !== 'demo'
+            !/^http:\/\/127\.0\.0\.1:\d+$/.test(settings['sentryRCA.baseUrl'] ?? '') ||
+            settings['sentryRCA.organization'] !== 'demo'
           ) {
             throw new Error(`unexpected demo settings: ${JSON.stringify(settings)}`);
           }
@@ -289,8 +289,8 @@ async function main(): Promise<void> {
             string,
             unknown
           >;
-          const sources = settings['sentryRca.logs.sources'];
-          const config = settings['sentryRca.ssh.configFile'];
+          const sources = settings['sentryRCA.logs.sources'];
+          const config = settings['sentryRCA.ssh.configFile'];
           if (
             typeof config !== 'string' ||
             !existsSync(config) ||

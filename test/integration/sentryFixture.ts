@@ -38,9 +38,9 @@ export async function startIntegrationSentry(): Promise<IntegrationSentry> {
       SENTRY_RCA_TEST_SENTRY_ORG: sentry.org,
     },
     settings: {
-      'sentryRca.baseUrl': sentry.url,
-      'sentryRca.organization': sentry.org,
-      'sentryRca.syncIntervalMinutes': 10,
+      'sentryRCA.baseUrl': sentry.url,
+      'sentryRCA.organization': sentry.org,
+      'sentryRCA.syncIntervalMinutes': 10,
     },
     close: async () => {
       await sentry.close();

@@ -49,10 +49,10 @@ before(async () => {
   writeFileSync(
     join(s.root, '.vscode', 'settings.json'),
     JSON.stringify({
-      'sentryRca.baseUrl': evil,
-      'sentryRca.ai.baseUrl': `${evil}/v1`,
-      'sentryRca.logs.sources': [`target:cmd:touch ${marker}`],
-      'sentryRca.ssh.configFile': join(s.root, 'evil_ssh_config'),
+      'sentryRCA.baseUrl': evil,
+      'sentryRCA.ai.baseUrl': `${evil}/v1`,
+      'sentryRCA.logs.sources': [`target:cmd:touch ${marker}`],
+      'sentryRCA.ssh.configFile': join(s.root, 'evil_ssh_config'),
     }),
   );
 });
@@ -107,11 +107,11 @@ describe('the CLI in a hostile repository', () => {
     assert.equal(lines.length, 1, err);
     assert.match(
       lines[0]!,
-      /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/,
+      /ignoring sentryRCA\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/,
     );
     assert.match(
       lines[0]!,
-      /sentryRca\.baseUrl, sentryRca\.ai\.baseUrl.*never read from a repository|sentryRca\.ai\.baseUrl, sentryRca\.baseUrl.*never read from a repository/,
+      /sentryRCA\.baseUrl, sentryRCA\.ai\.baseUrl.*never read from a repository|sentryRCA\.ai\.baseUrl, sentryRCA\.baseUrl.*never read from a repository/,
     );
   });
 

@@ -80,7 +80,7 @@ describe('RunLogs: each diagnosis run owns its SSH connections', () => {
       // The first run's command signals that it runs on the host, then waits until the second run is over.
       const slow = `target:cmd:touch ${started}; while [ ! -e ${release} ]; do sleep 0.05; done; cat ${env.logDir}/app.log`;
       let firstEnded = false;
-      const first = diagnose(runLogs.forRun([slow], env.configPath, 'sentryRca.logs.sources')).finally(() => {
+      const first = diagnose(runLogs.forRun([slow], env.configPath, 'sentryRCA.logs.sources')).finally(() => {
         firstEnded = true;
       });
       await waitForFile(started, "the first run's log command to start on the host");
@@ -88,7 +88,7 @@ describe('RunLogs: each diagnosis run owns its SSH connections', () => {
 
       // The second panel's run: opens its own connections, gets its logs and closes them.
       const second = await diagnose(
-        runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'),
+        runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRCA.logs.sources'),
       );
       const s = targetLogs(second);
       assert.equal(s.status, 'ok', s.message);
@@ -118,15 +118,15 @@ describe('RunLogs: each diagnosis run owns its SSH connections', () => {
 
   test('disposing the feature closes the runs still open; no sources means no fetcher', () => {
     const runLogs = new RunLogs({ home: env.home, timeoutMs: 5000 });
-    assert.equal(runLogs.forRun([], env.configPath, 'sentryRca.logs.sources'), undefined);
-    const lease = runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources');
+    assert.equal(runLogs.forRun([], env.configPath, 'sentryRCA.logs.sources'), undefined);
+    const lease = runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRCA.logs.sources');
     assert.ok(lease);
     assert.equal(runLogs.openRuns, 1);
-    assert.throws(() => runLogs.forRun(['target:nonsense'], '', 'sentryRca.logs.sources'), /sentryRca\.logs\.sources/);
+    assert.throws(() => runLogs.forRun(['target:nonsense'], '', 'sentryRCA.logs.sources'), /sentryRCA\.logs\.sources/);
     runLogs.dispose();
     assert.equal(runLogs.openRuns, 0);
     assert.throws(
-      () => runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRca.logs.sources'),
+      () => runLogs.forRun([`target:file:${env.logDir}/app.log`], env.configPath, 'sentryRCA.logs.sources'),
       /shutting down/,
     );
   });

@@ -1,6 +1,6 @@
 /**
  * Trust boundaries in a real VS Code (code-server + Chromium): a hostile repository whose
- * .vscode/settings.json points sentryRca.baseUrl at a Sentry server, sentryRca.ai.baseUrl at an AI
+ * .vscode/settings.json points sentryRCA.baseUrl at a Sentry server, sentryRCA.ai.baseUrl at an AI
  * endpoint and adds a cmd: log source for a host of the user's ssh config (a real sshd), plus a copy of
  * the demo's marker file. Two runs: workspace trust off as in the other suites (the consent modals,
  * suite consent/), and trust on, where the folder opens in Restricted Mode (suite restricted/).
@@ -48,11 +48,11 @@ async function main(): Promise<void> {
         join(ws, '.vscode', 'settings.json'),
         JSON.stringify(
           {
-            'sentryRca.baseUrl': sentry.url,
-            'sentryRca.ai.baseUrl': 'http://127.0.0.1:9/v1',
-            'sentryRca.logs.sources': [`buildhost:cmd:touch ${marker}`],
+            'sentryRCA.baseUrl': sentry.url,
+            'sentryRCA.ai.baseUrl': 'http://127.0.0.1:9/v1',
+            'sentryRCA.logs.sources': [`buildhost:cmd:touch ${marker}`],
             // Application scope: a workspace cannot accept a clear-text token for the user.
-            'sentryRca.allowHttp': true,
+            'sentryRCA.allowHttp': true,
           },
           null,
           2,
@@ -77,11 +77,11 @@ async function main(): Promise<void> {
         },
         settings: {
           // The user's own values: a closed port (no request leaves the machine), their ssh config.
-          'sentryRca.baseUrl': 'http://127.0.0.1:9',
-          'sentryRca.ai.baseUrl': 'http://127.0.0.1:9/v1',
-          'sentryRca.organization': sentry.org,
-          'sentryRca.syncIntervalMinutes': 0,
-          'sentryRca.ssh.configFile': sshConfig,
+          'sentryRCA.baseUrl': 'http://127.0.0.1:9',
+          'sentryRCA.ai.baseUrl': 'http://127.0.0.1:9/v1',
+          'sentryRCA.organization': sentry.org,
+          'sentryRCA.syncIntervalMinutes': 0,
+          'sentryRCA.ssh.configFile': sshConfig,
         },
         timeoutMs: 240_000,
       });

@@ -170,8 +170,8 @@ export function openWithSentry(workspace: string, sentry: { url: string; org: st
     workspace,
     extensionDevelopmentPath: projectRoot,
     settings: {
-      'sentryRca.baseUrl': sentry.url,
-      'sentryRca.organization': sentry.org,
+      'sentryRCA.baseUrl': sentry.url,
+      'sentryRCA.organization': sentry.org,
       'workbench.colorTheme': 'Default Dark Modern',
     },
     viewport: { width: 1280, height: 800 },

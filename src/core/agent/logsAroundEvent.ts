@@ -1,6 +1,6 @@
 /**
  * Server logs around one stored event, for an agent: only from the log sources the user configured
- * (the MCP server's --logs, the extension's `sentryRca.logs.sources` once trusted), never from a host
+ * (the MCP server's --logs, the extension's `sentryRCA.logs.sources` once trusted), never from a host
  * the agent names on its own; a bounded window around the event; the exception type and trace/request
  * ids marked in the lines. The MCP `fetch_logs` tool and the agent-mode `sentry_rca_logs` tool share it.
  */

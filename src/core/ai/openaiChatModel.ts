@@ -53,7 +53,7 @@ export class OpenAiChatModel implements ChatModel {
         'No AI API key is set.',
         'Set one with "Sentry RCA: Set OpenAI API Key" (or OPENAI_API_KEY for the CLI), or use the report without AI.',
       );
-    if (!config.model) throw new RcaError('usage', 'No AI model is configured.', 'Set sentryRca.ai.model.');
+    if (!config.model) throw new RcaError('usage', 'No AI model is configured.', 'Set sentryRCA.ai.model.');
     this.model = config.model;
     this.label = openAiLabel(config);
     const log = options.logger ?? nullLogger;
@@ -197,7 +197,7 @@ export function providerError(e: unknown, signal?: AbortSignal): RcaError {
     return new ChatModelError(
       'network',
       `Could not reach the AI provider: ${e.cause instanceof Error ? e.cause.message : e.message}`,
-      'Check sentryRca.ai.baseUrl and your network or proxy.',
+      'Check sentryRCA.ai.baseUrl and your network or proxy.',
       { cause: e },
     );
   if (e instanceof OpenAI.APIError) {
@@ -218,7 +218,7 @@ export function providerError(e: unknown, signal?: AbortSignal): RcaError {
         return new ChatModelError(
           'not-found',
           `The AI provider does not know this model or endpoint (404): ${detail}`,
-          'Check sentryRca.ai.model and sentryRca.ai.baseUrl.',
+          'Check sentryRCA.ai.model and sentryRCA.ai.baseUrl.',
           { cause: e },
         );
       case 429: {
@@ -235,7 +235,7 @@ export function providerError(e: unknown, signal?: AbortSignal): RcaError {
           return new ChatModelError(
             'context-length',
             `The evidence is too long for this model's context window: ${detail}`,
-            'Lower sentryRca.ai.evidenceTokens or pick a model with a larger context.',
+            'Lower sentryRCA.ai.evidenceTokens or pick a model with a larger context.',
             { cause: e },
           );
         return new ChatModelError('provider', `The AI provider rejected the request (400): ${detail}`, undefined, {
@@ -264,7 +264,7 @@ export function providerError(e: unknown, signal?: AbortSignal): RcaError {
     return new ChatModelError(
       'malformed',
       `The AI provider sent a malformed response: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`,
-      'The endpoint may not be fully OpenAI-compatible; check sentryRca.ai.baseUrl.',
+      'The endpoint may not be fully OpenAI-compatible; check sentryRCA.ai.baseUrl.',
       { cause: e },
     );
   }

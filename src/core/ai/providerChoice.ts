@@ -1,5 +1,5 @@
 /**
- * Which AI provider a diagnosis uses, from the layers of `sentryRca.ai.provider`. The setting only ever
+ * Which AI provider a diagnosis uses, from the layers of `sentryRCA.ai.provider`. The setting only ever
  * picks among destinations the user set up: a language model installed in their editor (VS Code asks
  * their consent before an extension first uses it), or the OpenAI-compatible endpoint with their own key
  * (a workspace value of its URL needs consent, see workspaceValues.ts). One rule keeps a repository from
@@ -20,7 +20,7 @@ export function effectiveProvider(layers: SettingLayers<unknown>): AiProvider {
   return isProvider(theirs) ? theirs : mine;
 }
 
-/** `sentryRca.ai.vscodeModel` as a `vscode.lm` selector: `copilot/gpt-4o` → vendor and family, `copilot` → vendor, empty → any. */
+/** `sentryRCA.ai.vscodeModel` as a `vscode.lm` selector: `copilot/gpt-4o` → vendor and family, `copilot` → vendor, empty → any. */
 export function selectorOf(setting: string): { vendor?: string; family?: string } {
   const [vendor, ...rest] = setting.trim().split('/');
   const family = rest.join('/').trim();

@@ -11,7 +11,7 @@
  */
 import { levelRank, type Level, type StoredEvent, type StoredIssue, type StoreMeta } from '../store/model';
 
-/** `sentryRca.alerts.*` as data. */
+/** `sentryRCA.alerts.*` as data. */
 export interface AlertSettings {
   /** Least severe level that alerts, or `off`. */
   minLevel: Level | 'off';

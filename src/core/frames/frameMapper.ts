@@ -2,7 +2,7 @@
  * Maps a Sentry stack frame to a file and line in the open workspace, or says why it cannot.
  *
  * Rules, in order (the first that finds an indexed file wins):
- *  1. the user's path mappings (`sentryRca.pathMappings`), per project;
+ *  1. the user's path mappings (`sentryRCA.pathMappings`), per project;
  *  2. the frame's path is itself a file of the workspace (a local run);
  *  3. a root prefix learned for the project from an earlier unique in-app match, applied by prefix
  *     replacement (what Sentry's derived code mappings do);

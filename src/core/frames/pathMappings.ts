@@ -1,5 +1,5 @@
 /**
- * User path mappings (`sentryRca.pathMappings`): `{ "from": "/app/", "to": "${workspaceFolder}/" }`,
+ * User path mappings (`sentryRCA.pathMappings`): `{ "from": "/app/", "to": "${workspaceFolder}/" }`,
  * optionally limited to one Sentry project. They run before every automatic rule, so a user can always
  * fix a frame the heuristics get wrong, including frames that point at URLs.
  */
@@ -21,7 +21,7 @@ export interface PathMapping {
  */
 export function parsePathMappings(
   raw: unknown,
-  setting = 'sentryRca.pathMappings',
+  setting = 'sentryRCA.pathMappings',
 ): { mappings: PathMapping[]; errors: string[] } {
   const mappings: PathMapping[] = [];
   const errors: string[] = [];

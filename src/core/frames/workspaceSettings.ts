@@ -1,10 +1,11 @@
 /**
- * The frame-mapping settings a workspace carries in `.vscode/settings.json`: `sentryRca.pathMappings`
- * and `files.exclude`. The CLI reads them so that `sentry-rca frames` maps exactly as the extension
+ * The frame-mapping settings a workspace carries in `.vscode/settings.json`: `sentryRCA.pathMappings`
+ * (or its old name `sentryRca.pathMappings`) and `files.exclude`. The CLI reads them so that `sentry-rca frames` maps exactly as the extension
  * does in the same folder. VS Code writes that file as JSON with comments and trailing commas.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { settingInFile } from '../settings/settingNames';
 import { parsePathMappings, type PathMapping } from './pathMappings';
 
 export interface WorkspaceFrameSettings {
@@ -38,7 +39,7 @@ export function readWorkspaceFrameSettings(workspace: string): WorkspaceFrameSet
     return out;
   }
   const settings = json as Record<string, unknown>;
-  const { mappings, errors } = parsePathMappings(settings['sentryRca.pathMappings']);
+  const { mappings, errors } = parsePathMappings(settingInFile(settings, 'pathMappings'));
   out.mappings = mappings;
   out.warnings.push(...errors.map((e) => `${file}: ${e}`));
   const exclude = settings['files.exclude'];

@@ -4,7 +4,7 @@ import { truncateForMessage, validateHostAlias } from './shellQuote';
 import type { LogRequest } from './sshLogFetcher';
 
 /**
- * Which hosts serve which Sentry project: rules in the `sentryRca.logs.sources` setting, each
+ * Which hosts serve which Sentry project: rules in the `sentryRCA.logs.sources` setting, each
  *   `HOST=SPEC`                          for every project and environment
  *   `[PROJECT] HOST=SPEC`                for one project (`*` matches any)
  *   `[PROJECT/ENVIRONMENT] HOST=SPEC`    for one project in one environment

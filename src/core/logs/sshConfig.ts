@@ -43,7 +43,7 @@ export class SshConfigResolver {
         throw new RcaError(
           'usage',
           `SSH config ${path} does not exist.`,
-          'Check the path given with --ssh-config or the sentryRca.ssh.configFile setting.',
+          'Check the path given with --ssh-config or the sentryRCA.ssh.configFile setting.',
         );
       text = existsSync(file) ? readFileSync(file, 'utf8') : '';
     }

@@ -133,7 +133,7 @@ export class SentryClient {
       throw new RcaError(
         'usage',
         `The Sentry URL ${base.origin} uses plain http, which would send the auth token in clear text.`,
-        'Use https. For a server you reach over a network you trust, opt in with the setting sentryRca.allowHttp (CLI: SENTRY_RCA_ALLOW_HTTP=1).',
+        'Use https. For a server you reach over a network you trust, opt in with the setting sentryRCA.allowHttp (CLI: SENTRY_RCA_ALLOW_HTTP=1).',
       );
     }
     if (!options.token || /\s/.test(options.token.trim()))
@@ -499,7 +499,7 @@ export class SentryClient {
           throw new RcaError(
             'remote',
             `Sentry redirected ${method} ${pathOf(url)} to ${target?.origin ?? 'an invalid address'}; the token is only sent to ${[...this.allowedOrigins].join(', ')}.`,
-            'Set sentryRca.baseUrl to the address Sentry redirects to, if you trust it.',
+            'Set sentryRCA.baseUrl to the address Sentry redirects to, if you trust it.',
           );
         }
         if (++redirects > 3) throw new RcaError('remote', `Too many redirects for ${method} ${pathOf(url)}.`);
@@ -754,7 +754,7 @@ function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFail
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return {
       message: `Cannot resolve the Sentry host ${host}.`,
-      hint: 'Check sentryRca.baseUrl and your network or VPN.',
+      hint: 'Check sentryRCA.baseUrl and your network or VPN.',
       retryable: code === 'EAI_AGAIN',
       fewRetries: true,
     };
@@ -762,7 +762,7 @@ function networkFailure(e: unknown, url: string, timeoutMs: number): NetworkFail
   if (code === 'ECONNREFUSED') {
     return {
       message: `Cannot connect to Sentry at ${host} (connection refused).`,
-      hint: 'Check sentryRca.baseUrl; is the server running?',
+      hint: 'Check sentryRCA.baseUrl; is the server running?',
       retryable: true,
       fewRetries: true,
       notSent: true,

@@ -32,19 +32,19 @@ export function consentQuestion(setting: ConsentSetting, value: unknown, current
     case 'baseUrl':
       return {
         message: `Send your Sentry auth token to ${origin(value)}?`,
-        detail: `${from} set sentryRca.baseUrl to ${String(value)}. Syncing would send the Sentry auth token you stored to that server. Until you allow it, your own setting (${String(current)}) is used. ${only}`,
+        detail: `${from} set sentryRCA.baseUrl to ${String(value)}. Syncing would send the Sentry auth token you stored to that server. Until you allow it, your own setting (${String(current)}) is used. ${only}`,
         allow: `Send Token to ${origin(value)}`,
       };
     case 'aiBaseUrl':
       return {
         message: `Send your AI API key and the diagnosis evidence to ${origin(value)}?`,
-        detail: `${from} set sentryRca.ai.baseUrl to ${String(value)}. A diagnosis would send your OpenAI API key and the evidence (code excerpts, Sentry events, server log lines) to that server. Until you allow it, ${current ? `your own setting (${String(current)})` : "OpenAI's API (or OPENAI_BASE_URL)"} is used. ${only}`,
+        detail: `${from} set sentryRCA.ai.baseUrl to ${String(value)}. A diagnosis would send your OpenAI API key and the evidence (code excerpts, Sentry events, server log lines) to that server. Until you allow it, ${current ? `your own setting (${String(current)})` : "OpenAI's API (or OPENAI_BASE_URL)"} is used. ${only}`,
         allow: `Use ${origin(value)}`,
       };
     case 'sshConfigFile':
       return {
         message: `Use the SSH config file ${String(value)} for server logs?`,
-        detail: `${from} set sentryRca.ssh.configFile to ${String(value)}. That file decides which hosts, user names, keys, jump hosts and known_hosts file your SSH connections use when a diagnosis reads logs. Until you allow it, ${current ? `your own setting (${String(current)})` : '~/.ssh/config'} is used. ${only}`,
+        detail: `${from} set sentryRCA.ssh.configFile to ${String(value)}. That file decides which hosts, user names, keys, jump hosts and known_hosts file your SSH connections use when a diagnosis reads logs. Until you allow it, ${current ? `your own setting (${String(current)})` : '~/.ssh/config'} is used. ${only}`,
         allow: 'Use This SSH Config',
       };
     case 'logSources': {
@@ -54,7 +54,7 @@ export function consentQuestion(setting: ConsentSetting, value: unknown, current
       const hosts = [...new Set(lines.map((l) => l.host))];
       return {
         message: `Run log commands on ${hosts.length === 1 ? 'host' : 'hosts'} ${hosts.join(', ')} over SSH?`,
-        detail: `${from} set sentryRca.logs.sources. A diagnosis would connect with your SSH keys and run:\n${lines.map((l) => `• ${l.host}: ${l.action}`).join('\n')}\nUntil you allow it, your own log sources are used (${Array.isArray(current) && current.length ? current.length : 'none'}). ${only}`,
+        detail: `${from} set sentryRCA.logs.sources. A diagnosis would connect with your SSH keys and run:\n${lines.map((l) => `• ${l.host}: ${l.action}`).join('\n')}\nUntil you allow it, your own log sources are used (${Array.isArray(current) && current.length ? current.length : 'none'}). ${only}`,
         allow: 'Run These on My Hosts',
       };
     }
@@ -65,7 +65,7 @@ export function consentQuestion(setting: ConsentSetting, value: unknown, current
 export function describeLogSources(sources: readonly string[]): Array<{ host: string; action: string }> {
   return sources.map((raw) => {
     try {
-      const [r] = parseLogSources([raw], 'sentryRca.logs.sources');
+      const [r] = parseLogSources([raw], 'sentryRCA.logs.sources');
       const s = r!.source;
       const action =
         s.kind === 'file'

@@ -1,8 +1,8 @@
 /**
- * Picks the AI of one diagnosis from `sentryRca.ai.provider`: `auto` (a language model of this editor
+ * Picks the AI of one diagnosis from `sentryRCA.ai.provider`: `auto` (a language model of this editor
  * when one is available, else the OpenAI-compatible endpoint when a key is set, else the deterministic
  * report alone), `vscode`, `openai` or `none`; and the "Choose AI Model" quick pick that saves the
- * editor model to `sentryRca.ai.vscodeModel`.
+ * editor model to `sentryRCA.ai.vscodeModel`.
  */
 import * as vscode from 'vscode';
 import { ChatModelError } from '../../core/ai/chatModel';
@@ -49,7 +49,7 @@ export async function resolveAi(host: AiProviderHost): Promise<AiSetup | null> {
         unavailable: new ChatModelError(
           'no-model',
           `No language model${wanted} is available in this editor${failure ? ` (${errorMessage(failure)})` : ''}.`,
-          'Install and sign in to an extension that provides one (such as GitHub Copilot), choose another with "Sentry RCA: Choose AI Model", or set sentryRca.ai.provider to openai or none.',
+          'Install and sign in to an extension that provides one (such as GitHub Copilot), choose another with "Sentry RCA: Choose AI Model", or set sentryRCA.ai.provider to openai or none.',
         ),
       };
     host.log.info(`AI: no editor language model${wanted}; auto falls back to the OpenAI-compatible API`);
@@ -102,7 +102,7 @@ export async function chooseAiModel(settings: () => Readonly<Settings>): Promise
   void vscode.window.showInformationMessage(
     `Sentry RCA: diagnoses use ${pick.value ? `${pick.label} (${pick.value})` : 'the first available editor model'}${
       provider === 'openai' || provider === 'none'
-        ? ` once sentryRca.ai.provider is auto or vscode (it is ${provider} now)`
+        ? ` once sentryRCA.ai.provider is auto or vscode (it is ${provider} now)`
         : ''
     }.`,
   );

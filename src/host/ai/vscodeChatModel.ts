@@ -189,12 +189,12 @@ export function lmError(
       ? String((e as { code?: unknown }).code ?? '')
       : '';
   const detail = e instanceof Error ? e.message.slice(0, 300) : String(e).slice(0, 300);
-  const choose = 'Choose another with "Sentry RCA: Choose AI Model", or set sentryRca.ai.provider to openai or none.';
+  const choose = 'Choose another with "Sentry RCA: Choose AI Model", or set sentryRCA.ai.provider to openai or none.';
   if (code === 'NoPermissions')
     return new ChatModelError(
       'no-permissions',
       `Sentry RCA may not use ${label}: the consent prompt was refused or dismissed.`,
-      'Run Diagnose again and choose "Allow" when VS Code asks, or set sentryRca.ai.provider to openai or none.',
+      'Run Diagnose again and choose "Allow" when VS Code asks, or set sentryRCA.ai.provider to openai or none.',
       { cause: e },
     );
   if (/quota|rate.?limit|too many requests|\b429\b/i.test(detail))

@@ -1,6 +1,6 @@
 /**
  * New-issue alerts in the editor: after each successful sync, one notification for the new or
- * regressed issues matching `sentryRca.alerts.*` (core/alerts decides which), with Diagnose, Show
+ * regressed issues matching `sentryRCA.alerts.*` (core/alerts decides which), with Diagnose, Show
  * (reveal in the tree) and Archive. Several issues share one notification; its actions then ask which.
  * Archive runs the triage command `sentryRca.archiveIssue` with `{ issueId }`; nothing Sentry sent is
  * ever run as a command (the ids are the store's, the message text is made inert by `notificationText`).

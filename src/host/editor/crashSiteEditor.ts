@@ -1,7 +1,7 @@
 /**
  * Shows synced errors where they happen in the code: a CodeLens on each crashing line
  * (`⚠ TypeError: x is undefined · 1.2k events · 3h ago`, click to diagnose), a hover with the issue
- * details and "Open in Sentry" / "Diagnose" links, and, when `sentryRca.editor.problems` is on,
+ * details and "Open in Sentry" / "Diagnose" links, and, when `sentryRCA.editor.problems` is on,
  * entries in the Problems panel. Everything follows the CrashSiteIndex's change event.
  */
 import * as vscode from 'vscode';

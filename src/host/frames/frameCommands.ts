@@ -7,7 +7,8 @@ import { RcaError } from '../../core/common/errors';
 import type { FrameMapping } from '../../core/frames/frameMapper';
 import { relocateLine } from '../../core/frames/relocateLine';
 import { describeMapping, type PathMapping } from '../../core/frames/pathMappings';
-import { CONFIG_SECTION } from '../ids';
+import { CONFIG_SECTION, LEGACY_CONFIG_SECTION } from '../ids';
+import { renamedLayers } from '../renamedSettings';
 import { SettingKeys } from '../settings';
 import { appendMapping, resolveFrameTarget, validateFrom, type FrameTarget, type OpenFrameResult } from './frameTarget';
 import { canAddMapping, lineNote, localLocation } from './frameNote';
@@ -65,7 +66,7 @@ export class FrameOpener implements vscode.Disposable {
 
   /**
    * Pre-fills a mapping from the frame's path prefix, lets the user adjust both sides, asks once
-   * more, and appends it to the workspace's `sentryRca.pathMappings`. Returns the mapping written.
+   * more, and appends it to the workspace's `sentryRCA.pathMappings`. Returns the mapping written.
    */
   readonly addPathMapping = async (arg?: unknown): Promise<PathMapping | undefined> => {
     const target = resolveFrameTarget(arg);
@@ -144,13 +145,16 @@ export class FrameOpener implements vscode.Disposable {
   }
 }
 
-/** Appends to the workspace's own value (not the merged one Config reads), so user-level mappings are not copied into it. */
+/**
+ * Appends to the workspace's own value (not the merged one Config reads), so user-level mappings are not
+ * copied into it. A workspace still on the old name gets the list under the new name, without the old entry.
+ */
 async function writeMapping(mapping: PathMapping): Promise<void> {
-  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const current = config.inspect<unknown>(SettingKeys.pathMappings);
-  await config.update(
-    SettingKeys.pathMappings,
-    appendMapping(current?.workspaceValue, mapping),
-    vscode.ConfigurationTarget.Workspace,
-  );
+  const current = renamedLayers()(SettingKeys.pathMappings).workspaceValue;
+  await vscode.workspace
+    .getConfiguration(CONFIG_SECTION)
+    .update(SettingKeys.pathMappings, appendMapping(current, mapping), vscode.ConfigurationTarget.Workspace);
+  const legacy = vscode.workspace.getConfiguration(LEGACY_CONFIG_SECTION);
+  if (legacy.inspect(SettingKeys.pathMappings)?.workspaceValue !== undefined)
+    await legacy.update(SettingKeys.pathMappings, undefined, vscode.ConfigurationTarget.Workspace);
 }

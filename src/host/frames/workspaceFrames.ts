@@ -4,7 +4,7 @@
  * mapped: activation must stay cheap, and many sessions never look at a frame.
  *
  * Kept current by a file watcher; rebuilt when workspace folders or `files.exclude` change; the
- * user's `sentryRca.pathMappings` are re-read on change; prefixes the mapper learns are kept in
+ * user's `sentryRCA.pathMappings` are re-read on change; prefixes the mapper learns are kept in
  * workspace state so the next session maps a project's frames by prefix straight away.
  */
 import * as vscode from 'vscode';

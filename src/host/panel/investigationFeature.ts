@@ -147,7 +147,7 @@ export class InvestigationFeature extends DisposableBase {
     return (await this.host.context.secrets.get(SECRET_AI_KEY))?.trim() || process.env.OPENAI_API_KEY || undefined;
   }
 
-  /** The AI of a run per sentryRca.ai.provider (host/ai/aiProvider.ts); none in Restricted Mode. */
+  /** The AI of a run per sentryRCA.ai.provider (host/ai/aiProvider.ts); none in Restricted Mode. */
   private async aiConfig(): Promise<AiSetup | null> {
     if (this.host.restricted.active) return null;
     return resolveAi({
@@ -171,7 +171,7 @@ export class InvestigationFeature extends DisposableBase {
     const items: Array<vscode.QuickPickItem & { command: string }> = [
       {
         label: '$(key) Set an OpenAI-compatible API key',
-        detail: 'OpenAI or any compatible endpoint (sentryRca.ai.baseUrl); the key is kept in the OS keychain.',
+        detail: 'OpenAI or any compatible endpoint (sentryRCA.ai.baseUrl); the key is kept in the OS keychain.',
         command: Commands.setOpenAiKey,
       },
     ];
@@ -193,7 +193,7 @@ export class InvestigationFeature extends DisposableBase {
     const key = await vscode.window.showInputBox({
       title: 'Sentry RCA: OpenAI API Key',
       prompt:
-        'Key for the OpenAI-compatible API in sentryRca.ai.baseUrl (stored in the OS keychain via SecretStorage).',
+        'Key for the OpenAI-compatible API in sentryRCA.ai.baseUrl (stored in the OS keychain via SecretStorage).',
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim().length < 8 ? 'That is too short to be an API key.' : undefined),

@@ -58,7 +58,7 @@ export interface InvestigationPanelOptions {
   logger: Logger;
   /** Frame resolver, log provider and workspace root for one run; undefined when no folder is open. */
   runDeps(issue: StoredIssue): Promise<RunDeps | undefined>;
-  /** The AI of a run (sentryRca.ai.provider): a chat model, the OpenAI endpoint, why neither can run, or null. */
+  /** The AI of a run (sentryRCA.ai.provider): a chat model, the OpenAI endpoint, why neither can run, or null. */
   aiConfig(): Promise<AiSetup | null>;
   /** Secret values that must never reach the panel or the model (the Sentry token…). */
   secrets(): Promise<string[]>;

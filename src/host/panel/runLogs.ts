@@ -22,7 +22,7 @@ export class RunLogs implements Disposable {
   constructor(private readonly options: SshLogFetcherOptions) {}
 
   /**
-   * The log provider for one run over `sources` (the `sentryRca.logs.sources` form), or undefined when
+   * The log provider for one run over `sources` (the `sentryRCA.logs.sources` form), or undefined when
    * there are none. Throws a usage error naming `setting` for a malformed source.
    */
   forRun(sources: readonly string[], sshConfigFile: string, setting: string): RunLogLease | undefined {

@@ -179,7 +179,7 @@ export function describeMoreEvents(issue: StoredIssue, stored: number): RowDescr
   return {
     label: `${more.toLocaleString('en-US')} more event${more === 1 ? '' : 's'} in Sentry…`,
     tooltip: [
-      `${stored.toLocaleString('en-US')} of ${issue.count.toLocaleString('en-US')} events are synced: the sync keeps the newest events of each issue (setting \`sentryRca.eventsPerIssue\`, up to 100).`,
+      `${stored.toLocaleString('en-US')} of ${issue.count.toLocaleString('en-US')} events are synced: the sync keeps the newest events of each issue (setting \`sentryRCA.eventsPerIssue\`, up to 100).`,
       '',
       'Click to open all of them in Sentry.',
     ].join('  \n'),

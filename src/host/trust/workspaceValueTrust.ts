@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/common/logger';
 import { ConsentLedger, type ConfirmWorkspaceValue } from '../../core/trust/consentLedger';
-import type { ConsentSetting, SettingLayers } from '../../core/trust/workspaceValues';
+import type { ConsentSetting } from '../../core/trust/workspaceValues';
 import { CONFIG_SECTION, StateKeys } from '../ids';
+import { renamedLayers } from '../renamedSettings';
 import { SettingKeys } from '../settings';
 
 export const modalConfirm: ConfirmWorkspaceValue = async (q) =>
@@ -28,18 +29,8 @@ export class WorkspaceValueTrust extends ConsentLedger {
       workspaceId: () =>
         vscode.workspace.workspaceFile?.toString() ??
         (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join('\n'),
-      layers: (setting) => {
-        const i = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<unknown>(KEYS[setting]);
-        const layers: SettingLayers<unknown> = i
-          ? {
-              defaultValue: i.defaultValue,
-              globalValue: i.globalValue,
-              workspaceValue: i.workspaceValue,
-              workspaceFolderValue: i.workspaceFolderValue,
-            }
-          : {};
-        return layers;
-      },
+      // Old and new names together: a repository's `sentryRca.baseUrl` needs the same consent.
+      layers: (setting) => renamedLayers()(KEYS[setting]),
       question: async (setting, value, current) =>
         (await import('../../core/trust/consentQuestion')).consentQuestion(setting, value, current),
       confirm: modalConfirm,

@@ -132,7 +132,7 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     assert.equal(orders.localDir, '');
   });
 
-  it('re-applies sentryRca.pathMappings when they change (mappings win over the automatic match)', async () => {
+  it('re-applies sentryRCA.pathMappings when they change (mappings win over the automatic match)', async () => {
     const a = await api();
     const { issue, frame } = crashIn(a, '/src/db/pool.mjs');
     const frames = a.app.framesFeature!.frames;
@@ -276,7 +276,7 @@ describe('frames in the editor (clickable frames, crash sites on the crashing li
     );
   });
 
-  it('lists the crash site in the Problems panel only when sentryRca.editor.problems is on', async () => {
+  it('lists the crash site in the Problems panel only when sentryRCA.editor.problems is on', async () => {
     const a = await api();
     const { issue, frame } = crashIn(a, '/src/db/pool.mjs');
     const uri = vscode.Uri.file(join(ws, 'src', 'db', 'pool.mjs'));

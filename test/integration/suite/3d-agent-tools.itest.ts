@@ -232,7 +232,7 @@ describe('agent-mode tools (vscode.lm.invokeTool)', () => {
     assert.equal(await tool.prepareInvocation!({ input: { issue: HOSTILE_ID } }, ct), undefined);
     await assert.rejects(
       invoke(AgentToolNames.logs, { issue: HOSTILE_ID }),
-      /No log sources are configured for Sentry RCA \(sentryRca\.logs\.sources\)[\s\S]*Add HOST=SPEC entries/,
+      /No log sources are configured for Sentry RCA \(sentryRCA\.logs\.sources\)[\s\S]*Add HOST=SPEC entries/,
     );
     await setSetting('logs.sources', ['web1=file:/var/log/app.log']);
     await waitFor('the setting applied', () => a.app.config.settings.logSources.length === 1);

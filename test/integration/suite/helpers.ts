@@ -82,7 +82,7 @@ export async function rows(a: SentryRcaTestApi, parent?: TreeNode): Promise<Row[
 }
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('sentryRca').update(key, value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration('sentryRCA').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
 /**
@@ -147,7 +147,7 @@ async function restoreServer(): Promise<void> {
     syncIntervalMinutes: 10,
   };
   for (const [key, value] of Object.entries(wanted)) {
-    const current = vscode.workspace.getConfiguration('sentryRca').inspect(key)?.globalValue;
+    const current = vscode.workspace.getConfiguration('sentryRCA').inspect(key)?.globalValue;
     if (JSON.stringify(current) !== JSON.stringify(value)) await setSetting(key, value);
   }
   await vscode.commands.executeCommand('sentryRca.clearFilters');

@@ -40,7 +40,7 @@ describe("agent-mode logs tool and the repository's own log source", () => {
       Promise.resolve(
         vscode.lm.invokeTool(AgentToolNames.logs, { input: { issue: '101' }, toolInvocationToken: undefined }),
       ),
-      /No log sources are configured for Sentry RCA \(sentryRca\.logs\.sources\)/,
+      /No log sources are configured for Sentry RCA \(sentryRCA\.logs\.sources\)/,
     );
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(existsSync(cfg.marker), false, "the repository's command never ran");

@@ -53,7 +53,7 @@ describe('a hostile repository (trusted window)', () => {
     assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9');
     assert.equal(a.app.config.settings.aiBaseUrl, 'http://127.0.0.1:9/v1');
     assert.deepEqual(a.app.config.settings.logSources, []);
-    assert.equal(a.app.config.settings.allowHttp, false, 'sentryRca.allowHttp is never taken from a workspace');
+    assert.equal(a.app.config.settings.allowHttp, false, 'sentryRCA.allowHttp is never taken from a workspace');
     assert.equal(
       await a.app.tokens.get(),
       undefined,
@@ -89,7 +89,7 @@ describe('a hostile repository (trusted window)', () => {
     const changed = cfg.sentryUrl.replace('127.0.0.1', 'localhost');
     answer = false;
     const before = asked.length;
-    writeRepoSettings({ 'sentryRca.baseUrl': changed });
+    writeRepoSettings({ 'sentryRCA.baseUrl': changed });
     // The settings change starts a sync, which asks about the new value first.
     await waitFor('the question about the changed value', () => asked.length > before, 15_000);
     assert.equal(asked[before]!.message, `Send your Sentry auth token to ${new URL(changed).origin}?`);
@@ -104,7 +104,7 @@ describe('a hostile repository (trusted window)', () => {
   it("the AI key and the log command reach the repository's endpoint and host only after yes", async () => {
     const ai = await new OpenAiTestServer({ apiKey: AI_KEY }).start();
     try {
-      writeRepoSettings({ 'sentryRca.ai.baseUrl': ai.baseUrl });
+      writeRepoSettings({ 'sentryRCA.ai.baseUrl': ai.baseUrl });
       await a.app.context.secrets.store(SECRET_AI_KEY, AI_KEY);
       const [first, second] = (await a.app.store.ready).issues();
       assert.ok(first && second);

@@ -228,7 +228,7 @@ describe('the demo workspace', () => {
     const ws = writeDemoWorkspace('ws-clean');
     // What the extension writes there: the demo settings and the marker (demoFeature.ts).
     mkdirSync(join(ws, '.vscode'), { recursive: true });
-    writeFileSync(join(ws, '.vscode', 'settings.json'), '{"sentryRca.organization": "demo"}\n');
+    writeFileSync(join(ws, '.vscode', 'settings.json'), '{"sentryRCA.organization": "demo"}\n');
     writeFileSync(join(ws, '.vscode', 'sentry-rca-demo.json'), '{"demo": 1}\n');
     const status = () => execFileSync('git', ['status', '--porcelain', '-uall'], { cwd: ws, encoding: 'utf8' });
     assert.equal(status().trim().split('\n').length, 2, 'the two files show as changes without the exclusion');

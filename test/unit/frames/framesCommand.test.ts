@@ -159,7 +159,7 @@ describe('sentry-rca frames', () => {
     const other = writeTree(tempDir('cli-settings'), {
       'services/shop/src/lib/parse.js': ['x'],
       '.vscode/settings.json': JSON.stringify({
-        'sentryRca.pathMappings': [
+        'sentryRCA.pathMappings': [
           {
             from: event.exceptions[0]!.frames.at(-1)!.filename!.replace(/src\/lib\/parse\.js$/, ''),
             to: '${workspaceFolder}/services/shop/',
@@ -194,7 +194,7 @@ describe('sentry-rca frames', () => {
       },
     );
     assert.notEqual((JSON.parse(out) as FramesJson).frames.at(-1)!.via, 'mapping');
-    assert.match(err, /^sentry-rca: ignoring sentryRca\.pathMappings from .*pass --workspace-settings to use them/);
+    assert.match(err, /^sentry-rca: ignoring sentryRCA\.pathMappings from .*pass --workspace-settings to use them/);
     assert.equal(err.split('\n').filter(Boolean).length, 1);
   });
 

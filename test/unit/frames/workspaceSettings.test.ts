@@ -11,13 +11,13 @@ describe('workspace settings for the CLI', () => {
     assert.throws(() => parseJsonc('{ "a": 1 /* open'), /unterminated/);
   });
 
-  test('reads sentryRca.pathMappings and the enabled files.exclude globs', () => {
+  test('reads sentryRCA.pathMappings and the enabled files.exclude globs', () => {
     const ws = writeTree(tempDir('settings'), {
       '.vscode/settings.json': [
         '{',
         '  "editor.tabSize": 2,',
         '  // where the server deploys us',
-        '  "sentryRca.pathMappings": [{ "from": "/srv/app/", "to": "${workspaceFolder}/" }, { "from": 3 }],',
+        '  "sentryRCA.pathMappings": [{ "from": "/srv/app/", "to": "${workspaceFolder}/" }, { "from": 3 }],',
         '  "files.exclude": { "**/.git": true, "**/coverage": true, "**/*.js": { "when": "$(basename).ts" }, "docs": false },',
         '}',
       ],
@@ -26,12 +26,12 @@ describe('workspace settings for the CLI', () => {
     assert.deepEqual(s.mappings, [{ from: '/srv/app/', to: '${workspaceFolder}/' }]);
     assert.deepEqual(s.exclude, ['**/.git', '**/coverage']);
     assert.equal(s.warnings.length, 1);
-    assert.match(s.warnings[0]!, /settings\.json: sentryRca\.pathMappings\[1\]/);
+    assert.match(s.warnings[0]!, /settings\.json: sentryRCA\.pathMappings\[1\]/);
   });
 
   test('no settings file is no settings; a broken one is a warning, not a crash', () => {
     assert.deepEqual(readWorkspaceFrameSettings(tempDir('none')), { mappings: [], exclude: [], warnings: [] });
-    const ws = writeTree(tempDir('broken'), { '.vscode/settings.json': '{ "sentryRca.pathMappings": [ }' });
+    const ws = writeTree(tempDir('broken'), { '.vscode/settings.json': '{ "sentryRCA.pathMappings": [ }' });
     const s = readWorkspaceFrameSettings(ws);
     assert.deepEqual(s.mappings, []);
     assert.match(s.warnings[0]!, /not valid JSON/);

@@ -213,7 +213,7 @@ describe('"more events" row', () => {
     assert.equal(missingEventCount({ ...ISSUE, count: 2 }, 5), 0, 'never negative');
     assert.equal(describeMoreEvents(ISSUE, 5).label, '1 more event in Sentry…');
     assert.equal(describeMoreEvents({ ...ISSUE, count: 1234 }, 5).label, '1,229 more events in Sentry…');
-    assert.match(describeMoreEvents(ISSUE, 5).tooltip!, /5 of 6 events are synced.*sentryRca\.eventsPerIssue/);
+    assert.match(describeMoreEvents(ISSUE, 5).tooltip!, /5 of 6 events are synced.*sentryRCA\.eventsPerIssue/);
   });
 
   test("opens the issue's event list in Sentry", () => {

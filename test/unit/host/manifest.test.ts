@@ -7,7 +7,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as ids from '../../../src/host/ids';
-import { Commands, CONFIG_SECTION, ContextKeys, ContextValues, Views } from '../../../src/host/ids';
+import {
+  Commands,
+  CONFIG_SECTION,
+  ContextKeys,
+  ContextValues,
+  LEGACY_CONFIG_SECTION,
+  Views,
+} from '../../../src/host/ids';
 import { DEFAULT_SETTINGS, SettingKeys, type Settings } from '../../../src/host/settings';
 import { repoRoot } from '../../support/paths';
 import { convert, nlsProblems, resolveNls, userVisibleStrings } from '../../../scripts/nls-strings.mjs';
@@ -16,7 +23,11 @@ type Json = Record<string, unknown>;
 
 /** What the code declares, keyed the way package.json is. */
 interface CodeIds {
+  /** The prefix of command, view and context ids (`sentryRca`). */
+  idPrefix: string;
+  /** The settings' section (`sentryRCA`), and the old one (`sentryRca`) whose keys are declared deprecated. */
   section: string;
+  legacySection: string;
   commands: string[];
   views: string[];
   contextKeys: string[];
@@ -27,7 +38,9 @@ interface CodeIds {
 
 function codeIds(): CodeIds {
   return {
+    idPrefix: Views.container,
     section: CONFIG_SECTION,
+    legacySection: LEGACY_CONFIG_SECTION,
     commands: Object.values(Commands),
     views: Object.values(Views),
     contextKeys: Object.values(ContextKeys),
@@ -114,7 +127,7 @@ function settingProperties(c: Json): Map<string, Json> {
 export function manifestMismatches(manifest: Json, code: CodeIds): string[] {
   const c = obj(manifest.contributes);
   const problems: string[] = [];
-  const section = code.section;
+  const section = code.idPrefix;
 
   // Commands: declared ⇔ in ids.ts; every reference names a declared one.
   const declared = arr(c.commands).map((x) => str(x.command));
@@ -163,7 +176,35 @@ export function manifestMismatches(manifest: Json, code: CodeIds): string[] {
       problems.push(`context key ${k} (ContextKeys in ids.ts) is used by no when clause in package.json`);
 
   // Settings: keys ⇔ SettingKeys, defaults equal DEFAULT_SETTINGS; referenced settings exist.
-  const props = settingProperties(c);
+  const all = settingProperties(c);
+  const oldName = (key: string) => `${code.legacySection}.${key.slice(code.section.length + 1)}`;
+  const newName = (key: string) => `${code.section}.${key.slice(code.legacySection.length + 1)}`;
+  const isOld = (key: string) => key.startsWith(`${code.legacySection}.`) && !key.startsWith(`${code.section}.`);
+  const props = new Map([...all].filter(([k]) => !isOld(k)));
+  // Old names: each deprecated, pointing at its live new name, with the same type and default.
+  for (const [key, p] of all) {
+    if (!isOld(key)) continue;
+    const live = props.get(newName(key));
+    if (!live) {
+      problems.push(`old setting ${key} has no new setting ${newName(key)} in package.json`);
+      continue;
+    }
+    if (!str(p.markdownDeprecationMessage).includes(`#${newName(key)}#`))
+      problems.push(`old setting ${key}: markdownDeprecationMessage does not link #${newName(key)}#`);
+    if (!isDeepStrictEqual(p.type, live.type) || !isDeepStrictEqual(p.default, live.default))
+      problems.push(`old setting ${key}: type or default differs from ${newName(key)}`);
+    if (p.scope !== live.scope) problems.push(`old setting ${key}: scope differs from ${newName(key)}`);
+  }
+  for (const key of props.keys())
+    if (!all.has(oldName(key)))
+      problems.push(`setting ${key} has no deprecated old name ${oldName(key)} in package.json`);
+  // Restricted Mode must hold back a setting under either name.
+  const restricted = arr(obj(obj(manifest.capabilities).untrustedWorkspaces).restrictedConfigurations as unknown).map(
+    (x) => str(x),
+  );
+  for (const key of restricted)
+    if (!isOld(key) && !restricted.includes(oldName(key)))
+      problems.push(`restrictedConfigurations lists ${key} but not its old name ${oldName(key)}`);
   for (const [key, p] of props) {
     if (!code.settings.has(key)) {
       problems.push(`setting ${key} is in package.json but not in SettingKeys (host/settings.ts)`);
@@ -180,8 +221,8 @@ export function manifestMismatches(manifest: Json, code: CodeIds): string[] {
       problems.push(
         `setting ${key} is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration`,
       );
-  for (const r of settingReferences(c, section)) {
-    // A section such as `sentryRca.ai` (opens the settings UI filtered to it) is fine when some setting is under it.
+  for (const r of settingReferences(c, code.section)) {
+    // A section such as `sentryRCA.ai` (opens the settings UI filtered to it) is fine when some setting is under it.
     if (!props.has(r.key) && ![...props.keys()].some((k) => k.startsWith(`${r.key}.`)))
       problems.push(`${r.where} refers to setting ${r.key}, which package.json does not declare`);
   }
@@ -212,9 +253,10 @@ describe('package.json ↔ code', () => {
   test('the checker sees a real manifest: dozens of ids, every setting with a default', () => {
     const code = codeIds();
     assert.ok(code.commands.length >= 20 && code.settings.size >= 15, 'ids.ts and settings.ts were read');
-    assert.equal(settingProperties(contributes(manifest())).size, code.settings.size);
+    // Each setting twice: its name, and its old name declared deprecated.
+    assert.equal(settingProperties(contributes(manifest())).size, 2 * code.settings.size);
     assert.ok(
-      commandReferences(contributes(manifest()), CONFIG_SECTION).length >= 20,
+      commandReferences(contributes(manifest()), code.idPrefix).length >= 20,
       'menus and walkthrough links were read',
     );
   });
@@ -239,20 +281,53 @@ describe('package.json ↔ code', () => {
   test('a setting in the code without a manifest entry fails, and the reverse, and a default that differs', () => {
     const m = manifest();
     const props = contributes(m).configuration.properties;
+    delete props['sentryRCA.logs.sources'];
     delete props['sentryRca.logs.sources'];
-    props['sentryRca.unknown'] = { type: 'string', default: '' };
+    props['sentryRCA.unknown'] = { type: 'string', default: '' };
+    props['sentryRca.unknown'] = {
+      type: 'string',
+      default: '',
+      markdownDeprecationMessage: 'Renamed to `#sentryRCA.unknown#`.',
+    };
+    (props['sentryRCA.eventsPerIssue'] as Json).default = 7;
     (props['sentryRca.eventsPerIssue'] as Json).default = 7;
     assert.deepEqual(manifestMismatches(m, codeIds()).sort(), [
-      'setting sentryRca.eventsPerIssue: package.json default 7 differs from DEFAULT_SETTINGS 5',
-      'setting sentryRca.logs.sources is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration',
-      'setting sentryRca.unknown is in package.json but not in SettingKeys (host/settings.ts)',
+      'setting sentryRCA.eventsPerIssue: package.json default 7 differs from DEFAULT_SETTINGS 5',
+      'setting sentryRCA.logs.sources is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration',
+      'setting sentryRCA.unknown is in package.json but not in SettingKeys (host/settings.ts)',
       // The step's "Add Log Sources" link (it completes on a context key, not on the setting changing).
-      'walkthrough step logSources refers to setting sentryRca.logs.sources, which package.json does not declare',
+      'walkthrough step logSources refers to setting sentryRCA.logs.sources, which package.json does not declare',
     ]);
     const code = codeIds();
     code.settings.set('sentryRca.trust.newThing', false);
     assert.deepEqual(manifestMismatches(manifest(), code), [
       'setting sentryRca.trust.newThing is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration',
+    ]);
+  });
+
+  test('every old sentryRca.* name is declared deprecated, links its new name, and has its type, default and scope', () => {
+    const m = manifest();
+    const props = contributes(m).configuration.properties;
+    delete props['sentryRca.organization'];
+    (props['sentryRca.projects'] as Json).type = 'string';
+    (props['sentryRca.allowHttp'] as Json).scope = 'window';
+    (props['sentryRca.baseUrl'] as Json).markdownDeprecationMessage = 'Deprecated.';
+    props['sentryRca.ghost'] = {
+      type: 'string',
+      default: '',
+      markdownDeprecationMessage: 'Renamed to `#sentryRCA.ghost#`.',
+    };
+    const untrusted = obj(obj(m.capabilities).untrustedWorkspaces);
+    untrusted.restrictedConfigurations = arr(untrusted.restrictedConfigurations).filter(
+      (k) => (k as unknown) !== 'sentryRca.ai.baseUrl',
+    );
+    assert.deepEqual(manifestMismatches(m, codeIds()), [
+      'old setting sentryRca.baseUrl: markdownDeprecationMessage does not link #sentryRCA.baseUrl#',
+      'old setting sentryRca.projects: type or default differs from sentryRCA.projects',
+      'old setting sentryRca.allowHttp: scope differs from sentryRCA.allowHttp',
+      'old setting sentryRca.ghost has no new setting sentryRCA.ghost in package.json',
+      'setting sentryRCA.organization has no deprecated old name sentryRca.organization in package.json',
+      'restrictedConfigurations lists sentryRCA.ai.baseUrl but not its old name sentryRca.ai.baseUrl',
     ]);
   });
 
@@ -286,6 +361,7 @@ describe('package.json ↔ code', () => {
 
   test('every sentryRca.* string in src names an id of ids.ts or a declared setting (a typo in the CLI fails here)', () => {
     const known = new Set<string>(codeIds().settings.keys());
+    for (const k of Object.values(SettingKeys)) known.add(`${LEGACY_CONFIG_SECTION}.${k}`);
     for (const v of Object.values(ids)) {
       if (typeof v === 'string') known.add(v);
       else if (v && typeof v === 'object') for (const x of Object.values(v)) if (typeof x === 'string') known.add(x);
@@ -304,9 +380,11 @@ describe('package.json ↔ code', () => {
     let seen = 0;
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      // 'sentryRca.x' literals, and `${CONFIG_SECTION}.x` templates.
+      // 'sentryRca.x' (ids) and 'sentryRCA.x' (settings) literals, and `${CONFIG_SECTION}.x` templates.
       const found = [
-        ...[...text.matchAll(new RegExp(`['"\`](${CONFIG_SECTION}\\.[\\w.]+)['"\`]`, 'g'))].map((m) => m[1]!),
+        ...[...text.matchAll(new RegExp(`['"\`]((?:${CONFIG_SECTION}|${Views.container})\\.[\\w.]+)['"\`]`, 'g'))].map(
+          (m) => m[1]!,
+        ),
         ...[...text.matchAll(/\$\{CONFIG_SECTION\}\.([\w.]+)/g)].map(
           (m) => `${CONFIG_SECTION}.${m[1]!.replace(/\.$/, '')}`,
         ),

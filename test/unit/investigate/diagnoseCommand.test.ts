@@ -144,7 +144,7 @@ describe('diagnose command', () => {
     mkdirSync(join(s.root, '.vscode'), { recursive: true });
     writeFileSync(
       join(s.root, '.vscode/settings.json'),
-      '{\n  // comment\n  "sentryRca.logs.sources": ["bad host=file:/var/log/x.log"],\n}\n',
+      '{\n  // comment\n  "sentryRCA.logs.sources": ["bad host=file:/var/log/x.log"],\n}\n',
     );
     try {
       await assert.rejects(run({ workspaceSettings: true }), (e: Error & { kind?: string }) => e.kind === 'usage');
@@ -152,7 +152,7 @@ describe('diagnose command', () => {
       assert.equal(code, 0);
       assert.match(
         err,
-        /ignoring sentryRca\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/,
+        /ignoring sentryRCA\.logs\.sources from .*settings\.json .*pass --workspace-settings to use them/,
       );
     } finally {
       rmSync(join(s.root, '.vscode'), { recursive: true, force: true });

@@ -170,7 +170,7 @@ describe('log sources from settings and --logs', () => {
   test('HOST=SPEC and the HOST:SPEC form of the setting both parse', () => {
     const r = parseLogSources(
       ['web1=file:/var/log/app/*.log', 'web2:journald:api.service', ' db1=docker:postgres '],
-      'sentryRca.logs.sources',
+      'sentryRCA.logs.sources',
     );
     assert.deepEqual(
       r.map((x) => x.host),
@@ -183,8 +183,8 @@ describe('log sources from settings and --logs', () => {
   });
   test('a bad entry is a usage error that names where it came from', () => {
     assert.throws(
-      () => parseLogSources(['web1'], 'sentryRca.logs.sources'),
-      (e: Error & { kind?: string }) => e.kind === 'usage' && /^sentryRca\.logs\.sources: /.test(e.message),
+      () => parseLogSources(['web1'], 'sentryRCA.logs.sources'),
+      (e: Error & { kind?: string }) => e.kind === 'usage' && /^sentryRCA\.logs\.sources: /.test(e.message),
     );
     assert.throws(
       () => parseLogSources(['web1=file:relative.log'], '--logs'),

@@ -1,4 +1,4 @@
-// sentryRca.ai.provider: a repository picks among the user's own destinations, but cannot turn the AI on
+// sentryRCA.ai.provider: a repository picks among the user's own destinations, but cannot turn the AI on
 // when the user's own value is `none`; the model selector setting as a vscode.lm selector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

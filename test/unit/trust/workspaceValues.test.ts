@@ -110,7 +110,7 @@ describe('plain http for Sentry', () => {
         e instanceof RcaError &&
         e.kind === 'usage' &&
         /clear text/.test(e.message) &&
-        /sentryRca\.allowHttp/.test(e.hint ?? ''),
+        /sentryRCA\.allowHttp/.test(e.hint ?? ''),
     );
     assert.doesNotThrow(() => make('http://sentry.example.com', true));
     assert.doesNotThrow(() => make('http://127.0.0.1:9000'));

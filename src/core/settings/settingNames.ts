@@ -1,0 +1,21 @@
+/**
+ * The section of the extension's settings, and the one it had before: VS Code's Settings editor makes a
+ * setting's label from its key, so `sentryRca.baseUrl` read "Sentry Rca: Base Url" and `sentryRCA.baseUrl`
+ * reads "Sentry RCA: Base Url". Values under the old names still count (renamedLayers.ts) and are moved
+ * to the new ones (settingsMigration.ts).
+ */
+export const SETTINGS_SECTION = 'sentryRCA';
+export const LEGACY_SETTINGS_SECTION = 'sentryRca';
+
+/** `sentryRCA.<key>`. */
+export const settingName = (key: string): string => `${SETTINGS_SECTION}.${key}`;
+/** `sentryRca.<key>`: the name the setting had before the rename. */
+export const legacySettingName = (key: string): string => `${LEGACY_SETTINGS_SECTION}.${key}`;
+
+/**
+ * A setting's value in one settings file read as JSON (a repository's `.vscode/settings.json`, for the
+ * CLI): the new name wins, the old one still counts. `undefined` when the file sets neither.
+ */
+export function settingInFile(file: Record<string, unknown>, key: string): unknown {
+  return file[settingName(key)] ?? file[legacySettingName(key)];
+}
