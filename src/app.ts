@@ -51,7 +51,7 @@ export interface SentryRcaTestApi {
     readonly config: Pick<Config, 'settings' | 'syncIntervalMs'>;
     readonly tokens: Pick<TokenStore, 'get' | 'set'>;
     /** Tests answer the consent modal by replacing `confirm` (and assert the question's text). */
-    readonly trust: Pick<WorkspaceValueTrust, 'confirm' | 'layers'>;
+    readonly trust: Pick<WorkspaceValueTrust, 'confirm' | 'layers' | 'decision' | 'request'>;
     readonly restricted: Pick<RestrictedMode, 'active' | 'shown'>;
     readonly store: Pick<StoreHandle, 'ready' | 'meta' | 'projects' | 'issues' | 'issue' | 'findIssue' | 'events'>;
     readonly scheduler: Pick<SyncScheduler, 'state' | 'isStarted'>;

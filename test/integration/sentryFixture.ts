@@ -40,7 +40,8 @@ export async function startIntegrationSentry(): Promise<IntegrationSentry> {
     settings: {
       'sentryRCA.baseUrl': sentry.url,
       'sentryRCA.organization': sentry.org,
-      'sentryRCA.syncIntervalMinutes': 10,
+      // Under its old name: activation moves it to sentryRCA.syncIntervalMinutes (7b-settings-rename checks).
+      'sentryRca.syncIntervalMinutes': 10,
     },
     close: async () => {
       await sentry.close();
