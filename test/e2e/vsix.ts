@@ -160,6 +160,13 @@ async function main(): Promise<void> {
       // The manifest's `order`: where Sentry is and which organization come first.
       if (labels[0] !== 'Base Url' || labels[1] !== 'Organization')
         throw new Error(`the settings start with ${labels.slice(0, 3).join(', ')}`);
+      // VS Code makes the label from the key: `sentryRCA.baseUrl` reads "Sentry RCA: Base Url" (the old
+      // `sentryRca.*` names, declared deprecated, are hidden unless set).
+      const first = editor.locator('.setting-item-contents .setting-item-title').first();
+      const title = ((await first.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      if (title !== 'Sentry RCA: Base Url') throw new Error(`the first setting reads "${title}"`);
+      const shown = (await editor.locator('.settings-body').textContent()) ?? '';
+      if (/Sentry Rca/.test(shown)) throw new Error('the Settings editor still shows "Sentry Rca"');
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(SHOTS, 'settings-dark.png') });
     });
@@ -167,11 +174,14 @@ async function main(): Promise<void> {
     await check('in the light theme the extension page and the settings read as well (screenshots)', async () => {
       await setColorTheme(page, 'vs');
       await page.screenshot({ path: join(SHOTS, 'settings-light.png') });
+      await settingsAt900(page, 'light');
       await openExtensionPage(page);
       await readmeImagesLoaded(page, readmeImagePaths(readFileSync(join(projectRoot, 'README.md'), 'utf8')).length);
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(SHOTS, 'extension-page-light.png') });
       await setColorTheme(page, 'vs-dark');
+      await runCommand(page, 'Sentry RCA: Open Settings');
+      await settingsAt900(page, 'dark');
       await runCommand(page, 'View: Close All Editors');
     });
 
@@ -436,6 +446,23 @@ async function readmeImagesLoaded(page: Page, count: number): Promise<void> {
   }, 20_000);
   const text = (await readme.locator('body').textContent()) ?? '';
   if (/Screenshot taken by/.test(text)) throw new Error('the extension page still says "Screenshot taken by…"');
+}
+
+/** The Settings editor at 900×700 (the labels still read "Sentry RCA: …"), then back to 1280×800. */
+async function settingsAt900(page: Page, theme: 'dark' | 'light'): Promise<void> {
+  await page.setViewportSize({ width: 900, height: 700 });
+  try {
+    const editor = page.locator('.settings-editor');
+    const first = editor.locator('.setting-item-contents .setting-item-title').first();
+    await waitFor(async () => {
+      const title = ((await first.textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+      return title === 'Sentry RCA: Base Url' ? null : `the first setting at 900 px reads "${title}"`;
+    }, 15_000);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, `settings-900-${theme}.png`) });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 }
 
 /** Switches between the light and dark theme with VS Code's own command and waits until the workbench
