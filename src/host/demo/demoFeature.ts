@@ -14,7 +14,7 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { DEMO_TOKEN, type DemoState } from '../../demo/constants';
 import type { ConsentSetting } from '../../core/trust/workspaceValues';
-import { Commands, CONFIG_SECTION, Views } from '../ids';
+import { Commands, CONFIG_SECTION, LEGACY_CONFIG_SECTION, Views } from '../ids';
 import { reportError } from '../notify';
 import { TRUST_ACTION } from '../trust/restrictedMode';
 import { demoPaths, ensureDemoServer, type DemoPaths } from './demoServer';
@@ -179,8 +179,19 @@ export class DemoFeature extends DisposableBase {
       [`${CONFIG_SECTION}.logs.sources`]: state.ssh?.logSources,
     };
     if (state.sshNote) this.log.warn(`[demo] ${state.sshNote}`);
-    if (Object.entries(want).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v))) return;
+    // The demo folder is the extension's own: a demo made before the settings' rename moves to the new names.
+    const legacy = Object.keys(settings).filter((k) => k.startsWith(`${LEGACY_CONFIG_SECTION}.`));
+    if (
+      legacy.length === 0 &&
+      Object.entries(want).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v))
+    )
+      return;
     const next: Record<string, unknown> = { ...settings };
+    for (const k of legacy) {
+      const renamed = `${CONFIG_SECTION}${k.slice(LEGACY_CONFIG_SECTION.length)}`;
+      if (next[renamed] === undefined) next[renamed] = next[k];
+      delete next[k];
+    }
     for (const [k, v] of Object.entries(want)) {
       if (v === undefined) delete next[k];
       else next[k] = v;
