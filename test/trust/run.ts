@@ -50,7 +50,9 @@ async function main(): Promise<void> {
           {
             'sentryRCA.baseUrl': sentry.url,
             'sentryRCA.ai.baseUrl': 'http://127.0.0.1:9/v1',
-            'sentryRCA.logs.sources': [`buildhost:cmd:touch ${marker}`],
+            // Under its old name (sentryRca.*, still read): the same consent, the same Restricted Mode.
+            'sentryRca.logs.sources': [`buildhost:cmd:touch ${marker}`],
+            'sentryRca.editor.codeLens': true,
             // Application scope: a workspace cannot accept a clear-text token for the user.
             'sentryRCA.allowHttp': true,
           },

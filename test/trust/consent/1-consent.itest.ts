@@ -54,6 +54,13 @@ describe('a hostile repository (trusted window)', () => {
     assert.equal(a.app.config.settings.aiBaseUrl, 'http://127.0.0.1:9/v1');
     assert.deepEqual(a.app.config.settings.logSources, []);
     assert.equal(a.app.config.settings.allowHttp, false, 'sentryRCA.allowHttp is never taken from a workspace');
+    // The log source is under its old name: read as the workspace's value, still waiting for a yes.
+    assert.equal(a.app.trust.decision('logSources', []).state, 'pending');
+    // The repository's file keeps its old names until the user picks "Update" in the offer.
+    assert.equal(a.app.settingsMigration.workspaceScopes().length, 1);
+    assert.ok(
+      readFileSync(join(cfg.workspace, '.vscode', 'settings.json'), 'utf8').includes('"sentryRca.logs.sources"'),
+    );
     assert.equal(
       await a.app.tokens.get(),
       undefined,

@@ -27,6 +27,10 @@ describe('a hostile repository in Restricted Mode', () => {
   it("the repository's restricted settings are not even read, and no token leaves", async () => {
     assert.equal(a.app.config.settings.baseUrl, 'http://127.0.0.1:9');
     assert.deepEqual(a.app.config.settings.logSources, []);
+    // Under its old name too (restrictedConfigurations lists both names): VS Code does not hand it over.
+    assert.equal(a.app.trust.layers('logSources').workspaceValue, undefined);
+    // An untrusted repository's files are not offered an update (nor rewritten).
+    assert.equal((await a.app.settingsMigration.started)?.workspace, 'untrusted');
     assert.equal(await a.app.tokens.get(), undefined, 'the demo marker stored no token');
     await a.app.tokens.set(cfg.token);
     const shownBefore = a.app.restricted.shown;
