@@ -1,7 +1,8 @@
 /**
  * The frame-mapping settings a workspace carries in `.vscode/settings.json`: `sentryRCA.pathMappings`
- * (or its old name `sentryRca.pathMappings`) and `files.exclude`. The CLI reads them so that `sentry-rca frames` maps exactly as the extension
- * does in the same folder. VS Code writes that file as JSON with comments and trailing commas.
+ * (or its old name `sentryRca.pathMappings`) and `files.exclude`. The CLI reads them so that
+ * `sentry-rca frames` maps exactly as the extension does in the same folder. VS Code writes that file
+ * as JSON with comments and trailing commas.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
