@@ -55,7 +55,10 @@ export class SettingsMigration extends DisposableBase {
     return migrateScope(KEYS, scope('user settings', vscode.ConfigurationTarget.Global), this.log);
   }
 
-  /** The workspace's settings files that still use old names: the workspace's, and each folder's in a multi-root workspace. */
+  /**
+   * The workspace's settings files that still use old names: `.vscode/settings.json` of a folder, or in
+   * a multi-root workspace the `.code-workspace` file and each folder's `.vscode/settings.json`.
+   */
   workspaceScopes(): SettingsScope[] {
     const scopes: SettingsScope[] = [];
     const file = vscode.workspace.workspaceFile;
