@@ -14,13 +14,13 @@ import {
   type MigrationResult,
   type SettingsScope,
 } from '../core/settings/settingsMigration';
+import { RENAMED_SETTING_KEYS } from '../core/settings/settingNames';
 import { LEGACY_CONFIG_SECTION, StateKeys } from './ids';
-import { SettingKeys } from './settings';
 
 export const UPDATE_ACTION = 'Update';
 export const NOT_NOW_ACTION = 'Not now';
 
-const KEYS: readonly string[] = Object.values(SettingKeys);
+const KEYS = RENAMED_SETTING_KEYS;
 
 /** How the workspace offer ended. */
 export type WorkspaceOffer = 'nothing-to-do' | 'untrusted' | 'declined-before' | 'updated' | 'not-now' | 'dismissed';

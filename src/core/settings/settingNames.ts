@@ -7,6 +7,35 @@
 export const SETTINGS_SECTION = 'sentryRCA';
 export const LEGACY_SETTINGS_SECTION = 'sentryRca';
 
+/**
+ * The settings that existed under the old section when it was renamed: these are declared (deprecated)
+ * under their old names too, and migrated. A setting added since has only its new name.
+ */
+export const RENAMED_SETTING_KEYS: readonly string[] = [
+  'baseUrl',
+  'organization',
+  'projects',
+  'minLevel',
+  'syncIntervalMinutes',
+  'eventsPerIssue',
+  'eagerEventIssues',
+  'pathMappings',
+  'editor.codeLens',
+  'editor.problems',
+  'ai.provider',
+  'ai.vscodeModel',
+  'ai.model',
+  'ai.baseUrl',
+  'ai.evidenceTokens',
+  'ssh.configFile',
+  'logs.sources',
+  'allowHttp',
+  'alerts.minLevel',
+  'alerts.projects',
+  'alerts.environments',
+  'alerts.release',
+];
+
 /** `sentryRCA.<key>`. */
 export const settingName = (key: string): string => `${SETTINGS_SECTION}.${key}`;
 /** `sentryRca.<key>`: the name the setting had before the rename. */

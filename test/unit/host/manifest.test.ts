@@ -16,6 +16,7 @@ import {
   Views,
 } from '../../../src/host/ids';
 import { DEFAULT_SETTINGS, SettingKeys, type Settings } from '../../../src/host/settings';
+import { RENAMED_SETTING_KEYS } from '../../../src/core/settings/settingNames';
 import { repoRoot } from '../../support/paths';
 import { convert, nlsProblems, resolveNls, userVisibleStrings } from '../../../scripts/nls-strings.mjs';
 
@@ -28,6 +29,8 @@ interface CodeIds {
   /** The settings' section (`sentryRCA`), and the old one (`sentryRca`) whose keys are declared deprecated. */
   section: string;
   legacySection: string;
+  /** Keys (below the section) that had an old name when the section was renamed. */
+  renamed: readonly string[];
   commands: string[];
   views: string[];
   contextKeys: string[];
@@ -41,6 +44,7 @@ function codeIds(): CodeIds {
     idPrefix: Views.container,
     section: CONFIG_SECTION,
     legacySection: LEGACY_CONFIG_SECTION,
+    renamed: RENAMED_SETTING_KEYS,
     commands: Object.values(Commands),
     views: Object.values(Views),
     contextKeys: Object.values(ContextKeys),
@@ -195,9 +199,17 @@ export function manifestMismatches(manifest: Json, code: CodeIds): string[] {
       problems.push(`old setting ${key}: type or default differs from ${newName(key)}`);
     if (p.scope !== live.scope) problems.push(`old setting ${key}: scope differs from ${newName(key)}`);
   }
+  // Old names exactly for the settings that existed at the rename; a setting added since has none.
   for (const key of props.keys())
-    if (!all.has(oldName(key)))
-      problems.push(`setting ${key} has no deprecated old name ${oldName(key)} in package.json`);
+    if (code.renamed.includes(key.slice(code.section.length + 1)) !== all.has(oldName(key)))
+      problems.push(
+        all.has(oldName(key))
+          ? `old setting ${oldName(key)} is declared, but ${key} is not in RENAMED_SETTING_KEYS (settings added after the rename have no old name)`
+          : `setting ${key} has no deprecated old name ${oldName(key)} in package.json`,
+      );
+  for (const key of code.renamed)
+    if (!code.settings.has(`${code.section}.${key}`))
+      problems.push(`RENAMED_SETTING_KEYS names ${key}, which SettingKeys (host/settings.ts) does not define`);
   // Restricted Mode must hold back a setting under either name.
   const restricted = arr(obj(obj(manifest.capabilities).untrustedWorkspaces).restrictedConfigurations as unknown).map(
     (x) => str(x),
@@ -254,7 +266,7 @@ describe('package.json ↔ code', () => {
     const code = codeIds();
     assert.ok(code.commands.length >= 20 && code.settings.size >= 15, 'ids.ts and settings.ts were read');
     // Each setting twice: its name, and its old name declared deprecated.
-    assert.equal(settingProperties(contributes(manifest())).size, 2 * code.settings.size);
+    assert.equal(settingProperties(contributes(manifest())).size, code.settings.size + RENAMED_SETTING_KEYS.length);
     assert.ok(
       commandReferences(contributes(manifest()), code.idPrefix).length >= 20,
       'menus and walkthrough links were read',
@@ -284,11 +296,6 @@ describe('package.json ↔ code', () => {
     delete props['sentryRCA.logs.sources'];
     delete props['sentryRca.logs.sources'];
     props['sentryRCA.unknown'] = { type: 'string', default: '' };
-    props['sentryRca.unknown'] = {
-      type: 'string',
-      default: '',
-      markdownDeprecationMessage: 'Renamed to `#sentryRCA.unknown#`.',
-    };
     (props['sentryRCA.eventsPerIssue'] as Json).default = 7;
     (props['sentryRca.eventsPerIssue'] as Json).default = 7;
     assert.deepEqual(manifestMismatches(m, codeIds()).sort(), [
@@ -299,9 +306,9 @@ describe('package.json ↔ code', () => {
       'walkthrough step logSources refers to setting sentryRCA.logs.sources, which package.json does not declare',
     ]);
     const code = codeIds();
-    code.settings.set('sentryRca.trust.newThing', false);
+    code.settings.set('sentryRCA.trust.newThing', false);
     assert.deepEqual(manifestMismatches(manifest(), code), [
-      'setting sentryRca.trust.newThing is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration',
+      'setting sentryRCA.trust.newThing is in SettingKeys (host/settings.ts) but not in package.json contributes.configuration',
     ]);
   });
 
@@ -328,6 +335,17 @@ describe('package.json ↔ code', () => {
       'old setting sentryRca.ghost has no new setting sentryRCA.ghost in package.json',
       'setting sentryRCA.organization has no deprecated old name sentryRca.organization in package.json',
       'restrictedConfigurations lists sentryRCA.ai.baseUrl but not its old name sentryRca.ai.baseUrl',
+    ]);
+    // A setting added after the rename has no old name; one that existed then cannot lose its own.
+    const code = { ...codeIds(), renamed: RENAMED_SETTING_KEYS.filter((k) => k !== 'baseUrl') };
+    code.settings = new Map([...code.settings, ['sentryRCA.added', '']]);
+    const added = manifest();
+    contributes(added).configuration.properties['sentryRCA.added'] = { type: 'string', default: '' };
+    assert.deepEqual(manifestMismatches(added, code), [
+      'old setting sentryRca.baseUrl is declared, but sentryRCA.baseUrl is not in RENAMED_SETTING_KEYS (settings added after the rename have no old name)',
+    ]);
+    assert.deepEqual(manifestMismatches(manifest(), { ...codeIds(), renamed: [...RENAMED_SETTING_KEYS, 'ghost'] }), [
+      'RENAMED_SETTING_KEYS names ghost, which SettingKeys (host/settings.ts) does not define',
     ]);
   });
 
