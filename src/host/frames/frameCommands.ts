@@ -149,7 +149,7 @@ export class FrameOpener implements vscode.Disposable {
  * Appends to the workspace's own value (not the merged one Config reads), so user-level mappings are not
  * copied into it. A workspace still on the old name gets the list under the new name, without the old entry.
  */
-async function writeMapping(mapping: PathMapping): Promise<void> {
+export async function writeMapping(mapping: PathMapping): Promise<void> {
   const current = renamedLayers()(SettingKeys.pathMappings).workspaceValue;
   await vscode.workspace
     .getConfiguration(CONFIG_SECTION)

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { SentryRcaTestApi } from '../../../src/app';
 import { parseJsonc } from '../../../src/core/frames/workspaceSettings';
 import type { ConsentQuestion } from '../../../src/core/trust/consentQuestion';
+import { writeMapping } from '../../../src/host/frames/frameCommands';
 import { StateKeys } from '../../../src/host/ids';
 import { NOT_NOW_ACTION, UPDATE_ACTION } from '../../../src/host/settingsMigration';
 import { api, sentryEnv, waitFor } from './helpers';
@@ -173,5 +174,17 @@ describe('settings renamed from sentryRca.* to sentryRCA.*', () => {
     assert.equal(a.app.config.settings.aiModel, 'workspace-model');
     assert.equal(a.app.trust.decision('baseUrl', '').state, 'pending');
     assert.equal(a.app.config.settings.baseUrl, url);
+  });
+
+  it('"Add Path Mapping…" in a workspace still on the old name appends to its list under the new name', async () => {
+    const old = { from: '/srv/old/', to: '${workspaceFolder}/' };
+    const added = { from: '/srv/new/', to: '${workspaceFolder}/lib/' };
+    await vscode.workspace.getConfiguration('sentryRca').update('pathMappings', [old], W);
+    await waitFor('the old-name mappings read', () => a.app.config.settings.pathMappings.length === 1);
+    await writeMapping(added);
+    const file = readFile();
+    assert.deepEqual(file['sentryRCA.pathMappings'], [old, added]);
+    assert.equal(file['sentryRca.pathMappings'], undefined, 'the old entry is gone, not left to confuse');
+    await waitFor('both mappings read', () => a.app.config.settings.pathMappings.length === 2);
   });
 });
