@@ -39,7 +39,11 @@ export class SettingsMigration extends DisposableBase {
   ) {
     super();
     // A workspace trusted later gets the offer then.
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.offerWorkspaceUpdate()));
+    this.register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() =>
+        this.offerWorkspaceUpdate().catch((e: unknown) => this.log.error(e instanceof Error ? e : String(e))),
+      ),
+    );
   }
 
   start(): void {
