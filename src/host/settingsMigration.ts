@@ -60,19 +60,18 @@ export class SettingsMigration extends DisposableBase {
   }
 
   /**
-   * The workspace's settings files that still use old names: `.vscode/settings.json` of a folder, or in
-   * a multi-root workspace the `.code-workspace` file and each folder's `.vscode/settings.json`.
+   * The workspace settings file that still uses old names: the folder's `.vscode/settings.json`, or in a
+   * multi-root workspace the `.code-workspace` file. Not the folders' own files there: every one of these
+   * settings is window-scoped, so VS Code neither reads nor writes folder values of them in a multi-root
+   * workspace (under either name); a folder's file gets the offer when that folder is opened by itself.
    */
   workspaceScopes(): SettingsScope[] {
-    const scopes: SettingsScope[] = [];
     const file = vscode.workspace.workspaceFile;
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    if (file) scopes.push(scope(file.fsPath, vscode.ConfigurationTarget.Workspace));
-    else if (folders[0]) scopes.push(scope(settingsFile(folders[0].uri), vscode.ConfigurationTarget.Workspace));
-    if (file)
-      for (const f of folders)
-        scopes.push(scope(settingsFile(f.uri), vscode.ConfigurationTarget.WorkspaceFolder, f.uri));
-    return scopes.filter((s) => planMigration(KEYS, s).length > 0);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const label = file ? file.fsPath : folder ? vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json').fsPath : '';
+    if (!label) return [];
+    const s = scope(label, vscode.ConfigurationTarget.Workspace);
+    return planMigration(KEYS, s).length > 0 ? [s] : [];
   }
 
   /** Offers once (per trusted workspace) to move the workspace's old names; "Update" moves them. */
@@ -87,13 +86,11 @@ export class SettingsMigration extends DisposableBase {
     // An untrusted repository's files are not touched; the old names still apply (with consent where needed).
     if (!vscode.workspace.isTrusted) return 'untrusted';
     if (this.state.get<boolean>(StateKeys.legacySettingsDeclined, false)) return 'declined-before';
-    const where =
-      scopes.length === 1 && !vscode.workspace.workspaceFile ? '.vscode/settings.json' : 'its settings files';
-    const pick = await this.ask(
-      `This workspace's settings use the old names \`${LEGACY_CONFIG_SECTION}.*\`. Update ${where}?`,
-      UPDATE_ACTION,
-      NOT_NOW_ACTION,
-    );
+    const file = vscode.workspace.workspaceFile;
+    const where = file ? file.path.slice(file.path.lastIndexOf('/') + 1) : '.vscode/settings.json';
+    const question = `This workspace's settings use the old names \`${LEGACY_CONFIG_SECTION}.*\`. Update ${where}?`;
+    this.log.info(`[settings] asking: ${question}`);
+    const pick = await this.ask(question, UPDATE_ACTION, NOT_NOW_ACTION);
     if (pick === NOT_NOW_ACTION) {
       await this.state.update(StateKeys.legacySettingsDeclined, true);
       this.log.info('[settings] the workspace keeps its old setting names (Not now); they still apply');
@@ -119,23 +116,17 @@ export class SettingsMigration extends DisposableBase {
   }
 }
 
-function settingsFile(folder: vscode.Uri): string {
-  return vscode.Uri.joinPath(folder, '.vscode', 'settings.json').fsPath;
-}
-
-const FIELD = {
-  [vscode.ConfigurationTarget.Global]: 'globalValue',
-  [vscode.ConfigurationTarget.Workspace]: 'workspaceValue',
-  [vscode.ConfigurationTarget.WorkspaceFolder]: 'workspaceFolderValue',
-} as const;
-
 /** One settings file as a migration scope: full setting names read and written at exactly that target. */
-function scope(label: string, target: vscode.ConfigurationTarget, folder?: vscode.Uri): SettingsScope {
+function scope(
+  label: string,
+  target: vscode.ConfigurationTarget.Global | vscode.ConfigurationTarget.Workspace,
+): SettingsScope {
+  const field = target === vscode.ConfigurationTarget.Global ? 'globalValue' : 'workspaceValue';
   return {
     label,
-    read: (name) => vscode.workspace.getConfiguration(undefined, folder).inspect<unknown>(name)?.[FIELD[target]],
+    read: (name) => vscode.workspace.getConfiguration().inspect<unknown>(name)?.[field],
     write: async (name, value) => {
-      await vscode.workspace.getConfiguration(undefined, folder).update(name, value, target);
+      await vscode.workspace.getConfiguration().update(name, value, target);
     },
   };
 }

@@ -202,7 +202,10 @@ async function launch(
     dataRoot,
     remoteUri: (p) => `vscode-remote://127.0.0.1:${port}${p.startsWith('/') ? '' : '/'}${p}`,
     workbenchUrl: (payload) => {
-      const q = new URLSearchParams({ folder: opts.workspace });
+      // A `.code-workspace` file opens as a (multi-root) workspace, anything else as a folder.
+      const q = new URLSearchParams(
+        opts.workspace.endsWith('.code-workspace') ? { workspace: opts.workspace } : { folder: opts.workspace },
+      );
       if (payload) q.set('payload', JSON.stringify(payload));
       return `${url}/?${q.toString()}`;
     },

@@ -17,7 +17,7 @@ export interface SuiteRunOptions {
   /** Environment for the extension host, e.g. the test servers' URLs. */
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
-  /** Prepares the opened folder. */
+  /** The opened folder, or a `.code-workspace` file (a multi-root workspace). */
   workspace?: string;
   timeoutMs?: number;
   /** Run with workspace trust on (the folder opens in Restricted Mode). */
@@ -71,7 +71,7 @@ export async function runSuiteInVsCode(opts: SuiteRunOptions): Promise<SuiteCoun
   const scratch = mkdtempSync(join(tmpdir(), `sentry-rca-${opts.name}-`));
   const resultFile = join(scratch, 'result.json');
   const workspace = opts.workspace ?? join(scratch, 'workspace');
-  mkdirSync(workspace, { recursive: true });
+  if (!workspace.endsWith('.code-workspace')) mkdirSync(workspace, { recursive: true });
   const verbose = process.env.SENTRY_RCA_TEST_VERBOSE === '1';
   let counts: SuiteCounts = { passed: 0, failed: 1, skipped: 0 };
   try {
