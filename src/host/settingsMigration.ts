@@ -101,7 +101,7 @@ export class SettingsMigration extends DisposableBase {
     return 'updated';
   }
 
-  /** Moves the workspace's (and each folder's) old names; tells the user about any that stayed. */
+  /** Moves the workspace file's old names; tells the user about any that stayed. */
   async updateWorkspaceSettings(): Promise<MigrationResult[]> {
     const results: MigrationResult[] = [];
     for (const s of this.workspaceScopes()) {
