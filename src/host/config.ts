@@ -3,7 +3,7 @@ import { Emitter, type Event } from '../core/common/emitter';
 import { DisposableBase } from '../core/common/lifecycle';
 import { parsePathMappings } from '../core/frames/pathMappings';
 import { isLevel } from '../core/store/model';
-import type { ConsentSetting, WorkspaceValueDecision } from '../core/trust/workspaceValues';
+import type { ConsentSetting, SettingLayers, WorkspaceValueDecision } from '../core/trust/workspaceValues';
 import { effectiveProvider } from '../core/ai/providerChoice';
 import { effectiveValue } from '../core/settings/renamedLayers';
 import { CONFIG_SECTION } from './ids';
@@ -14,7 +14,7 @@ export { DEFAULT_SETTINGS, SettingKeys, type Settings } from './settings';
 
 /** Decides the value of a setting a workspace may only set with the user's consent (host/trust). */
 export interface WorkspaceValueGuard {
-  decision<T>(setting: ConsentSetting, fallback: T): WorkspaceValueDecision<T>;
+  decision<T>(setting: ConsentSetting, fallback: T, layers?: SettingLayers<T>): WorkspaceValueDecision<T>;
   /** Fires when the user allowed a workspace value: the effective settings changed. */
   onDidAllow: Event<ConsentSetting>;
 }
@@ -110,7 +110,7 @@ export class Config extends DisposableBase {
       [SettingKeys.logSources]: 'logSources',
     };
     const get = (k: string): unknown => {
-      if (consent[k]) return guard.decision<unknown>(consent[k], undefined).value;
+      if (consent[k]) return guard.decision<unknown>(consent[k], undefined, layers(k)).value;
       // VS Code ignores workspace values of these; read only the user's, whatever the version does.
       if (MACHINE_SCOPED.has(k)) return layers(k).globalValue;
       return effectiveValue(layers(k));

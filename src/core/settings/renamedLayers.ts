@@ -26,3 +26,27 @@ export function mergeRenamedLayers<T>(current: SettingLayers<T>, legacy: Setting
 export function effectiveValue<T>(layers: SettingLayers<T>): T | undefined {
   return layers.workspaceFolderValue ?? layers.workspaceValue ?? layers.globalValue ?? layers.defaultValue;
 }
+
+/**
+ * One setting's layers out of the layers of its whole section (VS Code's `inspect('sentryRCA')`: each
+ * layer an object tree such as `{ ai: { model: 'x' } }`). One inspect per section instead of one per
+ * setting: VS Code's inspect costs a fraction of a millisecond each, a whole read of 22 settings ~10 ms.
+ */
+export function layersAt<T>(section: SettingLayers<unknown> | undefined, key: string): SettingLayers<T> {
+  const path = key.split('.');
+  const pick = (tree: unknown): T | undefined => {
+    let v = tree;
+    for (const p of path) {
+      if (!v || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, p)) return undefined;
+      v = (v as Record<string, unknown>)[p];
+    }
+    return v as T;
+  };
+  const layers: SettingLayers<T> = {};
+  if (!section) return layers;
+  for (const layer of ['defaultValue', 'globalValue', 'workspaceValue', 'workspaceFolderValue'] as const) {
+    const v = pick(section[layer]);
+    if (v !== undefined) layers[layer] = v;
+  }
+  return layers;
+}

@@ -62,9 +62,14 @@ export class ConsentLedger extends DisposableBase {
     return this.deps.layers(setting) as SettingLayers<T>;
   }
 
-  decision<T>(setting: ConsentSetting, fallback: T): WorkspaceValueDecision<T> {
+  /** `layers`: the setting's layers when the caller has just read them (they cost an inspect). */
+  decision<T>(
+    setting: ConsentSetting,
+    fallback: T,
+    layers: SettingLayers<T> = this.layers<T>(setting),
+  ): WorkspaceValueDecision<T> {
     const allowed = new Set(this.deps.state.get<string[]>(this.deps.stateKey, []));
-    return decide(setting, this.layers<T>(setting), fallback, this.deps.workspaceId(), (fp) => allowed.has(fp));
+    return decide(setting, layers, fallback, this.deps.workspaceId(), (fp) => allowed.has(fp));
   }
 
   /**

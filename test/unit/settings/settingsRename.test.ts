@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Logger } from '../../../src/core/common/logger';
-import { effectiveValue, mergeRenamedLayers } from '../../../src/core/settings/renamedLayers';
+import { effectiveValue, layersAt, mergeRenamedLayers } from '../../../src/core/settings/renamedLayers';
 import { settingInFile } from '../../../src/core/settings/settingNames';
 import { migrateScope, planMigration, type SettingsScope } from '../../../src/core/settings/settingsMigration';
 import { ConsentLedger } from '../../../src/core/trust/consentLedger';
@@ -40,6 +40,24 @@ function recordingLog(): Logger & { lines: string[] } {
 }
 
 describe('reading a renamed setting', () => {
+  test("one setting's layers out of its section's (VS Code's object trees)", () => {
+    const section = {
+      defaultValue: { baseUrl: 'https://sentry.io', ai: { model: 'gpt-4o-mini', baseUrl: '' }, pathMappings: [] },
+      globalValue: { ai: { model: 'mine' } },
+      workspaceValue: { pathMappings: [{ from: '/a/', to: '/b/' }], ai: 'not an object' },
+    };
+    assert.deepEqual(layersAt(section, 'ai.model'), { defaultValue: 'gpt-4o-mini', globalValue: 'mine' });
+    assert.deepEqual(layersAt(section, 'pathMappings'), {
+      defaultValue: [],
+      workspaceValue: [{ from: '/a/', to: '/b/' }],
+    });
+    assert.deepEqual(layersAt(section, 'ai.baseUrl'), { defaultValue: '' });
+    // Never a prototype's property, nothing inside an array, nothing for an unset section.
+    assert.deepEqual(layersAt(section, 'constructor'), {});
+    assert.deepEqual(layersAt(section, 'pathMappings.length'), {});
+    assert.deepEqual(layersAt(undefined, 'baseUrl'), {});
+  });
+
   test('at one scope the new name wins; across scopes the usual precedence holds', () => {
     const current: SettingLayers<string> = { defaultValue: 'https://sentry.io', globalValue: 'https://mine' };
     const legacy: SettingLayers<string> = { globalValue: 'https://old-mine', workspaceValue: 'https://repo' };
