@@ -14,7 +14,9 @@ import {
   type MigrationResult,
   type SettingsScope,
 } from '../core/settings/settingsMigration';
+import { layersAt } from '../core/settings/renamedLayers';
 import { RENAMED_SETTING_KEYS } from '../core/settings/settingNames';
+import type { SettingLayers } from '../core/trust/workspaceValues';
 import { LEGACY_CONFIG_SECTION, StateKeys } from './ids';
 
 export const UPDATE_ACTION = 'Update';
@@ -116,16 +118,26 @@ export class SettingsMigration extends DisposableBase {
   }
 }
 
-/** One settings file as a migration scope: full setting names read and written at exactly that target. */
+/**
+ * One settings file as a migration scope: full setting names read and written at exactly that target.
+ * Reads go through one inspect per section (dropped after each write), not one per name.
+ */
 function scope(
   label: string,
   target: vscode.ConfigurationTarget.Global | vscode.ConfigurationTarget.Workspace,
 ): SettingsScope {
   const field = target === vscode.ConfigurationTarget.Global ? 'globalValue' : 'workspaceValue';
+  let sections = new Map<string, SettingLayers<unknown> | undefined>();
   return {
     label,
-    read: (name) => vscode.workspace.getConfiguration().inspect<unknown>(name)?.[field],
+    read: (name) => {
+      const dot = name.indexOf('.');
+      const section = name.slice(0, dot);
+      if (!sections.has(section)) sections.set(section, vscode.workspace.getConfiguration().inspect<unknown>(section));
+      return layersAt(sections.get(section), name.slice(dot + 1))[field];
+    },
     write: async (name, value) => {
+      sections = new Map();
       await vscode.workspace.getConfiguration().update(name, value, target);
     },
   };
