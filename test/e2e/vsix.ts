@@ -72,7 +72,8 @@ async function main(): Promise<void> {
     wb = await openWorkbench({
       workspace,
       dataRoot,
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      // A user upgrading from a version whose settings were `sentryRca.*`: activation moves the value.
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'sentryRca.alerts.minLevel': 'error' },
       viewport: { width: 1280, height: 800 },
       onLog: process.env.SENTRY_RCA_TEST_VERBOSE === '1' ? (l) => console.log(l) : undefined,
     });
@@ -115,6 +116,16 @@ async function main(): Promise<void> {
       if (!new RegExp(`_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}\\b`).test(text))
         throw new Error(`no extension host log shows ${EXTENSION_ID} activating (looked at ${logs.length} files)`);
       if (text.includes(projectRoot + '/dist')) throw new Error('the extension host loaded code from the source tree');
+    });
+
+    await check("activation moved the user's old-name setting to its new name in settings.json", async () => {
+      const file = join(dataRoot, 'data', 'User', 'settings.json');
+      await waitFor(async () => {
+        const text = readFileSync(file, 'utf8');
+        return /"sentryRCA\.alerts\.minLevel":\s*"error"/.test(text) && !text.includes('sentryRca.')
+          ? null
+          : `the user settings read: ${text}`;
+      }, 15_000);
     });
 
     await check('the .vsix README embeds every image the README shows and links only to packaged files', () => {
