@@ -42,6 +42,23 @@ export const settingName = (key: string): string => `${SETTINGS_SECTION}.${key}`
 export const legacySettingName = (key: string): string => `${LEGACY_SETTINGS_SECTION}.${key}`;
 
 /**
+ * A settings file's object with every old name moved to its new one (a value already under the new name
+ * stays, the old one goes): for files the extension owns, such as the demo folder's.
+ */
+export function withNewNames(file: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(file)) {
+    if (!k.startsWith(`${LEGACY_SETTINGS_SECTION}.`)) out[k] = v;
+  }
+  for (const [k, v] of Object.entries(file)) {
+    if (!k.startsWith(`${LEGACY_SETTINGS_SECTION}.`)) continue;
+    const renamed = settingName(k.slice(LEGACY_SETTINGS_SECTION.length + 1));
+    if (out[renamed] === undefined) out[renamed] = v;
+  }
+  return out;
+}
+
+/**
  * A setting's value in one settings file read as JSON (a repository's `.vscode/settings.json`, for the
  * CLI): the new name wins, the old one still counts. `undefined` when the file sets neither.
  */

@@ -14,6 +14,7 @@ import { DisposableBase } from '../../core/common/lifecycle';
 import { tagged, type Logger } from '../../core/common/logger';
 import { DEMO_TOKEN, type DemoState } from '../../demo/constants';
 import type { ConsentSetting } from '../../core/trust/workspaceValues';
+import { withNewNames } from '../../core/settings/settingNames';
 import { Commands, CONFIG_SECTION, LEGACY_CONFIG_SECTION, Views } from '../ids';
 import { reportError } from '../notify';
 import { TRUST_ACTION } from '../trust/restrictedMode';
@@ -180,18 +181,9 @@ export class DemoFeature extends DisposableBase {
     };
     if (state.sshNote) this.log.warn(`[demo] ${state.sshNote}`);
     // The demo folder is the extension's own: a demo made before the settings' rename moves to the new names.
-    const legacy = Object.keys(settings).filter((k) => k.startsWith(`${LEGACY_CONFIG_SECTION}.`));
-    if (
-      legacy.length === 0 &&
-      Object.entries(want).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v))
-    )
-      return;
-    const next: Record<string, unknown> = { ...settings };
-    for (const k of legacy) {
-      const renamed = `${CONFIG_SECTION}${k.slice(LEGACY_CONFIG_SECTION.length)}`;
-      if (next[renamed] === undefined) next[renamed] = next[k];
-      delete next[k];
-    }
+    const oldNames = Object.keys(settings).some((k) => k.startsWith(`${LEGACY_CONFIG_SECTION}.`));
+    if (!oldNames && Object.entries(want).every(([k, v]) => JSON.stringify(settings[k]) === JSON.stringify(v))) return;
+    const next = withNewNames(settings);
     for (const [k, v] of Object.entries(want)) {
       if (v === undefined) delete next[k];
       else next[k] = v;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Logger } from '../../../src/core/common/logger';
 import { effectiveValue, layersAt, mergeRenamedLayers } from '../../../src/core/settings/renamedLayers';
-import { settingInFile } from '../../../src/core/settings/settingNames';
+import { settingInFile, withNewNames } from '../../../src/core/settings/settingNames';
 import { migrateScope, planMigration, type SettingsScope } from '../../../src/core/settings/settingsMigration';
 import { ConsentLedger } from '../../../src/core/trust/consentLedger';
 import type { ConsentQuestion } from '../../../src/core/trust/consentQuestion';
@@ -227,6 +227,23 @@ describe("a repository's settings file under either name (CLI)", () => {
     writeFileSync(join(dir, '.vscode', 'settings.json'), `// old names\n${JSON.stringify(settings, null, 2)}\n`);
     return dir;
   };
+
+  test("a file the extension owns (the demo's) gets every old name moved, a new value kept", () => {
+    assert.deepEqual(
+      withNewNames({
+        'sentryRca.baseUrl': 'http://127.0.0.1:1',
+        'sentryRCA.baseUrl': 'http://127.0.0.1:2',
+        'sentryRca.pathMappings': [{ from: '/a/', to: '/b/' }],
+        'editor.tabSize': 2,
+      }),
+      {
+        'sentryRCA.baseUrl': 'http://127.0.0.1:2',
+        'sentryRCA.pathMappings': [{ from: '/a/', to: '/b/' }],
+        'editor.tabSize': 2,
+      },
+    );
+    assert.deepEqual(withNewNames({ 'sentryRCA.organization': 'demo' }), { 'sentryRCA.organization': 'demo' });
+  });
 
   test('old names count; the new name wins when both are set', () => {
     assert.equal(settingInFile({ 'sentryRca.ai.model': 'a', 'sentryRCA.ai.model': 'b' }, 'ai.model'), 'b');
