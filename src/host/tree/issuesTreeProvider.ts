@@ -5,7 +5,7 @@ import { FrameNode, type FrameDetails } from './nodes/frameNode';
 import { IssueNode } from './nodes/issueNode';
 import { ProjectNode } from './nodes/projectNode';
 import type { TreeContext, TreeNode } from './nodes/treeNode';
-import { changedRows, lookHash, NodeCache, ShownRows, type RowReader, type TreeChange } from './treeChanges';
+import { changedRows, LookCache, lookHash, NodeCache, ShownRows, type RowReader, type TreeChange } from './treeChanges';
 
 /** How long model changes are gathered into one tree update (a sync writes the store several times). */
 const COALESCE_MS = 50;
@@ -20,11 +20,12 @@ export class IssuesTreeProvider extends DisposableBase implements vscode.TreeDat
   readonly onDidChangeTreeData = this.changed.event;
   private readonly ctx: TreeContext;
   private readonly shown = new ShownRows();
+  private readonly looks = new LookCache();
   private readonly projects: NodeCache<ProjectGroup, ProjectNode>;
   private pending: ReturnType<typeof setTimeout> | undefined;
   private readonly reader: RowReader<TreeNode> = {
     id: (node) => node.id,
-    look: (node) => lookOf(this.itemOf(node)),
+    look: (node) => this.looks.look(node.id, node.lookKey?.(), () => lookOf(this.itemOf(node))),
     children: (node) => (node ? node.getChildren() : this.roots()),
   };
 
@@ -49,7 +50,10 @@ export class IssuesTreeProvider extends DisposableBase implements vscode.TreeDat
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = this.itemOf(node);
-    this.shown.item(node.id, lookOf(item));
+    this.shown.item(
+      node.id,
+      this.looks.look(node.id, node.lookKey?.(), () => lookOf(item)),
+    );
     return item;
   }
 
@@ -123,6 +127,7 @@ export class IssuesTreeProvider extends DisposableBase implements vscode.TreeDat
   /** Every row again: for what no row's look says (frame tooltips resolved on hover, after new path mappings). */
   refresh(): void {
     this.shown.clear();
+    this.looks.clear();
     this.changed.fire();
   }
 }

@@ -6,7 +6,7 @@ import { describeEvents, missingEventCount } from '../eventRowFormat';
 import { EventNode } from './eventNode';
 import { MessageNode } from './messageNode';
 import { MoreEventsNode } from './moreEventsNode';
-import { NodeCache } from '../treeChanges';
+import { issueLookKey, NodeCache } from '../treeChanges';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 
 export class IssueNode implements TreeNode {
@@ -42,6 +42,12 @@ export class IssueNode implements TreeNode {
       contextValue: ContextValues.issue,
       collapsible: vscode.TreeItemCollapsibleState.Collapsed,
     });
+  }
+
+  lookKey(): string {
+    const m = this.ctx.model;
+    const minute = Math.floor(this.ctx.now() / 60_000);
+    return issueLookKey(this.issue, this.ctx.eventsState(this.issue), m.viewerId, m.triageUnavailable, minute);
   }
 
   getChildren(): TreeNode[] {

@@ -10,6 +10,8 @@ export interface TreeNode {
   readonly id: string;
   getTreeItem(): vscode.TreeItem;
   getChildren(): TreeNode[];
+  /** A cheap summary of what the row shows (treeChanges.ts LookCache); rows without one are described again. */
+  lookKey?(): string;
 }
 
 export interface TreeContext {
