@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
-import { chooseFromContextMenu, dismissToasts, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { chooseFromContextMenu, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -268,6 +268,8 @@ async function main(): Promise<void> {
         await page.locator('.part.sidebar .monaco-list-row.selected[aria-level="2"]').first().waitFor();
         await runCommand(page, 'View: Close Primary Side Bar');
         await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 10_000 });
+        // No toast (the path mapping's) over the picture.
+        await runCommand(page, 'Notifications: Clear All Notifications');
         await goToLine(page, 'src/db/pool.mjs', crashLine);
         await page.keyboard.press('Control+K');
         await page.keyboard.press('Control+Alt+D');
@@ -282,9 +284,13 @@ async function main(): Promise<void> {
           .allTextContents();
         if (tabs.length !== 1) throw new Error(`Diagnose tabs: ${JSON.stringify(tabs)}`);
         if (await page.locator('.quick-input-widget').isVisible()) throw new Error('a quick pick asked for the issue');
+        // The panel in front is that issue's (its tab title), and its page has loaded.
+        await page
+          .locator('.tabs-container .tab.active')
+          .filter({ hasText: `Diagnose ${crashIssue}` })
+          .waitFor({ timeout: 5000 });
         const panel = page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
-        await panel.locator('body', { hasText: crashIssue }).first().waitFor({ timeout: 20_000 });
-        await dismissToasts(page);
+        await panel.locator('body', { hasText: crashIssue }).first().waitFor({ state: 'attached', timeout: 60_000 });
         await page.screenshot({ path: join(SHOTS, 'diagnose-at-cursor-1280-dark.png') });
       },
     );
