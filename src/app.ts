@@ -511,11 +511,14 @@ export class App extends DisposableBase {
     ]);
   }
 
-  /** The issue Diagnose means from the palette: the tree's selection, else the crash site at the cursor. */
+  /**
+   * The issue Diagnose means from the palette: the tree's selection while the tree is on screen (a row
+   * selected long ago in a closed view is not what the user looks at), else the crash site at the cursor.
+   */
   readonly currentIssue = (): Promise<StoredIssue | undefined> =>
     currentIssue({
       findIssue: (id) => this.store.findIssue(id),
-      treeSelection: () => this.issues.view.selection,
+      treeSelection: () => (this.issues.view.visible ? this.issues.view.selection : []),
       cursor: () => {
         const editor = vscode.window.activeTextEditor;
         return editor?.document.uri.scheme === 'file'

@@ -73,6 +73,8 @@ export const ContextKeys = {
   walkthroughOpen: 'sentryRca.walkthroughOpen',
   /** The token may change issues (false only once known otherwise: a token check or a 403). */
   canWrite: 'sentryRca.canWrite',
+  /** The window shows the demo folder (the Restricted Mode welcome offers "Close the Demo"). */
+  demoFolder: 'sentryRca.demoFolder',
 } as const;
 
 /** Tree item contextValues, used by menus in package.json. */

@@ -14,6 +14,8 @@ import { levelRank, type StoredEvent, type StoredIssue, type StoredProject } fro
 import { describeEvents } from '../../src/host/tree/eventRowFormat';
 import { describeFrame, describeIssue, frameRows } from '../../src/host/tree/issueTreeFormat';
 import { IssueTreeModel } from '../../src/host/tree/issueTreeModel';
+import { changedRows, ShownRows } from '../../src/host/tree/treeChanges';
+import { FakeSource, render, treeOf } from '../unit/host/treeFixtures';
 
 const ISSUES = 10_000;
 const PROJECTS = 5;
@@ -223,6 +225,37 @@ async function main(): Promise<void> {
     console.log(
       `open the view and expand a 2,000-issue project after a sync: ${budget.toFixed(1)} ms of provider work — target ≤ 100 ms (${budget <= 100 ? 'met' : 'missed'})`,
     );
+
+    // After a change, which rows to refresh (treeChanges.ts): every project open, so all 10k issue rows
+    // are shown and looked at. The provider hashes each row's TreeItem; here its row descriptor.
+    const source = new FakeSource(
+      store.issues().map((i) => ({ ...i })),
+      store.projects(),
+    );
+    const live = new IssueTreeModel(source);
+    const reader = treeOf(live, source, now);
+    const shown = new ShownRows();
+    render(reader, shown, new Set());
+    const unchanged = (r: typeof reader) => () => {
+      source.change(source.list.map((i) => ({ ...i })));
+      const change = changedRows(shown, r);
+      if (change.all || change.rows.length) throw new Error('a sync that changed nothing refreshes rows');
+    };
+    const nothing = time(unchanged(reader));
+    // Baseline, same run: every shown row described again to compare its look (no LookCache).
+    const described = time(unchanged(treeOf(live, source, now, false)), 3);
+    let n = 0;
+    const one = time(() => {
+      const at = n++ % source.list.length;
+      source.change(source.list.map((i, k) => (k === at ? { ...i, count: i.count + 1 } : i)));
+      const change = changedRows(shown, reader);
+      if (change.all || change.rows.length !== 1) throw new Error('one changed count refreshes one row');
+      shown.refreshed(reader.id(change.rows[0]!), reader.look(change.rows[0]!));
+    });
+    console.log(
+      `which rows to refresh, ${ISSUES} issue rows shown: a sync that changed nothing ${median(nothing).toFixed(1)} ms median (0 rows; baseline describing every row again ${median(described).toFixed(1)} ms, ratio ${(median(nothing) / median(described)).toFixed(2)}); one issue's count ${median(one).toFixed(1)} ms median (1 row refreshed, not ${ISSUES})`,
+    );
+    live.dispose();
     store.dispose();
     model.dispose();
   } finally {

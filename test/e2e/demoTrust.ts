@@ -12,7 +12,7 @@
  * Writes `{passed, failed, skipped}` to SENTRY_RCA_TEST_SUMMARY.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_TRUST_NOTICE, DEMO_UNTRUSTED_MESSAGE, OPEN_DEMO_ACTION } from '../../src/host/demo/demoMessages';
@@ -23,6 +23,8 @@ import { openWorkbench, type Workbench } from '../vscode/workbench';
 import { buildVsix, installVsix, stopDemoServer } from './packagedExtension';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+/** The manifest's strings (the welcome views' texts). */
+const NLS = JSON.parse(readFileSync(join(projectRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
 const steps = new Steps();
 const step = steps.step.bind(steps);
 
@@ -118,6 +120,16 @@ async function main(): Promise<void> {
             .locator('.part.sidebar .title-label', { hasText: /Sentry/i })
             .first()
             .waitFor({ timeout: 10_000 });
+          // The view itself says so too (its Restricted Mode welcome, not "No issues synced yet. [Sync Now]").
+          const said = (NLS['viewsWelcome.issues.4'] ?? '').split('\n')[0]!;
+          if (!said.startsWith('Restricted Mode')) throw new Error(`the demo's Restricted Mode welcome: ${said}`);
+          const welcome = page.locator('.part.sidebar .welcome-view-content').filter({ hasText: said }).first();
+          await welcome.waitFor({ timeout: 10_000 });
+          await welcome.getByRole('button', { name: 'Trust…' }).waitFor();
+          await welcome.getByRole('button', { name: 'Close the Demo' }).waitFor();
+          const sidebar = (await page.locator('.part.sidebar').innerText()).replace(/\s+/g, ' ');
+          if (/No issues synced yet|Sync Now|Set Auth Token/.test(sidebar))
+            throw new Error(`the trusted welcome shows in Restricted Mode: ${sidebar}`);
           await page.waitForTimeout(500);
           await page.screenshot({ path: join(SHOTS, 'demo-trust-untrusted.png') });
         },

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
-import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { chooseFromContextMenu, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -34,6 +34,26 @@ async function expand(page: Page, text: RegExp): Promise<void> {
     await r.click();
     await page.keyboard.press('ArrowRight');
   }
+}
+
+/** Opens a workspace file at a line with Go to File (`path:line`), the editor focused there. */
+async function goToLine(page: Page, path: string, line: number): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${path}:${line}`);
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: path.split('/').pop()! })
+    .first()
+    .waitFor();
+  await page.keyboard.press('Enter');
+  await page
+    .locator('.statusbar-item')
+    .filter({ hasText: new RegExp(`Ln ${line}, Col \\d+`) })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await page.locator('.monaco-editor.focused').first().waitFor({ timeout: 5000 });
 }
 
 async function clearHover(page: Page): Promise<void> {
@@ -90,6 +110,8 @@ async function main(): Promise<void> {
     if (!ready) return;
 
     let crashLine = 0;
+    /** The short id of the issue crashing at pool.mjs:crashLine (its hover names it). */
+    let crashIssue = '';
     await step('hovering an application frame says which local file and line it opens', async () => {
       const frame = treeRow(page, /pool\.mjs:\d+/).first();
       crashLine = Number(/pool\.mjs:(\d+)/.exec((await frame.textContent()) ?? '')?.[1]);
@@ -162,6 +184,7 @@ async function main(): Promise<void> {
       await hover.waitFor({ timeout: 10_000 });
       const text = (await hover.textContent()) ?? '';
       if (!/ORDERS-\w+/.test(text) || !text.includes('Diagnose')) throw new Error(`hover: ${text}`);
+      crashIssue = /ORDERS-\w+/.exec(text)![0];
       await page.screenshot({ path: join(SHOTS, 'frames-hover.png') });
       await clearHover(page);
     });
@@ -169,10 +192,7 @@ async function main(): Promise<void> {
     await step(
       '"Add Path Mapping…" on a frame pre-fills the prefix and writes the workspace setting after confirming',
       async () => {
-        await treeRow(page, /pool\.mjs:\d+/)
-          .first()
-          .click({ button: 'right' });
-        await page.locator('.context-view .action-label').filter({ hasText: 'Add Path Mapping' }).first().click();
+        await chooseFromContextMenu(page, /pool\.mjs:\d+/, 'Add Path Mapping');
         const box = page.locator('.quick-input-widget input');
         await box.waitFor({ timeout: 10_000 });
         const from = await box.inputValue();
@@ -217,6 +237,78 @@ async function main(): Promise<void> {
         .filter({ hasText: /Diagnose ORDERS-\w+/ })
         .first()
         .waitFor({ timeout: 20_000 });
+    });
+
+    await step(
+      "Diagnose key at the cursor, tree closed (another issue selected there): that issue's panel, no pick",
+      async () => {
+        if (!crashIssue) throw new Error('the hover step did not name the crashing issue');
+        await page.setViewportSize({ width: 1280, height: 800 });
+        // Focus back in the workbench (the diagnosis panel's webview had it), so F1 opens the palette.
+        await page.locator('.tabs-container .tab').first().click();
+        await runCommand(page, 'View: Close All Editors');
+        // Another issue selected in the tree, then the side bar closed: a selection the user no longer
+        // sees must not win over the line the cursor is on.
+        // (The Sentry view may be open already: clicking its icon again would close the side bar.)
+        if (
+          !(await page
+            .locator('.part.sidebar .title-label', { hasText: /Sentry/i })
+            .first()
+            .isVisible())
+        )
+          await page.locator('.activitybar [aria-label^="Sentry"]').first().click();
+        // Folded, so the other issue's row is on screen (the list renders only visible rows).
+        await page.locator('.part.sidebar .action-label[aria-label^="Collapse All"]').first().click();
+        await page.locator('.part.sidebar .monaco-list-row[aria-level="1"][aria-expanded="false"]').first().click();
+        const other = page
+          .locator('.part.sidebar .monaco-list-row[aria-level="2"]')
+          .filter({ hasNotText: 'PoolExhaustedError' })
+          .first();
+        await other.click();
+        await page.locator('.part.sidebar .monaco-list-row.selected[aria-level="2"]').first().waitFor();
+        await runCommand(page, 'View: Close Primary Side Bar');
+        await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 10_000 });
+        // No toast (the path mapping's) over the picture.
+        await runCommand(page, 'Notifications: Clear All Notifications');
+        await goToLine(page, 'src/db/pool.mjs', crashLine);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+Alt+D');
+        await page
+          .locator('.tabs-container .tab')
+          .filter({ hasText: `Diagnose ${crashIssue}` })
+          .first()
+          .waitFor({ timeout: 20_000 });
+        const tabs = await page
+          .locator('.tabs-container .tab')
+          .filter({ hasText: /^Diagnose / })
+          .allTextContents();
+        if (tabs.length !== 1) throw new Error(`Diagnose tabs: ${JSON.stringify(tabs)}`);
+        if (await page.locator('.quick-input-widget').isVisible()) throw new Error('a quick pick asked for the issue');
+        // The panel in front is that issue's (its tab title), and its page has loaded.
+        await page
+          .locator('.tabs-container .tab.active')
+          .filter({ hasText: `Diagnose ${crashIssue}` })
+          .waitFor({ timeout: 5000 });
+        const panel = page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+        await panel.locator('body', { hasText: crashIssue }).first().waitFor({ state: 'attached', timeout: 60_000 });
+        await page.screenshot({ path: join(SHOTS, 'diagnose-at-cursor-1280-dark.png') });
+      },
+    );
+
+    await step('Diagnose key on a line no issue crashes at: the pick of issues appears', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await goToLine(page, 'src/db/pool.mjs', 1);
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+Alt+D');
+      const pick = page.locator('.quick-input-widget');
+      await pick.waitFor({ state: 'visible', timeout: 10_000 });
+      await pick.locator('.monaco-list-row').filter({ hasText: crashIssue }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Escape');
+      const tabs = await page
+        .locator('.tabs-container .tab')
+        .filter({ hasText: /^Diagnose / })
+        .count();
+      if (tabs !== 0) throw new Error(`${tabs} Diagnose tabs opened without a pick`);
     });
   } finally {
     if (steps.failed > 0 && wb) {

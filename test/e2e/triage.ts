@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { startSentryServer, type ApiIssue, type RecordedRequest } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { clickPanelAction, runCommand, Steps, treeRow } from '../vscode/ui';
+import { chooseFromContextMenu as contextMenu, clickPanelAction, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -39,26 +39,6 @@ async function quiet(page: Page): Promise<void> {
     await close.click().catch(() => {});
   await page.mouse.move(1200, 760);
   await page.waitForTimeout(400);
-}
-
-async function contextMenu(page: Page, rowText: string | RegExp, item: string): Promise<void> {
-  await treeRow(page, rowText).first().click({ button: 'right' });
-  const entry = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();
-  await entry.waitFor({ timeout: 10_000 });
-  await entry.click();
-  // A tree refresh (the optimistic store change of the step before) can swallow the click while the
-  // menu stays open with the entry highlighted; then choose it with Enter, as a keyboard user would.
-  const menu = page.locator('.context-view .monaco-menu');
-  if (
-    await menu.waitFor({ state: 'detached', timeout: 3000 }).then(
-      () => false,
-      () => true,
-    )
-  ) {
-    await entry.hover();
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'detached', timeout: 5000 });
-  }
 }
 
 async function main(): Promise<void> {
@@ -161,7 +141,9 @@ async function main(): Promise<void> {
       'Assign… from the context menu: members and teams, a hostile name as text; assign to Alice',
       async () => {
         sentry.resetRequests();
-        // A right click selects the row (a left click would also expand it and refresh the tree under the menu).
+        // Select the row as a user does (a left click also opens it and loads its events, which
+        // refreshes that row), then choose from its context menu.
+        await treeRow(page, c!.shortId).first().click();
         await contextMenu(page, c!.shortId, 'Assign…');
         const aliceRow = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Alice Doe' }).first();
         await aliceRow.waitFor({ timeout: 15_000 });
@@ -198,21 +180,14 @@ async function main(): Promise<void> {
       async () => {
         sentry.resetRequests();
         const issueRow = treeRow(page, d!.shortId).first();
-        // The row's inline Diagnose action; a tree refresh (the assign before) can swallow the first
-        // click on a re-rendered row, so click again if no panel opened (a user would, too).
-        for (let attempt = 0; attempt < 3; attempt++) {
-          await issueRow.hover();
-          await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
-          const opened = await page
-            .locator('.tab', { hasText: `Diagnose ${d!.shortId}` })
-            .first()
-            .waitFor({ timeout: 8_000 })
-            .then(
-              () => true,
-              () => false,
-            );
-          if (opened) break;
-        }
+        // The row's inline Diagnose action, clicked once right after the assign changed another row:
+        // only that row is refreshed, so this click is not lost (a whole-tree refresh lost it).
+        await issueRow.hover();
+        await issueRow.locator('.action-label[aria-label^="Diagnose Issue"]').click();
+        await page
+          .locator('.tab', { hasText: `Diagnose ${d!.shortId}` })
+          .first()
+          .waitFor({ timeout: 8_000 });
         const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
         // The full report is a closed section of the panel: in the page, not on screen.
         await panel.locator('#report', { hasText: 'Hypotheses' }).waitFor({ state: 'attached', timeout: 60_000 });

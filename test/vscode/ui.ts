@@ -31,6 +31,23 @@ export function treeRow(page: Page, text: string | RegExp) {
   return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text });
 }
 
+/**
+ * Right-clicks a tree row and clicks one entry of its context menu, once: a click the menu does not
+ * take (the menu stays open) fails.
+ */
+export async function chooseFromContextMenu(page: Page, rowText: string | RegExp, item: string): Promise<void> {
+  await treeRow(page, rowText).first().click({ button: 'right' });
+  const entry = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();
+  await entry.waitFor({ timeout: 10_000 });
+  // VS Code's menu takes a mouse-up only from 100 ms after it opened (so the release of the right
+  // click that opened it runs nothing); a person's click comes later than that, a robot's may not.
+  await page.waitForTimeout(150);
+  await entry.click();
+  // One click chooses the entry: the tree refreshes only rows that changed, so the row under the menu
+  // is not re-rendered by the step before (no retry, no Enter fallback: a lost click fails here).
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 });
+}
+
 /** Runs a command by its palette title (F1, type, Enter on the matching entry). */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');

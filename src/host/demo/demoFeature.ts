@@ -15,7 +15,7 @@ import { tagged, type Logger } from '../../core/common/logger';
 import { DEMO_TOKEN, type DemoState } from '../../demo/constants';
 import type { ConsentSetting } from '../../core/trust/workspaceValues';
 import { withNewNames } from '../../core/settings/settingNames';
-import { Commands, CONFIG_SECTION, LEGACY_CONFIG_SECTION, Views } from '../ids';
+import { Commands, CONFIG_SECTION, ContextKeys, LEGACY_CONFIG_SECTION, Views } from '../ids';
 import { reportError } from '../notify';
 import { TRUST_ACTION } from '../trust/restrictedMode';
 import { demoPaths, ensureDemoServer, type DemoPaths } from './demoServer';
@@ -57,9 +57,10 @@ export class DemoFeature extends DisposableBase {
     super();
     this.log = tagged(host.log, 'demo');
     this.paths = demoPaths(host.context.extensionPath, host.context.globalStorageUri.fsPath);
-    this.resumed = this.demoFolder()
-      ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e))
-      : Promise.resolve();
+    const inDemo = !!this.demoFolder();
+    // The Sentry view's Restricted Mode welcome offers "Close the Demo" in the demo folder only.
+    void vscode.commands.executeCommand('setContext', ContextKeys.demoFolder, inDemo);
+    this.resumed = inDemo ? this.resume().catch((e: unknown) => reportError(host.log, 'Demo', e)) : Promise.resolve();
   }
 
   /** The demo workspace this extension wrote, at its exact path in the extension's storage: a folder

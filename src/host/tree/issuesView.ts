@@ -55,7 +55,7 @@ export class IssuesView extends DisposableBase {
       }),
     );
     if (events) {
-      this.register(events.onDidChangeLoading(() => this.provider.refresh()));
+      this.register(events.onDidChangeLoading(() => this.provider.update()));
       // Expanding or selecting an issue whose events are not there yet fetches them first.
       this.register(this.view.onDidExpandElement((e) => this.wantEvents(e.element)));
       this.register(
@@ -66,10 +66,10 @@ export class IssuesView extends DisposableBase {
     }
     this.register(this.model.onDidChange(() => this.updateChrome()));
     this.updateChrome();
-    // "5m ago" ages: re-render the rows while the view is on screen. Only shown rows are asked again;
-    // the model's cache stays, so this costs a few TreeItems a minute.
+    // "5m ago" ages: re-render the rows whose age text changed while the view is on screen. Only rows
+    // VS Code was given are looked at; the model's cache stays.
     const tick = setInterval(() => {
-      if (this.view.visible) this.provider.refresh();
+      if (this.view.visible) this.provider.update();
     }, 60_000);
     this.register(toDisposable(() => clearInterval(tick)));
   }
@@ -114,17 +114,25 @@ export class IssuesView extends DisposableBase {
     if (s.project) filters.push(s.project);
     if (s.text.trim()) filters.push(`"${s.text.trim()}"`);
     const total = this.model.totalCount();
-    this.view.description = filters.length
+    const description = filters.length
       ? `${filters.join(' · ')} · by ${SORT_LABELS[s.sort]}`
       : s.sort !== 'lastSeen'
         ? `by ${SORT_LABELS[s.sort]}`
         : undefined;
-    this.view.message =
+    const message =
       total > 0 && this.model.visibleCount() === 0
         ? this.model.isFiltered
           ? `No issue matches the filters (${total} stored). Clear them from the view's title bar.`
           : `No open issues: the ${total} stored are resolved or archived. "Show Issues…" in the title bar lists them.`
         : undefined;
-    void vscode.commands.executeCommand('setContext', ContextKeys.filtered, this.model.isFiltered);
+    // Set only when they change: each set is a message to the workbench, which lays the view out again.
+    if (this.view.description !== description) this.view.description = description;
+    if (this.view.message !== message) this.view.message = message;
+    if (this.filtered !== this.model.isFiltered) {
+      this.filtered = this.model.isFiltered;
+      void vscode.commands.executeCommand('setContext', ContextKeys.filtered, this.filtered);
+    }
   }
+
+  private filtered: boolean | undefined;
 }

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Emitter } from '../../../src/core/common/emitter';
-import type {
-  StoredEvent,
-  StoredException,
-  StoredFrame,
-  StoredIssue,
-  StoredProject,
-} from '../../../src/core/store/model';
+import type { StoredException, StoredFrame } from '../../../src/core/store/model';
 import {
   describeFrame,
   describeIssue,
@@ -15,35 +8,8 @@ import {
   frameRows,
   relativeTime,
 } from '../../../src/host/tree/issueTreeFormat';
-import { IssueTreeModel, toViewState, type IssueSource } from '../../../src/host/tree/issueTreeModel';
-
-const NOW = Date.parse('2026-11-25T12:00:00Z');
-
-function issue(n: number, p: Partial<StoredIssue> = {}): StoredIssue {
-  return {
-    id: String(1000 + n),
-    shortId: `SHOP-${n}`,
-    title: `Error ${n}`,
-    culprit: `handler${n}`,
-    permalink: `https://sentry.example/issues/${1000 + n}/`,
-    level: 'error',
-    status: 'unresolved',
-    substatus: null,
-    platform: 'node',
-    projectId: '1',
-    projectSlug: 'shop',
-    count: n,
-    userCount: 1,
-    firstSeen: '2026-11-20T00:00:00Z',
-    lastSeen: new Date(NOW - n * 60_000).toISOString(),
-    metadata: {},
-    isUnhandled: false,
-    stats24h: [],
-    firstRelease: null,
-    syncedAt: new Date(NOW).toISOString(),
-    ...p,
-  };
-}
+import { IssueTreeModel, toViewState } from '../../../src/host/tree/issueTreeModel';
+import { FakeSource, issue, NOW } from './treeFixtures';
 
 function frame(fn: string, inApp: boolean, line = 10): StoredFrame {
   return {
@@ -62,31 +28,6 @@ function frame(fn: string, inApp: boolean, line = 10): StoredFrame {
       [line + 1, 'c'],
     ],
   };
-}
-
-class FakeSource implements IssueSource {
-  private readonly e = new Emitter<void>();
-  readonly onDidChange = this.e.event;
-  constructor(
-    public list: StoredIssue[],
-    public projectList: StoredProject[] = [
-      { id: '1', slug: 'shop', name: 'Shop', platform: 'node' },
-      { id: '2', slug: 'api', name: 'API', platform: 'python' },
-    ],
-  ) {}
-  projects() {
-    return this.projectList;
-  }
-  issues() {
-    return this.list;
-  }
-  events(): StoredEvent[] {
-    return [];
-  }
-  change(list: StoredIssue[]) {
-    this.list = list;
-    this.e.fire();
-  }
 }
 
 describe('IssueTreeModel', () => {

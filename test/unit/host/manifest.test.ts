@@ -456,4 +456,20 @@ describe('package.json ↔ code', () => {
   test('extensionKind is workspace: it reads the checkout, git and the ssh config where the code lives (remote windows too)', () => {
     assert.deepEqual(manifest().extensionKind, ['workspace']);
   });
+
+  test('the Issues view welcome: in Restricted Mode it says why nothing syncs and offers Trust…, never Sync Now', () => {
+    const welcome = arr(contributes(manifest()).viewsWelcome).filter((w) => w.view === Views.issues);
+    for (const w of welcome)
+      assert.match(str(w.when), /^!?isWorkspaceTrusted && /, `${str(w.when)}: says which trust it is for`);
+    const untrusted = welcome.filter((w) => str(w.when).startsWith('!isWorkspaceTrusted'));
+    assert.equal(untrusted.length, 2, 'one for any folder, one for the demo folder');
+    for (const w of untrusted) {
+      const text = str(w.contents);
+      assert.match(text, /^Restricted Mode: /);
+      assert.match(text, /\[Trust…\]\(command:workbench\.trust\.manage\)/);
+      assert.doesNotMatch(text, /command:sentryRca\.(syncNow|setAuthToken)/, 'nothing that cannot run untrusted');
+    }
+    const demo = untrusted.find((w) => str(w.when).endsWith(`&& ${ContextKeys.demoFolder}`));
+    assert.match(str(demo?.contents), /\[Close the Demo\]\(command:workbench\.action\.closeFolder\)/);
+  });
 });

@@ -7,17 +7,22 @@ import { MessageNode } from './messageNode';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 
 export class EventNode implements TreeNode {
+  readonly id: string;
+
   constructor(
     private readonly ctx: TreeContext,
-    readonly event: StoredEvent,
+    /** Both kept up to date by the issue node (the node object stays across refreshes). */
+    public event: StoredEvent,
     readonly parent: TreeNode,
     /** Worded against the issue's other events (describeEvents), so the row says what differs. */
-    private readonly row: RowDescriptor,
-  ) {}
+    public row: RowDescriptor,
+  ) {
+    this.id = `event:${event.issueId}:${event.id}`;
+  }
 
   getTreeItem(): vscode.TreeItem {
     return toTreeItem(this.row, {
-      id: `event:${this.event.issueId}:${this.event.id}`,
+      id: this.id,
       contextValue: ContextValues.event,
       collapsible: vscode.TreeItemCollapsibleState.Collapsed,
     });
@@ -26,7 +31,7 @@ export class EventNode implements TreeNode {
   /** One exception: its frames directly. Chained exceptions: one node each, the one raised last first. */
   getChildren(): TreeNode[] {
     const excs = this.event.exceptions;
-    const idBase = `event:${this.event.issueId}:${this.event.id}`;
+    const idBase = this.id;
     if (excs.length === 0)
       return [
         new MessageNode(

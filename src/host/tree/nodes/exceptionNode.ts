@@ -17,6 +17,10 @@ export class ExceptionNode implements TreeNode {
     readonly parent: TreeNode,
   ) {}
 
+  get id(): string {
+    return this.idBase;
+  }
+
   getTreeItem(): vscode.TreeItem {
     return toTreeItem(describeException(this.exception, this.index, this.total), {
       id: this.idBase,

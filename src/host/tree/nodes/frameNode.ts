@@ -11,7 +11,7 @@ export type FrameDetails = (frame: StoredFrame, project: string | undefined) => 
 export class FrameNode implements TreeNode {
   constructor(
     readonly frame: StoredFrame,
-    private readonly id: string,
+    readonly id: string,
     readonly parent: TreeNode,
   ) {}
 

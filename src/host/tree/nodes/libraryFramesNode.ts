@@ -9,7 +9,7 @@ import { toTreeItem, type TreeNode } from './treeNode';
 export class LibraryFramesNode implements TreeNode {
   constructor(
     readonly frames: Array<{ frame: StoredFrame; index: number }>,
-    private readonly id: string,
+    readonly id: string,
     readonly parent: TreeNode,
   ) {}
 

@@ -6,7 +6,7 @@ import type { TreeNode } from './treeNode';
 export class MessageNode implements TreeNode {
   constructor(
     readonly parent: TreeNode | undefined,
-    private readonly id: string,
+    readonly id: string,
     readonly text: string,
     private readonly icon = 'info',
   ) {}

@@ -9,15 +9,20 @@ import { toTreeItem, type TreeNode } from './treeNode';
  * keeps the newest few per issue). Clicking it opens the issue's event list in Sentry.
  */
 export class MoreEventsNode implements TreeNode {
+  readonly id: string;
+
   constructor(
-    readonly issue: StoredIssue,
-    private readonly stored: number,
+    /** Both kept up to date by the issue node (the node object stays across refreshes). */
+    public issue: StoredIssue,
+    public stored: number,
     readonly parent: TreeNode,
-  ) {}
+  ) {
+    this.id = `issue:${issue.id}:more`;
+  }
 
   getTreeItem(): vscode.TreeItem {
     const item = toTreeItem(describeMoreEvents(this.issue, this.stored), {
-      id: `issue:${this.issue.id}:more`,
+      id: this.id,
       contextValue: ContextValues.moreEvents,
       collapsible: vscode.TreeItemCollapsibleState.None,
     });

@@ -1,22 +1,33 @@
 import * as vscode from 'vscode';
+import type { StoredIssue } from '../../../core/store/model';
 import { ContextValues } from '../../ids';
 import { describeProject } from '../issueTreeFormat';
 import type { ProjectGroup } from '../issueTreeModel';
 import { IssueNode } from './issueNode';
+import { NodeCache } from '../treeChanges';
 import { toTreeItem, type TreeContext, type TreeNode } from './treeNode';
 
 export class ProjectNode implements TreeNode {
   readonly parent = undefined;
+  readonly id: string;
+  private readonly issues = new NodeCache<StoredIssue, IssueNode>(
+    (issue) => issue.id,
+    (issue) => new IssueNode(this.ctx, issue, this),
+    (node, issue) => (node.issue = issue),
+  );
 
   constructor(
     private readonly ctx: TreeContext,
-    readonly group: ProjectGroup,
-  ) {}
+    /** Replaced by the provider when the model regroups (the node object stays). */
+    public group: ProjectGroup,
+  ) {
+    this.id = `project:${group.project.id}`;
+  }
 
   getTreeItem(): vscode.TreeItem {
     const { project, issues, total } = this.group;
     return toTreeItem(describeProject(project, issues.length, total), {
-      id: `project:${project.id}`,
+      id: this.id,
       contextValue: ContextValues.project,
       collapsible: issues.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     });
@@ -24,6 +35,6 @@ export class ProjectNode implements TreeNode {
 
   /** Built when the project is expanded; 10k issues become 10k light objects, TreeItems only on demand. */
   getChildren(): TreeNode[] {
-    return this.group.issues.map((issue) => new IssueNode(this.ctx, issue, this));
+    return this.issues.list(this.group.issues);
   }
 }

@@ -6,8 +6,12 @@ import type { IssueTreeModel } from '../issueTreeModel';
 /** What every row of the issue tree offers the provider. One class per node kind implements it. */
 export interface TreeNode {
   readonly parent: TreeNode | undefined;
+  /** The TreeItem id: the same for the same issue, event or frame across refreshes. */
+  readonly id: string;
   getTreeItem(): vscode.TreeItem;
   getChildren(): TreeNode[];
+  /** A cheap summary of what the row shows (treeChanges.ts LookCache); rows without one are described again. */
+  lookKey?(): string;
 }
 
 export interface TreeContext {
