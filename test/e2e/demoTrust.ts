@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { DEMO_TRUST_NOTICE, DEMO_UNTRUSTED_MESSAGE, OPEN_DEMO_ACTION } from '../../src/host/demo/demoMessages';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { runCommand, Steps, treeRow } from '../vscode/ui';
+import { runCommand, setColorTheme, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 import { buildVsix, installVsix, stopDemoServer } from './packagedExtension';
 
@@ -132,6 +132,17 @@ async function main(): Promise<void> {
             throw new Error(`the trusted welcome shows in Restricted Mode: ${sidebar}`);
           await page.waitForTimeout(500);
           await page.screenshot({ path: join(SHOTS, 'demo-trust-untrusted.png') });
+          // The same at 900×700 in the light theme: the welcome and its actions still read.
+          await page.setViewportSize({ width: 900, height: 700 });
+          try {
+            await setColorTheme(page, 'Light Modern', 'light');
+            await welcome.getByRole('button', { name: 'Close the Demo' }).waitFor();
+            await page.waitForTimeout(500);
+            await page.screenshot({ path: join(SHOTS, 'demo-trust-untrusted-900-light.png') });
+            await setColorTheme(page, 'Dark Modern', 'dark');
+          } finally {
+            await page.setViewportSize({ width: 1280, height: 800 });
+          }
         },
       ))
     )

@@ -272,6 +272,12 @@ async function main(): Promise<void> {
       await page.mouse.move(880, 650);
       await settle(page);
       await page.screenshot({ path: join(SHOTS, 'tree-900-light.png') });
+      // The walkthrough in the same light 900×700 window, its Diagnose step ticked.
+      await page.locator('.tab', { hasText: 'Walkthrough' }).first().click();
+      await waitStepDone(page, 'diagnose');
+      await page.mouse.move(880, 650);
+      await settle(page);
+      await page.screenshot({ path: join(SHOTS, 'walkthrough-done-900-light.png') });
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.waitForTimeout(600);
       const labels = await eventLabels(page);

@@ -190,9 +190,12 @@ async function main(): Promise<void> {
       await readmeImagesLoaded(page, readmeImagePaths(readFileSync(join(projectRoot, 'README.md'), 'utf8')).length);
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(SHOTS, 'extension-page-light.png') });
+      await extensionPageAt900(page, 'light');
       await setColorTheme(page, 'vs-dark');
       await runCommand(page, 'Sentry RCA: Open Settings');
       await settingsAt900(page, 'dark');
+      await openExtensionPage(page);
+      await extensionPageAt900(page, 'dark');
       await runCommand(page, 'View: Close All Editors');
     });
 
@@ -471,6 +474,26 @@ async function settingsAt900(page: Page, theme: 'dark' | 'light'): Promise<void>
     }, 15_000);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, `settings-900-${theme}.png`) });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+}
+
+/** The extension page at 900×700: name, icon and the README's first image stay on screen (screenshot). */
+async function extensionPageAt900(page: Page, theme: 'dark' | 'light'): Promise<void> {
+  await page.setViewportSize({ width: 900, height: 700 });
+  try {
+    const name = page.locator('.extension-editor .header .name').first();
+    await name.waitFor({ timeout: 15_000 });
+    await waitFor(async () => {
+      const box = await name.boundingBox();
+      return box && box.x >= 0 && box.x + box.width <= 900 && box.y + box.height <= 700
+        ? null
+        : `the extension's name at 900 px is at ${JSON.stringify(box)}`;
+    }, 15_000);
+    await readmeImagesLoaded(page, readmeImagePaths(readFileSync(join(projectRoot, 'README.md'), 'utf8')).length);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, `extension-page-900-${theme}.png`) });
   } finally {
     await page.setViewportSize({ width: 1280, height: 800 });
   }
