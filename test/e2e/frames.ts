@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { skipWithoutCodeServer, writeSummary } from '../vscode/suiteRunner';
-import { chooseFromContextMenu, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { chooseFromContextMenu, EVENT_ROW, runCommand, setColorTheme, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -291,6 +291,8 @@ async function main(): Promise<void> {
           .waitFor({ timeout: 5000 });
         const panel = page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
         await panel.locator('body', { hasText: crashIssue }).first().waitFor({ state: 'attached', timeout: 60_000 });
+        await setColorTheme(page, 'Dark Modern', 'dark');
+        await page.waitForTimeout(500);
         await page.screenshot({ path: join(SHOTS, 'diagnose-at-cursor-1280-dark.png') });
       },
     );

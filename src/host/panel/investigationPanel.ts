@@ -33,6 +33,7 @@ import type { Evidence } from '../../core/investigate/evidence';
 import { openCommitDiff, useCommitDocuments } from './commitDiff';
 import { webviewPage } from '../webviewPage';
 import { diagnosisView, eventRows } from './diagnosisView';
+import { localDateTime, relativeTime } from '../../shared/timeFormat';
 
 export const INVESTIGATION_VIEW_TYPE = InternalIds.investigationPanel;
 
@@ -351,7 +352,7 @@ export class InvestigationPanel extends DisposableBase {
       type: 'phase',
       runId,
       phase: 'done',
-      message: `Saved investigation from ${saved.finishedAt}; Re-run to refresh.`,
+      message: `Saved investigation from ${relativeTime(saved.finishedAt, Date.now())} (${localDateTime(saved.finishedAt)}); Re-run to refresh.`,
     });
     this.send({
       type: 'evidence',
