@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { runCrashApp, startSentryServer, type SentryTestServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { clickPanelAction, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { clickPanelAction, dismissToasts, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -34,13 +34,8 @@ function expect(ok: boolean, what: string): void {
 const alertToasts = (page: Page) =>
   page.locator('.notification-toast').filter({ hasText: /Sentry RCA: (New|Regressed) |Sentry RCA: \d+ issues \(/ });
 
-async function clearToasts(page: Page): Promise<void> {
-  for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
-    await close.click().catch(() => {});
-}
-
 async function syncNow(page: Page): Promise<void> {
-  await clearToasts(page);
+  await dismissToasts(page);
   await page.locator('.part.sidebar .actions-container [aria-label="Sync Now"]').first().click();
 }
 
@@ -227,7 +222,7 @@ async function main(): Promise<void> {
     });
 
     const detailsOpen = await step('Show Event Details on an event row opens the details', async () => {
-      await clearToasts(page);
+      await dismissToasts(page);
       const issue = treeRow(page, /PaymentDeclined/).first();
       await issue.click();
       await page.keyboard.press('ArrowRight');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
+import { dismissToasts, EVENT_ROW, runCommand, Steps, treeRow } from '../vscode/ui';
 import { openWithSentry, shotIfFailed, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -90,13 +90,7 @@ async function main(): Promise<void> {
         await page.mouse.move(x + 320, y, { steps: 6 });
         await page.mouse.up();
       }
-      for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
-        await close.click().catch(() => {});
-      await page
-        .locator('.notification-toast')
-        .first()
-        .waitFor({ state: 'detached', timeout: 5000 })
-        .catch(() => {});
+      await dismissToasts(page);
       await page.mouse.move(1200, 700);
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(SHOTS, 'tree.png') });

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { runSampleApp, startSentryServer } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { EVENT_ROW, expectColorTheme, runCommand, setColorTheme, Steps, treeRow } from '../vscode/ui';
+import { dismissToasts, EVENT_ROW, expectColorTheme, runCommand, setColorTheme, Steps, treeRow } from '../vscode/ui';
 import { openWithSentry, shotIfFailed, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -49,16 +49,6 @@ async function settle(page: Page): Promise<void> {
     .waitFor({ state: 'detached', timeout: 10_000 })
     .catch(() => {});
   await page.waitForTimeout(400);
-}
-
-async function clearToasts(page: Page): Promise<void> {
-  for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
-    await close.click().catch(() => {});
-  await page
-    .locator('.notification-toast')
-    .first()
-    .waitFor({ state: 'detached', timeout: 5000 })
-    .catch(() => {});
 }
 
 /** Expands a tree row unless it is expanded (a click toggles it). */
@@ -168,7 +158,7 @@ async function main(): Promise<void> {
         expect(!(await stepDone(page, 'diagnose')), 'the Diagnose step is ticked without a synced issue');
         expect(!(await stepDone(page, 'setToken')), 'the token step is ticked without a token');
         await page.screenshot({ path: join(SHOTS, 'walkthrough-diagnose-blocked-1280-dark.png') });
-        await clearToasts(page);
+        await dismissToasts(page);
       },
     );
 
@@ -181,7 +171,7 @@ async function main(): Promise<void> {
       await waitStepDone(page, 'setToken');
       await waitStepDone(page, 'firstSync', 30_000);
       expect(!(await stepDone(page, 'diagnose')), 'the Diagnose step is ticked before any diagnosis');
-      await clearToasts(page);
+      await dismissToasts(page);
     });
 
     await step("the status item reads as Sentry's, with the count in words and the sync time", async () => {

@@ -15,7 +15,14 @@ import type { Page } from 'playwright-core';
 import { startSentryServer, type ApiIssue, type RecordedRequest } from '../servers/sentry/index';
 import { projectRoot } from '../vscode/codeServer';
 import { runStepSuite, skipWithoutCodeServer } from '../vscode/suiteRunner';
-import { chooseFromContextMenu as contextMenu, clickPanelAction, runCommand, Steps, treeRow } from '../vscode/ui';
+import {
+  chooseFromContextMenu as contextMenu,
+  clickPanelAction,
+  dismissToasts,
+  runCommand,
+  Steps,
+  treeRow,
+} from '../vscode/ui';
 import { openWorkbench, type Workbench } from '../vscode/workbench';
 
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
@@ -35,8 +42,7 @@ function same(actual: unknown, expected: unknown, what: string): void {
 
 /** Closes toasts so they do not cover the picture. */
 async function quiet(page: Page): Promise<void> {
-  for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
-    await close.click().catch(() => {});
+  await dismissToasts(page);
   await page.mouse.move(1200, 760);
   await page.waitForTimeout(400);
 }

@@ -102,14 +102,18 @@ export async function setColorTheme(page: Page, name: string, kind: ThemeKind): 
   return THEME_KIND[kind].webviewBody;
 }
 
-/** Closes the notification toasts (e.g. "token saved. Syncing…") so they do not cover a screenshot. */
+/**
+ * Closes the notification toasts (e.g. "token saved. Syncing…") so they do not cover a screenshot or a
+ * click. Only visible close buttons are clicked: VS Code keeps toasts beyond the visible ones hidden in the
+ * DOM, and a click on a hidden one waits for Playwright's whole timeout (that cost ~30 s a step).
+ */
 export async function dismissToasts(page: Page): Promise<void> {
-  for (const close of await page.locator('.notification-toast .codicon-notifications-clear').all())
-    await close.click({ timeout: 2000 }).catch(() => {});
+  const close = page.locator('.notification-toast .codicon-notifications-clear:visible').first();
+  for (let i = 0; i < 10 && (await close.count()) > 0; i++) await close.click({ timeout: 2000 }).catch(() => {});
   await page
-    .locator('.notification-toast')
+    .locator('.notification-toast:visible')
     .first()
-    .waitFor({ state: 'detached', timeout: 5000 })
+    .waitFor({ state: 'hidden', timeout: 5000 })
     .catch(() => {});
 }
 
