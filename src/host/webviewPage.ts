@@ -2,6 +2,27 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
 /**
+ * How our webview panels are opened, in one place because it is their security posture: scripts only from
+ * the bundle (see the CSP below), no command links, resources only from dist/ and media/. The panel keeps its
+ * state while hidden and shows the Sentry icon on its tab.
+ */
+export function openWebviewPanel(viewType: string, title: string, extensionUri: vscode.Uri): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+    {
+      enableScripts: true,
+      enableCommandUris: false,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    },
+  );
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'sentry.svg');
+  return panel;
+}
+
+/**
  * The HTML shell of our webviews: one bundle from dist/ (by nonce), one stylesheet from media/, and a
  * CSP that allows nothing else — no inline script, no remote anything.
  */

@@ -152,6 +152,23 @@ const MAX_PATCH_BYTES = 48 * 1024 * 1024;
 const CONFIG_FILE =
   /(^|\/)(config|conf|settings)(\/|\.)|\.(ya?ml|toml|ini|env|properties|conf)$|(^|\/)\.env(\.\w+)?$|(^|\/)[^/]*config[^/]*\.json$/i;
 
+/**
+ * A suspect's published fields, copied one by one: the CLI's `--json` diagnosis and the panel show exactly
+ * these, so a field added to a suspect for ranking never leaks into either by accident.
+ */
+export function publishedSuspect(x: Suspect): Suspect {
+  return {
+    commit: x.commit,
+    summary: x.summary,
+    author: x.author,
+    date: x.date,
+    files: x.files,
+    score: x.score,
+    why: x.why,
+    cites: x.cites,
+  };
+}
+
 export function isNoiseFile(path: string): boolean {
   return NOISE.some((r) => r.test(path));
 }

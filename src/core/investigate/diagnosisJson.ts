@@ -3,6 +3,7 @@
  * `diagnose` and `suspect_commits` tools and the agent-mode tools print it or parts of it.
  */
 import type { InvestigationOutcome } from './investigation';
+import { publishedSuspect } from '../history/suspects';
 
 /** `--json` output (documented in the README). */
 export interface DiagnoseJson {
@@ -178,16 +179,7 @@ export function toJson(o: InvestigationOutcome): DiagnoseJson {
       check: h.check,
     })),
     release: e.history.release,
-    suspects: e.history.suspects.list.map((x) => ({
-      commit: x.commit,
-      summary: x.summary,
-      author: x.author,
-      date: x.date,
-      files: x.files,
-      score: x.score,
-      why: x.why,
-      cites: x.cites,
-    })),
+    suspects: e.history.suspects.list.map(publishedSuspect),
     skew: e.history.skew
       ? {
           releaseCommit: e.history.skew.releaseCommit,

@@ -14,7 +14,7 @@ import {
   type EventDetailsView,
 } from '../../shared/eventDetailsProtocol';
 import { InternalIds } from '../ids';
-import { webviewPage } from '../webviewPage';
+import { openWebviewPanel, webviewPage } from '../webviewPage';
 
 export const EVENT_DETAILS_VIEW_TYPE = InternalIds.eventDetailsPanel;
 
@@ -33,20 +33,7 @@ export class EventDetailsPanel extends DisposableBase {
     onDisposed: () => void,
   ) {
     super();
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(
-      EVENT_DETAILS_VIEW_TYPE,
-      title,
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      {
-        enableScripts: true,
-        enableCommandUris: false,
-        retainContextWhenHidden: true,
-        localResourceRoots: [dist, media],
-      },
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(media, 'sentry.svg');
+    this.panel = openWebviewPanel(EVENT_DETAILS_VIEW_TYPE, title, extensionUri);
     this.panel.webview.html = webviewPage(this.panel.webview, extensionUri, {
       script: 'eventDetails.js',
       css: 'eventDetails.css',

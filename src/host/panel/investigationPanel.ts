@@ -31,9 +31,10 @@ import {
 import { Commands, InternalIds } from '../ids';
 import type { Evidence } from '../../core/investigate/evidence';
 import { openCommitDiff, useCommitDocuments } from './commitDiff';
-import { webviewPage } from '../webviewPage';
+import { openWebviewPanel, webviewPage } from '../webviewPage';
 import { diagnosisView, eventRows } from './diagnosisView';
 import { localDateTime, relativeTime } from '../../shared/timeFormat';
+import { publishedSuspect } from '../../core/history/suspects';
 
 export const INVESTIGATION_VIEW_TYPE = InternalIds.investigationPanel;
 
@@ -125,20 +126,7 @@ export class InvestigationPanel extends DisposableBase {
     private readonly onDisposed: () => void,
   ) {
     super();
-    const dist = vscode.Uri.joinPath(options.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(options.extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(
-      INVESTIGATION_VIEW_TYPE,
-      `Diagnose ${issue.shortId}`,
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      {
-        enableScripts: true,
-        enableCommandUris: false,
-        retainContextWhenHidden: true,
-        localResourceRoots: [dist, media],
-      },
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(media, 'sentry.svg');
+    this.panel = openWebviewPanel(INVESTIGATION_VIEW_TYPE, `Diagnose ${issue.shortId}`, options.extensionUri);
     this.panel.webview.html = this.html();
     this.register(
       this.panel.webview.onDidReceiveMessage((m: unknown) => {
@@ -569,16 +557,7 @@ function historyView(h: Evidence['history']): HistoryView {
     },
     range: h.suspects.range,
     rangeCommits: h.suspects.rangeCommits,
-    suspects: h.suspects.list.slice(0, 8).map((x) => ({
-      commit: x.commit,
-      summary: x.summary,
-      author: x.author,
-      date: x.date,
-      files: x.files,
-      score: x.score,
-      why: x.why,
-      cites: x.cites,
-    })),
+    suspects: h.suspects.list.slice(0, 8).map(publishedSuspect),
     skew: h.skew
       ? {
           summary: h.skew.summary,
